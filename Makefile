@@ -1,0 +1,10 @@
+.PHONY: run test setup test-llm eval bench
+
+run:        ## set up, ingest the sample corpus if needed, start the app on 127.0.0.1:8501
+	bash scripts/run.sh
+
+test:       ## set up and run the test suite
+	bash scripts/test.sh
+
+setup:
+	bash scripts/setup.sh

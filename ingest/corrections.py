@@ -1,0 +1,65 @@
+"""Officials' metadata corrections: stored in the manifest by doc_id and by source, applied on every ingest."""
+
+from __future__ import annotations
+
+from ingest.dates import parse_date
+from ingest.index import Index
+from ingest.manifest import Manifest
+from ingest.schema import SENDER_TYPES, DocumentMetadata
+
+EDITABLE = ("sender", "sender_type", "municipality", "date", "hearing", "title")
+
+
+class CorrectionError(ValueError):
+    pass
+
+
+def validate(fields: dict[str, str | None]) -> dict[str, str | None]:
+    clean: dict[str, str | None] = {}
+    for key, value in fields.items():
+        if key not in EDITABLE:
+            raise CorrectionError(f"unknown field {key!r}; editable: {', '.join(EDITABLE)}")
+        value = value.strip() if isinstance(value, str) else value
+        if key == "sender_type" and value not in SENDER_TYPES:
+            raise CorrectionError(f"sender_type must be one of {', '.join(SENDER_TYPES)}")
+        if key == "date" and value:
+            iso = parse_date(value)
+            if not iso:
+                raise CorrectionError(f"cannot read the date {value!r} (use YYYY-MM-DD or e.g. 11. september 2023)")
+            value = iso
+        if key == "municipality" and value:
+            from ingest.gazetteer import gazetteer
+
+            mun = gazetteer().municipality(value)
+            if mun is None:
+                raise CorrectionError(f"{value!r} is not one of the 98 Danish municipalities")
+            value = mun.name
+        clean[key] = value or None
+    return clean
+
+
+def apply_corrections(manifest: Manifest, doc_id: str, sources: list[str], meta: DocumentMetadata) -> DocumentMetadata:
+    update: dict[str, str | None] = {}
+    for source in sources:
+        update.update(manifest.source_corrections.get(source, {}))
+    update.update(manifest.corrections.get(doc_id, {}))
+    return meta.model_copy(update=update) if update else meta
+
+
+def set_metadata(index: Index, doc_id: str, fields: dict[str, str | None]) -> dict:
+    """Correct a document's metadata now (manifest + Chroma) and for every later ingest."""
+    fields = validate(fields)
+    with index.writer_lock():
+        manifest = index.manifest()
+        matches = [d for d in manifest.documents if d == doc_id or d.startswith(doc_id)]
+        if len(matches) != 1:
+            raise CorrectionError(f"no single document with id {doc_id!r}")
+        doc_id = matches[0]
+        record = manifest.documents[doc_id]
+        manifest.corrections.setdefault(doc_id, {}).update(fields)
+        for source in record.sources:
+            manifest.source_corrections.setdefault(source, {}).update(fields)
+        manifest.documents[doc_id] = record.model_copy(update=fields)
+        index.store.update_metadata(doc_id, fields)
+        manifest.save(index.manifest_path)
+        return manifest.documents[doc_id].model_dump()

@@ -1,0 +1,84 @@
+"""An on-disk embedding cache keyed by (model, SHA-256 of the text): no text is ever embedded twice."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from ingest.embedding import Embedder
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, timeout=60)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS embeddings (model TEXT, key TEXT, vector BLOB, PRIMARY KEY (model, key))"
+        )
+        self._conn.commit()
+        self._lock = threading.Lock()
+
+    def get_many(self, model: str, keys: list[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                batch = keys[start : start + 500]
+                marks = ",".join("?" * len(batch))
+                rows = self._conn.execute(
+                    f"SELECT key, vector FROM embeddings WHERE model = ? AND key IN ({marks})", [model, *batch]
+                ).fetchall()
+                found.update({k: np.frombuffer(v, dtype=np.float32) for k, v in rows})
+        return found
+
+    def put_many(self, model: str, items: dict[str, np.ndarray]) -> None:
+        with self._lock:
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO embeddings (model, key, vector) VALUES (?, ?, ?)",
+                [(model, k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()],
+            )
+            self._conn.commit()
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+class CachedEmbedder:
+    """Wraps an Embedder: passages come from the cache when seen before, else are embedded and stored."""
+
+    def __init__(self, embedder: Embedder, cache: EmbeddingCache) -> None:
+        self.inner = embedder
+        self.cache = cache
+        self.name = embedder.name
+        self.dim = embedder.dim
+        self.hits = 0
+        self.misses = 0
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        keys = [text_key(t) for t in texts]
+        found = self.cache.get_many(self.name, list(dict.fromkeys(keys)))
+        missing = list(dict.fromkeys(k for k in keys if k not in found))
+        if missing:
+            by_key = {k: t for k, t in zip(keys, texts)}
+            vectors = self.inner.embed_passages([by_key[k] for k in missing])
+            fresh = dict(zip(missing, vectors))
+            self.cache.put_many(self.name, fresh)
+            found.update(fresh)
+        self.hits += len(keys) - len(missing)
+        self.misses += len(missing)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, k in enumerate(keys):
+            out[i] = found[k]
+        return out
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.inner.embed_query(text)

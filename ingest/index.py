@@ -1,0 +1,70 @@
+"""The index as one object: manifest (commit point), Chroma store, BM25, embedding cache and writer lock."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from filelock import FileLock
+
+from hoering.i18n import message
+from hoering.settings import Settings
+from ingest.bm25_index import BM25Index
+from ingest.embedding import Embedder
+from ingest.embedding_cache import EmbeddingCache
+from ingest.manifest import Manifest, read_version
+from ingest.store import ChromaStore
+
+
+class ModelMismatchError(RuntimeError):
+    pass
+
+
+class Index:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.root = Path(settings.index)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.manifest_path = self.root / "manifest.json"
+        self.bm25_path = self.root / "bm25"
+
+    @cached_property
+    def store(self) -> ChromaStore:
+        return ChromaStore(self.settings)
+
+    @cached_property
+    def embedding_cache(self) -> EmbeddingCache:
+        return EmbeddingCache(self.root / "embeddings.sqlite")
+
+    def writer_lock(self, timeout: float = -1) -> FileLock:
+        """Held for the whole of an ingest or a metadata edit: one writer at a time."""
+        return FileLock(str(self.root / ".writer.lock"), timeout=timeout)
+
+    def manifest(self) -> Manifest:
+        return Manifest.load(self.manifest_path)
+
+    def version(self) -> int:
+        return read_version(self.manifest_path)
+
+    def check_model(self, manifest: Manifest, embedder: Embedder) -> None:
+        """Refuse to mix vectors of two embedding models in one index."""
+        if manifest.embedding_model and manifest.embedding_model != embedder.name:
+            raise ModelMismatchError(
+                message(
+                    "model_mismatch",
+                    self.settings.language,
+                    index=self.root,
+                    stored=manifest.embedding_model,
+                    configured=embedder.name,
+                )
+            )
+
+    def rebuild_bm25(self, manifest: Manifest) -> BM25Index:
+        stored = self.store.read_chunks(sorted(manifest.documents), with_embeddings=False)
+        bm25 = BM25Index.build(stored.ids, stored.texts, manifest.version)
+        bm25.save(self.bm25_path)
+        return bm25
+
+    def load_bm25(self, version: int) -> BM25Index | None:
+        bm25 = BM25Index.load(self.bm25_path)
+        return bm25 if bm25 is not None and bm25.version == version else None

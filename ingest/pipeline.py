@@ -1,0 +1,291 @@
+"""The ingest pipeline: discover → (load → clean → metadata → chunk, in worker threads) → embed → store → commit.
+
+One bad file never stops the run; unchanged files are skipped by their byte hash before parsing; the
+same content under two names is one document; a changed file's old document disappears in the same
+manifest commit that makes its new one visible. Parsing of the next files overlaps embedding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from hoering.i18n import message
+from hoering.settings import Settings
+from ingest.chunking import chunk_document, make_splitter
+from ingest.clean import clean_pages
+from ingest.corrections import apply_corrections
+from ingest.embedding import Embedder, create_embedder
+from ingest.embedding_cache import CachedEmbedder
+from ingest.index import Index
+from ingest.loaders import LoadError, load_bytes
+from ingest.manifest import DocRecord, FileRecord, Manifest
+from ingest.metadata import canonical_hearing, extract_metadata
+from ingest.schema import Chunk, Document, FileOutcome, IngestReport, Status
+
+ProgressCallback = Callable[[str, dict], None]
+EMBED_BATCH = 32
+COMMIT_EVERY_DOCS = 25
+COMMIT_EVERY_SECONDS = 15.0
+
+
+@dataclass
+class Prepared:
+    source: str
+    file_hash: str = ""
+    size: int = 0
+    documents: list[tuple[Document, list[Chunk]]] = field(default_factory=list)
+    unchanged: bool = False
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def discover(paths: Iterable[str | Path]) -> tuple[list[str], list[str]]:
+    """Files under the given paths (folders recursively, hidden files skipped); and paths that do not exist."""
+    files: list[str] = []
+    missing: list[str] = []
+    for raw in paths:
+        path = Path(os.path.normpath(str(raw)))
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                rel = child.relative_to(path)
+                if child.is_file() and not any(part.startswith((".", "~$")) for part in rel.parts):
+                    files.append(str(child))
+        elif path.is_file():
+            files.append(str(path))
+        else:
+            missing.append(str(path))
+    return list(dict.fromkeys(files)), missing
+
+
+def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter) -> Prepared:
+    """Read, hash and — unless unchanged — load, clean, describe and chunk one file."""
+    prepared = Prepared(source=path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        prepared.error = message("unreadable", settings.language, error=exc.strerror or exc)
+        return prepared
+    prepared.file_hash = hashlib.sha256(data).hexdigest()
+    prepared.size = len(data)
+    known = manifest.files.get(path)
+    if known and known.file_hash == prepared.file_hash and all(d in manifest.documents for d in known.doc_ids):
+        prepared.unchanged = True
+        return prepared
+    try:
+        loaded = load_bytes(data, Path(path).name, path)
+        for item in loaded:
+            text, spans = clean_pages(item.pages)
+            if not text.strip():
+                continue
+            content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            meta = extract_metadata(item, text)
+            doc = Document(
+                doc_id=content_hash[:16],
+                source=item.source,
+                content_hash=content_hash,
+                pages=len(item.pages),
+                text=text,
+                page_spans=spans,
+                parent_source=item.parent_source,
+                **meta.model_dump(),
+            )
+            prepared.documents.append((doc, chunk_document(doc, splitter)))
+            prepared.warnings.extend(item.warnings)
+        if not prepared.documents:
+            raise LoadError("no_text")
+    except LoadError as exc:
+        prepared.error = message(exc.code, settings.language, **exc.params)
+        prepared.documents = []
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the run
+        prepared.error = message("internal_error", settings.language, error=f"{type(exc).__name__}: {exc}")
+        prepared.documents = []
+    return prepared
+
+
+def _bounded_map(pool: ThreadPoolExecutor, fn, items: list[str], window: int) -> Iterator:
+    """Like pool.map, but never more than ``window`` results ahead (bounded memory)."""
+    queue: deque[Future] = deque()
+    iterator = iter(items)
+    for item in iterator:
+        queue.append(pool.submit(fn, item))
+        if len(queue) >= window:
+            break
+    while queue:
+        result = queue.popleft().result()
+        nxt = next(iterator, None)
+        if nxt is not None:
+            queue.append(pool.submit(fn, nxt))
+        yield result
+
+
+class _Run:
+    """State of one ingest run (holds the writer lock for its whole life)."""
+
+    def __init__(self, index: Index, embedder: CachedEmbedder, manifest: Manifest, notify: ProgressCallback):
+        self.index = index
+        self.embedder = embedder
+        self.manifest = manifest
+        self.notify = notify
+        self.changed = False
+        self.pending = 0
+        self.last_commit = time.monotonic()
+        self.chunks_written = 0
+
+    def apply(self, prepared: Prepared) -> FileOutcome:
+        if prepared.error:
+            return FileOutcome(source=prepared.source, status=Status.failed, detail=prepared.error)
+        record = self.manifest.files.get(prepared.source)
+        if prepared.unchanged and record:
+            return FileOutcome(source=prepared.source, status=Status.unchanged, doc_ids=record.doc_ids)
+        new_ids: list[str] = []
+        written = 0
+        notes: list[str] = []
+        for doc, chunks in prepared.documents:
+            existing = self.manifest.documents.get(doc.doc_id)
+            if existing:
+                if doc.source not in existing.sources:
+                    existing.sources.append(doc.source)
+                    notes.append(f"samme indhold som {existing.source}" if existing.source != doc.source else "")
+            else:
+                written += self._write(doc, chunks)
+            new_ids.append(doc.doc_id)
+        old_ids = record.doc_ids if record else []
+        for old in set(old_ids) - set(new_ids):
+            rec = self.manifest.documents.get(old)
+            if rec:
+                rec.sources = [s for s in rec.sources if s != prepared.source and not s.startswith(prepared.source + "#")]
+        self.manifest.files[prepared.source] = FileRecord(
+            file_hash=prepared.file_hash, size=prepared.size, doc_ids=list(dict.fromkeys(new_ids))
+        )
+        self.manifest.drop_unreferenced()
+        self.changed = True
+        self.pending += 1
+        status = Status.ingested if written or set(old_ids) != set(new_ids) else Status.unchanged
+        detail = "; ".join(n for n in notes + prepared.warnings if n)
+        return FileOutcome(source=prepared.source, status=status, detail=detail, doc_ids=new_ids, chunks=written)
+
+    def _write(self, doc: Document, chunks: list[Chunk]) -> int:
+        known_hearings = sorted({d.hearing for d in self.manifest.documents.values() if d.hearing})
+        doc.hearing = canonical_hearing(doc.hearing, known_hearings)
+        sources = [doc.source]
+        meta = apply_corrections(self.manifest, doc.doc_id, sources, doc)
+        doc = doc.model_copy(update={k: getattr(meta, k) for k in ("sender", "sender_type", "municipality", "date", "hearing", "title")})
+        vectors = []
+        for start in range(0, len(chunks), EMBED_BATCH):
+            batch = chunks[start : start + EMBED_BATCH]
+            vectors.append(self.embedder.embed_passages([c.text for c in batch]))
+            self.notify("chunks", {"n": len(batch), "source": doc.source})
+        import numpy as np
+
+        matrix = np.vstack(vectors) if vectors else np.zeros((0, self.embedder.dim), dtype=np.float32)
+        self.index.store.write_document(doc, chunks, matrix)
+        self.manifest.documents[doc.doc_id] = DocRecord(
+            doc_id=doc.doc_id,
+            source=doc.source,
+            sources=sources,
+            content_hash=doc.content_hash,
+            pages=doc.pages,
+            chunks=len(chunks),
+            parent_source=doc.parent_source,
+            **{k: getattr(doc, k) for k in ("sender", "sender_type", "municipality", "date", "hearing", "title")},
+        )
+        self.chunks_written += len(chunks)
+        return len(chunks)
+
+    def maybe_commit(self, force: bool = False) -> None:
+        due = self.pending >= COMMIT_EVERY_DOCS or time.monotonic() - self.last_commit > COMMIT_EVERY_SECONDS
+        if self.pending and (force or due):
+            self.manifest.save(self.index.manifest_path)
+            self.pending = 0
+            self.last_commit = time.monotonic()
+            self.notify("commit", {"version": self.manifest.version})
+
+
+def prune(manifest: Manifest, roots: list[str]) -> list[str]:
+    """Forget files under ``roots`` that no longer exist; returns the ids of documents that went with them."""
+    roots = [os.path.normpath(r) for r in roots]
+    before = set(manifest.documents)
+    for source in list(manifest.files):
+        under = any(source == r or source.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+        if under and not os.path.exists(source):
+            del manifest.files[source]
+    manifest.drop_unreferenced()
+    return sorted(before - set(manifest.documents))
+
+
+def ingest(
+    paths: list[str | Path],
+    settings: Settings,
+    *,
+    prune_missing: bool = False,
+    embedder: Embedder | None = None,
+    index: Index | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> IngestReport:
+    started = time.perf_counter()
+    notify = on_progress or (lambda kind, info: None)
+    index = index or Index(settings)
+    embedder = embedder or create_embedder(settings.embedding, settings.embedding_device, settings.embedding_batch_size)
+    report = IngestReport()
+    with index.writer_lock():
+        manifest = index.manifest()
+        index.check_model(manifest, embedder)
+        manifest.embedding_model, manifest.dim = embedder.name, embedder.dim
+        run = _Run(index, CachedEmbedder(embedder, index.embedding_cache), manifest, notify)
+        files, missing = discover(paths)
+        for path in missing:
+            report.outcomes.append(
+                FileOutcome(source=path, status=Status.failed, detail=message("unreadable", settings.language, error="findes ikke / not found"))
+            )
+        notify("start", {"files": len(files)})
+        splitter = make_splitter(settings.chunk_size, settings.chunk_overlap)
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="prepare") as pool:
+            work = lambda p: prepare_file(p, manifest, settings, splitter)  # noqa: E731
+            for prepared in _bounded_map(pool, work, files, window=4):
+                outcome = run.apply(prepared)
+                report.outcomes.append(outcome)
+                notify("file", {"outcome": outcome})
+                run.maybe_commit()
+        if prune_missing:
+            removed = prune(manifest, [str(p) for p in paths])
+            report.removed = len(removed)
+            run.changed = run.changed or bool(removed)
+            run.pending += len(removed)
+        run.maybe_commit(force=True)
+        finish(index, manifest, force_bm25=False)
+    report.chunks = run.chunks_written
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def finish(index: Index, manifest: Manifest, force_bm25: bool = False) -> None:
+    """After a commit: delete what no manifest lists any more, and bring BM25 in step."""
+    orphans = index.store.orphan_doc_ids(set(manifest.documents))
+    if orphans:
+        index.store.delete_documents(orphans)
+    if force_bm25 or index.load_bm25(manifest.version) is None:
+        index.rebuild_bm25(manifest)
+
+
+def remove(targets: list[str], settings: Settings, index: Index | None = None) -> list[str]:
+    """Remove documents by doc_id (or prefix) or by source path; returns the removed doc ids."""
+    index = index or Index(settings)
+    with index.writer_lock():
+        manifest = index.manifest()
+        for target in targets:
+            norm = os.path.normpath(target)
+            for source, record in list(manifest.files.items()):
+                if source == norm or any(d == target or d.startswith(target) for d in record.doc_ids):
+                    del manifest.files[source]
+        removed = manifest.drop_unreferenced()
+        if removed:
+            manifest.save(index.manifest_path)
+        finish(index, manifest)
+        return removed

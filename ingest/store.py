@@ -1,0 +1,150 @@
+"""Chroma as the system of record for chunks and documents (embedded PersistentClient or a Chroma server).
+
+Two collections in cosine space, always with our own embeddings: ``hoering_chunks`` (one record per
+chunk, with the document's metadata) and ``hoering_documents`` (one record per document: its cleaned
+full text and metadata, embedded as the mean of its chunks). Visibility is decided by the manifest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from hoering.settings import Settings
+from ingest.manifest import DocRecord
+from ingest.schema import Chunk, Document
+
+CHUNKS = "hoering_chunks"
+DOCUMENTS = "hoering_documents"
+METADATA_FIELDS = ("sender", "sender_type", "municipality", "date", "hearing", "title", "source")
+
+
+def create_client(settings: Settings):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_host:
+        headers = {"Authorization": f"Bearer {settings.chroma_token}"} if settings.chroma_token else None
+        return chromadb.HttpClient(
+            host=settings.chroma_host, port=settings.chroma_port, headers=headers, settings=chroma_settings
+        )
+    path = Path(settings.index) / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def chunk_metadata(doc: DocRecord | Document, chunk: Chunk) -> dict:
+    meta = {field: (getattr(doc, field) or "") for field in METADATA_FIELDS}
+    meta.update(
+        doc_id=chunk.doc_id,
+        index=chunk.index,
+        start=chunk.start,
+        end=chunk.end,
+        page=chunk.pages[0],
+        pages=",".join(str(p) for p in chunk.pages),
+        date_int=int(doc.date.replace("-", "")) if doc.date else 0,
+    )
+    return meta
+
+
+@dataclass
+class StoredChunks:
+    ids: list[str]
+    texts: list[str]
+    metadatas: list[dict]
+    embeddings: np.ndarray
+
+
+class ChromaStore:
+    def __init__(self, settings: Settings) -> None:
+        self.client = create_client(settings)
+        config = {"hnsw": {"space": "cosine"}}
+        self.chunks = self.client.get_or_create_collection(CHUNKS, configuration=config, embedding_function=None)
+        self.documents = self.client.get_or_create_collection(
+            DOCUMENTS, configuration=config, embedding_function=None
+        )
+        self._batch = max(1, min(1000, self.client.get_max_batch_size()))
+
+    def write_document(self, doc: Document, chunks: list[Chunk], vectors: np.ndarray) -> None:
+        """Upsert a document's chunks first, then its document record (both idempotent by id)."""
+        for start in range(0, len(chunks), self._batch):
+            part = chunks[start : start + self._batch]
+            self.chunks.upsert(
+                ids=[c.chunk_id for c in part],
+                documents=[c.text for c in part],
+                metadatas=[chunk_metadata(doc, c) for c in part],
+                embeddings=vectors[start : start + len(part)],
+            )
+        mean = vectors.mean(axis=0) if len(vectors) else np.zeros(vectors.shape[1] or 1, dtype=np.float32)
+        norm = float(np.linalg.norm(mean)) or 1.0
+        self.documents.upsert(
+            ids=[doc.doc_id],
+            documents=[doc.text],
+            metadatas=[
+                {
+                    **{f: (getattr(doc, f) or "") for f in METADATA_FIELDS},
+                    "pages": doc.pages,
+                    "chunks": len(chunks),
+                    "page_spans": ";".join(f"{a}-{b}" for a, b in doc.page_spans),
+                }
+            ],
+            embeddings=[(mean / norm).astype(np.float32)],
+        )
+
+    def stored_doc_ids(self) -> set[str]:
+        ids = self.documents.get(include=[])["ids"]
+        return set(ids)
+
+    def delete_documents(self, doc_ids: list[str]) -> None:
+        for start in range(0, len(doc_ids), self._batch):
+            part = doc_ids[start : start + self._batch]
+            self.chunks.delete(where={"doc_id": {"$in": part}})
+            self.documents.delete(ids=part)
+
+    def orphan_doc_ids(self, live: set[str]) -> list[str]:
+        """Documents in Chroma that no committed manifest lists (left by a crash or a replacement)."""
+        in_docs = self.stored_doc_ids()
+        in_chunks = {m["doc_id"] for m in self.chunks.get(include=["metadatas"])["metadatas"]}
+        return sorted((in_docs | in_chunks) - live)
+
+    def read_chunks(self, doc_ids: list[str] | None = None, with_embeddings: bool = True) -> StoredChunks:
+        include = ["documents", "metadatas"] + (["embeddings"] if with_embeddings else [])
+        ids: list[str] = []
+        texts: list[str] = []
+        metas: list[dict] = []
+        vectors: list[np.ndarray] = []
+        if doc_ids is None:
+            total = self.chunks.count()
+            pages = [dict(limit=self._batch * 5, offset=o) for o in range(0, total, self._batch * 5)]
+        else:
+            pages = [dict(where={"doc_id": {"$in": doc_ids[s : s + 500]}}) for s in range(0, len(doc_ids), 500)]
+        for kwargs in pages:
+            got = self.chunks.get(include=include, **kwargs)
+            ids += got["ids"]
+            texts += got["documents"]
+            metas += got["metadatas"]
+            if with_embeddings and len(got["ids"]):
+                vectors.append(np.asarray(got["embeddings"], dtype=np.float32))
+        dim = vectors[0].shape[1] if vectors else 0
+        matrix = np.vstack(vectors) if vectors else np.zeros((0, dim), dtype=np.float32)
+        return StoredChunks(ids=ids, texts=texts, metadatas=metas, embeddings=matrix)
+
+    def document_text(self, doc_id: str) -> str | None:
+        got = self.documents.get(ids=[doc_id], include=["documents"])
+        return got["documents"][0] if got["ids"] else None
+
+    def update_metadata(self, doc_id: str, fields: dict[str, str | None]) -> None:
+        """Apply corrected metadata to a document and all its chunks (no re-embedding)."""
+        values = {k: (v or "") for k, v in fields.items()}
+        if "date" in fields:
+            values["date_int"] = int(fields["date"].replace("-", "")) if fields.get("date") else 0
+        got = self.chunks.get(where={"doc_id": doc_id}, include=["metadatas"])
+        if got["ids"]:
+            self.chunks.update(ids=got["ids"], metadatas=[{**m, **values} for m in got["metadatas"]])
+        doc = self.documents.get(ids=[doc_id], include=["metadatas"])
+        if doc["ids"]:
+            doc_values = {k: v for k, v in values.items() if k != "date_int"}
+            self.documents.update(ids=doc["ids"], metadatas=[{**doc["metadatas"][0], **doc_values}])
