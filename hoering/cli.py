@@ -129,6 +129,98 @@ def docs_set(
         err.print(f"Rettet: {record['doc_id']} → {', '.join(f'{k}={v}' for k, v in fields.items())}")
 
 
+def _filters(sender, sender_type, municipality, hearing, date_from, date_to):
+    from retrieval.schema import Filters
+
+    return Filters(sender=sender, sender_type=sender_type, municipality=municipality, hearing=hearing,
+                   date_from=date_from, date_to=date_to)
+
+
+SenderOpt = typer.Option(None, "--sender", help="Afsender (delstreng).")
+SenderTypeOpt = typer.Option(None, "--sender-type", help="kommune, region, med_udvalg, organisation, virksomhed, borger, ukendt")
+MunicipalityOpt = typer.Option(None, "--municipality", help="En af de 98 kommuner.")
+HearingOpt = typer.Option(None, "--hearing", help="Høring (delstreng).")
+DateFromOpt = typer.Option(None, "--date-from", help="Fra dato (YYYY-MM-DD).")
+DateToOpt = typer.Option(None, "--date-to", help="Til dato (YYYY-MM-DD).")
+NoInferOpt = typer.Option(False, "--no-infer", help="Udled ikke filtre af spørgsmålet.")
+
+
+@app.command()
+def search(
+    query: Optional[str] = typer.Argument(None, help="Søgning (eller brug --queries FIL)."),
+    k: int = typer.Option(5, "--k", min=1, max=100),
+    sender: Optional[str] = SenderOpt,
+    sender_type: Optional[str] = SenderTypeOpt,
+    municipality: Optional[str] = MunicipalityOpt,
+    hearing: Optional[str] = HearingOpt,
+    date_from: Optional[str] = DateFromOpt,
+    date_to: Optional[str] = DateToOpt,
+    queries: Optional[Path] = typer.Option(None, "--queries", help="Fil med én søgning pr. linje; JSON-liste ud."),
+    no_infer: bool = NoInferOpt,
+    index: Optional[Path] = IndexOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Find de mest relevante uddrag (hybrid dansk BM25 + semantisk søgning)."""
+    from retrieval.search import Searcher
+
+    if (query is None) == (queries is None):
+        err.print("Angiv enten en søgning eller --queries FIL.")
+        raise typer.Exit(2)
+    searcher = Searcher(settings_for(index))
+    filters = _filters(sender, sender_type, municipality, hearing, date_from, date_to)
+    texts = [q.strip() for q in queries.read_text(encoding="utf-8").splitlines() if q.strip()] if queries else [query]
+    results = [searcher.search(t, filters, k=k, infer=not no_infer) for t in texts]
+    if as_json or queries:
+        data = [r.to_json() for r in results]
+        _print_json(data if queries else data[0])
+        return
+    for result in results:
+        table = Table("#", "afsender", "type", "side", "score", "uddrag", title=result.query, show_lines=True)
+        for p in result.passages:
+            table.add_row(str(p.rank), p.sender, p.sender_type, str(p.page), f"{p.score:.3f}", p.text[:300])
+        Console().print(table)
+        if result.filters.active():
+            err.print(f"Filtre: {result.filters.to_json()}")
+
+
+@app.command()
+def ask(
+    question: str = typer.Argument(..., help="Spørgsmål på dansk eller engelsk."),
+    sender: Optional[str] = SenderOpt,
+    sender_type: Optional[str] = SenderTypeOpt,
+    municipality: Optional[str] = MunicipalityOpt,
+    hearing: Optional[str] = HearingOpt,
+    date_from: Optional[str] = DateFromOpt,
+    date_to: Optional[str] = DateToOpt,
+    index: Optional[Path] = IndexOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Besvar et spørgsmål med ordrette, verificerede citater (med sprogmodel hvis HOERING_LLM er sat)."""
+    from answering.answer import answer_stream
+    from answering.llm import create_chat_model
+    from retrieval.schema import Answer
+    from retrieval.search import Searcher
+
+    settings = settings_for(index)
+    searcher = Searcher(settings)
+    llm = create_chat_model(settings)
+    final = None
+    for item in answer_stream(question, searcher, _filters(sender, sender_type, municipality, hearing, date_from, date_to), llm=llm):
+        if isinstance(item, Answer):
+            final = item
+        elif not as_json:
+            err.print(item, end="", highlight=False)
+    assert final is not None
+    if as_json:
+        _print_json(final.to_json())
+        return
+    if llm is not None:
+        err.print()
+    Console().print(final.text, highlight=False, markup=False)
+    for c in final.citations:
+        Console().print(f"[{c.n}] {c.sender} – {c.source}, s. {c.page}: »{c.quote}«", highlight=False, markup=False)
+
+
 @app.command()
 def remove(
     targets: list[str] = typer.Argument(..., help="doc_id'er eller kildestier."),

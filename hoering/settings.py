@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     llm: str | None = Field(None, description="e.g. 'ollama:llama3.1', 'openai:gpt-4o-mini', 'azure:<deployment>'.")
     llm_base_url: str | None = None
     llm_api_key: str | None = None
+    llm_api_version: str = "2024-10-21"
 
     language: Literal["da", "en"] = "da"
     max_upload_mb: int = Field(50, ge=1)

@@ -63,6 +63,18 @@ class BM25Index:
             return np.zeros(len(self.chunk_ids), dtype=np.float32)
         return np.asarray(self._model.get_scores(known), dtype=np.float32)
 
+    def idf(self, tokens: list[str]) -> dict[str, float]:
+        """Inverse document frequency of each token over the chunks (BM25's own formula; unknown → highest)."""
+        n = max(1, len(self.chunk_ids))
+        vocab = getattr(self._model, "vocab_dict", {}) or {}
+        indptr = self._model.scores["indptr"] if self.chunk_ids else None
+        out = {}
+        for token in tokens:
+            column = vocab.get(token)
+            df = int(indptr[column + 1] - indptr[column]) if column is not None and indptr is not None else 0
+            out[token] = float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
+        return out
+
     def save(self, directory: Path) -> None:
         tmp = directory.with_name(directory.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)

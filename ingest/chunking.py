@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from ingest.schema import Chunk, Document
@@ -47,3 +49,22 @@ def chunk_document(doc: Document, splitter: RecursiveCharacterTextSplitter) -> l
             )
         )
     return chunks
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"»”“(]?[A-ZÆØÅ0-9-])|\n+")
+MIN_SENTENCE = 12
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence (and line/bullet/table-row) spans inside a chunk; each is an exact slice of ``text``."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in list(_SENTENCE_BREAK.finditer(text)) + [None]:
+        end = match.start() if match else len(text)
+        piece = text[start:end]
+        lead = len(piece) - len(piece.lstrip())
+        a, b = start + lead, start + len(piece.rstrip())
+        if b - a >= MIN_SENTENCE:
+            spans.append((a, b))
+        start = match.end() if match else len(text)
+    return spans

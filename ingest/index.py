@@ -61,7 +61,8 @@ class Index:
 
     def rebuild_bm25(self, manifest: Manifest) -> BM25Index:
         stored = self.store.read_chunks(sorted(manifest.documents), with_embeddings=False)
-        bm25 = BM25Index.build(stored.ids, stored.texts, manifest.version)
+        order = sorted(range(len(stored.ids)), key=stored.ids.__getitem__)  # the snapshot's row order
+        bm25 = BM25Index.build([stored.ids[i] for i in order], [stored.texts[i] for i in order], manifest.version)
         bm25.save(self.bm25_path)
         return bm25
 

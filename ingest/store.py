@@ -1,8 +1,10 @@
 """Chroma as the system of record for chunks and documents (embedded PersistentClient or a Chroma server).
 
-Two collections in cosine space, always with our own embeddings: ``hoering_chunks`` (one record per
-chunk, with the document's metadata) and ``hoering_documents`` (one record per document: its cleaned
-full text and metadata, embedded as the mean of its chunks). Visibility is decided by the manifest.
+Three collections in cosine space, always with our own embeddings: ``hoering_chunks`` (one record per
+chunk, with the document's metadata), ``hoering_sentences`` (one vector per sentence of a chunk, for
+sentence-level matching and quote selection; see docs/decisions/0005) and ``hoering_documents`` (one
+record per document: its cleaned full text and metadata, embedded as the mean of its chunks).
+Visibility is decided by the manifest.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from ingest.schema import Chunk, Document
 
 CHUNKS = "hoering_chunks"
 DOCUMENTS = "hoering_documents"
+SENTENCES = "hoering_sentences"
 METADATA_FIELDS = ("sender", "sender_type", "municipality", "date", "hearing", "title", "source")
 
 
@@ -58,6 +61,16 @@ class StoredChunks:
     embeddings: np.ndarray
 
 
+@dataclass
+class SentenceBatch:
+    """Sentences of a document's chunks: ids, owning chunk ids, spans inside the chunk, vectors."""
+
+    ids: list[str]
+    chunk_ids: list[str]
+    spans: list[tuple[int, int]]
+    embeddings: np.ndarray
+
+
 class ChromaStore:
     def __init__(self, settings: Settings) -> None:
         self.client = create_client(settings)
@@ -66,10 +79,26 @@ class ChromaStore:
         self.documents = self.client.get_or_create_collection(
             DOCUMENTS, configuration=config, embedding_function=None
         )
+        self.sentences = self.client.get_or_create_collection(
+            SENTENCES, configuration=config, embedding_function=None
+        )
         self._batch = max(1, min(1000, self.client.get_max_batch_size()))
 
-    def write_document(self, doc: Document, chunks: list[Chunk], vectors: np.ndarray) -> None:
-        """Upsert a document's chunks first, then its document record (both idempotent by id)."""
+    def write_document(
+        self, doc: Document, chunks: list[Chunk], vectors: np.ndarray, sentences: SentenceBatch | None = None
+    ) -> None:
+        """Upsert a document's sentences and chunks first, then its document record (all idempotent by id)."""
+        if sentences is not None:
+            for start in range(0, len(sentences.ids), self._batch):
+                end = start + self._batch
+                self.sentences.upsert(
+                    ids=sentences.ids[start:end],
+                    metadatas=[
+                        {"doc_id": doc.doc_id, "chunk_id": cid, "start": a, "end": b}
+                        for cid, (a, b) in zip(sentences.chunk_ids[start:end], sentences.spans[start:end])
+                    ],
+                    embeddings=sentences.embeddings[start:end],
+                )
         for start in range(0, len(chunks), self._batch):
             part = chunks[start : start + self._batch]
             self.chunks.upsert(
@@ -101,6 +130,7 @@ class ChromaStore:
     def delete_documents(self, doc_ids: list[str]) -> None:
         for start in range(0, len(doc_ids), self._batch):
             part = doc_ids[start : start + self._batch]
+            self.sentences.delete(where={"doc_id": {"$in": part}})
             self.chunks.delete(where={"doc_id": {"$in": part}})
             self.documents.delete(ids=part)
 
@@ -108,7 +138,23 @@ class ChromaStore:
         """Documents in Chroma that no committed manifest lists (left by a crash or a replacement)."""
         in_docs = self.stored_doc_ids()
         in_chunks = {m["doc_id"] for m in self.chunks.get(include=["metadatas"])["metadatas"]}
-        return sorted((in_docs | in_chunks) - live)
+        in_sentences = {m["doc_id"] for m in self.sentences.get(include=["metadatas"])["metadatas"]}
+        return sorted((in_docs | in_chunks | in_sentences) - live)
+
+    def read_sentences(self, doc_ids: list[str]) -> SentenceBatch:
+        ids: list[str] = []
+        chunk_ids: list[str] = []
+        spans: list[tuple[int, int]] = []
+        vectors: list[np.ndarray] = []
+        for s in range(0, len(doc_ids), 500):
+            got = self.sentences.get(where={"doc_id": {"$in": doc_ids[s : s + 500]}}, include=["metadatas", "embeddings"])
+            ids += got["ids"]
+            chunk_ids += [m["chunk_id"] for m in got["metadatas"]]
+            spans += [(int(m["start"]), int(m["end"])) for m in got["metadatas"]]
+            if len(got["ids"]):
+                vectors.append(np.asarray(got["embeddings"], dtype=np.float32))
+        matrix = np.vstack(vectors) if vectors else np.zeros((0, 1), dtype=np.float32)
+        return SentenceBatch(ids=ids, chunk_ids=chunk_ids, spans=spans, embeddings=matrix)
 
     def read_chunks(self, doc_ids: list[str] | None = None, with_embeddings: bool = True) -> StoredChunks:
         include = ["documents", "metadatas"] + (["embeddings"] if with_embeddings else [])

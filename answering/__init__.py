@@ -1,0 +1,1 @@
+"""Answering: extractive (default, no LLM) or LLM-written, always with verified citations."""

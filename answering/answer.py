@@ -1,0 +1,104 @@
+"""Answering a question: understand → search → ground → extractive or LLM answer → verify citations.
+
+The CLI and the app call these functions; they hold no logic of their own.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Iterator
+
+from answering.conversation import Turn, condense_without_llm
+from answering.extractive import extractive_answer, not_found_answer
+from answering.grounding import is_grounded, relevance
+from answering.texts import describe_filters, phrase
+from answering.sentences import QuoteFinder
+from retrieval.query import detect_language
+from retrieval.schema import Answer, Filters
+from retrieval.search import Searcher
+
+TOP_K = 8
+
+
+def prepare(question: str, searcher: Searcher, filters: Filters | None, history: list[Turn] | None, llm=None):
+    """Standalone question, effective filters and the search result."""
+    senders = sorted({d.sender for d in searcher.snapshot().manifest.documents.values() if d.sender})
+    standalone, carried = question, None
+    if history:
+        if llm is not None:
+            from answering.llm import condense_question
+
+            standalone = condense_question(llm, question, history)
+        else:
+            standalone, carried = condense_without_llm(question, history, senders)
+    language = detect_language(standalone, searcher.settings.language)
+    query, search_language = standalone, None
+    if llm is not None and language != "da":
+        from answering.llm import danish_rewrite
+
+        rewrite = danish_rewrite(llm, standalone)
+        if rewrite:  # search the Danish letters with Danish words too
+            query, search_language = f"{rewrite}\n{standalone}", "da"
+    if carried is not None:
+        user = filters or Filters()
+        effective = user.merged_with(carried) if not user.is_empty() else carried
+        result = searcher.search(query, effective, k=TOP_K, infer=False, language=search_language)
+    else:
+        result = searcher.search(query, filters, k=TOP_K, language=search_language)
+    result.language = language
+    return standalone, result
+
+
+def answer_question(
+    question: str,
+    searcher: Searcher,
+    filters: Filters | None = None,
+    history: list[Turn] | None = None,
+    llm=None,
+) -> Answer:
+    """The whole answer at once (the CLI, evaluations, and the app when no LLM streams)."""
+    final = None
+    for item in answer_stream(question, searcher, filters, history, llm):
+        if isinstance(item, Answer):
+            final = item
+    assert final is not None
+    return final
+
+
+def answer_stream(
+    question: str,
+    searcher: Searcher,
+    filters: Filters | None = None,
+    history: list[Turn] | None = None,
+    llm=None,
+) -> Iterator[str | Answer]:
+    """Yields text pieces while an LLM writes, then the verified Answer (always last)."""
+    started = time.perf_counter()
+    standalone, result = prepare(question, searcher, filters, history, llm)
+    language = result.language
+    quote_for = QuoteFinder(searcher, standalone)
+    answer = Answer(question=question, text="", language=language, filters=result.filters, standalone_question=standalone)
+    answer.timings["search"] = result.seconds
+    relevant = [p for p in result.passages if relevance(p, language) >= 0]
+
+    if not searcher.snapshot().ids:
+        answer.text = phrase(language, "empty_index")
+    elif not result.scope_doc_ids:
+        scope = describe_filters(result.filters, language)
+        answer.text = f"{phrase(language, 'no_scope')}. {scope}"
+    elif not is_grounded(result.passages, language):
+        answer.passages = result.passages[:3]
+        answer.text = not_found_answer(language, result.passages, result.filters, quote_for)
+    else:
+        answer.grounded = True
+        answer.passages = relevant
+        if llm is not None:
+            from answering.llm import llm_answer_stream
+
+            for piece in llm_answer_stream(llm, standalone, language, relevant, result.filters, answer, quote_for):
+                yield piece
+        if not answer.citations:  # no LLM, or nothing it cited could be verified: quote instead
+            answer.method = "extractive"
+            answer.text, answer.citations = extractive_answer(language, relevant, quote_for, result.filters)
+    answer.timings["total"] = time.perf_counter() - started
+    yield answer

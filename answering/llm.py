@@ -1,0 +1,133 @@
+"""LLM answers through any LangChain chat model chosen by settings; every citation verified before it is shown.
+
+HOERING_LLM: ``ollama:<model>``, ``openai:<model>`` (with HOERING_LLM_BASE_URL for any OpenAI-compatible
+server, e.g. llama.cpp or vLLM), ``azure:<deployment>`` (HOERING_LLM_BASE_URL = the Azure endpoint), or any
+``provider:model`` that LangChain's ``init_chat_model`` knows.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from answering.citations import MARKER, make_citation
+from answering.prompts import answer_messages, template
+from answering.texts import phrase
+from hoering.settings import Settings
+from retrieval.schema import Answer, Citation, Passage
+
+_QUOTED = re.compile(r"[»“\"„]([^«”\"“]{3,600})[«”\"“]\s*$")
+_MULTI_MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})+)\]")
+_PROVIDERS = {"azure": "azure_openai", "openai": "openai", "ollama": "ollama"}
+
+
+def create_chat_model(settings: Settings):
+    """The configured chat model, or None when no LLM is configured."""
+    if not settings.llm:
+        return None
+    from langchain.chat_models import init_chat_model
+
+    provider, _, model = settings.llm.partition(":")
+    if not model:
+        provider, model = "openai", provider
+    provider = _PROVIDERS.get(provider, provider)
+    kwargs: dict = {"temperature": 0}
+    if provider == "openai":
+        if settings.llm_base_url:
+            kwargs["base_url"] = settings.llm_base_url
+        kwargs["api_key"] = settings.llm_api_key or "not-needed"
+    elif provider == "azure_openai":
+        kwargs.update(azure_deployment=model, azure_endpoint=settings.llm_base_url, api_key=settings.llm_api_key,
+                      api_version=settings.llm_api_version)
+    elif provider == "ollama" and settings.llm_base_url:
+        kwargs["base_url"] = settings.llm_base_url
+    return init_chat_model(model, model_provider=provider, **kwargs)
+
+
+def describe(settings: Settings) -> str | None:
+    return settings.llm or None
+
+
+def _text_of(chunk) -> str:
+    content = getattr(chunk, "content", chunk)
+    if isinstance(content, list):
+        return "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
+    return str(content)
+
+
+def llm_answer_stream(llm, question: str, language: str, passages: list[Passage], filters, answer: Answer, quote_for) -> Iterator[str]:
+    """Stream the model's words; afterwards fill ``answer`` with the verified text and citations only."""
+    pieces: list[str] = []
+    try:
+        for chunk in llm.stream(answer_messages(question, language, passages)):
+            text = _text_of(chunk)
+            if text:
+                pieces.append(text)
+                yield text
+    except Exception as exc:  # noqa: BLE001 - a failing LLM must never cost the user the answer
+        answer.timings["llm_error"] = 1.0
+        answer.text = f"({type(exc).__name__}: {exc})"
+        return
+    text, citations, dropped = verify_answer("".join(pieces), passages, quote_for)
+    answer.dropped_citations = dropped
+    if citations:
+        answer.method = "llm"
+        answer.text = text
+        answer.citations = citations
+
+
+def verify_answer(raw: str, passages: list[Passage], quote_for) -> tuple[str, list[Citation], int]:
+    """Keep only citations that point to a retrieved passage and whose quote stands in it verbatim.
+
+    Unverifiable markers are replaced by a visible "[?]"; a note says how many were removed.
+    """
+    text = _MULTI_MARKER.sub(lambda m: "".join(f"[{n.strip()}]" for n in re.split(r"[,;]", m.group(1))), raw.strip())
+    citations: dict[int, Citation] = {}
+    dropped = 0
+    out: list[str] = []
+    cursor = 0
+    for match in MARKER.finditer(text):
+        out.append(text[cursor : match.start()])
+        cursor = match.end()
+        n = int(match.group(1))
+        if not 1 <= n <= len(passages):
+            dropped += 1
+            out.append("[?]")
+            continue
+        passage = passages[n - 1]
+        quoted = _QUOTED.search("".join(out)[-700:])
+        quote = quoted.group(1).strip() if quoted else quote_for(passage)
+        citation = make_citation(n, passage, quote)
+        if not citation.verified:
+            dropped += 1
+            out.append("[?]")
+            continue
+        citations.setdefault(n, citation)
+        out.append(match.group(0))
+    out.append(text[cursor:])
+    verified_text = "".join(out)
+    if dropped:
+        verified_text += f"\n\n({dropped} henvisning(er) kunne ikke verificeres i høringssvarene og er markeret [?].)"
+    return verified_text, sorted(citations.values(), key=lambda c: c.n), dropped
+
+
+def condense_question(llm, question: str, history) -> str:
+    history_text = "\n".join(f"- {turn.standalone}" for turn in history[-4:])
+    prompt = template("condense_question").format(history=history_text, question=question)
+    try:
+        rewritten = _text_of(llm.invoke([("human", prompt)])).strip().splitlines()
+    except Exception:  # noqa: BLE001 - fall back to the question as asked
+        return question
+    return rewritten[0].strip() if rewritten and rewritten[0].strip() else question
+
+
+def danish_rewrite(llm, question: str) -> str | None:
+    try:
+        text = _text_of(llm.invoke([("human", template("translate_query").format(question=question))])).strip()
+    except Exception:  # noqa: BLE001
+        return None
+    return text.splitlines()[0].strip() if text else None
+
+
+def not_found_text(language: str) -> str:
+    return phrase(language, "not_found")

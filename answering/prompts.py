@@ -1,0 +1,41 @@
+"""Prompt templates from the prompts/ folder, filled in one place."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from answering.texts import phrase
+from retrieval.schema import Passage
+
+PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
+LANGUAGE_NAMES = {"da": "dansk", "en": "engelsk (English)"}
+_TAG = re.compile(r"<\s*/?\s*uddrag", re.I)
+
+
+@lru_cache(maxsize=None)
+def template(name: str) -> str:
+    return (PROMPTS / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def neutralise(text: str) -> str:
+    """Document text may not open or close our delimiters (it is data, never instructions)."""
+    return _TAG.sub("[uddrag", text)
+
+
+def format_passages(passages: list[Passage]) -> str:
+    return "\n\n".join(
+        template("passage").format(
+            n=n, sender=neutralise(p.sender).replace('"', "'"), sender_type=p.sender_type, page=p.page,
+            text=neutralise(p.text),
+        ).strip()
+        for n, p in enumerate(passages, start=1)
+    )
+
+
+def answer_messages(question: str, language: str, passages: list[Passage]) -> list[tuple[str, str]]:
+    names = {"language_name": LANGUAGE_NAMES.get(language, "dansk")}
+    system = template("answer_system").format(not_found=phrase(language, "not_found") + ".", **names)
+    user = template("answer_user").format(passages=format_passages(passages), question=neutralise(question), **names)
+    return [("system", system), ("human", user)]

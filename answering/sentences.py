@@ -1,0 +1,51 @@
+"""Choosing the sentence of a passage that best answers a question (for quotes), from stored sentence vectors."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from retrieval.query import query_terms
+from retrieval.schema import Passage
+from retrieval.search import Searcher
+
+MIN_QUOTE = 60
+MAX_QUOTE = 420
+LEXICAL_BONUS = 0.05
+
+
+class QuoteFinder:
+    """Picks verbatim quotes for one question; no embedding happens here (vectors come from the index)."""
+
+    def __init__(self, searcher: Searcher, question: str) -> None:
+        self.snapshot = searcher.snapshot()
+        self.query_vector = searcher.embed_query(question)
+        self.terms = set(query_terms(question))
+
+    def __call__(self, passage: Passage) -> str:
+        row = self.snapshot.row_of.get(passage.chunk_id)
+        spans, vectors = self.snapshot.sentences_of(row) if row is not None else (np.zeros((0, 2), int), None)
+        text = passage.text
+        if not len(spans):
+            return _trim(text.strip())
+        sentences = [text[a:b] for a, b in spans]
+        lexical = np.array([len(self.terms & set(query_terms(s))) for s in sentences], dtype=np.float32)
+        scores = vectors @ self.query_vector + LEXICAL_BONUS * lexical
+        best = int(np.argmax(scores))
+        start, end = (int(x) for x in spans[best])
+        if end - start < MIN_QUOTE and best + 1 < len(spans):
+            end = int(spans[best + 1][1])
+        return _trim(_strip_bullet(text[start:end]))
+
+
+def _strip_bullet(quote: str) -> str:
+    for marker in ("- ", "• ", "– ", "* "):
+        if quote.startswith(marker):
+            return quote[len(marker) :]
+    return quote
+
+
+def _trim(quote: str) -> str:
+    if len(quote) <= MAX_QUOTE:
+        return quote
+    cut = quote.rfind(" ", 0, MAX_QUOTE)
+    return quote[: cut if cut > 0 else MAX_QUOTE]

