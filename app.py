@@ -1,37 +1,17 @@
-"""Streamlit entry point: a thin shell over the Python API (ingest/, retrieval/). Run: make run."""
+"""Høringsassistent in the browser: `make run` (or `streamlit run app.py`). A thin shell over ui/ and the API."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from hoering.settings import get_settings
-from retrieval.library import list_documents
+from ui import chat_page, library_page
+from ui.resources import language
+from ui.texts import t
 
-settings = get_settings()
 st.set_page_config(page_title="Høringsassistent", page_icon="📨", layout="wide")
-st.title("Høringsassistent")
-st.caption("Spørg høringssvarene – og få svar med citater. (Chatten kommer i næste version.)")
-
-documents = list_documents(settings)
-if not documents:
-    st.info("Indekset er tomt. Indlæs høringssvar med `hoering ingest MAPPE`.")
-else:
-    st.subheader(f"{len(documents)} indlæste høringssvar")
-    st.dataframe(
-        [
-            {
-                "Afsender": d.sender,
-                "Udtaler sig som": d.sender_type,
-                "Kommune": d.municipality or "",
-                "Dato": d.date or "",
-                "Høring": d.hearing or "",
-                "Sider": d.pages,
-                "Tekststykker": d.chunks,
-                "Fil": d.source,
-                "doc_id": d.doc_id,
-            }
-            for d in documents
-        ],
-        hide_index=True,
-        width="stretch",
-    )
+lang = language()
+pages = [
+    st.Page(chat_page.render, title=t(lang, "chat_page"), icon="💬", url_path="chat", default=True),
+    st.Page(library_page.render, title=t(lang, "library_page"), icon="📄", url_path="dokumenter"),
+]
+st.navigation(pages).run()

@@ -44,7 +44,7 @@ def extractive_answer(language: str, passages: list[Passage], quote_for, filters
     lines = [phrase(language, "intro"), ""]
     for sender, cites in by_sender.items():
         quotes = " … ".join(f"»{c.quote}« [{c.n}]" for c in cites)
-        lines.append(f"- **{sender}** {phrase(language, 'says')}: {quotes}")
+        lines.append(f"- {sender} {phrase(language, 'says')}: {quotes}")
     scope = describe_filters(filters, language)
     if scope:
         lines += ["", scope]

@@ -192,20 +192,35 @@ def ask(
     hearing: Optional[str] = HearingOpt,
     date_from: Optional[str] = DateFromOpt,
     date_to: Optional[str] = DateToOpt,
+    mode: str = typer.Option("answer", "--mode", help="answer (de mest relevante uddrag) eller coverage (hvem siger hvad: hvert høringssvar i afgrænsningen)."),
     index: Optional[Path] = IndexOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Besvar et spørgsmål med ordrette, verificerede citater (med sprogmodel hvis HOERING_LLM er sat)."""
     from answering.answer import answer_stream
+    from answering.coverage_answer import coverage_answer
     from answering.llm import create_chat_model
     from retrieval.schema import Answer
     from retrieval.search import Searcher
 
+    if mode not in ("answer", "coverage"):
+        err.print("--mode skal være 'answer' eller 'coverage'.")
+        raise typer.Exit(2)
     settings = settings_for(index)
     searcher = Searcher(settings)
+    filters = _filters(sender, sender_type, municipality, hearing, date_from, date_to)
+    if mode == "coverage":
+        final = coverage_answer(question, searcher, filters)
+        if as_json:
+            _print_json(final.to_json())
+            return
+        Console().print(final.text, highlight=False, markup=False)
+        for c in final.citations:
+            Console().print(f"[{c.n}] {c.sender} – {c.source}, s. {c.page}: »{c.quote}«", highlight=False, markup=False)
+        return
     llm = create_chat_model(settings)
     final = None
-    for item in answer_stream(question, searcher, _filters(sender, sender_type, municipality, hearing, date_from, date_to), llm=llm):
+    for item in answer_stream(question, searcher, filters, llm=llm):
         if isinstance(item, Answer):
             final = item
         elif not as_json:

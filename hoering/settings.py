@@ -36,6 +36,8 @@ class Settings(BaseSettings):
 
     language: Literal["da", "en"] = "da"
     max_upload_mb: int = Field(50, ge=1)
+    uploads: Path = Field(Path("data/uploads"), description="Where files uploaded in the app are kept.")
+    feedback: Path = Field(Path("data/feedback.jsonl"), description="Feedback log (JSONL).")
 
 
 @lru_cache(maxsize=1)

@@ -19,6 +19,7 @@ class Filters(BaseModel):
     date_from: str | None = None
     date_to: str | None = None
     inferred: list[str] = Field(default_factory=list)
+    blocked: list[str] = Field(default_factory=list, description="fields the user removed: never inferred")
 
     def active(self) -> dict[str, str]:
         return {f: getattr(self, f) for f in FILTER_FIELDS if getattr(self, f)}
@@ -31,18 +32,23 @@ class Filters(BaseModel):
         values = self.active()
         marks = list(self.inferred)
         for field, value in inferred.active().items():
-            if field not in values:
+            if field not in values and field not in self.blocked:
                 values[field] = value
                 marks.append(field)
-        return Filters(**values, inferred=marks)
+        return Filters(**values, inferred=marks, blocked=list(self.blocked))
 
     def without(self, field: str) -> "Filters":
+        """This filter removed; if it was inferred, it will not be inferred again."""
         values = self.active()
         values.pop(field, None)
-        return Filters(**values, inferred=[f for f in self.inferred if f != field])
+        blocked = list(self.blocked) + ([field] if field in self.inferred and field not in self.blocked else [])
+        return Filters(**values, inferred=[f for f in self.inferred if f != field], blocked=blocked)
 
     def to_json(self) -> dict:
-        return {**self.active(), "inferred": list(self.inferred)}
+        data = {**self.active(), "inferred": list(self.inferred)}
+        if self.blocked:
+            data["blocked"] = list(self.blocked)
+        return data
 
 
 class Passage(BaseModel):
@@ -108,6 +114,19 @@ class Citation(BaseModel):
         }
 
 
+class CoverageEntry(BaseModel):
+    """One document's verdict in who-says-what mode (public JSON shape, see README)."""
+
+    doc_id: str
+    source: str
+    sender: str
+    sender_type: str
+    mentions: bool
+    stance: str | None = None
+    summary: str | None = None
+    citations: list[int] = Field(default_factory=list)
+
+
 class Answer(BaseModel):
     question: str
     text: str
@@ -120,6 +139,8 @@ class Answer(BaseModel):
     method: Literal["extractive", "llm"] = "extractive"
     dropped_citations: int = 0
     timings: dict[str, float] = Field(default_factory=dict)
+    coverage: list[CoverageEntry] = Field(default_factory=list, description="who-says-what: every document in scope")
+    counts: dict[str, int] | None = None
 
     def to_json(self) -> dict:
         """The public ``hoering ask --json`` shape (see README)."""
@@ -129,4 +150,9 @@ class Answer(BaseModel):
             "filters": self.filters.to_json(),
             "grounded": self.grounded,
             "citations": [c.to_json() for c in self.citations if c.verified],
+            **(
+                {"coverage": [e.model_dump() for e in self.coverage], "counts": dict(self.counts)}
+                if self.counts is not None
+                else {}
+            ),
         }

@@ -60,6 +60,12 @@ class Searcher:
     def embedder(self) -> Embedder:
         return self._embedder or create_embedder(self.settings.embedding, self.settings.embedding_device)
 
+    def warm_up(self) -> None:
+        """Load what the first question would otherwise wait for (model, language detector, snapshot)."""
+        self.snapshot()
+        detect_language("Hvad siger kommunerne om ventelister?")
+        self.embed_query("opvarmning")
+
     def snapshot(self) -> Snapshot:
         return self._snapshots.get()
 

@@ -1,0 +1,88 @@
+"""The who-says-what answer: "1 af 2 kommuner nævner ventelister: Hedensted Kommune (…) [1]. Norddjurs Kommune
+nævner det ikke." Every document in scope is accounted for; citations are verified as everywhere else."""
+
+from __future__ import annotations
+
+import re
+
+from answering.citations import make_citation
+from answering.sentences import QuoteFinder
+from answering.texts import SENDER_TYPE_NAMES, describe_filters
+from retrieval.coverage import CoverageResult, document_verdicts
+from retrieval.schema import Answer, CoverageEntry, Filters
+from retrieval.search import Searcher
+
+_TOPIC = {
+    "da": re.compile(r"\b(?:om|vedrørende|angående|til)\s+(.+?)\s*\??$", re.I),
+    "en": re.compile(r"\b(?:about|on|regarding|concerning)\s+(.+?)\s*\??$", re.I),
+}
+_MENTION_VERB = re.compile(r"^(?:hvem|hvilke\s+\w+|who|which\s+\w+)\s+(?:nævner|omtaler|skriver om|mentions?|raises?|talks? about)\s+(.+?)\s*\??$", re.I)
+WORDS = {
+    "da": {"of": "af", "mention": "nævner", "mention_one": "nævner", "not": "nævner det ikke", "not_plural": "nævner det ikke",
+           "responses": "høringssvar", "topic": "emnet", "and": "og", "none": "Ingen af dem nævner {topic}."},
+    "en": {"of": "of", "mention": "mention", "mention_one": "mentions", "not": "does not mention it", "not_plural": "do not mention it",
+           "responses": "responses", "topic": "the topic", "and": "and", "none": "None of them mentions {topic}."},
+}
+
+
+def topic_of(question: str, language: str) -> str | None:
+    m = _MENTION_VERB.match(question.strip()) or _TOPIC.get(language, _TOPIC["en"]).search(question.strip())
+    return m.group(1).strip(" ?.") if m else None
+
+
+def _join(names: list[str], word: str) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {word} " + names[-1]
+
+
+def coverage_answer(question: str, searcher: Searcher, filters: Filters | None = None) -> Answer:
+    result = document_verdicts(searcher, question, filters)
+    quote_for = QuoteFinder(searcher, question)
+    return build_answer(question, result, quote_for)
+
+
+def build_answer(question: str, result: CoverageResult, quote_for) -> Answer:
+    lang = result.language if result.language in WORDS else "en"
+    w = WORDS[lang]
+    answer = Answer(question=question, text="", language=lang, filters=result.filters, grounded=False, method="extractive")
+    n_scope = len(result.verdicts)
+    group = SENDER_TYPE_NAMES[lang].get(result.filters.sender_type, w["responses"]) if result.filters.sender_type else w["responses"]
+    topic = topic_of(question, lang) or w["topic"]
+    mentioning = result.mentioning
+    pieces = []
+    for verdict in result.verdicts:
+        cited = []
+        if verdict.mentions:
+            for passage in verdict.passages[:1]:
+                citation = make_citation(len(answer.citations) + 1, passage, quote_for(passage))
+                if citation.verified:
+                    answer.citations.append(citation)
+                    answer.passages.append(passage)
+                    cited.append(citation.n)
+            if cited:
+                quote = answer.citations[-1].quote
+                pieces.append(f"{verdict.sender} (»{quote}« [{cited[0]}])")
+        answer.coverage.append(
+            CoverageEntry(
+                doc_id=verdict.doc_id, source=verdict.source, sender=verdict.sender, sender_type=verdict.sender_type,
+                mentions=verdict.mentions and bool(cited), stance=verdict.stance, summary=verdict.summary, citations=cited,
+            )
+        )
+    k = sum(e.mentions for e in answer.coverage)
+    silent = [e.sender for e in answer.coverage if not e.mentions]
+    verb = w["mention_one"] if k == 1 else w["mention"]
+    lines = []
+    if n_scope == 0:
+        lines.append(describe_filters(result.filters, lang) or w["none"].format(topic=topic))
+    elif k == 0:
+        lines.append(f"0 {w['of']} {n_scope} {group} {w['mention']} {topic}. " + w["none"].format(topic=topic))
+    else:
+        lines.append(f"{k} {w['of']} {n_scope} {group} {verb} {topic}: " + "; ".join(pieces) + ".")
+        if silent:
+            lines.append(f"{_join(silent, w['and'])} {w['not'] if len(silent) == 1 else w['not_plural']}.")
+    scope = describe_filters(result.filters, lang)
+    if scope and n_scope:
+        lines += ["", scope]
+    answer.text = "\n".join(lines)
+    answer.grounded = k > 0
+    answer.counts = {"in_scope": n_scope, "mentions": k}
+    return answer

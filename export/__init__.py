@@ -1,0 +1,1 @@
+"""Exports: an answer with its citations (Markdown, DOCX); later the høringsnotat."""

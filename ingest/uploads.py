@@ -1,0 +1,41 @@
+"""Files dropped into the app: size-checked, with sanitised names (no path traversal), kept in the uploads folder."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from pathlib import Path, PurePath
+
+from ingest.loaders import SUPPORTED_SUFFIXES
+
+
+class UploadError(ValueError):
+    pass
+
+
+def safe_name(name: str) -> str:
+    """A file name without directories, '..', control characters or shell-hostile characters (æøå kept)."""
+    base = PurePath(name.replace("\\", "/")).name
+    base = unicodedata.normalize("NFC", base)
+    base = re.sub(r"[^\w.\- ()æøåÆØÅ]", "_", base).strip(" .")
+    base = re.sub(r"\.{2,}", ".", base)
+    return base[:150] or "upload"
+
+
+def save_upload(name: str, data: bytes, folder: Path, max_bytes: int) -> Path:
+    """Write an uploaded file into ``folder``; same name with other content gets a content-hash suffix."""
+    if len(data) > max_bytes:
+        raise UploadError(f"{name}: larger than {max_bytes // (1024 * 1024)} MB")
+    clean = safe_name(name)
+    if PurePath(clean).suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise UploadError(f"{name}: unsupported file type")
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / clean
+    if target.exists() and target.read_bytes() != data:
+        digest = hashlib.sha256(data).hexdigest()[:8]
+        target = folder / f"{PurePath(clean).stem}-{digest}{PurePath(clean).suffix}"
+    if not target.resolve().is_relative_to(folder.resolve()):
+        raise UploadError(f"{name}: invalid file name")
+    target.write_bytes(data)
+    return target

@@ -1,0 +1,145 @@
+"""The chat page: history, answers (streamed with an LLM), inferred-filter chips, sources, export, feedback."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from answering.answer import answer_stream
+from answering.conversation import Turn
+from answering.texts import FIELD_NAMES, SENDER_TYPE_NAMES
+from export.answer import to_docx, to_markdown
+from hoering.feedback import record_feedback
+from retrieval.schema import Answer, Filters
+from ui import resources, sidebar
+from ui.safe import answer_markdown, escape_markdown
+from ui.sources import render_sources
+from ui.texts import EXAMPLES, t
+
+
+def _messages() -> list[dict]:
+    return st.session_state.setdefault("messages", [])
+
+
+def _history() -> list[Turn]:
+    return [
+        Turn(question=m["answer"].question, standalone=m["answer"].standalone_question or m["answer"].question,
+             filters=m["answer"].filters)
+        for m in _messages() if m["role"] == "assistant"
+    ]
+
+
+def _chip_label(field: str, value: str, lang: str) -> str:
+    shown = SENDER_TYPE_NAMES[lang].get(value, value) if field == "sender_type" else value
+    return t(lang, "inferred_chip", label=f"{FIELD_NAMES[lang][field]} = {shown}")
+
+
+def _render_answer(answer: Answer, lang: str, index: int, last: bool) -> None:
+    st.markdown(answer_markdown(answer.text))
+    if answer.dropped_citations:
+        st.caption(t(lang, "unverified", n=answer.dropped_citations))
+    if last:
+        for field in answer.filters.inferred:
+            value = answer.filters.active().get(field)
+            if value and st.button(_chip_label(field, value, lang), key=f"chip_{index}_{field}"):
+                st.session_state.setdefault("blocked", []).append(field)
+                st.session_state.pending = answer.question
+                # Re-ask the standalone question on its own: asked as a follow-up of itself, the removed
+                # filter would come back with the carried-over scope of the conversation.
+                st.session_state.reask = answer.standalone_question or answer.question
+                st.rerun()
+    render_sources(answer, lang, key=f"a{index}")
+    col1, col2 = st.columns(2)
+    col1.download_button(t(lang, "download_md"), to_markdown(answer), file_name="svar.md", mime="text/markdown", key=f"md_{index}")
+    col2.download_button(
+        t(lang, "download_docx"), to_docx(answer), file_name="svar.docx", key=f"docx_{index}",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    _render_feedback(answer, lang, index)
+
+
+def _render_feedback(answer: Answer, lang: str, index: int) -> None:
+    sent = st.session_state.setdefault("feedback_sent", set())
+    if index in sent:
+        st.caption(t(lang, "feedback_thanks"))
+        return
+    score = st.feedback("thumbs", key=f"fb_{index}")
+    if score is not None:
+        comment = st.text_input(t(lang, "feedback_comment"), key=f"fb_comment_{index}")
+        if st.button(t(lang, "feedback_send"), key=f"fb_send_{index}"):
+            record_feedback(resources.settings().feedback, answer, score, comment)
+            sent.add(index)
+            st.rerun()
+
+
+def _ask(question: str, filters: Filters, lang: str, standalone: str | None = None) -> None:
+    """``standalone``: re-ask this standalone question without conversation history (an inferred filter removed)."""
+    searcher = resources.searcher()
+    llm = resources.chat_model()
+    with st.chat_message("user"):
+        st.markdown(escape_markdown(question))
+    with st.chat_message("assistant"):
+        if standalone:
+            stream = answer_stream(standalone, searcher, filters, [], llm)
+        else:
+            stream = answer_stream(question, searcher, filters, _history(), llm)
+        final: list[Answer] = []
+
+        def pieces():
+            for item in stream:
+                if isinstance(item, Answer):
+                    final.append(item)
+                else:
+                    yield escape_markdown(item)
+
+        if llm is not None:
+            placeholder = st.empty()
+            with placeholder.container():
+                st.write_stream(pieces())
+            placeholder.empty()
+        else:
+            for _ in pieces():
+                pass
+        answer = final[-1]
+        if standalone:
+            answer = answer.model_copy(update={"question": question, "standalone_question": standalone})
+    _messages().append({"role": "user", "content": question})
+    _messages().append({"role": "assistant", "answer": answer})
+
+
+def render() -> None:
+    lang = sidebar.render_language()
+    if st.sidebar.button(t(lang, "new_chat"), key="new_chat", type="primary"):
+        st.session_state.messages = []
+        st.session_state.blocked = []
+        st.session_state.pop("pending", None)
+    filters = sidebar.render_filters(lang)
+    sidebar.render_status(lang)
+    sidebar.render_upload(lang)
+
+    st.title(t(lang, "title"))
+    st.caption(t(lang, "tagline"))
+    messages = _messages()
+    if not messages:
+        st.info(t(lang, "empty"))
+        st.write(t(lang, "examples"))
+        for i, example in enumerate(EXAMPLES[lang]):
+            if st.button(example, key=f"example_{i}"):
+                st.session_state.pending = example
+    answers = [i for i, m in enumerate(messages) if m["role"] == "assistant"]
+    for i, message in enumerate(messages):
+        with st.chat_message(message["role"]):
+            if message["role"] == "user":
+                st.markdown(escape_markdown(message["content"]))
+            else:
+                _render_answer(message["answer"], lang, i, last=bool(answers) and i == answers[-1])
+    typed = st.chat_input(t(lang, "ask"), key="chat_input")
+    pending = st.session_state.pop("pending", None)
+    reask = st.session_state.pop("reask", None)
+    if typed:
+        st.session_state.blocked = []  # a removed inferred filter applies to re-asking that question only
+        reask = None
+    question = typed or pending
+    if question:
+        filters = filters.model_copy(update={"blocked": list(st.session_state.get("blocked", []))})
+        _ask(question, filters, lang, standalone=reask)
+        st.rerun()

@@ -1,0 +1,106 @@
+"""The sidebar: language, filters for the next question, index and LLM status, upload."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from answering.texts import SENDER_TYPE_NAMES
+from ingest.pipeline import ingest
+from ingest.schema import SENDER_TYPES, Status
+from ingest.uploads import UploadError, save_upload
+from retrieval.schema import Filters
+from ui import resources
+from ui.texts import t
+
+
+def render_language() -> str:
+    current = resources.language()
+    choice = st.sidebar.segmented_control(
+        t(current, "language"), ["da", "en"], default=current, key="language_choice",
+        format_func=lambda c: {"da": "Dansk", "en": "English"}[c],
+    )
+    if choice and choice != current:
+        st.session_state.language = choice
+        st.rerun()
+    return current
+
+
+def render_filters(lang: str) -> Filters:
+    snap = resources.searcher().snapshot()
+    docs = list(snap.manifest.documents.values())
+    all_ = t(lang, "all")
+    st.sidebar.subheader(t(lang, "filters"))
+    sender_type = st.sidebar.selectbox(
+        t(lang, "sender_type"), [all_, *SENDER_TYPES], key="f_sender_type",
+        format_func=lambda v: v if v == all_ else f"{SENDER_TYPE_NAMES[lang].get(v, v)} ({v})",
+    )
+    sender = st.sidebar.selectbox(t(lang, "sender"), [all_, *sorted({d.sender for d in docs if d.sender})], key="f_sender")
+    municipality = st.sidebar.selectbox(
+        t(lang, "municipality"), [all_, *sorted({d.municipality for d in docs if d.municipality})], key="f_municipality"
+    )
+    hearing = st.sidebar.selectbox(t(lang, "hearing"), [all_, *sorted({d.hearing for d in docs if d.hearing})], key="f_hearing")
+    dates = st.sidebar.date_input(t(lang, "date_range"), value=(), key="f_dates", format="YYYY-MM-DD")
+    date_from = date_to = None
+    if isinstance(dates, (tuple, list)) and len(dates) == 2:
+        date_from, date_to = (d.isoformat() for d in dates)
+    elif isinstance(dates, dt.date):
+        date_from = dates.isoformat()
+    pick = lambda v: None if v == all_ else v  # noqa: E731
+    return Filters(
+        sender_type=pick(sender_type), sender=pick(sender), municipality=pick(municipality), hearing=pick(hearing),
+        date_from=date_from, date_to=date_to, blocked=list(st.session_state.get("blocked", [])),
+    )
+
+
+def render_status(lang: str) -> None:
+    snap = resources.searcher().snapshot()
+    st.sidebar.subheader(t(lang, "index_status"))
+    st.sidebar.caption(
+        f"{len(snap.manifest.documents)} {t(lang, 'documents')} · {len(snap.ids)} {t(lang, 'chunks')}  \n"
+        f"{t(lang, 'model')}: {snap.manifest.embedding_model or '–'}"
+    )
+    s = resources.settings()
+    st.sidebar.caption(t(lang, "llm_on", llm=s.llm) if s.llm else t(lang, "llm_off"))
+
+
+def render_upload(lang: str) -> None:
+    s = resources.settings()
+    st.sidebar.subheader(t(lang, "upload"))
+    files = st.sidebar.file_uploader(
+        t(lang, "upload_help", mb=s.max_upload_mb), accept_multiple_files=True,
+        type=["pdf", "docx", "txt", "md", "html", "htm", "eml"], key=f"uploader_{st.session_state.get('upload_round', 0)}",
+    )
+    if not files or not st.sidebar.button(t(lang, "upload_button"), key="upload_go"):
+        return
+    paths, problems = [], []
+    for f in files:
+        try:
+            paths.append(save_upload(f.name, f.getvalue(), s.uploads, s.max_upload_mb * 1024 * 1024))
+        except UploadError:
+            problems.append(t(lang, "too_big", name=f.name, mb=s.max_upload_mb) if f.size > s.max_upload_mb * 1024 * 1024 else f.name)
+    searcher = resources.searcher()
+    with st.sidebar.status(t(lang, "ingesting", n=len(paths)), expanded=True) as status:
+        bar = st.progress(0.0)
+        done = {"n": 0}
+
+        def on_progress(kind: str, info: dict) -> None:
+            if kind == "file":
+                done["n"] += 1
+                bar.progress(min(1.0, done["n"] / max(1, len(paths))))
+
+        report = ingest([str(p) for p in paths], s, embedder=searcher.embedder, on_progress=on_progress) if paths else None
+        outcomes = report.outcomes if report else []
+        for o in outcomes:
+            label = t(lang, f"outcome_{o.status.value}") if o.status != Status.removed else o.status.value
+            st.write(f"{o.source.split('/')[-1]}: {label}" + (f" – {o.detail}" if o.detail else ""))
+        for p in problems:
+            st.write(p)
+        summary = dict(
+            ingested=report.count(Status.ingested) if report else 0,
+            unchanged=report.count(Status.unchanged) if report else 0,
+            failed=(len(report.failed) if report else 0) + len(problems),
+        )
+        status.update(label=t(lang, "ingest_done", **summary), state="error" if summary["failed"] else "complete")
+    st.session_state.last_ingest = [(o.source, o.status.value, o.detail) for o in outcomes] + [(p, "failed", "") for p in problems]
