@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import chat_page, library_page
+from ui import chat_page, library_page, themes_page
 from ui.resources import language
 from ui.texts import t
 
@@ -12,6 +12,7 @@ st.set_page_config(page_title="Høringsassistent", page_icon="📨", layout="wid
 lang = language()
 pages = [
     st.Page(chat_page.render, title=t(lang, "chat_page"), icon="💬", url_path="chat", default=True),
+    st.Page(themes_page.render, title=t(lang, "themes_page"), icon="🗂️", url_path="temaer"),
     st.Page(library_page.render, title=t(lang, "library_page"), icon="📄", url_path="dokumenter"),
 ]
 st.navigation(pages).run()

@@ -236,6 +236,99 @@ def ask(
         Console().print(f"[{c.n}] {c.sender} – {c.source}, s. {c.page}: »{c.quote}«", highlight=False, markup=False)
 
 
+themes_app = typer.Typer(help="Temaoversigt: hvem siger hvad, grupperet efter tema.")
+app.add_typer(themes_app, name="themes")
+export_app = typer.Typer(help="Eksport (høringsnotat).")
+app.add_typer(export_app, name="export")
+
+
+@themes_app.callback(invoke_without_command=True)
+def themes(
+    ctx: typer.Context,
+    sender: Optional[str] = SenderOpt,
+    sender_type: Optional[str] = SenderTypeOpt,
+    municipality: Optional[str] = MunicipalityOpt,
+    hearing: Optional[str] = HearingOpt,
+    date_from: Optional[str] = DateFromOpt,
+    date_to: Optional[str] = DateToOpt,
+    index: Optional[Path] = IndexOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Vis temaerne i høringssvarene med afsendere og et citat fra hver."""
+    if ctx.invoked_subcommand is not None:
+        ctx.obj = index
+        return
+    from retrieval.search import Searcher
+    from retrieval.themes import build_themes, themes_json
+
+    found = build_themes(Searcher(settings_for(index)), _filters(sender, sender_type, municipality, hearing, date_from, date_to))
+    if as_json:
+        _print_json(themes_json(found))
+        return
+    for theme in found:
+        Console().print(f"[bold]{theme.label}[/bold]  ({theme.theme_id}, {len(theme.senders)} afsendere)")
+        for s in theme.senders:
+            Console().print(f"  - {s.sender} ({s.count}): »{s.quote.quote}«", highlight=False, markup=False)
+
+
+def _searcher_for(ctx: typer.Context, index: Optional[Path]):
+    from retrieval.search import Searcher
+
+    return Searcher(settings_for(index or ctx.obj))
+
+
+@themes_app.command("rename")
+def themes_rename(ctx: typer.Context, theme_id: str, label: str, index: Optional[Path] = IndexOption) -> None:
+    """Omdøb et tema (gemmes og bruges i eksporten)."""
+    from retrieval.themes import edit_themes
+
+    edit_themes(_searcher_for(ctx, index), rename=(theme_id, label))
+
+
+@themes_app.command("merge")
+def themes_merge(ctx: typer.Context, theme_ids: list[str], index: Optional[Path] = IndexOption) -> None:
+    """Slå temaer sammen (det første beholder sit navn)."""
+    from retrieval.themes import edit_themes
+
+    if len(theme_ids) < 2:
+        err.print("Angiv mindst to tema-id'er.")
+        raise typer.Exit(2)
+    edit_themes(_searcher_for(ctx, index), merge=theme_ids)
+
+
+@themes_app.command("delete")
+def themes_delete(ctx: typer.Context, theme_id: str, index: Optional[Path] = IndexOption) -> None:
+    """Slet et tema fra oversigten og eksporten."""
+    from retrieval.themes import edit_themes
+
+    edit_themes(_searcher_for(ctx, index), delete=theme_id)
+
+
+@export_app.command("notat")
+def export_notat(
+    fmt: str = typer.Option("docx", "--format", help="docx eller xlsx"),
+    out: Optional[Path] = typer.Option(None, "--out", help="Filnavn (standard hoeringsnotat.docx/.xlsx)."),
+    sender: Optional[str] = SenderOpt,
+    sender_type: Optional[str] = SenderTypeOpt,
+    municipality: Optional[str] = MunicipalityOpt,
+    hearing: Optional[str] = HearingOpt,
+    date_from: Optional[str] = DateFromOpt,
+    date_to: Optional[str] = DateToOpt,
+    index: Optional[Path] = IndexOption,
+) -> None:
+    """Skriv et høringsnotat: svaroversigt (dato, afsender, rolle, resumé, vurdering) og et afsnit pr. tema."""
+    from export.notat import build_notat, to_docx, to_xlsx
+    from retrieval.search import Searcher
+
+    if fmt not in ("docx", "xlsx"):
+        err.print("--format skal være docx eller xlsx.")
+        raise typer.Exit(2)
+    notat = build_notat(Searcher(settings_for(index)), _filters(sender, sender_type, municipality, hearing, date_from, date_to))
+    target = out or Path(f"hoeringsnotat.{fmt}")
+    target.write_bytes(to_docx(notat) if fmt == "docx" else to_xlsx(notat))
+    err.print(f"Skrevet: {target} ({len(notat.respondents)} høringssvar, {len(notat.themes)} temaer)")
+
+
 @app.command()
 def remove(
     targets: list[str] = typer.Argument(..., help="doc_id'er eller kildestier."),

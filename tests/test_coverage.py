@@ -1,0 +1,83 @@
+"""Who-says-what mode on the real sample index: every document in scope gets a verdict."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from answering.coverage_answer import coverage_answer, topic_of
+from answering.citations import locate
+from hoering.cli import app
+from retrieval.coverage import document_verdicts
+from retrieval.search import Searcher
+
+
+@pytest.fixture(scope="module")
+def searcher(sample_index, embedder):
+    return Searcher(sample_index, embedder=embedder)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Hvad siger kommunerne om ventelister?", "What do the municipalities say about waiting lists?"],
+)
+def test_municipalities_on_waiting_lists(searcher, sample_docs, question):
+    answer = coverage_answer(question, searcher)
+    municipalities = {d.doc_id for d in sample_docs.values() if d.sender_type == "kommune"}
+    assert {e.doc_id for e in answer.coverage} == municipalities  # scope is exactly the municipalities
+    assert answer.counts == {"in_scope": 2, "mentions": 1}
+    by_sender = {e.sender: e for e in answer.coverage}
+    hedensted = next(e for s, e in by_sender.items() if s.startswith("Hedensted Kommune"))
+    norddjurs = by_sender["Norddjurs Kommune"]
+    assert hedensted.mentions and hedensted.citations and not norddjurs.mentions and not norddjurs.citations
+    citation = next(c for c in answer.citations if c.n == hedensted.citations[0])
+    passage = next(p for p in answer.passages if p.chunk_id == citation.chunk_id)
+    assert citation.verified and locate(citation.quote, passage.text)
+    assert "ventelister" in passage.text  # the waiting-list passage
+    first_line = answer.text.splitlines()[0]
+    if answer.language == "da":
+        assert first_line.startswith("1 af 2 kommuner nævner ventelister")
+        assert "Norddjurs Kommune nævner det ikke." in answer.text
+    else:
+        assert first_line.startswith("1 of 2 municipalities mentions waiting lists")
+        assert "Norddjurs Kommune does not mention it." in answer.text
+
+
+def test_no_filter_covers_all_five(searcher, sample_docs):
+    result = document_verdicts(searcher, "Hvem nævner rekruttering og fastholdelse af personale?")
+    assert result.filters.is_empty()
+    assert {v.doc_id for v in result.verdicts} == {d.doc_id for d in sample_docs.values()}
+    answer = coverage_answer("Hvem nævner rekruttering og fastholdelse af personale?", searcher)
+    assert answer.counts["in_scope"] == 5 and len(answer.coverage) == 5
+    assert answer.counts["mentions"] == sum(e.mentions for e in answer.coverage)
+    silent = [e.sender for e in answer.coverage if not e.mentions]
+    for sender in silent:  # everyone not mentioning is named too
+        assert sender in answer.text
+
+
+def test_topic_extraction():
+    assert topic_of("Hvad siger kommunerne om ventelister?", "da") == "ventelister"
+    assert topic_of("Who mentions temporary staff?", "en") == "temporary staff"
+    assert topic_of("Hvem nævner vikarer?", "da") == "vikarer"
+
+
+def test_cli_coverage_json_shape(sample_index):
+    result = CliRunner().invoke(
+        app, ["ask", "Hvad siger kommunerne om ventelister?", "--mode", "coverage", "--index", str(sample_index.index), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert {"question", "answer", "filters", "grounded", "citations", "coverage", "counts"} <= set(data)
+    assert data["counts"] == {"in_scope": 2, "mentions": 1}
+    for entry in data["coverage"]:
+        assert set(entry) == {"doc_id", "source", "sender", "sender_type", "mentions", "stance", "summary", "citations"}
+    cited = {n for e in data["coverage"] for n in e["citations"]}
+    assert cited == {c["n"] for c in data["citations"]}
+
+
+def test_plain_ask_json_has_no_coverage_keys(sample_index):
+    result = CliRunner().invoke(app, ["ask", "Hvad siger kommunerne om ventelister?", "--index", str(sample_index.index), "--json"])
+    assert result.exit_code == 0
+    assert set(json.loads(result.stdout)) == {"question", "answer", "filters", "grounded", "citations"}
