@@ -9,7 +9,7 @@ from answering.citations import make_citation
 from answering.sentences import QuoteFinder
 from answering.texts import SENDER_TYPE_NAMES, describe_filters
 from retrieval.coverage import CoverageResult, document_verdicts
-from retrieval.schema import Answer, CoverageEntry, Filters
+from retrieval.schema import Answer, CoverageEntry, Filters, Verdict
 from retrieval.search import Searcher
 
 _TOPIC = {
@@ -61,12 +61,8 @@ def build_answer(question: str, result: CoverageResult, quote_for) -> Answer:
             if cited:
                 quote = answer.citations[-1].quote
                 pieces.append(f"{verdict.sender} (»{quote}« [{cited[0]}])")
-        answer.coverage.append(
-            CoverageEntry(
-                doc_id=verdict.doc_id, source=verdict.source, sender=verdict.sender, sender_type=verdict.sender_type,
-                mentions=verdict.mentions and bool(cited), stance=verdict.stance, summary=verdict.summary, citations=cited,
-            )
-        )
+        shared = verdict.model_dump(include=set(Verdict.model_fields))
+        answer.coverage.append(CoverageEntry(**{**shared, "mentions": verdict.mentions and bool(cited)}, citations=cited))
     k = sum(e.mentions for e in answer.coverage)
     silent = [e.sender for e in answer.coverage if not e.mentions]
     verb = w["mention_one"] if k == 1 else w["mention"]

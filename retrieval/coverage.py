@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from ingest.bm25_index import tokenize
 from retrieval.query import query_terms, strip_scope_words
-from retrieval.schema import Filters, Passage
+from retrieval.schema import Filters, Passage, Verdict
 from retrieval.search import Searcher
 
 # (dense threshold, coverage threshold or None, z threshold) per question language.
@@ -20,17 +20,12 @@ VERDICT = {"da": (0.8525, 0.3, 0.5), "en": (0.74, None, 1.5)}
 PASSAGES_PER_DOC = 2
 
 
-class DocumentVerdict(BaseModel):
-    doc_id: str
-    source: str
-    sender: str
-    sender_type: str
+class DocumentVerdict(Verdict):
+    """A verdict with what it rests on: the best dense score and the document's best passages."""
+
     municipality: str | None = None
     date: str | None = None
-    mentions: bool
     score: float
-    stance: str | None = None
-    summary: str | None = None
     passages: list[Passage] = Field(default_factory=list)
 
 

@@ -114,8 +114,8 @@ class Citation(BaseModel):
         }
 
 
-class CoverageEntry(BaseModel):
-    """One document's verdict in who-says-what mode (public JSON shape, see README)."""
+class Verdict(BaseModel):
+    """Whether one document in scope addresses the topic (who-says-what mode)."""
 
     doc_id: str
     source: str
@@ -124,6 +124,11 @@ class CoverageEntry(BaseModel):
     mentions: bool
     stance: str | None = None
     summary: str | None = None
+
+
+class CoverageEntry(Verdict):
+    """A verdict in an answer, with its citation numbers (public JSON shape, see README)."""
+
     citations: list[int] = Field(default_factory=list)
 
 
