@@ -17,6 +17,7 @@ from hoering.settings import Settings
 from retrieval.schema import Answer, Citation, Passage
 
 _QUOTED = re.compile(r"[»“\"„]([^«”\"“]{3,600})[«”\"“]\s*$")
+_TRAILING_MARKERS = re.compile(r"(?:\s*\[(?:\d{1,3}|\?)\])+\s*$")
 _MULTI_MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})+)\]")
 _PROVIDERS = {"azure": "azure_openai", "openai": "openai", "ollama": "ollama"}
 
@@ -68,7 +69,7 @@ def llm_answer_stream(llm, question: str, language: str, passages: list[Passage]
         answer.timings["llm_error"] = 1.0
         answer.text = f"({type(exc).__name__}: {exc})"
         return
-    text, citations, dropped = verify_answer("".join(pieces), passages, quote_for)
+    text, citations, dropped = verify_answer("".join(pieces), passages, quote_for, language)
     answer.dropped_citations = dropped
     if citations:
         answer.method = "llm"
@@ -76,8 +77,8 @@ def llm_answer_stream(llm, question: str, language: str, passages: list[Passage]
         answer.citations = citations
 
 
-def verify_answer(raw: str, passages: list[Passage], quote_for) -> tuple[str, list[Citation], int]:
-    """Keep only citations that point to a retrieved passage and whose quote stands in it verbatim.
+def verify_answer(raw: str, passages: list[Passage], quote_for, language: str = "da") -> tuple[str, list[Citation], int]:
+    """Keep only citations that point to a retrieved passage and carry a quote that stands in it verbatim.
 
     Unverifiable markers are replaced by a visible "[?]"; a note says how many were removed.
     """
@@ -95,10 +96,12 @@ def verify_answer(raw: str, passages: list[Passage], quote_for) -> tuple[str, li
             out.append("[?]")
             continue
         passage = passages[n - 1]
-        quoted = _QUOTED.search("".join(out)[-700:])
-        quote = quoted.group(1).strip() if quoted else quote_for(passage)
-        citation = make_citation(n, passage, quote)
-        if not citation.verified:
+        # A citation counts only with the model's own verbatim quote right before it: a bare "[n]" after a
+        # claim proves nothing about the claim, so it is marked like any other unverifiable reference.
+        before = _TRAILING_MARKERS.sub("", "".join(out)[-700:])  # "»…« [1][2]": the quote serves each marker
+        quoted = _QUOTED.search(before)
+        citation = make_citation(n, passage, quoted.group(1).strip()) if quoted else None
+        if citation is None or not citation.verified:
             dropped += 1
             out.append("[?]")
             continue
@@ -107,7 +110,7 @@ def verify_answer(raw: str, passages: list[Passage], quote_for) -> tuple[str, li
     out.append(text[cursor:])
     verified_text = "".join(out)
     if dropped:
-        verified_text += f"\n\n({dropped} henvisning(er) kunne ikke verificeres i høringssvarene og er markeret [?].)"
+        verified_text += "\n\n" + phrase(language, "unverified").format(n=dropped)
     return verified_text, sorted(citations.values(), key=lambda c: c.n), dropped
 
 

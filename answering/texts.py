@@ -27,6 +27,7 @@ PHRASES = {
         "scope": "Afgrænset til",
         "inferred": "udledt af spørgsmålet – kan fjernes",
         "empty_index": "Indekset er tomt: indlæs høringssvar først.",
+        "unverified": "({n} henvisning(er) kunne ikke verificeres i høringssvarene og er markeret [?].)",
     },
     "en": {
         "intro": "The consultation responses say (quoted in Danish):",
@@ -38,6 +39,7 @@ PHRASES = {
         "scope": "Limited to",
         "inferred": "inferred from the question – can be removed",
         "empty_index": "The index is empty: ingest consultation responses first.",
+        "unverified": "({n} reference(s) could not be verified in the responses and are marked [?].)",
     },
 }
 

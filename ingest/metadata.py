@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ingest.clean import mask_cpr
 from ingest.dates import find_dates
 from ingest.gazetteer import Gazetteer, gazetteer
 from ingest.schema import DocumentMetadata, LoadedDocument
@@ -26,17 +27,19 @@ _COMMITTEE_PHRASE = re.compile(
 _GREETING = re.compile(r"^(?:med\s+)?(?:venlig(?:e)?\s+hilsen|venlig\s+hilsen|mvh\.?|kind regards|best regards)\b", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _POSTCODE_LINE = re.compile(r"\b\d{4}\s+[A-ZÆØÅ][a-zæøå]+")
+# "Høringssvar til X" / "Høringssvar vedr. X" / "Høringssvar: X" name the hearing ("… fra X" names the sender).
 _HEARING = re.compile(
-    r"(?:hørings\s?svar|høringsbidrag|udtale-?\s?svar|bemærkninger)\s*(?:til|vedr\.?|vedrørende|om|på|angående)?\s*"
-    r"[:\-–]?\s*(?:høring\s+(?:af|om|over)\s+)?(.{6,160})",
+    r"(?:hørings\s?svar|høringsbidrag|udtale-?\s?svar|bemærkninger)\s*"
+    r"(?:til|vedr\.?|vedrørende|om|på|angående|:|–|-)\s*(?:høring\s+(?:af|om|over)\s+)?(.{6,160})",
     re.I,
 )
+_FROM_LINE = re.compile(r"^(?:hørings\s?svar|høringsbidrag|udtale-?\s?svar|bemærkninger)\s+fra\s+(.{3,100}?)\s*[.:]?$", re.I)
 _BUDGET = re.compile(r"\b(budget(?:forslag(?:et)?)?\s*(?:for\s+)?\d{4}(?:\s*[-–]\s*\d{2,4})?)", re.I)
 _TITLE_SUFFIXES = ("chef", "leder", "direktør", "konsulent", "formand", "borgmester", "sekretær", "rådgiver", "næstformand")
-_ORGANISATION = re.compile(
-    r"\b(forening(?:en)?|forbund(?:et)?|landsforening\w*|organisation(?:en)?|selskab(?:et)?|\w*råd(?:et)?|netværk(?:et)?|"
-    r"fagforening\w*|DH|Danske Handicaporganisationer|FOA|BUPL|Socialpædagogerne|KL|Ældre Sagen|"
-    r"Bedre Psykiatri|SIND|LEV|Dansk Sygeplejeråd|Danske Regioner)\b",
+_ORGANISATION = re.compile(  # also compounds: "Handicapforening", "Ældrerådet", "Landsforbundet"
+    r"\b(\w*(?:forening|forbund|organisation|selskab|råd|netværk)(?:en|et|er|erne|s)?|"
+    r"DH|Danske Handicaporganisationer|FOA|BUPL|Socialpædagogerne|KL|Ældre Sagen|"
+    r"Bedre Psykiatri|SIND|LEV|Danske Regioner)\b",
     re.I,
 )
 _COMPANY = re.compile(r"(?<!\w)(A/S|ApS|I/S|P/S|IVS|K/S)(?!\w)")
@@ -51,13 +54,16 @@ def extract_metadata(doc: LoadedDocument, text: str, gaz: Gazetteer | None = Non
 
     sender, sender_type, municipality = _sender(lines, signature, mentions, doc, gaz)
     hearing = _hearing(lines, text)
+    title = _title(doc, lines)
     return DocumentMetadata(
-        sender=sender,
+        # The text is masked already; a title or sender taken from the container (PDF /Title, e-mail
+        # Subject and From) is not, and must not carry a CPR number into the index either.
+        sender=mask_cpr(sender),
         sender_type=sender_type,
         municipality=municipality,
         date=_letter_date(lines) or doc.date_hint,
         hearing=hearing,
-        title=_title(doc, lines),
+        title=mask_cpr(title) if title else title,
     )
 
 
@@ -90,8 +96,15 @@ def _sender(lines, signature, mentions: Counter, doc: LoadedDocument, gaz: Gazet
         if region and _is_own_region(signature, region):
             return region, "region", None
 
-    # 4. Organisations and companies named in the signature, the letterhead or the e-mail sender.
-    candidates = signature[1:] + head + ([doc.sender_hint] if doc.sender_hint else [])
+    # 4. Organisations and companies: "Høringssvar fra X", or named in the signature, letterhead or e-mail sender.
+    for line in head:
+        named = _FROM_LINE.match(line)
+        if named:
+            name = named.group(1).strip()
+            kind = "virksomhed" if _COMPANY.search(name) else "organisation" if _ORGANISATION.search(name) else (
+                "borger" if _looks_like_name(name) else "organisation")
+            return name, kind, _belongs_to(name, mentions, gaz)
+    candidates = signature + head + ([doc.sender_hint] if doc.sender_hint else [])
     for line in candidates:
         if _COMPANY.search(line) and len(line) < 100:
             return line, "virksomhed", _belongs_to(line, mentions, gaz)

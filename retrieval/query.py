@@ -105,6 +105,9 @@ def strip_scope_words(question: str, filters: Filters) -> str:
             text = pattern.sub(" ", text)
     if "municipality" in filters.inferred and filters.municipality:
         text = re.sub(rf"\b{re.escape(filters.municipality)}s?\b(\s+[Kk]ommunes?)?", " ", text)
+    if "sender" in filters.inferred and filters.sender:
+        for word in re.findall(r"[\w-]{3,}", filters.sender):
+            text = re.sub(rf"\b{re.escape(word)}s?\b", " ", text, flags=re.I)
     return re.sub(r"\s+", " ", text).strip()
 
 

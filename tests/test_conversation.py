@@ -1,0 +1,179 @@
+"""Follow-up questions (answering/conversation.py, answer.prepare) on the real sample index."""
+
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from pydantic import Field
+
+from answering.answer import answer_question
+from answering.conversation import Turn, condense_without_llm, is_follow_up
+from retrieval.schema import Answer, Filters
+from retrieval.search import Searcher
+
+WAITING_DA = "Hvad siger kommunerne om ventelister?"
+SENDERS = [
+    "Hedensted Kommune (Voksenhandicap)",
+    "Hoved-MEDudvalget for Socialområdet",
+    "LMU Specialområde Hjernesgade (SOH)",
+    "Norddjurs Kommune",
+    "OMU Social, Roskilde Kommune",
+]
+
+
+class RecordingChatModel(GenericFakeChatModel):
+    """Fake chat model: the reply is a function of the prompt; every prompt is recorded."""
+
+    messages: Iterator = Field(default_factory=lambda: iter(()))
+    respond: Callable[[str], str]
+    prompts: list[str] = Field(default_factory=list)
+
+    def _generate(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs) -> ChatResult:
+        prompt = "\n\n".join(str(m.content) for m in messages)
+        self.prompts.append(prompt)
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self.respond(prompt)))])
+
+
+@pytest.fixture(scope="module")
+def searcher(sample_index, embedder):
+    return Searcher(sample_index, embedder=embedder)
+
+
+def turn_of(answer: Answer) -> Turn:
+    return Turn(question=answer.question, standalone=answer.standalone_question or answer.question, filters=answer.filters)
+
+
+@pytest.fixture(scope="module")
+def first(searcher) -> Answer:
+    answer = answer_question(WAITING_DA, searcher)
+    assert answer.grounded and answer.filters.sender_type == "kommune"
+    return answer
+
+
+# --- pure rules -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("og hvad siger Norddjurs?", True),
+        ("Hvad med MED-udvalgene?", True),
+        ("And what about Roskilde?", True),
+        ("og hvorfor?", True),
+        ("Norddjurs?", True),
+        ("Hvem nævner lighed i sundhed blandt borgerne?", False),
+        ("What do the municipalities say about cooperation with the region?", False),
+    ],
+)
+def test_is_follow_up(question, expected):
+    assert is_follow_up(question) is expected
+
+
+def test_condense_without_llm_carries_the_topic_and_replaces_the_inferred_scope():
+    previous = Turn(WAITING_DA, WAITING_DA, Filters(sender_type="kommune", inferred=["sender_type"]))
+    standalone, filters = condense_without_llm("og hvad siger Norddjurs?", [previous], SENDERS)
+    assert "ventelister" in standalone and "Norddjurs" in standalone
+    assert "kommunerne" not in standalone  # the old scope word does not come back as a topic word
+    assert filters.active() == {"municipality": "Norddjurs"}
+    assert filters.inferred == ["municipality"]
+
+
+def test_condense_without_llm_keeps_user_filters_and_the_old_scope_when_no_new_one():
+    previous = Turn(WAITING_DA, WAITING_DA, Filters(sender_type="kommune", date_from="2023-09-01", inferred=["sender_type"]))
+    standalone, filters = condense_without_llm("og hvad siger Norddjurs?", [previous], SENDERS)
+    assert filters.active() == {"municipality": "Norddjurs", "date_from": "2023-09-01"}  # user filter kept
+    assert filters.inferred == ["municipality"]
+
+    standalone, filters = condense_without_llm("og hvorfor?", [previous], SENDERS)
+    assert "ventelister" in standalone
+    assert filters == previous.filters
+
+
+def test_a_new_full_question_is_not_rewritten():
+    previous = Turn(WAITING_DA, WAITING_DA, Filters(sender_type="kommune", inferred=["sender_type"]))
+    question = "Hvem nævner lighed i sundhed blandt borgerne?"
+    assert condense_without_llm(question, [previous], SENDERS) == (question, None)
+    assert condense_without_llm("og Norddjurs?", [], SENDERS) == ("og Norddjurs?", None)
+
+
+# --- end to end without an LLM ------------------------------------------------------------------------
+
+
+def test_follow_up_carries_the_topic_and_sets_the_municipality(searcher, first):
+    answer = answer_question("og hvad siger Norddjurs?", searcher, history=[turn_of(first)])
+    assert "ventelister" in answer.standalone_question
+    assert "Norddjurs" in answer.standalone_question
+    assert answer.filters.municipality == "Norddjurs"
+    assert answer.filters.inferred == ["municipality"]
+    assert answer.filters.sender_type is None  # "kommunerne" of the first question no longer applies
+    assert answer.passages and {p.sender for p in answer.passages} == {"Norddjurs Kommune"}
+    # Norddjurs does not write about waiting lists: the honest answer is a refusal within that scope
+    assert answer.grounded is False and answer.citations == []
+    assert answer.text.startswith("Høringssvarene nævner ikke det, du spørger om (inden for den valgte afgrænsning).")
+    assert "kommune = Norddjurs (udledt af spørgsmålet – kan fjernes)" in answer.text
+
+
+def test_follow_up_to_another_sender_group(searcher, first):
+    answer = answer_question("Hvad med MED-udvalgene?", searcher, history=[turn_of(first)])
+    assert "ventelister" in answer.standalone_question
+    assert answer.filters.active() == {"sender_type": "med_udvalg"}
+    assert answer.passages and all(p.sender_type == "med_udvalg" for p in answer.passages)
+
+
+def test_elliptic_follow_up_keeps_topic_and_scope(searcher, first):
+    answer = answer_question("og hvorfor?", searcher, history=[turn_of(first)])
+    assert answer.filters.sender_type == "kommune"
+    assert answer.grounded
+    assert answer.citations[0].sender == "Hedensted Kommune (Voksenhandicap)"
+    assert "lange ventelister" in answer.citations[0].quote
+
+
+def test_user_filters_on_a_follow_up_win(searcher, first):
+    answer = answer_question("og hvad siger Norddjurs?", searcher, Filters(municipality="Hedensted"), history=[turn_of(first)])
+    assert answer.filters.municipality == "Hedensted"
+    assert "municipality" not in answer.filters.inferred
+    assert answer.grounded and answer.citations[0].sender == "Hedensted Kommune (Voksenhandicap)"
+
+
+def test_a_new_question_in_a_conversation_stands_alone(searcher, first):
+    answer = answer_question("Hvem nævner lighed i sundhed?", searcher, history=[turn_of(first)])
+    assert answer.standalone_question == "Hvem nævner lighed i sundhed?"
+    assert answer.filters.is_empty()
+    assert answer.grounded
+
+
+# --- with an LLM: condense_question -------------------------------------------------------------------
+
+
+def test_with_an_llm_the_follow_up_is_condensed_by_the_model(searcher, first):
+    def respond(prompt: str) -> str:
+        if "Omskriv opfølgningsspørgsmålet" in prompt:
+            return "Hvad siger Norddjurs om ventelister?"
+        return "Norddjurs skriver ikke om ventelister."
+
+    llm = RecordingChatModel(respond=respond)
+    answer = answer_question("og hvad siger Norddjurs?", searcher, history=[turn_of(first)], llm=llm)
+    condense_prompt = llm.prompts[0]
+    assert "Omskriv opfølgningsspørgsmålet" in condense_prompt
+    assert f"- {WAITING_DA}" in condense_prompt  # the history is in the prompt
+    assert "Opfølgningsspørgsmål: og hvad siger Norddjurs?" in condense_prompt
+    assert answer.standalone_question == "Hvad siger Norddjurs om ventelister?"
+    # the condensed question is understood like any question: the municipality is inferred from it
+    assert answer.filters.municipality == "Norddjurs" and answer.filters.inferred == ["municipality"]
+    assert answer.passages and {p.sender for p in answer.passages} == {"Norddjurs Kommune"}
+    assert answer.question == "og hvad siger Norddjurs?"
+    assert all(c.verified for c in answer.citations)
+
+
+def test_with_an_llm_a_failing_condense_falls_back_to_the_question(searcher, first):
+    def respond(prompt: str) -> str:
+        raise TimeoutError("model server down")
+
+    llm = RecordingChatModel(respond=respond)
+    answer = answer_question("og hvad siger Norddjurs?", searcher, history=[turn_of(first)], llm=llm)
+    assert answer.standalone_question == "og hvad siger Norddjurs?"
+    assert answer.filters.municipality == "Norddjurs"

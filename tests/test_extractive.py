@@ -1,0 +1,115 @@
+"""The extractive answer (answering/extractive.py, sentences.py, texts.py) on real passages of the sample index."""
+
+from __future__ import annotations
+
+import pytest
+
+from answering.extractive import MAX_PER_SENDER, extractive_answer, not_found_answer, select_passages
+from answering.sentences import MAX_QUOTE, QuoteFinder
+from answering.texts import describe_filters
+from retrieval.schema import Filters, Passage
+from retrieval.search import Searcher
+
+WAITING = "Hvad siger kommunerne om ventelister?"
+
+
+@pytest.fixture(scope="module")
+def searcher(sample_index, embedder):
+    return Searcher(sample_index, embedder=embedder)
+
+
+def plain(text: str) -> str:
+    """The answer text without Markdown emphasis (layout may change; words and quotes may not)."""
+    return text.replace("**", "")
+
+
+def _passage(sender: str, score: float, n: int) -> Passage:
+    return Passage(chunk_id=f"{sender}:{n}", doc_id=sender, source=f"{sender}.txt", sender=sender, sender_type="kommune",
+                   page=1, pages=[1], start=0, end=10, text=f"Tekst nummer {n} fra {sender}.", score=score)
+
+
+def test_select_passages_keeps_those_close_to_the_best_and_two_per_sender():
+    passages = [_passage("A", 1.0, 1), _passage("A", 0.9, 2), _passage("A", 0.8, 3), _passage("B", 0.7, 4),
+                _passage("C", 0.5, 5)]
+    chosen = select_passages(passages)
+    assert [p.chunk_id for p in chosen] == ["A:1", "A:2", "B:4"]  # A:3 third of A; C:5 below 0.55 × best
+    assert max(sum(p.sender == s for p in chosen) for s in "ABC") == MAX_PER_SENDER
+    assert select_passages([]) == []
+
+
+def test_quote_finder_picks_the_answering_sentence_verbatim(searcher):
+    top = searcher.search(WAITING).passages[0]
+    quote = QuoteFinder(searcher, WAITING)(top)
+    assert "lange ventelister" in quote
+    assert quote in top.text
+    assert not quote.startswith("- ")  # list bullets are not part of the quote
+    assert len(quote) <= MAX_QUOTE
+
+
+def test_extractive_answer_quotes_and_cites_verbatim(searcher):
+    result = searcher.search(WAITING, k=8)
+    relevant = result.passages[:1]
+    text, citations = extractive_answer("da", relevant, QuoteFinder(searcher, WAITING), result.filters)
+    assert len(citations) == 1
+    c = citations[0]
+    assert c.verified and c.n == 1
+    assert c.sender == "Hedensted Kommune (Voksenhandicap)"
+    assert "lange ventelister" in c.quote and c.quote in " ".join(relevant[0].text.split())
+    lines = plain(text).splitlines()
+    assert lines[0] == "Det skriver høringssvarene:"
+    assert f"- Hedensted Kommune (Voksenhandicap) skriver: »{c.quote}« [1]" in lines
+    assert lines[-1] == "Afgrænset til: afsendertype = kommuner (udledt af spørgsmålet – kan fjernes)."
+
+
+def test_extractive_answer_in_english_frames_in_english_and_quotes_danish(searcher):
+    question = "what do municipalities say about waiting lists?"
+    result = searcher.search(question, k=8)
+    text, citations = extractive_answer("en", result.passages[:1], QuoteFinder(searcher, question), result.filters)
+    assert text.startswith("The consultation responses say (quoted in Danish):")
+    assert "- Hedensted Kommune (Voksenhandicap) writes: »" in plain(text)
+    assert citations and "lange ventelister" in citations[0].quote
+    assert text.rstrip().endswith("Limited to: sender type = municipalities (inferred from the question – can be removed).")
+
+
+def test_extractive_answer_groups_by_sender_and_numbers_in_order(searcher):
+    question = "Hvem peger på personalemangel som et voksende problem?"
+    result = searcher.search(question, k=8)
+    text, citations = extractive_answer("da", result.passages, QuoteFinder(searcher, question), result.filters)
+    assert [c.n for c in citations] == list(range(1, len(citations) + 1))
+    assert all(c.verified for c in citations)
+    assert len({c.quote for c in citations}) == len(citations)  # no quote twice
+    for c in citations:
+        assert f"[{c.n}]" in text
+        assert f"»{c.quote}«" in text
+    senders = [c.sender for c in citations]
+    lines = plain(text).splitlines()
+    for sender in set(senders):
+        assert sum(line.startswith(f"- {sender} skriver: ") for line in lines) == 1  # one line per sender
+        assert senders.count(sender) <= MAX_PER_SENDER
+
+
+def test_not_found_answer_labels_nearest_passages_as_such(searcher):
+    question = "Hvad siger høringssvarene om cykelstier langs landevejene?"
+    result = searcher.search(question)
+    text = not_found_answer("da", result.passages, result.filters, QuoteFinder(searcher, question))
+    lines = text.splitlines()
+    assert lines[0] == "Høringssvarene nævner ikke det, du spørger om."
+    assert "Nærmeste uddrag (besvarer ikke spørgsmålet direkte):" in lines
+    assert sum(line.startswith("- ") for line in lines) == 3
+    assert "[1]" not in text  # the nearest passages are never presented as citations
+
+
+def test_not_found_answer_mentions_the_scope(searcher):
+    filters = Filters(sender_type="kommune", inferred=["sender_type"])
+    text = not_found_answer("en", [], filters, None)
+    assert text.startswith("The responses do not mention what you are asking about (within the selected scope).")
+    assert "Limited to: sender type = municipalities (inferred from the question – can be removed)." in text
+
+
+def test_describe_filters_names_user_and_inferred_filters():
+    filters = Filters(sender_type="med_udvalg", municipality="Roskilde", inferred=["municipality"])
+    assert describe_filters(filters, "da") == (
+        "Afgrænset til: afsendertype = MED-udvalg; kommune = Roskilde (udledt af spørgsmålet – kan fjernes)."
+    )
+    assert describe_filters(Filters(), "da") == ""
+    assert describe_filters(Filters(date_from="2023-01-01"), "en") == "Limited to: from date = 2023-01-01."
