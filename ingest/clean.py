@@ -1,8 +1,8 @@
 """Cleaning: undo PDF-extraction artefacts so chunks and quotes read as the letter reads.
 
-Handles: Unicode NFC, soft hyphens and odd spaces, a blank line between every line, words hyphenated
-across line ends, soft line breaks inside paragraphs, repeated headers/footers and page numbers,
-Markdown link/heading residue, and masks Danish CPR numbers.
+Handles: Unicode NFC, typographic ligatures (ﬁ → fi), soft hyphens and odd spaces, a blank line between
+every line, words hyphenated across line ends, soft line breaks inside paragraphs, repeated headers/footers
+and page numbers, Markdown link/heading residue, and masks Danish CPR numbers.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from ingest.schema import Page
 
 _SPACES = re.compile(r"[ \u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+_LIGATURES = re.compile("[\ufb00-\ufb06]")  # ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ from PDF text layers
 _MD_LINK = re.compile(r"\[([^\]\n]+)\]\((?:mailto:|https?:)[^)\s]*\)")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
@@ -46,6 +47,7 @@ def clean_pages(pages: list[Page]) -> tuple[str, list[tuple[int, int]]]:
 def normalize(text: str) -> str:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00ad", "").replace("\f", "\n")
+    text = _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
     text = _CONTROL.sub("", text)
     lines = []
     for line in text.split("\n"):
@@ -86,7 +88,7 @@ def reflow(text: str) -> str:
     if not nonblank:
         return ""
     lengths = sorted(len(line) for line in nonblank)
-    width = max(40, lengths[int(0.9 * (len(lengths) - 1))])
+    width = max(60, lengths[int(0.9 * (len(lengths) - 1))])  # short pages: lines under ~36 chars are not wraps
     double_spaced = _is_double_spaced(lines)
 
     # Split into blocks separated by hard (paragraph) breaks; inside a block lines are soft-separated.
@@ -106,14 +108,19 @@ def reflow(text: str) -> str:
 
 
 def _is_double_spaced(lines: list[str]) -> bool:
-    """True when (almost) every wrapped line is followed by one blank line, as PDF extractors often do."""
-    gaps = []
+    """True when (almost) every wrapped line is followed by one blank line, as PDF extractors often do.
+
+    Text with one paragraph per line and a blank line between paragraphs (DOCX, HTML, e-mail) looks the
+    same by its blank lines; what tells them apart is that wrapped lines continue a sentence, so in Danish
+    many of the lines after a blank line start in lower case.
+    """
+    gaps: list[tuple[int, str]] = []  # (blank lines before, the line after them)
     run = 0
     seen = False
     for line in lines:
         if line:
             if seen:
-                gaps.append(run)
+                gaps.append((run, line))
             seen, run = True, 0
         else:
             run += 1
@@ -121,7 +128,9 @@ def _is_double_spaced(lines: list[str]) -> bool:
         return False
     nonblank = sorted(len(line) for line in lines if line)
     median = nonblank[len(nonblank) // 2]
-    return median < PARAGRAPH_LINE and sum(1 for g in gaps if g >= 1) / len(gaps) > 0.6
+    spaced = [line for blank, line in gaps if blank >= 1]
+    continued = sum(1 for line in spaced if line[:1].islower())
+    return median < PARAGRAPH_LINE and len(spaced) / len(gaps) > 0.6 and continued >= 0.3 * len(spaced)
 
 
 def _join_block(block: list[str], width: int) -> list[str]:

@@ -92,20 +92,41 @@ def _docx_pages(document) -> list[Page]:
             return f"- {text}"
         return text
 
-    def page_breaks(par: Paragraph) -> int:
-        xml = par._p
-        rendered = len(xml.findall(f".//{_W}lastRenderedPageBreak"))
-        explicit = sum(1 for br in xml.iter(f"{_W}br") if br.get(f"{_W}type") == "page")
-        return max(rendered, explicit)
+    def page_breaks(par: Paragraph) -> tuple[int, int]:
+        """Page breaks before the paragraph's first text and after it (Word marks a break it rendered
+        after an explicit one too, so per side the larger count is the number of new pages)."""
+        counts = {False: [0, 0], True: [0, 0]}  # seen text yet? -> [rendered, explicit]
+        seen_text = False
+        for el in par._p.iter(f"{_W}t", f"{_W}br", f"{_W}lastRenderedPageBreak"):
+            if el.tag == f"{_W}t":
+                seen_text = seen_text or bool((el.text or "").strip())
+            elif el.tag == f"{_W}lastRenderedPageBreak":
+                counts[seen_text][0] += 1
+            elif el.get(f"{_W}type") == "page":
+                counts[seen_text][1] += 1
+        return max(counts[False]), max(counts[True])
 
-    for block in document.element.body.iterchildren():
+    def blocks(parent):
+        """Paragraphs and tables in order, also inside block-level content controls (cover pages, TOCs)."""
+        for child in parent.iterchildren():
+            if child.tag in (f"{_W}p", f"{_W}tbl"):
+                yield child
+            elif child.tag == f"{_W}sdt":
+                content = child.find(f"{_W}sdtContent")
+                if content is not None:
+                    yield from blocks(content)
+
+    for block in blocks(document.element.body):
         if block.tag == f"{_W}p":
             par = Paragraph(block, document)
-            for _ in range(page_breaks(par) if pages[-1] else 0):
+            before, after = page_breaks(par)
+            for _ in range(before if pages[-1] else 0):
                 pages.append([])
             text = paragraph_text(par)
             if text:
                 pages[-1].append(text)
+            for _ in range(after if pages[-1] else 0):
+                pages.append([])
         elif block.tag == f"{_W}tbl":
             table = Table(block, document)
             for row in table.rows:

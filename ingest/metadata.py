@@ -42,6 +42,7 @@ _ORGANISATION = re.compile(  # also compounds: "Handicapforening", "Ældrerådet
     r"Bedre Psykiatri|SIND|LEV|Danske Regioner)\b",
     re.I,
 )
+_ADDRESSEE = re.compile(r"^(?:til|att\.?|modtager|cc|høring)\b", re.I)  # "Til: Udvalget, Ældrerådet" is not the sender
 _COMPANY = re.compile(r"(?<!\w)(A/S|ApS|I/S|P/S|IVS|K/S)(?!\w)")
 
 
@@ -109,7 +110,7 @@ def _sender(lines, signature, mentions: Counter, doc: LoadedDocument, gaz: Gazet
         if _COMPANY.search(line) and len(line) < 100:
             return line, "virksomhed", _belongs_to(line, mentions, gaz)
     for line in candidates:
-        if _ORGANISATION.search(line) and len(line) < 100 and not line.lower().startswith(("til ", "høring")):
+        if _ORGANISATION.search(line) and len(line) < 100 and not _ADDRESSEE.match(line):
             return line.rstrip(".,"), "organisation", _belongs_to(line, mentions, gaz)
 
     # 5. A private person: a name under the greeting, or the e-mail sender's name.

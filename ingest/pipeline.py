@@ -163,8 +163,8 @@ class _Run:
         old_ids = record.doc_ids if record else []
         for old in set(old_ids) - set(new_ids):
             rec = self.manifest.documents.get(old)
-            if rec:
-                rec.sources = [s for s in rec.sources if s != prepared.source and not s.startswith(prepared.source + "#")]
+            if rec and forget_source(rec, prepared.source):
+                self.index.store.update_metadata(old, {"source": rec.source})
         self.manifest.files[prepared.source] = FileRecord(
             file_hash=prepared.file_hash, size=prepared.size, doc_ids=list(dict.fromkeys(new_ids))
         )
@@ -225,14 +225,41 @@ class _Run:
             self.notify("commit", {"version": self.manifest.version})
 
 
+def forget_source(record: DocRecord, path: str) -> bool:
+    """Drop a file (and attachments inside it) from a document's sources; True when its primary source
+    had to move to one of the remaining names (the same content under another file name)."""
+    record.sources = [s for s in record.sources if s != path and not s.startswith(path + "#")]
+    if record.sources and record.source not in record.sources:
+        record.source = record.sources[0]
+        return True
+    return False
+
+
+def _forget_files(manifest: Manifest, paths: list[str]) -> list[str]:
+    """Forget files; returns the ids of documents that stay (under another name) but changed their source."""
+    moved = []
+    for path in paths:
+        del manifest.files[path]
+        moved += [doc_id for doc_id, record in manifest.documents.items() if forget_source(record, path)]
+    return sorted(set(moved))
+
+
+def _move_sources(index: Index, manifest: Manifest, doc_ids: list[str]) -> None:
+    for doc_id in doc_ids:
+        if doc_id in manifest.documents:
+            index.store.update_metadata(doc_id, {"source": manifest.documents[doc_id].source})
+
+
 def prune(manifest: Manifest, roots: list[str]) -> list[str]:
     """Forget files under ``roots`` that no longer exist; returns the ids of documents that went with them."""
     roots = [os.path.normpath(r) for r in roots]
     before = set(manifest.documents)
-    for source in list(manifest.files):
-        under = any(source == r or source.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
-        if under and not os.path.exists(source):
-            del manifest.files[source]
+    gone = [
+        source
+        for source in manifest.files
+        if any(source == r or source.startswith(r.rstrip(os.sep) + os.sep) for r in roots) and not os.path.exists(source)
+    ]
+    _forget_files(manifest, gone)
     manifest.drop_unreferenced()
     return sorted(before - set(manifest.documents))
 
@@ -271,7 +298,9 @@ def ingest(
                 notify("file", {"outcome": outcome})
                 run.maybe_commit()
         if prune_missing:
+            sources_before = {doc_id: record.source for doc_id, record in manifest.documents.items()}
             removed = prune(manifest, [str(p) for p in paths])
+            _move_sources(index, manifest, [d for d, r in manifest.documents.items() if r.source != sources_before[d]])
             report.removed = len(removed)
             run.changed = run.changed or bool(removed)
             run.pending += len(removed)
@@ -296,13 +325,16 @@ def remove(targets: list[str], settings: Settings, index: Index | None = None) -
     index = index or Index(settings)
     with index.writer_lock():
         manifest = index.manifest()
+        gone: list[str] = []
         for target in targets:
             norm = os.path.normpath(target)
-            for source, record in list(manifest.files.items()):
+            for source, record in manifest.files.items():
                 if source == norm or any(d == target or d.startswith(target) for d in record.doc_ids):
-                    del manifest.files[source]
+                    gone.append(source)
+        moved = _forget_files(manifest, list(dict.fromkeys(gone)))
         removed = manifest.drop_unreferenced()
-        if removed:
+        _move_sources(index, manifest, moved)
+        if gone:
             manifest.save(index.manifest_path)
         finish(index, manifest)
         return removed

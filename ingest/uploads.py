@@ -10,6 +10,9 @@ from pathlib import Path, PurePath
 from ingest.loaders import SUPPORTED_SUFFIXES
 
 
+MAX_NAME_BYTES = 150  # well below the 255-byte limit of file systems, with room for a "-<hash>" suffix
+
+
 class UploadError(ValueError):
     pass
 
@@ -20,7 +23,13 @@ def safe_name(name: str) -> str:
     base = unicodedata.normalize("NFC", base)
     base = re.sub(r"[^\w.\- ()æøåÆØÅ]", "_", base).strip(" .")
     base = re.sub(r"\.{2,}", ".", base)
-    return base[:150] or "upload"
+    if len(base.encode("utf-8")) > MAX_NAME_BYTES:  # shorten the stem, keep the file type
+        suffix = PurePath(base).suffix if len(PurePath(base).suffix) <= 10 else ""
+        stem = base[: len(base) - len(suffix)]
+        while stem and len((stem + suffix).encode("utf-8")) > MAX_NAME_BYTES:
+            stem = stem[:-1]
+        base = stem.rstrip(" .") + suffix
+    return base or "upload"
 
 
 def save_upload(name: str, data: bytes, folder: Path, max_bytes: int) -> Path:

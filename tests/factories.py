@@ -6,9 +6,10 @@ Everything here produces genuine files that the production loaders read with the
 
 from __future__ import annotations
 
+import os
+from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime
-from datetime import datetime, timezone
 from pathlib import Path
 
 
@@ -152,3 +153,32 @@ def make_eml(
 def letter(sender_line: str, body: str, *, date: str = "14. september 2023", hearing: str = "Høringssvar til Budget 2025") -> str:
     """A short Danish consultation letter as plain text (small enough to embed in a fraction of a second)."""
     return f"{sender_line}\n\n{date}\n\n{hearing}\n\n{body}\n\nMed venlig hilsen\n\nJens Hansen\n"
+
+
+# Bad files of a mixed folder (see make_bad_folder) and a word their one failure reason must contain.
+BAD_FILES = {
+    "beskadiget.pdf": "beskadiget",  # a truncated PDF
+    "krypteret.pdf": "krypteret",  # needs a password
+    "tom.pdf": "tom",  # zero bytes
+    "skrald.pdf": "beskadiget eller ikke en PDF",  # random bytes named .pdf
+    "regneark.xyz": "understøttes ikke",  # a format we do not read
+}
+GOOD_FILES = {"god.pdf": "Faxe Kommune", "god.docx": "Danske Handicaporganisationer Vejle"}  # name: sender
+
+
+def make_bad_folder(folder: Path) -> Path:
+    """A folder with the five BAD_FILES and the two GOOD_FILES (a PDF and a DOCX)."""
+    make_pdf(folder / "god.pdf", ["Faxe Kommune takker for muligheden for at afgive høringssvar.\nVi støtter planen."])
+    make_docx(
+        folder / "god.docx",
+        heading="Danske Handicaporganisationer Vejle",
+        paragraphs=["Høringssvar til Budget 2025", "Vi er bekymrede for besparelserne på botilbuddene."],
+        bullets=["flere hænder", "bedre fysiske rammer"],
+    )
+    good = pdf_bytes(["Norddjurs Kommune har ingen bemærkninger."])
+    (folder / "beskadiget.pdf").write_bytes(good[: len(good) // 2])
+    make_encrypted_pdf(folder / "krypteret.pdf", ["Fortroligt svar"])
+    (folder / "tom.pdf").write_bytes(b"")
+    (folder / "skrald.pdf").write_bytes(os.urandom(4096))
+    (folder / "regneark.xyz").write_text("ikke et format vi kender", encoding="utf-8")
+    return folder

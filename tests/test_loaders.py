@@ -1,0 +1,450 @@
+"""ingest.loaders: every format from real bytes (generated files and, when present, the shared real corpus)."""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from ingest.chunking import make_splitter
+from ingest.loaders import LoadError, decode_text, html_to_text, load_bytes
+from ingest.manifest import Manifest
+from ingest.pipeline import prepare_file
+from tests.conftest import settings_for
+from tests.factories import make_docx, make_encrypted_pdf, make_eml, make_pdf, pdf_bytes
+
+DANISH = "Rødgrød med fløde på Ærø – Åbenrå og Øresund koster 5 € i Æbeltoft"
+
+
+def _prepare(path: Path, tmp_path: Path):
+    """Load → clean → metadata → chunk one file exactly as ingest does (no embedding)."""
+    prepared = prepare_file(str(path), Manifest(), settings_for(tmp_path / "unused"), make_splitter(800, 100))
+    assert prepared.error is None, prepared.error
+    return prepared
+
+
+def _only_doc(prepared):
+    assert len(prepared.documents) == 1
+    return prepared.documents[0]
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _find(text: str, line: str) -> list[re.Match]:
+    return list(re.finditer(r"\s+".join(map(re.escape, line.split())), text))
+
+
+# --------------------------------------------------------------------------------------------- PDF
+
+
+def test_generated_pdf_pages_text_and_title(tmp_path):
+    path = make_pdf(tmp_path / "brev.pdf", ["Side et: " + DANISH, "Side to (med parentes)", "Side tre"], title="Høringssvar")
+    [doc] = load_bytes(path.read_bytes(), path.name, str(path))
+    assert [p.number for p in doc.pages] == [1, 2, 3]
+    assert DANISH in doc.pages[0].text
+    assert "Side to (med parentes)" in doc.pages[1].text
+    assert "Side tre" in doc.pages[2].text
+    assert doc.title == "Høringssvar"
+    assert doc.source == str(path)
+
+
+def test_pdf_distinctive_word_on_page_two_gets_chunk_page_two(tmp_path):
+    filler = "Kommunen har læst planen grundigt og har en række bemærkninger til den samlede indsats."
+    # ~2,000 characters a page, the word in the middle of page 2: no 800-character chunk holding it
+    # can reach page 1 or 3.
+    pages = [
+        "\n".join([filler] * 22),
+        "\n".join([filler] * 11 + ["Her nævnes ordet blåbærgrød som kun står på side to."] + [filler] * 11),
+        "\n".join([filler] * 22),
+    ]
+    path = make_pdf(tmp_path / "tre_sider.pdf", pages)
+    doc, chunks = _only_doc(_prepare(path, tmp_path))
+    assert doc.pages == 3
+    hits = [c for c in chunks if "blåbærgrød" in c.text]
+    assert hits, "the distinctive word must survive loading, cleaning and chunking"
+    assert all(c.pages == [2] for c in hits)
+    # Reading order: page 1 text, then page 2, then page 3; every chunk's pages are where its text is.
+    assert [c.pages[0] for c in chunks] == sorted(c.pages[0] for c in chunks)
+    assert {p for c in chunks for p in c.pages} == {1, 2, 3}
+    for c in chunks:
+        assert c.text == doc.text[c.start : c.end]
+
+
+def test_pdf_without_text_layer_is_a_clear_failure(tmp_path):
+    with pytest.raises(LoadError) as info:
+        load_bytes(pdf_bytes(["", ""]), "scan.pdf", "scan.pdf")
+    assert info.value.code == "no_text"
+
+
+def test_encrypted_pdf_is_refused(tmp_path):
+    path = make_encrypted_pdf(tmp_path / "hemmelig.pdf", ["Fortroligt høringssvar"])
+    with pytest.raises(LoadError) as info:
+        load_bytes(path.read_bytes(), path.name, str(path))
+    assert info.value.code == "encrypted_pdf"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [pdf_bytes(["Norddjurs Kommune"])[:200], b"%PDF-1.4\n" + os.urandom(2000), os.urandom(4000)],
+    ids=["truncated", "header-then-junk", "junk"],
+)
+def test_corrupt_pdf_is_refused(data):
+    with pytest.raises(LoadError) as info:
+        load_bytes(data, "brev.pdf", "brev.pdf")
+    assert info.value.code == "corrupt_pdf"
+    assert info.value.params["error"]
+
+
+def test_empty_and_unsupported_files():
+    with pytest.raises(LoadError) as empty:
+        load_bytes(b"", "tom.pdf", "tom.pdf")
+    assert empty.value.code == "empty_file"
+    with pytest.raises(LoadError) as unsupported:
+        load_bytes(b"hej", "brev.xyz", "brev.xyz")
+    assert unsupported.value.code == "unsupported_type"
+    assert unsupported.value.params["ext"] == ".xyz"
+
+
+# -------------------------------------------------------------------------------------------- DOCX
+
+
+def test_docx_reading_order_lists_tables_and_page_break(tmp_path):
+    path = make_docx(
+        tmp_path / "svar.docx",
+        heading="Høringssvar fra Ærø Kommune",
+        paragraphs=["Første afsnit om økonomien.", "Andet afsnit om børneområdet."],
+        bullets=["første punkt", "andet punkt"],
+        table=[["Område", "Beløb"], ["Ældre", "1,2 mio. kr."]],
+        after_break=["Tekst på side to om fællesskab."],
+        title="Svar på høring",
+    )
+    [doc] = load_bytes(path.read_bytes(), path.name, str(path))
+    assert doc.title == "Svar på høring"
+    assert [p.number for p in doc.pages] == [1, 2]
+    page1 = doc.pages[0].text
+    expected = [
+        "Høringssvar fra Ærø Kommune",
+        "Første afsnit om økonomien.",
+        "Andet afsnit om børneområdet.",
+        "- første punkt",
+        "- andet punkt",
+        "Område\tBeløb",
+        "Ældre\t1,2 mio. kr.",
+    ]
+    positions = [page1.find(s) for s in expected]
+    assert all(p >= 0 for p in positions), (expected, page1)
+    assert positions == sorted(positions)
+    assert "fællesskab" not in page1
+    assert doc.pages[1].text == "Tekst på side to om fællesskab."
+
+
+def test_docx_break_after_text_keeps_that_text_on_its_page(tmp_path):
+    import docx
+    from docx.enum.text import WD_BREAK
+
+    document = docx.Document()
+    document.add_paragraph("Første side begynder her.")
+    last = document.add_paragraph("Sidste linje på side et.")
+    last.runs[0].add_break(WD_BREAK.PAGE)  # the break ends this paragraph: the text stays on page 1
+    document.add_paragraph("Første linje på side to.")
+    path = tmp_path / "brud.docx"
+    document.save(str(path))
+    [doc] = load_bytes(path.read_bytes(), path.name, str(path))
+    assert [p.number for p in doc.pages] == [1, 2]
+    assert doc.pages[0].text == "Første side begynder her.\n\nSidste linje på side et."
+    assert doc.pages[1].text == "Første linje på side to."
+
+
+def test_docx_content_controls_are_read_in_order_with_their_page_breaks(tmp_path):
+    """Word keeps cover pages and tables of contents in block-level content controls (w:sdt)."""
+    import docx
+    from docx.oxml import OxmlElement
+
+    document = docx.Document()
+    cover = document.add_paragraph("Forside: Høringssvar fra Grønt Råd")
+    breaker = document.add_paragraph()
+    breaker.add_run().add_break(docx.enum.text.WD_BREAK.PAGE)
+    document.add_paragraph("Brødtekst på side to.")
+    sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    sdt.append(content)
+    cover._p.addprevious(sdt)
+    content.append(cover._p)
+    content.append(breaker._p)
+    path = tmp_path / "forside.docx"
+    document.save(str(path))
+    [doc] = load_bytes(path.read_bytes(), path.name, str(path))
+    assert [(p.number, p.text) for p in doc.pages] == [
+        (1, "Forside: Høringssvar fra Grønt Råd"),
+        (2, "Brødtekst på side to."),
+    ]
+
+
+def test_corrupt_docx_is_refused():
+    with pytest.raises(LoadError) as info:
+        load_bytes(b"PK\x03\x04" + os.urandom(500), "svar.docx", "svar.docx")
+    assert info.value.code == "corrupt_docx"
+
+
+# -------------------------------------------------------------------------------------------- text
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda t: t.encode("utf-8"),
+        lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"),
+        lambda t: t.encode("cp1252"),
+        lambda t: t.encode("utf-16"),  # with BOM
+        lambda t: b"\xfe\xff" + t.encode("utf-16-be"),
+        lambda t: t.encode("utf-16-le"),  # no BOM
+        lambda t: t.encode("utf-16-be"),  # no BOM
+    ],
+    ids=["utf8", "utf8-bom", "cp1252", "utf16-bom-le", "utf16-bom-be", "utf16le-nobom", "utf16be-nobom"],
+)
+def test_text_encodings_keep_danish_letters(encode):
+    text = f"Høringssvar fra Ærø Kommune\n\n{DANISH}.\nVi glæder os over planen for ældreområdet.\n"
+    [doc] = load_bytes(encode(text), "svar.txt", "svar.txt")
+    assert doc.pages[0].text == text
+
+
+def test_short_cp1252_text_is_not_mistaken_for_another_codepage():
+    assert decode_text("Kære Åse, mvh Søren – 5 €".encode("cp1252")) == "Kære Åse, mvh Søren – 5 €"
+
+
+def test_form_feed_separates_pages_in_text_files():
+    [doc] = load_bytes("Side et\fSide to\fSide tre".encode(), "svar.txt", "svar.txt")
+    assert [(p.number, p.text) for p in doc.pages] == [(1, "Side et"), (2, "Side to"), (3, "Side tre")]
+
+
+def test_binary_junk_named_txt_is_refused():
+    junk = bytes(range(256)) * 20
+    with pytest.raises(LoadError) as info:
+        load_bytes(junk, "svar.txt", "svar.txt")
+    assert info.value.code == "binary_text"
+
+
+def test_markdown_is_loaded_as_text():
+    [doc] = load_bytes("# Høringssvar\n\nVi støtter **planen**.".encode(), "svar.md", "svar.md")
+    assert "Vi støtter **planen**." in doc.pages[0].text
+
+
+# -------------------------------------------------------------------------------------------- HTML
+
+
+def test_html_drops_script_style_and_keeps_text():
+    markup = """<!doctype html><html><head><title>Høringssvar – Ærø</title>
+    <style>body { color: red; } .skjult { display: none }</style>
+    <script>var hemmelig = "må ikke ses"; alert('x');</script></head>
+    <body><h1>Høringssvar</h1><p>Vi <b>støtter</b> planen for ældreområdet.</p>
+    <!-- en kommentar der ikke skal med -->
+    <ul><li>første punkt</li><li>andet punkt</li></ul>
+    <table><tr><td>Område</td><td>Beløb</td></tr></table>
+    <noscript>Slå JavaScript til</noscript><script type="module">import x from "y";</script></body></html>"""
+    text, title = html_to_text(markup)
+    assert title == "Høringssvar – Ærø"
+    assert "Vi støtter planen for ældreområdet." in text
+    assert "- første punkt" in text and "- andet punkt" in text
+    assert text.index("Høringssvar") < text.index("Vi støtter") < text.index("første punkt") < text.index("Område")
+    for hidden in ("hemmelig", "må ikke ses", "color", "display", "kommentar", "JavaScript", "import"):
+        assert hidden not in text
+
+    [doc] = load_bytes(markup.encode("cp1252"), "svar.html", "svar.html")
+    assert doc.title == "Høringssvar – Ærø"
+    assert "støtter planen" in doc.pages[0].text and "alert" not in doc.pages[0].text
+
+
+# --------------------------------------------------------------------------------------------- EML
+
+
+def test_eml_body_and_pdf_attachment_are_separate_linked_documents(tmp_path):
+    attachment = pdf_bytes(["Bilag: bemærkninger til planen", "Side to af bilaget"], title=None)
+    path = make_eml(
+        tmp_path / "mail.eml",
+        sender="Ældre Sagen Hedensted <hedensted@aeldresagen.dk>",
+        subject="Høringssvar om ældreplanen",
+        body="Hermed vores høringssvar, se vedhæftede bilag.\n",
+        attachments={"bilag.pdf": attachment, "logo.png": b"\x89PNG\r\n\x1a\n"},
+    )
+    body, attached = load_bytes(path.read_bytes(), path.name, str(path))
+    assert body.source == str(path) and body.parent_source is None
+    assert "Hermed vores høringssvar" in body.pages[0].text
+    assert "bemærkninger" not in body.pages[0].text
+    assert body.title == "Høringssvar om ældreplanen"
+    assert attached.source == f"{path}#bilag.pdf"
+    assert attached.parent_source == str(path)
+    assert [p.number for p in attached.pages] == [1, 2]
+    assert "Bilag: bemærkninger til planen" in attached.pages[0].text
+    assert "Side to af bilaget" in attached.pages[1].text
+    assert "Hermed" not in attached.pages[0].text
+    for doc in (body, attached):
+        assert doc.sender_hint == "Ældre Sagen Hedensted"
+        assert doc.sender_email == "hedensted@aeldresagen.dk"
+        assert doc.date_hint == "2023-09-14"
+
+
+def test_eml_with_broken_attachment_keeps_the_body_and_warns(tmp_path):
+    path = make_eml(
+        tmp_path / "mail.eml",
+        sender="Jens Hansen <jens@example.dk>",
+        subject="Svar",
+        body="Mit svar står her.",
+        attachments={"bilag.pdf": b"%PDF-1.4 not really"},
+    )
+    [body] = load_bytes(path.read_bytes(), path.name, str(path))
+    assert "Mit svar står her." in body.pages[0].text
+    assert body.warnings == ["bilag.pdf: corrupt_pdf"]
+
+
+def test_eml_prefers_the_plain_body_and_reads_an_html_only_body():
+    from email.message import EmailMessage
+
+    both = EmailMessage()
+    both["From"], both["Subject"] = "Grete Olsen <grete@example.dk>", "Svar"
+    both.set_content("Jeg støtter forslaget om flere bænke.")
+    both.add_alternative("<html><body><p>HTML-udgaven</p></body></html>", subtype="html")
+    [doc] = load_bytes(both.as_bytes(), "a.eml", "a.eml")
+    assert doc.pages[0].text.strip() == "Jeg støtter forslaget om flere bænke."
+    assert doc.date_hint is None  # no Date header
+
+    html_only = EmailMessage()
+    html_only["From"], html_only["Subject"] = "Grete Olsen <grete@example.dk>", "Svar"
+    html_only.set_content(
+        "<html><head><style>p {color: red}</style></head><body><p>Jeg ønsker <b>flere</b> bænke.</p>"
+        "<script>track()</script></body></html>",
+        subtype="html",
+    )
+    [doc] = load_bytes(html_only.as_bytes(), "b.eml", "b.eml")
+    assert doc.pages[0].text == "Jeg ønsker flere bænke."
+    assert doc.sender_hint == "Grete Olsen"
+
+
+def test_eml_without_headers_is_refused():
+    with pytest.raises(LoadError) as info:
+        load_bytes(b"\n\njust some bytes", "mail.eml", "mail.eml")
+    assert info.value.code == "bad_email"
+
+
+# ---------------------------------------------------------------------------- the shared real corpus
+
+REAL_PDFS = ["dagsbil", "document", "Aarhus_Byråd-Aarhus_Byråd_den_27._august_2025"]
+
+
+@pytest.mark.parametrize("name", REAL_PDFS)
+def test_real_pdf_keeps_page_numbers_and_reading_order(name, shared_corpus, tmp_path):
+    """Against the corpus's independent text export (pages separated by form feeds): every line that is
+    unique there and in our text is on the same page and in the same order."""
+    pdf = shared_corpus / "aarhus" / "orig" / f"{name}.pdf"
+    reference = shared_corpus / "aarhus" / f"{name}.txt"
+    if not pdf.exists() or not reference.exists():
+        pytest.skip(f"{pdf.name} or its text export not in the shared corpus")
+    doc, chunks = _only_doc(_prepare(pdf, tmp_path))
+    ref_text = reference.read_text(encoding="utf-8")
+    ref_pages = ref_text.split("\f")
+    ref_all = _norm(ref_text)
+    assert doc.pages == len([p for p in ref_pages if p.strip()])
+
+    checked, positions = 0, []
+    for number, page in enumerate(ref_pages, start=1):
+        for line in page.split("\n"):
+            line = _norm(line)
+            if len(line.split()) < 5 or ref_all.count(line) != 1:
+                continue
+            matches = _find(doc.text, line)
+            if len(matches) != 1:
+                continue
+            m = matches[0]
+            assert doc.page_of(m.start(), m.end())[0] == number, line
+            containing = [c for c in chunks if c.start <= m.start() and m.end() <= c.end]
+            assert all(number in c.pages for c in containing), line
+            positions.append(m.start())
+            checked += 1
+    assert checked >= 10 * doc.pages or checked >= 50, f"too few lines compared ({checked})"
+    assert positions == sorted(positions), "reading order differs from the reference export"
+
+
+def test_real_pdf_drops_running_header_and_page_numbers(shared_corpus, tmp_path):
+    pdf = shared_corpus / "aarhus" / "orig" / "dagsbil.pdf"
+    if not pdf.exists():
+        pytest.skip("dagsbil.pdf not in the shared corpus")
+    [raw] = load_bytes(pdf.read_bytes(), pdf.name, str(pdf))
+    assert all("Sundhed og Omsorg 2025" in p.text.split("\n")[0] for p in raw.pages)  # the running header
+    assert all(f"Side {p.number} af 4" in p.text for p in raw.pages)
+    doc, _ = _only_doc(_prepare(pdf, tmp_path))
+    assert not re.search(r"Side \d af 4", doc.text)
+    assert not re.search(r"Sager p.\s+vej . Sundhed og Omsorg 2025", doc.text)
+    assert "Færdigbehandlede sager i 2024" in doc.text  # content that follows the header stays
+
+
+def test_real_pdf_ligatures_are_resolved(shared_corpus, tmp_path):
+    pdf = shared_corpus / "aarhus" / "orig" / "document.pdf"
+    if not pdf.exists():
+        pytest.skip("document.pdf not in the shared corpus")
+    [raw] = load_bytes(pdf.read_bytes(), pdf.name, str(pdf))
+    assert "\ufb02ertal" in raw.pages[0].text  # the PDF's text layer uses the ﬂ ligature
+    doc, chunks = _only_doc(_prepare(pdf, tmp_path))
+    assert "flertal" in doc.text and "finde en plads" in doc.text
+    assert not re.search("[\ufb00-\ufb06]", doc.text)
+
+
+REAL_DOCX = [
+    "DA 2 - Bilag 1 - Kundens behov",
+    "DA 2 - Bilag 2 Leverandørens besvarelse",
+    "DA 2 - Bilag 2.1- n CV'er",
+    "DA 2 - Leverancekontrakt Konsulentydelser",
+    "DA 2 Miniudbudsbetingelser",
+]
+
+
+@pytest.mark.parametrize("name", REAL_DOCX)
+def test_real_docx_reading_order(name, shared_corpus):
+    """Unique lines of the corpus's independent text export come out of our loader in the same order."""
+    path = shared_corpus / "udbud" / "orig_docx" / f"{name}.docx"
+    reference = shared_corpus / "udbud" / f"{name}.txt"
+    if not path.exists() or not reference.exists():
+        pytest.skip(f"{name}.docx or its text export not in the shared corpus")
+    [doc] = load_bytes(path.read_bytes(), path.name, str(path))
+    text = "\n\n".join(p.text for p in doc.pages)
+    ref_lines = [_norm(line) for line in reference.read_text(encoding="utf-8").split("\n")]
+    ref_all = _norm(" \n ".join(ref_lines))
+    positions = []
+    for line in ref_lines:
+        if len(line.split()) < 5 or ref_all.count(line) != 1:
+            continue
+        matches = _find(text, line)
+        if len(matches) == 1:
+            positions.append(matches[0].start())
+    assert len(positions) >= 3
+    assert positions == sorted(positions)
+
+
+def _explicit_page_breaks(path: Path) -> int:
+    xml = zipfile.ZipFile(path).read("word/document.xml").decode("utf-8")
+    return len(re.findall(r'<w:br\b[^>]*w:type="page"', xml))
+
+
+@pytest.mark.parametrize(
+    "name, first_line, page",
+    [
+        # cover page (a content control ending in a page break), table of contents, then the text
+        ("DA 2 - Bilag 1 - Kundens behov", "Dette bilag indeholder Kundens krav til Leverancen", 3),
+        # title page, page break, table of contents (a content control), page break, then the text
+        ("DA 2 Miniudbudsbetingelser", "Generelle oplysninger", 3),
+        ("DA 2 - Bilag 2 Leverandørens besvarelse", "Dette bilag indeholder Leverandørens tilbud", 3),
+    ],
+)
+def test_real_docx_page_numbers(name, first_line, page, shared_corpus):
+    path = shared_corpus / "udbud" / "orig_docx" / f"{name}.docx"
+    if not path.exists():
+        pytest.skip(f"{name}.docx not in the shared corpus")
+    [doc] = load_bytes(path.read_bytes(), path.name, str(path))
+    numbers = [p.number for p in doc.pages]
+    assert numbers == sorted(set(numbers))
+    # Every explicit page break in these files separates text, so there are at least that many pages more.
+    assert numbers[-1] >= 1 + _explicit_page_breaks(path)
+    found = [p.number for p in doc.pages if any(par.startswith(first_line) for par in p.text.split("\n\n"))]
+    assert found and found[0] == page, (found, [p.text[:60] for p in doc.pages])

