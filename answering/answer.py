@@ -42,6 +42,9 @@ def prepare(question: str, searcher: Searcher, filters: Filters | None, history:
     if carried is not None:
         user = filters or Filters()
         effective = user.merged_with(carried) if not user.is_empty() else carried
+        for field in user.blocked:  # a filter the user removed is not carried back in either
+            if field in effective.inferred:
+                effective = effective.without(field)
         result = searcher.search(query, effective, k=TOP_K, infer=False, language=search_language)
     else:
         result = searcher.search(query, filters, k=TOP_K, language=search_language)

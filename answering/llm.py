@@ -20,6 +20,7 @@ _QUOTED = re.compile(r"[»“\"„]([^«”\"“]{3,600})[«”\"“]\s*$")
 _TRAILING_MARKERS = re.compile(r"(?:\s*\[(?:\d{1,3}|\?)\])+\s*$")
 _MULTI_MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})+)\]")
 _PROVIDERS = {"azure": "azure_openai", "openai": "openai", "ollama": "ollama"}
+MAX_ANSWER_TOKENS = 1024  # a model caught in a loop must not write until its context is full (minutes)
 
 
 def create_chat_model(settings: Settings):
@@ -36,12 +37,19 @@ def create_chat_model(settings: Settings):
     if provider == "openai":
         if settings.llm_base_url:
             kwargs["base_url"] = settings.llm_base_url
+            # langchain-openai sends max_tokens as max_completion_tokens, which self-hosted servers such as
+            # llama-cpp-python silently ignore; they read max_tokens.
+            kwargs["extra_body"] = {"max_tokens": MAX_ANSWER_TOKENS}
+        else:
+            kwargs["max_tokens"] = MAX_ANSWER_TOKENS
         kwargs["api_key"] = settings.llm_api_key or "not-needed"
     elif provider == "azure_openai":
         kwargs.update(azure_deployment=model, azure_endpoint=settings.llm_base_url, api_key=settings.llm_api_key,
                       api_version=settings.llm_api_version)
-    elif provider == "ollama" and settings.llm_base_url:
-        kwargs["base_url"] = settings.llm_base_url
+    elif provider == "ollama":
+        kwargs["num_predict"] = MAX_ANSWER_TOKENS
+        if settings.llm_base_url:
+            kwargs["base_url"] = settings.llm_base_url
     return init_chat_model(model, model_provider=provider, **kwargs)
 
 
