@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
 
 from retrieval.schema import Answer
@@ -13,6 +14,30 @@ LABELS = {
     "en": {"title": "Answer from Høringsassistent", "question": "Question", "answer": "Answer", "sources": "Sources",
            "page": "page", "filters": "Filters", "made": "Made", "none": "none"},
 }
+
+
+# Markdown: text from letters (quotes, senders, file names) and the question must stay text when the file is
+# rendered, so the characters that could form inline markup are backslash-escaped ("_" only where it could
+# start or end emphasis, so file names like 001_569e.txt stay readable).
+_MD_INLINE = re.compile(r"[\\`*\[\]<>&~|$]|(?<![^\W_])_|_(?![^\W_])")
+# Word: XML 1.0 forbids these characters; python-docx raises on them (e.g. a form feed pasted into a question).
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _md(text: str) -> str:
+    return _MD_INLINE.sub(lambda m: "\\" + m.group(0), text)
+
+
+def _md_line(line: str) -> str:
+    """One line of the answer: our own "- " bullets kept, everything else literal (no heading, list or quote)."""
+    if line.startswith("- "):
+        return "- " + _md(line[2:])
+    text = re.sub(r"^(\s*)([#+=-])", r"\1\\\2", _md(line))
+    return re.sub(r"^(\s*\d+)([.)])", r"\1\\\2", text)
+
+
+def _xml(text: str) -> str:
+    return _XML_INVALID.sub("", text)
 
 
 def _labels(answer: Answer) -> dict[str, str]:
@@ -29,19 +54,19 @@ def to_markdown(answer: Answer) -> str:
     lines = [
         f"# {t['title']}",
         "",
-        f"**{t['question']}:** {answer.question}",
+        f"**{t['question']}:** {_md(answer.question)}",
         "",
         f"## {t['answer']}",
         "",
-        answer.text,
+        "\n".join(_md_line(line) for line in answer.text.split("\n")),
         "",
         f"## {t['sources']}",
         "",
     ]
     for c in answer.citations:
         if c.verified:
-            lines.append(f"{c.n}. {c.sender} ({c.sender_type}) – {c.source}, {t['page']} {c.page}: »{c.quote}«")
-    lines += ["", f"_{t['filters']}: {_filters_text(answer)} · {t['made']} {datetime.now():%Y-%m-%d %H:%M}_", ""]
+            lines.append(f"{c.n}. {_md(c.sender)} ({_md(c.sender_type)}) – {_md(c.source)}, {t['page']} {c.page}: »{_md(c.quote)}«")
+    lines += ["", f"_{t['filters']}: {_md(_filters_text(answer))} · {t['made']} {datetime.now():%Y-%m-%d %H:%M}_", ""]
     return "\n".join(lines)
 
 
@@ -53,9 +78,9 @@ def to_docx(answer: Answer) -> bytes:
     document.add_heading(t["title"], level=1)
     question = document.add_paragraph()
     question.add_run(f"{t['question']}: ").bold = True
-    question.add_run(answer.question)
+    question.add_run(_xml(answer.question))
     document.add_heading(t["answer"], level=2)
-    for block in answer.text.split("\n"):
+    for block in _xml(answer.text).split("\n"):
         if block.startswith("- "):
             document.add_paragraph(block[2:], style="List Bullet")
         elif block.strip():
@@ -65,10 +90,10 @@ def to_docx(answer: Answer) -> bytes:
         if not c.verified:
             continue
         par = document.add_paragraph(style="List Number")
-        par.add_run(f"[{c.n}] {c.sender}").bold = True
-        par.add_run(f" ({c.sender_type}) – {c.source}, {t['page']} {c.page}: ")
-        par.add_run(f"»{c.quote}«").italic = True
-    document.add_paragraph(f"{t['filters']}: {_filters_text(answer)} · {t['made']} {datetime.now():%Y-%m-%d %H:%M}")
+        par.add_run(_xml(f"[{c.n}] {c.sender}")).bold = True
+        par.add_run(_xml(f" ({c.sender_type}) – {c.source}, {t['page']} {c.page}: "))
+        par.add_run(_xml(f"»{c.quote}«")).italic = True
+    document.add_paragraph(_xml(f"{t['filters']}: {_filters_text(answer)} · {t['made']} {datetime.now():%Y-%m-%d %H:%M}"))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from answering.answer import answer_stream
+from answering.coverage_answer import coverage_answer
 from answering.conversation import Turn
 from answering.texts import FIELD_NAMES, SENDER_TYPE_NAMES
 from export.answer import to_docx, to_markdown
@@ -35,6 +36,8 @@ def _chip_label(field: str, value: str, lang: str) -> str:
 
 def _render_answer(answer: Answer, lang: str, index: int, last: bool) -> None:
     st.markdown(answer_markdown(answer.text))
+    if answer.counts is not None:
+        _render_coverage(answer, lang)
     if answer.dropped_citations:
         st.caption(t(lang, "unverified", n=answer.dropped_citations))
     if last:
@@ -71,12 +74,27 @@ def _render_feedback(answer: Answer, lang: str, index: int) -> None:
             st.rerun()
 
 
+def _render_coverage(answer: Answer, lang: str) -> None:
+    """Every document in scope with its verdict: who mentions the topic and who does not."""
+    for entry in answer.coverage:
+        mark = "✅" if entry.mentions else "—"
+        refs = " ".join(f"[{n}]" for n in entry.citations)
+        verdict = refs if entry.mentions else t(lang, "not_mentioned")
+        st.markdown(f"{mark} {escape_markdown(entry.sender)} ({escape_markdown(entry.sender_type)}): {escape_markdown(verdict)}")
+
+
 def _ask(question: str, filters: Filters, lang: str, standalone: str | None = None) -> None:
     """``standalone``: re-ask this standalone question without conversation history (an inferred filter removed)."""
     searcher = resources.searcher()
     llm = resources.chat_model()
     with st.chat_message("user"):
         st.markdown(escape_markdown(question))
+    if st.session_state.get("mode") == "coverage":  # who says what: every document in scope
+        with st.spinner("…"):
+            answer = coverage_answer(standalone or question, searcher, filters)
+        _messages().append({"role": "user", "content": question})
+        _messages().append({"role": "assistant", "answer": answer.model_copy(update={"question": question})})
+        return
     with st.chat_message("assistant"):
         if standalone:
             stream = answer_stream(standalone, searcher, filters, [], llm)
@@ -118,6 +136,10 @@ def render() -> None:
 
     st.title(t(lang, "title"))
     st.caption(t(lang, "tagline"))
+    st.segmented_control(
+        t(lang, "mode"), ["answer", "coverage"], default="answer", key="mode",
+        format_func=lambda m: t(lang, "mode_answer" if m == "answer" else "mode_coverage"),
+    )
     messages = _messages()
     if not messages:
         st.info(t(lang, "empty"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 import re
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# "&": no HTML entity (&lt;) is decoded; "=": a line of "=" under text would make it a heading.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=])")
 
 
 def escape_markdown(text: str) -> str:

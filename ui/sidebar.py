@@ -12,6 +12,7 @@ from ingest.schema import SENDER_TYPES, Status
 from ingest.uploads import UploadError, save_upload
 from retrieval.schema import Filters
 from ui import resources
+from ui.safe import escape_markdown
 from ui.texts import t
 
 
@@ -73,14 +74,16 @@ def render_upload(lang: str) -> None:
         type=["pdf", "docx", "txt", "md", "html", "htm", "eml"], key=f"uploader_{st.session_state.get('upload_round', 0)}",
     )
     if not files or not st.sidebar.button(t(lang, "upload_button"), key="upload_go"):
+        _render_last_upload()
         return
     paths, problems = [], []
     for f in files:
         try:
             paths.append(save_upload(f.name, f.getvalue(), s.uploads, s.max_upload_mb * 1024 * 1024))
-        except UploadError:
-            problems.append(t(lang, "too_big", name=f.name, mb=s.max_upload_mb) if f.size > s.max_upload_mb * 1024 * 1024 else f.name)
+        except UploadError as exc:
+            problems.append(t(lang, "too_big", name=f.name, mb=s.max_upload_mb) if f.size > s.max_upload_mb * 1024 * 1024 else str(exc))
     searcher = resources.searcher()
+    lines: list[str] = []
     with st.sidebar.status(t(lang, "ingesting", n=len(paths)), expanded=True) as status:
         bar = st.progress(0.0)
         done = {"n": 0}
@@ -94,13 +97,26 @@ def render_upload(lang: str) -> None:
         outcomes = report.outcomes if report else []
         for o in outcomes:
             label = t(lang, f"outcome_{o.status.value}") if o.status != Status.removed else o.status.value
-            st.write(f"{o.source.split('/')[-1]}: {label}" + (f" – {o.detail}" if o.detail else ""))
-        for p in problems:
-            st.write(p)
+            lines.append(f"{o.source.split('/')[-1]}: {label}" + (f" – {o.detail}" if o.detail else ""))
+        lines += problems
         summary = dict(
             ingested=report.count(Status.ingested) if report else 0,
             unchanged=report.count(Status.unchanged) if report else 0,
             failed=(len(report.failed) if report else 0) + len(problems),
         )
-        status.update(label=t(lang, "ingest_done", **summary), state="error" if summary["failed"] else "complete")
+        state = "error" if summary["failed"] else "complete"
+        status.update(label=t(lang, "ingest_done", **summary), state=state)
     st.session_state.last_ingest = [(o.source, o.status.value, o.detail) for o in outcomes] + [(p, "failed", "") for p in problems]
+    # Show the outcome after a rerun, so the index status and the filter choices above include the new letters,
+    # and start a new uploader (an empty one): the same files are not offered for ingest again.
+    st.session_state.last_upload = {"label": t(lang, "ingest_done", **summary), "state": state, "lines": lines}
+    st.session_state.upload_round = st.session_state.get("upload_round", 0) + 1
+    st.rerun()
+
+
+def _render_last_upload() -> None:
+    last = st.session_state.get("last_upload")
+    if last:
+        with st.sidebar.status(last["label"], state=last["state"], expanded=True):
+            for line in last["lines"]:
+                st.write(escape_markdown(line))

@@ -1,0 +1,165 @@
+"""The real app in a real browser: `streamlit run app.py` on a free loopback port, driven by headless Debian
+Chromium through Playwright (its Python package only; no browser download: the system's /usr/bin/chromium)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+]
+QUESTION = "Hvad siger kommunerne om ventelister?"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _own_chromium_processes() -> list:
+    """Chromium processes started under this test process (Playwright's driver starts the browser)."""
+    import psutil
+
+    return [p for p in psutil.Process().children(recursive=True) if "chrom" in p.name().lower()]
+
+
+def _stop_all(processes: list) -> None:
+    """Terminate these processes by id, wait for them, kill what is left."""
+    import psutil
+
+    alive = [p for p in processes if p.is_running()]
+    for p in alive:
+        try:
+            p.terminate()
+        except psutil.NoSuchProcess:
+            pass
+    _, alive = psutil.wait_procs(alive, timeout=10)
+    for p in alive:
+        try:
+            p.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(alive, timeout=10)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Terminate this process (by its id), wait, and kill it if it does not go."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+
+
+@pytest.fixture
+def server(sample_index, tmp_path):
+    """The app served by `streamlit run` over the sample index; yields its base URL."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOERING_")}
+    env.update(
+        HOERING_INDEX=str(sample_index.index),
+        HOERING_UPLOADS=str(tmp_path / "uploads"),
+        HOERING_FEEDBACK=str(tmp_path / "feedback.jsonl"),
+        HF_HUB_OFFLINE="1",
+        ANONYMIZED_TELEMETRY="False",
+        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+    )
+    log = (tmp_path / "streamlit.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"streamlit exited with {process.returncode}:\n{(tmp_path / 'streamlit.log').read_text()}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200 and response.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not answer on {url}:\n{(tmp_path / 'streamlit.log').read_text()}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        _stop(process)
+        log.close()
+
+
+@pytest.fixture
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"Debian chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        processes = _own_chromium_processes()
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+            _stop_all(processes)  # by process id, in case closing left any of them behind
+
+
+def test_ask_in_the_browser(server, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="da-DK")
+    page.goto(server, wait_until="domcontentloaded")
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.wait_for(state="visible", timeout=60_000)
+    assert page.get_by_role("button", name=QUESTION).is_visible()  # the example questions of the empty state
+
+    box.fill(QUESTION)
+    box.press("Enter")
+    # Poll until the answer is there and the script run has finished (no running indicator, no stale
+    # elements of the previous run such as the example buttons, exactly one question and one answer).
+    deadline = time.monotonic() + 60
+    text = ""
+    while time.monotonic() < deadline:
+        text = page.inner_text("body")
+        if (
+            "Hedensted Kommune" in text and "lange ventelister" in text
+            and page.get_by_test_id("stChatMessage").count() == 2
+            and not page.get_by_test_id("stStatusWidget").is_visible()
+            and not page.get_by_role("button", name=QUESTION).count()
+            and page.get_by_role("button", name="Hent svar (Word)").count()
+        ):
+            break
+        time.sleep(0.5)
+    text = page.inner_text("body")
+    shot = tmp_path / "answer.png"
+    page.screenshot(path=str(shot), full_page=True)
+    print(f"screenshot: {shot}")
+
+    assert "Hedensted Kommune" in text and "lange ventelister" in text, text[-2000:]
+    assert page.get_by_test_id("stChatMessage").count() == 2
+    assert page.get_by_role("button", name="Hent svar (Markdown)").is_visible()
+    assert page.get_by_role("button", name="Hent svar (Word)").is_visible()
+    assert "Det skriver høringssvarene:" in text  # rendered, not shown as "\:" escapes
+    assert "»Vi oplever store kapacitetsudfordringer" in text and "[1]" in text
+    assert "Afgrænset til: afsendertype = kommuner" in text
+    assert page.get_by_role("button", name="✕ afsendertype = kommuner (udledt af spørgsmålet)").is_visible()
+    expander = page.get_by_text("[1] Hedensted Kommune (Voksenhandicap)", exact=False).first
+    assert expander.is_visible()
+    assert shot.stat().st_size > 10_000
