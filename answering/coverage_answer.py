@@ -34,10 +34,31 @@ def _join(names: list[str], word: str) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {word} " + names[-1]
 
 
-def coverage_answer(question: str, searcher: Searcher, filters: Filters | None = None) -> Answer:
+def coverage_answer(question: str, searcher: Searcher, filters: Filters | None = None, llm=None, on_progress=None) -> Answer:
+    """Who says what. With an LLM, each mentioning respondent also gets a stance and a one-line position
+    (map step, cached per document and question, in parallel batches with ``on_progress(done, total)``)."""
     result = document_verdicts(searcher, question, filters)
     quote_for = QuoteFinder(searcher, question)
+    if llm is not None:
+        _add_positions(llm, searcher, result, on_progress)
     return build_answer(question, result, quote_for)
+
+
+def _add_positions(llm, searcher: Searcher, result: CoverageResult, on_progress) -> None:
+    from answering.llm_tasks import LLMCache, respondent_positions
+
+    mentioning = result.mentioning
+    cache = LLMCache(searcher.index.root / "llm_cache.sqlite")
+    positions = respondent_positions(
+        llm, result.question, result.language, [(v.sender, v.passages) for v in mentioning], cache, on_progress
+    )
+    for verdict, (position, citation) in zip(mentioning, positions):
+        if position is None:
+            continue
+        verdict.stance, verdict.summary = position.stance, position.summary
+        if citation is not None:  # the model's own quote verified: cite its passage first
+            verdict.passages.sort(key=lambda p: p.chunk_id != citation.chunk_id)
+            verdict.llm_quote = citation.quote
 
 
 def build_answer(question: str, result: CoverageResult, quote_for) -> Answer:
@@ -53,14 +74,19 @@ def build_answer(question: str, result: CoverageResult, quote_for) -> Answer:
         cited = []
         if verdict.mentions:
             for passage in verdict.passages[:1]:
-                citation = make_citation(len(answer.citations) + 1, passage, quote_for(passage))
+                citation = make_citation(len(answer.citations) + 1, passage, verdict.llm_quote or quote_for(passage))
+                if not citation.verified:
+                    citation = make_citation(len(answer.citations) + 1, passage, quote_for(passage))
                 if citation.verified:
                     answer.citations.append(citation)
                     answer.passages.append(passage)
                     cited.append(citation.n)
             if cited:
                 quote = answer.citations[-1].quote
-                pieces.append(f"{verdict.sender} (»{quote}« [{cited[0]}])")
+                if verdict.summary:  # written by the LLM; the verified quote stands beside it
+                    pieces.append(f"{verdict.sender} ({verdict.stance}): {verdict.summary} »{quote}« [{cited[0]}]")
+                else:
+                    pieces.append(f"{verdict.sender} (»{quote}« [{cited[0]}])")
         shared = verdict.model_dump(include=set(Verdict.model_fields))
         answer.coverage.append(CoverageEntry(**{**shared, "mentions": verdict.mentions and bool(cited)}, citations=cited))
     k = sum(e.mentions for e in answer.coverage)

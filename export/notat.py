@@ -57,22 +57,28 @@ def extractive_summary(searcher: Searcher, doc_id: str) -> str:
     return text if len(text) <= SUMMARY_CHARS else text[: text.rfind(" ", 0, SUMMARY_CHARS)] + " …"
 
 
-def build_notat(searcher: Searcher, filters: Filters | None = None, summarise=None) -> Notat:
-    """``summarise(doc_id) -> str`` may be an LLM summary; default extractive."""
+def build_notat(searcher: Searcher, filters: Filters | None = None, llm=None, on_progress=None) -> Notat:
+    """Résumés are extractive, or written by the LLM when one is given (falling back per respondent)."""
     filters = filters or Filters()
     snap = searcher.snapshot()
     in_scope = set(snap.doc_ids_in_scope(filters))
     records = [d for d in snap.manifest.documents.values() if d.doc_id in in_scope]
     records.sort(key=lambda d: (d.date or "9999", d.sender))
-    summarise = summarise or (lambda doc_id: extractive_summary(searcher, doc_id))
+    summaries = [extractive_summary(searcher, d.doc_id) for d in records]
+    if llm is not None:
+        from answering.llm_tasks import LLMCache, written_summaries
+
+        texts = [(d.sender, searcher.index.store.document_text(d.doc_id) or "") for d in records]
+        written = written_summaries(llm, texts, LLMCache(searcher.index.root / "llm_cache.sqlite"), on_progress)
+        summaries = [w or s for w, s in zip(written, summaries)]
     respondents = [
         Respondent(doc_id=d.doc_id, date=d.date or "", sender=d.sender or d.source, role=ROLE_NAMES.get(d.sender_type, d.sender_type),
-                   summary=summarise(d.doc_id), source=d.source)
-        for d in records
+                   summary=summary, source=d.source)
+        for d, summary in zip(records, summaries)
     ]
     hearings = sorted({d.hearing for d in records if d.hearing})
     title = "Høringsnotat" + (f": {hearings[0]}" if len(hearings) == 1 else "")
-    return Notat(title=title, filters=filters, respondents=respondents, themes=build_themes(searcher, filters))
+    return Notat(title=title, filters=filters, respondents=respondents, themes=build_themes(searcher, filters, llm=llm))
 
 
 def to_docx(notat: Notat) -> bytes:

@@ -210,7 +210,7 @@ def ask(
     searcher = Searcher(settings)
     filters = _filters(sender, sender_type, municipality, hearing, date_from, date_to)
     if mode == "coverage":
-        final = coverage_answer(question, searcher, filters)
+        final = coverage_answer(question, searcher, filters, llm=create_chat_model(settings))
         if as_json:
             _print_json(final.to_json())
             return
@@ -261,7 +261,11 @@ def themes(
     from retrieval.search import Searcher
     from retrieval.themes import build_themes, themes_json
 
-    found = build_themes(Searcher(settings_for(index)), _filters(sender, sender_type, municipality, hearing, date_from, date_to))
+    from answering.llm import create_chat_model
+
+    settings = settings_for(index)
+    found = build_themes(Searcher(settings), _filters(sender, sender_type, municipality, hearing, date_from, date_to),
+                         llm=create_chat_model(settings))
     if as_json:
         _print_json(themes_json(found))
         return
@@ -323,7 +327,11 @@ def export_notat(
     if fmt not in ("docx", "xlsx"):
         err.print("--format skal være docx eller xlsx.")
         raise typer.Exit(2)
-    notat = build_notat(Searcher(settings_for(index)), _filters(sender, sender_type, municipality, hearing, date_from, date_to))
+    from answering.llm import create_chat_model
+
+    settings = settings_for(index)
+    notat = build_notat(Searcher(settings), _filters(sender, sender_type, municipality, hearing, date_from, date_to),
+                        llm=create_chat_model(settings))
     target = out or Path(f"hoeringsnotat.{fmt}")
     target.write_bytes(to_docx(notat) if fmt == "docx" else to_xlsx(notat))
     err.print(f"Skrevet: {target} ({len(notat.respondents)} høringssvar, {len(notat.themes)} temaer)")

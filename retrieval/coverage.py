@@ -27,6 +27,7 @@ class DocumentVerdict(Verdict):
     date: str | None = None
     score: float
     passages: list[Passage] = Field(default_factory=list)
+    llm_quote: str | None = None  # the map step's quote, once verified
 
 
 class CoverageResult(BaseModel):

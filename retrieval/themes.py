@@ -131,7 +131,9 @@ def _keywords(texts_by_cluster: dict[int, list[str]], top: int = 3) -> dict[int,
     return labels
 
 
-def build_themes(searcher: Searcher, filters: Filters | None = None, *, apply_edits: bool = True) -> list[Theme]:
+def build_themes(searcher: Searcher, filters: Filters | None = None, *, apply_edits: bool = True, llm=None,
+                 on_progress=None) -> list[Theme]:
+    """Themes in scope; with an LLM each gets a case officer's position title (keywords stay as fallback)."""
     snap = searcher.snapshot()
     filters = filters or Filters()
     idx, texts = _units(snap, filters)
@@ -144,6 +146,12 @@ def build_themes(searcher: Searcher, filters: Filters | None = None, *, apply_ed
     keywords = _keywords({c: [texts[p] for p in members] for c, members in by_cluster.items()})
     themes = [_theme(searcher, snap, [idx[p] for p in members], keywords[c]) for c, members in by_cluster.items()]
     themes.sort(key=lambda t: (-len(t.senders), -t.size))
+    if llm is not None:
+        from answering.llm_tasks import LLMCache, theme_titles
+
+        cache = LLMCache(searcher.index.root / "llm_cache.sqlite")
+        titles = theme_titles(llm, [[s.quote.quote for s in t.senders] for t in themes], cache, on_progress)
+        themes = [t.model_copy(update={"label": title}) if title else t for t, title in zip(themes, titles)]
     return apply_theme_edits(themes, ThemeEdits.load(edits_path(searcher))) if apply_edits else themes
 
 

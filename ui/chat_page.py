@@ -79,7 +79,7 @@ def _render_coverage(answer: Answer, lang: str) -> None:
     for entry in answer.coverage:
         mark = "✅" if entry.mentions else "—"
         refs = " ".join(f"[{n}]" for n in entry.citations)
-        verdict = refs if entry.mentions else t(lang, "not_mentioned")
+        verdict = (f"{entry.stance}: {entry.summary} {refs}" if entry.summary else refs) if entry.mentions else t(lang, "not_mentioned")
         st.markdown(f"{mark} {escape_markdown(entry.sender)} ({escape_markdown(entry.sender_type)}): {escape_markdown(verdict)}")
 
 
@@ -91,7 +91,7 @@ def _ask(question: str, filters: Filters, lang: str, standalone: str | None = No
         st.markdown(escape_markdown(question))
     if st.session_state.get("mode") == "coverage":  # who says what: every document in scope
         with st.spinner("…"):
-            answer = coverage_answer(standalone or question, searcher, filters)
+            answer = coverage_answer(standalone or question, searcher, filters, llm=llm)
         _messages().append({"role": "user", "content": question})
         _messages().append({"role": "assistant", "answer": answer.model_copy(update={"question": question})})
         return

@@ -21,13 +21,13 @@ def render() -> None:
     st.caption(t(lang, "themes_intro"))
     scope = Filters(**filters.active())
     with st.spinner(t(lang, "themes_working")):
-        themes = build_themes(searcher, scope)
+        themes = build_themes(searcher, scope, llm=resources.chat_model())
     if not themes:
         st.info(t(lang, "empty_index"))
         return
     col1, col2 = st.columns(2)
     if col1.button(t(lang, "notat_prepare"), key="notat_prepare"):
-        notat = build_notat(searcher, scope)
+        notat = build_notat(searcher, scope, llm=resources.chat_model())
         st.session_state.notat = (to_docx(notat), to_xlsx(notat))
     if "notat" in st.session_state:
         docx_bytes, xlsx_bytes = st.session_state.notat

@@ -1,0 +1,184 @@
+"""LLM work over the whole corpus for officials: a stance and one-line position per respondent (map step),
+short position titles for themes, written résumés for the høringsnotat.
+
+Each call is cached on disk by (model, task, input hash), run in parallel batches with progress, validated,
+and falls back to the extractive result when the model's output does not validate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+from typing import Callable
+
+from pydantic import BaseModel, ValidationError, field_validator
+
+from answering.citations import make_citation
+from answering.prompts import LANGUAGE_NAMES, format_passages, neutralise, template
+from retrieval.schema import Citation, Passage
+
+STANCES = ("støtter", "bekymret", "forslag", "neutral")
+TITLE_OPENINGS = ("Støtte til", "Bekymring for", "Forslag om", "Ønske om", "Modstand mod", "Spørgsmål om", "Opmærksomhed på")
+MAX_WORKERS = 4
+Progress = Callable[[int, int], None]
+
+
+class LLMCache:
+    """A small on-disk key/value cache of LLM outputs (per-document work is never asked for twice)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, timeout=60)
+        self._conn.execute("CREATE TABLE IF NOT EXISTS llm (key TEXT PRIMARY KEY, value TEXT)")
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(model: str, task: str, payload: str) -> str:
+        return hashlib.sha256(f"{model}\x00{task}\x00{payload}".encode()).hexdigest()
+
+    def get(self, key: str) -> str | None:
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM llm WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def put(self, key: str, value: str) -> None:
+        with self._lock:
+            self._conn.execute("INSERT OR REPLACE INTO llm (key, value) VALUES (?, ?)", (key, value))
+            self._conn.commit()
+
+
+def _model_name(llm) -> str:
+    return str(getattr(llm, "model_name", None) or getattr(llm, "model", None) or type(llm).__name__)
+
+
+def _text(result) -> str:
+    content = getattr(result, "content", result)
+    if isinstance(content, list):
+        return "".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
+    return str(content)
+
+
+def run_prompts(llm, task: str, prompts: list[str], cache: LLMCache | None, progress: Progress | None = None) -> list[str | None]:
+    """Ask the model every prompt (cached, in parallel); None where the call failed."""
+    model = _model_name(llm)
+    results: list[str | None] = [None] * len(prompts)
+    todo = []
+    for i, prompt in enumerate(prompts):
+        cached = cache.get(LLMCache.key(model, task, prompt)) if cache else None
+        if cached is not None:
+            results[i] = cached
+        else:
+            todo.append(i)
+    done = len(prompts) - len(todo)
+    if progress:
+        progress(done, len(prompts))
+
+    def call(i: int) -> tuple[int, str | None]:
+        try:
+            return i, _text(llm.invoke([("human", prompts[i])])).strip()
+        except Exception:  # noqa: BLE001 - one failed call falls back, never stops the rest
+            return i, None
+
+    with ThreadPoolExecutor(max_workers=MAX_WORKERS, thread_name_prefix=f"llm-{task}") as pool:
+        for future in as_completed([pool.submit(call, i) for i in todo]):
+            i, text = future.result()
+            results[i] = text
+            if text is not None and cache:
+                cache.put(LLMCache.key(model, task, prompts[i]), text)
+            done += 1
+            if progress:
+                progress(done, len(prompts))
+    return results
+
+
+class Position(BaseModel):
+    stance: str
+    summary: str
+    quote: str = ""
+
+    @field_validator("stance")
+    @classmethod
+    def known_stance(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in STANCES:
+            raise ValueError(f"stance must be one of {STANCES}")
+        return value
+
+    @field_validator("summary")
+    @classmethod
+    def one_line(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value or len(value.split()) > 40:
+            raise ValueError("summary must be one short line")
+        return value
+
+
+def _json_object(text: str) -> dict | None:
+    match = re.search(r"\{.*\}", text or "", re.S)
+    if not match:
+        return None
+    try:
+        data = json.loads(match.group(0))
+    except json.JSONDecodeError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def respondent_positions(llm, question: str, language: str, respondents: list[tuple[str, list[Passage]]],
+                         cache: LLMCache | None = None, progress: Progress | None = None) -> list[tuple[Position | None, Citation | None]]:
+    """Map step: for each (sender, passages) a validated Position and, if its quote verifies, a Citation."""
+    prompts = [
+        template("coverage_map").format(
+            sender=neutralise(sender), question=neutralise(question), passages=format_passages(passages),
+            language_name=LANGUAGE_NAMES.get(language, "dansk"),
+        )
+        for sender, passages in respondents
+    ]
+    out: list[tuple[Position | None, Citation | None]] = []
+    for (sender, passages), raw in zip(respondents, run_prompts(llm, "coverage_map", prompts, cache, progress)):
+        data = _json_object(raw or "")
+        try:
+            position = Position.model_validate(data) if data else None
+        except ValidationError:
+            position = None
+        citation = None
+        if position and position.quote:
+            for passage in passages:
+                candidate = make_citation(0, passage, position.quote)
+                if candidate.verified:
+                    citation = candidate
+                    break
+        out.append((position, citation))
+    return out
+
+
+def valid_title(text: str | None) -> str | None:
+    if not text:
+        return None
+    title = text.strip().splitlines()[0].strip(" \"'»«*#.")
+    if not title.startswith(TITLE_OPENINGS) or len(title.split()) > 12:
+        return None
+    return title
+
+
+def theme_titles(llm, themes_quotes: list[list[str]], cache: LLMCache | None = None, progress: Progress | None = None) -> list[str | None]:
+    prompts = [
+        template("theme_title").format(quotes="\n".join(f"- »{neutralise(q)}«" for q in quotes[:8]))
+        for quotes in themes_quotes
+    ]
+    return [valid_title(raw) for raw in run_prompts(llm, "theme_title", prompts, cache, progress)]
+
+
+def written_summaries(llm, documents: list[tuple[str, str]], cache: LLMCache | None = None, progress: Progress | None = None) -> list[str | None]:
+    """A résumé per (sender, text); None when the model failed or wrote more than a short paragraph."""
+    prompts = [template("respondent_summary").format(sender=neutralise(s), text=neutralise(t[:6000])) for s, t in documents]
+    out = []
+    for raw in run_prompts(llm, "respondent_summary", prompts, cache, progress):
+        text = " ".join((raw or "").split())
+        out.append(text if text and len(text.split()) <= 90 else None)
+    return out
