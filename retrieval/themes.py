@@ -26,6 +26,7 @@ from retrieval.snapshot import Snapshot
 MIN_SENTENCE = 40
 MAX_FIT = 20000
 SEMANTIC_WEIGHT = 0.5
+GENERIC_SHARE = 0.5  # a stem found in more than half of the themes is too common to name one
 
 
 class ThemeSender(BaseModel):
@@ -122,11 +123,15 @@ def _keywords(texts_by_cluster: dict[int, list[str]], top: int = 3) -> dict[int,
     total = Counter()
     for counter in counts.values():
         total.update(counter)
+    # Words found in most themes ("mener", "bare", "sige") say nothing about any one of them.
+    spread = Counter(stem for counter in counts.values() for stem in counter)
+    generic = {stem for stem, n in spread.items() if n > GENERIC_SHARE * len(counts)} if len(counts) >= 4 else set()
     average = sum(total.values()) / max(1, len(counts))
     labels = {}
     for c, counter in counts.items():
         size = sum(counter.values()) or 1
-        scored = sorted(counter, key=lambda s: -(counter[s] / size) * math.log(1 + average / total[s]))
+        candidates = [s for s in counter if s not in generic and len(s) > 3] or list(counter)
+        scored = sorted(candidates, key=lambda s: -(counter[s] / size) * math.log(1 + average / total[s]))
         labels[c] = [surfaces[c][s].most_common(1)[0][0] for s in scored[:top]]
     return labels
 
