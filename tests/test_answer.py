@@ -17,17 +17,6 @@ OFF_DA = "Hvad siger høringssvarene om cykelstier langs landevejene?"
 OFF_EN = "What do the responses say about closing rural primary schools?"
 
 
-@pytest.fixture(scope="module")
-def searcher(sample_index, embedder):
-    return Searcher(sample_index, embedder=embedder)
-
-
-@pytest.fixture(scope="module")
-def chunk_texts(searcher) -> dict[str, str]:
-    snap = searcher.snapshot()
-    return dict(zip(snap.ids, snap.texts))
-
-
 def _norm(text: str) -> str:
     return " ".join(text.split())
 

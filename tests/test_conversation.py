@@ -13,7 +13,6 @@ from pydantic import Field
 from answering.answer import answer_question
 from answering.conversation import Turn, condense_without_llm, is_follow_up
 from retrieval.schema import Answer, Filters
-from retrieval.search import Searcher
 
 WAITING_DA = "Hvad siger kommunerne om ventelister?"
 SENDERS = [
@@ -36,11 +35,6 @@ class RecordingChatModel(GenericFakeChatModel):
         prompt = "\n\n".join(str(m.content) for m in messages)
         self.prompts.append(prompt)
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self.respond(prompt)))])
-
-
-@pytest.fixture(scope="module")
-def searcher(sample_index, embedder):
-    return Searcher(sample_index, embedder=embedder)
 
 
 def turn_of(answer: Answer) -> Turn:

@@ -11,12 +11,6 @@ from answering.coverage_answer import coverage_answer, topic_of
 from answering.citations import locate
 from hoering.cli import app
 from retrieval.coverage import document_verdicts
-from retrieval.search import Searcher
-
-
-@pytest.fixture(scope="module")
-def searcher(sample_index, embedder):
-    return Searcher(sample_index, embedder=embedder)
 
 
 @pytest.mark.parametrize(

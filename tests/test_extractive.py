@@ -8,14 +8,8 @@ from answering.extractive import MAX_PER_SENDER, extractive_answer, not_found_an
 from answering.sentences import MAX_QUOTE, QuoteFinder
 from answering.texts import describe_filters
 from retrieval.schema import Filters, Passage
-from retrieval.search import Searcher
 
 WAITING = "Hvad siger kommunerne om ventelister?"
-
-
-@pytest.fixture(scope="module")
-def searcher(sample_index, embedder):
-    return Searcher(sample_index, embedder=embedder)
 
 
 def plain(text: str) -> str:

@@ -40,17 +40,6 @@ def obedient(prompt: str) -> str:
     return "Jeg ved det ikke."
 
 
-@pytest.fixture(scope="module")
-def searcher(sample_index, embedder):
-    return Searcher(sample_index, embedder=embedder)
-
-
-@pytest.fixture(scope="module")
-def chunk_texts(searcher) -> dict[str, str]:
-    snap = searcher.snapshot()
-    return dict(zip(snap.ids, snap.texts))
-
-
 def _norm(text: str) -> str:
     return " ".join(text.split())
 

@@ -16,11 +16,6 @@ def _prefix(source: str) -> str:
     return source.rsplit("/", 1)[-1][:3]
 
 
-@pytest.fixture(scope="module")
-def searcher(sample_index, embedder):
-    return Searcher(sample_index, embedder=embedder)
-
-
 def test_recruitment_is_one_theme_with_all_its_senders(searcher):
     themes = build_themes(searcher, apply_edits=False)
     assert len(themes) >= 3
