@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from retrieval.search import Searcher
 from retrieval.snapshot import Snapshot
 
 MIN_SENTENCE = 40
+# A letter's heading ("Høringssvar til …") says what it answers, not what it says.
+_HEADING = re.compile(r"^\s*(?:hørings\s?svar|høringsbidrag|udtale-?\s?svar)\b", re.I)
 MAX_FIT = 20000
 SEMANTIC_WEIGHT = 0.5
 GENERIC_SHARE = 0.5  # a stem found in more than half of the themes is too common to name one
@@ -67,11 +70,13 @@ def edits_path(searcher: Searcher) -> Path:
 def _units(snap: Snapshot, filters: Filters) -> tuple[list[int], list[str]]:
     """Sentence indices (into the snapshot's sentence arrays) in scope, and their texts."""
     keep = snap.mask(filters)
+    titles = {(d.title or "").strip().lower() for d in snap.manifest.documents.values()}
     idx, texts = [], []
     for i, (row, (a, b)) in enumerate(zip(snap.sentence_rows, snap.sentence_spans)):
-        if keep[row] and b - a >= MIN_SENTENCE:
+        text = snap.texts[row][a:b]
+        if keep[row] and b - a >= MIN_SENTENCE and not _HEADING.match(text) and text.strip(" .").lower() not in titles:
             idx.append(i)
-            texts.append(snap.texts[row][a:b])
+            texts.append(text)
     return idx, texts
 
 
