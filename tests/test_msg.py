@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from ingest.loaders import LoadError, load_bytes, msg_documents
-from tests.factories import letter, pdf_bytes
+from tests.factories import letter, msg_bytes, pdf_bytes
 
 
 @dataclass
@@ -22,7 +22,7 @@ class StandInAttachment:
 
 @dataclass
 class StandInMessage:
-    """The attributes of extract_msg.Message the loader reads (a real .msg cannot be produced offline here)."""
+    """The attributes of extract_msg.Message the loader reads (for the cases a written .msg cannot easily show)."""
 
     sender: str
     date: datetime | None
@@ -86,3 +86,40 @@ def test_garbage_msg_is_a_clear_error():
     with pytest.raises(LoadError) as caught:
         load_bytes(b"this is not an OLE file at all" * 10, "x.msg", "x.msg")
     assert caught.value.code == "bad_email"
+
+
+def test_real_msg_file_with_pdf_attachment():
+    """A genuine .msg (OLE compound file, see factories.msg_bytes) read by extract-msg through load_bytes."""
+    data = msg_bytes(
+        sender_name="Faxe Kommune",
+        sender_email="post@faxekommune.dk",
+        subject="Høringssvar fra Faxe Kommune",
+        body="Hermed vores høringssvar om botilbud, se vedhæftede brev. Æ Ø Å.",
+        attachments={"Høringssvar Faxe.pdf": ATTACHMENT, "logo.png": b"\x89PNG\r\n\x1a\n"},
+    )
+    body, pdf = load_bytes(data, "faxe.msg", "svar/faxe.msg")
+    assert body.source == "svar/faxe.msg" and body.title == "Høringssvar fra Faxe Kommune"
+    assert "vedhæftede brev. Æ Ø Å." in body.pages[0].text
+    assert pdf.source == "svar/faxe.msg#Høringssvar Faxe.pdf" and pdf.parent_source == "svar/faxe.msg"
+    assert "finansiering" in pdf.pages[0].text
+    for doc in (body, pdf):
+        assert (doc.sender_hint, doc.sender_email, doc.date_hint) == ("Faxe Kommune", "post@faxekommune.dk", "2023-09-14")
+
+
+def test_ingest_msg_links_attachment_to_the_mail(tmp_path, make_settings, embedder):
+    from ingest.index import Index
+    from ingest.pipeline import ingest
+
+    path = tmp_path / "faxe.msg"
+    path.write_bytes(msg_bytes(
+        sender_name="Faxe Kommune", sender_email="post@faxekommune.dk", subject="Høringssvar",
+        body="Hermed vores høringssvar, se det vedhæftede brev.", attachments={"brev.pdf": ATTACHMENT},
+    ))
+    settings = make_settings()
+    report = ingest([str(path)], settings, embedder=embedder)
+    assert report.to_json()["ingested"] == 1 and not report.failed
+    docs = {r.source: r for r in Index(settings).manifest().documents.values()}
+    assert set(docs) == {str(path), f"{path}#brev.pdf"}
+    attachment = docs[f"{path}#brev.pdf"]
+    assert attachment.parent_source == str(path)
+    assert attachment.sender == "Faxe Kommune" and attachment.date == "2023-09-14"
