@@ -21,7 +21,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 fi
 # Optional: Tesseract with Danish data for scanned letters (OCR). Installed when we are root and it is
 # missing; never fails the setup — without it scanned PDFs get a clear outcome instead of text.
-if ! { command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx dan; }; then
+if ! { command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -x dan >/dev/null; }; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "» Installerer OCR (tesseract-ocr, tesseract-ocr-dan)"
     if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
