@@ -46,7 +46,7 @@ SMALL = ZipLimits(max_member_bytes=100_000, max_total_bytes=10_000_000, max_rati
 def test_unsafe_names():
     for name in ("../evil.txt", "svar/../../etc/passwd", "/etc/passwd", "C:/Windows/x.txt", "a\\..\\b.txt"):
         assert unsafe_name(name), name
-    for name in ("svar/faxe.pdf", "a..b.txt", "..hidden/../" [:0] + "x.txt"):
+    for name in ("svar/faxe.pdf", "a..b.txt", "..hidden/x.txt"):
         assert not unsafe_name(name), name
 
 
