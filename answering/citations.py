@@ -59,6 +59,7 @@ def make_citation(n: int, passage: Passage, quote: str) -> Citation:
         verified=span is not None,
         start=start,
         end=end,
+        ocr=passage.ocr,
     )
 
 

@@ -62,6 +62,9 @@ def ingest(
                 progress.advance(task)
                 if outcome.status == Status.failed:
                     progress.console.print(f"[red]FEJL[/red] {outcome.source}: {outcome.detail}", highlight=False)
+            elif kind == "member":  # a refused or failed file inside a zip bundle
+                outcome = info["outcome"]
+                progress.console.print(f"[red]FEJL[/red] {outcome.source}: {outcome.detail}", highlight=False)
 
         try:
             report = run_ingest([str(p) for p in paths], settings, prune_missing=prune, on_progress=on_progress)

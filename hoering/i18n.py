@@ -5,7 +5,7 @@ from __future__ import annotations
 MESSAGES: dict[str, dict[str, str]] = {
     "unsupported_type": {
         "da": "filtypen understøttes ikke ({ext}); understøttet: PDF, DOCX, TXT, MD, HTML, EML",
-        "en": "unsupported file type ({ext}); supported: PDF, DOCX, TXT, MD, HTML, EML",
+        "en": "unsupported file type ({ext}); supported: PDF, DOCX, TXT, MD, HTML, EML, MSG, ZIP, PNG, JPEG, TIFF",
     },
     "empty_file": {"da": "filen er tom (0 bytes)", "en": "the file is empty (0 bytes)"},
     "unreadable": {"da": "filen kan ikke læses: {error}", "en": "the file cannot be read: {error}"},
@@ -35,6 +35,48 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Vektorer fra to modeller kan ikke blandes: brug et andet indeks (--index) eller vælg '{stored}'.",
         "en": "the index in {index} was built with embedding model '{stored}', but '{configured}' is configured. "
         "Vectors of two models cannot be mixed: use another index (--index) or choose '{stored}'.",
+    },
+    "scanned_no_ocr": {
+        "da": "scannet dokument uden tekstlag: installer tesseract-ocr-dan for at læse det",
+        "en": "scanned document without a text layer: install tesseract-ocr-dan to read it",
+    },
+    "ocr_failed": {"da": "OCR af den scannede tekst mislykkedes: {error}", "en": "OCR of the scanned text failed: {error}"},
+    "corrupt_image": {
+        "da": "billedfilen er beskadiget eller ikke et billede: {error}",
+        "en": "the image is corrupt or not an image: {error}",
+    },
+    "corrupt_zip": {"da": "zip-filen er beskadiget: {error}", "en": "the zip file is corrupt: {error}"},
+    "zip_nothing": {
+        "da": "zip-filen indeholder ingen filer, der kunne læses ({failed} afvist eller fejlet)",
+        "en": "the zip file holds no file that could be read ({failed} refused or failed)",
+    },
+    "zip_unsafe_path": {
+        "da": "afvist: stien {name} peger uden for zip-filen (absolut sti eller '..')",
+        "en": "refused: the path {name} points outside the zip file (absolute path or '..')",
+    },
+    "zip_member_too_large": {
+        "da": "afvist: filen er for stor udpakket ({size}; grænsen er {limit})",
+        "en": "refused: the file is too large unpacked ({size}; the limit is {limit})",
+    },
+    "zip_total_too_large": {
+        "da": "afvist: zip-filen fylder udpakket mere end grænsen på {limit}",
+        "en": "refused: the zip file unpacks to more than the limit of {limit}",
+    },
+    "zip_ratio": {
+        "da": "afvist: mistænkelig komprimering ({ratio}:1, grænsen er {limit}:1) – muligvis en zip-bombe",
+        "en": "refused: suspicious compression ({ratio}:1, the limit is {limit}:1) – possibly a zip bomb",
+    },
+    "zip_too_many": {
+        "da": "afvist: zip-filen har flere end {limit} filer",
+        "en": "refused: the zip file has more than {limit} files",
+    },
+    "zip_too_deep": {
+        "da": "afvist: zip-filer inde i zip-filer læses kun {limit} niveauer ned",
+        "en": "refused: zip files inside zip files are read only {limit} levels deep",
+    },
+    "zip_encrypted": {
+        "da": "afvist: filen er krypteret (adgangskodebeskyttet) i zip-filen",
+        "en": "refused: the file is encrypted (password protected) in the zip file",
     },
     "internal_error": {"da": "uventet fejl: {error}", "en": "unexpected error: {error}"},
 }

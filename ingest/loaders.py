@@ -12,7 +12,11 @@ from typing import Callable
 
 from ingest.schema import LoadedDocument, Page
 
-SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".html", ".htm", ".eml")
+SUPPORTED_SUFFIXES = (
+    ".pdf", ".docx", ".txt", ".md", ".html", ".htm", ".eml", ".msg", ".zip", ".png", ".jpg", ".jpeg", ".tif", ".tiff",
+)
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
 
 class LoadError(Exception):
@@ -50,13 +54,60 @@ def load_pdf(data: bytes, source: str) -> list[LoadedDocument]:
                 raise LoadError("encrypted_pdf")
         pages = [Page(number=i + 1, text=page.extract_text() or "") for i, page in enumerate(reader.pages)]
         title = (reader.metadata or {}).get("/Title") if reader.metadata else None
+        # Pages without a text layer are OCR candidates when they carry an image (a blank page is no scan).
+        scanned = [p.number for p, raw in zip(pages, reader.pages) if not p.text.strip() and _has_image(raw)]
     except LoadError:
         raise
     except (PdfReadError, ValueError, TypeError, KeyError, AttributeError, OSError, RecursionError) as exc:
         raise LoadError("corrupt_pdf", error=_short(exc)) from exc
+    warnings: list[str] = []
+    if scanned:
+        from ingest import ocr
+
+        if ocr.available():
+            try:
+                texts = ocr.ocr_pdf_pages(data, scanned)
+            except Exception as exc:  # noqa: BLE001 - a renderer/Tesseract failure is this file's outcome
+                raise LoadError("ocr_failed", error=_short(exc)) from exc
+            pages = [p.model_copy(update={"text": texts[p.number], "ocr": True}) if p.number in texts else p for p in pages]
+        elif not any(p.text.strip() for p in pages):
+            raise LoadError("scanned_no_ocr")
+        else:
+            warnings.append(f"side {', '.join(map(str, scanned))} uden tekstlag blev ikke læst (OCR mangler: {ocr.status().reason})")
     if not any(p.text.strip() for p in pages):
         raise LoadError("no_text")
-    return [LoadedDocument(source=source, pages=pages, title=str(title) if title else None)]
+    return [LoadedDocument(source=source, pages=pages, title=str(title) if title else None, warnings=warnings)]
+
+
+def _has_image(page) -> bool:
+    """Whether a PDF page draws an image (XObject or inline); on doubt True, so a scan is never skipped."""
+    try:
+        return len(page.images) > 0
+    except Exception:  # noqa: BLE001 - pypdf cannot list them: assume a scan
+        return True
+
+
+def load_image(data: bytes, source: str) -> list[LoadedDocument]:
+    """A photographed or scanned letter (PNG/JPEG/TIFF), read with OCR; one page per image frame."""
+    from PIL import UnidentifiedImageError
+
+    from ingest import ocr
+
+    try:
+        frames = ocr.image_pages(data)
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise LoadError("corrupt_image", error=_short(exc)) from exc
+    except Exception as exc:  # noqa: BLE001 - PIL raises DecompressionBombError and others
+        raise LoadError("corrupt_image", error=_short(exc)) from exc
+    if not ocr.available():
+        raise LoadError("scanned_no_ocr")
+    try:
+        pages = [Page(number=i + 1, text=ocr.ocr_image(frame), ocr=True) for i, frame in enumerate(frames)]
+    except Exception as exc:  # noqa: BLE001
+        raise LoadError("ocr_failed", error=_short(exc)) from exc
+    if not any(p.text.strip() for p in pages):
+        raise LoadError("no_text")
+    return [LoadedDocument(source=source, pages=pages)]
 
 
 def load_docx(data: bytes, source: str) -> list[LoadedDocument]:
@@ -227,31 +278,51 @@ def load_eml(data: bytes, source: str) -> list[LoadedDocument]:
         raise LoadError("bad_email", error=_short(exc)) from exc
     if not message.keys():
         raise LoadError("bad_email", error="no headers")
-    name, address = parseaddr(str(message.get("From", "")))
     date_hint = None
     try:
         if message.get("Date"):
             date_hint = parsedate_to_datetime(str(message["Date"])).date().isoformat()
     except (TypeError, ValueError):
         date_hint = None
-    subject = str(message.get("Subject", "")) or None
-    hints = {"sender_hint": name or None, "sender_email": address or None, "date_hint": date_hint}
-
-    documents: list[LoadedDocument] = []
-    warnings: list[str] = []
+    body_text = ""
     body = message.get_body(preferencelist=("plain", "html"))
     if body is not None:
         content = body.get_content()
-        text = html_to_text(content)[0] if body.get_content_subtype() == "html" else content
-        if text.strip():
-            documents.append(LoadedDocument(source=source, pages=[Page(number=1, text=text)], title=subject, **hints))
-    for part in message.iter_attachments():
-        filename = part.get_filename() or ""
-        if PurePath(filename).suffix.lower() not in LOADERS or PurePath(filename).suffix.lower() == ".eml":
-            continue
-        payload = part.get_payload(decode=True) or b""
+        body_text = html_to_text(content)[0] if body.get_content_subtype() == "html" else content
+    attachments = [(part.get_filename() or "", lambda part=part: part.get_payload(decode=True) or b"") for part in message.iter_attachments()]
+    return mail_documents(
+        source,
+        sender=str(message.get("From", "")),
+        date_hint=date_hint,
+        subject=str(message.get("Subject", "")) or None,
+        body=body_text,
+        attachments=attachments,
+    )
+
+
+def mail_documents(
+    source: str,
+    *,
+    sender: str,
+    date_hint: str | None,
+    subject: str | None,
+    body: str,
+    attachments: list[tuple[str, Callable[[], bytes]]],
+) -> list[LoadedDocument]:
+    """A mail (.eml or .msg) as documents: the body, then each readable attachment as its own document,
+    linked to the mail (``parent_source``) and carrying its sender and date as hints."""
+    name, address = parseaddr(sender)
+    hints = {"sender_hint": name or None, "sender_email": address or None, "date_hint": date_hint}
+    documents: list[LoadedDocument] = []
+    warnings: list[str] = []
+    if body.strip():
+        documents.append(LoadedDocument(source=source, pages=[Page(number=1, text=body)], title=subject, **hints))
+    for filename, payload in attachments:
+        suffix = PurePath(filename).suffix.lower()
+        if suffix not in LOADERS or suffix in (".eml", ".msg") or suffix in IMAGE_SUFFIXES:
+            continue  # images in mails are mostly logos and signatures: not read as letters
         try:
-            loaded = load_bytes(payload, filename, f"{source}#{filename}")
+            loaded = load_bytes(payload(), filename, f"{source}#{filename}")
         except LoadError as exc:
             warnings.append(f"{filename}: {exc.code}")
             continue
@@ -261,6 +332,70 @@ def load_eml(data: bytes, source: str) -> list[LoadedDocument]:
         raise LoadError("no_text")
     documents[0].warnings.extend(warnings)
     return documents
+
+
+def load_msg(data: bytes, source: str) -> list[LoadedDocument]:
+    """An Outlook .msg (read with extract-msg): body, sender, date and attachments, like an .eml."""
+    import extract_msg
+
+    try:
+        message = extract_msg.openMsg(data)
+    except Exception as exc:  # noqa: BLE001 - olefile/extract-msg raise many kinds
+        raise LoadError("bad_email", error=_short(exc)) from exc
+    try:
+        return msg_documents(message, source)
+    finally:
+        try:
+            message.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def msg_documents(message, source: str) -> list[LoadedDocument]:
+    """Map an extract-msg message object (sender, date, subject, body, htmlBody, attachments with
+    longFilename/shortFilename and data) to documents."""
+    try:
+        body = message.body or ""
+    except Exception:  # noqa: BLE001 - a body extract-msg cannot decode: fall back to the HTML body
+        body = ""
+    if not body.strip():
+        html = getattr(message, "htmlBody", None) or b""
+        if html:
+            body = html_to_text(html.decode("utf-8", errors="replace") if isinstance(html, bytes) else html)[0]
+    date = getattr(message, "date", None)
+    date_hint = None
+    if date is not None and hasattr(date, "date"):
+        date_hint = date.date().isoformat()
+    elif isinstance(date, str) and date:
+        try:
+            date_hint = parsedate_to_datetime(date).date().isoformat()
+        except (TypeError, ValueError):
+            date_hint = None
+    attachments = []
+    for att in getattr(message, "attachments", None) or []:
+        filename = getattr(att, "longFilename", None) or getattr(att, "shortFilename", None) or ""
+        payload = getattr(att, "data", None)
+        if isinstance(payload, (bytes, bytearray)):  # embedded messages (data is a Message) are not read
+            attachments.append((filename, lambda payload=payload: bytes(payload)))
+    return mail_documents(
+        source,
+        sender=str(getattr(message, "sender", None) or ""),
+        date_hint=date_hint,
+        subject=getattr(message, "subject", None) or None,
+        body=body,
+        attachments=attachments,
+    )
+
+
+def load_zip(data: bytes, source: str) -> list[LoadedDocument]:
+    """A zip bundle: every supported member loaded as if dropped alone (see ingest.bundles)."""
+    from ingest.bundles import load_bundle
+
+    result = load_bundle(data, source)
+    if not result.documents:
+        raise LoadError("zip_nothing", failed=len(result.failures))
+    result.documents[0].warnings.extend(f"{member}: {error.code}" for member, error in result.failures)
+    return result.documents
 
 
 def _short(exc: BaseException) -> str:
@@ -276,4 +411,11 @@ LOADERS: dict[str, Callable[[bytes, str], list[LoadedDocument]]] = {
     ".html": load_html,
     ".htm": load_html,
     ".eml": load_eml,
+    ".msg": load_msg,
+    ".zip": load_zip,
+    ".png": load_image,
+    ".jpg": load_image,
+    ".jpeg": load_image,
+    ".tif": load_image,
+    ".tiff": load_image,
 }

@@ -49,6 +49,7 @@ class Prepared:
     unchanged: bool = False
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    member_failures: list[tuple[str, str]] = field(default_factory=list)  # (source inside a zip, reason)
 
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[str], list[str]]:
@@ -84,7 +85,10 @@ def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter) ->
         prepared.unchanged = True
         return prepared
     try:
-        loaded = load_bytes(data, Path(path).name, path)
+        if Path(path).suffix.lower() == ".zip":
+            loaded = _load_bundle(data, path, prepared, settings)
+        else:
+            loaded = load_bytes(data, Path(path).name, path)
         for item in loaded:
             text, spans = clean_pages(item.pages)
             if not text.strip():
@@ -99,6 +103,7 @@ def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter) ->
                 text=text,
                 page_spans=spans,
                 parent_source=item.parent_source,
+                ocr_pages=[i + 1 for i, page in enumerate(item.pages) if page.ocr],
                 **meta.model_dump(),
             )
             prepared.documents.append((doc, chunk_document(doc, splitter)))
@@ -112,6 +117,21 @@ def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter) ->
         prepared.error = message("internal_error", settings.language, error=f"{type(exc).__name__}: {exc}")
         prepared.documents = []
     return prepared
+
+
+def _load_bundle(data: bytes, path: str, prepared: Prepared, settings: Settings) -> list:
+    """A zip bundle: its members' documents; refused or failed members are kept for the report (each a
+    failed outcome under its own "bundle.zip#member" source) and noted on the zip's own outcome."""
+    from ingest.bundles import load_bundle
+
+    result = load_bundle(data, path)
+    for member, exc in result.failures:
+        reason = message(exc.code, settings.language, **exc.params)
+        prepared.member_failures.append((member, reason))
+        prepared.warnings.append(f"{member.removeprefix(path + '#')}: {reason}")
+    if not result.documents:
+        raise LoadError("zip_nothing", failed=len(result.failures))
+    return result.documents
 
 
 def _bounded_map(pool: ThreadPoolExecutor, fn, items: list[str], window: int) -> Iterator:
@@ -298,6 +318,11 @@ def ingest(
                 outcome = run.apply(prepared)
                 report.outcomes.append(outcome)
                 notify("file", {"outcome": outcome})
+                if not prepared.unchanged:
+                    for member, reason in prepared.member_failures:
+                        failed = FileOutcome(source=member, status=Status.failed, detail=reason)
+                        report.outcomes.append(failed)
+                        notify("member", {"outcome": failed})  # not a file of its own: no progress step
                 run.maybe_commit()
         if prune_missing:
             sources_before = {doc_id: record.source for doc_id, record in manifest.documents.items()}

@@ -16,6 +16,7 @@ class Page(BaseModel):
 
     number: int
     text: str
+    ocr: bool = False  # the text was read by OCR from an image of the page (it can be wrong)
 
 
 class LoadedDocument(BaseModel):
@@ -51,6 +52,7 @@ class Document(DocumentMetadata):
     text: str = Field(repr=False)
     page_spans: list[tuple[int, int]] = Field(default_factory=list, description="char span of each page in text")
     parent_source: str | None = None
+    ocr_pages: list[int] = Field(default_factory=list, description="pages whose text was read by OCR")
 
     def page_of(self, start: int, end: int) -> list[int]:
         """Pages (1-based) that the character span [start, end) touches."""

@@ -50,6 +50,8 @@ def chunk_metadata(doc: DocRecord | Document, chunk: Chunk) -> dict:
         pages=",".join(str(p) for p in chunk.pages),
         date_int=int(doc.date.replace("-", "")) if doc.date else 0,
     )
+    if set(chunk.pages) & set(getattr(doc, "ocr_pages", None) or ()):
+        meta["ocr"] = True  # some of this chunk's text was read by OCR
     return meta
 
 

@@ -73,6 +73,7 @@ class Passage(BaseModel):
     dense: float = 0.0
     coverage: float = 0.0  # IDF-weighted share of the question's topical terms that the passage contains
     rank: int = 0
+    ocr: bool = False  # some of the text was read by OCR (can be wrong); not part of the public JSON
 
     def to_json(self) -> dict:
         """The public ``hoering search --json`` passage shape (see README)."""
@@ -102,6 +103,7 @@ class Citation(BaseModel):
     verified: bool = False
     start: int | None = None  # the quote's character span in the cleaned document text
     end: int | None = None
+    ocr: bool = False  # the passage's text was (partly) read by OCR; not part of the public JSON
 
     def to_json(self) -> dict:
         return {

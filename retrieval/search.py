@@ -179,6 +179,7 @@ class Searcher:
             bm25=bm25,
             dense=dense,
             rank=rank,
+            ocr=bool(meta.get("ocr", False)),
         )
 
 

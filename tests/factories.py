@@ -182,3 +182,70 @@ def make_bad_folder(folder: Path) -> Path:
     (folder / "skrald.pdf").write_bytes(os.urandom(4096))
     (folder / "regneark.xyz").write_text("ikke et format vi kender", encoding="utf-8")
     return folder
+
+
+def msg_bytes(
+    *,
+    sender_name: str,
+    sender_email: str,
+    subject: str,
+    body: str,
+    attachments: dict[str, bytes] | None = None,
+    date: datetime = datetime(2023, 9, 14, 10, 30, tzinfo=timezone.utc),
+) -> bytes:
+    """A genuine Outlook .msg (an OLE compound file written with extract-msg's OleWriter) in the MS-OXMSG layout:
+    Unicode string properties as ``__substg1.0_XXXX001F`` streams, a top-level ``__properties_version1.0`` with
+    the submit/delivery time, the transport headers (From, Date), and one ``__attach_version1.0_#N`` storage
+    per attachment (long file name, binary data, attach method 1 = by value)."""
+    import io
+    import struct
+
+    from extract_msg.ole_writer import OleWriter
+
+    def var(tag: int, size: int) -> bytes:
+        return struct.pack("<IIII", tag, 0x6, size, 0)
+
+    def fixed(tag: int, value: bytes) -> bytes:
+        return struct.pack("<II", tag, 0x6) + value
+
+    def filetime(when: datetime) -> bytes:
+        return struct.pack("<Q", int((when - datetime(1601, 1, 1, tzinfo=timezone.utc)).total_seconds() * 10_000_000))
+
+    attachments = attachments or {}
+    writer = OleWriter()
+    strings = {
+        0x001A: "IPM.Note",
+        0x0037: subject,
+        0x1000: body,
+        0x0C1A: sender_name,
+        0x0C1F: sender_email,
+        0x0C1E: "SMTP",
+        0x0042: sender_name,
+        0x0065: sender_email,
+        0x007D: f"From: {sender_name} <{sender_email}>\r\nSubject: {subject}\r\nDate: {format_datetime(date)}\r\n\r\n",
+    }
+    props = b""
+    for pid, text in strings.items():
+        data = text.encode("utf-16-le")
+        writer.addEntry(f"__substg1.0_{pid:04X}001F", data)
+        props += var((pid << 16) | 0x001F, len(data) + 2)
+    props += fixed((0x0039 << 16) | 0x0040, filetime(date)) + fixed((0x0E06 << 16) | 0x0040, filetime(date))
+    header = b"\0" * 8 + struct.pack("<IIII", 0, len(attachments), 0, len(attachments)) + b"\0" * 8
+    writer.addEntry("__properties_version1.0", header + props)
+    writer.addEntry("__nameid_version1.0", storage=True)
+    for stream in ("00020102", "00030102", "00040102"):
+        writer.addEntry(f"__nameid_version1.0/__substg1.0_{stream}", b"")
+    for i, (name, data) in enumerate(attachments.items()):
+        root = f"__attach_version1.0_#{i:08X}"
+        writer.addEntry(root, storage=True)
+        filename = name.encode("utf-16-le")
+        writer.addEntry(f"{root}/__substg1.0_3707001F", filename)
+        writer.addEntry(f"{root}/__substg1.0_3001001F", filename)
+        writer.addEntry(f"{root}/__substg1.0_37010102", data)
+        attach_props = var((0x3707 << 16) | 0x001F, len(filename) + 2) + var((0x3701 << 16) | 0x0102, len(data))
+        attach_props += fixed((0x3705 << 16) | 0x0003, struct.pack("<II", 1, 0))
+        attach_props += fixed((0x0E21 << 16) | 0x0003, struct.pack("<II", i, 0))
+        writer.addEntry(f"{root}/__properties_version1.0", b"\0" * 8 + attach_props)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -71,7 +71,7 @@ def test_save_upload_refuses_a_too_large_file(tmp_path):
     assert save_upload("præcis.pdf", b"x" * MB, folder, MB).stat().st_size == MB  # the limit itself is fine
 
 
-@pytest.mark.parametrize("name", ["program.exe", "script.sh", "billede.png", "arkiv.zip", "uden_endelse", ".txt", "brev.txt.exe"])
+@pytest.mark.parametrize("name", ["program.exe", "script.sh", "billede.gif", "arkiv.rar", "uden_endelse", ".txt", "brev.txt.exe"])
 def test_save_upload_refuses_unsupported_files(tmp_path, name):
     folder = tmp_path / "uploads"
     with pytest.raises(UploadError, match="unsupported file type"):
@@ -109,3 +109,8 @@ def test_a_symlink_in_the_folder_cannot_redirect_a_write(tmp_path):
     other = save_upload("brev.txt", b"Andet indhold", folder, MB)  # other content: a new name inside
     assert other.parent == folder and not other.is_symlink()
     assert outside.read_bytes() == b"Hemmeligt"
+
+
+@pytest.mark.parametrize("name", ["scannet.png", "foto.jpg", "scan.tiff", "mail.msg", "hoering.zip"])
+def test_save_upload_accepts_scans_msg_and_zip(tmp_path, name):
+    assert save_upload(name, b"data", tmp_path / "uploads", MB).name.endswith(name.rsplit(".", 1)[1])

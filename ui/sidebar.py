@@ -8,6 +8,7 @@ import streamlit as st
 
 from answering.texts import SENDER_TYPE_NAMES
 from ingest.pipeline import ingest
+from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.schema import SENDER_TYPES, Status
 from ingest.uploads import UploadError, save_upload
 from retrieval.schema import Filters
@@ -71,7 +72,7 @@ def render_upload(lang: str) -> None:
     st.sidebar.subheader(t(lang, "upload"))
     files = st.sidebar.file_uploader(
         t(lang, "upload_help", mb=s.max_upload_mb), accept_multiple_files=True,
-        type=["pdf", "docx", "txt", "md", "html", "htm", "eml"], key=f"uploader_{st.session_state.get('upload_round', 0)}",
+        type=[suffix.lstrip(".") for suffix in SUPPORTED_SUFFIXES], key=f"uploader_{st.session_state.get('upload_round', 0)}",
     )
     if not files or not st.sidebar.button(t(lang, "upload_button"), key="upload_go"):
         _render_last_upload()

@@ -21,6 +21,8 @@ def _header(c: Citation, lang: str) -> str:
         parts.append(c.hearing)
     parts.append(f"{Path(c.source.split('#')[0]).name}{'#' + c.source.split('#', 1)[1] if '#' in c.source else ''}, "
                  f"{t(lang, 'page')} {c.page}")
+    if c.ocr:
+        parts.append(t(lang, "ocr"))  # OCR text can be wrong: say so next to the page
     return " · ".join(parts)
 
 
