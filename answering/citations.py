@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from retrieval.schema import Citation, Passage
@@ -64,9 +65,12 @@ def make_citation(n: int, passage: Passage, quote: str) -> Citation:
 
 
 def _page_of_quote(passage: Passage, span: tuple[int, int] | None) -> int:
+    """The page the quote starts on, also when its chunk runs across a page break."""
     if not span or len(passage.pages) == 1:
         return passage.page
-    # A chunk across a page break: estimate by position (pages are in order inside the chunk).
+    if len(passage.page_breaks) == len(passage.pages) - 1:
+        return passage.pages[bisect.bisect_right(passage.page_breaks, span[0])]
+    # An index written before page breaks were stored: estimate by position.
     share = span[0] / max(1, len(passage.text))
     return passage.pages[min(len(passage.pages) - 1, int(share * len(passage.pages)))]
 

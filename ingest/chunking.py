@@ -37,6 +37,8 @@ def chunk_document(doc: Document, splitter: RecursiveCharacterTextSplitter) -> l
         end = start + len(text)
         cursor = start + 1
         index = len(chunks)
+        pages = doc.page_of(start, end)
+        breaks = [max(0, doc.page_spans[p - 1][0] - start) for p in pages[1:]] if doc.page_spans else []
         chunks.append(
             Chunk(
                 chunk_id=f"{doc.doc_id}:{index:04d}",
@@ -45,7 +47,8 @@ def chunk_document(doc: Document, splitter: RecursiveCharacterTextSplitter) -> l
                 text=text,
                 start=start,
                 end=end,
-                pages=doc.page_of(start, end),
+                pages=pages,
+                page_breaks=breaks,
             )
         )
     return chunks

@@ -68,6 +68,7 @@ class Chunk(BaseModel):
     start: int
     end: int
     pages: list[int]
+    page_breaks: list[int] = Field(default_factory=list, description="offsets in text where pages[1:] begin")
 
     @property
     def page(self) -> int:

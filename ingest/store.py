@@ -48,6 +48,7 @@ def chunk_metadata(doc: DocRecord | Document, chunk: Chunk) -> dict:
         end=chunk.end,
         page=chunk.pages[0],
         pages=",".join(str(p) for p in chunk.pages),
+        page_breaks=",".join(str(b) for b in chunk.page_breaks),
         date_int=int(doc.date.replace("-", "")) if doc.date else 0,
     )
     if set(chunk.pages) & set(getattr(doc, "ocr_pages", None) or ()):

@@ -65,6 +65,7 @@ class Passage(BaseModel):
     title: str | None = None
     page: int
     pages: list[int]
+    page_breaks: list[int] = Field(default_factory=list, description="offsets in text where pages[1:] begin")
     start: int
     end: int
     text: str

@@ -172,6 +172,7 @@ class Searcher:
             title=meta.get("title") or None,
             page=int(meta.get("page", 1)),
             pages=pages or [1],
+            page_breaks=[int(b) for b in str(meta.get("page_breaks", "")).split(",") if b],
             start=int(meta.get("start", 0)),
             end=int(meta.get("end", 0)),
             text=snap.texts[row],

@@ -143,3 +143,26 @@ def test_page_of_a_quote_in_a_chunk_across_a_page_break():
     assert first.verified and second.verified
     assert first.page == 3 and second.page == 4
     assert first.start == 100 and second.end == 100 + len(text)
+
+
+def test_a_quote_after_a_page_break_inside_one_chunk_names_its_own_page(make_settings, embedder, tmp_path):
+    """A chunk can run across a page break; the citation names the page its quote starts on."""
+    from ingest.pipeline import ingest
+    from retrieval.search import Searcher
+    from tests.factories import make_pdf
+
+    pdf = make_pdf(tmp_path / "brev.pdf", [
+        "Hoeringssvar fra Grundejerforeningen Solbakken. Vi har laest planen.",
+        "Vi oensker flere bænke langs stien ved søen, så ældre kan hvile sig.",
+    ])
+    settings = make_settings()
+    ingest([pdf], settings, embedder=embedder)
+    searcher = Searcher(settings, embedder=embedder)
+    passage = searcher.search("bænke langs stien ved søen", k=1).passages[0]
+    assert passage.pages == [1, 2] and len(passage.page_breaks) == 1  # one chunk over both pages
+    from answering.citations import make_citation
+
+    on_two = make_citation(1, passage, "bænke langs stien ved søen")
+    on_one = make_citation(2, passage, "Vi har laest planen")
+    assert on_two.verified and on_two.page == 2
+    assert on_one.verified and on_one.page == 1
