@@ -213,7 +213,12 @@ def ask(
     searcher = Searcher(settings)
     filters = _filters(sender, sender_type, municipality, hearing, date_from, date_to)
     if mode == "coverage":
-        final = coverage_answer(question, searcher, filters, llm=create_chat_model(settings))
+        llm = create_chat_model(settings)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=err, transient=True, disable=llm is None) as progress:
+            task = progress.add_task("Holdninger pr. afsender", total=None)
+            final = coverage_answer(question, searcher, filters, llm=llm,
+                                    on_progress=lambda done, total: progress.update(task, completed=done, total=total))
         if as_json:
             _print_json(final.to_json())
             return
