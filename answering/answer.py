@@ -22,7 +22,6 @@ TOP_K = 8
 
 def prepare(question: str, searcher: Searcher, filters: Filters | None, history: list[Turn] | None, llm=None):
     """Standalone question, effective filters and the search result."""
-    senders = sorted({d.sender for d in searcher.snapshot().manifest.documents.values() if d.sender})
     standalone, carried = question, None
     if history:
         if llm is not None:
@@ -30,7 +29,7 @@ def prepare(question: str, searcher: Searcher, filters: Filters | None, history:
 
             standalone = condense_question(llm, question, history)
         else:
-            standalone, carried = condense_without_llm(question, history, senders)
+            standalone, carried = condense_without_llm(question, history, searcher.snapshot().senders)
     language = detect_language(standalone, searcher.settings.language)
     query, search_language = standalone, None
     if llm is not None and language != "da":

@@ -68,7 +68,6 @@ def build_answer(question: str, result: CoverageResult, quote_for) -> Answer:
     n_scope = len(result.verdicts)
     group = SENDER_TYPE_NAMES[lang].get(result.filters.sender_type, w["responses"]) if result.filters.sender_type else w["responses"]
     topic = topic_of(question, lang) or w["topic"]
-    mentioning = result.mentioning
     pieces = []
     for verdict in result.verdicts:
         cited = []

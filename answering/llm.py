@@ -57,11 +57,8 @@ def create_chat_model(settings: Settings):
     return init_chat_model(model, model_provider=provider, **kwargs)
 
 
-def describe(settings: Settings) -> str | None:
-    return settings.llm or None
-
-
-def _text_of(chunk) -> str:
+def message_text(chunk) -> str:
+    """The text of a chat model's message or stream chunk (string or list-of-parts content)."""
     content = getattr(chunk, "content", chunk)
     if isinstance(content, list):
         return "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
@@ -73,7 +70,7 @@ def llm_answer_stream(llm, question: str, language: str, passages: list[Passage]
     pieces: list[str] = []
     try:
         for chunk in llm.stream(answer_messages(question, language, passages)):
-            text = _text_of(chunk)
+            text = message_text(chunk)
             if text:
                 pieces.append(text)
                 yield text
@@ -130,7 +127,7 @@ def condense_question(llm, question: str, history) -> str:
     history_text = "\n".join(f"- {turn.standalone}" for turn in history[-4:])
     prompt = template("condense_question").format(history=history_text, question=question)
     try:
-        rewritten = _text_of(llm.invoke([("human", prompt)])).strip().splitlines()
+        rewritten = message_text(llm.invoke([("human", prompt)])).strip().splitlines()
     except Exception:  # noqa: BLE001 - fall back to the question as asked
         return question
     return rewritten[0].strip() if rewritten and rewritten[0].strip() else question
@@ -138,11 +135,7 @@ def condense_question(llm, question: str, history) -> str:
 
 def danish_rewrite(llm, question: str) -> str | None:
     try:
-        text = _text_of(llm.invoke([("human", template("translate_query").format(question=question))])).strip()
+        text = message_text(llm.invoke([("human", template("translate_query").format(question=question))])).strip()
     except Exception:  # noqa: BLE001
         return None
     return text.splitlines()[0].strip() if text else None
-
-
-def not_found_text(language: str) -> str:
-    return phrase(language, "not_found")

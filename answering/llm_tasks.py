@@ -19,6 +19,7 @@ from typing import Callable
 from pydantic import BaseModel, ValidationError, field_validator
 
 from answering.citations import make_citation
+from answering.llm import message_text
 from answering.prompts import LANGUAGE_NAMES, format_passages, neutralise, template
 from retrieval.schema import Citation, Passage
 
@@ -56,13 +57,6 @@ def _model_name(llm) -> str:
     return str(getattr(llm, "model_name", None) or getattr(llm, "model", None) or type(llm).__name__)
 
 
-def _text(result) -> str:
-    content = getattr(result, "content", result)
-    if isinstance(content, list):
-        return "".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
-    return str(content)
-
-
 def run_prompts(llm, task: str, prompts: list[str], cache: LLMCache | None, progress: Progress | None = None) -> list[str | None]:
     """Ask the model every prompt (cached, in parallel); None where the call failed."""
     model = _model_name(llm)
@@ -80,7 +74,7 @@ def run_prompts(llm, task: str, prompts: list[str], cache: LLMCache | None, prog
 
     def call(i: int) -> tuple[int, str | None]:
         try:
-            return i, _text(llm.invoke([("human", prompts[i])])).strip()
+            return i, message_text(llm.invoke([("human", prompts[i])])).strip()
         except Exception:  # noqa: BLE001 - one failed call falls back, never stops the rest
             return i, None
 

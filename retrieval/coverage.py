@@ -10,10 +10,9 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel, Field
 
-from ingest.bm25_index import tokenize
 from retrieval.query import query_terms, strip_scope_words
 from retrieval.schema import Filters, Passage, Verdict
-from retrieval.search import Searcher
+from retrieval.search import Searcher, term_coverage
 
 # (dense threshold, coverage threshold or None, z threshold) per question language.
 VERDICT = {"da": (0.8525, 0.3, 0.5), "en": (0.74, None, 1.5)}
@@ -59,16 +58,13 @@ def document_verdicts(searcher: Searcher, question: str, filters: Filters | None
     topic = strip_scope_words(question, filters) or question
     terms = list(dict.fromkeys(query_terms(topic)))
     bm25 = snap.bm25.scores(terms)[rows]
-    idf = snap.bm25.idf(terms)
-    total = sum(idf.values()) or 1.0
+    coverage_of = term_coverage(snap, terms)
     t_dense, t_cov, t_z = VERDICT.get(language, VERDICT["en"])
     docs = snap.columns["doc_id"][rows]
     for doc_id in dict.fromkeys(docs):
         mine = np.flatnonzero(docs == doc_id)
         order = mine[np.argsort(-dense[mine])][: max(PASSAGES_PER_DOC * 3, 6)]
-        coverage = {
-            int(i): sum(w for t, w in idf.items() if t in set(tokenize(snap.texts[rows[i]]))) / total for i in order
-        }
+        coverage = {int(i): coverage_of(snap.texts[rows[i]]) for i in order}
         best_dense = float(dense[mine].max())
         best_cov = max(coverage.values()) if coverage else 0.0
         z = (best_dense - mean) / std

@@ -84,7 +84,8 @@ def _named_sender(question: str, senders: list[str]) -> str | None:
     hits = []
     for sender in senders:
         words = {w.lower().strip("()") for w in re.findall(r"[\w()-]+", sender)}
-        distinctive = {w for w in words if w not in _GENERIC and (len(w) >= 5 or w.isalpha() and w.upper() == w.upper() and len(w) >= 3)}
+        # Distinctive: not a generic word, and long ("hjernesgade") or an all-letter short name ("omu", "soh").
+        distinctive = {w for w in words if w not in _GENERIC and (len(w) >= 5 or (w.isalpha() and len(w) >= 3))}
         distinctive = {w for w in distinctive if sum(w in s.lower() for s in senders) == 1}
         if distinctive & asked:
             hits.append(sender)

@@ -7,11 +7,12 @@ import threading
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import Callable, Literal
 
 import numpy as np
 
 from hoering.settings import Settings
+from ingest.bm25_index import tokenize
 from ingest.embedding import Embedder, create_embedder
 from ingest.index import Index
 from retrieval.query import detect_language, infer_filters, query_terms, strip_scope_words
@@ -84,8 +85,7 @@ class Searcher:
         filters = filters or Filters()
         if not infer:
             return filters
-        senders = sorted({d.sender for d in self.snapshot().manifest.documents.values() if d.sender})
-        return filters.merged_with(infer_filters(question, senders))
+        return filters.merged_with(infer_filters(question, self.snapshot().senders))
 
     def search(
         self,
@@ -114,7 +114,9 @@ class Searcher:
         named_scope = {"municipality", "sender"} & set(filters.inferred)
         scores = self.score_rows(snap, rows, topic if named_scope else query, topic, language, mode)
         result.passages = self._select(snap, rows, scores, k, diversify)
-        _add_coverage(snap, result.passages, query_terms(topic))
+        coverage = term_coverage(snap, query_terms(topic))
+        for passage in result.passages:
+            passage.coverage = coverage(passage.text)
         result.seconds = time.perf_counter() - started
         return result
 
@@ -184,18 +186,18 @@ class Searcher:
         )
 
 
-def _add_coverage(snap: Snapshot, passages: list[Passage], terms: list[str]) -> None:
-    """How much of the question's (IDF-weighted) vocabulary each passage contains — a grounding signal."""
-    from ingest.bm25_index import tokenize
-
-    terms = list(dict.fromkeys(terms))
-    idf = snap.bm25.idf(terms)
+def term_coverage(snap: Snapshot, terms: list[str]) -> Callable[[str], float]:
+    """Scorer: the IDF-weighted share of the question's topical terms that a text contains (a grounding signal)."""
+    idf = snap.bm25.idf(list(dict.fromkeys(terms)))
     total = sum(idf.values())
-    if not total:
-        return
-    for passage in passages:
-        present = set(tokenize(passage.text))
-        passage.coverage = sum(w for t, w in idf.items() if t in present) / total
+
+    def score(text: str) -> float:
+        if not total:
+            return 0.0
+        present = set(tokenize(text))
+        return sum(w for t, w in idf.items() if t in present) / total
+
+    return score
 
 
 def _rescale(values: np.ndarray) -> np.ndarray:

@@ -40,6 +40,7 @@ class Snapshot:
         self.columns["hearing_lc"] = np.array([s.lower() for s in self.columns["hearing"]], dtype=object)
         self.columns["municipality_lc"] = np.array([s.lower() for s in self.columns["municipality"]], dtype=object)
         self.row_of = {cid: i for i, cid in enumerate(self.ids)}
+        self.senders = sorted({d.sender for d in self.manifest.documents.values() if d.sender})
         order = np.argsort(self.sentence_rows, kind="stable")
         self.sentence_rows = self.sentence_rows[order]
         self.sentence_spans = self.sentence_spans[order]
