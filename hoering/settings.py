@@ -21,6 +21,13 @@ class Settings(BaseSettings):
     )
     embedding_device: str = Field("cpu", description="Device for the sentence-transformers backend.")
     embedding_batch_size: int = Field(16, ge=1)
+    embedding_cache: Path | None = Field(
+        None, description="Embedding cache (SQLite) shared by indexes; default <index>/embeddings.sqlite."
+    )
+    sentence_vectors: bool = Field(
+        True,
+        description="Also embed every sentence (better ranking, quotes and themes; about twice the ingest time).",
+    )
 
     chunk_size: int = Field(800, ge=100)
     chunk_overlap: int = Field(100, ge=0)
@@ -36,6 +43,9 @@ class Settings(BaseSettings):
 
     language: Literal["da", "en"] = "da"
     max_upload_mb: int = Field(50, ge=1)
+    max_document_chars: int = Field(
+        3_000_000, ge=1000, description="Longest text one document may have (about 1,500 pages); longer is refused."
+    )
     uploads: Path = Field(Path("data/uploads"), description="Where files uploaded in the app are kept.")
     feedback: Path = Field(Path("data/feedback.jsonl"), description="Feedback log (JSONL).")
 

@@ -34,7 +34,7 @@ class Index:
 
     @cached_property
     def embedding_cache(self) -> EmbeddingCache:
-        return EmbeddingCache(self.root / "embeddings.sqlite")
+        return EmbeddingCache(Path(self.settings.embedding_cache or self.root / "embeddings.sqlite"))
 
     def writer_lock(self, timeout: float = -1) -> FileLock:
         """Held for the whole of an ingest or a metadata edit: one writer at a time."""

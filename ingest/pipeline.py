@@ -202,7 +202,8 @@ class _Run:
         sources = [doc.source]
         meta = apply_corrections(self.manifest, doc.doc_id, sources, doc)
         doc = doc.model_copy(update={k: getattr(meta, k) for k in ("sender", "sender_type", "municipality", "date", "hearing", "title")})
-        sentences = [(c.chunk_id, j, span) for c in chunks for j, span in enumerate(sentence_spans(c.text))]
+        with_sentences = self.index.settings.sentence_vectors
+        sentences = [(c.chunk_id, j, span) for c in chunks for j, span in enumerate(sentence_spans(c.text)) if with_sentences]
         texts_of = {c.chunk_id: c.text for c in chunks}
         sentence_texts = [texts_of[cid][a:b] for cid, _, (a, b) in sentences]
         vectors = []

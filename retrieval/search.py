@@ -29,6 +29,9 @@ WEIGHTS = {"da": (0.7, 0.3), "en": (0.9, 0.1)}
 # usually match one sentence, which an 800-character chunk vector dilutes).
 SENTENCE_WEIGHT = 0.5
 PER_DOC_FIRST_PASS = 2
+# Sentences are scored for the chunks whose own vector ranks in this many best (all of them on a small index):
+# bounds the sentence stage's cost on a large index, where the rest keep their chunk-level score.
+SENTENCE_CANDIDATES = 400
 
 
 @dataclass
@@ -135,7 +138,13 @@ class Searcher:
     def dense_scores(self, snap: Snapshot, rows: np.ndarray, query: str) -> np.ndarray:
         q = self.embed_query(query)
         chunk = snap.vectors[rows] @ q
-        return SENTENCE_WEIGHT * snap.sentence_max(q, rows) + (1 - SENTENCE_WEIGHT) * chunk
+        best = chunk.copy()
+        if rows.size > SENTENCE_CANDIDATES:
+            candidates = np.argpartition(-chunk, SENTENCE_CANDIDATES)[:SENTENCE_CANDIDATES]
+        else:
+            candidates = np.arange(rows.size)
+        best[candidates] = snap.sentence_max(q, rows[candidates])
+        return SENTENCE_WEIGHT * best + (1 - SENTENCE_WEIGHT) * chunk
 
     def _select(self, snap: Snapshot, rows: np.ndarray, scores, k: int, diversify: bool) -> list[Passage]:
         fused, bm25, dense = scores

@@ -56,14 +56,18 @@ class Snapshot:
     def sentence_max(self, query_vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """For each chunk row, the best cosine of any of its sentences (the chunk's own when it has none)."""
         best = self.vectors[rows] @ query_vector
-        if len(self.sentence_rows):
-            in_rows = np.zeros(len(self.ids), dtype=bool)
-            in_rows[rows] = True
-            pick = in_rows[self.sentence_rows]
-            sims = self.sentence_vectors[pick] @ query_vector
-            per_row = np.full(len(self.ids), -np.inf, dtype=np.float32)
-            np.maximum.at(per_row, self.sentence_rows[pick], sims)
-            best = np.maximum(best, per_row[rows])
+        if not len(self.sentence_rows) or not len(rows):
+            return best
+        starts = self._sentence_bounds[rows]
+        lengths = self._sentence_bounds[rows + 1] - starts
+        has = lengths > 0
+        if not has.any():
+            return best
+        starts, lengths = starts[has], lengths[has]
+        first = np.cumsum(lengths) - lengths  # where each row's sentences begin in the gathered block
+        gathered = np.arange(int(lengths.sum())) + np.repeat(starts - first, lengths)
+        per_row = np.maximum.reduceat(self.sentence_vectors[gathered] @ query_vector, first)
+        best[has] = np.maximum(best[has], per_row)
         return best
 
     def mask(self, filters: Filters) -> np.ndarray:

@@ -483,3 +483,42 @@ def test_invalid_corrections_are_refused(embedder, make_settings, tmp_path):
     with pytest.raises(CorrectionError, match="no single document"):
         set_metadata(Index(settings), "ffffffff", {"sender": "X"})
     assert Index(settings).manifest() == before
+
+
+# ---------------------------------------------------------------------------- scale settings
+
+
+def test_a_shared_embedding_cache_means_a_second_index_embeds_nothing(embedder, make_settings, tmp_path):
+    folder = write_letters(tmp_path / "svar")
+    cache = tmp_path / "cache" / "embeddings.sqlite"
+    first = make_settings("one", embedding_cache=cache)
+    ingest([folder], first, embedder=embedder)
+    assert cache.exists() and not (first.index / "embeddings.sqlite").exists()
+
+    class Counting:
+        name, dim, calls = embedder.name, embedder.dim, 0
+
+        def embed_passages(self, texts):
+            Counting.calls += len(texts)
+            return embedder.embed_passages(texts)
+
+        def embed_query(self, text):
+            return embedder.embed_query(text)
+
+    second = make_settings("two", embedding_cache=cache)
+    report = ingest([folder], second, embedder=Counting())
+    assert report.to_json()["ingested"] == 3 and Counting.calls == 0
+    assert sorted(chroma_chunks(second)["ids"]) == sorted(chroma_chunks(first)["ids"])
+
+
+def test_without_sentence_vectors_only_chunks_are_embedded_and_search_still_works(embedder, make_settings, tmp_path):
+    from retrieval.search import Searcher
+
+    folder = write_letters(tmp_path / "svar")
+    settings = make_settings(sentence_vectors=False)
+    ingest([folder], settings, embedder=embedder)
+    assert Index(settings).store.sentences.count() == 0
+    searcher = Searcher(settings, embedder=embedder)
+    assert len(searcher.snapshot().sentence_rows) == 0
+    assert searcher.search("ventelister", k=2).passages
+    assert_consistent(settings)

@@ -6,6 +6,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from retrieval.schema import Filters
@@ -265,3 +266,24 @@ def test_warm_search_is_fast(searcher):
     assert result.passages
     assert per_search < 1.0
     assert result.seconds < 1.0
+
+
+def test_sentence_max_is_the_best_sentence_or_the_chunk_itself(searcher, embedder):
+    snap = searcher.snapshot()
+    q = embedder.embed_query("ventelister på bosteder")
+    rows = np.arange(len(snap.ids))[::-1]  # any order, any subset
+    got = snap.sentence_max(q, rows)
+    for value, row in zip(got, rows):
+        _, vectors = snap.sentences_of(int(row))
+        expected = max([float(snap.vectors[row] @ q)] + [float(v @ q) for v in vectors])
+        assert value == pytest.approx(expected, abs=1e-5)
+    assert snap.sentence_max(q, rows[:0]).shape == (0,)
+
+
+def test_on_a_large_scope_sentences_are_scored_for_the_best_chunks_only(searcher, monkeypatch):
+    import retrieval.search as search_module
+
+    full = searcher.search("Hvad siger kommunerne om ventelister?", k=3)
+    monkeypatch.setattr(search_module, "SENTENCE_CANDIDATES", 5)
+    bounded = searcher.search("Hvad siger kommunerne om ventelister?", k=3)
+    assert bounded.passages[0].chunk_id == full.passages[0].chunk_id
