@@ -34,7 +34,14 @@ class Settings(BaseSettings):
 
     chroma_host: str | None = Field(None, description="Chroma server host; unset means embedded.")
     chroma_port: int = 8000
+    chroma_ssl: bool = False
     chroma_token: str | None = None
+    chroma_token_header: Literal["Authorization", "X-Chroma-Token"] = Field(
+        "Authorization", description="'Authorization' sends 'Bearer <token>'; Chroma Cloud uses 'X-Chroma-Token'."
+    )
+    chroma_tenant: str = "default_tenant"
+    chroma_database: str = "default_database"
+    chroma_prefix: str = Field("hoering", description="Collection names: <prefix>_chunks, _sentences, _documents, _manifest.")
 
     llm: str | None = Field(None, description="e.g. 'ollama:llama3.1', 'openai:gpt-4o-mini', 'azure:<deployment>'.")
     llm_base_url: str | None = None

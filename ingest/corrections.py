@@ -61,5 +61,5 @@ def set_metadata(index: Index, doc_id: str, fields: dict[str, str | None]) -> di
             manifest.source_corrections.setdefault(source, {}).update(fields)
         manifest.documents[doc_id] = record.model_copy(update=fields)
         index.store.update_metadata(doc_id, fields)
-        manifest.save(index.manifest_path)
+        index.commit(manifest)
         return manifest.documents[doc_id].model_dump()

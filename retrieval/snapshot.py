@@ -7,7 +7,6 @@ chunks × 384 dims it takes a few ms and never misses a neighbour, unlike HNSW w
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass, field
 
@@ -127,23 +126,16 @@ def load_snapshot(index: Index, attempts: int = 5) -> Snapshot:
 
 
 class SnapshotCache:
-    """Keeps the current snapshot; reloads only when the manifest file changed (thread-safe)."""
+    """Keeps the current snapshot; reloads only when a new manifest was committed (thread-safe)."""
 
     def __init__(self, index: Index) -> None:
         self.index = index
         self._lock = threading.Lock()
-        self._stamp: tuple[int, int] | None = None
+        self._stamp: tuple | None = None
         self._snapshot: Snapshot | None = None
 
-    def _manifest_stamp(self) -> tuple[int, int]:
-        try:
-            st = os.stat(self.index.manifest_path)
-            return st.st_mtime_ns, st.st_size
-        except FileNotFoundError:
-            return 0, 0
-
     def get(self) -> Snapshot:
-        stamp = self._manifest_stamp()
+        stamp = self.index.manifests.stamp()
         with self._lock:
             if self._snapshot is None or stamp != self._stamp:
                 self._snapshot = load_snapshot(self.index)

