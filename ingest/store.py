@@ -90,6 +90,29 @@ class SentenceBatch:
     embeddings: np.ndarray
 
 
+@dataclass
+class PendingDocument:
+    """A document with its chunks and vectors, embedded and waiting to be written to Chroma."""
+
+    doc: Document
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    sentences: SentenceBatch | None = None
+
+    def document_row(self) -> tuple:
+        """(id, metadata, vector, text) of the document record; its vector is the mean of its chunks'."""
+        vectors = self.vectors
+        mean = vectors.mean(axis=0) if len(vectors) else np.zeros(vectors.shape[1] or 1, dtype=np.float32)
+        norm = float(np.linalg.norm(mean)) or 1.0
+        meta = {
+            **{f: (getattr(self.doc, f) or "") for f in METADATA_FIELDS},
+            "pages": self.doc.pages,
+            "chunks": len(self.chunks),
+            "page_spans": ";".join(f"{a}-{b}" for a, b in self.doc.page_spans),
+        }
+        return self.doc.doc_id, meta, (mean / norm).astype(np.float32), self.doc.text
+
+
 class ChromaStore:
     def __init__(self, settings: Settings) -> None:
         self.client = create_client(settings)
@@ -108,41 +131,35 @@ class ChromaStore:
     def write_document(
         self, doc: Document, chunks: list[Chunk], vectors: np.ndarray, sentences: SentenceBatch | None = None
     ) -> None:
-        """Upsert a document's sentences and chunks first, then its document record (all idempotent by id)."""
-        if sentences is not None:
-            for start in range(0, len(sentences.ids), self._batch):
-                end = start + self._batch
-                self.sentences.upsert(
-                    ids=sentences.ids[start:end],
-                    metadatas=[
-                        {"doc_id": doc.doc_id, "chunk_id": cid, "start": a, "end": b}
-                        for cid, (a, b) in zip(sentences.chunk_ids[start:end], sentences.spans[start:end])
-                    ],
-                    embeddings=sentences.embeddings[start:end],
-                )
-        for start in range(0, len(chunks), self._batch):
-            part = chunks[start : start + self._batch]
-            self.chunks.upsert(
-                ids=[c.chunk_id for c in part],
-                documents=[c.text for c in part],
-                metadatas=[chunk_metadata(doc, c) for c in part],
-                embeddings=vectors[start : start + len(part)],
+        self.write_documents([PendingDocument(doc, chunks, vectors, sentences)])
+
+    def write_documents(self, pending: list["PendingDocument"]) -> None:
+        """Upsert the documents' sentences, then their chunks, then their document records, in batches across
+        documents (all idempotent by id; invisible to readers until a manifest lists them)."""
+        sentence_rows = [
+            (sid, {"doc_id": p.doc.doc_id, "chunk_id": cid, "start": a, "end": b}, vector)
+            for p in pending if p.sentences is not None
+            for sid, cid, (a, b), vector in zip(p.sentences.ids, p.sentences.chunk_ids, p.sentences.spans, p.sentences.embeddings)
+        ]
+        self._upsert(self.sentences, sentence_rows)
+        chunk_rows = [
+            (c.chunk_id, chunk_metadata(p.doc, c), vector, c.text)
+            for p in pending for c, vector in zip(p.chunks, p.vectors)
+        ]
+        self._upsert(self.chunks, chunk_rows)
+        self._upsert(self.documents, [p.document_row() for p in pending])
+
+    def _upsert(self, collection, rows: list[tuple]) -> None:
+        for start in range(0, len(rows), self._batch):
+            part = rows[start : start + self._batch]
+            kwargs = dict(
+                ids=[r[0] for r in part],
+                metadatas=[r[1] for r in part],
+                embeddings=np.asarray([r[2] for r in part], dtype=np.float32),
             )
-        mean = vectors.mean(axis=0) if len(vectors) else np.zeros(vectors.shape[1] or 1, dtype=np.float32)
-        norm = float(np.linalg.norm(mean)) or 1.0
-        self.documents.upsert(
-            ids=[doc.doc_id],
-            documents=[doc.text],
-            metadatas=[
-                {
-                    **{f: (getattr(doc, f) or "") for f in METADATA_FIELDS},
-                    "pages": doc.pages,
-                    "chunks": len(chunks),
-                    "page_spans": ";".join(f"{a}-{b}" for a, b in doc.page_spans),
-                }
-            ],
-            embeddings=[(mean / norm).astype(np.float32)],
-        )
+            if len(part[0]) > 3:
+                kwargs["documents"] = [r[3] for r in part]
+            collection.upsert(**kwargs)
 
     def stored_doc_ids(self) -> set[str]:
         ids = self.documents.get(include=[])["ids"]
