@@ -31,6 +31,7 @@ class Snapshot:
     sentence_spans: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
     sentence_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), dtype=np.float32))
     columns: dict[str, np.ndarray] = field(default_factory=dict)
+    sentences_are_chunks: bool = False  # no sentence vectors in the index: each chunk is its own "sentence"
 
     def __post_init__(self) -> None:
         for name in ("doc_id", "sender", "sender_type", "municipality", "hearing", "date", "source"):
@@ -90,42 +91,72 @@ class Snapshot:
         return list(dict.fromkeys(self.columns["doc_id"][self.mask(filters)]))
 
 
-def load_snapshot(index: Index, attempts: int = 5) -> Snapshot:
-    """Read the committed manifest, then its chunks; retry if a concurrent commit changed them meanwhile."""
+def _reusable(previous: Snapshot | None, manifest: Manifest) -> set[str]:
+    """Documents whose rows a new snapshot can take from the previous one: listed unchanged in both manifests
+    (a doc_id is a content hash; a changed record means corrected metadata, which lives on the chunks)."""
+    if previous is None or previous.manifest.embedding_model != manifest.embedding_model or not previous.ids:
+        return set()
+    before = previous.manifest.documents
+    return {d for d, record in manifest.documents.items() if before.get(d) == record}
+
+
+def load_snapshot(index: Index, previous: Snapshot | None = None, attempts: int = 5) -> Snapshot:
+    """Read the committed manifest, then its documents' chunks and sentences — only those the previous snapshot
+    does not already hold — and retry if a concurrent commit changed them meanwhile."""
     for _ in range(attempts):
         manifest = index.manifest()
-        doc_ids = sorted(manifest.documents)
-        stored = index.store.read_chunks(doc_ids) if doc_ids else None
-        expected = sum(d.chunks for d in manifest.documents.values())
-        if stored is None or len(stored.ids) == expected:
+        reuse = _reusable(previous, manifest)
+        fresh = sorted(set(manifest.documents) - reuse)
+        stored = index.store.read_chunks(fresh)
+        if len(stored.ids) == sum(manifest.documents[d].chunks for d in fresh):
             break
     else:
         raise RuntimeError("the index changed during every read attempt; try again")
-    if stored is None:
-        return Snapshot(manifest.version, manifest, [], [], [], np.zeros((0, manifest.dim or 1), np.float32), BM25Index.build([], [], manifest.version))
-    order = np.argsort(np.array(stored.ids, dtype=object), kind="stable")
-    ids = [stored.ids[i] for i in order]
-    texts = [stored.texts[i] for i in order]
-    metas = [stored.metadatas[i] for i in order]
-    vectors = stored.embeddings[order]
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    vectors = vectors / np.where(norms == 0, 1, norms)
+    dim = manifest.dim or (previous.vectors.shape[1] if previous is not None else 1)
+    fresh_vectors = stored.embeddings.reshape(len(stored.ids), -1) if len(stored.ids) else np.zeros((0, dim), np.float32)
+    norms = np.linalg.norm(fresh_vectors, axis=1, keepdims=True)
+    fresh_vectors = fresh_vectors / np.where(norms == 0, 1, norms)
+
+    kept = np.flatnonzero([d in reuse for d in previous.columns["doc_id"]]) if reuse else np.zeros(0, np.int64)
+    all_ids = [previous.ids[r] for r in kept] + stored.ids
+    order = np.argsort(np.array(all_ids, dtype=object), kind="stable") if all_ids else np.zeros(0, np.int64)
+    ids = [all_ids[i] for i in order]
+    texts = [([previous.texts[r] for r in kept] + stored.texts)[i] for i in order]
+    metas = [([previous.metas[r] for r in kept] + stored.metadatas)[i] for i in order]
+    old_vectors = previous.vectors[kept] if reuse else np.zeros((0, dim), np.float32)
+    vectors = np.vstack([old_vectors, fresh_vectors]).astype(np.float32, copy=False)[order]
+    row_of = {cid: i for i, cid in enumerate(ids)}
+
     bm25 = index.load_bm25(manifest.version)
     if bm25 is None or bm25.chunk_ids != ids:
         bm25 = BM25Index.build(ids, texts, manifest.version)
-    sentences = index.store.read_sentences(doc_ids)
-    row_of = {cid: i for i, cid in enumerate(ids)}
-    keep = [i for i, cid in enumerate(sentences.chunk_ids) if cid in row_of]
-    sentence_rows = np.array([row_of[sentences.chunk_ids[i]] for i in keep], dtype=np.int64)
-    sentence_spans = np.array([sentences.spans[i] for i in keep], dtype=np.int64).reshape(-1, 2)
-    sentence_vectors = sentences.embeddings[keep] if keep else np.zeros((0, vectors.shape[1]), dtype=np.float32)
-    if not keep:  # an index built without sentence vectors (HOERING_SENTENCE_VECTORS=false): chunks stand in
-        sentence_rows = np.arange(len(ids), dtype=np.int64)
-        sentence_spans = np.array([(0, len(t)) for t in texts], dtype=np.int64).reshape(-1, 2)
-        sentence_vectors = vectors
+
+    # Sentences: the previous snapshot's for kept rows (renumbered), the store's for fresh documents.
+    rows, spans, sentence_vectors = [], [], []
+    if reuse and not previous.sentences_are_chunks:
+        new_row = np.full(len(previous.ids), -1, dtype=np.int64)
+        new_row[kept] = [row_of[previous.ids[r]] for r in kept]
+        mapped = new_row[previous.sentence_rows]
+        take = mapped >= 0
+        rows.append(mapped[take])
+        spans.append(previous.sentence_spans[take])
+        sentence_vectors.append(previous.sentence_vectors[take])
+    if fresh:
+        sentences = index.store.read_sentences(fresh)
+        keep = [i for i, cid in enumerate(sentences.chunk_ids) if cid in row_of]
+        if keep:
+            rows.append(np.array([row_of[sentences.chunk_ids[i]] for i in keep], dtype=np.int64))
+            spans.append(np.array([sentences.spans[i] for i in keep], dtype=np.int64).reshape(-1, 2))
+            sentence_vectors.append(sentences.embeddings[keep].astype(np.float32, copy=False))
+    if sum(len(r) for r in rows) == 0:  # an index built without sentence vectors: chunks stand in for them
+        return Snapshot(
+            manifest.version, manifest, ids, texts, metas, vectors, bm25,
+            np.arange(len(ids), dtype=np.int64), np.array([(0, len(t)) for t in texts], dtype=np.int64).reshape(-1, 2),
+            vectors, sentences_are_chunks=True,
+        )
     return Snapshot(
-        manifest.version, manifest, ids, texts, metas, vectors.astype(np.float32), bm25,
-        sentence_rows, sentence_spans, sentence_vectors.astype(np.float32),
+        manifest.version, manifest, ids, texts, metas, vectors, bm25,
+        np.concatenate(rows), np.vstack(spans), np.vstack(sentence_vectors),
     )
 
 
@@ -142,6 +173,6 @@ class SnapshotCache:
         stamp = self.index.manifests.stamp()
         with self._lock:
             if self._snapshot is None or stamp != self._stamp:
-                self._snapshot = load_snapshot(self.index)
+                self._snapshot = load_snapshot(self.index, previous=self._snapshot)
                 self._stamp = stamp
             return self._snapshot

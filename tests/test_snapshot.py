@@ -1,0 +1,55 @@
+"""Snapshots: a reload after a commit reads only the documents it does not hold yet, and equals a full load."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+
+from ingest.corrections import set_metadata
+from ingest.index import Index
+from ingest.pipeline import ingest, remove
+from retrieval.snapshot import load_snapshot
+
+NEW_LETTER = """Høringssvar fra Cykelforeningen Østjylland
+
+Vi ønsker flere overdækkede cykelparkeringspladser ved de sociale tilbud, så medarbejderne kan cykle på arbejde.
+"""
+
+
+def _same(a, b) -> None:
+    assert a.version == b.version and a.ids == b.ids and a.texts == b.texts and a.metas == b.metas
+    assert np.allclose(a.vectors, b.vectors)
+    order_a = np.lexsort((a.sentence_spans[:, 0], a.sentence_rows))
+    order_b = np.lexsort((b.sentence_spans[:, 0], b.sentence_rows))
+    assert np.array_equal(a.sentence_rows[order_a], b.sentence_rows[order_b])
+    assert np.array_equal(a.sentence_spans[order_a], b.sentence_spans[order_b])
+    assert np.allclose(a.sentence_vectors[order_a], b.sentence_vectors[order_b])
+    assert a.bm25.chunk_ids == b.bm25.chunk_ids and a.sentences_are_chunks == b.sentences_are_chunks
+
+
+def test_a_reload_reads_only_new_or_changed_documents_and_equals_a_full_load(sample_index, make_settings, embedder, tmp_path, monkeypatch):
+    settings = make_settings("copy")
+    shutil.copytree(sample_index.index, settings.index)
+    index = Index(settings)
+    before = load_snapshot(index)
+
+    folder = tmp_path / "new"
+    folder.mkdir()
+    (folder / "cykler.txt").write_text(NEW_LETTER, encoding="utf-8")
+    ingest([str(folder)], settings, embedder=embedder)  # one new document
+    manifest = index.manifest()
+    gone, corrected = sorted(d for d in manifest.documents if d in before.manifest.documents)[:2]
+    remove([gone], settings)  # one removed
+    set_metadata(index, corrected, {"sender": "Rettet afsender"})  # one corrected (its chunks' metadata changed)
+
+    asked: list[str] = []
+    read_chunks = index.store.read_chunks
+    monkeypatch.setattr(index.store, "read_chunks", lambda doc_ids=None, **kw: (asked.extend(doc_ids or []), read_chunks(doc_ids, **kw))[1])
+    reloaded = load_snapshot(index, previous=before)
+    new_id = next(d for d in index.manifest().documents if d not in before.manifest.documents)
+    assert sorted(asked) == sorted([new_id, corrected])
+    monkeypatch.undo()
+    _same(reloaded, load_snapshot(index))
+    assert {m["sender"] for m in reloaded.metas if m["doc_id"] == corrected} == {"Rettet afsender"}
+    assert gone not in set(reloaded.columns["doc_id"])
