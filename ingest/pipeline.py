@@ -186,6 +186,8 @@ class _Run:
             else:
                 written += self._write(doc, chunks)
             new_ids.append(doc.doc_id)
+        if self.unwritten_rows >= WRITE_EVERY_ROWS:
+            self.write()
         old_ids = record.doc_ids if record else []
         for old in set(old_ids) - set(new_ids):
             rec = self.manifest.documents.get(old)
@@ -232,8 +234,6 @@ class _Run:
         )
         self.unwritten.append(PendingDocument(doc, chunks, matrix, batch))
         self.unwritten_rows += len(chunks) + len(batch.ids)
-        if self.unwritten_rows >= WRITE_EVERY_ROWS:
-            self.write()
         self.manifest.documents[doc.doc_id] = DocRecord(
             doc_id=doc.doc_id,
             source=doc.source,
