@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 
@@ -44,9 +46,13 @@ class Index:
     def embedding_cache(self) -> EmbeddingCache:
         return EmbeddingCache(Path(self.settings.embedding_cache or self.root / "embeddings.sqlite"))
 
-    def writer_lock(self, timeout: float = -1) -> FileLock:
-        """Held for the whole of an ingest or a metadata edit: one writer at a time."""
-        return FileLock(str(self.root / ".writer.lock"), timeout=timeout)
+    @contextmanager
+    def writer_lock(self, timeout: float = -1) -> Iterator[None]:
+        """Held for the whole of an ingest or a metadata edit: one writer at a time. On entry the Chroma client
+        is brought in step with what other processes wrote (their commits, or a dead writer's leftovers)."""
+        with FileLock(str(self.root / ".writer.lock"), timeout=timeout):
+            self.store.sync(self.version(), foreign_writes=self.manifests.has_uncommitted())
+            yield
 
     def manifest(self) -> Manifest:
         return self.manifests.load()
@@ -57,6 +63,7 @@ class Index:
     def commit(self, manifest: Manifest) -> None:
         """Make a manifest the committed one (atomic): the commit point of every change to the index."""
         self.manifests.commit(manifest)
+        self.store.committed(manifest.version)
 
     def check_model(self, manifest: Manifest, embedder: Embedder) -> None:
         """Refuse to mix vectors of two embedding models in one index."""

@@ -10,6 +10,7 @@ Visibility is decided by the manifest.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,20 +114,103 @@ class PendingDocument:
         return self.doc.doc_id, meta, (mean / norm).astype(np.float32), self.doc.text
 
 
+@dataclass
+class _Handle:
+    """An open Chroma client and its three collections, with the committed version it is known to reflect."""
+
+    client: object
+    chunks: object
+    documents: object
+    sentences: object
+    batch: int
+    synced: int | None = None
+
+
+def _open(settings: Settings) -> _Handle:
+    client = create_client(settings)
+    config = {"hnsw": {"space": "cosine"}}
+
+    def collection(kind: str):
+        return client.get_or_create_collection(collection_name(settings, kind), configuration=config, embedding_function=None)
+
+    batch = max(1, min(1000, client.get_max_batch_size()))
+    return _Handle(client, collection("chunks"), collection("documents"), collection("sentences"), batch)
+
+
+# Embedded Chroma keeps each collection's vector index in the memory of the process that opened it and does not
+# see another process's writes to it (reads of those vectors fail: "Error finding id"); metadata and documents
+# are read from SQLite and stay current. One handle per index folder per process, reopened when the index was
+# changed by another process (docs/decisions/0008-embedded-multi-process.md).
+_embedded: dict[str, _Handle] = {}
+_embedded_lock = threading.Lock()
+
+
+def _forget_shared_system(path: str) -> None:
+    """Drop chromadb's per-process cache entry for ``path`` so the next client opens the folder afresh (clients
+    still in use by other threads keep working on the old one until they are released)."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient._identifier_to_system.pop(path, None)
+    SharedSystemClient._identifier_to_refcount.pop(path, None)
+
+
 class ChromaStore:
     def __init__(self, settings: Settings) -> None:
-        self.client = create_client(settings)
-        config = {"hnsw": {"space": "cosine"}}
+        self.settings = settings
+        self._path = None if settings.chroma_host else str(Path(settings.index) / "chroma")
+        self._own = _open(settings) if self._path is None else None
+        if self._path is not None:
+            with _embedded_lock:
+                if self._path not in _embedded:
+                    _embedded[self._path] = _open(settings)
 
-        def open_collection(kind: str):
-            return self.client.get_or_create_collection(
-                collection_name(settings, kind), configuration=config, embedding_function=None
-            )
+    @property
+    def _handle(self) -> _Handle:
+        return self._own or _embedded[self._path]
 
-        self.chunks = open_collection("chunks")
-        self.documents = open_collection("documents")
-        self.sentences = open_collection("sentences")
-        self._batch = max(1, min(1000, self.client.get_max_batch_size()))
+    @property
+    def client(self):
+        return self._handle.client
+
+    @property
+    def chunks(self):
+        return self._handle.chunks
+
+    @property
+    def documents(self):
+        return self._handle.documents
+
+    @property
+    def sentences(self):
+        return self._handle.sentences
+
+    @property
+    def _batch(self) -> int:
+        return self._handle.batch
+
+    def sync(self, version: int, foreign_writes: bool = False) -> bool:
+        """Make this process's embedded client reflect the index at committed ``version``: reopen it unless it
+        is known to (it has read or written that version, and no other process wrote since). A Chroma server
+        needs nothing. Returns whether it reopened."""
+        if self._path is None:
+            return False
+        with _embedded_lock:
+            handle = _embedded[self._path]
+            if handle.synced == version and not foreign_writes:
+                return False
+            _forget_shared_system(self._path)
+            fresh = _open(self.settings)
+            fresh.synced = version
+            _embedded[self._path] = fresh
+            return True
+
+    def committed(self, version: int) -> None:
+        """This process committed ``version`` through its own client (under the writer lock): still in step."""
+        if self._path is not None:
+            with _embedded_lock:
+                handle = _embedded[self._path]
+                if handle.synced == version - 1:
+                    handle.synced = version
 
     def write_document(
         self, doc: Document, chunks: list[Chunk], vectors: np.ndarray, sentences: SentenceBatch | None = None

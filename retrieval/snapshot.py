@@ -107,6 +107,7 @@ def load_snapshot(index: Index, previous: Snapshot | None = None, attempts: int 
         manifest = index.manifest()
         reuse = _reusable(previous, manifest)
         fresh = sorted(set(manifest.documents) - reuse)
+        index.store.sync(manifest.version)  # another process may have written these documents' vectors
         stored = index.store.read_chunks(fresh)
         if len(stored.ids) == sum(manifest.documents[d].chunks for d in fresh):
             break
