@@ -4,7 +4,7 @@ from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
     "unsupported_type": {
-        "da": "filtypen understøttes ikke ({ext}); understøttet: PDF, DOCX, TXT, MD, HTML, EML",
+        "da": "filtypen understøttes ikke ({ext}); understøttet: PDF, DOCX, TXT, MD, HTML, EML, MSG, ZIP, PNG, JPEG, TIFF",
         "en": "unsupported file type ({ext}); supported: PDF, DOCX, TXT, MD, HTML, EML, MSG, ZIP, PNG, JPEG, TIFF",
     },
     "empty_file": {"da": "filen er tom (0 bytes)", "en": "the file is empty (0 bytes)"},
@@ -20,6 +20,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     "no_text": {
         "da": "ingen tekst fundet; filen er sandsynligvis scannet og kræver OCR",
         "en": "no text found; the file is probably scanned and needs OCR",
+    },
+    "no_text_after_ocr": {
+        "da": "ingen tekst fundet, heller ikke med OCR af de scannede sider; siderne er måske tomme eller ulæselige",
+        "en": "no text found, not even by OCR of the scanned pages; the pages may be blank or unreadable",
+    },
+    "file_too_long": {
+        "da": "filen er for stor til ét dokument: {size} tekst er over grænsen på {limit} tegn "
+        "(indstillingen HOERING_MAX_DOCUMENT_CHARS)",
+        "en": "the file is too large for one document: {size} of text is over the limit of {limit} characters "
+        "(setting HOERING_MAX_DOCUMENT_CHARS)",
+    },
+    "document_too_long": {
+        "da": "dokumentet er for langt: {chars} tegn, grænsen er {limit} tegn (indstillingen HOERING_MAX_DOCUMENT_CHARS)",
+        "en": "the document is too long: {chars} characters, the limit is {limit} characters "
+        "(setting HOERING_MAX_DOCUMENT_CHARS)",
     },
     "corrupt_docx": {
         "da": "DOCX-filen er beskadiget eller ikke et Word-dokument: {error}",
@@ -85,3 +100,9 @@ MESSAGES: dict[str, dict[str, str]] = {
 def message(key: str, language: str = "da", **params: object) -> str:
     entry = MESSAGES[key]
     return entry.get(language, entry["da"]).format(**params)
+
+
+def number(value: int, language: str = "da") -> str:
+    """A whole number with thousands separators as the language writes them (3.000.000 / 3,000,000)."""
+    text = f"{value:,}"
+    return text.replace(",", ".") if language == "da" else text

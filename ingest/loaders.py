@@ -70,6 +70,8 @@ def load_pdf(data: bytes, source: str) -> list[LoadedDocument]:
             except Exception as exc:  # noqa: BLE001 - a renderer/Tesseract failure is this file's outcome
                 raise LoadError("ocr_failed", error=_short(exc)) from exc
             pages = [p.model_copy(update={"text": texts[p.number], "ocr": True}) if p.number in texts else p for p in pages]
+            if not any(p.text.strip() for p in pages):
+                raise LoadError("no_text_after_ocr")  # blank scans: OCR ran and read nothing
         elif not any(p.text.strip() for p in pages):
             raise LoadError("scanned_no_ocr")
         else:
@@ -106,7 +108,7 @@ def load_image(data: bytes, source: str) -> list[LoadedDocument]:
     except Exception as exc:  # noqa: BLE001
         raise LoadError("ocr_failed", error=_short(exc)) from exc
     if not any(p.text.strip() for p in pages):
-        raise LoadError("no_text")
+        raise LoadError("no_text_after_ocr")
     return [LoadedDocument(source=source, pages=pages)]
 
 

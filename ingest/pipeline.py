@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
-from hoering.i18n import message
+from hoering.i18n import message, number
 from hoering.settings import Settings
 from ingest.chunking import chunk_document, make_splitter, sentence_spans
 from ingest.clean import clean_pages
@@ -39,6 +39,7 @@ SENTENCE_BATCH = 8
 COMMIT_EVERY_DOCS = 25
 COMMIT_EVERY_SECONDS = 15.0
 WRITE_EVERY_ROWS = 4000  # Chroma rows (chunks + sentences) buffered before one batched write
+PLAIN_TEXT_SUFFIXES = (".txt", ".md")  # read as they are: a character takes at most 4 bytes
 
 
 @dataclass
@@ -74,7 +75,14 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[str], list[str]]:
 def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter) -> Prepared:
     """Read, hash and — unless unchanged — load, clean, describe and chunk one file."""
     prepared = Prepared(source=path)
+    language, limit = settings.language, settings.max_document_chars
     try:
+        size = Path(path).stat().st_size
+        if Path(path).suffix.lower() in PLAIN_TEXT_SUFFIXES and (size - 4) // 4 > limit:
+            # Its size alone proves the text is over the limit: refused without reading it into memory.
+            amount = f"{number(round(size / 2**20), language)} MB" if size >= 2**20 else f"{number(size // 1024, language)} kB"
+            prepared.error = message("file_too_long", language, size=amount, limit=number(limit, language))
+            return prepared
         data = Path(path).read_bytes()
     except OSError as exc:
         prepared.error = message("unreadable", settings.language, error=exc.strerror or exc)
@@ -90,7 +98,17 @@ def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter) ->
             loaded = _load_bundle(data, path, prepared, settings)
         else:
             loaded = load_bytes(data, Path(path).name, path)
+        too_long: LoadError | None = None
         for item in loaded:
+            length = sum(len(page.text) for page in item.pages)
+            if length > limit:
+                too_long = LoadError("document_too_long", chars=number(length, language), limit=number(limit, language))
+                if item.source == path:
+                    raise too_long
+                reason = message(too_long.code, language, **too_long.params)  # a zip member or an attachment
+                prepared.member_failures.append((item.source, reason))
+                prepared.warnings.append(f"{item.source.removeprefix(path + '#')}: {reason}")
+                continue
             text, spans = clean_pages(item.pages)
             if not text.strip():
                 continue
@@ -110,7 +128,7 @@ def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter) ->
             prepared.documents.append((doc, chunk_document(doc, splitter)))
             prepared.warnings.extend(item.warnings)
         if not prepared.documents:
-            raise LoadError("no_text")
+            raise too_long or LoadError("no_text")
     except LoadError as exc:
         prepared.error = message(exc.code, settings.language, **exc.params)
         prepared.documents = []

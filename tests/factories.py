@@ -1,4 +1,5 @@
-"""Small generators of real input files for the tests (PDF, DOCX, e-mail), written into a test's tmp_path.
+"""Small generators of real input files for the tests (PDF, scanned PDF, DOCX, e-mail, Outlook .msg), written into
+a test's tmp_path.
 
 Everything here produces genuine files that the production loaders read with their real parsers
 (pypdf, python-docx, the email package); nothing is mocked.
@@ -64,6 +65,59 @@ def make_pdf(path: Path, pages: list[str], title: str | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(pdf_bytes(pages, title))
     return path
+
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+SCANNED_LINES = [
+    "Grundejerforeningen Søhøjlandet",
+    "",
+    "Høringssvar om støjvolden ved Ålborgvej",
+    "",
+    "Vi ønsker at støjvolden bliver forlænget",
+    "langs hele strækningen ved Æblehaven.",
+    "Børnene går til skole ad stien hver dag.",
+]
+
+
+def scanned_image(lines: list[str] = SCANNED_LINES):
+    """A Danish letter rendered as a white A4 image at 200 dpi (large font), like a scanner's output;
+    ``lines=[]`` gives a scan of a blank page."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", (1654, 2339), 255)
+    if not lines:
+        return image
+    if not Path(FONT).exists():
+        import pytest
+
+        pytest.skip(f"font {FONT} not present")
+    font = ImageFont.truetype(FONT, 40)
+    draw = ImageDraw.Draw(image)
+    y = 150
+    for line in lines:
+        draw.text((150, y), line, font=font, fill=0)
+        y += 70
+    return image
+
+
+def scanned_pdf_bytes(text_pages: list[str] = (), lines: list[str] = SCANNED_LINES) -> bytes:
+    """A PDF whose first pages (if any) have a text layer and whose last page is only an image
+    (a scan of ``lines``; of a blank page when ``lines=[]``)."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    buf = io.BytesIO()
+    scanned_image(lines).save(buf, "PDF", resolution=200.0)
+    writer = PdfWriter()
+    if text_pages:
+        for page in PdfReader(io.BytesIO(pdf_bytes(list(text_pages)))).pages:
+            writer.add_page(page)
+    for page in PdfReader(io.BytesIO(buf.getvalue())).pages:
+        writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def make_encrypted_pdf(path: Path, pages: list[str], password: str = "hemmelig") -> Path:

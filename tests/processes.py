@@ -1,9 +1,13 @@
-"""Helpers for tests that start real servers: free loopback ports and stopping a process by its id."""
+"""Helpers for tests that start real processes: free loopback ports, child Python processes of this checkout, and
+stopping a process by its id."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
+import sys
+from pathlib import Path
 
 
 def free_port() -> int:
@@ -22,3 +26,20 @@ def stop(process: subprocess.Popen, timeout: float = 15) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=timeout)
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def python_env(**overrides: str) -> dict[str, str]:
+    """Environment for a child Python process: this checkout's code first on the path (not an installed copy),
+    no HOERING_* setting of the machine, offline, plus ``overrides``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOERING_")}
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])])
+    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", ANONYMIZED_TELEMETRY="False", **overrides)
+    return env
+
+
+def hoering_command() -> list[str]:
+    """The ``hoering`` command of this checkout, run by this interpreter."""
+    return [sys.executable, "-m", "hoering"]

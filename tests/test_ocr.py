@@ -8,53 +8,9 @@ from pathlib import Path
 import pytest
 
 from ingest import ocr
-from tests.factories import letter, make_pdf, pdf_bytes
+from tests.factories import letter, make_pdf, scanned_image, scanned_pdf_bytes
 
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-SCANNED_LINES = [
-    "Grundejerforeningen Søhøjlandet",
-    "",
-    "Høringssvar om støjvolden ved Ålborgvej",
-    "",
-    "Vi ønsker at støjvolden bliver forlænget",
-    "langs hele strækningen ved Æblehaven.",
-    "Børnene går til skole ad stien hver dag.",
-]
 needs_ocr = pytest.mark.skipif(not ocr.available(), reason=f"OCR unavailable: {ocr.status().reason}")
-
-
-def scanned_image(lines: list[str] = SCANNED_LINES):
-    """A Danish letter rendered as a white A4 image at 200 dpi (large font), like a scanner's output."""
-    from PIL import Image, ImageDraw, ImageFont
-
-    if not Path(FONT).exists():
-        pytest.skip(f"font {FONT} not present")
-    font = ImageFont.truetype(FONT, 40)
-    image = Image.new("L", (1654, 2339), 255)
-    draw = ImageDraw.Draw(image)
-    y = 150
-    for line in lines:
-        draw.text((150, y), line, font=font, fill=0)
-        y += 70
-    return image
-
-
-def scanned_pdf_bytes(text_pages: list[str] = ()) -> bytes:
-    """A PDF whose first pages (if any) have a text layer and whose last page is only an image."""
-    from pypdf import PdfReader, PdfWriter
-
-    buf = io.BytesIO()
-    scanned_image().save(buf, "PDF", resolution=200.0)
-    writer = PdfWriter()
-    if text_pages:
-        for page in PdfReader(io.BytesIO(pdf_bytes(list(text_pages)))).pages:
-            writer.add_page(page)
-    for page in PdfReader(io.BytesIO(buf.getvalue())).pages:
-        writer.add_page(page)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
 
 CYCLING = (
     "Vi støtter planen for cykelstierne langs landevejen. Det er vigtigt for pendlerne, at stierne bliver "

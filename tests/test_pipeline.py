@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from ingest.pipeline import discover, ingest, remove
 from retrieval.library import list_documents
 from tests.conftest import SAMPLE_DIR, SAMPLE_FILES
 from tests.factories import BAD_FILES, GOOD_FILES, letter, make_bad_folder, make_eml, make_pdf, pdf_bytes
+from tests.index_checks import assert_consistent, chroma_chunks, chroma_doc_ids, index_bytes
 
 LETTERS = {
     "faxe.txt": letter("Faxe Kommune", "Faxe Kommune ønsker flere busser i landdistrikterne og bedre forbindelser til Køge."),
@@ -28,35 +30,6 @@ def write_letters(folder: Path, letters: dict[str, str] = LETTERS) -> Path:
     for name, text in letters.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
-
-
-def chroma_chunks(settings, doc_id: str | None = None) -> dict:
-    store = Index(settings).store
-    kwargs = {"where": {"doc_id": doc_id}} if doc_id else {}
-    return store.chunks.get(include=["documents", "metadatas"], **kwargs)
-
-
-def chroma_doc_ids(settings) -> set[str]:
-    return Index(settings).store.stored_doc_ids()
-
-
-def assert_consistent(settings) -> None:
-    """Manifest, Chroma (every collection) and BM25 describe exactly the same documents and chunks."""
-    index = Index(settings)
-    manifest = index.manifest()
-    got = chroma_chunks(settings)
-    per_doc: dict[str, int] = {}
-    for meta in got["metadatas"]:
-        per_doc[meta["doc_id"]] = per_doc.get(meta["doc_id"], 0) + 1
-    assert per_doc == {d: r.chunks for d, r in manifest.documents.items() if r.chunks}
-    assert chroma_doc_ids(settings) == set(manifest.documents)
-    assert manifest.referenced_doc_ids() == set(manifest.documents)
-    sentences = getattr(index.store, "sentences", None)  # per-sentence vectors, when the store keeps them
-    if sentences is not None:
-        assert {m["doc_id"] for m in sentences.get(include=["metadatas"])["metadatas"]} <= set(manifest.documents)
-    bm25 = index.load_bm25(manifest.version)
-    assert bm25 is not None, "BM25 must belong to the committed manifest version"
-    assert sorted(bm25.chunk_ids) == sorted(got["ids"])
 
 
 # ------------------------------------------------------------------------------- the sample corpus
@@ -309,10 +282,6 @@ CPR_LETTER = letter(
 )
 
 
-def _index_bytes(root: Path) -> bytes:
-    return b"".join(p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file())
-
-
 def test_cpr_numbers_never_reach_the_index(embedder, make_settings, tmp_path):
     folder = tmp_path / "cpr"
     folder.mkdir()
@@ -340,7 +309,7 @@ def test_cpr_numbers_never_reach_the_index(embedder, make_settings, tmp_path):
     everything += Index(settings).manifest_path.read_text(encoding="utf-8")
     for cpr in ("010190-1234", "0101901234"):
         assert cpr not in everything
-        assert cpr.encode() not in _index_bytes(Path(settings.index)), f"{cpr} is stored somewhere in the index"
+        assert cpr.encode() not in index_bytes(settings.index), f"{cpr} is stored somewhere in the index"
 
 
 # ------------------------------------------------------------------------------------- e-mail
@@ -526,3 +495,27 @@ def test_without_sentence_vectors_only_chunks_are_embedded_and_search_still_work
 
     assert build_themes(searcher)
     assert_consistent(settings)
+
+
+def test_an_over_long_document_is_refused_and_the_rest_goes_on(embedder, make_settings, tmp_path):
+    """HOERING_MAX_DOCUMENT_CHARS: a plain-text file whose byte size proves it too long is refused unread; other
+    formats by the length of their extracted text; in a zip only the long member is refused."""
+    long_text = "Vi har mange bemærkninger til planen og dens økonomi. " * 40  # 2,160 characters, 2,240 bytes
+    folder = write_letters(tmp_path / "svar", {"faxe.txt": LETTERS["faxe.txt"], "lang.txt": long_text * 3})
+    (folder / "lang.html").write_text(f"<html><body><p>{long_text}</p></body></html>", encoding="utf-8")
+    with zipfile.ZipFile(folder / "bundt.zip", "w") as bundle:
+        bundle.writestr("vejle.txt", LETTERS["vejle.txt"])
+        bundle.writestr("lang.md", long_text)
+    report = ingest([folder], make_settings(max_document_chars=1000), embedder=embedder)
+    failed = {o.source.removeprefix(str(folder) + os.sep): o.detail for o in report.failed}
+    too_long = "dokumentet er for langt: {} tegn, grænsen er 1.000 tegn (indstillingen HOERING_MAX_DOCUMENT_CHARS)"
+    assert failed == {
+        "lang.txt": "filen er for stor til ét dokument: 6 kB tekst er over grænsen på 1.000 tegn (indstillingen HOERING_MAX_DOCUMENT_CHARS)",
+        "lang.html": too_long.format("2.159"),  # the visible text: the last space is not part of it
+        "bundt.zip#lang.md": too_long.format("2.160"),
+    }
+    assert {Path(o.source).name: o.status.value for o in report.outcomes if o.status != "failed"} == {
+        "faxe.txt": "ingested", "bundt.zip": "ingested"}
+    english = ingest([folder / "lang.html"], make_settings("en", max_document_chars=1000, language="en"), embedder=embedder)
+    assert english.failed[0].detail == (
+        "the document is too long: 2,159 characters, the limit is 1,000 characters (setting HOERING_MAX_DOCUMENT_CHARS)")
