@@ -32,6 +32,12 @@ PER_DOC_FIRST_PASS = 2
 # Sentences are scored for the chunks whose own vector ranks in this many best (all of them on a small index):
 # bounds the sentence stage's cost on a large index, where the rest keep their chunk-level score.
 SENTENCE_CANDIDATES = 400
+# Dense scores of a scope larger than 1/this of the index come from one product over all vectors (gathering
+# the scope's rows first copies them: at 50k chunks × 384 that copy costs more than the product).
+FULL_PRODUCT_SHARE = 4
+# Ranking sorts only the best candidates (at least this many, 8 per passage asked for) instead of every row;
+# the full sort is the fallback when diversification needs more of them (docs/decisions/0005).
+SELECT_CANDIDATES = 64
 
 
 @dataclass
@@ -107,7 +113,7 @@ class Searcher:
         filters = self.resolve_filters(query, filters, infer)
         mask = snap.mask(filters)
         rows = np.flatnonzero(mask)
-        result = SearchResult(query, language, filters, [], snap.doc_ids_in_scope(filters), snap.version)
+        result = SearchResult(query, language, filters, [], snap.doc_ids_in_scope(filters, mask), snap.version)
         if rows.size == 0:
             result.seconds = time.perf_counter() - started
             return result
@@ -137,7 +143,10 @@ class Searcher:
 
     def dense_scores(self, snap: Snapshot, rows: np.ndarray, query: str) -> np.ndarray:
         q = self.embed_query(query)
-        chunk = snap.vectors[rows] @ q
+        if rows.size > len(snap.ids) // FULL_PRODUCT_SHARE:  # one pass over all vectors beats copying most rows
+            chunk = (snap.vectors @ q)[rows] if rows.size < len(snap.ids) else snap.vectors @ q
+        else:
+            chunk = snap.vectors[rows] @ q
         best = chunk.copy()
         if rows.size > SENTENCE_CANDIDATES:
             candidates = np.argpartition(-chunk, SENTENCE_CANDIDATES)[:SENTENCE_CANDIDATES]
@@ -148,7 +157,17 @@ class Searcher:
 
     def _select(self, snap: Snapshot, rows: np.ndarray, scores, k: int, diversify: bool) -> list[Passage]:
         fused, bm25, dense = scores
-        order = np.argsort(-fused, kind="stable")
+        order = _best_first(fused, max(SELECT_CANDIDATES, 8 * k))
+        chosen, complete = self._choose(snap, rows, order, k, diversify)
+        if not complete and order.size < fused.size:  # diversification needed rows beyond the candidates
+            chosen, _ = self._choose(snap, rows, np.argsort(-fused, kind="stable"), k, diversify)
+        chosen.sort(key=lambda i: -fused[i])
+        return [self._passage(snap, int(rows[i]), float(fused[i]), float(bm25[i]), float(dense[i]), r + 1) for r, i in enumerate(chosen)]
+
+    @staticmethod
+    def _choose(snap: Snapshot, rows: np.ndarray, order: np.ndarray, k: int, diversify: bool) -> tuple[list[int], bool]:
+        """The first ``k`` of ``order``, at most PER_DOC_FIRST_PASS per document before others get a place;
+        and whether that first pass found ``k`` (else a longer ``order`` could choose differently)."""
         chosen: list[int] = []
         per_doc: dict[str, int] = {}
         if diversify:
@@ -159,13 +178,13 @@ class Searcher:
                     per_doc[doc] = per_doc.get(doc, 0) + 1
                 if len(chosen) == k:
                     break
+        complete = len(chosen) >= k or not diversify
         for i in order:  # fill up when there are fewer documents than k allows
             if len(chosen) >= k:
                 break
             if int(i) not in chosen:
                 chosen.append(int(i))
-        chosen.sort(key=lambda i: -fused[i])
-        return [self._passage(snap, int(rows[i]), float(fused[i]), float(bm25[i]), float(dense[i]), r + 1) for r, i in enumerate(chosen)]
+        return chosen, complete
 
     @staticmethod
     def _passage(snap: Snapshot, row: int, score: float, bm25: float, dense: float, rank: int) -> Passage:
@@ -207,6 +226,16 @@ def term_coverage(snap: Snapshot, terms: list[str]) -> Callable[[str], float]:
         return sum(w for t, w in idf.items() if t in present) / total
 
     return score
+
+
+def _best_first(values: np.ndarray, n: int) -> np.ndarray:
+    """Positions of the ``n`` highest values (and any tied with the n-th), best first, ties by position: exactly
+    the start of ``np.argsort(-values, kind="stable")`` without sorting every value."""
+    if values.size <= n:
+        return np.argsort(-values, kind="stable")
+    threshold = np.partition(values, values.size - n)[values.size - n]
+    candidates = np.flatnonzero(values >= threshold)  # ascending positions: a stable sort keeps ties in order
+    return candidates[np.argsort(-values[candidates], kind="stable")]
 
 
 def _rescale(values: np.ndarray) -> np.ndarray:

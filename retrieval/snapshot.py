@@ -36,9 +36,13 @@ class Snapshot:
     def __post_init__(self) -> None:
         for name in ("doc_id", "sender", "sender_type", "municipality", "hearing", "date", "source"):
             self.columns[name] = np.array([m.get(name, "") or "" for m in self.metas], dtype=object)
-        self.columns["sender_lc"] = np.array([s.lower() for s in self.columns["sender"]], dtype=object)
-        self.columns["hearing_lc"] = np.array([s.lower() for s in self.columns["hearing"]], dtype=object)
-        self.columns["municipality_lc"] = np.array([s.lower() for s in self.columns["municipality"]], dtype=object)
+        # Each filterable column as codes into its distinct values (in order of first row): a filter tests the
+        # few hundred distinct values, not every row, and picks the rows by code (docs/decisions/0005).
+        self._codes: dict[str, tuple[np.ndarray, list[str]]] = {}
+        for name in ("doc_id", "sender", "sender_type", "municipality", "hearing", "date"):
+            values: dict[str, int] = {}
+            codes = np.fromiter((values.setdefault(v, len(values)) for v in self.columns[name]), dtype=np.int64, count=len(self.ids))
+            self._codes[name] = (codes, list(values))
         self.row_of = {cid: i for i, cid in enumerate(self.ids)}
         self.senders = sorted({d.sender for d in self.manifest.documents.values() if d.sender})
         order = np.argsort(self.sentence_rows, kind="stable")
@@ -70,25 +74,37 @@ class Snapshot:
         best[has] = np.maximum(best[has], per_row)
         return best
 
+    def _where(self, column: str, test) -> np.ndarray:
+        """Rows whose value in ``column`` passes ``test`` (called once per distinct value)."""
+        codes, values = self._codes[column]
+        passing = np.fromiter((bool(test(v)) for v in values), dtype=bool, count=len(values))
+        return passing[codes] if len(values) else np.zeros(len(codes), dtype=bool)
+
     def mask(self, filters: Filters) -> np.ndarray:
         """Rows in scope: the same mask serves BM25 and dense search."""
         keep = np.ones(len(self.ids), dtype=bool)
         if filters.sender:
-            keep &= np.array([filters.sender.lower() in s for s in self.columns["sender_lc"]], dtype=bool)
+            needle = filters.sender.lower()
+            keep &= self._where("sender", lambda s: needle in s.lower())
         if filters.sender_type:
-            keep &= self.columns["sender_type"] == filters.sender_type
+            keep &= self._where("sender_type", lambda t: t == filters.sender_type)
         if filters.municipality:
-            keep &= self.columns["municipality_lc"] == filters.municipality.lower()
+            wanted = filters.municipality.lower()
+            keep &= self._where("municipality", lambda m: m.lower() == wanted)
         if filters.hearing:
-            keep &= np.array([filters.hearing.lower() in h for h in self.columns["hearing_lc"]], dtype=bool)
+            needle = filters.hearing.lower()
+            keep &= self._where("hearing", lambda h: needle in h.lower())
         if filters.date_from:
-            keep &= np.array([bool(d) and d >= filters.date_from for d in self.columns["date"]], dtype=bool)
+            keep &= self._where("date", lambda d: bool(d) and d >= filters.date_from)
         if filters.date_to:
-            keep &= np.array([bool(d) and d <= filters.date_to for d in self.columns["date"]], dtype=bool)
+            keep &= self._where("date", lambda d: bool(d) and d <= filters.date_to)
         return keep
 
-    def doc_ids_in_scope(self, filters: Filters) -> list[str]:
-        return list(dict.fromkeys(self.columns["doc_id"][self.mask(filters)]))
+    def doc_ids_in_scope(self, filters: Filters, mask: np.ndarray | None = None) -> list[str]:
+        """Documents with a row in scope, in row order (``mask``: that of ``filters``, if already computed)."""
+        codes, values = self._codes["doc_id"]
+        keep = self.mask(filters) if mask is None else mask
+        return [values[c] for c in np.unique(codes[keep])]  # codes follow first-row order
 
 
 def _reusable(previous: Snapshot | None, manifest: Manifest) -> set[str]:

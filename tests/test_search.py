@@ -287,3 +287,39 @@ def test_on_a_large_scope_sentences_are_scored_for_the_best_chunks_only(searcher
     monkeypatch.setattr(search_module, "SENTENCE_CANDIDATES", 5)
     bounded = searcher.search("Hvad siger kommunerne om ventelister?", k=3)
     assert bounded.passages[0].chunk_id == full.passages[0].chunk_id
+
+
+@pytest.mark.parametrize("k,diversify", [(1, True), (3, True), (8, True), (8, False)])
+def test_ranking_from_the_best_candidates_equals_a_full_sort(searcher, monkeypatch, k, diversify):
+    import retrieval.search as search_module
+
+    questions = ["Hvad siger kommunerne om ventelister?", "what do employee committees say about recruitment?", "budget"]
+    monkeypatch.setattr(search_module, "SELECT_CANDIDATES", 10**9)  # every row sorted: the reference
+    full = [searcher.search(q, k=k, diversify=diversify, infer=False) for q in questions]
+    monkeypatch.setattr(search_module, "SELECT_CANDIDATES", 1)  # as few candidates as allowed (8 per passage)
+    few = [searcher.search(q, k=k, diversify=diversify, infer=False) for q in questions]
+    for a, b in zip(full, few):
+        assert [(p.chunk_id, p.score) for p in a.passages] == [(p.chunk_id, p.score) for p in b.passages]
+
+
+def test_best_first_is_the_start_of_a_stable_sort_ties_included():
+    from retrieval.search import _best_first
+
+    rng = np.random.default_rng(7)
+    for n in (1, 5, 40):
+        values = rng.integers(0, 6, size=200).astype(float)  # many ties
+        got = _best_first(values, n)
+        expected = np.argsort(-values, kind="stable")
+        assert len(got) >= n
+        assert got.tolist() == expected[: len(got)].tolist()
+
+
+@pytest.mark.parametrize("share", [1, 4, 10**9])
+def test_dense_scores_do_not_depend_on_how_the_product_is_taken(searcher, monkeypatch, share):
+    import retrieval.search as search_module
+
+    snap = searcher.snapshot()
+    rows = np.flatnonzero(snap.mask(Filters(sender_type="kommune")))
+    reference = searcher.dense_scores(snap, rows, "ventelister")
+    monkeypatch.setattr(search_module, "FULL_PRODUCT_SHARE", share)
+    assert np.allclose(searcher.dense_scores(snap, rows, "ventelister"), reference, atol=1e-6)
