@@ -25,3 +25,37 @@ def test_collection_names_carry_the_prefix(tmp_path):
 def test_embedded_client_lives_in_the_index_directory(tmp_path):
     create_client(settings_for(tmp_path / "idx"))
     assert (tmp_path / "idx" / "chroma").is_dir()
+
+
+def test_an_embedded_index_written_by_another_process_is_reopened_before_its_vectors_are_read(tmp_path, embedder):
+    """Chroma's embedded client does not see vectors another process wrote after it opened the folder
+    (docs/decisions/0008): the store reopens on a foreign commit, and only then."""
+    import subprocess
+
+    from ingest.index import Index
+    from ingest.pipeline import ingest
+    from retrieval.snapshot import load_snapshot
+    from tests.factories import letter
+    from tests.processes import hoering_command, python_env
+
+    settings = settings_for(tmp_path / "index")
+    first = tmp_path / "first"
+    first.mkdir()
+    (first / "a.txt").write_text(letter("Ældrerådet i Syddjurs", "Vi ønsker flere pladser til aflastning."), encoding="utf-8")
+    ingest([first], settings, embedder=embedder)
+    index = Index(settings)
+    snapshot = load_snapshot(index)
+    assert not index.store.sync(index.version())  # our own commits kept the client in step: no reopen
+
+    second = tmp_path / "second"
+    second.mkdir()
+    (second / "b.txt").write_text(letter("Handicaprådet i Favrskov", "Vi ønsker bedre kørsel til dagtilbud."), encoding="utf-8")
+    done = subprocess.run([*hoering_command(), "ingest", str(second), "--index", str(settings.index), "--json"],
+                          env=python_env(), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+    stale = index.store.chunks.get(include=[])["ids"]  # metadata (SQLite) is current even before a reopen
+    assert len(stale) == len(snapshot.ids) + 1
+    fresh = load_snapshot(index, previous=snapshot)  # reads the new document's vectors: reopens first
+    assert len(fresh.ids) == len(snapshot.ids) + 1 and fresh.vectors.shape[0] == len(fresh.ids)
+    assert not index.store.sync(index.version())  # in step again
