@@ -467,11 +467,18 @@ def bench_corpus(
 
 
 def fmt(value) -> str:
+    """A report cell: thousands separated, three significant digits below that, '-' for NaN."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float):
+        if value != value:  # nan
+            return "-"
         if value == 0:
             return "0"
-        if abs(value) >= 100:
+        if abs(value) >= 1000:
             return f"{value:,.0f}"
+        if abs(value) >= 10:
+            return f"{value:.1f}"
         if abs(value) >= 1:
             return f"{value:.2f}"
         return f"{value:.3f}"

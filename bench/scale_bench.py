@@ -49,6 +49,7 @@ for extra in (ROOT, ROOT / "bench"):  # runnable without the editable install to
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
+from ingest_bench import fmt  # noqa: E402
 from speeches import DEFAULT_SPEECHES  # noqa: E402
 
 DEFAULT_CACHE = Path(os.environ.get("HOERING_EMBEDDING_CACHE") or ROOT / "bench" / ".cache" / "embeddings.sqlite")
@@ -140,24 +141,6 @@ def recall_at(found: list[str], exact: list[str]) -> float:
 
 def verdict(ok: bool) -> str:
     return "✓ pass" if ok else "✗ fail"
-
-
-def fmt(value) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        if value != value:  # nan
-            return "-"
-        if value == 0:
-            return "0"
-        if abs(value) >= 1000:
-            return f"{value:,.0f}"
-        if abs(value) >= 10:
-            return f"{value:.1f}"
-        if abs(value) >= 1:
-            return f"{value:.2f}"
-        return f"{value:.3f}"
-    return str(value)
 
 
 @dataclass
@@ -633,9 +616,7 @@ def part_search(args) -> Section:
     totals: dict[str, float] = {}
     for name, filters, _ in scenarios:
         with StageTimer() as timer:
-            start = time.perf_counter()
             calls = time_calls(lambda q: searcher.search(q, filters, k=5, infer=False), questions, 1, before=clear_query_cache)
-            total = time.perf_counter() - start
         totals[name] = 1000 * sum(calls) / len(calls)
         for label, seconds in timer.seconds.items():
             profile_rows.setdefault(label, {})[name] = 1000 * seconds / len(questions)

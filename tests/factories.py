@@ -204,6 +204,16 @@ def make_eml(
     return path
 
 
+# A short letter added to a copy of the sample index in snapshot, concurrency and server-mode tests.
+CYCLING_LETTER = """Høringssvar fra Cykelforeningen Østjylland
+
+Vi ønsker flere overdækkede cykelparkeringspladser ved de sociale tilbud, så medarbejderne kan cykle på arbejde.
+
+Med venlig hilsen
+Cykelforeningen Østjylland
+"""
+
+
 def letter(sender_line: str, body: str, *, date: str = "14. september 2023", hearing: str = "Høringssvar til Budget 2025") -> str:
     """A short Danish consultation letter as plain text (small enough to embed in a fraction of a second)."""
     return f"{sender_line}\n\n{date}\n\n{hearing}\n\n{body}\n\nMed venlig hilsen\n\nJens Hansen\n"

@@ -15,7 +15,7 @@ from pathlib import Path
 from answering.answer import answer_question
 from ingest.pipeline import ingest
 from retrieval.search import Searcher
-from tests.factories import letter
+from tests.factories import CYCLING_LETTER, letter
 from tests.processes import python_env, stop
 
 QUESTIONS = [
@@ -24,22 +24,13 @@ QUESTIONS = [
     "What do the municipalities say about waiting lists?",
     "Hvad mener Roskilde om besparelserne?",
 ]
-NEW_LETTER = """Høringssvar fra Cykelforeningen Østjylland
-
-Vi ønsker flere overdækkede cykelparkeringspladser ved de sociale tilbud, så medarbejderne kan cykle på arbejde.
-
-Med venlig hilsen
-Cykelforeningen Østjylland
-"""
-
-
 def test_answers_from_many_threads_while_an_upload_is_ingested(sample_index, make_settings, embedder, tmp_path):
     settings = make_settings("shared")
     shutil.copytree(sample_index.index, settings.index)
     searcher = Searcher(settings, embedder=embedder)  # what st.cache_resource shares between sessions
     uploads = tmp_path / "uploads"
     uploads.mkdir()
-    (uploads / "cykler.txt").write_text(NEW_LETTER, encoding="utf-8")
+    (uploads / "cykler.txt").write_text(CYCLING_LETTER, encoding="utf-8")
     errors: list[BaseException] = []
     answers = []
     lock = threading.Lock()

@@ -16,8 +16,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from ingest.index import Index
 from ingest.pipeline import UNCOMMITTED_MARKER, ingest
 from retrieval.snapshot import load_snapshot

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from answering.extractive import MAX_PER_SENDER, extractive_answer, not_found_answer, select_passages
 from answering.sentences import MAX_QUOTE, QuoteFinder
 from answering.texts import describe_filters

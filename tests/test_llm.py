@@ -9,17 +9,10 @@ letter that a (gullible) model obeys never reaches the user as an answer.
 from __future__ import annotations
 
 import socket
-from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
-from langchain_core.messages import AIMessage, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
-from pydantic import Field
 
-from tests.fakes import ScriptedChatModel
-from tests.injection import INSTRUCTION, assert_not_steered, obedient
 from answering.answer import answer_question, answer_stream
 from answering.llm import condense_question, create_chat_model, danish_rewrite, verify_answer
 from answering.prompts import answer_messages, format_passages, neutralise
@@ -27,6 +20,8 @@ from answering.sentences import QuoteFinder
 from hoering.settings import Settings
 from retrieval.schema import Answer, Passage
 from retrieval.search import Searcher
+from tests.fakes import ScriptedChatModel
+from tests.injection import INSTRUCTION, assert_not_steered, obedient
 
 WAITING_DA = "Hvad siger kommunerne om ventelister?"
 PHRASE = "lange ventelister og en meget lang matchningsproces"

@@ -20,6 +20,7 @@ from ingest.manifest_store import ChromaManifestStore, ConcurrentCommitError
 from ingest.pipeline import ingest
 from retrieval.search import Searcher
 from tests.conftest import REPO, SAMPLE_DIR, settings_for
+from tests.factories import CYCLING_LETTER
 from tests.processes import free_port, stop
 
 pytestmark = pytest.mark.server
@@ -30,12 +31,6 @@ QUESTIONS = [
     "Hvad mener Roskilde om besparelserne?",
     "Hvem nævner rekruttering og fastholdelse af personale?",
 ]
-NEW_LETTER = """Høringssvar fra Cykelforeningen Østjylland
-
-Vi ønsker flere overdækkede cykelparkeringspladser ved de sociale tilbud, så medarbejderne kan cykle på arbejde.
-"""
-
-
 def _chroma_binary() -> str:
     path = Path(sys.executable).parent / "chroma"
     if not path.exists():
@@ -137,7 +132,7 @@ def test_a_second_process_sees_every_commit_and_rebuilds_bm25_from_the_server(
     writer_settings = server_index.model_copy()
     folder = tmp_path / "new"
     folder.mkdir()
-    (folder / "cykler.txt").write_text(NEW_LETTER, encoding="utf-8")
+    (folder / "cykler.txt").write_text(CYCLING_LETTER, encoding="utf-8")
     assert ingest([str(folder)], writer_settings, embedder=embedder).to_json()["ingested"] == 1
     try:
         time.sleep(ChromaManifestStore.STAMP_SECONDS + 0.1)

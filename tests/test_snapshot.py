@@ -10,11 +10,7 @@ from ingest.corrections import set_metadata
 from ingest.index import Index
 from ingest.pipeline import ingest, remove
 from retrieval.snapshot import load_snapshot
-
-NEW_LETTER = """Høringssvar fra Cykelforeningen Østjylland
-
-Vi ønsker flere overdækkede cykelparkeringspladser ved de sociale tilbud, så medarbejderne kan cykle på arbejde.
-"""
+from tests.factories import CYCLING_LETTER
 
 
 def _same(a, b) -> None:
@@ -36,7 +32,7 @@ def test_a_reload_reads_only_new_or_changed_documents_and_equals_a_full_load(sam
 
     folder = tmp_path / "new"
     folder.mkdir()
-    (folder / "cykler.txt").write_text(NEW_LETTER, encoding="utf-8")
+    (folder / "cykler.txt").write_text(CYCLING_LETTER, encoding="utf-8")
     ingest([str(folder)], settings, embedder=embedder)  # one new document
     manifest = index.manifest()
     gone, corrected = sorted(d for d in manifest.documents if d in before.manifest.documents)[:2]
