@@ -342,6 +342,8 @@ def ingest(
     with index.writer_lock():
         manifest = index.manifest()
         index.check_model(manifest, embedder)
+        leftovers = index.manifests.has_uncommitted()  # a dead writer's rows may be in Chroma
+        documents_before = set(manifest.documents)
         manifest.embedding_model, manifest.dim = embedder.name, embedder.dim
         run = _Run(index, CachedEmbedder(embedder, index.embedding_cache), manifest, notify)
         files, missing = discover(paths)
@@ -372,20 +374,26 @@ def ingest(
             run.changed = run.changed or bool(removed)
             run.pending += len(removed)
         run.maybe_commit(force=True)
-        finish(index, manifest, force_bm25=False, changed=run.changed)
+        # Without a dead writer's leftovers, what this run must delete from Chroma is exactly what it dropped
+        # from the manifest (replaced or pruned documents): no scan of every stored row.
+        dropped = None if leftovers else sorted(documents_before - set(manifest.documents))
+        finish(index, manifest, force_bm25=False, changed=run.changed, dropped=dropped)
     report.chunks = run.chunks_written
     report.seconds = time.perf_counter() - started
     return report
 
 
-def finish(index: Index, manifest: Manifest, force_bm25: bool = False, changed: bool = True) -> None:
+def finish(
+    index: Index, manifest: Manifest, force_bm25: bool = False, changed: bool = True, dropped: list[str] | None = None
+) -> None:
     """After a commit: delete what no manifest lists any more, and bring BM25 in step.
 
-    The orphan scan reads every stored row, so a run that changed nothing skips it — unless an earlier run
-    died between writing to Chroma and committing (its marker file is still there).
+    ``dropped``: the documents the caller removed from the manifest, when it knows no other rows can be
+    left over; otherwise the orphan scan reads every stored row (a run that changed nothing skips it —
+    unless an earlier run died between writing to Chroma and committing: its marker is still there).
     """
     if changed or index.manifests.has_uncommitted():
-        orphans = index.store.orphan_doc_ids(set(manifest.documents))
+        orphans = dropped if dropped is not None else index.store.orphan_doc_ids(set(manifest.documents))
         if orphans:
             index.store.delete_documents(orphans)
         index.manifests.clear_uncommitted()

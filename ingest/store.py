@@ -255,9 +255,14 @@ class ChromaStore:
                 kwargs["documents"] = [r[3] for r in part]
             collection.upsert(**kwargs)
 
+    def _pages(self, collection, include: list[str]):
+        """Every record of a collection, a page at a time (one get of 50k rows exceeds SQLite's variable limit)."""
+        step = self._batch * 5
+        for offset in range(0, collection.count(), step):
+            yield collection.get(include=include, limit=step, offset=offset)
+
     def stored_doc_ids(self) -> set[str]:
-        ids = self.documents.get(include=[])["ids"]
-        return set(ids)
+        return {i for page in self._pages(self.documents, []) for i in page["ids"]}
 
     def delete_documents(self, doc_ids: list[str]) -> None:
         for start in range(0, len(doc_ids), self._batch):
@@ -269,8 +274,8 @@ class ChromaStore:
     def orphan_doc_ids(self, live: set[str]) -> list[str]:
         """Documents in Chroma that no committed manifest lists (left by a crash or a replacement)."""
         in_docs = self.stored_doc_ids()
-        in_chunks = {m["doc_id"] for m in self.chunks.get(include=["metadatas"])["metadatas"]}
-        in_sentences = {m["doc_id"] for m in self.sentences.get(include=["metadatas"])["metadatas"]}
+        in_chunks = {m["doc_id"] for page in self._pages(self.chunks, ["metadatas"]) for m in page["metadatas"]}
+        in_sentences = {m["doc_id"] for page in self._pages(self.sentences, ["metadatas"]) for m in page["metadatas"]}
         return sorted((in_docs | in_chunks | in_sentences) - live)
 
     def read_sentences(self, doc_ids: list[str]) -> SentenceBatch:

@@ -59,3 +59,19 @@ def test_an_embedded_index_written_by_another_process_is_reopened_before_its_vec
     fresh = load_snapshot(index, previous=snapshot)  # reads the new document's vectors: reopens first
     assert len(fresh.ids) == len(snapshot.ids) + 1 and fresh.vectors.shape[0] == len(fresh.ids)
     assert not index.store.sync(index.version())  # in step again
+
+
+def test_whole_collections_are_read_a_page_at_a_time(sample_index, monkeypatch):
+    """A single get of every row fails beyond SQLite's variable limit (seen at 50k chunks): scans page."""
+    from ingest.index import Index
+
+    store = Index(sample_index).store
+    manifest = Index(sample_index).manifest()
+    whole = (store.stored_doc_ids(), store.orphan_doc_ids(set(manifest.documents)))
+    monkeypatch.setattr(store._handle, "batch", 1)  # pages of 5 rows
+    calls = []
+    original = store.chunks.get
+    monkeypatch.setattr(store._handle.chunks, "get", lambda **kw: calls.append(kw) or original(**kw))
+    assert (store.stored_doc_ids(), store.orphan_doc_ids(set(manifest.documents))) == whole
+    assert whole[0] == set(manifest.documents) and whole[1] == []
+    assert len(calls) == -(-store.chunks.count() // 5) and all(c["limit"] == 5 for c in calls)
