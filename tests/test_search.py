@@ -323,3 +323,21 @@ def test_dense_scores_do_not_depend_on_how_the_product_is_taken(searcher, monkey
     reference = searcher.dense_scores(snap, rows, "ventelister")
     monkeypatch.setattr(search_module, "FULL_PRODUCT_SHARE", share)
     assert np.allclose(searcher.dense_scores(snap, rows, "ventelister"), reference, atol=1e-6)
+
+
+def test_search_products_run_on_one_blas_thread_and_restore_the_setting(searcher):
+    from threadpoolctl import threadpool_info
+
+    from retrieval.search import _one_blas_thread
+
+    def blas_threads():
+        return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+
+    before = blas_threads()
+    with _one_blas_thread:
+        with _one_blas_thread:  # overlapping searches (threads) share the limit
+            assert all(n == 1 for n in blas_threads())
+        assert all(n == 1 for n in blas_threads())
+    assert blas_threads() == before
+    searcher.search("ventelister")
+    assert blas_threads() == before
