@@ -47,12 +47,14 @@ class Index:
         return EmbeddingCache(Path(self.settings.embedding_cache or self.root / "embeddings.sqlite"))
 
     @contextmanager
-    def writer_lock(self, timeout: float = -1) -> Iterator[None]:
+    def writer_lock(self, timeout: float = -1) -> Iterator[bool]:
         """Held for the whole of an ingest or a metadata edit: one writer at a time. On entry the Chroma client
-        is brought in step with what other processes wrote (their commits, or a dead writer's leftovers)."""
+        is brought in step with what other processes wrote (their commits, or a dead writer's leftovers); yields
+        whether such leftovers (rows written but never committed) may be in Chroma."""
         with FileLock(str(self.root / ".writer.lock"), timeout=timeout):
-            self.store.sync(self.version(), foreign_writes=self.manifests.has_uncommitted())
-            yield
+            leftovers = self.manifests.has_uncommitted()
+            self.store.sync(self.version(), foreign_writes=leftovers)
+            yield leftovers
 
     def manifest(self) -> Manifest:
         return self.manifests.load()

@@ -30,8 +30,6 @@ class ConcurrentCommitError(RuntimeError):
 
 
 class FileManifestStore:
-    shared = False
-
     def __init__(self, root: Path) -> None:
         self.path = root / "manifest.json"
         self.marker = root / UNCOMMITTED_MARKER
@@ -63,7 +61,6 @@ class FileManifestStore:
 
 
 class ChromaManifestStore:
-    shared = True
     STAMP_SECONDS = 0.5  # readers ask the server for the head at most this often
 
     def __init__(self, client, name: str) -> None:

@@ -227,8 +227,11 @@ class _Run:
         sources = [doc.source]
         meta = apply_corrections(self.manifest, doc.doc_id, sources, doc)
         doc = doc.model_copy(update={k: getattr(meta, k) for k in ("sender", "sender_type", "municipality", "date", "hearing", "title")})
-        with_sentences = self.index.settings.sentence_vectors
-        sentences = [(c.chunk_id, j, span) for c in chunks for j, span in enumerate(sentence_spans(c.text)) if with_sentences]
+        sentences = (
+            [(c.chunk_id, j, span) for c in chunks for j, span in enumerate(sentence_spans(c.text))]
+            if self.index.settings.sentence_vectors
+            else []
+        )
         texts_of = {c.chunk_id: c.text for c in chunks}
         sentence_texts = [texts_of[cid][a:b] for cid, _, (a, b) in sentences]
         vectors = []
@@ -339,10 +342,9 @@ def ingest(
     index = index or Index(settings)
     embedder = embedder or create_embedder(settings.embedding, settings.embedding_device, settings.embedding_batch_size)
     report = IngestReport()
-    with index.writer_lock():
+    with index.writer_lock() as leftovers:
         manifest = index.manifest()
         index.check_model(manifest, embedder)
-        leftovers = index.manifests.has_uncommitted()  # a dead writer's rows may be in Chroma
         documents_before = set(manifest.documents)
         manifest.embedding_model, manifest.dim = embedder.name, embedder.dim
         run = _Run(index, CachedEmbedder(embedder, index.embedding_cache), manifest, notify)
@@ -374,10 +376,8 @@ def ingest(
             run.changed = run.changed or bool(removed)
             run.pending += len(removed)
         run.maybe_commit(force=True)
-        # Without a dead writer's leftovers, what this run must delete from Chroma is exactly what it dropped
-        # from the manifest (replaced or pruned documents): no scan of every stored row.
-        dropped = None if leftovers else sorted(documents_before - set(manifest.documents))
-        finish(index, manifest, force_bm25=False, changed=run.changed, dropped=dropped)
+        dropped = sorted(documents_before - set(manifest.documents))
+        finish(index, manifest, force_bm25=False, changed=run.changed, dropped=None if leftovers else dropped)
     report.chunks = run.chunks_written
     report.seconds = time.perf_counter() - started
     return report
@@ -388,8 +388,8 @@ def finish(
 ) -> None:
     """After a commit: delete what no manifest lists any more, and bring BM25 in step.
 
-    ``dropped``: the documents the caller removed from the manifest, when it knows no other rows can be
-    left over; otherwise the orphan scan reads every stored row (a run that changed nothing skips it —
+    ``dropped``: the documents the caller removed from the manifest, when no dead writer's rows can be left
+    over (the writer lock says so): exactly those are deleted. Otherwise the orphan scan reads every stored row (a run that changed nothing skips it —
     unless an earlier run died between writing to Chroma and committing: its marker is still there).
     """
     if changed or index.manifests.has_uncommitted():
@@ -404,7 +404,7 @@ def finish(
 def remove(targets: list[str], settings: Settings, index: Index | None = None) -> list[str]:
     """Remove documents by doc_id (or prefix) or by source path; returns the removed doc ids."""
     index = index or Index(settings)
-    with index.writer_lock():
+    with index.writer_lock() as leftovers:
         manifest = index.manifest()
         gone: list[str] = []
         for target in targets:
@@ -417,5 +417,5 @@ def remove(targets: list[str], settings: Settings, index: Index | None = None) -
         _move_sources(index, manifest, moved)
         if gone:
             index.commit(manifest)
-        finish(index, manifest)
+        finish(index, manifest, dropped=None if leftovers else removed)
         return removed

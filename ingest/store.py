@@ -222,11 +222,6 @@ class ChromaStore:
                 if handle.synced == version - 1:
                     handle.synced = version
 
-    def write_document(
-        self, doc: Document, chunks: list[Chunk], vectors: np.ndarray, sentences: SentenceBatch | None = None
-    ) -> None:
-        self.write_documents([PendingDocument(doc, chunks, vectors, sentences)])
-
     def write_documents(self, pending: list["PendingDocument"]) -> None:
         """Upsert the documents' sentences, then their chunks, then their document records, in batches across
         documents (all idempotent by id; invisible to readers until a manifest lists them)."""
@@ -300,12 +295,13 @@ class ChromaStore:
         metas: list[dict] = []
         vectors: list[np.ndarray] = []
         if doc_ids is None:
-            total = self.chunks.count()
-            pages = [dict(limit=self._batch * 5, offset=o) for o in range(0, total, self._batch * 5)]
+            pages = self._pages(self.chunks, include)
         else:
-            pages = [dict(where={"doc_id": {"$in": doc_ids[s : s + 500]}}) for s in range(0, len(doc_ids), 500)]
-        for kwargs in pages:
-            got = self.chunks.get(include=include, **kwargs)
+            pages = (
+                self.chunks.get(include=include, where={"doc_id": {"$in": doc_ids[s : s + 500]}})
+                for s in range(0, len(doc_ids), 500)
+            )
+        for got in pages:
             ids += got["ids"]
             texts += got["documents"]
             metas += got["metadatas"]

@@ -113,7 +113,7 @@ class Searcher:
         filters = self.resolve_filters(query, filters, infer)
         mask = snap.mask(filters)
         rows = np.flatnonzero(mask)
-        result = SearchResult(query, language, filters, [], snap.doc_ids_in_scope(filters, mask), snap.version)
+        result = SearchResult(query, language, filters, [], snap.doc_ids_in_scope(filters), snap.version)
         if rows.size == 0:
             result.seconds = time.perf_counter() - started
             return result

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import Callable, TypeVar
 
 import numpy as np
 
@@ -18,6 +19,7 @@ from ingest.manifest import Manifest
 from retrieval.schema import FILTER_FIELDS, Filters
 
 SCOPES_REMEMBERED = 64
+T = TypeVar("T")
 
 
 @dataclass
@@ -86,14 +88,7 @@ class Snapshot:
 
     def mask(self, filters: Filters) -> np.ndarray:
         """Rows in scope (read-only, remembered per scope): the same mask serves BM25 and dense search."""
-        key = _scope_key(filters)
-        cached = self._masks.get(key)
-        if cached is None:
-            if len(self._masks) >= SCOPES_REMEMBERED:
-                self._masks.clear()
-            cached = self._masks[key] = self._compute_mask(filters)
-            cached.flags.writeable = False
-        return cached
+        return _remembered(self._masks, _scope_key(filters), lambda: self._compute_mask(filters))
 
     def _compute_mask(self, filters: Filters) -> np.ndarray:
         keep = np.ones(len(self.ids), dtype=bool)
@@ -112,23 +107,30 @@ class Snapshot:
             keep &= self._where("date", lambda d: bool(d) and d >= filters.date_from)
         if filters.date_to:
             keep &= self._where("date", lambda d: bool(d) and d <= filters.date_to)
+        keep.flags.writeable = False  # shared by every caller of this scope
         return keep
 
-    def doc_ids_in_scope(self, filters: Filters, mask: np.ndarray | None = None) -> list[str]:
-        """Documents with a row in scope, in row order (``mask``: that of ``filters``, if already computed)."""
-        key = _scope_key(filters)
-        cached = self._scope_docs.get(key)
-        if cached is None:
-            codes, values = self._codes["doc_id"]
-            keep = self.mask(filters) if mask is None else mask
-            if len(self._scope_docs) >= SCOPES_REMEMBERED:
-                self._scope_docs.clear()
-            cached = self._scope_docs[key] = [values[c] for c in np.unique(codes[keep])]  # codes: first-row order
-        return list(cached)
+    def doc_ids_in_scope(self, filters: Filters) -> list[str]:
+        """Documents with a row in scope, in row order (remembered per scope; the caller gets its own list)."""
+        codes, values = self._codes["doc_id"]
+        in_scope = _remembered(
+            self._scope_docs, _scope_key(filters), lambda: [values[c] for c in np.unique(codes[self.mask(filters)])]
+        )  # codes follow first-row order
+        return list(in_scope)
 
 
 def _scope_key(filters: Filters) -> tuple:
     return tuple(getattr(filters, f) for f in FILTER_FIELDS)
+
+
+def _remembered(memo: dict, key: tuple, compute: Callable[[], T]) -> T:
+    """``memo[key]``, computed on first use; the memo is emptied when it holds SCOPES_REMEMBERED scopes."""
+    value = memo.get(key)
+    if value is None:
+        if len(memo) >= SCOPES_REMEMBERED:
+            memo.clear()
+        value = memo[key] = compute()
+    return value
 
 
 def _reusable(previous: Snapshot | None, manifest: Manifest) -> set[str]:
