@@ -3,6 +3,7 @@
     python eval/run_eval.py            # full comparison table (builds a temporary index of data/sample)
     python eval/run_eval.py --quick    # this system only; exits 1 when quality is below the targets (CI)
     python eval/run_eval.py --index DIR
+    python eval/run_eval.py --questions eval/holdout.jsonl   # the held-out set (not used for tuning)
 
 Metrics: R@1 and R@3 (an expected letter among the top-k passages), MRR (first passage of an expected
 letter), phrase-hit@3 (the expected phrase stands in one of the top-3 passages), citation-verbatim (share of
@@ -93,9 +94,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="this system only; fail below the targets")
     parser.add_argument("--index", type=Path, help="an index of data/sample (default: build a temporary one)")
+    parser.add_argument("--questions", type=Path, help="another question set, e.g. eval/holdout.jsonl (default: eval/questions.jsonl)")
     args = parser.parse_args(argv)
 
-    questions = load_questions()
+    questions = load_questions(args.questions) if args.questions else load_questions()
     tmp = None
     if args.index:
         settings = Settings(index=args.index)
