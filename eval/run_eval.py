@@ -3,7 +3,7 @@
     python eval/run_eval.py            # full comparison table (builds a temporary index of data/sample)
     python eval/run_eval.py --quick    # this system only; exits 1 when quality is below the targets (CI)
     python eval/run_eval.py --index DIR
-    python eval/run_eval.py --questions eval/holdout.jsonl   # the held-out set (not used for tuning)
+    python eval/run_eval.py --questions eval/holdout.jsonl   # the held-out set (never tuned on; its own floors)
 
 Metrics: R@1 and R@3 (an expected letter among the top-k passages), MRR (first passage of an expected
 letter), phrase-hit@3 (the expected phrase stands in one of the top-3 passages), citation-verbatim (share of
@@ -30,6 +30,10 @@ from hoering.settings import Settings  # noqa: E402
 # tolerance: a regression guard). See docs/decisions/0004 and 0005 for why the targets are not yet met.
 TARGETS = {"da_r1": 1.0, "en_r1": 0.95, "da_phrase3": 0.95, "en_phrase3": 0.95, "verbatim": 1.0, "refusals": 1.0}
 FLOORS = {"da_r1": 0.84, "en_r1": 0.87, "da_phrase3": 0.84, "en_phrase3": 0.87, "verbatim": 1.0, "refusals": 1.0, "answered": 0.65}
+# The held-out set (eval/holdout.jsonl, written after the system was tuned and never tuned on): its first
+# measurement minus one question (1/24) per metric.
+HOLDOUT_FLOORS = {"da_r1": 0.87, "en_r1": 0.83, "da_phrase3": 0.87, "en_phrase3": 0.79, "verbatim": 1.0, "refusals": 1.0, "answered": 0.75}
+FLOORS_BY_SET = {"questions.jsonl": FLOORS, "holdout.jsonl": HOLDOUT_FLOORS}
 
 
 def rank_metrics(questions: list[Question], ranked: list[list[tuple[str, str]]]) -> dict:
@@ -144,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         f"on-topic answered (grounded) {summary['answered']:.2%}, search p50 {summary['p50_ms']:.1f} ms, p95 {summary['p95_ms']:.1f} ms"
     )
     below_target = [f"{k} {summary[k]:.2f} < {v:.2f}" for k, v in TARGETS.items() if summary.get(k, 0) + 1e-9 < v]
-    regressions = [f"{k} {summary[k]:.2f} < {v:.2f}" for k, v in FLOORS.items() if summary.get(k, 0) + 1e-9 < v]
+    floors = FLOORS_BY_SET.get(args.questions.name if args.questions else "questions.jsonl", {})
+    regressions = [f"{k} {summary[k]:.2f} < {v:.2f}" for k, v in floors.items() if summary.get(k, 0) + 1e-9 < v]
     if below_target:
         print("below the issue's targets: " + "; ".join(below_target))
     if regressions:
