@@ -98,10 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="this system only; fail below the targets")
     parser.add_argument("--index", type=Path, help="an index of data/sample (default: build a temporary one)")
-    parser.add_argument("--questions", type=Path, help="another question set, e.g. eval/holdout.jsonl (default: eval/questions.jsonl)")
+    parser.add_argument("--questions", type=Path, default=ROOT / "eval" / "questions.jsonl", help="the question set (default: eval/questions.jsonl; the held-out one: eval/holdout.jsonl)")
     args = parser.parse_args(argv)
 
-    questions = load_questions(args.questions) if args.questions else load_questions()
+    questions = load_questions(args.questions)
     tmp = None
     if args.index:
         settings = Settings(index=args.index)
@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         f"on-topic answered (grounded) {summary['answered']:.2%}, search p50 {summary['p50_ms']:.1f} ms, p95 {summary['p95_ms']:.1f} ms"
     )
     below_target = [f"{k} {summary[k]:.2f} < {v:.2f}" for k, v in TARGETS.items() if summary.get(k, 0) + 1e-9 < v]
-    floors = FLOORS_BY_SET.get(args.questions.name if args.questions else "questions.jsonl", {})
+    floors = FLOORS_BY_SET.get(args.questions.name, {})
     regressions = [f"{k} {summary[k]:.2f} < {v:.2f}" for k, v in floors.items() if summary.get(k, 0) + 1e-9 < v]
     if below_target:
         print("below the issue's targets: " + "; ".join(below_target))

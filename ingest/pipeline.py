@@ -389,8 +389,9 @@ def finish(
     """After a commit: delete what no manifest lists any more, and bring BM25 in step.
 
     ``dropped``: the documents the caller removed from the manifest, when no dead writer's rows can be left
-    over (the writer lock says so): exactly those are deleted. Otherwise the orphan scan reads every stored row (a run that changed nothing skips it —
-    unless an earlier run died between writing to Chroma and committing: its marker is still there).
+    over (the writer lock says so): exactly those are deleted. Otherwise the orphan scan reads every stored
+    row (a run that changed nothing skips it — unless an earlier run died between writing to Chroma and
+    committing: its marker is still there).
     """
     if changed or index.manifests.has_uncommitted():
         orphans = dropped if dropped is not None else index.store.orphan_doc_ids(set(manifest.documents))
