@@ -40,6 +40,9 @@ def check(path):
             errors.append(f"{path.name}:{n}: bad JSON: {e}")
             continue
         corpus = d.get("corpus")
+        if corpus is not None and not CORPORA[corpus].is_dir():
+            stats["skipped"] = f"{CORPORA[corpus]} absent"
+            break
         if corpus not in cache:
             docs = load_docs(corpus)
             cache[corpus] = (docs, {k: norm(v) for k, v in docs.items()})
@@ -83,6 +86,9 @@ def main():
             print(f"{f.name}: missing")
             continue
         errors, s = check(f)
+        if "skipped" in s:
+            print(f"{f.name}: skipped, {s['skipped']}")
+            continue
         share = s["true"] / max(1, s["true"] + s["false"])
         print(f"{f.name}: {s['topics']} topics, {s['true']} true / {s['false']} false pairs "
               f"({share:.0%} true), {s['absent']} topics with no document")
