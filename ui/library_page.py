@@ -9,6 +9,7 @@ from ingest.pipeline import remove
 from ingest.schema import SENDER_TYPES
 from retrieval.library import list_documents
 from ui import resources, sidebar
+from ui.safe import escape_markdown
 from ui.texts import t
 
 COLUMNS = ["doc_id", "sender", "sender_type", "municipality", "date", "hearing", "title", "pages", "chunks", "source"]
@@ -54,12 +55,12 @@ def render() -> None:
                     set_metadata(resources.searcher().index, row["doc_id"], fields)
                     changed += 1
                 except CorrectionError as exc:
-                    st.error(f"{row['doc_id']}: {exc}")
+                    st.error(escape_markdown(f"{row['doc_id']}: {exc}"))
         st.success(t(lang, "saved", n=changed))
     st.divider()
     labels = {d.doc_id: f"{d.sender} – {d.source} ({d.doc_id})" for d in documents}
     pick = st.selectbox(t(lang, "remove_pick"), list(labels), format_func=labels.get, key="lib_remove_pick")
     if st.button(t(lang, "remove"), key="lib_remove"):
         remove([pick], s, index=resources.searcher().index)
-        st.success(t(lang, "removed", doc=labels[pick]))
+        st.success(t(lang, "removed", doc=escape_markdown(labels[pick])))
         st.rerun()
