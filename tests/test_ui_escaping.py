@@ -109,3 +109,33 @@ def test_a_hostile_from_name_never_renders_as_image_or_link(app_env, fresh_index
     for expander in at.expander:
         _assert_plain_label(expander.label)
     _no_exception(at)
+
+
+def test_no_icon_is_fetched_from_another_host(app_env, sample_index, monkeypatch):
+    """A Material page icon makes every browser fetch the favicon from fonts.gstatic.com (privacy; broken
+    offline). The app's page and navigation icons are emoji (inline data: URLs in the browser); the config
+    names no remote font either."""
+    import streamlit as st
+
+    icons = []
+    set_page_config, page = st.set_page_config, st.Page
+
+    def record_config(*args, **kwargs):
+        icons.append(kwargs.get("page_icon"))
+        return set_page_config(*args, **kwargs)
+
+    def record_page(*args, **kwargs):
+        icons.append(kwargs.get("icon"))
+        return page(*args, **kwargs)
+
+    monkeypatch.setattr(st, "set_page_config", record_config)
+    monkeypatch.setattr(st, "Page", record_page)
+    at = app_env(sample_index.index)
+    _no_exception(at)
+    assert len(icons) == 4, icons  # the page icon and the three pages' icons
+    for icon in icons:
+        assert icon and not icon.startswith(":") and "/" not in icon and "http" not in icon, icon
+    from tests.conftest import REPO
+
+    config = (REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    assert "http" not in config  # no remote font or asset
