@@ -11,11 +11,13 @@ import re
 
 import pytest
 
+from export.safe import FORMULA_START
 from retrieval.schema import Citation
 from tests.factories import make_eml
 from tests.test_app import _ask, _last_answer, _no_exception, _open_page, _source_labels, _verified, app_env, fresh_index  # noqa: F401
 from ui.safe import escape_label
 
+CMD = "=cmd|' /C calc'!A0"
 PIXEL = "![p](http://host/pixel.gif)"
 PHISH = "[Se bilag her](http://host/phish)"
 HOSTILE_NAME = f"Karen {PIXEL} {PHISH}"
@@ -88,7 +90,9 @@ def test_a_hostile_from_name_never_renders_as_image_or_link(app_env, fresh_index
         body="Jeg mener, at trappeliftene på bostederne skal serviceres langt oftere, fordi de ofte går i stå.\n\n"
              "Trappeliftene på bostederne er afgørende for beboernes frihed.\n\nVenlig hilsen\nKaren",
     )
-    report = ingest([str(mail)], fresh_index, embedder=embedder)
+    formula = make_eml(fresh_index.index.parent / "mails" / "formel.eml", sender=f'"{CMD}" <x@example.com>',
+                       subject="Høringssvar", body="Vi ønsker kortere sagsbehandlingstid for hjælpemidler til borgerne.")
+    report = ingest([str(mail), str(formula)], fresh_index, embedder=embedder)
     assert not report.failed, report.to_json()
 
     at = app_env(fresh_index.index)
@@ -109,6 +113,13 @@ def test_a_hostile_from_name_never_renders_as_image_or_link(app_env, fresh_index
     for expander in at.expander:
         _assert_plain_label(expander.label)
     _no_exception(at)
+
+    # The document table (CSV download, copy into a spreadsheet) shows text as literal cells.
+    _open_page(at, "dokumenter")
+    table = at.data_editor[0].value
+    values = [v for column in table.columns for v in table[column] if isinstance(v, str)]
+    assert not [v for v in values if v[:1] in FORMULA_START], values
+    assert f"'{CMD}" in set(table["sender"])  # the From name, kept as text
 
 
 def test_no_icon_is_fetched_from_another_host(app_env, sample_index, monkeypatch):

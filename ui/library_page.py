@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from export.safe import literal_cell
 from ingest.corrections import EDITABLE, CorrectionError, set_metadata
 from ingest.pipeline import remove
 from ingest.schema import SENDER_TYPES
@@ -13,6 +14,10 @@ from ui.safe import escape_markdown
 from ui.texts import t
 
 COLUMNS = ["doc_id", "sender", "sender_type", "municipality", "date", "hearing", "title", "pages", "chunks", "source"]
+
+
+def _literal(value):
+    return literal_cell(value) if isinstance(value, str) else value
 
 
 def render() -> None:
@@ -27,7 +32,9 @@ def render() -> None:
         st.info(t(lang, "empty_index"))
         return
     query = st.text_input(t(lang, "search_docs"), key="lib_filter").strip().lower()
-    rows = [{c: getattr(d, c) for c in COLUMNS} for d in documents]
+    # The table offers a CSV download and copy-paste into a spreadsheet: its text is shown as literal cells
+    # (a sender "=cmd|…" as "'=cmd|…"), so neither can carry a formula out of a letter.
+    rows = [{c: _literal(getattr(d, c)) for c in COLUMNS} for d in documents]
     if query:
         rows = [r for r in rows if any(query in str(v).lower() for v in r.values())]
     edited = st.data_editor(
