@@ -23,8 +23,13 @@ LABELS = {
 _MD_INLINE = re.compile(r"[\\`*\[\]<>&~|$]|(?<![^\W_])_|_(?![^\W_])")
 
 
+# GitHub-flavoured Markdown viewers also link bare URLs, "www." and e-mail addresses: one escape breaks each.
+_MD_AUTOLINK = re.compile(r"(?<=:)/|(?<=[wW]{3})\.|@")
+
+
 def _md(text: str) -> str:
-    return _MD_INLINE.sub(lambda m: "\\" + m.group(0), clean_text(text))
+    text = _MD_INLINE.sub(lambda m: "\\" + m.group(0), clean_text(text))
+    return _MD_AUTOLINK.sub(lambda m: "\\" + m.group(0), text)
 
 
 def _md_line(line: str) -> str:

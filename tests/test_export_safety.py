@@ -144,3 +144,20 @@ def test_answer_exports_strip_control_characters():
     assert not any(ord(ch) < 32 and ch not in "\n" or 0x7F <= ord(ch) <= 0x9F for ch in markdown)
     document = docx.Document(io.BytesIO(answer_docx(answer)))
     assert any("Karen Hansen" in p.text for p in document.paragraphs)
+
+
+def test_markdown_export_of_a_hostile_sender_has_no_image_or_link():
+    import re
+
+    markdown_it = pytest.importorskip("markdown_it")
+    sender = "Karen ![p](http://host/pixel.gif) [Se bilag her](http://host/phish) www.host.example karen@host.example"
+    citation = Citation(n=1, doc_id="d", chunk_id="d:0000", source="/breve/karen.eml", sender=sender,
+                        sender_type="borger", page=1, quote="Vi har lange ventelister til botilbud.", verified=True)
+    markdown = to_markdown(Answer(question="Hvad siger borgerne?", text="Karen skriver »Vi har lange ventelister« [1].",
+                                  citations=[citation]))
+    rendered = markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(markdown)
+    assert "<img" not in rendered and "<a " not in rendered
+    # GitHub-flavoured viewers autolink bare URLs, www. and e-mail addresses: none stands unescaped.
+    line = next(x for x in markdown.splitlines() if "Karen" in x and "borger" in x)
+    assert not re.search(r"(?<!\\)://|[wW]{3}(?<!\\)\.|(?<!\\)@", line), line
+    assert re.sub(r"\\(.)", r"\1", line).count(sender) == 1  # nothing lost
