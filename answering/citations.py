@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 
 from retrieval.schema import Citation, Passage
 
@@ -122,19 +123,25 @@ def _related(a: str, b: str) -> bool:
     return long_.startswith(short) or a[:5] == b[:5] and len(short) >= 5 or (len(short) >= 5 and short in long_)
 
 
-def _names(sender: str) -> set[str]:
-    """The distinctive words of a sender's name ("Hedensted Kommune (Voksenhandicap)" -> hedensted, voksenhandicap)."""
-    return _stems(sender) - _frame_stems()
+_CAPITALISED = re.compile(r"\b[A-ZÆØÅ][\w-]*")
 
 
-def _frame_stems() -> set[str]:
-    global _FRAME_STEMS
-    if _FRAME_STEMS is None:
-        _FRAME_STEMS = frozenset(_stems(_FRAME_WORDS))
-    return _FRAME_STEMS
+def _names(text: str) -> set[str]:
+    """The stems of the capitalised words of ``text`` that can name a sender ("Hedensted Kommune
+    (Voksenhandicap)" -> hedensted, voksenhandicap; "Foreningen for kortere ventelister" -> none: its
+    ordinary words are topics, not names)."""
+    return _stems(" ".join(_CAPITALISED.findall(text))) - _frame_stems()
 
 
-_FRAME_STEMS: frozenset[str] | None = None
+def _same_name(a: str, b: str) -> bool:
+    """The same name, also inflected (norddjur/norddjurs); not a part of a compound name."""
+    short, long_ = sorted((a, b), key=len)
+    return a == b or (len(short) >= 5 and long_.startswith(short) and len(long_) - len(short) <= 2)
+
+
+@lru_cache(maxsize=1)
+def _frame_stems() -> frozenset[str]:
+    return frozenset(_stems(_FRAME_WORDS))
 
 
 def quote_fits_claim(claim: str, quote: str, passage: Passage, passages: list[Passage], language: str = "da") -> bool:
@@ -147,15 +154,16 @@ def quote_fits_claim(claim: str, quote: str, passage: Passage, passages: list[Pa
       check applies to them.
     """
     claim_stems = _stems(claim) - _frame_stems()
+    claim_names = _names(claim)
     own = _names(passage.sender or "")
     others = set().union(*(_names(p.sender or "") for p in passages if p.sender != passage.sender)) - own
-    names_other = any(_related(c, o) for c in claim_stems for o in others)
-    names_own = any(_related(c, o) for c in claim_stems for o in own)
+    names_other = any(_same_name(c, o) for c in claim_names for o in others)
+    names_own = any(_same_name(c, o) for c in claim_names for o in own)
     if names_other and not names_own:
         return False
     if language != "da":
         return True
-    content = {c for c in claim_stems if not any(_related(c, n) for n in own | others)}
+    content = {c for c in claim_stems if not any(_same_name(c, n) for n in own | others)}
     if not content:
         return True  # the claim is the quote: "<sender> skriver »…«"
     quote_stems = _stems(quote) - _frame_stems()

@@ -128,3 +128,13 @@ def test_coverage_map_does_not_cite_a_three_word_quote(copy_searcher):
     assert hedensted.mentions and hedensted.citations  # cited with the extractive whole-sentence quote instead
     cited = next(c for c in answer.citations if c.n == hedensted.citations[0])
     assert cited.verified and cited.quote != "lange ventelister og" and len(cited.quote.split()) >= MIN_QUOTE_WORDS
+
+
+def test_a_sender_named_after_a_topic_does_not_block_claims_about_the_topic(retrieved):
+    """Defect 4's trap, here: a sender whose name holds a topic word must not turn that word into a name."""
+    passages, quote_for = retrieved
+    topical = [p.model_copy(update={"sender": "Foreningen for kortere ventelister"}) for p in passages[1:2]]
+    topical += [p.model_copy(update={"sender": "Ventelisteforeningen"}) for p in passages[2:3]]
+    mixed = [passages[0], *topical, *passages[3:]]
+    text, citations, dropped = verify_answer(f"Ventelisterne er for lange: »{PHRASE}« [1].", mixed, quote_for)
+    assert [c.n for c in citations] == [1] and dropped == 0
