@@ -8,11 +8,13 @@ from ui import chat_page, library_page, themes_page
 from ui.resources import language
 from ui.texts import t
 
-st.set_page_config(page_title="Høringsassistent", page_icon=":material/mail:", layout="wide")
+# Emoji icons only: a Material page icon makes the browser fetch the favicon from fonts.gstatic.com (a request to
+# Google from every user's browser, and a broken icon offline); an emoji favicon is an inline data: URL.
+st.set_page_config(page_title="Høringsassistent", page_icon="📨", layout="wide")
 lang = language()
 pages = [
-    st.Page(chat_page.render, title=t(lang, "chat_page"), icon=":material/forum:", url_path="chat", default=True),
-    st.Page(themes_page.render, title=t(lang, "themes_page"), icon=":material/topic:", url_path="temaer"),
-    st.Page(library_page.render, title=t(lang, "library_page"), icon=":material/description:", url_path="dokumenter"),
+    st.Page(chat_page.render, title=t(lang, "chat_page"), icon="💬", url_path="chat", default=True),
+    st.Page(themes_page.render, title=t(lang, "themes_page"), icon="🗂️", url_path="temaer"),
+    st.Page(library_page.render, title=t(lang, "library_page"), icon="📄", url_path="dokumenter"),
 ]
 st.navigation(pages).run()

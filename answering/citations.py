@@ -1,9 +1,14 @@
-"""Citation verification: a quote must stand verbatim (whitespace-normalised) in its retrieved chunk."""
+"""Citation verification: a quote must stand verbatim (whitespace-normalised) in its retrieved chunk.
+
+A quote written by an LLM must also carry meaning and belong to its claim (``meaningful_quote``,
+``quote_fits_claim``): "»Kommune« [1]" stands in almost every letter and proves nothing.
+"""
 
 from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 
 from retrieval.schema import Citation, Passage
 
@@ -76,3 +81,90 @@ def _page_of_quote(passage: Passage, span: tuple[int, int] | None) -> int:
 
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
+
+# An LLM's quote counts only with at least 4 words and 20 characters. The shortest statements that take a
+# position in the letters have a subject, a verb and an object or qualifier ("Vi er imod forslaget",
+# "Ventelisterne er for lange"); shorter fragments ("i hele regionen", "ikke en løsning", "Kommune") stand
+# in many letters and can be pinned to any claim. The extractive answer quotes whole sentences and is not
+# held to this rule.
+MIN_QUOTE_WORDS = 4
+MIN_QUOTE_CHARS = 20
+_WORD = re.compile(r"\w+")
+# Words that frame a quote or name a kind of sender, not what is claimed ("Kommunen skriver »…«").
+_FRAME_WORDS = (
+    "skriver skrives mener anfører påpeger fremhæver understreger udtaler bemærker nævner peger gør opmærksom "
+    "citat citerer tilføjer siger fastslår konstaterer betoner ifølge desuden også blandt andet ligeledes "
+    "høringssvar høringssvaret høringssvarene svar svaret afsender afsenderen "
+    "kommune kommunen kommunerne kommuner region regionen regionerne forening foreningen foreninger "
+    "organisation organisationen organisationer udvalg udvalget udvalgene medudvalg borger borgeren borgerne "
+    "virksomhed virksomheden virksomheder"
+)
+
+
+def meaningful_quote(quote: str) -> bool:
+    """At least ``MIN_QUOTE_WORDS`` words and ``MIN_QUOTE_CHARS`` characters (whitespace-normalised)."""
+    return len(_WORD.findall(quote)) >= MIN_QUOTE_WORDS and len(" ".join(quote.split())) >= MIN_QUOTE_CHARS
+
+
+def _stems(text: str) -> set[str]:
+    from ingest.bm25_index import tokenize
+
+    return {s for s in tokenize(text) if len(s) >= 3 and not s.isdigit()}
+
+
+def _related(a: str, b: str) -> bool:
+    """Same Snowball stem, one a prefix of the other (økonomi/økonomisk), a common beginning of five letters
+    (ventetid/ventelist), or a compound part (tilbud/botilbud)."""
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    if len(short) < 4:
+        return False
+    return long_.startswith(short) or a[:5] == b[:5] and len(short) >= 5 or (len(short) >= 5 and short in long_)
+
+
+_CAPITALISED = re.compile(r"\b[A-ZÆØÅ][\w-]*")
+
+
+def _names(text: str) -> set[str]:
+    """The stems of the capitalised words of ``text`` that can name a sender ("Hedensted Kommune
+    (Voksenhandicap)" -> hedensted, voksenhandicap; "Foreningen for kortere ventelister" -> none: its
+    ordinary words are topics, not names)."""
+    return _stems(" ".join(_CAPITALISED.findall(text))) - _frame_stems()
+
+
+def _same_name(a: str, b: str) -> bool:
+    """The same name, also inflected (norddjur/norddjurs); not a part of a compound name."""
+    short, long_ = sorted((a, b), key=len)
+    return a == b or (len(short) >= 5 and long_.startswith(short) and len(long_) - len(short) <= 2)
+
+
+@lru_cache(maxsize=1)
+def _frame_stems() -> frozenset[str]:
+    return frozenset(_stems(_FRAME_WORDS))
+
+
+def quote_fits_claim(claim: str, quote: str, passage: Passage, passages: list[Passage], language: str = "da") -> bool:
+    """As far as can be checked, ``quote`` (from ``passage``) supports ``claim``, the words before it.
+
+    * The claim must not name another retrieved sender unless it also names this passage's sender
+      ("Norddjurs skriver »<Hedensted's words>«" is attributed to the wrong sender).
+    * A Danish claim that says more than "<sender> skriver" must share a content word with the quote
+      (same stem, prefix or compound part). English claims paraphrase Danish quotes: only the sender
+      check applies to them.
+    """
+    claim_stems = _stems(claim) - _frame_stems()
+    claim_names = _names(claim)
+    own = _names(passage.sender or "")
+    others = set().union(*(_names(p.sender or "") for p in passages if p.sender != passage.sender)) - own
+    names_other = any(_same_name(c, o) for c in claim_names for o in others)
+    names_own = any(_same_name(c, o) for c in claim_names for o in own)
+    if names_other and not names_own:
+        return False
+    if language != "da":
+        return True
+    content = {c for c in claim_stems if not any(_same_name(c, n) for n in own | others)}
+    if not content:
+        return True  # the claim is the quote: "<sender> skriver »…«"
+    quote_stems = _stems(quote) - _frame_stems()
+    return any(_related(c, q) for c in content for q in quote_stems)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from answering.citations import MARKER, make_citation
+from answering.citations import MARKER, make_citation, meaningful_quote, quote_fits_claim
 from answering.prompts import answer_messages, template
 from answering.texts import phrase
 from hoering.settings import Settings
@@ -19,6 +19,9 @@ from retrieval.schema import Answer, Citation, Passage
 _QUOTED = re.compile(r"[»“\"„]([^«”\"“]{3,600})[«”\"“]\s*$")
 _TRAILING_MARKERS = re.compile(r"(?:\s*\[(?:\d{1,3}|\?)\])+\s*$")
 _MULTI_MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})+)\]")
+# Where the claim a quote is attached to begins: a sentence end, a line break, or the end of an earlier quote
+# or reference ("A mener »…« [1], og B skriver »…« [2]": the claim of [2] is ", og B skriver").
+_CLAIM_START = re.compile(r"(?:[.!?](?=\s)|\n|[«”\]])[^.!?\n«”\]]*$")
 _PROVIDERS = {"azure": "azure_openai", "openai": "openai", "ollama": "ollama"}
 MAX_ANSWER_TOKENS = 1024  # a model caught in a loop must not write until its context is full (minutes)
 
@@ -109,7 +112,12 @@ def verify_answer(raw: str, passages: list[Passage], quote_for, language: str = 
         # claim proves nothing about the claim, so it is marked like any other unverifiable reference.
         before = _TRAILING_MARKERS.sub("", "".join(out)[-700:])  # "»…« [1][2]": the quote serves each marker
         quoted = _QUOTED.search(before)
-        citation = make_citation(n, passage, quoted.group(1).strip()) if quoted else None
+        citation = None
+        # The quote must carry meaning and belong to its claim ("»Kommune« [1]" would verify anything).
+        if quoted and meaningful_quote(quoted.group(1)):
+            claim = _claim_before(before[: quoted.start()])
+            if quote_fits_claim(claim, quoted.group(1), passage, passages, language):
+                citation = make_citation(n, passage, quoted.group(1).strip())
         if citation is None or not citation.verified:
             dropped += 1
             out.append("[?]")
@@ -121,6 +129,12 @@ def verify_answer(raw: str, passages: list[Passage], quote_for, language: str = 
     if dropped:
         verified_text += "\n\n" + phrase(language, "unverified").format(n=dropped)
     return verified_text, sorted(citations.values(), key=lambda c: c.n), dropped
+
+
+def _claim_before(text: str) -> str:
+    """The words of the claim a quote is attached to: from the claim's start up to the quote."""
+    match = _CLAIM_START.search(text)
+    return (text[match.start() + 1 :] if match else text).strip()
 
 
 def condense_question(llm, question: str, history) -> str:

@@ -18,7 +18,7 @@ from typing import Callable
 
 from pydantic import BaseModel, ValidationError, field_validator
 
-from answering.citations import make_citation
+from answering.citations import make_citation, meaningful_quote, quote_fits_claim
 from answering.llm import message_text
 from answering.prompts import LANGUAGE_NAMES, format_passages, neutralise, template
 from retrieval.schema import Citation, Passage
@@ -141,8 +141,10 @@ def respondent_positions(llm, question: str, language: str, respondents: list[tu
         except ValidationError:
             position = None
         citation = None
-        if position and position.quote:
+        if position and position.quote and meaningful_quote(position.quote):  # "»Kommune«" proves no position
             for passage in passages:
+                if not quote_fits_claim(position.summary or "", position.quote, passage, passages, language):
+                    continue
                 candidate = make_citation(0, passage, position.quote)
                 if candidate.verified:
                     citation = candidate

@@ -6,6 +6,7 @@ import io
 import re
 from datetime import datetime
 
+from export.safe import clean_text
 from retrieval.schema import Answer
 
 LABELS = {
@@ -20,12 +21,15 @@ LABELS = {
 # rendered, so the characters that could form inline markup are backslash-escaped ("_" only where it could
 # start or end emphasis, so file names like 001_569e.txt stay readable).
 _MD_INLINE = re.compile(r"[\\`*\[\]<>&~|$]|(?<![^\W_])_|_(?![^\W_])")
-# Word: XML 1.0 forbids these characters; python-docx raises on them (e.g. a form feed pasted into a question).
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+# GitHub-flavoured Markdown viewers also link bare URLs, "www." and e-mail addresses: one escape breaks each.
+_MD_AUTOLINK = re.compile(r"(?<=:)/|(?<=[wW]{3})\.|@")
 
 
 def _md(text: str) -> str:
-    return _MD_INLINE.sub(lambda m: "\\" + m.group(0), text)
+    text = _MD_INLINE.sub(lambda m: "\\" + m.group(0), clean_text(text))
+    return _MD_AUTOLINK.sub(lambda m: "\\" + m.group(0), text)
 
 
 def _md_line(line: str) -> str:
@@ -37,7 +41,8 @@ def _md_line(line: str) -> str:
 
 
 def _xml(text: str) -> str:
-    return _XML_INVALID.sub("", text)
+    """Word: XML 1.0 forbids control characters; python-docx raises on them (e.g. a form feed in a question)."""
+    return clean_text(text)
 
 
 def _labels(answer: Answer) -> dict[str, str]:

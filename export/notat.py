@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from export.safe import clean_text, literal_cell
 from retrieval.schema import Filters
 from retrieval.search import Searcher
 from retrieval.themes import Theme, build_themes
@@ -90,7 +91,8 @@ def to_docx(notat: Notat) -> bytes:
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = section.page_height, section.page_width
-    document.add_heading(notat.title, level=1)
+    text = clean_text  # every string from a letter or its metadata: no control character reaches the XML
+    document.add_heading(text(notat.title), level=1)
     document.add_paragraph(f"{len(notat.respondents)} høringssvar. Resuméer er uddrag af svarene; Vurdering udfyldes af sagsbehandleren.")
     table = document.add_table(rows=1, cols=len(COLUMNS))
     table.style = "Table Grid"
@@ -100,7 +102,7 @@ def to_docx(notat: Notat) -> bytes:
     for r in notat.respondents:
         cells = table.add_row().cells
         for cell, value in zip(cells, [r.date, r.sender, r.role, r.summary, ""]):
-            cell.text = value
+            cell.text = text(value)
     table.autofit = False
     widths = (2.3, 4.5, 2.7, 10.0, 3.3)  # fits a landscape A4/Letter page
     for column, width in zip(table.columns, widths):
@@ -110,16 +112,29 @@ def to_docx(notat: Notat) -> bytes:
             cell.width = Cm(width)  # the cells (Word reads this)
     document.add_heading("Temaer", level=1)
     for theme in notat.themes:
-        document.add_heading(f"{theme.label} ({len(theme.senders)} afsendere)", level=2)
+        document.add_heading(text(f"{theme.label} ({len(theme.senders)} afsendere)"), level=2)
         for s in theme.senders:
             par = document.add_paragraph(style="List Bullet")
-            par.add_run(s.sender).bold = True
-            par.add_run(f" ({ROLE_NAMES.get(s.sender_type, s.sender_type)}, {s.count} udsagn): ")
-            par.add_run(f"»{s.quote.quote}«").italic = True
-            par.add_run(f" ({s.quote.source.split('/')[-1]}, side {s.quote.page})")
+            par.add_run(text(s.sender)).bold = True
+            par.add_run(text(f" ({ROLE_NAMES.get(s.sender_type, s.sender_type)}, {s.count} udsagn): "))
+            par.add_run(text(f"»{s.quote.quote}«")).italic = True
+            par.add_run(text(f" ({s.quote.source.split('/')[-1]}, side {s.quote.page})"))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _literal_row(values: list) -> list:
+    """Strings as literal text (see export.safe); numbers stay numbers."""
+    return [v if isinstance(v, (int, float)) and not isinstance(v, bool) else literal_cell(v) for v in values]
+
+
+def _append(sheet, values: list) -> None:
+    """One row; every text cell typed as a string, so not even a missed formula start can become a formula."""
+    sheet.append(_literal_row(values))
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def to_xlsx(notat: Notat) -> bytes:
@@ -131,7 +146,7 @@ def to_xlsx(notat: Notat) -> bytes:
     sheet.title = "Høringssvar"
     sheet.append(COLUMNS)
     for r in notat.respondents:
-        sheet.append([r.date, r.sender, r.role, r.summary, ""])
+        _append(sheet, [r.date, r.sender, r.role, r.summary, ""])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for column, width in zip("ABCDE", (14, 40, 16, 90, 30)):
@@ -145,8 +160,8 @@ def to_xlsx(notat: Notat) -> bytes:
         cell.font = Font(bold=True)
     for theme in notat.themes:
         for s in theme.senders:
-            themes.append([theme.label, s.sender, ROLE_NAMES.get(s.sender_type, s.sender_type), s.count, s.quote.quote,
-                           s.quote.source, s.quote.page])
+            _append(themes, [theme.label, s.sender, ROLE_NAMES.get(s.sender_type, s.sender_type), s.count, s.quote.quote,
+                             s.quote.source, s.quote.page])
     for column, width in zip("ABCDEFG", (40, 40, 16, 12, 90, 40, 8)):
         themes.column_dimensions[column].width = width
     buffer = io.BytesIO()

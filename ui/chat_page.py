@@ -12,7 +12,7 @@ from export.answer import to_docx, to_markdown
 from hoering.feedback import record_feedback
 from retrieval.schema import Answer, Filters
 from ui import resources, sidebar
-from ui.safe import answer_markdown, escape_markdown
+from ui.safe import answer_markdown, escape_label, escape_markdown
 from ui.sources import render_sources
 from ui.texts import EXAMPLES, t
 
@@ -31,7 +31,8 @@ def _history() -> list[Turn]:
 
 def _chip_label(field: str, value: str, lang: str) -> str:
     shown = SENDER_TYPE_NAMES[lang].get(value, value) if field == "sender_type" else value
-    return t(lang, "inferred_chip", label=f"{FIELD_NAMES[lang][field]} = {shown}")
+    # A button label is Markdown; the value (a sender, municipality or hearing) comes from the letters.
+    return t(lang, "inferred_chip", label=f"{FIELD_NAMES[lang][field]} = {escape_label(shown)}")
 
 
 def _render_answer(answer: Answer, lang: str, index: int, last: bool) -> None:

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import streamlit as st
 
+from export.safe import literal_cell
 from ingest.corrections import EDITABLE, CorrectionError, set_metadata
 from ingest.pipeline import remove
 from ingest.schema import SENDER_TYPES
 from retrieval.library import list_documents
 from ui import resources, sidebar
+from ui.safe import escape_markdown
 from ui.texts import t
 
 COLUMNS = ["doc_id", "sender", "sender_type", "municipality", "date", "hearing", "title", "pages", "chunks", "source"]
+
+
+def _literal(value):
+    return literal_cell(value) if isinstance(value, str) else value
 
 
 def render() -> None:
@@ -26,7 +32,9 @@ def render() -> None:
         st.info(t(lang, "empty_index"))
         return
     query = st.text_input(t(lang, "search_docs"), key="lib_filter").strip().lower()
-    rows = [{c: getattr(d, c) for c in COLUMNS} for d in documents]
+    # The table offers a CSV download and copy-paste into a spreadsheet: its text is shown as literal cells
+    # (a sender "=cmd|…" as "'=cmd|…"), so neither can carry a formula out of a letter.
+    rows = [{c: _literal(getattr(d, c)) for c in COLUMNS} for d in documents]
     if query:
         rows = [r for r in rows if any(query in str(v).lower() for v in r.values())]
     edited = st.data_editor(
@@ -54,12 +62,12 @@ def render() -> None:
                     set_metadata(resources.searcher().index, row["doc_id"], fields)
                     changed += 1
                 except CorrectionError as exc:
-                    st.error(f"{row['doc_id']}: {exc}")
+                    st.error(escape_markdown(f"{row['doc_id']}: {exc}"))
         st.success(t(lang, "saved", n=changed))
     st.divider()
     labels = {d.doc_id: f"{d.sender} – {d.source} ({d.doc_id})" for d in documents}
     pick = st.selectbox(t(lang, "remove_pick"), list(labels), format_func=labels.get, key="lib_remove_pick")
     if st.button(t(lang, "remove"), key="lib_remove"):
         remove([pick], s, index=resources.searcher().index)
-        st.success(t(lang, "removed", doc=labels[pick]))
+        st.success(t(lang, "removed", doc=escape_markdown(labels[pick])))
         st.rerun()

@@ -14,6 +14,22 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+# A label (expander, button, chip) renders inline Markdown only (links, images, emphasis, code, strikethrough,
+# Streamlit's :color[…], :material/…: and emoji directives, $math$), and block syntax is unwrapped to its text.
+# Escaped: everything that opens inline markup, the ":" of URLs and directives, the "@" of e-mail addresses and
+# the dot of "www." (GFM autolinks both), and a list or heading marker at the start; ordinary punctuation
+# (. , - ( ) ! ?) stays as it is, so the label reads the same in the page source and in tests.
+_LABEL_SPECIAL = re.compile(r"[\\`*_{}\[\]<>~$:|&@#=]|(?<=[wW]{3})\.")
+_LABEL_BLOCK_START = re.compile(r"^(\s*)(?:([-+])|(\d+)([.)]))")
+
+
+def escape_label(text: str) -> str:
+    """Document text for a widget or expander label: one line, shown as text, never as a link or image."""
+    text = " ".join(str(text).split())
+    text = _LABEL_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+    return _LABEL_BLOCK_START.sub(lambda m: m.group(1) + ("\\" + m.group(2) if m.group(2) else m.group(3) + "\\" + m.group(4)), text)
+
+
 def answer_markdown(text: str) -> str:
     """Our answer text as Markdown: only our own bullets are kept; all content is escaped."""
     lines = []

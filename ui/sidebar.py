@@ -61,10 +61,10 @@ def render_status(lang: str) -> None:
     st.sidebar.subheader(t(lang, "index_status"))
     st.sidebar.caption(
         f"{len(snap.manifest.documents)} {t(lang, 'documents')} · {len(snap.ids)} {t(lang, 'chunks')}  \n"
-        f"{t(lang, 'model')}: {snap.manifest.embedding_model or '–'}"
+        f"{t(lang, 'model')}: {escape_markdown(snap.manifest.embedding_model or '–')}"
     )
     s = resources.settings()
-    st.sidebar.caption(t(lang, "llm_on", llm=s.llm) if s.llm else t(lang, "llm_off"))
+    st.sidebar.caption(t(lang, "llm_on", llm=escape_markdown(s.llm)) if s.llm else t(lang, "llm_off"))
 
 
 def render_upload(lang: str) -> None:

@@ -9,12 +9,14 @@ import streamlit as st
 
 from retrieval.schema import Answer, Citation
 from ui import resources
-from ui.safe import highlighted_html
+from ui.safe import escape_label, highlighted_html
 from ui.texts import t
 
 
 def _header(c: Citation, lang: str) -> str:
-    parts = [f"[{c.n}] {c.sender}", c.sender_type]
+    """The expander label: a sender (a mail's From name), date, hearing or file name is document text and must
+    never become a link, an image (fetched by the browser) or other markup. Only our "[n] " stays unescaped."""
+    parts = [c.sender, c.sender_type]
     if c.date:
         parts.append(c.date)
     if c.hearing:
@@ -23,7 +25,7 @@ def _header(c: Citation, lang: str) -> str:
                  f"{t(lang, 'page')} {c.page}")
     if c.ocr:
         parts.append(t(lang, "ocr"))  # OCR text can be wrong: say so next to the page
-    return " · ".join(parts)
+    return f"[{c.n}] " + escape_label(" · ".join(parts))
 
 
 def render_sources(answer: Answer, lang: str, key: str) -> None:

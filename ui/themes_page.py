@@ -8,7 +8,7 @@ from export.notat import build_notat, to_docx, to_xlsx
 from retrieval.schema import Filters
 from retrieval.themes import build_themes, edit_themes
 from ui import resources, sidebar
-from ui.safe import escape_markdown, highlighted_html
+from ui.safe import escape_label, escape_markdown, highlighted_html
 from ui.texts import t
 
 
@@ -37,7 +37,7 @@ def render() -> None:
                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     labels = {th.theme_id: th.label for th in themes}
     for theme in themes:
-        with st.expander(f"{theme.label} — {len(theme.senders)} {t(lang, 'senders')}", expanded=False):
+        with st.expander(f"{escape_label(theme.label)} — {len(theme.senders)} {t(lang, 'senders')}", expanded=False):
             for s in theme.senders:
                 st.markdown(f"**{escape_markdown(s.sender)}** ({escape_markdown(s.sender_type)}, {s.count})")
                 st.html(highlighted_html(s.quote.quote) + f"<small>{t(lang, 'page')} {s.quote.page}</small>")
