@@ -1,0 +1,32 @@
+"""Which sentences can be evidence: statements, not letterheads, contact blocks, page headers or table headings.
+
+A verdict ("mentions the topic") and every quote must rest on a sentence that says something. Short lines
+without sentence punctuation are headings, letterheads ("Høringssvar fra Skive Kommune 12. oktober 2023") or
+table header rows; lines with an e-mail address, a web address or a phone number are contact blocks. These
+rules are about the form of a line, never about a topic, so they carry over to any hearing.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_CONTACT = re.compile(r"@|https?://|www\.|\b(?:tlf|telefon|mobil|e-?mail|mail|cvr|ean)\b\.?\s*[:.]?\s*\+?\d|\+45\s*\d", re.I)
+_PAGE = re.compile(r"^\s*(?:side|page)\s+\d+(?:\s*(?:af|of)\s*\d+)?\b", re.I)
+_END = re.compile(r"[.!?:;…][\"”»’)\]]*\s*$")
+MIN_WORDS = 5
+HEADING_WORDS = 12  # a line this short without sentence punctuation is a heading, not a statement
+
+
+def is_statement(text: str) -> bool:
+    """True when ``text`` (one sentence or line) can stand as evidence for what a letter says."""
+    words = _WORD.findall(text)
+    if len(words) < MIN_WORDS:
+        return False
+    if _CONTACT.search(text) or _PAGE.search(text):
+        return False
+    if "\t" in text and len(words) < 2 * HEADING_WORDS:  # a table row of short cells
+        return False
+    if not _END.search(text) and len(words) < HEADING_WORDS:
+        return False
+    return True
