@@ -40,7 +40,9 @@ def settings_for(index: Optional[Path]) -> Settings:
 
 
 def _print_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    # A file name that is not UTF-8 holds lone surrogates: written as JSON \udcXX escapes, not a crash.
+    sys.stdout.write(text.encode("utf-8", "backslashreplace").decode("utf-8") + "\n")
 
 
 def safe(text: object, style: str = "", keep_newlines: bool = False) -> Text:

@@ -100,6 +100,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the file is too large or too complex to read (unpacks beyond the limit: {error}) "
         "– possibly a decompression bomb",
     },
+    "bad_file_name": {
+        "da": "filnavnet er ikke gyldig UTF-8 og kan ikke gemmes som kilde; omdøb filen",
+        "en": "the file name is not valid UTF-8 and cannot be stored as a source; rename the file",
+    },
     "not_regular_file": {
         "da": "ikke en almindelig fil eller mappe ({kind}) og læses ikke",
         "en": "not a regular file or folder ({kind}) and not read",

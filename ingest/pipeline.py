@@ -91,6 +91,9 @@ def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter) ->
     """Read, hash and — unless unchanged — load, clean, describe and chunk one file."""
     prepared = Prepared(source=path)
     language, limit = settings.language, settings.max_document_chars
+    if any("\udc80" <= ch <= "\udcff" for ch in path):  # bytes of a name that is not UTF-8 (surrogate-escaped)
+        prepared.error = message("bad_file_name", language)  # Chroma cannot store it as a source
+        return prepared
     try:
         size = Path(path).stat().st_size
         if Path(path).suffix.lower() in PLAIN_TEXT_SUFFIXES and (size - 4) // 4 > limit:
