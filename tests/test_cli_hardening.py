@@ -482,3 +482,19 @@ def test_a_bug_is_one_line_and_exit_1_unless_debugging(monkeypatch):
     assert result.exit_code == 1 and "uventet fejl: KeyError" in result.stderr and "HOERING_DEBUG" in result.stderr
     monkeypatch.setenv("HOERING_DEBUG", "1")
     assert isinstance(CliRunner().invoke(probe, []).exception, KeyError)
+
+
+def test_a_file_name_that_is_not_utf8_fails_alone(tmp_path):
+    folder = tmp_path / "svar"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), b"navn\xff.txt"), "wb") as handle:  # Latin-1 bytes in a name
+        handle.write(letter("Faxe Kommune", "Vi ønsker flere busser.").encode("utf-8"))
+    (folder / "ok.txt").write_text(letter("Vejle Kommune", "Vi støtter cykelstierne."), encoding="utf-8")
+    done = hoering("ingest", folder, "--index", tmp_path / "index", "--json")
+    assert done.returncode == 1, done.stderr[-2000:]  # it aborted the whole ingest with a TypeError before
+    data = json.loads(done.stdout)
+    assert data["ingested"] == 1
+    [failure] = data["failed"]
+    assert failure["source"] == os.path.join(str(folder), "navn\udcff.txt") and "UTF-8" in failure["error"]
+    plain = hoering("ingest", folder, "--index", tmp_path / "index")
+    assert "navn\\udcff.txt" in plain.stderr and "Traceback" not in plain.stderr
