@@ -196,10 +196,17 @@ def docs_set(
     from ingest.corrections import CorrectionError, set_metadata
     from ingest.index import Index
 
+    from ingest.pipeline import MIN_ID_PREFIX
+    from retrieval.schema import sender_type_of
+
+    if sender_type is not None:  # "kommuner", "MED-udvalg" … as for the filters
+        sender_type = sender_type_of(sender_type) or sender_type
     fields = {k: v for k, v in dict(sender=sender, sender_type=sender_type, municipality=municipality, date=date, hearing=hearing, title=title).items() if v is not None}
     if not fields:
         err.print("Angiv mindst ét felt, fx --sender eller --sender-type.")
         raise typer.Exit(2)
+    if len(doc_id.strip()) < MIN_ID_PREFIX:  # "" (an unset shell variable) would match every document
+        fail(message("id_too_short", _language(), target=doc_id, min=MIN_ID_PREFIX), 2)
     try:
         record = set_metadata(Index(settings_for(index or ctx.obj)), doc_id, fields)
     except CorrectionError as exc:

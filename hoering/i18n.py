@@ -181,6 +181,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "'{target}' is too short: give at least {min} characters of a doc_id or the whole source path "
         "– nothing was removed",
     },
+    "id_too_short": {
+        "da": "'{target}' er for kort: angiv mindst {min} tegn af et doc_id",
+        "en": "'{target}' is too short: give at least {min} characters of a doc_id",
+    },
     "remove_ambiguous": {
         "da": "'{target}' passer på {n} dokumenter ({ids}); angiv flere tegn af id'et – intet er fjernet",
         "en": "'{target}' matches {n} documents ({ids}); give more characters of the id – nothing was removed",

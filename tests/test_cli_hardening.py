@@ -498,3 +498,14 @@ def test_a_file_name_that_is_not_utf8_fails_alone(tmp_path):
     assert failure["source"] == os.path.join(str(folder), "navn\udcff.txt") and "UTF-8" in failure["error"]
     plain = hoering("ingest", folder, "--index", tmp_path / "index")
     assert "navn\\udcff.txt" in plain.stderr and "Traceback" not in plain.stderr
+
+
+def test_docs_set_refuses_an_empty_or_short_id_and_takes_plural_sender_types(cli, embedder, tmp_path):
+    index, before = build_index(tmp_path, embedder, many_letters(1))  # one document: "" would match it
+    [doc_id] = before.documents
+    for target in ("", " ", doc_id[: MIN_ID_PREFIX - 1]):
+        code, _, err = cli("docs", "set", target, "--sender", "X", "--index", index)
+        assert code == 2 and "for kort" in err
+    assert Index(settings_for(index)).manifest() == before
+    code, out, _ = cli("docs", "set", doc_id[:MIN_ID_PREFIX], "--sender-type", "Organisationer", "--index", index, "--json")
+    assert code == 0 and json.loads(out)["sender_type"] == "organisation"
