@@ -273,7 +273,7 @@ NoInferOpt = typer.Option(False, "--no-infer", help="Udled ikke filtre af spørg
 @app.command()
 @guarded
 def search(
-    query: Optional[str] = typer.Argument(None, help="Søgning (eller brug --queries FIL)."),
+    query: Optional[str] = typer.Argument(None, help="Søgning (eller brug --queries FIL); højst 2000 tegn (HOERING_MAX_QUESTION_CHARS)."),
     k: int = typer.Option(5, "--k", min=1, max=100),
     sender: Optional[str] = SenderOpt,
     sender_type: Optional[str] = SenderTypeOpt,
@@ -316,7 +316,7 @@ def search(
 @app.command()
 @guarded
 def ask(
-    question: str = typer.Argument(..., help="Spørgsmål på dansk eller engelsk."),
+    question: str = typer.Argument(..., help="Spørgsmål på dansk eller engelsk (højst 2000 tegn; HOERING_MAX_QUESTION_CHARS)."),
     sender: Optional[str] = SenderOpt,
     sender_type: Optional[str] = SenderTypeOpt,
     municipality: Optional[str] = MunicipalityOpt,
