@@ -20,6 +20,23 @@ from retrieval.search import Searcher
 TOP_K = 8
 
 
+class QuestionTooLongError(ValueError):
+    """A question over HOERING_MAX_QUESTION_CHARS: refused before anything is embedded (embedding a query costs
+    about a millisecond per character, so an unbounded question is a denial of service)."""
+
+
+def check_question(question: str, settings) -> None:
+    """Raise QuestionTooLongError (one clear line, in the settings' language) for a question over the limit."""
+    from hoering.i18n import message, number
+
+    limit = settings.max_question_chars
+    if len(question) > limit:
+        language = settings.language
+        raise QuestionTooLongError(
+            message("question_too_long", language, chars=number(len(question), language), limit=number(limit, language))
+        )
+
+
 def prepare(question: str, searcher: Searcher, filters: Filters | None, history: list[Turn] | None, llm=None):
     """Standalone question, effective filters and the search result."""
     standalone, carried = question, None
@@ -76,6 +93,7 @@ def answer_stream(
 ) -> Iterator[str | Answer]:
     """Yields text pieces while an LLM writes, then the verified Answer (always last)."""
     started = time.perf_counter()
+    check_question(question, searcher.settings)
     standalone, result = prepare(question, searcher, filters, history, llm)
     language = result.language
     quote_for = QuoteFinder(searcher, standalone)

@@ -1,17 +1,28 @@
-"""The ``hoering`` command line: a thin Typer shell over the Python API (no logic of its own)."""
+"""The ``hoering`` command line: a thin Typer shell over the Python API (no logic of its own).
+
+Everything a document, a file name or a user supplies is printed as plain text — never as Rich markup — with
+control characters made visible (hoering.errors.visible). A failure of the machine or the setup (full disk,
+read-only index, damaged manifest, Chroma server down …) is one line and exit code 2, never a traceback.
+"""
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional
 
+import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
+from hoering.errors import explain, visible
+from hoering.i18n import message
 from hoering.settings import Settings, get_settings
 
 app = typer.Typer(help="Høringsassistent: spørg høringssvarene – med citater.", no_args_is_help=True, add_completion=False)
@@ -29,10 +40,67 @@ def settings_for(index: Optional[Path]) -> Settings:
 
 
 def _print_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    # A file name that is not UTF-8 holds lone surrogates: written as JSON \udcXX escapes, not a crash.
+    sys.stdout.write(text.encode("utf-8", "backslashreplace").decode("utf-8") + "\n")
+
+
+def safe(text: object, style: str = "", keep_newlines: bool = False) -> Text:
+    """Document-derived or user-given text for Rich: never parsed as markup, control characters visible."""
+    return Text(visible("" if text is None else text, keep_newlines=keep_newlines), style=style)
+
+
+def say(console: Console, *parts: object, keep_newlines: bool = False) -> None:
+    """Print plain pieces (str: shown as is, made safe) and (text, style) pairs as one line."""
+    line = Text()
+    for part in parts:
+        text, style = part if isinstance(part, tuple) else (part, "")
+        line.append_text(safe(text, style, keep_newlines))
+    console.print(line, highlight=False)
+
+
+def fail(text: str, code: int = 2) -> None:
+    """One line on stderr and the exit code (2: bad input or a failure of the machine/setup)."""
+    say(err, ("FEJL" if _language() == "da" else "ERROR", "red"), ": ", text)
+    raise typer.Exit(code)
+
+
+def _language() -> str:
+    try:
+        return get_settings().language
+    except Exception:  # noqa: BLE001 - invalid settings: Danish
+        return "da"
+
+
+def guarded(command):
+    """Failures outside the command's own logic become one clear line (exit 2); a bug becomes one line too
+    (exit 1; HOERING_DEBUG=1 shows the traceback)."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the one place every failure is told in one line
+            settings = None
+            try:
+                ctx = kwargs.get("ctx")
+                settings = settings_for(kwargs.get("index") or (ctx.obj if ctx is not None else None))
+            except Exception:  # noqa: BLE001 - the settings themselves may be what is wrong
+                pass
+            text = explain(exc, settings, language=settings.language if settings else "da")
+            if text is not None:
+                fail(text, 2)
+            if os.environ.get("HOERING_DEBUG"):
+                raise
+            fail(message("unexpected_command", _language(), error=f"{type(exc).__name__}: {exc}"), 1)
+
+    return run
 
 
 @app.command()
+@guarded
 def ingest(
     paths: list[Path] = typer.Argument(..., help="Filer eller mapper (rekursivt)."),
     index: Optional[Path] = IndexOption,
@@ -49,6 +117,11 @@ def ingest(
     with Progress(*columns, console=err, transient=as_json) as progress:
         task = progress.add_task("Indlæser", total=None)
         chunks = 0
+        told: set[str] = set()
+
+        def tell(outcome) -> None:  # one line per failed file; names and reasons printed as plain text
+            told.add(outcome.source)
+            say(progress.console, ("FEJL", "red"), " ", outcome.source, ": ", outcome.detail)
 
         def on_progress(kind: str, info: dict) -> None:
             nonlocal chunks
@@ -61,16 +134,19 @@ def ingest(
                 outcome = info["outcome"]
                 progress.advance(task)
                 if outcome.status == Status.failed:
-                    progress.console.print(f"[red]FEJL[/red] {outcome.source}: {outcome.detail}", highlight=False)
+                    tell(outcome)
             elif kind == "member":  # a refused or failed file inside a zip bundle
-                outcome = info["outcome"]
-                progress.console.print(f"[red]FEJL[/red] {outcome.source}: {outcome.detail}", highlight=False)
+                tell(info["outcome"])
 
         try:
             report = run_ingest([str(p) for p in paths], settings, prune_missing=prune, on_progress=on_progress)
         except ModelMismatchError as exc:
-            err.print(f"[red]{exc}[/red]", highlight=False)
+            say(err, (str(exc), "red"))
             raise typer.Exit(2) from exc
+        if not as_json:
+            for outcome in report.failed:  # paths named on the command line that could not be read at all
+                if outcome.source not in told:
+                    tell(outcome)
     if as_json:
         _print_json(report.to_json())
     else:
@@ -83,6 +159,7 @@ def ingest(
 
 
 @docs_app.callback(invoke_without_command=True)
+@guarded
 def docs(ctx: typer.Context, index: Optional[Path] = IndexOption, as_json: bool = JsonOption) -> None:
     """Vis de indlæste dokumenter med deres metadata."""
     if ctx.invoked_subcommand is not None:
@@ -96,11 +173,13 @@ def docs(ctx: typer.Context, index: Optional[Path] = IndexOption, as_json: bool 
         return
     table = Table("doc_id", "afsender", "type", "kommune", "dato", "høring", "sider", "stykker", "kilde")
     for d in documents:
-        table.add_row(d.doc_id, d.sender, d.sender_type, d.municipality or "", d.date or "", d.hearing or "", str(d.pages), str(d.chunks), d.source)
+        table.add_row(*(safe(v) for v in (d.doc_id, d.sender, d.sender_type, d.municipality or "", d.date or "",
+                                           d.hearing or "", str(d.pages), str(d.chunks), d.source)))
     Console().print(table)
 
 
 @docs_app.command("set")
+@guarded
 def docs_set(
     ctx: typer.Context,
     doc_id: str = typer.Argument(..., help="Dokumentets id (eller et entydigt præfiks)."),
@@ -117,30 +196,73 @@ def docs_set(
     from ingest.corrections import CorrectionError, set_metadata
     from ingest.index import Index
 
+    from ingest.pipeline import MIN_ID_PREFIX
+    from retrieval.schema import sender_type_of
+
+    if sender_type is not None:  # "kommuner", "MED-udvalg" … as for the filters
+        sender_type = sender_type_of(sender_type) or sender_type
     fields = {k: v for k, v in dict(sender=sender, sender_type=sender_type, municipality=municipality, date=date, hearing=hearing, title=title).items() if v is not None}
     if not fields:
         err.print("Angiv mindst ét felt, fx --sender eller --sender-type.")
         raise typer.Exit(2)
+    if len(doc_id.strip()) < MIN_ID_PREFIX:  # "" (an unset shell variable) would match every document
+        fail(message("id_too_short", _language(), target=doc_id, min=MIN_ID_PREFIX), 2)
     try:
         record = set_metadata(Index(settings_for(index or ctx.obj)), doc_id, fields)
     except CorrectionError as exc:
-        err.print(f"[red]{exc}[/red]", highlight=False)
+        say(err, (str(exc), "red"))
         raise typer.Exit(2) from exc
     if as_json:
         _print_json(record)
     else:
-        err.print(f"Rettet: {record['doc_id']} → {', '.join(f'{k}={v}' for k, v in fields.items())}")
+        say(err, f"Rettet: {record['doc_id']} → {', '.join(f'{k}={v}' for k, v in fields.items())}")
 
 
-def _filters(sender, sender_type, municipality, hearing, date_from, date_to):
-    from retrieval.schema import Filters
+def _filters(settings: Settings, sender, sender_type, municipality, hearing, date_from, date_to):
+    """The filters as typed, checked (sender type in any accepted form, a real municipality, real ISO dates):
+    a value that can match nothing is refused with exit 2 instead of silently finding nothing."""
+    from retrieval.schema import FilterError, validate_filters
 
-    return Filters(sender=sender, sender_type=sender_type, municipality=municipality, hearing=hearing,
-                   date_from=date_from, date_to=date_to)
+    try:
+        return validate_filters(settings.language, sender=sender, sender_type=sender_type, municipality=municipality,
+                                hearing=hearing, date_from=date_from, date_to=date_to)
+    except FilterError as exc:
+        fail(str(exc), 2)
+
+
+def _check_question(text: str, settings: Settings) -> None:
+    """A question or search over HOERING_MAX_QUESTION_CHARS is refused before anything is embedded (exit 2)."""
+    from answering.answer import QuestionTooLongError, check_question
+
+    try:
+        check_question(text, settings)
+    except QuestionTooLongError as exc:
+        fail(str(exc), 2)
+
+
+def _read_queries(path: Path, settings: Settings) -> list[str]:
+    """The searches of a --queries file (one a line); a folder, a missing or a binary file is refused (exit 2)."""
+    language = settings.language
+    reason = None
+    try:
+        data = path.read_bytes()
+        if b"\x00" in data:
+            reason = message("queries_binary", language)
+        else:
+            return [q.strip() for q in data.decode("utf-8-sig").splitlines() if q.strip()]
+    except IsADirectoryError:
+        reason = message("queries_not_file", language)
+    except FileNotFoundError:
+        reason = message("queries_missing", language)
+    except UnicodeDecodeError:
+        reason = message("queries_binary", language)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    fail(message("queries_unreadable", language, path=path, reason=reason), 2)
 
 
 SenderOpt = typer.Option(None, "--sender", help="Afsender (delstreng).")
-SenderTypeOpt = typer.Option(None, "--sender-type", help="kommune, region, med_udvalg, organisation, virksomhed, borger, ukendt")
+SenderTypeOpt = typer.Option(None, "--sender-type", help="kommune, region, med_udvalg, organisation, virksomhed, borger, ukendt (også flertal: kommuner …)")
 MunicipalityOpt = typer.Option(None, "--municipality", help="En af de 98 kommuner.")
 HearingOpt = typer.Option(None, "--hearing", help="Høring (delstreng).")
 DateFromOpt = typer.Option(None, "--date-from", help="Fra dato (YYYY-MM-DD).")
@@ -149,8 +271,9 @@ NoInferOpt = typer.Option(False, "--no-infer", help="Udled ikke filtre af spørg
 
 
 @app.command()
+@guarded
 def search(
-    query: Optional[str] = typer.Argument(None, help="Søgning (eller brug --queries FIL)."),
+    query: Optional[str] = typer.Argument(None, help="Søgning (eller brug --queries FIL); højst 2000 tegn (HOERING_MAX_QUESTION_CHARS)."),
     k: int = typer.Option(5, "--k", min=1, max=100),
     sender: Optional[str] = SenderOpt,
     sender_type: Optional[str] = SenderTypeOpt,
@@ -169,26 +292,31 @@ def search(
     if (query is None) == (queries is None):
         err.print("Angiv enten en søgning eller --queries FIL.")
         raise typer.Exit(2)
-    searcher = Searcher(settings_for(index))
-    filters = _filters(sender, sender_type, municipality, hearing, date_from, date_to)
-    texts = [q.strip() for q in queries.read_text(encoding="utf-8").splitlines() if q.strip()] if queries else [query]
+    settings = settings_for(index)
+    filters = _filters(settings, sender, sender_type, municipality, hearing, date_from, date_to)
+    texts = _read_queries(queries, settings) if queries else [query]
+    for text in texts:
+        _check_question(text, settings)
+    searcher = Searcher(settings)
     results = [searcher.search(t, filters, k=k, infer=not no_infer) for t in texts]
     if as_json or queries:
         data = [r.to_json() for r in results]
         _print_json(data if queries else data[0])
         return
     for result in results:
-        table = Table("#", "afsender", "type", "side", "score", "uddrag", title=result.query, show_lines=True)
+        table = Table("#", "afsender", "type", "side", "score", "uddrag", title=safe(result.query), show_lines=True)
         for p in result.passages:
-            table.add_row(str(p.rank), p.sender, p.sender_type, str(p.page), f"{p.score:.3f}", p.text[:300])
+            table.add_row(str(p.rank), safe(p.sender), safe(p.sender_type), str(p.page), f"{p.score:.3f}",
+                          safe(p.text[:300], keep_newlines=True))
         Console().print(table)
         if result.filters.active():
-            err.print(f"Filtre: {result.filters.to_json()}")
+            say(err, f"Filtre: {json.dumps(result.filters.to_json(), ensure_ascii=False)}")
 
 
 @app.command()
+@guarded
 def ask(
-    question: str = typer.Argument(..., help="Spørgsmål på dansk eller engelsk."),
+    question: str = typer.Argument(..., help="Spørgsmål på dansk eller engelsk (højst 2000 tegn; HOERING_MAX_QUESTION_CHARS)."),
     sender: Optional[str] = SenderOpt,
     sender_type: Optional[str] = SenderTypeOpt,
     municipality: Optional[str] = MunicipalityOpt,
@@ -210,8 +338,9 @@ def ask(
         err.print("--mode skal være 'answer' eller 'coverage'.")
         raise typer.Exit(2)
     settings = settings_for(index)
+    _check_question(question, settings)
+    filters = _filters(settings, sender, sender_type, municipality, hearing, date_from, date_to)
     searcher = Searcher(settings)
-    filters = _filters(sender, sender_type, municipality, hearing, date_from, date_to)
     if mode == "coverage":
         llm = create_chat_model(settings)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -222,9 +351,7 @@ def ask(
         if as_json:
             _print_json(final.to_json())
             return
-        Console().print(final.text, highlight=False, markup=False)
-        for c in final.citations:
-            Console().print(f"[{c.n}] {c.sender} – {c.source}, s. {c.page}: »{c.quote}«", highlight=False, markup=False)
+        _print_answer(final)
         return
     llm = create_chat_model(settings)
     final = None
@@ -232,16 +359,21 @@ def ask(
         if isinstance(item, Answer):
             final = item
         elif not as_json:
-            err.print(item, end="", highlight=False)
+            err.print(safe(item, keep_newlines=True), end="", highlight=False)
     assert final is not None
     if as_json:
         _print_json(final.to_json())
         return
     if llm is not None:
         err.print()
-    Console().print(final.text, highlight=False, markup=False)
+    _print_answer(final)
+
+
+def _print_answer(final) -> None:
+    out = Console()
+    say(out, final.text, keep_newlines=True)
     for c in final.citations:
-        Console().print(f"[{c.n}] {c.sender} – {c.source}, s. {c.page}: »{c.quote}«", highlight=False, markup=False)
+        say(out, f"[{c.n}] {c.sender} – {c.source}, s. {c.page}: »{c.quote}«")
 
 
 themes_app = typer.Typer(help="Temaoversigt: hvem siger hvad, grupperet efter tema.")
@@ -251,6 +383,7 @@ app.add_typer(export_app, name="export")
 
 
 @themes_app.callback(invoke_without_command=True)
+@guarded
 def themes(
     ctx: typer.Context,
     sender: Optional[str] = SenderOpt,
@@ -272,15 +405,16 @@ def themes(
     from answering.llm import create_chat_model
 
     settings = settings_for(index)
-    found = build_themes(Searcher(settings), _filters(sender, sender_type, municipality, hearing, date_from, date_to),
-                         llm=create_chat_model(settings))
+    filters = _filters(settings, sender, sender_type, municipality, hearing, date_from, date_to)
+    found = build_themes(Searcher(settings), filters, llm=create_chat_model(settings))
     if as_json:
         _print_json(themes_json(found))
         return
+    out = Console()
     for theme in found:
-        Console().print(f"[bold]{theme.label}[/bold]  ({theme.theme_id}, {len(theme.senders)} afsendere)")
+        say(out, (theme.label, "bold"), f"  ({theme.theme_id}, {len(theme.senders)} afsendere)")
         for s in theme.senders:
-            Console().print(f"  - {s.sender} ({s.count}): »{s.quote.quote}«", highlight=False, markup=False)
+            say(out, f"  - {s.sender} ({s.count}): »{s.quote.quote}«")
 
 
 def _searcher_for(ctx: typer.Context, index: Optional[Path]):
@@ -290,6 +424,7 @@ def _searcher_for(ctx: typer.Context, index: Optional[Path]):
 
 
 @themes_app.command("rename")
+@guarded
 def themes_rename(ctx: typer.Context, theme_id: str, label: str, index: Optional[Path] = IndexOption) -> None:
     """Omdøb et tema (gemmes og bruges i eksporten)."""
     from retrieval.themes import edit_themes
@@ -298,6 +433,7 @@ def themes_rename(ctx: typer.Context, theme_id: str, label: str, index: Optional
 
 
 @themes_app.command("merge")
+@guarded
 def themes_merge(ctx: typer.Context, theme_ids: list[str], index: Optional[Path] = IndexOption) -> None:
     """Slå temaer sammen (det første beholder sit navn)."""
     from retrieval.themes import edit_themes
@@ -309,6 +445,7 @@ def themes_merge(ctx: typer.Context, theme_ids: list[str], index: Optional[Path]
 
 
 @themes_app.command("delete")
+@guarded
 def themes_delete(ctx: typer.Context, theme_id: str, index: Optional[Path] = IndexOption) -> None:
     """Slet et tema fra oversigten og eksporten."""
     from retrieval.themes import edit_themes
@@ -317,6 +454,7 @@ def themes_delete(ctx: typer.Context, theme_id: str, index: Optional[Path] = Ind
 
 
 @export_app.command("notat")
+@guarded
 def export_notat(
     fmt: str = typer.Option("docx", "--format", help="docx eller xlsx"),
     out: Optional[Path] = typer.Option(None, "--out", help="Filnavn (standard hoeringsnotat.docx/.xlsx)."),
@@ -338,23 +476,33 @@ def export_notat(
     from answering.llm import create_chat_model
 
     settings = settings_for(index)
-    notat = build_notat(Searcher(settings), _filters(sender, sender_type, municipality, hearing, date_from, date_to),
-                        llm=create_chat_model(settings))
+    filters = _filters(settings, sender, sender_type, municipality, hearing, date_from, date_to)
+    notat = build_notat(Searcher(settings), filters, llm=create_chat_model(settings))
     target = out or Path(f"hoeringsnotat.{fmt}")
-    target.write_bytes(to_docx(notat) if fmt == "docx" else to_xlsx(notat))
-    err.print(f"Skrevet: {target} ({len(notat.respondents)} høringssvar, {len(notat.themes)} temaer)")
+    data = to_docx(notat) if fmt == "docx" else to_xlsx(notat)
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        fail(explain(exc, None, settings.language) or message("cannot_write", settings.language, path=target,
+                                                              error=exc.strerror or exc), 2)
+    say(err, f"Skrevet: {target} ({len(notat.respondents)} høringssvar, {len(notat.themes)} temaer)")
 
 
 @app.command()
+@guarded
 def remove(
     targets: list[str] = typer.Argument(..., help="doc_id'er eller kildestier."),
     index: Optional[Path] = IndexOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Fjern dokumenter fra indekset."""
+    from ingest.pipeline import TargetError
     from ingest.pipeline import remove as run_remove
 
-    removed = run_remove(targets, settings_for(index))
+    try:
+        removed = run_remove(targets, settings_for(index))
+    except TargetError as exc:  # empty, too short or ambiguous: nothing was removed
+        fail(str(exc), 2)
     if as_json:
         _print_json({"removed": removed})
     else:

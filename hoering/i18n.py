@@ -94,6 +94,101 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "refused: the file is encrypted (password protected) in the zip file",
     },
     "internal_error": {"da": "uventet fejl: {error}", "en": "unexpected error: {error}"},
+    "file_too_complex": {
+        "da": "filen er for stor eller for kompleks til at blive læst (udpakket over grænsen: {error}) "
+        "– muligvis en dekomprimeringsbombe",
+        "en": "the file is too large or too complex to read (unpacks beyond the limit: {error}) "
+        "– possibly a decompression bomb",
+    },
+    "bad_file_name": {
+        "da": "filnavnet er ikke gyldig UTF-8 og kan ikke gemmes som kilde; omdøb filen",
+        "en": "the file name is not valid UTF-8 and cannot be stored as a source; rename the file",
+    },
+    "not_regular_file": {
+        "da": "ikke en almindelig fil eller mappe ({kind}) og læses ikke",
+        "en": "not a regular file or folder ({kind}) and not read",
+    },
+    # failures of the machine or the setup (one line each, exit code 2)
+    "disk_full": {
+        "da": "der er ikke mere plads på disken ({path}); frigør plads og kør kommandoen igen "
+        "(det sidst gemte indeks er intakt)",
+        "en": "the disk is full ({path}); free some space and run the command again (the last committed index is intact)",
+    },
+    "read_only": {
+        "da": "indekset {index} kan ikke skrives (skrivebeskyttet eller ingen adgang: {path}); "
+        "giv skriveadgang eller brug en anden mappe (--index / HOERING_INDEX)",
+        "en": "the index {index} cannot be written (read-only or no access: {path}); "
+        "grant write access or use another folder (--index / HOERING_INDEX)",
+    },
+    "index_not_folder": {
+        "da": "indekset skal være en mappe, men {path} er en fil; ret --index / HOERING_INDEX",
+        "en": "the index must be a folder, but {path} is a file; fix --index / HOERING_INDEX",
+    },
+    "manifest_corrupt": {
+        "da": "{path} er beskadiget (ufuldstændig eller ugyldig JSON); gendan den fra en sikkerhedskopi "
+        "eller byg indekset forfra i en ny mappe (hoering ingest … --index NY_MAPPE)",
+        "en": "{path} is damaged (incomplete or invalid JSON); restore it from a backup "
+        "or rebuild the index in a new folder (hoering ingest … --index NEW_FOLDER)",
+    },
+    "cannot_write": {"da": "kan ikke skrive {path}: {error}", "en": "cannot write {path}: {error}"},
+    "settings_invalid": {"da": "ugyldig indstilling: {error}", "en": "invalid setting: {error}"},
+    "chroma_down": {
+        "da": "kan ikke forbinde til Chroma-serveren på {host} (HOERING_CHROMA_HOST / HOERING_CHROMA_PORT); "
+        "kører den?",
+        "en": "cannot connect to the Chroma server at {host} (HOERING_CHROMA_HOST / HOERING_CHROMA_PORT); is it running?",
+    },
+    "queries_unreadable": {
+        "da": "--queries {path}: {reason}; angiv en UTF-8-tekstfil med én søgning pr. linje",
+        "en": "--queries {path}: {reason}; give a UTF-8 text file with one search per line",
+    },
+    "queries_not_file": {"da": "ikke en fil", "en": "not a file"},
+    "queries_missing": {"da": "findes ikke", "en": "does not exist"},
+    "queries_binary": {"da": "binære data, ikke tekst", "en": "binary data, not text"},
+    "unexpected_command": {
+        "da": "uventet fejl: {error} (sæt HOERING_DEBUG=1 for detaljer)",
+        "en": "unexpected error: {error} (set HOERING_DEBUG=1 for details)",
+    },
+    # filters typed by a user (CLI options)
+    "bad_sender_type": {
+        "da": "ukendt afsendertype '{value}'; tilladt: {allowed} (også i flertal, fx kommuner)",
+        "en": "unknown sender type '{value}'; allowed: {allowed} (plurals too, e.g. kommuner)",
+    },
+    "unknown_municipality": {
+        "da": "ingen kommune ved navn '{value}'; angiv en af de 98 kommuner{hint}",
+        "en": "no municipality named '{value}'; give one of the 98 Danish municipalities{hint}",
+    },
+    "did_you_mean": {"da": " (mente du {name}?)", "en": " (did you mean {name}?)"},
+    "bad_date": {
+        "da": "{option}: '{value}' er ikke en gyldig dato; skriv den som ÅÅÅÅ-MM-DD, fx 2023-09-11",
+        "en": "{option}: '{value}' is not a valid date; write it as YYYY-MM-DD, e.g. 2023-09-11",
+    },
+    "dates_reversed": {
+        "da": "--date-from ({date_from}) ligger efter --date-to ({date_to})",
+        "en": "--date-from ({date_from}) is after --date-to ({date_to})",
+    },
+    "question_too_long": {
+        "da": "spørgsmålet er for langt: {chars} tegn, grænsen er {limit} tegn (indstillingen HOERING_MAX_QUESTION_CHARS)",
+        "en": "the question is too long: {chars} characters, the limit is {limit} characters "
+        "(setting HOERING_MAX_QUESTION_CHARS)",
+    },
+    # remove: which documents a target names
+    "remove_empty_target": {
+        "da": "tomt mål: angiv et doc_id (eller mindst {min} tegn af det) eller en kildesti – intet er fjernet",
+        "en": "empty target: give a doc_id (or at least {min} characters of it) or a source path – nothing was removed",
+    },
+    "remove_short_prefix": {
+        "da": "'{target}' er for kort: angiv mindst {min} tegn af et doc_id eller hele kildestien – intet er fjernet",
+        "en": "'{target}' is too short: give at least {min} characters of a doc_id or the whole source path "
+        "– nothing was removed",
+    },
+    "id_too_short": {
+        "da": "'{target}' er for kort: angiv mindst {min} tegn af et doc_id",
+        "en": "'{target}' is too short: give at least {min} characters of a doc_id",
+    },
+    "remove_ambiguous": {
+        "da": "'{target}' passer på {n} dokumenter ({ids}); angiv flere tegn af id'et – intet er fjernet",
+        "en": "'{target}' matches {n} documents ({ids}); give more characters of the id – nothing was removed",
+    },
 }
 
 

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     max_document_chars: int = Field(
         3_000_000, ge=1000, description="Longest text one document may have (about 1,500 pages); longer is refused."
     )
+    max_question_chars: int = Field(
+        2000, ge=100, description="Longest question or search (characters); embedding a query costs ~1 ms a character."
+    )
     uploads: Path = Field(Path("data/uploads"), description="Where files uploaded in the app are kept.")
     feedback: Path = Field(Path("data/feedback.jsonl"), description="Feedback log (JSONL).")
 

@@ -18,6 +18,7 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
+from hoering.errors import describe_exception
 from hoering.i18n import message, number
 from hoering.settings import Settings
 from ingest.chunking import chunk_document, make_splitter, sentence_spans
@@ -72,10 +73,27 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(files)), missing
 
 
+def missing_reason(path: str, language: str = "da") -> str:
+    """Why a path named to ingest is not read: it does not exist, or it is no regular file or folder (a FIFO
+    would block the reader, a device or socket has no letter in it)."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return message("unreadable", language, error="findes ikke / not found")
+    kinds = ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "device"), (stat.S_ISBLK, "device"))
+    kind = next((name for test, name in kinds if test(mode)), "special")
+    return message("not_regular_file", language, kind=kind)
+
+
 def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter) -> Prepared:
     """Read, hash and — unless unchanged — load, clean, describe and chunk one file."""
     prepared = Prepared(source=path)
     language, limit = settings.language, settings.max_document_chars
+    if any("\udc80" <= ch <= "\udcff" for ch in path):  # bytes of a name that is not UTF-8 (surrogate-escaped)
+        prepared.error = message("bad_file_name", language)  # Chroma cannot store it as a source
+        return prepared
     try:
         size = Path(path).stat().st_size
         if Path(path).suffix.lower() in PLAIN_TEXT_SUFFIXES and (size - 4) // 4 > limit:
@@ -133,7 +151,7 @@ def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter) ->
         prepared.error = message(exc.code, settings.language, **exc.params)
         prepared.documents = []
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the run
-        prepared.error = message("internal_error", settings.language, error=f"{type(exc).__name__}: {exc}")
+        prepared.error = describe_exception(exc, settings.language)  # a decompression bomb: "for kompleks"
         prepared.documents = []
     return prepared
 
@@ -351,7 +369,7 @@ def ingest(
         files, missing = discover(paths)
         for path in missing:
             report.outcomes.append(
-                FileOutcome(source=path, status=Status.failed, detail=message("unreadable", settings.language, error="findes ikke / not found"))
+                FileOutcome(source=path, status=Status.failed, detail=missing_reason(path, settings.language))
             )
         notify("start", {"files": len(files)})
         splitter = make_splitter(settings.chunk_size, settings.chunk_overlap)
@@ -402,18 +420,57 @@ def finish(
         index.rebuild_bm25(manifest)
 
 
+MIN_ID_PREFIX = 6  # shortest doc_id prefix ``remove`` accepts (ids are 16 hex digits)
+
+
+class TargetError(ValueError):
+    """A ``remove`` target that is empty, too short or names more than one document: nothing is removed."""
+
+
+def resolve_targets(manifest: Manifest, targets: list[str], language: str = "da") -> list[str]:
+    """The files (manifest keys) that ``remove`` targets name: an exact source path, an exact doc_id, or a doc_id
+    prefix of at least MIN_ID_PREFIX characters that names exactly one document. Every target is checked before
+    anything is removed; an empty, too short or ambiguous target raises TargetError. Targets that name nothing
+    are left out (the caller reports that nothing was removed)."""
+    by_abspath = {os.path.abspath(source): source for source in manifest.files}
+    files_of: dict[str, list[str]] = {}
+    for source, record in manifest.files.items():
+        for doc_id in record.doc_ids:
+            files_of.setdefault(doc_id, []).append(source)
+    gone: list[str] = []
+    for target in targets:
+        wanted = target.strip()
+        if not wanted:
+            raise TargetError(message("remove_empty_target", language, min=MIN_ID_PREFIX))
+        if wanted in manifest.files or os.path.normpath(wanted) in manifest.files:
+            gone.append(wanted if wanted in manifest.files else os.path.normpath(wanted))
+            continue
+        if os.path.abspath(wanted) in by_abspath:  # the same file named relative vs. absolute
+            gone.append(by_abspath[os.path.abspath(wanted)])
+            continue
+        if wanted in files_of:  # a whole doc_id
+            gone.extend(files_of[wanted])
+            continue
+        if len(wanted) < MIN_ID_PREFIX:
+            raise TargetError(message("remove_short_prefix", language, target=wanted, min=MIN_ID_PREFIX))
+        matches = sorted(d for d in files_of if d.startswith(wanted))
+        if not matches:
+            continue
+        if len(matches) > 1:
+            shown = ", ".join(matches[:5]) + (" …" if len(matches) > 5 else "")
+            raise TargetError(message("remove_ambiguous", language, target=wanted, n=len(matches), ids=shown))
+        gone.extend(files_of[matches[0]])
+    return list(dict.fromkeys(gone))
+
+
 def remove(targets: list[str], settings: Settings, index: Index | None = None) -> list[str]:
-    """Remove documents by doc_id (or prefix) or by source path; returns the removed doc ids."""
+    """Remove documents by doc_id (or a unique prefix, see resolve_targets) or by source path; returns the
+    removed doc ids. Raises TargetError (and removes nothing) for an empty, too short or ambiguous target."""
     index = index or Index(settings)
     with index.writer_lock() as leftovers:
         manifest = index.manifest()
-        gone: list[str] = []
-        for target in targets:
-            norm = os.path.normpath(target)
-            for source, record in manifest.files.items():
-                if source == norm or any(d == target or d.startswith(target) for d in record.doc_ids):
-                    gone.append(source)
-        moved = _forget_files(manifest, list(dict.fromkeys(gone)))
+        gone = resolve_targets(manifest, targets, settings.language)
+        moved = _forget_files(manifest, gone)
         removed = manifest.drop_unreferenced()
         _move_sources(index, manifest, moved)
         if gone:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -49,6 +51,77 @@ class Filters(BaseModel):
         if self.blocked:
             data["blocked"] = list(self.blocked)
         return data
+
+
+class FilterError(ValueError):
+    """A filter value that names nothing that can exist (unknown sender type or municipality, not a date)."""
+
+
+SENDER_TYPE_FORMS = {  # sender type → accepted spellings, after lowercasing and "-"/" " → "_"
+    "kommune": ("kommune", "kommuner", "kommunen", "kommunerne", "municipality", "municipalities"),
+    "region": ("region", "regioner", "regionen", "regionerne", "regions"),
+    "med_udvalg": ("med_udvalg", "med_udvalget", "med_udvalgene", "medudvalg", "medudvalget", "medudvalgene",
+                   "employee_committee", "employee_committees"),
+    "organisation": ("organisation", "organisationer", "organisationen", "organisationerne", "organisations",
+                     "organization", "organizations"),
+    "virksomhed": ("virksomhed", "virksomheder", "virksomheden", "virksomhederne", "company", "companies",
+                   "business", "businesses"),
+    "borger": ("borger", "borgere", "borgeren", "borgerne", "citizen", "citizens"),
+    "ukendt": ("ukendt", "ukendte", "unknown"),
+}
+_SENDER_TYPE_OF = {form: kind for kind, forms in SENDER_TYPE_FORMS.items() for form in forms}
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def sender_type_of(value: str) -> str | None:
+    """The sender type a user wrote, in any accepted form ("Kommunerne", "MED-udvalg" …), or None."""
+    return _SENDER_TYPE_OF.get(re.sub(r"[\s-]+", "_", value.strip().lower()))
+
+
+def validate_filters(language: str = "da", **values: str | None) -> Filters:
+    """Filters from values a user typed, checked: a sender type in any accepted form, a municipality the
+    gazetteer knows (its canonical name), real ISO dates in order. Raises FilterError with one clear line."""
+    from hoering.i18n import message
+
+    clean = {k: (v.strip() if isinstance(v, str) else v) or None for k, v in values.items()}
+    if clean.get("sender_type"):
+        kind = sender_type_of(clean["sender_type"])
+        if kind is None:
+            raise FilterError(message("bad_sender_type", language, value=clean["sender_type"],
+                                      allowed=", ".join(SENDER_TYPE_FORMS)))
+        clean["sender_type"] = kind
+    if clean.get("municipality"):
+        clean["municipality"] = _municipality(clean["municipality"], language)
+    for field in ("date_from", "date_to"):
+        value = clean.get(field)
+        if value:
+            try:
+                if not _ISO_DATE.fullmatch(value):
+                    raise ValueError(value)
+                clean[field] = date.fromisoformat(value).isoformat()
+            except ValueError:
+                raise FilterError(message("bad_date", language, value=value, option="--" + field.replace("_", "-"))) from None
+    if clean.get("date_from") and clean.get("date_to") and clean["date_from"] > clean["date_to"]:
+        raise FilterError(message("dates_reversed", language, date_from=clean["date_from"], date_to=clean["date_to"]))
+    return Filters(**clean)
+
+
+def _municipality(value: str, language: str) -> str:
+    import difflib
+
+    from hoering.i18n import message
+    from ingest.gazetteer import gazetteer
+
+    places = gazetteer()
+    name = re.sub(r"\s+(regions)?kommunes?$", "", value, flags=re.I).strip()
+    found = places.municipality(name) or (places.municipality(name[:-1]) if name.lower().endswith("s") else None)
+    if found is not None:
+        return found.name
+    names = [m.name for m in places.municipalities]
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.75) or difflib.get_close_matches(
+        name.title(), names, n=1, cutoff=0.75)
+    hint = message("did_you_mean", language, name=close[0]) if close else ""
+    raise FilterError(message("unknown_municipality", language, value=value, hint=hint))
 
 
 class Passage(BaseModel):

@@ -155,7 +155,8 @@ def render() -> None:
                 st.markdown(escape_markdown(message["content"]))
             else:
                 _render_answer(message["answer"], lang, i, last=bool(answers) and i == answers[-1])
-    typed = st.chat_input(t(lang, "ask"), key="chat_input")
+    # Bounded like every question (HOERING_MAX_QUESTION_CHARS): the box stops taking characters at the limit.
+    typed = st.chat_input(t(lang, "ask"), key="chat_input", max_chars=resources.settings().max_question_chars)
     pending = st.session_state.pop("pending", None)
     reask = st.session_state.pop("reask", None)
     if typed:
