@@ -15,7 +15,9 @@ from hoering.settings import Settings
 from ingest.bm25_index import tokenize
 from ingest.embedding import Embedder, create_embedder
 from ingest.index import Index
+from retrieval import background
 from retrieval.query import detect_language, infer_filters, query_terms, strip_scope_words
+from retrieval.relevance import Judge, calibration_for
 from retrieval.schema import Filters, Passage
 from retrieval.snapshot import Snapshot, SnapshotCache
 
@@ -128,6 +130,15 @@ class Searcher:
             passage.coverage = coverage(passage.text)
         result.seconds = time.perf_counter() - started
         return result
+
+    def judge(self, snap: Snapshot, query: str, filters: Filters, language: str) -> Judge:
+        """The calibrated relevance judge for this question (retrieval/relevance.py): the same text is embedded as
+        for dense search (the topic alone inside a scope inferred from a name), the topic's terms give coverage."""
+        topic = strip_scope_words(query, filters) or query
+        named_scope = {"municipality", "sender"} & set(filters.inferred)
+        q = self.embed_query(topic if named_scope else query)
+        return Judge(snap, q, background.baseline(self.embedder, q), term_coverage(snap, query_terms(topic)),
+                     calibration_for(self.embedder.name, language))
 
     def score_rows(self, snap: Snapshot, rows: np.ndarray, query: str, topic: str, language: str, mode: Mode):
         """(fused, bm25, dense) scores of the given rows."""

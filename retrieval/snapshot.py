@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable, TypeVar
 
 import numpy as np
@@ -17,6 +18,7 @@ from ingest.bm25_index import BM25Index
 from ingest.index import Index
 from ingest.manifest import Manifest
 from retrieval.schema import FILTER_FIELDS, Filters
+from retrieval.statements import is_statement
 
 SCOPES_REMEMBERED = 64
 T = TypeVar("T")
@@ -62,6 +64,26 @@ class Snapshot:
         """(spans inside the chunk, vectors) of the sentences of chunk ``row``."""
         a, b = self._sentence_bounds[row], self._sentence_bounds[row + 1]
         return self.sentence_spans[a:b], self.sentence_vectors[a:b]
+
+    @cached_property
+    def statements(self) -> np.ndarray:
+        """Per sentence: whether it is a statement that can be evidence (retrieval/statements.py)."""
+        texts = self.texts
+        return np.fromiter(
+            (is_statement(texts[r][a:b]) for r, (a, b) in zip(self.sentence_rows.tolist(), self.sentence_spans.tolist())),
+            dtype=bool, count=len(self.sentence_rows),
+        )
+
+    def sentences_in(self, rows: np.ndarray) -> np.ndarray:
+        """Indices of the statement sentences of chunk ``rows`` (into the sentence arrays), in row order."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if not len(self.sentence_rows) or not rows.size:
+            return np.zeros(0, dtype=np.int64)
+        starts = self._sentence_bounds[rows]
+        lengths = self._sentence_bounds[rows + 1] - starts
+        first = np.cumsum(lengths) - lengths
+        gathered = np.arange(int(lengths.sum())) + np.repeat(starts - first, lengths)
+        return gathered[self.statements[gathered]]
 
     def sentence_max(self, query_vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """For each chunk row, the best cosine of any of its sentences (the chunk's own when it has none)."""

@@ -1,0 +1,132 @@
+"""One calibrated decision for grounding and who-says-what: does this sentence address this question?
+
+Both decisions users act on rest on it: whether the letters answer a question at all (an answer, or
+"Høringssvarene nævner ikke …") and whether each letter mentions a topic (the notat's "k af n"). A sentence
+is judged by two signals, each on a scale that carries over between languages and index sizes:
+
+* ``margin``: its cosine to the question minus the question's own baseline over a fixed Danish background
+  (retrieval/background.py), so an English question, which sits lower on every Danish sentence, is read
+  against its own zero point;
+* ``coverage``: the IDF-weighted share of the question's topical terms (Danish stems) that it contains.
+
+A logistic model per question language turns them into a probability; the weights and the two thresholds
+(``answer`` for grounding, ``mention`` for verdicts) are fitted on labelled data by ``eval/calibrate.py`` and
+ship as ``retrieval/data/relevance.json`` (docs/decisions/0010-calibrated-relevance.md). Only statement
+sentences count as evidence (retrieval/statements.py), and the sentence that carries the decision is the
+one quoted.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from retrieval.snapshot import Snapshot
+
+CALIBRATION = Path(__file__).resolve().parent / "data" / "relevance.json"
+# Sentences of a unit (a passage, or a whole document) whose coverage is computed: the best by margin, plus
+# every sentence of the unit's lexically best chunk. Bounds the Python work per document on large scopes.
+LEXICAL_CANDIDATES = 12
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A logistic model over (margin, coverage) and the thresholds of the two decisions."""
+
+    weights: tuple[float, float]
+    bias: float
+    answer: float
+    mention: float
+
+    def probability(self, margin: np.ndarray, coverage: np.ndarray) -> np.ndarray:
+        z = self.weights[0] * margin + self.weights[1] * coverage + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The sentence of a unit that best addresses the question, and how well."""
+
+    row: int  # chunk row in the snapshot
+    start: int  # the sentence's span inside the chunk text
+    end: int
+    margin: float
+    coverage: float
+    probability: float
+
+    def text(self, snap: Snapshot) -> str:
+        return snap.texts[self.row][self.start : self.end]
+
+
+@lru_cache(maxsize=4)
+def load_calibrations(path: Path = CALIBRATION) -> dict[str, dict[str, Calibration]]:
+    """{embedder name: {language: Calibration}} from the shipped calibration file."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    out: dict[str, dict[str, Calibration]] = {}
+    for model, languages in data["models"].items():
+        out[model] = {
+            lang: Calibration(tuple(c["weights"]), c["bias"], c["answer"], c["mention"]) for lang, c in languages.items()
+        }
+    return out
+
+
+def calibration_for(embedder_name: str, language: str) -> Calibration:
+    """The calibration of this embedder and question language (English's for other languages). An embedder
+    without its own calibration uses the default embedder's, which is only approximate: run eval/calibrate.py."""
+    models = load_calibrations()
+    languages = models.get(embedder_name) or models[next(iter(models))]
+    return languages.get(language) or languages["en"]
+
+
+class Judge:
+    """Scores sentences of a snapshot for one question (query vector, baseline, topical terms)."""
+
+    def __init__(self, snap: Snapshot, query_vector: np.ndarray, baseline: float, coverage_of: Callable[[str], float],
+                 calibration: Calibration) -> None:
+        self.snap = snap
+        self.q = query_vector / (np.linalg.norm(query_vector) or 1.0)
+        self.baseline = baseline
+        self.coverage_of = coverage_of
+        self.calibration = calibration
+
+    def candidates(self, rows: np.ndarray, lexical_row: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(sentence indices, margins, coverages) of the statement sentences of chunk ``rows`` worth judging: the
+        best by margin, plus every sentence of ``lexical_row`` (the unit's lexically best chunk)."""
+        snap = self.snap
+        sentences = snap.sentences_in(rows)
+        if sentences.size == 0:
+            return sentences, np.zeros(0), np.zeros(0)
+        margins = snap.sentence_vectors[sentences] @ self.q - self.baseline
+        take = np.argsort(-margins, kind="stable")[:LEXICAL_CANDIDATES]
+        if lexical_row is not None:
+            extra = np.flatnonzero(snap.sentence_rows[sentences] == lexical_row)
+            take = np.concatenate([take, extra[~np.isin(extra, take)]])
+        chosen = sentences[take]
+        coverages = np.array([self.coverage_of(self._text(int(s))) for s in chosen], dtype=np.float64)
+        return chosen, margins[take].astype(np.float64), coverages
+
+    def best(self, rows: np.ndarray, lexical_row: int | None = None) -> Evidence | None:
+        """The statement sentence among those of chunk ``rows`` that best addresses the question (None: none)."""
+        chosen, margins, coverages = self.candidates(rows, lexical_row)
+        if chosen.size == 0:
+            return None
+        p = self.calibration.probability(margins, coverages)
+        i = int(np.argmax(p))
+        s = int(chosen[i])
+        a, b = (int(x) for x in self.snap.sentence_spans[s])
+        return Evidence(int(self.snap.sentence_rows[s]), a, b, float(margins[i]), float(coverages[i]), float(p[i]))
+
+    def _text(self, sentence: int) -> str:
+        a, b = self.snap.sentence_spans[sentence]
+        return self.snap.texts[int(self.snap.sentence_rows[sentence])][int(a) : int(b)]
+
+    def answers(self, evidence: Evidence | None) -> bool:
+        return evidence is not None and evidence.probability >= self.calibration.answer
+
+    def mentions(self, evidence: Evidence | None) -> bool:
+        return evidence is not None and evidence.probability >= self.calibration.mention
