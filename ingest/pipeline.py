@@ -72,8 +72,9 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(files)), missing
 
 
-def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter) -> Prepared:
-    """Read, hash and — unless unchanged — load, clean, describe and chunk one file."""
+def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter, missing: frozenset[str] = frozenset()) -> Prepared:
+    """Read, hash and — unless unchanged — load, clean, describe and chunk one file. A file whose documents
+    lost their rows in Chroma (``missing``) is never unchanged: it is read again to rebuild them."""
     prepared = Prepared(source=path)
     language, limit = settings.language, settings.max_document_chars
     try:
@@ -90,7 +91,12 @@ def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter) ->
     prepared.file_hash = hashlib.sha256(data).hexdigest()
     prepared.size = len(data)
     known = manifest.files.get(path)
-    if known and known.file_hash == prepared.file_hash and all(d in manifest.documents for d in known.doc_ids):
+    if (
+        known
+        and known.file_hash == prepared.file_hash
+        and all(d in manifest.documents for d in known.doc_ids)
+        and not missing.intersection(known.doc_ids)
+    ):
         prepared.unchanged = True
         return prepared
     try:
@@ -172,8 +178,11 @@ def _bounded_map(pool: ThreadPoolExecutor, fn, items: list[str], window: int) ->
 class _Run:
     """State of one ingest run (holds the writer lock for its whole life)."""
 
-    def __init__(self, index: Index, embedder: CachedEmbedder, manifest: Manifest, notify: ProgressCallback):
+    def __init__(
+        self, index: Index, embedder: CachedEmbedder, manifest: Manifest, notify: ProgressCallback, missing: set[str] | None = None
+    ):
         self.index = index
+        self.missing = missing or set()  # listed documents whose rows Chroma lost: written again when met
         self.embedder = embedder
         self.manifest = manifest
         self.notify = notify
@@ -197,7 +206,7 @@ class _Run:
         notes: list[str] = []
         for doc, chunks in prepared.documents:
             existing = self.manifest.documents.get(doc.doc_id)
-            if existing:
+            if existing and doc.doc_id not in self.missing:
                 if doc.source not in existing.sources:
                     existing.sources.append(doc.source)
                     notes.append(f"samme indhold som {existing.source}" if existing.source != doc.source else "")
@@ -210,6 +219,7 @@ class _Run:
         for old in set(old_ids) - set(new_ids):
             rec = self.manifest.documents.get(old)
             if rec and forget_source(rec, prepared.source):
+                self.index.manifests.mark_uncommitted()  # Chroma changes before the commit: a crash is repaired
                 self.index.store.update_metadata(old, {"source": rec.source})
         self.manifest.files[prepared.source] = FileRecord(
             file_hash=prepared.file_hash, size=prepared.size, doc_ids=list(dict.fromkeys(new_ids))
@@ -225,6 +235,10 @@ class _Run:
     def _write(self, doc: Document, chunks: list[Chunk]) -> int:
         doc.hearing = canonical_hearing(doc.hearing, self.known_hearings)
         sources = [doc.source]
+        lost = self.manifest.documents.get(doc.doc_id) if doc.doc_id in self.missing else None
+        if lost is not None:  # rebuilding a document whose rows were lost: it keeps its other file names
+            sources = list(dict.fromkeys([*lost.sources, doc.source]))
+            self.missing.discard(doc.doc_id)
         meta = apply_corrections(self.manifest, doc.doc_id, sources, doc)
         doc = doc.model_copy(update={k: getattr(meta, k) for k in ("sender", "sender_type", "municipality", "date", "hearing", "title")})
         sentences = (
@@ -347,7 +361,8 @@ def ingest(
         index.check_model(manifest, embedder)
         documents_before = set(manifest.documents)
         manifest.embedding_model, manifest.dim = embedder.name, embedder.dim
-        run = _Run(index, CachedEmbedder(embedder, index.embedding_cache), manifest, notify)
+        lost = set(index.missing_documents(manifest))  # e.g. chroma.sqlite3 deleted: rebuilt from their files
+        run = _Run(index, CachedEmbedder(embedder, index.embedding_cache), manifest, notify, missing=lost)
         files, missing = discover(paths)
         for path in missing:
             report.outcomes.append(
@@ -356,7 +371,7 @@ def ingest(
         notify("start", {"files": len(files)})
         splitter = make_splitter(settings.chunk_size, settings.chunk_overlap)
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="prepare") as pool:
-            work = lambda p: prepare_file(p, manifest, settings, splitter)  # noqa: E731
+            work = lambda p: prepare_file(p, manifest, settings, splitter, frozenset(lost))  # noqa: E731
             for prepared in _bounded_map(pool, work, files, window=4):
                 outcome = run.apply(prepared)
                 report.outcomes.append(outcome)
@@ -371,39 +386,56 @@ def ingest(
         if prune_missing:
             sources_before = {doc_id: record.source for doc_id, record in manifest.documents.items()}
             removed = prune(manifest, [str(p) for p in paths])
+            index.manifests.mark_uncommitted()  # intent first: a crash before finish() is repaired by the next writer
             _move_sources(index, manifest, [d for d, r in manifest.documents.items() if r.source != sources_before[d]])
             report.removed = len(removed)
             run.changed = run.changed or bool(removed)
             run.pending += len(removed)
         run.maybe_commit(force=True)
         dropped = sorted(documents_before - set(manifest.documents))
-        finish(index, manifest, force_bm25=False, changed=run.changed, dropped=None if leftovers else dropped)
+        finish(
+            index, manifest, force_bm25=False, changed=run.changed, dropped=None if leftovers else dropped, scrub=bool(report.removed)
+        )
     report.chunks = run.chunks_written
     report.seconds = time.perf_counter() - started
     return report
 
 
 def finish(
-    index: Index, manifest: Manifest, force_bm25: bool = False, changed: bool = True, dropped: list[str] | None = None
+    index: Index,
+    manifest: Manifest,
+    force_bm25: bool = False,
+    changed: bool = True,
+    dropped: list[str] | None = None,
+    scrub: bool = False,
 ) -> None:
-    """After a commit: delete what no manifest lists any more, and bring BM25 in step.
+    """After a commit: delete what no manifest lists any more, erase it from the store's files (``scrub``: after a
+    removal), bring BM25 in step, and only then clear the marker — a writer killed anywhere before that leaves
+    the marker, and the next writer (or reader) finishes the job (``Index.repair``).
 
     ``dropped``: the documents the caller removed from the manifest, when no dead writer's rows can be left
     over (the writer lock says so): exactly those are deleted. Otherwise the orphan scan reads every stored
     row (a run that changed nothing skips it — unless an earlier run died between writing to Chroma and
     committing: its marker is still there).
     """
-    if changed or index.manifests.has_uncommitted():
+    dirty = changed or index.manifests.has_uncommitted()
+    if dirty:
         orphans = dropped if dropped is not None else index.store.orphan_doc_ids(set(manifest.documents))
         if orphans:
             index.store.delete_documents(orphans)
-        index.manifests.clear_uncommitted()
+        if scrub:
+            index.store.scrub(set(manifest.documents))
     if force_bm25 or index.load_bm25(manifest.version) is None:
         index.rebuild_bm25(manifest)
+    if dirty:
+        index.manifests.clear_uncommitted()
 
 
 def remove(targets: list[str], settings: Settings, index: Index | None = None) -> list[str]:
-    """Remove documents by doc_id (or prefix) or by source path; returns the removed doc ids."""
+    """Remove documents by doc_id (or prefix) or by source path; returns the removed doc ids.
+
+    Durable like an ingest: the marker is recorded before the commit, so a remove killed after it (rows still
+    in Chroma, text still in its files) is finished by the next writer or reader."""
     index = index or Index(settings)
     with index.writer_lock() as leftovers:
         manifest = index.manifest()
@@ -415,8 +447,9 @@ def remove(targets: list[str], settings: Settings, index: Index | None = None) -
                     gone.append(source)
         moved = _forget_files(manifest, list(dict.fromkeys(gone)))
         removed = manifest.drop_unreferenced()
-        _move_sources(index, manifest, moved)
         if gone:
+            index.manifests.mark_uncommitted()  # intent before the commit: rows to delete, text to erase
             index.commit(manifest)
-        finish(index, manifest, dropped=None if leftovers else removed)
+            _move_sources(index, manifest, moved)
+        finish(index, manifest, dropped=None if leftovers else removed, scrub=bool(removed))
         return removed
