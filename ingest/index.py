@@ -89,11 +89,12 @@ class Index:
         orphans = self.store.orphan_doc_ids(set(manifest.documents))
         if orphans:
             self.store.delete_documents(orphans)
-        self.store.scrub(set(manifest.documents))  # also when the rows were deleted but their text not yet erased
+        scrubbed = self.store.scrub(set(manifest.documents))  # also when rows were deleted but not yet erased
         self.store.reconcile_metadata(manifest.documents)
         if self.load_bm25(manifest.version) is None:
             self.rebuild_bm25(manifest)
-        self.manifests.clear_uncommitted()
+        if scrubbed:
+            self.manifests.clear_uncommitted()
         return orphans
 
     def repair_if_idle(self) -> bool:

@@ -419,15 +419,16 @@ def finish(
     committing: its marker is still there).
     """
     dirty = changed or index.manifests.has_uncommitted()
+    scrubbed = True
     if dirty:
         orphans = dropped if dropped is not None else index.store.orphan_doc_ids(set(manifest.documents))
         if orphans:
             index.store.delete_documents(orphans)
         if scrub:
-            index.store.scrub(set(manifest.documents))
+            scrubbed = index.store.scrub(set(manifest.documents))  # False: locked by a reader, retried later
     if force_bm25 or index.load_bm25(manifest.version) is None:
         index.rebuild_bm25(manifest)
-    if dirty:
+    if dirty and scrubbed:
         index.manifests.clear_uncommitted()
 
 

@@ -311,9 +311,17 @@ class ChromaStore:
         (full text and metadata) until the vector index is next persisted, and SQLite keeps deleted rows' bytes
         in free pages. Log rows of every other document lose their text and metadata (their vectors stay, so
         the log still replays: each upsert is followed by its delete), the full-text index is merged and the
-        file vacuumed. A Chroma server keeps its own storage: nothing to do here (False)."""
+        file vacuumed. A Chroma server keeps its own storage: nothing to do here. Returns False when the file
+        stayed locked by another process (the caller keeps its marker: a later writer or reader tries again)."""
         if self._path is None:
+            return True
+        try:
+            self._scrub(live)
+        except sqlite3.OperationalError:  # "database is locked": a reader held it for the whole timeout
             return False
+        return True
+
+    def _scrub(self, live: set[str]) -> None:
         with closing(sqlite3.connect(Path(self._path) / "chroma.sqlite3", timeout=60, isolation_level=None)) as con:
             con.execute("PRAGMA secure_delete = ON")
             rows = con.execute("SELECT seq_id, id FROM embeddings_queue WHERE metadata IS NOT NULL").fetchall()
@@ -327,7 +335,6 @@ class ChromaStore:
             except sqlite3.DatabaseError:
                 pass  # no such table in this Chroma version, or a tokenizer this SQLite lacks: VACUUM still runs
             con.execute("VACUUM")
-        return True
 
     def orphan_doc_ids(self, live: set[str]) -> list[str]:
         """Documents in Chroma that no committed manifest lists (left by a crash or a replacement)."""
