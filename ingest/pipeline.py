@@ -362,6 +362,8 @@ def ingest(
         documents_before = set(manifest.documents)
         manifest.embedding_model, manifest.dim = embedder.name, embedder.dim
         lost = set(index.missing_documents(manifest))  # e.g. chroma.sqlite3 deleted: rebuilt from their files
+        if lost:
+            index.store.drop_orphan_segments()  # the lost database's vector folders
         run = _Run(index, CachedEmbedder(embedder, index.embedding_cache), manifest, notify, missing=lost)
         files, missing = discover(paths)
         for path in missing:

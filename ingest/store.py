@@ -10,8 +10,10 @@ Visibility is decided by the manifest.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import threading
+import uuid
 from collections import Counter
 from contextlib import closing
 from dataclasses import dataclass
@@ -57,6 +59,13 @@ def auth_headers(settings: Settings) -> dict[str, str] | None:
 
 def collection_name(settings: Settings, kind: str) -> str:
     return f"{settings.chroma_prefix}_{kind}"
+
+
+def _is_uuid(name: str) -> bool:
+    try:
+        return str(uuid.UUID(name)) == name
+    except ValueError:
+        return False
 
 
 def committed_metadata(record: DocRecord | Document) -> dict:
@@ -335,6 +344,20 @@ class ChromaStore:
             except sqlite3.DatabaseError:
                 pass  # no such table in this Chroma version, or a tokenizer this SQLite lacks: VACUUM still runs
             con.execute("VACUUM")
+
+    def drop_orphan_segments(self) -> list[str]:
+        """Delete vector-index folders (``chroma/<segment uuid>/``) that no segment of ``chroma.sqlite3`` names: left
+        when that database was lost and recreated; they hold the old vectors (and whatever memory Chroma wrote
+        with them). Embedded store only; returns the folder names deleted."""
+        if self._path is None:
+            return []
+        root = Path(self._path)
+        with closing(sqlite3.connect(root / "chroma.sqlite3", timeout=60)) as con:
+            live = {row[0] for row in con.execute("SELECT id FROM segments")}
+        gone = [p for p in root.iterdir() if p.is_dir() and _is_uuid(p.name) and p.name not in live]
+        for folder in gone:
+            shutil.rmtree(folder, ignore_errors=True)
+        return sorted(p.name for p in gone)
 
     def orphan_doc_ids(self, live: set[str]) -> list[str]:
         """Documents in Chroma that no committed manifest lists (left by a crash or a replacement)."""

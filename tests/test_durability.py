@@ -248,6 +248,8 @@ def test_a_lost_chroma_database_is_named_by_readers_and_rebuilt_by_the_next_inge
     report = ingest([folder], settings, embedder=embedder)  # what the message said to run
     assert (report.to_json()["ingested"], report.to_json()["unchanged"]) == (2, 1)  # not "unchanged" any more
     assert_consistent(settings)
+    vector_folders = [p for p in (settings.index / "chroma").iterdir() if p.is_dir()]
+    assert len(vector_folders) == 3, "the lost database's vector folders are gone: one per collection is left"
     manifest = Index(settings).manifest()
     assert manifest.documents[doc_of["svar_c.txt"]].sender == "Auning Lokalråd"  # the correction survived
     found = Searcher(settings, embedder=embedder).search("ventetiden i Grenaa", Filters(), k=3, infer=False)
