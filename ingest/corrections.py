@@ -47,7 +47,7 @@ def apply_corrections(manifest: Manifest, doc_id: str, sources: list[str], meta:
 
 
 def set_metadata(index: Index, doc_id: str, fields: dict[str, str | None]) -> dict:
-    """Correct a document's metadata now (manifest + Chroma) and for every later ingest."""
+    """Correct a document's metadata now (manifest, then Chroma) and for every later ingest."""
     fields = validate(fields)
     with index.writer_lock():
         manifest = index.manifest()
@@ -60,6 +60,17 @@ def set_metadata(index: Index, doc_id: str, fields: dict[str, str | None]) -> di
         for source in record.sources:
             manifest.source_corrections.setdefault(source, {}).update(fields)
         manifest.documents[doc_id] = record.model_copy(update=fields)
-        index.store.update_metadata(doc_id, fields)
+        # The manifest is the commit point of a correction too: intent recorded, commit, then Chroma's copy. A
+        # process killed in between leaves the marker; the next writer (or reader) makes Chroma agree, and
+        # readers take metadata from the manifest meanwhile (retrieval/snapshot.py).
+        bm25 = index.load_bm25(manifest.version)  # texts do not change: the saved BM25 carries over to the commit
+        index.manifests.mark_uncommitted()
         index.commit(manifest)
+        index.store.update_metadata(doc_id, fields)
+        if bm25 is not None:
+            bm25.version = manifest.version
+            bm25.save(index.bm25_path)
+        else:
+            index.rebuild_bm25(manifest)
+        index.manifests.clear_uncommitted()
         return manifest.documents[doc_id].model_dump()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from hoering.i18n import message
 from hoering.settings import Settings
@@ -21,6 +23,24 @@ from ingest.store import ChromaStore, collection_name
 
 class ModelMismatchError(RuntimeError):
     pass
+
+
+# Kept here rather than in hoering/i18n.py while that table is edited elsewhere; same shape as its entries.
+MISSING_ROWS = {
+    "da": "indekset i {index} mangler tekst og vektorer for {missing} af {total} dokumenter "
+    "(er Chroma-databasen chroma.sqlite3 slettet eller beskadiget?). Genopbyg dem med: {command}",
+    "en": "the index in {index} lacks the text and vectors of {missing} of {total} documents "
+    "(was the Chroma database chroma.sqlite3 deleted or damaged?). Rebuild them with: {command}",
+}
+
+
+class IndexDamagedError(RuntimeError):
+    """The committed manifest lists documents whose rows are not in Chroma (not a concurrent commit: the
+    manifest did not change meanwhile). The next ``hoering ingest`` of their files rebuilds them."""
+
+    def __init__(self, text: str, doc_ids: list[str]) -> None:
+        super().__init__(text)
+        self.doc_ids = doc_ids
 
 
 class Index:
@@ -48,13 +68,69 @@ class Index:
 
     @contextmanager
     def writer_lock(self, timeout: float = -1) -> Iterator[bool]:
-        """Held for the whole of an ingest or a metadata edit: one writer at a time. On entry the Chroma client
-        is brought in step with what other processes wrote (their commits, or a dead writer's leftovers); yields
-        whether such leftovers (rows written but never committed) may be in Chroma."""
+        """Held for the whole of an ingest, a removal or a metadata edit: one writer at a time. On entry the
+        Chroma client is brought in step with what other processes wrote, and what a dead writer left half done
+        (its marker is still there) is finished first (``repair``). Yields whether rows no commit lists may
+        still be in Chroma (False once repaired)."""
         with FileLock(str(self.root / ".writer.lock"), timeout=timeout):
             leftovers = self.manifests.has_uncommitted()
             self.store.sync(self.version(), foreign_writes=leftovers)
-            yield leftovers
+            if leftovers:
+                self.repair()
+            yield False
+
+    def repair(self) -> list[str]:
+        """Finish what a writer killed between its Chroma writes and its ``finish()`` left (under the writer lock;
+        its marker was recorded before its first change): delete the rows of every document the committed
+        manifest does not list (a removal's, a replaced file's, an uncommitted ingest's) and erase their text
+        from the embedded store's files; make every row's metadata what the manifest says (a correction);
+        bring BM25 in step; then clear the marker. Returns the deleted documents' ids."""
+        manifest = self.manifest()
+        orphans = self.store.orphan_doc_ids(set(manifest.documents))
+        if orphans:
+            self.store.delete_documents(orphans)
+        scrubbed = self.store.scrub(set(manifest.documents))  # also when rows were deleted but not yet erased
+        self.store.reconcile_metadata(manifest.documents)
+        if self.load_bm25(manifest.version) is None:
+            self.rebuild_bm25(manifest)
+        if scrubbed:
+            self.manifests.clear_uncommitted()
+        return orphans
+
+    def repair_if_idle(self) -> bool:
+        """For readers of an embedded index: when a writer died leaving its marker and no writer runs now, repair
+        (a killed ``remove`` must not leave a removed letter stored until someone ingests again). Never waits
+        and never fails a read: another writer, a read-only folder or a Chroma server means nothing is done.
+        With a Chroma server the lock does not span hosts, so only writers repair there."""
+        if self.settings.chroma_host or not self.manifests.has_uncommitted():
+            return False
+        try:
+            with self.writer_lock(timeout=0):
+                return True
+        except (Timeout, OSError):
+            return False
+
+    def missing_documents(self, manifest: Manifest) -> list[str]:
+        """Documents the manifest lists whose rows are not (all) in Chroma, e.g. after ``chroma.sqlite3`` was
+        lost. Two counts decide that nothing is missing; only otherwise is every chunk's metadata read."""
+        expected = sum(record.chunks for record in manifest.documents.values())
+        store = self.store
+        if store.chunks.count() == expected and store.documents.count() == len(manifest.documents):
+            return []
+        counts = store.chunk_counts()
+        stored = store.stored_doc_ids()
+        return sorted(d for d, r in manifest.documents.items() if counts.get(d, 0) < r.chunks or d not in stored)
+
+    def damaged(self, manifest: Manifest, doc_ids: list[str]) -> IndexDamagedError:
+        """The error for a manifest pointing at missing rows, naming exactly what to run."""
+        sources = {s.split("#", 1)[0] for d in doc_ids for s in manifest.documents[d].sources}
+        folders = sorted({os.path.dirname(s) or "." for s in sources})
+        if len(folders) > 3:
+            folders = [os.path.commonpath(folders) or os.sep]
+        command = " ".join(["hoering", "ingest", *(shlex.quote(f) for f in folders), "--index", shlex.quote(str(self.root))])
+        language = "en" if self.settings.language == "en" else "da"
+        text = MISSING_ROWS[language].format(index=self.root, missing=len(doc_ids), total=len(manifest.documents), command=command)
+        return IndexDamagedError(text, doc_ids)
 
     def manifest(self) -> Manifest:
         return self.manifests.load()

@@ -87,8 +87,9 @@ def missing_reason(path: str, language: str = "da") -> str:
     return message("not_regular_file", language, kind=kind)
 
 
-def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter) -> Prepared:
-    """Read, hash and — unless unchanged — load, clean, describe and chunk one file."""
+def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter, missing: frozenset[str] = frozenset()) -> Prepared:
+    """Read, hash and — unless unchanged — load, clean, describe and chunk one file. A file whose documents
+    lost their rows in Chroma (``missing``) is never unchanged: it is read again to rebuild them."""
     prepared = Prepared(source=path)
     language, limit = settings.language, settings.max_document_chars
     if any("\udc80" <= ch <= "\udcff" for ch in path):  # bytes of a name that is not UTF-8 (surrogate-escaped)
@@ -108,7 +109,12 @@ def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter) ->
     prepared.file_hash = hashlib.sha256(data).hexdigest()
     prepared.size = len(data)
     known = manifest.files.get(path)
-    if known and known.file_hash == prepared.file_hash and all(d in manifest.documents for d in known.doc_ids):
+    if (
+        known
+        and known.file_hash == prepared.file_hash
+        and all(d in manifest.documents for d in known.doc_ids)
+        and not missing.intersection(known.doc_ids)
+    ):
         prepared.unchanged = True
         return prepared
     try:
@@ -190,8 +196,11 @@ def _bounded_map(pool: ThreadPoolExecutor, fn, items: list[str], window: int) ->
 class _Run:
     """State of one ingest run (holds the writer lock for its whole life)."""
 
-    def __init__(self, index: Index, embedder: CachedEmbedder, manifest: Manifest, notify: ProgressCallback):
+    def __init__(
+        self, index: Index, embedder: CachedEmbedder, manifest: Manifest, notify: ProgressCallback, missing: set[str] | None = None
+    ):
         self.index = index
+        self.missing = missing or set()  # listed documents whose rows Chroma lost: written again when met
         self.embedder = embedder
         self.manifest = manifest
         self.notify = notify
@@ -215,7 +224,7 @@ class _Run:
         notes: list[str] = []
         for doc, chunks in prepared.documents:
             existing = self.manifest.documents.get(doc.doc_id)
-            if existing:
+            if existing and doc.doc_id not in self.missing:
                 if doc.source not in existing.sources:
                     existing.sources.append(doc.source)
                     notes.append(f"samme indhold som {existing.source}" if existing.source != doc.source else "")
@@ -228,6 +237,7 @@ class _Run:
         for old in set(old_ids) - set(new_ids):
             rec = self.manifest.documents.get(old)
             if rec and forget_source(rec, prepared.source):
+                self.index.manifests.mark_uncommitted()  # Chroma changes before the commit: a crash is repaired
                 self.index.store.update_metadata(old, {"source": rec.source})
         self.manifest.files[prepared.source] = FileRecord(
             file_hash=prepared.file_hash, size=prepared.size, doc_ids=list(dict.fromkeys(new_ids))
@@ -243,6 +253,10 @@ class _Run:
     def _write(self, doc: Document, chunks: list[Chunk]) -> int:
         doc.hearing = canonical_hearing(doc.hearing, self.known_hearings)
         sources = [doc.source]
+        lost = self.manifest.documents.get(doc.doc_id) if doc.doc_id in self.missing else None
+        if lost is not None:  # rebuilding a document whose rows were lost: it keeps its other file names
+            sources = list(dict.fromkeys([*lost.sources, doc.source]))
+            self.missing.discard(doc.doc_id)
         meta = apply_corrections(self.manifest, doc.doc_id, sources, doc)
         doc = doc.model_copy(update={k: getattr(meta, k) for k in ("sender", "sender_type", "municipality", "date", "hearing", "title")})
         sentences = (
@@ -365,7 +379,10 @@ def ingest(
         index.check_model(manifest, embedder)
         documents_before = set(manifest.documents)
         manifest.embedding_model, manifest.dim = embedder.name, embedder.dim
-        run = _Run(index, CachedEmbedder(embedder, index.embedding_cache), manifest, notify)
+        lost = set(index.missing_documents(manifest))  # e.g. chroma.sqlite3 deleted: rebuilt from their files
+        if lost:
+            index.store.drop_orphan_segments()  # the lost database's vector folders
+        run = _Run(index, CachedEmbedder(embedder, index.embedding_cache), manifest, notify, missing=lost)
         files, missing = discover(paths)
         for path in missing:
             report.outcomes.append(
@@ -374,7 +391,7 @@ def ingest(
         notify("start", {"files": len(files)})
         splitter = make_splitter(settings.chunk_size, settings.chunk_overlap)
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="prepare") as pool:
-            work = lambda p: prepare_file(p, manifest, settings, splitter)  # noqa: E731
+            work = lambda p: prepare_file(p, manifest, settings, splitter, frozenset(lost))  # noqa: E731
             for prepared in _bounded_map(pool, work, files, window=4):
                 outcome = run.apply(prepared)
                 report.outcomes.append(outcome)
@@ -389,35 +406,50 @@ def ingest(
         if prune_missing:
             sources_before = {doc_id: record.source for doc_id, record in manifest.documents.items()}
             removed = prune(manifest, [str(p) for p in paths])
+            index.manifests.mark_uncommitted()  # intent first: a crash before finish() is repaired by the next writer
             _move_sources(index, manifest, [d for d, r in manifest.documents.items() if r.source != sources_before[d]])
             report.removed = len(removed)
             run.changed = run.changed or bool(removed)
             run.pending += len(removed)
         run.maybe_commit(force=True)
         dropped = sorted(documents_before - set(manifest.documents))
-        finish(index, manifest, force_bm25=False, changed=run.changed, dropped=None if leftovers else dropped)
+        finish(
+            index, manifest, force_bm25=False, changed=run.changed, dropped=None if leftovers else dropped, scrub=bool(report.removed)
+        )
     report.chunks = run.chunks_written
     report.seconds = time.perf_counter() - started
     return report
 
 
 def finish(
-    index: Index, manifest: Manifest, force_bm25: bool = False, changed: bool = True, dropped: list[str] | None = None
+    index: Index,
+    manifest: Manifest,
+    force_bm25: bool = False,
+    changed: bool = True,
+    dropped: list[str] | None = None,
+    scrub: bool = False,
 ) -> None:
-    """After a commit: delete what no manifest lists any more, and bring BM25 in step.
+    """After a commit: delete what no manifest lists any more, erase it from the store's files (``scrub``: after a
+    removal), bring BM25 in step, and only then clear the marker — a writer killed anywhere before that leaves
+    the marker, and the next writer (or reader) finishes the job (``Index.repair``).
 
     ``dropped``: the documents the caller removed from the manifest, when no dead writer's rows can be left
     over (the writer lock says so): exactly those are deleted. Otherwise the orphan scan reads every stored
     row (a run that changed nothing skips it — unless an earlier run died between writing to Chroma and
     committing: its marker is still there).
     """
-    if changed or index.manifests.has_uncommitted():
+    dirty = changed or index.manifests.has_uncommitted()
+    scrubbed = True
+    if dirty:
         orphans = dropped if dropped is not None else index.store.orphan_doc_ids(set(manifest.documents))
         if orphans:
             index.store.delete_documents(orphans)
-        index.manifests.clear_uncommitted()
+        if scrub:
+            scrubbed = index.store.scrub(set(manifest.documents))  # False: locked by a reader, retried later
     if force_bm25 or index.load_bm25(manifest.version) is None:
         index.rebuild_bm25(manifest)
+    if dirty and scrubbed:
+        index.manifests.clear_uncommitted()
 
 
 MIN_ID_PREFIX = 6  # shortest doc_id prefix ``remove`` accepts (ids are 16 hex digits)
@@ -465,15 +497,19 @@ def resolve_targets(manifest: Manifest, targets: list[str], language: str = "da"
 
 def remove(targets: list[str], settings: Settings, index: Index | None = None) -> list[str]:
     """Remove documents by doc_id (or a unique prefix, see resolve_targets) or by source path; returns the
-    removed doc ids. Raises TargetError (and removes nothing) for an empty, too short or ambiguous target."""
+    removed doc ids. Raises TargetError (and removes nothing) for an empty, too short or ambiguous target.
+
+    Durable like an ingest: the marker is recorded before the commit, so a remove killed after it (rows still
+    in Chroma, text still in its files) is finished by the next writer or reader."""
     index = index or Index(settings)
     with index.writer_lock() as leftovers:
         manifest = index.manifest()
         gone = resolve_targets(manifest, targets, settings.language)
         moved = _forget_files(manifest, gone)
         removed = manifest.drop_unreferenced()
-        _move_sources(index, manifest, moved)
         if gone:
+            index.manifests.mark_uncommitted()  # intent before the commit: rows to delete, text to erase
             index.commit(manifest)
-        finish(index, manifest, dropped=None if leftovers else removed)
+            _move_sources(index, manifest, moved)
+        finish(index, manifest, dropped=None if leftovers else removed, scrub=bool(removed))
         return removed

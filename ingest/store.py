@@ -10,7 +10,12 @@ Visibility is decided by the manifest.
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 import threading
+import uuid
+from collections import Counter
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +59,20 @@ def auth_headers(settings: Settings) -> dict[str, str] | None:
 
 def collection_name(settings: Settings, kind: str) -> str:
     return f"{settings.chroma_prefix}_{kind}"
+
+
+def _is_uuid(name: str) -> bool:
+    try:
+        return str(uuid.UUID(name)) == name
+    except ValueError:
+        return False
+
+
+def committed_metadata(record: DocRecord | Document) -> dict:
+    """The metadata every row of a document carries, as the manifest (the commit point) has it."""
+    meta = {field: (getattr(record, field) or "") for field in METADATA_FIELDS}
+    meta["date_int"] = int(record.date.replace("-", "")) if record.date else 0
+    return meta
 
 
 def chunk_metadata(doc: DocRecord | Document, chunk: Chunk) -> dict:
@@ -266,10 +285,84 @@ class ChromaStore:
             self.chunks.delete(where={"doc_id": {"$in": part}})
             self.documents.delete(ids=part)
 
+    def chunk_counts(self) -> Counter:
+        """Stored chunk rows per document (one paged read of every chunk's metadata)."""
+        return Counter(m["doc_id"] for page in self._pages(self.chunks, ["metadatas"]) for m in page["metadatas"])
+
+    def reconcile_metadata(self, records: dict[str, DocRecord]) -> list[str]:
+        """Make the metadata of every stored row agree with the committed manifest (after a writer died between
+        committing a correction and applying it to Chroma, or the other way round). Returns the ids of the
+        documents whose rows were rewritten."""
+        fixed: set[str] = set()
+        for collection, with_date_int in ((self.chunks, True), (self.documents, False)):
+            ids: list[str] = []
+            metas: list[dict] = []
+            for page in self._pages(collection, ["metadatas"]):
+                for row_id, meta in zip(page["ids"], page["metadatas"]):
+                    doc_id = meta.get("doc_id", row_id)  # document records are keyed by their doc_id
+                    record = records.get(doc_id)
+                    if record is None:
+                        continue
+                    want = committed_metadata(record)
+                    if not with_date_int:
+                        want.pop("date_int")
+                    if any(meta.get(k) != v for k, v in want.items()):
+                        ids.append(row_id)
+                        metas.append({**meta, **want})
+                        fixed.add(doc_id)
+            for start in range(0, len(ids), self._batch):
+                collection.update(ids=ids[start : start + self._batch], metadatas=metas[start : start + self._batch])
+        return sorted(fixed)
+
+    def scrub(self, live: set[str]) -> bool:
+        """Erase what deleted documents leave behind in an embedded store's ``chroma.sqlite3`` (under the writer
+        lock; ``live``: the documents the committed manifest lists). Chroma's write-ahead log keeps every upsert
+        (full text and metadata) until the vector index is next persisted, and SQLite keeps deleted rows' bytes
+        in free pages. Log rows of every other document lose their text and metadata (their vectors stay, so
+        the log still replays: each upsert is followed by its delete), the full-text index is merged and the
+        file vacuumed. A Chroma server keeps its own storage: nothing to do here. Returns False when the file
+        stayed locked by another process (the caller keeps its marker: a later writer or reader tries again)."""
+        if self._path is None:
+            return True
+        try:
+            self._scrub(live)
+        except sqlite3.OperationalError:  # "database is locked": a reader held it for the whole timeout
+            return False
+        return True
+
+    def _scrub(self, live: set[str]) -> None:
+        with closing(sqlite3.connect(Path(self._path) / "chroma.sqlite3", timeout=60, isolation_level=None)) as con:
+            con.execute("PRAGMA secure_delete = ON")
+            rows = con.execute("SELECT seq_id, id FROM embeddings_queue WHERE metadata IS NOT NULL").fetchall()
+            # Row ids: "<doc_id>" (document), "<doc_id>:NNNN" (chunk), "<doc_id>:NNNN:sNNN" (sentence).
+            seqs = [seq for seq, row_id in rows if row_id.split(":", 1)[0] not in live]
+            for start in range(0, len(seqs), 500):
+                part = seqs[start : start + 500]
+                con.execute(f"UPDATE embeddings_queue SET metadata = NULL WHERE seq_id IN ({','.join('?' * len(part))})", part)
+            try:  # drop deleted entries from the full-text index's segments
+                con.execute("INSERT INTO embedding_fulltext_search(embedding_fulltext_search) VALUES ('optimize')")
+            except sqlite3.DatabaseError:
+                pass  # no such table in this Chroma version, or a tokenizer this SQLite lacks: VACUUM still runs
+            con.execute("VACUUM")
+
+    def drop_orphan_segments(self) -> list[str]:
+        """Delete vector-index folders (``chroma/<segment uuid>/``) that no segment of ``chroma.sqlite3`` names: left
+        when that database was lost and recreated; they hold the old vectors (and whatever memory Chroma wrote
+        with them). Embedded store only; returns the folder names deleted."""
+        if self._path is None:
+            return []
+        root = Path(self._path)
+        with closing(sqlite3.connect(root / "chroma.sqlite3", timeout=60)) as con:
+            live = {row[0] for row in con.execute("SELECT id FROM segments")}
+        gone = [p for p in root.iterdir() if p.is_dir() and _is_uuid(p.name) and p.name not in live]
+        for folder in gone:
+            shutil.rmtree(folder, ignore_errors=True)
+        return sorted(p.name for p in gone)
+
     def orphan_doc_ids(self, live: set[str]) -> list[str]:
         """Documents in Chroma that no committed manifest lists (left by a crash or a replacement)."""
         in_docs = self.stored_doc_ids()
-        in_chunks = {m["doc_id"] for page in self._pages(self.chunks, ["metadatas"]) for m in page["metadatas"]}
+        in_chunks = set(self.chunk_counts())
         in_sentences = {m["doc_id"] for page in self._pages(self.sentences, ["metadatas"]) for m in page["metadatas"]}
         return sorted((in_docs | in_chunks | in_sentences) - live)
 

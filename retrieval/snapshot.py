@@ -17,6 +17,7 @@ import numpy as np
 from ingest.bm25_index import BM25Index
 from ingest.index import Index
 from ingest.manifest import Manifest
+from ingest.store import committed_metadata
 from retrieval.schema import FILTER_FIELDS, Filters
 from retrieval.statements import is_statement
 
@@ -155,6 +156,14 @@ def _remembered(memo: dict, key: tuple, compute: Callable[[], T]) -> T:
     return value
 
 
+def _short_documents(manifest: Manifest, doc_ids: list[str], metas: list[dict]) -> list[str]:
+    """Documents with fewer stored chunk rows than the manifest lists."""
+    counts: dict[str, int] = {}
+    for meta in metas:
+        counts[meta["doc_id"]] = counts.get(meta["doc_id"], 0) + 1
+    return [d for d in doc_ids if counts.get(d, 0) < manifest.documents[d].chunks]
+
+
 def _reusable(previous: Snapshot | None, manifest: Manifest) -> set[str]:
     """Documents whose rows a new snapshot can take from the previous one: listed unchanged in both manifests
     (a doc_id is a content hash; a changed record means corrected metadata, which lives on the chunks)."""
@@ -166,7 +175,13 @@ def _reusable(previous: Snapshot | None, manifest: Manifest) -> set[str]:
 
 def load_snapshot(index: Index, previous: Snapshot | None = None, attempts: int = 5) -> Snapshot:
     """Read the committed manifest, then its documents' chunks and sentences — only those the previous snapshot
-    does not already hold — and retry if a concurrent commit changed them meanwhile."""
+    does not already hold — and retry if a concurrent commit changed them meanwhile.
+
+    A writer killed partway (its marker left) is finished first when no writer runs (``Index.repair_if_idle``).
+    Rows missing while the manifest stayed the same are not a concurrent commit but a damaged store (e.g.
+    ``chroma.sqlite3`` deleted): ``IndexDamagedError`` names the ``hoering ingest`` that rebuilds them. Each
+    row's metadata is the manifest's (a correction committed but not yet applied to Chroma is seen)."""
+    index.repair_if_idle()
     for _ in range(attempts):
         manifest = index.manifest()
         reuse = _reusable(previous, manifest)
@@ -175,8 +190,14 @@ def load_snapshot(index: Index, previous: Snapshot | None = None, attempts: int 
         stored = index.store.read_chunks(fresh)
         if len(stored.ids) == sum(manifest.documents[d].chunks for d in fresh):
             break
+        if index.version() == manifest.version:  # no commit meanwhile: the rows are not there
+            short = _short_documents(manifest, fresh, stored.metadatas)
+            if short:
+                raise index.damaged(manifest, short)
     else:
         raise RuntimeError("the index changed during every read attempt; try again")
+    committed = {d: committed_metadata(manifest.documents[d]) for d in fresh}
+    stored.metadatas = [{**meta, **committed[meta["doc_id"]]} for meta in stored.metadatas]
     dim = manifest.dim or (previous.vectors.shape[1] if previous is not None else 1)
     fresh_vectors = stored.embeddings.reshape(len(stored.ids), -1) if len(stored.ids) else np.zeros((0, dim), np.float32)
     norms = np.linalg.norm(fresh_vectors, axis=1, keepdims=True)
