@@ -10,7 +10,7 @@ from typing import Iterator
 
 from answering.conversation import Turn, condense_without_llm
 from answering.extractive import extractive_answer, not_found_answer
-from answering.grounding import is_grounded, relevance
+from answering.grounding import relevant_passages
 from answering.texts import describe_filters, phrase
 from answering.sentences import QuoteFinder
 from retrieval.query import detect_language
@@ -96,17 +96,19 @@ def answer_stream(
     check_question(question, searcher.settings)
     standalone, result = prepare(question, searcher, filters, history, llm)
     language = result.language
-    quote_for = QuoteFinder(searcher, standalone)
+    snap = searcher.snapshot()
+    judge = searcher.judge(snap, standalone, result.filters, language)
+    quote_for = QuoteFinder(searcher, standalone, judge)
     answer = Answer(question=question, text="", language=language, filters=result.filters, standalone_question=standalone)
     answer.timings["search"] = result.seconds
-    relevant = [p for p in result.passages if relevance(p, language) >= 0]
+    relevant = relevant_passages(judge, result.passages)
 
-    if not searcher.snapshot().ids:
+    if not snap.ids:
         answer.text = phrase(language, "empty_index")
     elif not result.scope_doc_ids:
         scope = describe_filters(result.filters, language)
         answer.text = f"{phrase(language, 'no_scope')}. {scope}"
-    elif not is_grounded(result.passages, language):
+    elif not relevant:
         answer.passages = result.passages[:3]
         answer.text = not_found_answer(language, result.passages, result.filters, quote_for)
     else:

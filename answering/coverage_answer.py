@@ -37,8 +37,9 @@ def _join(names: list[str], word: str) -> str:
 def coverage_answer(question: str, searcher: Searcher, filters: Filters | None = None, llm=None, on_progress=None) -> Answer:
     """Who says what. With an LLM, each mentioning respondent also gets a stance and a one-line position
     (map step, cached per document and question, in parallel batches with ``on_progress(done, total)``)."""
-    result = document_verdicts(searcher, question, filters)
-    quote_for = QuoteFinder(searcher, question)
+    snap = searcher.snapshot()
+    result = document_verdicts(searcher, question, filters, snap=snap)
+    quote_for = QuoteFinder(searcher, question, searcher.judge(snap, question, result.filters, result.language))
     if llm is not None:
         _add_positions(llm, searcher, result, on_progress)
     return build_answer(question, result, quote_for)

@@ -6,7 +6,9 @@ import numpy as np
 
 from retrieval.query import query_terms
 from retrieval.schema import Passage
+from retrieval.relevance import Judge
 from retrieval.search import Searcher
+from retrieval.snapshot import Snapshot
 
 MIN_QUOTE = 60
 MAX_QUOTE = 420
@@ -14,12 +16,17 @@ LEXICAL_BONUS = 0.05
 
 
 class QuoteFinder:
-    """Picks verbatim quotes for one question; no embedding happens here (vectors come from the index)."""
+    """Picks verbatim quotes for one question; no embedding happens here (vectors come from the index).
 
-    def __init__(self, searcher: Searcher, question: str) -> None:
-        self.snapshot = searcher.snapshot()
+    With the question's relevance judge (retrieval/relevance.py) the quote is the statement sentence that the
+    decision rests on, so what decided "answered"/"mentions" is what the user reads; without one (or in a
+    chunk without statement sentences) the sentence closest to the question."""
+
+    def __init__(self, searcher: Searcher, question: str, judge: Judge | None = None, snapshot: Snapshot | None = None) -> None:
+        self.snapshot = snapshot or (judge.snap if judge is not None else searcher.snapshot())
         self.query_vector = searcher.embed_query(question)
         self.terms = set(query_terms(question))
+        self.judge = judge
 
     def __call__(self, passage: Passage) -> str:
         row = self.snapshot.row_of.get(passage.chunk_id)
@@ -27,6 +34,9 @@ class QuoteFinder:
         text = passage.text
         if not len(spans):
             return _trim(text.strip())
+        evidence = self.judge.best(np.array([row])) if self.judge is not None else None
+        if evidence is not None:
+            return _trim(_strip_bullet(text[evidence.start : evidence.end]))
         sentences = [text[a:b] for a, b in spans]
         lexical = np.array([len(self.terms & set(query_terms(s))) for s in sentences], dtype=np.float32)
         scores = vectors @ self.query_vector + LEXICAL_BONUS * lexical

@@ -316,7 +316,7 @@ def search(
 @app.command()
 @guarded
 def ask(
-    question: str = typer.Argument(..., help="Spørgsmål på dansk eller engelsk (højst 2000 tegn; HOERING_MAX_QUESTION_CHARS)."),
+    question: Optional[str] = typer.Argument(None, help="Spørgsmål på dansk eller engelsk (højst 2000 tegn; HOERING_MAX_QUESTION_CHARS), eller brug --queries FIL."),
     sender: Optional[str] = SenderOpt,
     sender_type: Optional[str] = SenderTypeOpt,
     municipality: Optional[str] = MunicipalityOpt,
@@ -324,49 +324,59 @@ def ask(
     date_from: Optional[str] = DateFromOpt,
     date_to: Optional[str] = DateToOpt,
     mode: str = typer.Option("answer", "--mode", help="answer (de mest relevante uddrag) eller coverage (hvem siger hvad: hvert høringssvar i afgrænsningen)."),
+    queries: Optional[Path] = typer.Option(None, "--queries", help="Fil med ét spørgsmål pr. linje: alle besvares i én proces; JSON-liste ud (samme form som ask --json)."),
     index: Optional[Path] = IndexOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Besvar et spørgsmål med ordrette, verificerede citater (med sprogmodel hvis HOERING_LLM er sat)."""
-    from answering.answer import answer_stream
-    from answering.coverage_answer import coverage_answer
     from answering.llm import create_chat_model
-    from retrieval.schema import Answer
     from retrieval.search import Searcher
 
     if mode not in ("answer", "coverage"):
         err.print("--mode skal være 'answer' eller 'coverage'.")
         raise typer.Exit(2)
+    if (question is None) == (queries is None):
+        err.print("Angiv enten et spørgsmål eller --queries FIL.")
+        raise typer.Exit(2)
     settings = settings_for(index)
-    _check_question(question, settings)
+    texts = _read_queries(queries, settings) if queries else [question]
+    for text in texts:
+        _check_question(text, settings)
     filters = _filters(settings, sender, sender_type, municipality, hearing, date_from, date_to)
     searcher = Searcher(settings)
+    llm = create_chat_model(settings)
+    if queries:  # one process, every question in order, each exactly the shape of `ask --json`
+        _print_json([_answer(t, mode, searcher, filters, llm, stream=False).to_json() for t in texts])
+        return
+    final = _answer(question, mode, searcher, filters, llm, stream=not as_json)
+    if as_json:
+        _print_json(final.to_json())
+        return
+    if llm is not None and mode == "answer":
+        err.print()
+    _print_answer(final)
+
+
+def _answer(question: str, mode: str, searcher, filters, llm, stream: bool):
+    """One answer in either mode; an LLM's text is streamed to stderr when ``stream``."""
+    from answering.answer import answer_stream
+    from answering.coverage_answer import coverage_answer
+    from retrieval.schema import Answer
+
     if mode == "coverage":
-        llm = create_chat_model(settings)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       console=err, transient=True, disable=llm is None) as progress:
             task = progress.add_task("Holdninger pr. afsender", total=None)
-            final = coverage_answer(question, searcher, filters, llm=llm,
-                                    on_progress=lambda done, total: progress.update(task, completed=done, total=total))
-        if as_json:
-            _print_json(final.to_json())
-            return
-        _print_answer(final)
-        return
-    llm = create_chat_model(settings)
+            return coverage_answer(question, searcher, filters, llm=llm,
+                                   on_progress=lambda done, total: progress.update(task, completed=done, total=total))
     final = None
     for item in answer_stream(question, searcher, filters, llm=llm):
         if isinstance(item, Answer):
             final = item
-        elif not as_json:
+        elif stream:
             err.print(safe(item, keep_newlines=True), end="", highlight=False)
     assert final is not None
-    if as_json:
-        _print_json(final.to_json())
-        return
-    if llm is not None:
-        err.print()
-    _print_answer(final)
+    return final
 
 
 def _print_answer(final) -> None:

@@ -1,8 +1,9 @@
 """Who says what: a verdict for EVERY document in scope (not top-k), with its best passages.
 
-Without an LLM the verdict comes from per-document relevance of the hybrid scores, calibrated on
-eval/coverage.jsonl (docs/decisions/0006-coverage-verdicts.md). All chunks in scope are scored at once
-(one matrix product), so 500 documents in scope cost about as much as one search.
+Without an LLM the verdict comes from the calibrated relevance judge (retrieval/relevance.py,
+docs/decisions/0010-calibrated-relevance.md): a document mentions the topic when one of its statement sentences
+addresses it. Sentences are scored with one matrix product per document, so 500 documents cost well under
+a second.
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ from pydantic import BaseModel, Field
 
 from retrieval.query import query_terms, strip_scope_words
 from retrieval.schema import Filters, Passage, Verdict
-from retrieval.search import Searcher, term_coverage
+from retrieval.search import Searcher
+from retrieval.snapshot import Snapshot
 
-# (dense threshold, coverage threshold or None, z threshold) per question language.
-VERDICT = {"da": (0.8525, 0.3, 0.5), "en": (0.74, None, 1.5)}
 PASSAGES_PER_DOC = 2
 
 
@@ -40,50 +40,61 @@ class CoverageResult(BaseModel):
         return [v for v in self.verdicts if v.mentions]
 
 
+def lexical_row(rows: np.ndarray, bm25: np.ndarray) -> int | None:
+    """The chunk among ``rows`` with the best BM25 score for the topic (its sentences are always judged: a
+    letter that names the topic in words the dense model ranks low is still read), None when none matches."""
+    if not rows.size:
+        return None
+    best = int(np.argmax(bm25[rows]))
+    return int(rows[best]) if bm25[rows[best]] > 0 else None
+
+
 def document_verdicts(searcher: Searcher, question: str, filters: Filters | None = None, *, infer: bool = True,
-                      language: str | None = None) -> CoverageResult:
+                      language: str | None = None, snap: Snapshot | None = None) -> CoverageResult:
+    """A verdict for every document in scope: it mentions the topic when its best statement sentence clears
+    the calibrated ``mention`` threshold (retrieval/relevance.py); that sentence is cited first."""
     from retrieval.query import detect_language
 
-    snap = searcher.snapshot()
+    snap = snap or searcher.snapshot()
     language = language or detect_language(question, searcher.settings.language)
     filters = searcher.resolve_filters(question, filters, infer)
     rows = np.flatnonzero(snap.mask(filters))
     result = CoverageResult(question=question, language=language, filters=filters, verdicts=[])
     if rows.size == 0:
         return result
-    everything = np.arange(len(snap.ids))
-    dense_all = searcher.dense_scores(snap, everything, question)
-    mean, std = float(dense_all.mean()), float(dense_all.std()) or 1.0
-    dense = dense_all[rows]
+    judge = searcher.judge(snap, question, filters, language)
     topic = strip_scope_words(question, filters) or question
-    terms = list(dict.fromkeys(query_terms(topic)))
-    bm25 = snap.bm25.scores(terms)[rows]
-    coverage_of = term_coverage(snap, terms)
-    t_dense, t_cov, t_z = VERDICT.get(language, VERDICT["en"])
+    bm25 = snap.bm25.scores(list(dict.fromkeys(query_terms(topic))))
     docs = snap.columns["doc_id"][rows]
     for doc_id in dict.fromkeys(docs):
-        mine = np.flatnonzero(docs == doc_id)
-        order = mine[np.argsort(-dense[mine])][: max(PASSAGES_PER_DOC * 3, 6)]
-        coverage = {int(i): coverage_of(snap.texts[rows[i]]) for i in order}
-        best_dense = float(dense[mine].max())
-        best_cov = max(coverage.values()) if coverage else 0.0
-        z = (best_dense - mean) / std
-        lexical = t_cov is not None and best_cov >= t_cov
-        mentions = (best_dense >= t_dense or lexical) and z >= t_z
-        ranked = sorted(order, key=lambda i: -(dense[i] + 0.1 * coverage.get(int(i), 0.0)))[:PASSAGES_PER_DOC]
-        passages = [
-            searcher._passage(snap, int(rows[i]), float(dense[i]), float(bm25[i]), float(dense[i]), r + 1)
-            for r, i in enumerate(ranked)
-        ]
-        for p, i in zip(passages, ranked):
-            p.coverage = coverage.get(int(i), 0.0)
+        mine = rows[docs == doc_id]
+        evidence = judge.best(mine, lexical_row(mine, bm25))
+        passages = _passages(searcher, snap, judge, mine, evidence, bm25)
         record = snap.manifest.documents.get(str(doc_id))
         result.verdicts.append(
             DocumentVerdict(
                 doc_id=str(doc_id), source=passages[0].source, sender=passages[0].sender,
                 sender_type=passages[0].sender_type, municipality=passages[0].municipality,
-                date=record.date if record else None, mentions=bool(mentions), score=best_dense, passages=passages,
+                date=record.date if record else None, mentions=judge.mentions(evidence),
+                score=evidence.probability if evidence else 0.0, passages=passages,
             )
         )
     result.verdicts.sort(key=lambda v: (not v.mentions, -v.score))
     return result
+
+
+def _passages(searcher: Searcher, snap: Snapshot, judge, rows: np.ndarray, evidence, bm25: np.ndarray) -> list[Passage]:
+    """The document's best passages: the evidence's chunk first, then its next best chunk by dense score."""
+    dense = snap.vectors[rows] @ judge.q
+    order = [int(r) for r in rows[np.argsort(-dense, kind="stable")]]
+    if evidence is not None:
+        order.remove(evidence.row)
+        order.insert(0, evidence.row)
+    chosen = order[:PASSAGES_PER_DOC]
+    passages = []
+    for rank, row in enumerate(chosen, 1):
+        score = evidence.probability if evidence is not None and row == evidence.row else 0.0
+        passage = searcher.passage(snap, row, score, float(bm25[row]), float(snap.vectors[row] @ judge.q), rank)
+        passage.coverage = judge.coverage_of(passage.text)
+        passages.append(passage)
+    return passages

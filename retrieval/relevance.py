@@ -2,11 +2,12 @@
 
 Both decisions users act on rest on it: whether the letters answer a question at all (an answer, or
 "Høringssvarene nævner ikke …") and whether each letter mentions a topic (the notat's "k af n"). A sentence
-is judged by two signals, each on a scale that carries over between languages and index sizes:
+is judged by three signals, each on a scale that carries over between languages and index sizes:
 
 * ``margin``: its cosine to the question minus the question's own baseline over a fixed Danish background
   (retrieval/background.py), so an English question, which sits lower on every Danish sentence, is read
   against its own zero point;
+* ``context``: the same for the chunk around it;
 * ``coverage``: the IDF-weighted share of the question's topical terms (Danish stems) that it contains.
 
 A logistic model per question language turns them into a probability; the weights and the two thresholds
@@ -32,19 +33,23 @@ CALIBRATION = Path(__file__).resolve().parent / "data" / "relevance.json"
 # Sentences of a unit (a passage, or a whole document) whose coverage is computed: the best by margin, plus
 # every sentence of the unit's lexically best chunk. Bounds the Python work per document on large scopes.
 LEXICAL_CANDIDATES = 12
+# margin: the sentence's cosine minus the question's background baseline; context: the same for the sentence's
+# chunk (what surrounds the sentence); coverage: the share of the question's topical terms in the sentence.
+FEATURES = ("margin", "context", "coverage")
 
 
 @dataclass(frozen=True)
 class Calibration:
-    """A logistic model over (margin, coverage) and the thresholds of the two decisions."""
+    """A logistic model over FEATURES and the thresholds of the two decisions."""
 
-    weights: tuple[float, float]
+    weights: tuple[float, ...]
     bias: float
     answer: float
     mention: float
 
-    def probability(self, margin: np.ndarray, coverage: np.ndarray) -> np.ndarray:
-        z = self.weights[0] * margin + self.weights[1] * coverage + self.bias
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        """Probability per row of ``features`` (n × len(FEATURES))."""
+        z = np.asarray(features, dtype=np.float64) @ np.asarray(self.weights) + self.bias
         return 1.0 / (1.0 + np.exp(-z))
 
 
@@ -55,8 +60,7 @@ class Evidence:
     row: int  # chunk row in the snapshot
     start: int  # the sentence's span inside the chunk text
     end: int
-    margin: float
-    coverage: float
+    features: tuple[float, ...]
     probability: float
 
     def text(self, snap: Snapshot) -> str:
@@ -94,32 +98,33 @@ class Judge:
         self.coverage_of = coverage_of
         self.calibration = calibration
 
-    def candidates(self, rows: np.ndarray, lexical_row: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(sentence indices, margins, coverages) of the statement sentences of chunk ``rows`` worth judging: the
-        best by margin, plus every sentence of ``lexical_row`` (the unit's lexically best chunk)."""
+    def candidates(self, rows: np.ndarray, lexical_row: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(sentence indices, features) of the statement sentences of chunk ``rows`` worth judging: the best by
+        margin, plus every sentence of ``lexical_row`` (the unit's lexically best chunk)."""
         snap = self.snap
         sentences = snap.sentences_in(rows)
         if sentences.size == 0:
-            return sentences, np.zeros(0), np.zeros(0)
+            return sentences, np.zeros((0, len(FEATURES)))
         margins = snap.sentence_vectors[sentences] @ self.q - self.baseline
         take = np.argsort(-margins, kind="stable")[:LEXICAL_CANDIDATES]
         if lexical_row is not None:
             extra = np.flatnonzero(snap.sentence_rows[sentences] == lexical_row)
             take = np.concatenate([take, extra[~np.isin(extra, take)]])
         chosen = sentences[take]
-        coverages = np.array([self.coverage_of(self._text(int(s))) for s in chosen], dtype=np.float64)
-        return chosen, margins[take].astype(np.float64), coverages
+        context = snap.vectors[snap.sentence_rows[chosen]] @ self.q - self.baseline
+        coverage = [self.coverage_of(self._text(int(s))) for s in chosen]
+        return chosen, np.column_stack([margins[take], context, coverage]).astype(np.float64)
 
     def best(self, rows: np.ndarray, lexical_row: int | None = None) -> Evidence | None:
         """The statement sentence among those of chunk ``rows`` that best addresses the question (None: none)."""
-        chosen, margins, coverages = self.candidates(rows, lexical_row)
+        chosen, features = self.candidates(rows, lexical_row)
         if chosen.size == 0:
             return None
-        p = self.calibration.probability(margins, coverages)
+        p = self.calibration.probability(features)
         i = int(np.argmax(p))
         s = int(chosen[i])
         a, b = (int(x) for x in self.snap.sentence_spans[s])
-        return Evidence(int(self.snap.sentence_rows[s]), a, b, float(margins[i]), float(coverages[i]), float(p[i]))
+        return Evidence(int(self.snap.sentence_rows[s]), a, b, tuple(float(x) for x in features[i]), float(p[i]))
 
     def _text(self, sentence: int) -> str:
         a, b = self.snap.sentence_spans[sentence]

@@ -178,7 +178,7 @@ class Searcher:
         if not complete and order.size < fused.size:  # diversification needed rows beyond the candidates
             chosen, _ = self._choose(snap, rows, np.argsort(-fused, kind="stable"), k, diversify)
         chosen.sort(key=lambda i: -fused[i])
-        return [self._passage(snap, int(rows[i]), float(fused[i]), float(bm25[i]), float(dense[i]), r + 1) for r, i in enumerate(chosen)]
+        return [self.passage(snap, int(rows[i]), float(fused[i]), float(bm25[i]), float(dense[i]), r + 1) for r, i in enumerate(chosen)]
 
     @staticmethod
     def _choose(snap: Snapshot, rows: np.ndarray, order: np.ndarray, k: int, diversify: bool) -> tuple[list[int], bool]:
@@ -203,7 +203,7 @@ class Searcher:
         return chosen, complete
 
     @staticmethod
-    def _passage(snap: Snapshot, row: int, score: float, bm25: float, dense: float, rank: int) -> Passage:
+    def passage(snap: Snapshot, row: int, score: float, bm25: float, dense: float, rank: int) -> Passage:
         meta = snap.metas[row]
         pages = [int(p) for p in str(meta.get("pages", "1")).split(",") if p]
         return Passage(

@@ -180,7 +180,7 @@ def _theme(searcher: Searcher, snap: Snapshot, members: list[int], keywords: lis
         m = members[best]
         row = int(snap.sentence_rows[m])
         a, b = (int(x) for x in snap.sentence_spans[m])
-        passage = searcher._passage(snap, row, float(closeness[best]), 0.0, float(closeness[best]), 1)
+        passage = searcher.passage(snap, row, float(closeness[best]), 0.0, float(closeness[best]), 1)
         quote = make_citation(0, passage, passage.text[a:b])
         senders.append(ThemeSender(doc_id=doc_id, sender=passage.sender, sender_type=passage.sender_type,
                                    count=len(positions), quote=quote))

