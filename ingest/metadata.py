@@ -24,7 +24,11 @@ _COMMITTEE_PHRASE = re.compile(
     rf"({_COMMITTEE}(?:\s+(?:for|på|i|ved)\s+[A-ZÆØÅ][\w-]+(?:\s+(?:og|i)\s+[A-ZÆØÅ][\w-]+)?"
     rf"|\s+[A-ZÆØÅ][\w-]+(?:\s+[A-ZÆØÅ][\w-]+){{0,2}}(?:\s+\([A-ZÆØÅ]{{2,6}}\))?)?)"
 )
-_GREETING = re.compile(r"^(?:med\s+)?(?:venlig(?:e)?\s+hilsen|venlig\s+hilsen|mvh\.?|kind regards|best regards)\b", re.I)
+_GREETING = re.compile(
+    r"^(?:(?:med\s+)?(?:venlig(?:e)?\s+hilsen|venlig\s+hilsen|mvh\.?|kind regards|best regards)\b|"
+    r"(?:de\s+)?(?:bedste\s+|mange\s+)?hilsn?(?:en|er)?\s*[,.!]?$)",
+    re.I,
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _POSTCODE_LINE = re.compile(r"\b\d{4}\s+[A-ZÆØÅ][a-zæøå]+")
 # "Høringssvar til X" / "Høringssvar vedr. X" / "Høringssvar: X" name the hearing ("… fra X" names the sender).
@@ -128,7 +132,7 @@ def _sender(lines: list[str], mentions: Counter, doc: LoadedDocument, gaz: Gazet
 
 _QUOTE_START = re.compile(
     r"^(?:-{2,}\s*(?:original message|oprindelig meddelelse|videresendt (?:meddelelse|besked)|forwarded message)"
-    r"|(?:den|on)\b.{0,160}\b(?:skrev|wrote)\s*:$)",
+    r"|(?:den|on)\b.{0,160}\b(?:skrev|wrote)\b.{0,160}:$)",
     re.I,
 )
 
@@ -207,6 +211,7 @@ def _signed_by_institution(signature: list[str], lines: list[str], mentions: Cou
         region = gaz.region_by_email(address)
         if region:
             return region, "region", None
+    signature = [_without_title(line) for line in signature]
     for line in signature:
         if _COMPANY.search(line) and len(line) < 100:
             return line, "virksomhed", _belongs_to(line, mentions, gaz)
@@ -214,6 +219,14 @@ def _signed_by_institution(signature: list[str], lines: list[str], mentions: Cou
         if _ORGANISATION.search(line) and len(line) < 100 and not _ADDRESSEE.match(line):
             return line.rstrip(".,"), "organisation", _belongs_to(line, mentions, gaz)
     return None
+
+
+def _without_title(line: str) -> str:
+    """ "Formand, Foreningen for kortere ventelister" → "Foreningen for kortere ventelister"."""
+    head, _, rest = line.partition(",")
+    if rest.strip() and len(head.split()) <= 2 and head.strip().lower().endswith(_TITLE_SUFFIXES):
+        return rest.strip()
+    return line
 
 
 def _from_line(head: list[str], mentions: Counter, gaz: Gazetteer) -> Found | None:
