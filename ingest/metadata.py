@@ -266,7 +266,7 @@ def _from_header(doc: LoadedDocument, own_lines: list[str], lines: list[str], me
         if region:
             return region, "region", None
     name = doc.sender_hint
-    if name and not _looks_like_name(name):
+    if name:  # "Ældre Sagen Hedensted" looks like a person's name, but names an organisation
         found = _classify(name, mentions, gaz)
         # "organisation" is also _classify's fallback for any name: here only a name that says so counts.
         if found[1] in ("med_udvalg", "kommune", "virksomhed") or _ORGANISATION.search(name):

@@ -214,3 +214,8 @@ def test_control_characters_and_escape_sequences_from_mail_headers_are_not_store
     for value in (m.sender, m.title):
         assert not any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F or ch == "\u202e" for ch in value), repr(value)
     assert m.sender == "Ole Ol sen" and m.title == "Svar om busruten"
+
+
+def test_a_display_name_that_names_an_organisation_is_not_a_person():
+    m = meta("Hermed vores høringssvar.", sender_hint="Ældre Sagen Hedensted", sender_email="hedensted@aeldresagen.dk")
+    assert (m.sender, m.sender_type, m.needs_review) == ("Ældre Sagen Hedensted", "organisation", False)
