@@ -92,7 +92,7 @@ def _sender(lines: list[str], mentions: Counter, doc: LoadedDocument, gaz: Gazet
     own = _own_lines(lines)
     signature = _signature_block(own)
     letterhead = _letterhead(own)
-    opening = own[len(letterhead) : len(letterhead) + 2]
+    opening = own[: len(letterhead) + 2]  # the letterhead and the first sentences
     mail_body = bool(doc.sender_email or doc.sender_hint) and doc.parent_source is None
 
     committee_head = _committee_in_letterhead(letterhead[:4], own, mentions, gaz)
@@ -153,7 +153,7 @@ def _letterhead(lines: list[str]) -> list[str]:
     head = []
     for line in lines[:8]:
         words = line.split()
-        if len(line) > 90 or (len(words) >= 6 and line.rstrip().endswith((".", "!", "?"))):
+        if len(line) > 90 or (len(words) >= 4 and line.rstrip().endswith((".", "!", "?"))):
             break
         head.append(line)
     return head
