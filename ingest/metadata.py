@@ -112,7 +112,7 @@ def _sender(lines: list[str], mentions: Counter, doc: LoadedDocument, gaz: Gazet
             return header_person, "borger", None, bool(committee_head or head or guessed)
         if person:
             return person, "borger", None, False
-        for found in (committee_head, head, guessed):
+        for found in (committee_head, head):  # never a sentence of a mail from an address that names no one
             if found:
                 return (*found, True)
     else:

@@ -219,3 +219,8 @@ def test_control_characters_and_escape_sequences_from_mail_headers_are_not_store
 def test_a_display_name_that_names_an_organisation_is_not_a_person():
     m = meta("Hermed vores høringssvar.", sender_hint="Ældre Sagen Hedensted", sender_email="hedensted@aeldresagen.dk")
     assert (m.sender, m.sender_type, m.needs_review) == ("Ældre Sagen Hedensted", "organisation", False)
+
+
+def test_a_mail_from_a_bare_private_address_is_not_the_municipality_its_first_sentence_names():
+    m = meta("Norddjurs Kommune har besluttet at lukke bostedet.\n\nDet er en dårlig idé.", sender_email="jh1961@gmail.com")
+    assert (m.sender, m.sender_type, m.municipality, m.needs_review) == ("jh1961@gmail.com", "ukendt", None, True)
