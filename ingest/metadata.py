@@ -176,6 +176,23 @@ def _classify(name: str, mentions: Counter, gaz: Gazetteer) -> Found:
     return name, "organisation", _belongs_to(name, mentions, gaz)
 
 
+def sender_type_of_name(name: str) -> str | None:
+    """The sender type a sender's name itself says ("OMU Social, Roskilde Kommune" → med_udvalg,
+    "Foreningen for …" → organisation, "Hedensted Kommune (…)" → kommune); None when it says none."""
+    committee = _COMMITTEE_PHRASE.search(name)
+    if committee and committee.start() == 0:
+        return "med_udvalg"
+    if re.search(r"\b[Kk]ommune\b", name) and _municipality_name(re.split(r"\s*[(,]", name)[0], gazetteer()):
+        return "kommune"
+    if re.match(r"^Region\s+[A-ZÆØÅ]", name):
+        return "region"
+    if _COMPANY.search(name):
+        return "virksomhed"
+    if _ORGANISATION.search(name):
+        return "organisation"
+    return "borger" if _looks_like_name(name) else None
+
+
 def _with_municipality(committee: str, mentions: Counter, gaz: Gazetteer) -> Found:
     municipality = _belongs_to(committee, mentions, gaz)
     if municipality and municipality.lower() not in committee.lower():

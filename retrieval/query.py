@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from ingest.bm25_index import tokenize
 from ingest.gazetteer import gazetteer
+from ingest.metadata import sender_type_of_name
 from retrieval.schema import Filters
 
 _EN_WORDS = {"what", "which", "who", "how", "does", "do", "say", "says", "about", "the", "is", "are", "of", "and", "mention", "mentions", "any", "on", "their", "think", "why", "where"}
@@ -69,10 +70,12 @@ def infer_filters(question: str, known_senders: list[str] | None = None) -> Filt
             if pattern.search(question):
                 values["sender_type"] = sender_type
                 break
-        else:
-            sender = _named_sender(question, known_senders or [])
-            if sender:
-                values["sender"] = sender
+        sender = _named_sender(question, known_senders or [])
+        # A named sender narrows its own group ("Hvad siger OMU Social om … medarbejderne?"); a group word
+        # of another group wins ("Hvad siger kommunerne om Foreningen for …s forslag?").
+        if sender and values.get("sender_type") in (None, sender_type_of_name(sender)):
+            values["sender"] = sender
+            values.pop("sender_type", None)
     return Filters(**values, inferred=list(values))
 
 

@@ -206,9 +206,14 @@ def test_a_topic_word_in_a_senders_name_does_not_become_a_sender_filter():
     assert infer_filters("ventelister", WITH_ASSOCIATION).is_empty()
 
 
-def test_an_explicit_group_word_wins_over_a_named_sender():
-    f = infer_filters("Hvad siger organisationerne, fx Foreningen for kortere ventelister, om ventetid?", WITH_ASSOCIATION)
-    assert (f.sender_type, f.sender) == ("organisation", None)
+def test_an_explicit_group_word_wins_over_a_named_sender_of_another_group():
+    f = infer_filters("Hvad siger kommunerne om Foreningen for kortere ventelisters forslag?", WITH_ASSOCIATION)
+    assert (f.sender_type, f.sender) == ("kommune", None)
+    # A sender named within its own group narrows it; the group word is then the topic.
+    q = "Hvad siger OMU Social om at inddrage medarbejderne i budgettet?"
+    f = infer_filters(q, WITH_ASSOCIATION)
+    assert (f.sender_type, f.sender) == (None, "OMU Social, Roskilde Kommune")
+    assert "medarbejderne" in strip_scope_words(q, f)
 
 
 def test_a_sender_named_as_a_name_is_inferred_and_its_name_alone_is_stripped():
