@@ -373,14 +373,16 @@ def prune(manifest: Manifest, roots: list[str], present: set[str] | None = None)
     """Forget files under ``roots`` that no longer exist; returns the ids of documents that went with them.
 
     ``present``: the stored names of the files found under ``roots`` now (a stored name with a masked CPR
-    number cannot be looked up on disk); without it, what exists on disk."""
+    number cannot be looked up on disk: it is gone when not among them)."""
     roots = [stored_source(os.path.normpath(r)) for r in roots]
     before = set(manifest.documents)
     gone = [
         source
         for source in manifest.files
         if any(source == r or source.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
-        and (source not in present if present is not None else not os.path.exists(source))
+        and (present is None or source not in present)
+        # (a file not found now but still there is kept — one named on its own earlier — unless it is a link)
+        and (not os.path.exists(source) or os.path.islink(source))
     ]
     _forget_files(manifest, gone)
     manifest.drop_unreferenced()
