@@ -39,8 +39,8 @@ SENTENCE_BATCH = 8
 COMMIT_EVERY_DOCS = 25
 COMMIT_EVERY_SECONDS = 15.0
 WRITE_EVERY_ROWS = 4000  # Chroma rows (chunks + sentences) buffered before one batched write
-PLAIN_TEXT_SUFFIXES = (".txt", ".md")
-_META_FIELDS = ("sender", "sender_type", "municipality", "date", "hearing", "title")  # read as they are: a character takes at most 4 bytes
+PLAIN_TEXT_SUFFIXES = (".txt", ".md")  # read as they are: a character takes at most 4 bytes
+_META_FIELDS = ("sender", "sender_type", "municipality", "date", "hearing", "title")
 
 
 def stored_source(source: str, path: str | None = None) -> str:
@@ -62,6 +62,9 @@ class Prepared:
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     member_failures: list[tuple[str, str]] = field(default_factory=list)  # (source inside a zip, reason)
+
+    def __post_init__(self) -> None:
+        self.key = self.key or stored_source(self.source)
 
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[str], list[str]]:
@@ -381,8 +384,9 @@ def prune(manifest: Manifest, roots: list[str], present: set[str] | None = None)
         for source in manifest.files
         if any(source == r or source.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
         and (present is None or source not in present)
-        # (a file not found now but still there is kept — one named on its own earlier — unless it is a link)
-        and (not os.path.exists(source) or os.path.islink(source))
+        # (a file not found now but still there is kept — one named on its own earlier — unless it is a link,
+        # or a name stored by an older version with its CPR number unmasked)
+        and (not os.path.exists(source) or os.path.islink(source) or stored_source(source) != source)
     ]
     _forget_files(manifest, gone)
     manifest.drop_unreferenced()

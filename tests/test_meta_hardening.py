@@ -342,3 +342,31 @@ def test_control_characters_never_reach_stored_metadata_and_exports_work(tmp_pat
     assert any("Karen Svendsen" in cell.text for table in document.tables for row in table.rows for cell in row.cells)
     workbook = openpyxl.load_workbook(io.BytesIO(to_xlsx(notat)))
     assert any("Karen Svendsen" in str(cell.value) for sheet in workbook for row in sheet.iter_rows() for cell in row)
+
+
+def test_reingest_with_prune_drops_a_file_name_stored_unmasked_by_an_older_version(tmp_path, embedder):
+    folder = tmp_path / "svar"
+    folder.mkdir()
+    raw = folder / f"Svar {NAME_CPR[0]}-{NAME_CPR[1]}.txt"
+    raw.write_text("Høringssvar fra Peter Holm\n\nJeg ønsker flere pladser i aflastningen.\n", encoding="utf-8")
+    settings = settings_for(tmp_path / "index")
+    ingest([str(folder)], settings, embedder=embedder)
+    # What an older version stored: the file name as it is, in the manifest and in Chroma.
+    index = Index(settings)
+    with index.writer_lock():
+        manifest = index.manifest()
+        (masked,) = list(manifest.files)
+        manifest.files = {str(raw): manifest.files[masked]}
+        for record in manifest.documents.values():
+            record.source, record.sources = str(raw), [str(raw)]
+            index.store.update_metadata(record.doc_id, {"source": str(raw)})
+        index.commit(manifest)
+    assert _leaks(Path(settings.index), [NAME_CPR[0]])
+
+    report = ingest([str(folder)], settings, embedder=embedder, prune_missing=True)
+    assert not report.failed and report.removed == 0
+    (doc,) = list_documents(settings)
+    assert doc.source == masked and list(Index(settings).manifest().files) == [masked]
+    stored = Index(settings).store.chunks.get(where={"doc_id": doc.doc_id}, include=["metadatas"])["metadatas"]
+    assert stored and all(m["source"] == masked for m in stored)
+    # (chroma.sqlite3 may still hold the old bytes in freed pages and its write log until SQLite reuses them)
