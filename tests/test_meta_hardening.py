@@ -370,3 +370,12 @@ def test_reingest_with_prune_drops_a_file_name_stored_unmasked_by_an_older_versi
     stored = Index(settings).store.chunks.get(where={"doc_id": doc.doc_id}, include=["metadatas"])["metadatas"]
     assert stored and all(m["source"] == masked for m in stored)
     # (chroma.sqlite3 may still hold the old bytes in freed pages and its write log until SQLite reuses them)
+
+
+def test_docs_set_validation_cleans_every_field_at_the_boundary():
+    from ingest.corrections import validate
+
+    fields = validate({"sender": "Karen\x00\x1b[2K Svendsen\x9b31m 010190-1234", "title": "\x1b]0;x\x07Titel\u2028ny linje",
+                       "hearing": "Budget\t2025\x0c", "sender_type": "borger"})
+    assert fields == {"sender": "Karen Svendsen 31m [CPR]", "title": "Titel ny linje", "hearing": "Budget 2025", "sender_type": "borger"}
+    assert validate({"sender": "\x1b[0m\x07"}) == {"sender": None}
