@@ -9,6 +9,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "empty_file": {"da": "filen er tom (0 bytes)", "en": "the file is empty (0 bytes)"},
     "unreadable": {"da": "filen kan ikke læses: {error}", "en": "the file cannot be read: {error}"},
+    "symlink_outside": {
+        "da": "springet over: et symbolsk link, der peger uden for mappen, følges ikke",
+        "en": "skipped: a symbolic link that points outside the folder is not followed",
+    },
     "corrupt_pdf": {
         "da": "PDF-filen er beskadiget eller ikke en PDF: {error}",
         "en": "the PDF is corrupt or not a PDF: {error}",

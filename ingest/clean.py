@@ -7,6 +7,7 @@ and page numbers, Markdown link/heading residue, and masks Danish CPR numbers.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections import Counter
@@ -15,14 +16,31 @@ from datetime import date
 from ingest.schema import Page
 
 _SPACES = re.compile(r"[ \u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
 _LIGATURES = re.compile("[\ufb00-\ufb06]")  # ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ from PDF text layers
 _MD_LINK = re.compile(r"\[([^\]\n]+)\]\((?:mailto:|https?:)[^)\s]*\)")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _BULLET = re.compile(r"^(?:[-•–—*▪◦●]\s|\d{1,2}[.)]\s|[a-z][.)]\s)")
 _PAGE_NUMBER = re.compile(r"^(?:side\s*|page\s*|-\s*)?\d{1,4}(?:\s*(?:af|/|of)\s*\d{1,4})?(?:\s*-)?$", re.I)
-_CPR = re.compile(r"(?<![\d+])(\d{2})(\d{2})(\d{2})(-?)(\d{4})(?!\d)")
+# CPR numbers are matched in a 1:1 "view" of the text (str.translate, so positions stay the same): invisible
+# characters (soft hyphen, zero-width space/joiners, word joiner, BOM) become U+2060 and may stand anywhere,
+# dashes become "-", odd spaces " ", line separators "\n". Between the date and the serial: spaces, one dash
+# and up to two line breaks (a number wrapped across lines, paragraphs or pages).
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_ODD_SPACES = "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_VIEW = str.maketrans(
+    {**{c: "\u2060" for c in _INVISIBLE}, **{c: "-" for c in _DASHES}, **{c: " " for c in _ODD_SPACES},
+     **{c: "\n" for c in "\r\x0b\x0c\x85\u2028\u2029"}}
+)
+_Z = "\u2060*"
+_GAP = "[ \u2060]*"
+_CPR = re.compile(
+    r"(?<![\d+])" + _Z.join([r"(\d)"] * 6)
+    + rf"{_GAP}(?:-{_GAP})?(?:\n{_GAP}){{0,2}}(?:-{_GAP})?"
+    + _Z.join([r"(\d)"] * 4) + r"(?!\u2060*\d)"
+)
 _JOIN_WORDS = ("og", "eller", "samt", "til", "and", "or")
 CPR_MASK = "[CPR]"
 PARAGRAPH_LINE = 200  # a line longer than this is a whole paragraph, not a wrapped line
@@ -35,13 +53,28 @@ def clean_pages(pages: list[Page]) -> tuple[str, list[tuple[int, int]]]:
     spans: list[tuple[int, int]] = []
     offset = 0
     for text in texts:
-        cleaned = mask_cpr(reflow(text))
+        cleaned = reflow(text)
         if parts:
             offset += 2  # the "\n\n" separator
         spans.append((offset, offset + len(cleaned)))
         parts.append(cleaned)
         offset += len(cleaned)
-    return "\n\n".join(parts), spans
+    # Masked after joining, so a number split across a page break is found too; spans move with the text.
+    joined, replaced = _mask(("\n\n".join(parts)))
+    return joined, [(_moved(a, replaced), _moved(b, replaced)) for a, b in spans]
+
+
+def _moved(position: int, replaced: list[tuple[int, int]]) -> int:
+    """Where ``position`` of the unmasked text lies in the masked one (spans of CPR_MASK replacements)."""
+    shift = 0
+    for start, end in replaced:
+        if position >= end:
+            shift += (end - start) - len(CPR_MASK)
+        elif position > start:  # inside a replaced number: its mask's end
+            return start - shift + len(CPR_MASK)
+        else:
+            break
+    return position - shift
 
 
 def normalize(text: str) -> str:
@@ -162,15 +195,52 @@ def _separator(prev: str, line: str, width: int) -> str:
 
 
 def mask_cpr(text: str) -> str:
-    """Replace Danish CPR numbers (DDMMYY-XXXX or DDMMYYXXXX with a valid date) by a mask."""
+    """Replace Danish CPR numbers (DDMMYY-XXXX with a valid date; also with a space, an en dash, invisible
+    characters or a line break in it, or none) by a mask."""
+    return _mask(text)[0]
 
-    def replace(match: re.Match[str]) -> str:
-        day, month, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
-        if not _valid_date(day, month, year):
-            return match.group(0)
-        return CPR_MASK
 
-    return _CPR.sub(replace, text)
+def _mask(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The text with CPR numbers masked, and the (start, end) of each replaced number in the input."""
+    replaced = []
+    for match in _CPR.finditer(text.translate(_VIEW)):
+        digits = [int(d) for d in match.groups()]
+        if _valid_date(digits[0] * 10 + digits[1], digits[2] * 10 + digits[3], digits[4] * 10 + digits[5]):
+            replaced.append(match.span())
+    if not replaced:
+        return text, []
+    pieces, last = [], 0
+    for start, end in replaced:
+        pieces += [text[last:start], CPR_MASK]
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces), replaced
+
+
+def mask_cpr_in_name(name: str) -> str:
+    """A file name (or path) with CPR numbers masked as ``[CPR-1a2b3c]``: the tag, from a hash of the whole
+    name, keeps two files whose names differ only in the number apart (the name is the file's identity)."""
+    masked, replaced = _mask(name)
+    if not replaced:
+        return name
+    tag = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:6]
+    return masked.replace(CPR_MASK, f"[CPR-{tag}]")
+
+
+_ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[PX^_][^\x1b]*(?:\x1b\\)?|[@-Z\\-_])")
+_FIELD_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]+")
+
+
+def clean_field(value: str | None) -> str:
+    """A metadata value (sender, title, …) safe to store and show: terminal escape sequences removed,
+    control, bidi and invisible characters replaced by a space, whitespace collapsed, CPR numbers masked.
+    Every value that reaches the index from outside a letter's text (mail headers, ``docs set``) goes
+    through here, so DOCX/XLSX exports and terminals never meet a control character from the metadata."""
+    if not value:
+        return ""
+    value = _ESCAPE_SEQUENCE.sub("", unicodedata.normalize("NFC", value))
+    value = _FIELD_CONTROL.sub(" ", value)
+    return mask_cpr(re.sub(r"\s+", " ", value).strip())
 
 
 def _valid_date(day: int, month: int, year: int) -> bool:

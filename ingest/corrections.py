@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ingest.clean import clean_field
 from ingest.dates import parse_date
 from ingest.index import Index
 from ingest.manifest import Manifest
@@ -19,7 +20,8 @@ def validate(fields: dict[str, str | None]) -> dict[str, str | None]:
     for key, value in fields.items():
         if key not in EDITABLE:
             raise CorrectionError(f"unknown field {key!r}; editable: {', '.join(EDITABLE)}")
-        value = value.strip() if isinstance(value, str) else value
+        # Control characters and terminal escape sequences never reach a stored field (exports, terminals).
+        value = clean_field(value) if isinstance(value, str) else value
         if key == "sender_type" and value not in SENDER_TYPES:
             raise CorrectionError(f"sender_type must be one of {', '.join(SENDER_TYPES)}")
         if key == "date" and value:
@@ -43,6 +45,10 @@ def apply_corrections(manifest: Manifest, doc_id: str, sources: list[str], meta:
     for source in sources:
         update.update(manifest.source_corrections.get(source, {}))
     update.update(manifest.corrections.get(doc_id, {}))
+    # Corrections stored by an older version may hold control characters.
+    update = {k: clean_field(v) or None if isinstance(v, str) else v for k, v in update.items()}
+    if {"sender", "sender_type"} & set(update):
+        update["needs_review"] = False  # an official has checked the sender
     return meta.model_copy(update=update) if update else meta
 
 
@@ -59,7 +65,8 @@ def set_metadata(index: Index, doc_id: str, fields: dict[str, str | None]) -> di
         manifest.corrections.setdefault(doc_id, {}).update(fields)
         for source in record.sources:
             manifest.source_corrections.setdefault(source, {}).update(fields)
-        manifest.documents[doc_id] = record.model_copy(update=fields)
+        checked = {"needs_review": False} if {"sender", "sender_type"} & set(fields) else {}
+        manifest.documents[doc_id] = record.model_copy(update={**fields, **checked})
         # The manifest is the commit point of a correction too: intent recorded, commit, then Chroma's copy. A
         # process killed in between leaves the marker; the next writer (or reader) makes Chroma agree, and
         # readers take metadata from the manifest meanwhile (retrieval/snapshot.py).

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ingest.clean import mask_cpr
+from ingest.clean import clean_field, mask_cpr
 from ingest.dates import find_dates
 from ingest.gazetteer import Gazetteer, gazetteer
 from ingest.schema import DocumentMetadata, LoadedDocument
@@ -24,7 +24,11 @@ _COMMITTEE_PHRASE = re.compile(
     rf"({_COMMITTEE}(?:\s+(?:for|på|i|ved)\s+[A-ZÆØÅ][\w-]+(?:\s+(?:og|i)\s+[A-ZÆØÅ][\w-]+)?"
     rf"|\s+[A-ZÆØÅ][\w-]+(?:\s+[A-ZÆØÅ][\w-]+){{0,2}}(?:\s+\([A-ZÆØÅ]{{2,6}}\))?)?)"
 )
-_GREETING = re.compile(r"^(?:med\s+)?(?:venlig(?:e)?\s+hilsen|venlig\s+hilsen|mvh\.?|kind regards|best regards)\b", re.I)
+_GREETING = re.compile(
+    r"^(?:(?:med\s+)?(?:venlig(?:e)?\s+hilsen|venlig\s+hilsen|mvh\.?|kind regards|best regards)\b|"
+    r"(?:de\s+)?(?:bedste\s+|mange\s+)?hilsn?(?:en|er)?\s*[,.!]?$)",
+    re.I,
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _POSTCODE_LINE = re.compile(r"\b\d{4}\s+[A-ZÆØÅ][a-zæøå]+")
 # "Høringssvar til X" / "Høringssvar vedr. X" / "Høringssvar: X" name the hearing ("… fra X" names the sender).
@@ -49,88 +53,264 @@ _COMPANY = re.compile(r"(?<!\w)(A/S|ApS|I/S|P/S|IVS|K/S)(?!\w)")
 def extract_metadata(doc: LoadedDocument, text: str, gaz: Gazetteer | None = None) -> DocumentMetadata:
     """Metadata for one cleaned document text, using hints from the container (e-mail headers)."""
     gaz = gaz or gazetteer()
+    # Container hints (e-mail From/Subject, PDF /Title) come from outside the letter: no control characters
+    # or terminal escape sequences from them may reach a stored field.
+    doc = doc.model_copy(
+        update={k: clean_field(getattr(doc, k)) or None for k in ("sender_hint", "sender_email", "title")}
+    )
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    signature = _signature_block(lines)
     mentions = gaz.municipality_mentions(text)
 
-    sender, sender_type, municipality = _sender(lines, signature, mentions, doc, gaz)
+    sender, sender_type, municipality, needs_review = _sender(lines, mentions, doc, gaz)
     hearing = _hearing(lines, text)
     title = _title(doc, lines)
     return DocumentMetadata(
         # The text is masked already; a title or sender taken from the container (PDF /Title, e-mail
         # Subject and From) is not, and must not carry a CPR number into the index either.
-        sender=mask_cpr(sender),
+        sender=mask_cpr(clean_field(sender)),
         sender_type=sender_type,
         municipality=municipality,
         date=_letter_date(lines) or doc.date_hint,
-        hearing=hearing,
-        title=mask_cpr(title) if title else title,
+        hearing=clean_field(hearing) or None if hearing else hearing,
+        title=mask_cpr(clean_field(title)) if title else title,
+        needs_review=needs_review,
     )
 
 
-def _sender(lines, signature, mentions: Counter, doc: LoadedDocument, gaz: Gazetteer):
-    head = lines[:4]
-    emails = _EMAIL.findall("\n".join(signature)) + ([doc.sender_email] if doc.sender_email else [])
-
-    # 1. A MED committee in the letterhead or the opening sentence.
-    committee = _committee(head, lines)
-    if committee:
-        municipality = _belongs_to(committee, mentions, gaz)
-        if municipality and municipality.lower() not in committee.lower():
-            committee = f"{committee}, {gaz.municipality(municipality).official}"
-        return committee, "med_udvalg", municipality
-
-    # 2. "<Name> Kommune ..." opening a paragraph, or standing alone in the letterhead or signature.
-    for line in lines[:12] + signature:
-        mun = _leading_municipality(line, gaz)
-        if mun:
-            return mun.official, "kommune", mun.name
-
-    # 3. The signature's e-mail domain belongs to a municipality or a region.
-    for address in emails:
-        mun = gaz.municipality_by_email(address)
-        if mun:
-            department = _department(signature)
-            sender = f"{mun.official} ({department})" if department else mun.official
-            return sender, "kommune", mun.name
-        region = gaz.region_by_email(address)
-        if region and _is_own_region(signature, region):
-            return region, "region", None
-
-    # 4. Organisations and companies: "Høringssvar fra X", or named in the signature, letterhead or e-mail sender.
-    for line in head:
-        named = _FROM_LINE.match(line)
-        if named:
-            name = named.group(1).strip()
-            kind = "virksomhed" if _COMPANY.search(name) else "organisation" if _ORGANISATION.search(name) else (
-                "borger" if _looks_like_name(name) else "organisation")
-            return name, kind, _belongs_to(name, mentions, gaz)
-    candidates = signature + head + ([doc.sender_hint] if doc.sender_hint else [])
-    for line in candidates:
-        if _COMPANY.search(line) and len(line) < 100:
-            return line, "virksomhed", _belongs_to(line, mentions, gaz)
-    for line in candidates:
-        if _ORGANISATION.search(line) and len(line) < 100 and not _ADDRESSEE.match(line):
-            return line.rstrip(".,"), "organisation", _belongs_to(line, mentions, gaz)
-
-    # 5. A private person: a name under the greeting, or the e-mail sender's name.
-    person = _person(signature) or (doc.sender_hint if doc.sender_hint and _looks_like_name(doc.sender_hint) else None)
-    if person:
-        return person, "borger", None
-    return doc.sender_hint or doc.sender_email or "", "ukendt", None
+Found = tuple[str, str, "str | None"]  # (sender, sender type, municipality)
 
 
-def _committee(head: list[str], lines: list[str]) -> str | None:
+def _sender(lines: list[str], mentions: Counter, doc: LoadedDocument, gaz: Gazetteer) -> tuple[str, str, str | None, bool]:
+    """Who wrote the letter, and whether that is a guess an official should review.
+
+    Evidence in order of strength (docs/decisions/0003): the e-mail From header (an address at a municipality
+    or region, or a display name that names an institution), the signature block, a "Høringssvar fra X" line,
+    the letterhead; a sender read from an opening sentence ("Norddjurs Kommune takker …") is only a guess.
+    Quoted text (lines starting with ">", a replied-to mail) is never evidence. For a mail's own body the
+    From header comes first; for a letter (a file, or a mail's attachment) the letter's own evidence does.
+    """
+    own = _own_lines(lines)
+    signature = _signature_block(own)
+    letterhead = _letterhead(own)
+    opening = own[: len(letterhead) + 2]  # the letterhead and the first sentences
+    mail_body = bool(doc.sender_email or doc.sender_hint) and doc.parent_source is None
+
+    committee_head = _committee_in_letterhead(letterhead[:4], own, mentions, gaz)
+    signed = _signed_by_institution(signature, own, mentions, gaz)
+    from_line = _from_line(own[:4], mentions, gaz)
+    head = _letterhead_institution(letterhead, mentions, gaz)
+    header = _from_header(doc, letterhead + signature, own, mentions, gaz)
+    header_person = doc.sender_hint if doc.sender_hint and _looks_like_name(doc.sender_hint) else None
+    person = _person(signature)
+    guessed = _opening_sentence(opening, own, mentions, gaz)
+
+    if mail_body:
+        for found in (header, signed, from_line):
+            if found:
+                return (*found, False)
+        if header_person:  # a person's mail: what the letter says about an institution is not its sender
+            return header_person, "borger", None, bool(committee_head or head or guessed)
+        if person:
+            return person, "borger", None, False
+        for found in (committee_head, head):  # never a sentence of a mail from an address that names no one
+            if found:
+                return (*found, True)
+    else:
+        for found in (committee_head, signed, from_line, head):
+            if found:
+                return (*found, False)
+        if person:
+            return person, "borger", None, False
+        if header:  # an attachment: the mail it came with
+            return (*header, False)
+        if header_person:
+            return header_person, "borger", None, False
+        if guessed:
+            return (*guessed, True)
+    return doc.sender_hint or doc.sender_email or "", "ukendt", None, True
+
+
+_QUOTE_START = re.compile(
+    r"^(?:-{2,}\s*(?:original message|oprindelig meddelelse|videresendt (?:meddelelse|besked)|forwarded message)"
+    r"|(?:den|on)\b.{0,160}\b(?:skrev|wrote)\b.{0,160}:$)",
+    re.I,
+)
+
+
+def _own_lines(lines: list[str]) -> list[str]:
+    """The letter's own lines: quoted lines ("> …") dropped, a replied-to or forwarded mail cut off."""
+    own = []
+    for line in lines:
+        if _QUOTE_START.match(line):
+            break
+        if not line.startswith(">"):
+            own.append(line)
+    return own
+
+
+def _letterhead(lines: list[str]) -> list[str]:
+    """The short lines before the letter's first sentence (sender, address, date, subject)."""
+    head = []
+    for line in lines[:8]:
+        words = line.split()
+        if len(line) > 90 or (len(words) >= 4 and line.rstrip().endswith((".", "!", "?"))):
+            break
+        head.append(line)
+    return head
+
+
+def _classify(name: str, mentions: Counter, gaz: Gazetteer) -> Found:
+    """Sender type of a name the letter states as its sender ("Høringssvar fra X", an e-mail display name)."""
+    committee = _COMMITTEE_PHRASE.search(name)
+    if committee and committee.start() == 0:
+        return _with_municipality(name, mentions, gaz)
+    mun = _municipality_name(name, gaz)
+    if mun:
+        return mun.official, "kommune", mun.name
+    if _COMPANY.search(name):
+        return name, "virksomhed", _belongs_to(name, mentions, gaz)
+    if _ORGANISATION.search(name):
+        return name, "organisation", _belongs_to(name, mentions, gaz)
+    if _looks_like_name(name):
+        return name, "borger", None
+    return name, "organisation", _belongs_to(name, mentions, gaz)
+
+
+def sender_type_of_name(name: str) -> str | None:
+    """The sender type a sender's name itself says ("OMU Social, Roskilde Kommune" → med_udvalg,
+    "Foreningen for …" → organisation, "Hedensted Kommune (…)" → kommune); None when it says none."""
+    committee = _COMMITTEE_PHRASE.search(name)
+    if committee and committee.start() == 0:
+        return "med_udvalg"
+    if re.search(r"\b[Kk]ommune\b", name) and _municipality_name(re.split(r"\s*[(,]", name)[0], gazetteer()):
+        return "kommune"
+    if re.match(r"^Region\s+[A-ZÆØÅ]", name):
+        return "region"
+    if _COMPANY.search(name):
+        return "virksomhed"
+    if _ORGANISATION.search(name):
+        return "organisation"
+    return "borger" if _looks_like_name(name) else None
+
+
+def _with_municipality(committee: str, mentions: Counter, gaz: Gazetteer) -> Found:
+    municipality = _belongs_to(committee, mentions, gaz)
+    if municipality and municipality.lower() not in committee.lower():
+        committee = f"{committee}, {gaz.municipality(municipality).official}"
+    return committee, "med_udvalg", municipality
+
+
+def _committee_in_letterhead(head: list[str], lines: list[str], mentions: Counter, gaz: Gazetteer) -> Found | None:
     for line in head:
         if _COMMITTEE_LINE.match(line) and len(line) < 90:
             name = re.split(r",|\s[-–]\s|\s(?:udtale-?svar|høringssvar|har\s)", line, maxsplit=1, flags=re.I)[0]
             name = re.sub(r"^Formandsskabet\s+i\s+", "", name, flags=re.I).strip(" .:")
-            return _best_casing(name, "\n".join(lines))
-    opening = " ".join(lines[:3])
-    m = _COMMITTEE_PHRASE.search(opening)
-    if m and opening.find(m.group(1)) < 200:
-        return _best_casing(m.group(1).strip(" .,"), "\n".join(lines))
+            return _with_municipality(_best_casing(name, "\n".join(lines)), mentions, gaz)
     return None
+
+
+def _signed_by_institution(signature: list[str], lines: list[str], mentions: Counter, gaz: Gazetteer) -> Found | None:
+    """An institution in the signature block: a MED committee, "<Name> Kommune", an address at a
+    municipality or region, a company or an organisation."""
+    for line in signature:
+        m = _COMMITTEE_PHRASE.search(line)
+        if m and len(line) < 90:
+            return _with_municipality(_best_casing(m.group(1).strip(" .,"), "\n".join(lines)), mentions, gaz)
+    for line in signature:
+        mun = _municipality_name(line, gaz)
+        if mun:
+            return mun.official, "kommune", mun.name
+    for address in _EMAIL.findall("\n".join(signature)):
+        mun = gaz.municipality_by_email(address)
+        if mun:
+            department = _department(signature)
+            return (f"{mun.official} ({department})" if department else mun.official), "kommune", mun.name
+        region = gaz.region_by_email(address)
+        if region:
+            return region, "region", None
+    signature = [_without_title(line) for line in signature]
+    for line in signature:
+        if _COMPANY.search(line) and len(line) < 100:
+            return line, "virksomhed", _belongs_to(line, mentions, gaz)
+    for line in signature:
+        if _ORGANISATION.search(line) and len(line) < 100 and not _ADDRESSEE.match(line):
+            return line.rstrip(".,"), "organisation", _belongs_to(line, mentions, gaz)
+    return None
+
+
+def _without_title(line: str) -> str:
+    """ "Formand, Foreningen for kortere ventelister" → "Foreningen for kortere ventelister"."""
+    head, _, rest = line.partition(",")
+    if rest.strip() and len(head.split()) <= 2 and head.strip().lower().endswith(_TITLE_SUFFIXES):
+        return rest.strip()
+    return line
+
+
+def _from_line(head: list[str], mentions: Counter, gaz: Gazetteer) -> Found | None:
+    for line in head:
+        named = _FROM_LINE.match(line)
+        if named:
+            return _classify(named.group(1).strip(), mentions, gaz)
+    return None
+
+
+def _letterhead_institution(head: list[str], mentions: Counter, gaz: Gazetteer) -> Found | None:
+    """A municipality, company or organisation standing on a line of its own in the letterhead."""
+    for line in head:
+        mun = _municipality_name(line, gaz)
+        if mun:
+            return mun.official, "kommune", mun.name
+    for line in head:
+        if _COMPANY.search(line) and len(line) < 100:
+            return line, "virksomhed", _belongs_to(line, mentions, gaz)
+    for line in head:
+        if _ORGANISATION.search(line) and len(line) < 100 and not _ADDRESSEE.match(line) and not _HEARING.search(line):
+            return line.rstrip(".,"), "organisation", _belongs_to(line, mentions, gaz)
+    return None
+
+
+def _from_header(doc: LoadedDocument, own_lines: list[str], lines: list[str], mentions: Counter, gaz: Gazetteer) -> Found | None:
+    """The e-mail From header when it names an institution: an address at a municipality or a region, or a
+    display name naming a committee, a municipality, a company or an organisation."""
+    if doc.sender_email:
+        mun = gaz.municipality_by_email(doc.sender_email)
+        if mun:
+            committee = _committee_in_letterhead(own_lines, lines, mentions, gaz)
+            if committee:
+                return committee
+            return mun.official, "kommune", mun.name
+        region = gaz.region_by_email(doc.sender_email)
+        if region:
+            return region, "region", None
+    name = doc.sender_hint
+    if name:  # "Ældre Sagen Hedensted" looks like a person's name, but names an organisation
+        found = _classify(name, mentions, gaz)
+        # "organisation" is also _classify's fallback for any name: here only a name that says so counts.
+        if found[1] in ("med_udvalg", "kommune", "virksomhed") or _ORGANISATION.search(name):
+            return found
+    return None
+
+
+def _opening_sentence(opening: list[str], lines: list[str], mentions: Counter, gaz: Gazetteer) -> Found | None:
+    """A guess from the first sentences: "Norddjurs Kommune takker …", "Vi i LMU Vest …"."""
+    for line in opening:
+        mun = _leading_municipality(line, gaz)
+        if mun:
+            return mun.official, "kommune", mun.name
+    text = " ".join(opening)
+    m = _COMMITTEE_PHRASE.search(text)
+    if m and m.start() < 200:
+        return _with_municipality(_best_casing(m.group(1).strip(" .,"), "\n".join(lines)), mentions, gaz)
+    return None
+
+
+def _municipality_name(line: str, gaz: Gazetteer):
+    """A line that is a municipality's name (with an address after a comma or dash at most)."""
+    m = re.match(r"^([A-ZÆØÅ][\w-]+(?:[- ][A-ZÆØÅ][\w-]+)?)s?\s+(?:Regions)?[Kk]ommune\b\s*(?:$|[,–-]\s|\.$)", line)
+    if not m:
+        return None
+    name = m.group(1)
+    return gaz.municipality(name) or (gaz.municipality(name[:-1]) if name.endswith("s") else None)
 
 
 def _best_casing(name: str, text: str) -> str:
@@ -180,10 +360,6 @@ def _department(signature: list[str]) -> str | None:
             ):
                 return candidate
     return None
-
-
-def _is_own_region(signature: list[str], region: str) -> bool:
-    return any(region.lower() in line.lower() for line in signature) or bool(signature)
 
 
 def _person(signature: list[str]) -> str | None:

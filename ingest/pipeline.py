@@ -22,7 +22,7 @@ from hoering.errors import describe_exception
 from hoering.i18n import message, number
 from hoering.settings import Settings
 from ingest.chunking import chunk_document, make_splitter, sentence_spans
-from ingest.clean import clean_pages
+from ingest.clean import clean_pages, mask_cpr_in_name
 from ingest.corrections import apply_corrections
 from ingest.embedding import Embedder, create_embedder
 from ingest.embedding_cache import CachedEmbedder
@@ -41,11 +41,21 @@ COMMIT_EVERY_DOCS = 25
 COMMIT_EVERY_SECONDS = 15.0
 WRITE_EVERY_ROWS = 4000  # Chroma rows (chunks + sentences) buffered before one batched write
 PLAIN_TEXT_SUFFIXES = (".txt", ".md")  # read as they are: a character takes at most 4 bytes
+_META_FIELDS = ("sender", "sender_type", "municipality", "date", "hearing", "title")
+
+
+def stored_source(source: str, path: str | None = None) -> str:
+    """The name under which a file (or "file#member") is stored in the index: CPR numbers in it masked
+    (``[CPR-1a2b3c]``: a tag from the name keeps two files apart). ``path``: the file a member is inside."""
+    if path and source.startswith(path):
+        return mask_cpr_in_name(path) + mask_cpr_in_name(source[len(path) :])
+    return mask_cpr_in_name(source)
 
 
 @dataclass
 class Prepared:
-    source: str
+    source: str  # the file's path as found (for reading it and for the report)
+    key: str = ""  # its name in the index (CPR numbers masked)
     file_hash: str = ""
     size: int = 0
     documents: list[tuple[Document, list[Chunk]]] = field(default_factory=list)
@@ -54,23 +64,65 @@ class Prepared:
     warnings: list[str] = field(default_factory=list)
     member_failures: list[tuple[str, str]] = field(default_factory=list)  # (source inside a zip, reason)
 
+    def __post_init__(self) -> None:
+        self.key = self.key or stored_source(self.source)
+
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[str], list[str]]:
     """Files under the given paths (folders recursively, hidden files skipped); and paths that do not exist."""
+    files, missing, _ = discover_all(paths)
+    return files, missing
+
+
+def discover_all(paths: Iterable[str | Path]) -> tuple[list[str], list[str], list[str]]:
+    """Like ``discover``, and the symbolic links that were not followed because they lead out of the folder
+    given (``passwd.txt -> /etc/passwd``); for a file named on its own, out of its folder. A link that stays
+    inside is read like a file; a linked folder is never walked into (its files are found where they are)."""
     files: list[str] = []
     missing: list[str] = []
+    skipped: list[str] = []
     for raw in paths:
         path = Path(os.path.normpath(str(raw)))
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                rel = child.relative_to(path)
-                if child.is_file() and not any(part.startswith((".", "~$")) for part in rel.parts):
-                    files.append(str(child))
+            root = path.resolve()
+            found: list[Path] = []
+            for folder, dirnames, filenames in os.walk(path):  # followlinks=False
+                here = Path(folder)
+                for name in list(dirnames):
+                    child = here / name
+                    if _hidden(child, path):
+                        dirnames.remove(name)
+                    elif child.is_symlink():
+                        if not _inside(child, root):
+                            skipped.append(str(child))
+                for name in filenames:
+                    child = here / name
+                    if _hidden(child, path):
+                        continue
+                    if child.is_symlink() and not _inside(child, root):
+                        skipped.append(str(child))
+                    elif child.is_file():  # not a FIFO, socket or device; a link only to a file inside
+                        found.append(child)
+            files.extend(str(child) for child in sorted(found))
+        elif path.is_symlink() and not _inside(path, path.parent.resolve()):
+            skipped.append(str(path))
         elif path.is_file():
             files.append(str(path))
         else:
             missing.append(str(path))
-    return list(dict.fromkeys(files)), missing
+    return list(dict.fromkeys(files)), missing, list(dict.fromkeys(skipped))
+
+
+def _hidden(child: Path, root: Path) -> bool:
+    return any(part.startswith((".", "~$")) for part in child.relative_to(root).parts)
+
+
+def _inside(link: Path, root: Path) -> bool:
+    """True when the symbolic link resolves to a place inside ``root`` (an already resolved folder)."""
+    try:
+        return link.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a link loop
+        return False
 
 
 def missing_reason(path: str, language: str = "da") -> str:
@@ -90,7 +142,7 @@ def missing_reason(path: str, language: str = "da") -> str:
 def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter, missing: frozenset[str] = frozenset()) -> Prepared:
     """Read, hash and — unless unchanged — load, clean, describe and chunk one file. A file whose documents
     lost their rows in Chroma (``missing``) is never unchanged: it is read again to rebuild them."""
-    prepared = Prepared(source=path)
+    prepared = Prepared(source=path, key=stored_source(path))
     language, limit = settings.language, settings.max_document_chars
     if any("\udc80" <= ch <= "\udcff" for ch in path):  # bytes of a name that is not UTF-8 (surrogate-escaped)
         prepared.error = message("bad_file_name", language)  # Chroma cannot store it as a source
@@ -108,7 +160,7 @@ def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter, mi
         return prepared
     prepared.file_hash = hashlib.sha256(data).hexdigest()
     prepared.size = len(data)
-    known = manifest.files.get(path)
+    known = manifest.files.get(prepared.key)
     if (
         known
         and known.file_hash == prepared.file_hash
@@ -133,6 +185,12 @@ def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter, mi
                 prepared.member_failures.append((item.source, reason))
                 prepared.warnings.append(f"{item.source.removeprefix(path + '#')}: {reason}")
                 continue
+            item = item.model_copy(
+                update={
+                    "source": stored_source(item.source, path),
+                    "parent_source": stored_source(item.parent_source, path) if item.parent_source else None,
+                }
+            )
             text, spans = clean_pages(item.pages)
             if not text.strip():
                 continue
@@ -216,7 +274,7 @@ class _Run:
     def apply(self, prepared: Prepared) -> FileOutcome:
         if prepared.error:
             return FileOutcome(source=prepared.source, status=Status.failed, detail=prepared.error)
-        record = self.manifest.files.get(prepared.source)
+        record = self.manifest.files.get(prepared.key)
         if prepared.unchanged and record:
             return FileOutcome(source=prepared.source, status=Status.unchanged, doc_ids=record.doc_ids)
         new_ids: list[str] = []
@@ -236,10 +294,10 @@ class _Run:
         old_ids = record.doc_ids if record else []
         for old in set(old_ids) - set(new_ids):
             rec = self.manifest.documents.get(old)
-            if rec and forget_source(rec, prepared.source):
+            if rec and forget_source(rec, prepared.key):
                 self.index.manifests.mark_uncommitted()  # Chroma changes before the commit: a crash is repaired
                 self.index.store.update_metadata(old, {"source": rec.source})
-        self.manifest.files[prepared.source] = FileRecord(
+        self.manifest.files[prepared.key] = FileRecord(
             file_hash=prepared.file_hash, size=prepared.size, doc_ids=list(dict.fromkeys(new_ids))
         )
         if set(old_ids) - set(new_ids):  # only a changed file can leave documents nobody points to
@@ -258,7 +316,7 @@ class _Run:
             sources = list(dict.fromkeys([*lost.sources, doc.source]))
             self.missing.discard(doc.doc_id)
         meta = apply_corrections(self.manifest, doc.doc_id, sources, doc)
-        doc = doc.model_copy(update={k: getattr(meta, k) for k in ("sender", "sender_type", "municipality", "date", "hearing", "title")})
+        doc = doc.model_copy(update={k: getattr(meta, k) for k in (*_META_FIELDS, "needs_review")})
         sentences = (
             [(c.chunk_id, j, span) for c in chunks for j, span in enumerate(sentence_spans(c.text))]
             if self.index.settings.sentence_vectors
@@ -295,7 +353,7 @@ class _Run:
             pages=doc.pages,
             chunks=len(chunks),
             parent_source=doc.parent_source,
-            **{k: getattr(doc, k) for k in ("sender", "sender_type", "municipality", "date", "hearing", "title")},
+            **{k: getattr(doc, k) for k in (*_META_FIELDS, "needs_review")},
         )
         if doc.hearing and doc.hearing not in self.known_hearings:
             self.known_hearings = sorted([*self.known_hearings, doc.hearing])
@@ -346,14 +404,21 @@ def _move_sources(index: Index, manifest: Manifest, doc_ids: list[str]) -> None:
             index.store.update_metadata(doc_id, {"source": manifest.documents[doc_id].source})
 
 
-def prune(manifest: Manifest, roots: list[str]) -> list[str]:
-    """Forget files under ``roots`` that no longer exist; returns the ids of documents that went with them."""
-    roots = [os.path.normpath(r) for r in roots]
+def prune(manifest: Manifest, roots: list[str], present: set[str] | None = None) -> list[str]:
+    """Forget files under ``roots`` that no longer exist; returns the ids of documents that went with them.
+
+    ``present``: the stored names of the files found under ``roots`` now (a stored name with a masked CPR
+    number cannot be looked up on disk: it is gone when not among them)."""
+    roots = [stored_source(os.path.normpath(r)) for r in roots]
     before = set(manifest.documents)
     gone = [
         source
         for source in manifest.files
-        if any(source == r or source.startswith(r.rstrip(os.sep) + os.sep) for r in roots) and not os.path.exists(source)
+        if any(source == r or source.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+        and (present is None or source not in present)
+        # (a file not found now but still there is kept — one named on its own earlier — unless it is a link,
+        # or a name stored by an older version with its CPR number unmasked)
+        and (not os.path.exists(source) or os.path.islink(source) or stored_source(source) != source)
     ]
     _forget_files(manifest, gone)
     manifest.drop_unreferenced()
@@ -383,11 +448,13 @@ def ingest(
         if lost:
             index.store.drop_orphan_segments()  # the lost database's vector folders
         run = _Run(index, CachedEmbedder(embedder, index.embedding_cache), manifest, notify, missing=lost)
-        files, missing = discover(paths)
+        files, missing, links = discover_all(paths)
         for path in missing:
             report.outcomes.append(
                 FileOutcome(source=path, status=Status.failed, detail=missing_reason(path, settings.language))
             )
+        for path in links:
+            report.outcomes.append(FileOutcome(source=path, status=Status.failed, detail=message("symlink_outside", settings.language)))
         notify("start", {"files": len(files)})
         splitter = make_splitter(settings.chunk_size, settings.chunk_overlap)
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="prepare") as pool:
@@ -405,7 +472,7 @@ def ingest(
         run.write()
         if prune_missing:
             sources_before = {doc_id: record.source for doc_id, record in manifest.documents.items()}
-            removed = prune(manifest, [str(p) for p in paths])
+            removed = prune(manifest, [str(p) for p in paths], present={stored_source(f) for f in files})
             index.manifests.mark_uncommitted()  # intent first: a crash before finish() is repaired by the next writer
             _move_sources(index, manifest, [d for d, r in manifest.documents.items() if r.source != sources_before[d]])
             report.removed = len(removed)
@@ -474,11 +541,14 @@ def resolve_targets(manifest: Manifest, targets: list[str], language: str = "da"
         wanted = target.strip()
         if not wanted:
             raise TargetError(message("remove_empty_target", language, min=MIN_ID_PREFIX))
-        if wanted in manifest.files or os.path.normpath(wanted) in manifest.files:
-            gone.append(wanted if wanted in manifest.files else os.path.normpath(wanted))
+        named = next((k for k in (wanted, os.path.normpath(wanted), stored_source(os.path.normpath(wanted)))
+                      if k in manifest.files), None)  # a file name with a CPR number is stored masked
+        if named is not None:
+            gone.append(named)
             continue
-        if os.path.abspath(wanted) in by_abspath:  # the same file named relative vs. absolute
-            gone.append(by_abspath[os.path.abspath(wanted)])
+        absolute = stored_source(os.path.abspath(wanted))
+        if absolute in by_abspath:  # the same file named relative vs. absolute
+            gone.append(by_abspath[absolute])
             continue
         if wanted in files_of:  # a whole doc_id
             gone.extend(files_of[wanted])

@@ -40,6 +40,9 @@ class DocumentMetadata(BaseModel):
     date: str | None = None  # ISO YYYY-MM-DD
     hearing: str | None = None
     title: str | None = None
+    # The sender was guessed from weak evidence (an opening sentence, a letterhead contradicting the e-mail
+    # sender, nothing at all): an official should check it (``hoering docs set`` clears the flag).
+    needs_review: bool = False
 
 
 class Document(DocumentMetadata):

@@ -21,6 +21,7 @@ class DocumentSummary(BaseModel):
     title: str | None
     pages: int
     chunks: int
+    needs_review: bool = False  # the sender is a guess from weak evidence: an official should check it
 
     @classmethod
     def from_record(cls, record: DocRecord) -> "DocumentSummary":
@@ -28,7 +29,8 @@ class DocumentSummary(BaseModel):
 
     def to_json(self) -> dict:
         """The public ``hoering docs --json`` shape (see README)."""
-        keys = ("doc_id", "source", "sender", "sender_type", "municipality", "date", "hearing", "title", "pages", "chunks")
+        keys = ("doc_id", "source", "sender", "sender_type", "municipality", "date", "hearing", "title", "pages", "chunks",
+                "needs_review")
         return {k: getattr(self, k) for k in keys}
 
 

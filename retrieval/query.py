@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from ingest.bm25_index import tokenize
 from ingest.gazetteer import gazetteer
+from ingest.metadata import sender_type_of_name
 from retrieval.schema import Filters
 
 _EN_WORDS = {"what", "which", "who", "how", "does", "do", "say", "says", "about", "the", "is", "are", "of", "and", "mention", "mentions", "any", "on", "their", "think", "why", "where"}
@@ -50,7 +51,11 @@ def detect_language(text: str, default: str = "da") -> str:
 
 
 def infer_filters(question: str, known_senders: list[str] | None = None) -> Filters:
-    """Filters a question implies: a sender group ("kommunerne"), a named municipality or a named sender."""
+    """Filters a question implies: a sender group ("kommunerne"), a named municipality or a named sender.
+
+    An explicit group word wins over a sender's name; and a sender is only named by a word written as a
+    name (capitalised, or an abbreviation in capitals), so a letter from "Foreningen for kortere ventelister"
+    cannot turn the topic word "ventelister" of someone else's question into a filter on that association."""
     values: dict[str, str] = {}
     gaz = gazetteer()
     named = []
@@ -66,7 +71,9 @@ def infer_filters(question: str, known_senders: list[str] | None = None) -> Filt
                 values["sender_type"] = sender_type
                 break
         sender = _named_sender(question, known_senders or [])
-        if sender:
+        # A named sender narrows its own group ("Hvad siger OMU Social om … medarbejderne?"); a group word
+        # of another group wins ("Hvad siger kommunerne om Foreningen for …s forslag?").
+        if sender and values.get("sender_type") in (None, sender_type_of_name(sender)):
             values["sender"] = sender
             values.pop("sender_type", None)
     return Filters(**values, inferred=list(values))
@@ -78,9 +85,22 @@ _GENERIC = {
 }
 
 
+def _name_words(question: str) -> list[tuple[int, int, str]]:
+    """(start, end, word) of the question's words written as a name: capitalised and not the question's
+    first word ("Hjernesgade", "Foreningen"), or an abbreviation in capitals anywhere ("OMU", "SOH")."""
+    words = list(re.finditer(r"[\w-]+", question))
+    named = []
+    for i, m in enumerate(words):
+        word = m.group(0)
+        acronym = len(word) >= 2 and word.isupper()
+        if acronym or (i > 0 and word[:1].isupper()):
+            named.append((m.start(), m.end(), word))
+    return named
+
+
 def _named_sender(question: str, senders: list[str]) -> str | None:
-    """A sender named by a distinctive word of its name ("Hjernesgade", "OMU")."""
-    asked = {w.lower() for w in re.findall(r"[\w-]+", question)}
+    """A sender named by a distinctive word of its name ("Hjernesgade", "OMU"), written as a name."""
+    asked = {w.lower() for _, _, w in _name_words(question)}
     hits = []
     for sender in senders:
         words = {w.lower().strip("()") for w in re.findall(r"[\w()-]+", sender)}
@@ -107,9 +127,29 @@ def strip_scope_words(question: str, filters: Filters) -> str:
     if "municipality" in filters.inferred and filters.municipality:
         text = re.sub(rf"\b{re.escape(filters.municipality)}s?\b(\s+[Kk]ommunes?)?", " ", text)
     if "sender" in filters.inferred and filters.sender:
-        for word in re.findall(r"[\w-]{3,}", filters.sender):
-            text = re.sub(rf"\b{re.escape(word)}s?\b", " ", text, flags=re.I)
+        text = _strip_sender_name(text, filters.sender)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _strip_sender_name(text: str, sender: str) -> str:
+    """Remove the sender's name where the question names it: each run of words of the name that holds a word
+    written as a name ("Foreningen for kortere ventelister", "OMU"). The same words elsewhere are the topic
+    ("… om ventelister?") and stay."""
+    name = {w.lower().strip("()") for w in re.findall(r"[\w()-]+", sender)}
+    named = {start for start, _, _ in _name_words(text)}
+    words = list(re.finditer(r"[\w-]+", text))
+    cut: list[tuple[int, int]] = []
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and (words[j].group(0).lower() in name or words[j].group(0).lower().rstrip("s") in name):
+            j += 1
+        if j > i and any(words[k].start() in named for k in range(i, j)):
+            cut.append((words[i].start(), words[j - 1].end()))
+        i = max(j, i + 1)
+    for start, end in reversed(cut):
+        text = text[:start] + " " + text[end:]
+    return text
 
 
 _ENGLISH_STOPWORDS = {

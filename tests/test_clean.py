@@ -183,3 +183,53 @@ def test_cpr_is_masked_in_cleaned_text_across_a_line_break():
 
 def test_reflow_of_empty_text():
     assert reflow("") == "" and clean("", "  \n ") == "\n\n"
+
+
+# --- issue 17 #5: CPR numbers in the forms people and PDF extractors write them --------------------------
+
+
+@pytest.mark.parametrize(
+    "cpr",
+    [
+        "150275 4321",  # a space
+        "150275–4322",  # an en dash (also em dash, minus sign, non-breaking hyphen)
+        "150275—4323",
+        "150275\u22124324",
+        "150275\u20114325",
+        "010190\u2060-1234",  # word joiner
+        "010190\u200b-1234",  # zero-width space, non-joiner, joiner
+        "0101\u200c90-1234",
+        "010190-\u200d1234",
+        "010190\u00a01234",  # non-breaking space
+        "010190\u00a0-\u00a01234",
+        "010190 - 1234",
+        "010190-\n1234",  # split across a line break
+        "010190\n1234",
+        "\uff10\uff11\uff10\uff11\uff19\uff10-1234",  # full-width digits
+    ],
+)
+def test_cpr_numbers_in_every_written_form_are_masked(cpr):
+    assert mask_cpr(f"CPR-nr. {cpr} fremgår.") == f"CPR-nr. {CPR_MASK} fremgår."
+
+
+def test_cpr_split_across_a_page_break_is_masked_and_page_spans_follow():
+    text, spans = clean_pages([Page(number=1, text="Ansøger: Jens, cpr 150275-"), Page(number=2, text="4321. Han bor i Vejle 020290–1234.")])
+    assert "150275" not in text and "4321" not in text and "020290" not in text
+    assert text.count(CPR_MASK) == 2
+    assert spans[0][0] == 0 and spans[-1][1] == len(text) and spans[0][1] <= spans[1][0]
+
+
+def test_clean_field_strips_escapes_and_control_characters_and_masks_cpr():
+    from ingest.clean import clean_field
+
+    assert clean_field("Karen\x1b[1A\x1b[2K Hansen\x07\r\n010190\u2060-1234\u202e") == f"Karen Hansen {CPR_MASK}"
+    assert clean_field(None) == "" and clean_field("\x00\x1b[0m") == ""
+
+
+def test_cpr_in_a_file_name_is_masked_with_a_tag_that_keeps_files_apart():
+    from ingest.clean import mask_cpr_in_name
+
+    one, two = mask_cpr_in_name("svar/Jens 150275-4321.txt"), mask_cpr_in_name("svar/Jens 150275-4322.txt")
+    assert "150275" not in one + two and "4321" not in one and one != two
+    assert one.startswith("svar/Jens [CPR-") and one.endswith("].txt")
+    assert mask_cpr_in_name("svar/faxe.txt") == "svar/faxe.txt"

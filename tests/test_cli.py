@@ -18,7 +18,9 @@ from tests.conftest import SAMPLE_DIR, SAMPLE_FILES, settings_for
 from tests.factories import BAD_FILES, GOOD_FILES, letter, make_bad_folder, make_docx, make_pdf
 
 INGEST_KEYS = {"ingested", "unchanged", "removed", "failed", "chunks", "seconds"}
-DOC_KEYS = ["doc_id", "source", "sender", "sender_type", "municipality", "date", "hearing", "title", "pages", "chunks"]
+# needs_review (issue 17 #3): added after the original keys, which keep their meaning
+DOC_KEYS = ["doc_id", "source", "sender", "sender_type", "municipality", "date", "hearing", "title", "pages", "chunks",
+            "needs_review"]
 
 
 @pytest.fixture
@@ -138,6 +140,7 @@ def test_docs_json_shape_on_the_sample_index(cli, sample_index):
     for d in documents:
         assert list(d) == DOC_KEYS
         assert isinstance(d["pages"], int) and isinstance(d["chunks"], int) and d["chunks"] >= 1
+        assert isinstance(d["needs_review"], bool)
         assert d["sender_type"] in ("kommune", "region", "med_udvalg", "organisation", "virksomhed", "borger", "ukendt")
     norddjurs = documents[2]
     assert norddjurs["source"] == str(SAMPLE_DIR / "002_eb13e6cc94d726ef.txt")

@@ -134,3 +134,93 @@ def test_canonical_hearing_reuses_a_known_label_but_never_across_years():
     assert canonical_hearing("Budget 2024-2027", ["Budget 2024"]) == "Budget 2024-2027"
     assert canonical_hearing("Lokalplan 123 for Aarhus Ø", known) == "Lokalplan 123 for Aarhus Ø"
     assert canonical_hearing(None, known) is None
+
+
+# --- issue 17 #3: the order of the evidence; quoted text is never the sender; guesses marked for review ----
+
+
+def test_a_citizens_mail_opening_with_a_municipality_is_the_citizens():
+    m = meta(
+        "Norddjurs Kommune har besluttet at lukke bostedet i Allingåbro.\n\nJeg synes, det er en dårlig idé.",
+        sender_hint="Jens Hansen", sender_email="jens.hansen1961@gmail.com",
+    )
+    assert (m.sender, m.sender_type, m.municipality) == ("Jens Hansen", "borger", None)
+    assert m.needs_review  # the letter names a municipality where the From header names a person
+
+
+def test_hoeringssvar_fra_wins_over_a_municipality_quoted_in_the_first_lines():
+    m = meta(
+        "Høringssvar fra Jens Hansen\n\nNorddjurs Kommune skriver i forslaget, at pladserne skal flyttes.\n\n"
+        "Norddjurs Kommune har ikke talt med de pårørende."
+    )
+    assert (m.sender, m.sender_type, m.municipality) == ("Jens Hansen", "borger", None)
+    assert not m.needs_review
+
+
+def test_a_quoted_reply_is_never_the_sender():
+    m = meta(
+        "Jeg er stadig imod.\n\nHilsen\n\nKaren Holm\n\nDen 3. oktober 2023 skrev Norddjurs Kommune:\n"
+        "Norddjurs Kommune takker for dit høringssvar.\n\n> Norddjurs Kommune\n> Torvet 3",
+    )
+    assert m.sender_type != "kommune" and "Norddjurs" not in m.sender
+    m = meta("> Norddjurs Kommune takker for høringssvaret.\n\nTak for svaret, men jeg er uenig.")
+    assert (m.sender, m.sender_type) == ("", "ukendt") and m.needs_review
+
+
+def test_a_mail_from_a_municipal_address_is_the_municipality():
+    m = meta("Vi har ingen bemærkninger til planen.", sender_hint="Karin Holm", sender_email="kaho@horsens.dk")
+    assert (m.sender, m.sender_type, m.municipality, m.needs_review) == ("Horsens Kommune", "kommune", "Horsens", False)
+
+
+def test_a_person_signing_for_an_association_from_a_private_address():
+    m = meta(
+        "Høringssvar til Budget 2025\n\nVi ønsker kortere ventelister.\n\nMed venlig hilsen\n\nAnne Jensen\n"
+        "Formand, Foreningen for kortere ventelister",
+        sender_hint="Anne Jensen", sender_email="anne.j@hotmail.com",
+    )
+    assert (m.sender, m.sender_type, m.needs_review) == ("Foreningen for kortere ventelister", "organisation", False)
+
+
+def test_an_attachment_is_described_by_its_own_letterhead_before_the_mail_it_came_with():
+    doc = LoadedDocument(
+        source="mail.eml#svar.pdf", parent_source="mail.eml", sender_hint="Jens Hansen", sender_email="jens@gmail.com",
+        pages=[Page(number=1, text="Danske Handicaporganisationer Norddjurs\n\nHøringssvar til Budget 2025\n\n"
+                                    "Norddjurs Kommune bør bevare aflastningen.")],
+    )
+    text, _ = clean_pages(doc.pages)
+    m = extract_metadata(doc, text)
+    assert (m.sender, m.sender_type, m.needs_review) == ("Danske Handicaporganisationer Norddjurs", "organisation", False)
+
+
+def test_a_sender_read_from_the_opening_sentence_is_marked_for_review():
+    guessed = meta("Høringssvar til Budget 2025\n\nFaxe Kommune takker for muligheden for at afgive høringssvar.")
+    assert (guessed.sender, guessed.needs_review) == ("Faxe Kommune", True)
+    signed = meta(
+        "Høringssvar til Budget 2025\n\nFaxe Kommune takker for muligheden for at afgive høringssvar.\n\n"
+        "Med venlig hilsen\n\nFaxe Kommune\nTorvegade 15, 4640 Faxe"
+    )
+    assert (signed.sender, signed.needs_review) == ("Faxe Kommune", False)
+
+
+# --- issue 17 #11/#13: control characters and terminal escapes never reach a stored field --------------------
+
+
+def test_control_characters_and_escape_sequences_from_mail_headers_are_not_stored():
+    m = meta(
+        "Hej\n\nHer er mit svar om busruten.",
+        sender_hint="Ole\x1b[1A\x1b[2K Ol\x07sen\x00", sender_email="ole@gmail.com",
+        title="Svar\x0b om\x1b]0;titel\x07 busruten\u202e\x08",
+    )
+    for value in (m.sender, m.title):
+        assert not any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F or ch == "\u202e" for ch in value), repr(value)
+    assert m.sender == "Ole Ol sen" and m.title == "Svar om busruten"
+
+
+def test_a_display_name_that_names_an_organisation_is_not_a_person():
+    m = meta("Hermed vores høringssvar.", sender_hint="Ældre Sagen Hedensted", sender_email="hedensted@aeldresagen.dk")
+    assert (m.sender, m.sender_type, m.needs_review) == ("Ældre Sagen Hedensted", "organisation", False)
+
+
+def test_a_mail_from_a_bare_private_address_is_not_the_municipality_its_first_sentence_names():
+    m = meta("Norddjurs Kommune har besluttet at lukke bostedet.\n\nDet er en dårlig idé.", sender_email="jh1961@gmail.com")
+    assert (m.sender, m.sender_type, m.municipality, m.needs_review) == ("jh1961@gmail.com", "ukendt", None, True)

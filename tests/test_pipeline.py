@@ -519,3 +519,27 @@ def test_an_over_long_document_is_refused_and_the_rest_goes_on(embedder, make_se
     english = ingest([folder / "lang.html"], make_settings("en", max_document_chars=1000, language="en"), embedder=embedder)
     assert english.failed[0].detail == (
         "the document is too long: 2,159 characters, the limit is 1,000 characters (setting HOERING_MAX_DOCUMENT_CHARS)")
+
+
+def test_discover_does_not_follow_symbolic_links_out_of_the_folder(tmp_path):
+    """Issue 17 #7: a link out of the folder given is skipped and reported; one that stays inside is read."""
+    from ingest.pipeline import discover_all
+
+    folder = write_letters(tmp_path / "svar")
+    outside = tmp_path / "privat"
+    (outside / "mappe").mkdir(parents=True)
+    (outside / "dagbog.txt").write_text("privat")
+    (outside / "mappe" / "noter.txt").write_text("privat")
+    (folder / "under").mkdir()
+    (folder / "under" / "dagbog.txt").symlink_to(outside / "dagbog.txt")
+    (folder / "op.txt").symlink_to(Path("..") / "privat" / "dagbog.txt")
+    (folder / "mappe").symlink_to(outside / "mappe", target_is_directory=True)
+    (folder / "kopi.txt").symlink_to("faxe.txt")
+    (folder / "løkke.txt").symlink_to("løkke.txt")
+    (folder / "brudt.txt").symlink_to("findes-ikke.txt")
+    files, missing, skipped = discover_all([folder, folder / "op.txt", folder / "kopi.txt"])
+    names = [Path(f).relative_to(folder).as_posix() for f in files]
+    assert names == ["borger.txt", "faxe.txt", "kopi.txt", "vejle.txt"]
+    assert sorted(Path(s).relative_to(folder).as_posix() for s in skipped) == ["løkke.txt", "mappe", "op.txt", "under/dagbog.txt"]
+    assert missing == []
+    assert discover([folder]) == (files, [])  # the two-value form keeps its meaning

@@ -191,3 +191,33 @@ def test_query_terms_keep_the_topic_and_drop_the_frame():
     terms = query_terms("What does HMU say about savings?")
     assert "what" not in terms and "does" not in terms and "about" not in terms
     assert any(t.startswith("hmu") for t in terms)
+
+
+# --- issue 17 #4: one letter must not take over other users' questions --------------------------------------
+
+WITH_ASSOCIATION = SAMPLE_SENDERS + ["Foreningen for kortere ventelister"]
+
+
+def test_a_topic_word_in_a_senders_name_does_not_become_a_sender_filter():
+    f = infer_filters("Hvad siger kommunerne om ventelister?", WITH_ASSOCIATION)
+    assert (f.sender_type, f.sender, f.inferred) == ("kommune", None, ["sender_type"])
+    assert strip_scope_words("Hvad siger kommunerne om ventelister?", f) == "Hvad siger om ventelister?"
+    assert infer_filters("Hvem nævner kortere ventelister?", WITH_ASSOCIATION).is_empty()
+    assert infer_filters("ventelister", WITH_ASSOCIATION).is_empty()
+
+
+def test_an_explicit_group_word_wins_over_a_named_sender_of_another_group():
+    f = infer_filters("Hvad siger kommunerne om Foreningen for kortere ventelisters forslag?", WITH_ASSOCIATION)
+    assert (f.sender_type, f.sender) == ("kommune", None)
+    # A sender named within its own group narrows it; the group word is then the topic.
+    q = "Hvad siger OMU Social om at inddrage medarbejderne i budgettet?"
+    f = infer_filters(q, WITH_ASSOCIATION)
+    assert (f.sender_type, f.sender) == (None, "OMU Social, Roskilde Kommune")
+    assert "medarbejderne" in strip_scope_words(q, f)
+
+
+def test_a_sender_named_as_a_name_is_inferred_and_its_name_alone_is_stripped():
+    q = "Hvad siger Foreningen for kortere ventelister om ventelister på botilbud?"
+    f = infer_filters(q, WITH_ASSOCIATION)
+    assert (f.sender, f.inferred) == ("Foreningen for kortere ventelister", ["sender"])
+    assert strip_scope_words(q, f) == "Hvad siger om ventelister på botilbud?"
