@@ -53,6 +53,21 @@ class Settings(BaseSettings):
     max_document_chars: int = Field(
         3_000_000, ge=1000, description="Longest text one document may have (about 1,500 pages); longer is refused."
     )
+    file_seconds: int = Field(
+        300, ge=1, description="Time budget for reading one file (parsing and OCR); a file that needs more fails alone."
+    )
+    file_memory_mb: int = Field(
+        2048, ge=256, description="Memory budget (MB) for reading one file; a file that needs more fails alone."
+    )
+    max_ocr_pages: int = Field(
+        200, ge=1, description="Most scanned pages (PDF pages without text, image frames) read with OCR in one file."
+    )
+    max_parse_mb: int = Field(
+        64,
+        ge=1,
+        description="Most unpacked content (MB) the parser may read for one file: a PDF's page contents (a stream "
+        "shared by many pages counts once per page) and a DOCX's XML; more is refused as too complex.",
+    )
     uploads: Path = Field(Path("data/uploads"), description="Where files uploaded in the app are kept.")
     feedback: Path = Field(Path("data/feedback.jsonl"), description="Feedback log (JSONL).")
 

@@ -26,7 +26,8 @@ from ingest.corrections import apply_corrections
 from ingest.embedding import Embedder, create_embedder
 from ingest.embedding_cache import CachedEmbedder
 from ingest.index import Index
-from ingest.loaders import LoadError, load_bytes
+from ingest.budget import load_file, prewarm
+from ingest.loaders import LoadError
 from ingest.manifest import DocRecord, FileRecord, Manifest
 from ingest.manifest_store import UNCOMMITTED_MARKER  # noqa: F401 - where the embedded index keeps its marker
 from ingest.metadata import canonical_hearing, extract_metadata
@@ -73,7 +74,9 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[str], list[str]]:
 
 
 def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter) -> Prepared:
-    """Read, hash and — unless unchanged — load, clean, describe and chunk one file."""
+    """Read, hash and — unless unchanged — load, clean, describe and chunk one file. Loading runs in a worker
+    process within the file's budget (settings file_seconds, file_memory_mb, max_ocr_pages, max_parse_mb):
+    a file over it gets a failed outcome of its own and the run goes on."""
     prepared = Prepared(source=path)
     language, limit = settings.language, settings.max_document_chars
     try:
@@ -97,7 +100,8 @@ def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter) ->
         if Path(path).suffix.lower() == ".zip":
             loaded = _load_bundle(data, path, prepared, settings)
         else:
-            loaded = load_bytes(data, Path(path).name, path)
+            # Read in a worker process within the file's time and memory budget (ingest.budget).
+            loaded = load_file(data, Path(path).name, path, settings).documents
         too_long: LoadError | None = None
         for item in loaded:
             length = sum(len(page.text) for page in item.pages)
@@ -141,9 +145,7 @@ def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter) ->
 def _load_bundle(data: bytes, path: str, prepared: Prepared, settings: Settings) -> list:
     """A zip bundle: its members' documents; refused or failed members are kept for the report (each a
     failed outcome under its own "bundle.zip#member" source) and noted on the zip's own outcome."""
-    from ingest.bundles import load_bundle
-
-    result = load_bundle(data, path)
+    result = load_file(data, Path(path).name, path, settings, bundle=True)
     for member, exc in result.failures:
         reason = message(exc.code, settings.language, **exc.params)
         prepared.member_failures.append((member, reason))
@@ -338,6 +340,7 @@ def ingest(
     on_progress: ProgressCallback | None = None,
 ) -> IngestReport:
     started = time.perf_counter()
+    prewarm(2)  # the file-reading worker processes start while the index and the model load
     notify = on_progress or (lambda kind, info: None)
     index = index or Index(settings)
     embedder = embedder or create_embedder(settings.embedding, settings.embedding_device, settings.embedding_batch_size)
