@@ -36,6 +36,8 @@ ROOT = str(Path(__file__).resolve().parents[1])  # the checkout this module is i
 _HEADER = struct.Struct("!Q")
 MB = 1024 * 1024
 MAX_IDLE = 4  # warm workers kept (the pipeline prepares 2 files at a time)
+READY = b"ready\n"
+STARTUP_SECONDS = 120.0  # for a worker to import the parsers (about 2 s; more on a busy machine)
 
 
 @dataclass(frozen=True)
@@ -69,17 +71,15 @@ def load_file(data: bytes, name: str, source: str, settings, *, bundle: bool = F
     from ingest import bundles, ocr
 
     job = Job(data, name, source, bundle, budget_of(settings), bundles.LIMITS, ocr.status())
-    for attempt in (1, 2):
+    for _attempt in range(2):
         try:
             worker = _acquire()
         except OSError:  # no worker process can be started here: read in this process, under the loaders' bounds
             return _run(job)
         try:
             reply = worker.run(job)
-        except _Stale:  # an idle worker that had died (its pipe was closed): once more with a fresh one
+        except _Stale:  # a worker that died idle, or never started: once more with a fresh one
             worker.kill()
-            if attempt == 2:
-                raise LoadError("reader_crashed", error="worker unavailable") from None
             continue
         except BaseException:
             worker.kill()
@@ -91,7 +91,7 @@ def load_file(data: bytes, name: str, source: str, settings, *, bundle: bool = F
         if "error" in reply:
             raise reply["error"]
         return reply["loaded"]
-    raise AssertionError("unreachable")
+    return _run(job)  # no worker process works here: read in this process, under the loaders' own bounds
 
 
 # --- the caller's side ---------------------------------------------------------------------------------
@@ -110,11 +110,18 @@ class _Worker:
             stdout=subprocess.PIPE,
             start_new_session=True,  # its own process group: killed with Tesseract and anything else it started
         )
+        self.ready = False  # the worker says so once it has imported the parsers (before that no budget runs)
 
     def alive(self) -> bool:
         return self.proc.poll() is None
 
     def run(self, job: Job) -> dict:
+        if not self.ready:
+            try:
+                self._read(len(READY), time.monotonic() + STARTUP_SECONDS)
+            except (TimeoutError, EOFError) as exc:
+                raise _Stale() from exc
+            self.ready = True
         payload = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             self.proc.stdin.write(_HEADER.pack(len(payload)) + payload)
@@ -277,11 +284,33 @@ def _serve(job: Job) -> dict:
         resource.setrlimit(resource.RLIMIT_CPU, (soft_cpu, hard_cpu))
 
 
+# Imported once when a worker starts, before any budget applies: a parser's import is no part of a file's
+# time, and must not fail under a file's memory limit (pytesseract, for one, imports pandas and numpy).
+PRELOAD = (
+    "pypdf", "pypdf.filters", "docx", "PIL.Image", "PIL.ImageSequence", "PIL.TiffImagePlugin", "PIL.PngImagePlugin",
+    "PIL.JpegImagePlugin", "pytesseract", "pypdfium2", "bs4", "charset_normalizer", "extract_msg",
+    "ingest.bundles", "ingest.ocr",
+)
+
+
+def _preload() -> None:
+    import importlib
+
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - an optional parser that is not installed: its loader says so
+            pass
+
+
 def main() -> None:
     """The worker's loop: read a job, answer, until stdin closes."""
     channel = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything a library prints goes to stderr, never into the answers
     sys.stdout = sys.stderr
+    _preload()
+    channel.write(READY)
+    channel.flush()
     source = sys.stdin.buffer
     while True:
         header = source.read(_HEADER.size)
