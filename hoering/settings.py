@@ -54,7 +54,10 @@ class Settings(BaseSettings):
         3_000_000, ge=1000, description="Longest text one document may have (about 1,500 pages); longer is refused."
     )
     file_seconds: int = Field(
-        300, ge=1, description="Time budget for reading one file (parsing and OCR); a file that needs more fails alone."
+        600,
+        ge=1,
+        description="Time budget (seconds) for reading one file, or one file in a zip (parsing and OCR); "
+        "a file that needs more fails alone.",
     )
     file_memory_mb: int = Field(
         2048, ge=256, description="Memory budget (MB) for reading one file; a file that needs more fails alone."
@@ -65,8 +68,8 @@ class Settings(BaseSettings):
     max_parse_mb: int = Field(
         64,
         ge=1,
-        description="Most unpacked content (MB) the parser may read for one file: a PDF's page contents (a stream "
-        "shared by many pages counts once per page) and a DOCX's XML; more is refused as too complex.",
+        description="Most unpacked content (MB) the parser may read for one file: a PDF's page contents (pages "
+        "drawing the same content are read once) and a DOCX's XML; more is refused as too complex.",
     )
     uploads: Path = Field(Path("data/uploads"), description="Where files uploaded in the app are kept.")
     feedback: Path = Field(Path("data/feedback.jsonl"), description="Feedback log (JSONL).")

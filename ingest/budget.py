@@ -19,7 +19,6 @@ from __future__ import annotations
 import atexit
 import os
 import pickle
-import resource
 import select
 import signal
 import struct
@@ -27,11 +26,13 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.loaders import LoadBudget, LoadError
+from ingest.schema import LoadedDocument
 
+SUPPORTED = os.name == "posix"  # elsewhere (no process groups, no RLIMIT_AS) files are read in-process, bounded by the loaders
 ROOT = str(Path(__file__).resolve().parents[1])  # the checkout this module is in: the worker imports the same code
 _HEADER = struct.Struct("!Q")
 MB = 1024 * 1024
@@ -45,16 +46,9 @@ class Job:
     data: bytes
     name: str
     source: str
-    bundle: bool
     budget: LoadBudget
     zip_limits: object  # ingest.bundles.ZipLimits in force in the caller
     ocr_status: object  # ingest.ocr.OcrStatus as the caller sees it
-
-
-@dataclass
-class Loaded:
-    documents: list = field(default_factory=list)  # LoadedDocument
-    failures: list = field(default_factory=list)  # (member source, LoadError) of a zip bundle
 
 
 def budget_of(settings) -> LoadBudget:
@@ -66,11 +60,14 @@ def budget_of(settings) -> LoadBudget:
     )
 
 
-def load_file(data: bytes, name: str, source: str, settings, *, bundle: bool = False) -> Loaded:
-    """Read one file's bytes within the settings' budget; raises LoadError (also when over budget)."""
+def load_file(data: bytes, name: str, source: str, settings) -> list[LoadedDocument]:
+    """Read one file's bytes (``name`` decides the format, as for ingest.loaders.load_bytes) within the
+    settings' budget; raises LoadError, also when the file is over its budget."""
     from ingest import bundles, ocr
 
-    job = Job(data, name, source, bundle, budget_of(settings), bundles.LIMITS, ocr.status())
+    job = Job(data, name, source, budget_of(settings), bundles.LIMITS, ocr.status())
+    if not SUPPORTED:
+        return _run(job)
     for _attempt in range(2):
         try:
             worker = _acquire()
@@ -236,15 +233,11 @@ def shutdown() -> None:
 # --- the worker's side ---------------------------------------------------------------------------------
 
 
-def _run(job: Job) -> Loaded:
-    from ingest.bundles import load_bundle
+def _run(job: Job) -> list[LoadedDocument]:
     from ingest.loaders import budget_scope, load_bytes
 
     with budget_scope(job.budget):
-        if job.bundle:
-            result = load_bundle(job.data, job.source, job.zip_limits)
-            return Loaded(result.documents, result.failures)
-        return Loaded(load_bytes(job.data, job.name, job.source))
+        return load_bytes(job.data, job.name, job.source)
 
 
 def _address_space() -> int:
@@ -254,6 +247,8 @@ def _address_space() -> int:
 
 
 def _serve(job: Job) -> dict:
+    import resource
+
     from ingest import bundles, ocr
 
     bundles.LIMITS = job.zip_limits  # the caller's limits and OCR verdict, not this process's own

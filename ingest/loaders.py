@@ -246,31 +246,53 @@ def _content_key(page) -> tuple | None:
     if not all(isinstance(part, IndirectObject) for part in parts):
         return None
     resources = page.raw_get("/Resources") if "/Resources" in page else None
-    return (tuple(_ref(part) for part in parts), _ref(resources), int(page.get("/Rotate", 0) or 0))
+    return (tuple(_ref(part) for part in parts), _ref(resources), repr(page.get("/Rotate", 0)))
 
 
 def _content_size(page) -> int:
-    """Unpacked size of a page's content streams; a stream that unpacks suspiciously far (more than the bundle
+    """Unpacked size of what reading a page parses: its content streams and the form XObjects they can draw
+    (which the text extraction parses too). A stream that unpacks suspiciously far (more than the bundle
     limit's ratio, as a zip member would) is refused as a decompression bomb."""
     from pypdf.generic import ArrayObject
 
+    if "/Contents" not in page:
+        return 0
+    resolved = page["/Contents"]
+    streams = [part.get_object() for part in resolved] if isinstance(resolved, ArrayObject) else [resolved.get_object()]
+    return sum(_stream_size(stream) for stream in streams) + _forms_size(page.get("/Resources"), 0, set())
+
+
+def _forms_size(resources, depth: int, seen: set[int]) -> int:
+    """Unpacked size of the form XObjects in ``resources`` (and in theirs, a few levels down), each once."""
+    from pypdf.generic import DictionaryObject
+
+    if depth > 3 or resources is None:
+        return 0
+    resources = resources.get_object()
+    xobjects = resources.get("/XObject") if isinstance(resources, DictionaryObject) else None
+    xobjects = xobjects.get_object() if xobjects is not None else None
+    if not isinstance(xobjects, DictionaryObject):
+        return 0
+    total = 0
+    for value in xobjects.values():
+        form = value.get_object()
+        if id(form) in seen or not isinstance(form, DictionaryObject) or form.get("/Subtype") != "/Form":
+            continue
+        seen.add(id(form))
+        total += _stream_size(form) + _forms_size(form.get("/Resources"), depth + 1, seen)
+    return total
+
+
+def _stream_size(stream) -> int:
     from ingest.bundles import LIMITS, MB
 
-    contents = page.get("/Contents")
-    if contents is None:
+    if not hasattr(stream, "get_data"):
         return 0
-    resolved = contents.get_object()
-    streams = [part.get_object() for part in resolved] if isinstance(resolved, ArrayObject) else [resolved]
-    total = 0
-    for stream in streams:
-        if not hasattr(stream, "get_data"):
-            continue
-        size = len(stream.get_data())
-        packed = len(getattr(stream, "_data", b"") or b"")
-        if size > MB and size > LIMITS.max_ratio * max(1, packed):
-            raise LoadError("content_bomb", ratio=int(size / max(1, packed)), limit=int(LIMITS.max_ratio))
-        total += size
-    return total
+    size = len(stream.get_data())
+    packed = len(getattr(stream, "_data", b"") or b"")
+    if size > MB and size > LIMITS.max_ratio * max(1, packed):
+        raise LoadError("content_bomb", ratio=int(size / max(1, packed)), limit=int(LIMITS.max_ratio))
+    return size
 
 
 def load_image(data: bytes, source: str) -> list[LoadedDocument]:

@@ -101,7 +101,7 @@ def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter) ->
             loaded = _load_bundle(data, path, prepared, settings)
         else:
             # Read in a worker process within the file's time and memory budget (ingest.budget).
-            loaded = load_file(data, Path(path).name, path, settings).documents
+            loaded = load_file(data, Path(path).name, path, settings)
         too_long: LoadError | None = None
         for item in loaded:
             length = sum(len(page.text) for page in item.pages)
@@ -145,7 +145,10 @@ def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter) ->
 def _load_bundle(data: bytes, path: str, prepared: Prepared, settings: Settings) -> list:
     """A zip bundle: its members' documents; refused or failed members are kept for the report (each a
     failed outcome under its own "bundle.zip#member" source) and noted on the zip's own outcome."""
-    result = load_file(data, Path(path).name, path, settings, bundle=True)
+    from ingest.bundles import load_bundle
+
+    # Unpacked here within the zip limits; each member is read in a worker within its own budget.
+    result = load_bundle(data, path, load=lambda payload, name, source: load_file(payload, name, source, settings))
     for member, exc in result.failures:
         reason = message(exc.code, settings.language, **exc.params)
         prepared.member_failures.append((member, reason))
