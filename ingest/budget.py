@@ -298,11 +298,24 @@ def _preload() -> None:
             pass
 
 
+def _watch_parent(parent: int) -> None:
+    """End this worker, and Tesseract with it, as soon as the process it works for is gone (killed mid-file:
+    nobody waits for the answer, and the file may be hostile)."""
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            try:
+                os.killpg(0, signal.SIGKILL)  # its own process group: itself and what it started
+            finally:
+                os._exit(1)
+
+
 def main() -> None:
     """The worker's loop: read a job, answer, until stdin closes."""
     channel = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything a library prints goes to stderr, never into the answers
     sys.stdout = sys.stderr
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True, name="watch-parent").start()
     _preload()
     channel.write(READY)
     channel.flush()

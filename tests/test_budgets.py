@@ -243,6 +243,64 @@ def test_the_lock_is_released_and_a_second_ingest_in_another_process_works(budge
     assert senders == {*GOOD.values(), "Faxe Kommune"}
 
 
+def test_each_member_of_a_zip_gets_its_own_budget(tmp_path):
+    """A bundle is unpacked within the zip limits; each member is read within its own budget and fails alone."""
+    import zipfile
+
+    from ingest.chunking import make_splitter
+    from ingest.manifest import Manifest
+    from ingest.pipeline import prepare_file
+
+    path = tmp_path / "bundt.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("svar/delt strøm.pdf", HOSTILE["delt strøm.pdf"][0]())
+        archive.writestr("svar/tung side.pdf", HOSTILE["tung side.pdf"][0]())
+        archive.writestr("svar/Vejle Kommune.txt", letter("Vejle Kommune", "Vejle Kommune støtter planen."))
+    settings = settings_for(tmp_path / "unused", **{**BUDGET, "file_seconds": 2})
+    prepared = prepare_file(str(path), Manifest(), settings, make_splitter(800, 100))
+    assert prepared.error is None
+    assert [doc.sender for doc, _ in prepared.documents] == ["Vejle Kommune"]
+    failures = dict(prepared.member_failures)
+    assert set(failures) == {f"{path}#svar/delt strøm.pdf", f"{path}#svar/tung side.pdf"}
+    assert failures[f"{path}#svar/delt strøm.pdf"].startswith("for kompleks: mistænkelig komprimering")
+    assert failures[f"{path}#svar/tung side.pdf"] == SLOW.replace("3 sekunder", "2 sekunder")
+
+
+def test_a_killed_ingest_leaves_no_reader_behind(tmp_path):
+    """SIGKILL of `hoering ingest` while its worker parses a slow file: the worker (and what it started) ends
+    within seconds instead of parsing on for its whole budget."""
+    import os
+    import signal
+
+    folder = tmp_path / "svar"
+    folder.mkdir()
+    (folder / "tung side.pdf").write_bytes(pdf_with_streams(1, [varied_ops(8)]))  # tens of seconds to parse
+    env = python_env(HOERING_INDEX=str(tmp_path / "index"), HOERING_FILE_SECONDS="300")
+    process = subprocess.Popen([*hoering_command(), "ingest", str(folder)], cwd=tmp_path, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        busy = None
+        deadline = time.monotonic() + 180
+        while busy is None and time.monotonic() < deadline and process.poll() is None:
+            for child in psutil.Process(process.pid).children(recursive=True):
+                try:  # a worker lowers its address-space limit while it reads a file
+                    if "ingest.budget" in " ".join(child.cmdline()) and child.rlimit(psutil.RLIMIT_AS)[0] != psutil.RLIM_INFINITY:
+                        busy = child
+                except psutil.Error:
+                    pass
+            time.sleep(0.2)
+        assert busy is not None, "no worker ever read the file"
+        time.sleep(1.0)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        gone, alive = psutil.wait_procs([busy], timeout=15)
+        assert not alive, "the worker went on parsing after its ingest was killed"
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
 def test_pages_sharing_one_stream_are_parsed_once():
     """1000 pages drawing one ordinary-looking 0.5 MB stream (no bomb by its ratio): parsed once, not 1000 times."""
     data = pdf_with_streams(1000, [varied_ops(0.5)])
