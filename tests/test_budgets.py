@@ -132,6 +132,7 @@ HOSTILE = {
     # name: (bytes, what its one outcome must say)
     "delt strøm.pdf": (lambda: pdf_with_streams(5, [repeated_ops(2)]), "for kompleks: mistænkelig komprimering af indholdet"),
     "delt strøm 1000 sider.pdf": (lambda: pdf_with_streams(1000, [repeated_ops(2)]), "for kompleks: mistænkelig komprimering"),
+    "flate-bombe.pdf": (lambda: pdf_with_streams(1, [b"\n" * (300 * 2**20)]), "for kompleks: indholdet pakkes ud til mere end"),
     "200000 afsnit.docx": (lambda: many_paragraphs_docx(200_000), "for kompleks:"),
     "1000 blanke sider.tiff": (
         lambda: blank_tiff(1000),
