@@ -33,7 +33,7 @@ from pathlib import Path
 from ingest.loaders import LoadBudget, LoadError
 from ingest.schema import LoadedDocument
 
-SUPPORTED = os.name == "posix"  # elsewhere (no process groups, no RLIMIT_AS) files are read in-process, bounded by the loaders
+SUPPORTED = sys.platform.startswith("linux")  # elsewhere (no /proc, RLIMIT_AS not kept) read in-process, bounded by the loaders
 ROOT = str(Path(__file__).resolve().parents[1])  # the checkout this module is in: the worker imports the same code
 _HEADER = struct.Struct("!Q")
 MB = 1024 * 1024
