@@ -224,11 +224,11 @@ def _release(worker: _Worker) -> None:
 
 @atexit.register
 def shutdown() -> None:
-    """End the idle workers (also called at exit)."""
+    """End the idle workers (also called at exit; they hold nothing, so they are killed without waiting)."""
     with _lock:
         workers, _idle[:] = list(_idle), []
     for worker in workers:
-        worker.close()
+        worker.kill()
 
 
 # --- the worker's side ---------------------------------------------------------------------------------

@@ -187,6 +187,8 @@ def load_pdf(data: bytes, source: str) -> list[LoadedDocument]:
                 texts_by_page = ocr.ocr_pdf_pages(data, scanned)
             except LoadError:
                 raise
+            except MemoryError as exc:
+                raise out_of_memory() from exc
             except Exception as exc:  # noqa: BLE001 - a renderer/Tesseract failure is this file's outcome
                 raise LoadError("ocr_failed", error=_short(exc)) from exc
             pages = [
@@ -325,6 +327,8 @@ def load_image(data: bytes, source: str) -> list[LoadedDocument]:
             pages.append(Page(number=i + 1, text=ocr.ocr_image(decoded), ocr=True))
         except LoadError:
             raise
+        except MemoryError as exc:
+            raise out_of_memory() from exc
         except Exception as exc:  # noqa: BLE001
             raise LoadError("ocr_failed", error=_short(exc)) from exc
     if not any(p.text.strip() for p in pages):
