@@ -122,7 +122,8 @@ class _Worker:
             self.ready = True
         payload = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            self.proc.stdin.write(_HEADER.pack(len(payload)) + payload)
+            self.proc.stdin.write(_HEADER.pack(len(payload)))
+            self.proc.stdin.write(payload)  # not concatenated: a large file is not copied once more
             self.proc.stdin.flush()
         except (BrokenPipeError, OSError) as exc:
             raise _Stale() from exc
@@ -206,6 +207,8 @@ def _acquire() -> _Worker:
 
 def prewarm(count: int = 2) -> None:
     """Start up to ``count`` idle workers now (they import the parsers while the caller does other work)."""
+    if not SUPPORTED:
+        return
     try:
         with _lock:
             while len(_idle) < min(count, MAX_IDLE):
