@@ -108,7 +108,7 @@ class Instrument:
         p = pipeline
         # worker threads: prepare_file and its stages (module globals looked up at call time)
         self._patch(p, "prepare_file", "prepare_file (thread time)")
-        self._patch(p, "load_bytes", "· load_bytes")
+        self._patch(p, "load_file", "· load_file (worker process)")
         self._patch(p, "clean_pages", "· clean_pages")
         self._patch(p, "extract_metadata", "· extract_metadata")
         self._patch(p, "chunk_document", "· chunk_document")

@@ -97,6 +97,38 @@ MESSAGES: dict[str, dict[str, str]] = {
         "da": "afvist: filen er krypteret (adgangskodebeskyttet) i zip-filen",
         "en": "refused: the file is encrypted (password protected) in the zip file",
     },
+    "file_too_slow": {
+        "da": "for kompleks: filen kunne ikke læses inden for tidsgrænsen på {seconds} sekunder (indstillingen HOERING_FILE_SECONDS)",
+        "en": "too complex: the file could not be read within the time limit of {seconds} seconds (setting HOERING_FILE_SECONDS)",
+    },
+    "file_too_much_memory": {
+        "da": "for stor: at læse filen kræver mere hukommelse end grænsen på {limit} MB (indstillingen HOERING_FILE_MEMORY_MB)",
+        "en": "too large: reading the file needs more memory than the limit of {limit} MB (setting HOERING_FILE_MEMORY_MB)",
+    },
+    "reader_crashed": {
+        "da": "for kompleks: læseren stoppede uventet under læsningen af filen ({error})",
+        "en": "too complex: the reader stopped unexpectedly while reading the file ({error})",
+    },
+    "too_complex": {
+        "da": "for kompleks: filens indhold fylder udpakket {size}, grænsen er {limit} (indstillingen HOERING_MAX_PARSE_MB)",
+        "en": "too complex: the file's content unpacks to {size}, the limit is {limit} (setting HOERING_MAX_PARSE_MB)",
+    },
+    "too_many_parts": {
+        "da": "for kompleks: filen består af {count} dele, grænsen er {limit}",
+        "en": "too complex: the file consists of {count} parts, the limit is {limit}",
+    },
+    "content_bomb": {
+        "da": "for kompleks: mistænkelig komprimering af indholdet ({ratio}:1, grænsen er {limit}:1) – muligvis en komprimeringsbombe",
+        "en": "too complex: suspicious compression of the content ({ratio}:1, the limit is {limit}:1) – possibly a decompression bomb",
+    },
+    "content_bomb_limit": {
+        "da": "for kompleks: indholdet pakkes ud til mere end læserens grænse – muligvis en komprimeringsbombe ({error})",
+        "en": "too complex: the content unpacks to more than the reader's limit – possibly a decompression bomb ({error})",
+    },
+    "too_many_ocr_pages": {
+        "da": "for stor til OCR: {count} scannede sider, grænsen er {limit} (indstillingen HOERING_MAX_OCR_PAGES)",
+        "en": "too large for OCR: {count} scanned pages, the limit is {limit} (setting HOERING_MAX_OCR_PAGES)",
+    },
     "internal_error": {"da": "uventet fejl: {error}", "en": "unexpected error: {error}"},
     "file_too_complex": {
         "da": "filen er for stor eller for kompleks til at blive læst (udpakket over grænsen: {error}) "

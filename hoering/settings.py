@@ -56,6 +56,24 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(
         2000, ge=100, description="Longest question or search (characters); embedding a query costs ~1 ms a character."
     )
+    file_seconds: int = Field(
+        600,
+        ge=1,
+        description="Time budget (seconds) for reading one file, or one file in a zip (parsing and OCR); "
+        "a file that needs more fails alone.",
+    )
+    file_memory_mb: int = Field(
+        2048, ge=256, description="Memory budget (MB) for reading one file; a file that needs more fails alone."
+    )
+    max_ocr_pages: int = Field(
+        200, ge=1, description="Most scanned pages (PDF pages without text, image frames) read with OCR in one file."
+    )
+    max_parse_mb: int = Field(
+        64,
+        ge=1,
+        description="Most unpacked content (MB) the parser may read for one file: a PDF's page contents (pages "
+        "drawing the same content are read once) and a DOCX's XML; more is refused as too complex.",
+    )
     uploads: Path = Field(Path("data/uploads"), description="Where files uploaded in the app are kept.")
     feedback: Path = Field(Path("data/feedback.jsonl"), description="Feedback log (JSONL).")
 

@@ -12,6 +12,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import Callable
 
 from ingest.loaders import LOADERS, LoadError, load_bytes
 from ingest.schema import LoadedDocument
@@ -43,11 +44,17 @@ class _Budget:
     left: int
 
 
-def load_bundle(data: bytes, source: str, limits: ZipLimits | None = None) -> BundleResult:
-    """Load every member of the zip ``data``; raises LoadError only when the zip itself cannot be read."""
+Loader = Callable[[bytes, str, str], list[LoadedDocument]]  # (bytes, member name, member source) -> documents
+
+
+def load_bundle(data: bytes, source: str, limits: ZipLimits | None = None, load: Loader | None = None) -> BundleResult:
+    """Load every member of the zip ``data``; raises LoadError only when the zip itself cannot be read.
+
+    ``load`` reads one member (default: ingest.loaders.load_bytes in this process); the pipeline passes one
+    that reads each member in a worker process within its own time and memory budget (ingest.budget)."""
     limits = limits or LIMITS
     result = BundleResult()
-    _load_zip(data, source, 1, limits, _Budget(limits.max_total_bytes), result)
+    _load_zip(data, source, 1, limits, _Budget(limits.max_total_bytes), result, load or load_bytes)
     return result
 
 
@@ -59,7 +66,9 @@ def unsafe_name(name: str) -> bool:
     return any(part == ".." for part in normal.split("/"))
 
 
-def _load_zip(data: bytes, source: str, depth: int, limits: ZipLimits, budget: _Budget, result: BundleResult) -> None:
+def _load_zip(
+    data: bytes, source: str, depth: int, limits: ZipLimits, budget: _Budget, result: BundleResult, load: Loader
+) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -100,9 +109,9 @@ def _load_zip(data: bytes, source: str, depth: int, limits: ZipLimits, budget: _
                 continue
             try:
                 if suffix == ".zip":
-                    _load_zip(payload, member_source, depth + 1, limits, budget, result)
+                    _load_zip(payload, member_source, depth + 1, limits, budget, result, load)
                 else:
-                    result.documents.extend(load_bytes(payload, name, member_source))
+                    result.documents.extend(load(payload, name, member_source))
             except LoadError as exc:
                 result.failures.append((member_source, exc))
             except Exception as exc:  # noqa: BLE001 - one bad member never stops the bundle

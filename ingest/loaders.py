@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import dataclasses
 import email
 import email.policy
 import io
 import re
+import time
+from dataclasses import dataclass
 from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import PurePath
 from typing import Callable
@@ -27,6 +32,80 @@ class LoadError(Exception):
         self.code = code
         self.params = params
 
+    def __reduce__(self):  # picklable (it crosses from the worker process that reads a file, ingest.budget)
+        return (_load_error, (self.code, self.params))
+
+
+def _load_error(code: str, params: dict) -> LoadError:
+    return LoadError(code, **params)
+
+
+@dataclass(frozen=True)
+class LoadBudget:
+    """Bounds on the work of reading one file (see hoering.settings: file_seconds, max_ocr_pages, max_parse_mb).
+
+    The loaders check it as they go and refuse a file that exceeds it with a clear LoadError; the worker process
+    of ingest.budget enforces time and memory from outside as well. Outside a worker (a loader called directly)
+    the defaults apply and there is no deadline.
+    """
+
+    seconds: float | None = None  # wall-clock budget of the whole file
+    max_ocr_pages: int = 200
+    max_parse_bytes: int = 64 * 1024 * 1024
+    memory_mb: int | None = None  # enforced by the worker process (only named in messages here)
+    deadline: float | None = None  # time.monotonic() when the budget runs out (set by budget_scope)
+
+    def left(self) -> float | None:
+        return None if self.deadline is None else self.deadline - time.monotonic()
+
+    def check_time(self) -> None:
+        left = self.left()
+        if left is not None and left <= 0:
+            raise LoadError("file_too_slow", seconds=_seconds(self.seconds))
+
+
+_BUDGET: contextvars.ContextVar[LoadBudget] = contextvars.ContextVar("load_budget", default=LoadBudget())
+
+
+def current_budget() -> LoadBudget:
+    return _BUDGET.get()
+
+
+@contextlib.contextmanager
+def budget_scope(budget: LoadBudget):
+    """Load files under ``budget`` (its clock starts now)."""
+    if budget.seconds is not None:
+        budget = dataclasses.replace(budget, deadline=time.monotonic() + budget.seconds)
+    token = _BUDGET.set(budget)
+    try:
+        yield budget
+    finally:
+        _BUDGET.reset(token)
+
+
+def out_of_memory() -> LoadError:
+    """The outcome of a file whose reading ran out of its memory budget."""
+    return LoadError("file_too_much_memory", limit=current_budget().memory_mb or "?")
+
+
+def _seconds(value: float | None) -> str:
+    return f"{value:g}" if value is not None else "?"
+
+
+class _Parsed:
+    """Counts the unpacked content one file makes the parser read, against the budget's max_parse_bytes."""
+
+    def __init__(self) -> None:
+        self.budget = current_budget()
+        self.total = 0
+
+    def add(self, size: int) -> None:
+        self.total += size
+        if self.total > self.budget.max_parse_bytes:
+            from ingest.bundles import _mb
+
+            raise LoadError("too_complex", size=f">{_mb(self.budget.max_parse_bytes)}", limit=_mb(self.budget.max_parse_bytes))
+
 
 def load_bytes(data: bytes, name: str, source: str) -> list[LoadedDocument]:
     """Load one file's bytes; ``name`` decides the format, ``source`` is recorded for citations."""
@@ -41,8 +120,10 @@ def load_bytes(data: bytes, name: str, source: str) -> list[LoadedDocument]:
 
 def load_pdf(data: bytes, source: str) -> list[LoadedDocument]:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PdfReadError
 
+    budget = current_budget()
+    parsed = _Parsed()
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
@@ -52,12 +133,47 @@ def load_pdf(data: bytes, source: str) -> list[LoadedDocument]:
                 ok = 0
             if not ok:
                 raise LoadError("encrypted_pdf")
-        pages = [Page(number=i + 1, text=page.extract_text() or "") for i, page in enumerate(reader.pages)]
+        raw_pages = list(reader.pages)
+        # Pages that draw the same content streams with the same resources have the same text: read once
+        # (a file whose pages all share one large stream no longer costs a full parse per page).
+        texts: dict[tuple, str] = {}
+        keys: list[tuple | None] = []
+        pages: list[Page] = []
+        for i, raw in enumerate(raw_pages):
+            budget.check_time()
+            key = _content_key(raw)
+            if key is not None and key in texts:
+                text = texts[key]
+            else:
+                parsed.add(_content_size(raw))
+                text = raw.extract_text() or ""
+                if key is not None:
+                    texts[key] = text
+            keys.append(key)
+            pages.append(Page(number=i + 1, text=text))
         title = (reader.metadata or {}).get("/Title") if reader.metadata else None
         # Pages without a text layer are OCR candidates when they carry an image (a blank page is no scan).
-        scanned = [p.number for p, raw in zip(pages, reader.pages) if not p.text.strip() and _has_image(raw)]
+        scanned: list[int] = []
+        images: dict[tuple, bool] = {}
+        for page, raw, key in zip(pages, raw_pages, keys):
+            if page.text.strip():
+                continue
+            budget.check_time()
+            if key is not None and key in images:
+                found = images[key]
+            else:
+                parsed.add(_content_size(raw))  # listing inline images parses the content again
+                found = _has_image(raw)
+                if key is not None:
+                    images[key] = found
+            if found:
+                scanned.append(page.number)
     except LoadError:
         raise
+    except LimitReachedError as exc:  # pypdf's own guard against decompression bombs
+        raise LoadError("content_bomb_limit", error=_short(exc)) from exc
+    except MemoryError as exc:
+        raise out_of_memory() from exc
     except (PdfReadError, ValueError, TypeError, KeyError, AttributeError, OSError, RecursionError) as exc:
         raise LoadError("corrupt_pdf", error=_short(exc)) from exc
     warnings: list[str] = []
@@ -65,11 +181,20 @@ def load_pdf(data: bytes, source: str) -> list[LoadedDocument]:
         from ingest import ocr
 
         if ocr.available():
+            if len(scanned) > budget.max_ocr_pages:
+                raise LoadError("too_many_ocr_pages", count=len(scanned), limit=budget.max_ocr_pages)
             try:
-                texts = ocr.ocr_pdf_pages(data, scanned)
+                texts_by_page = ocr.ocr_pdf_pages(data, scanned)
+            except LoadError:
+                raise
+            except MemoryError as exc:
+                raise out_of_memory() from exc
             except Exception as exc:  # noqa: BLE001 - a renderer/Tesseract failure is this file's outcome
                 raise LoadError("ocr_failed", error=_short(exc)) from exc
-            pages = [p.model_copy(update={"text": texts[p.number], "ocr": True}) if p.number in texts else p for p in pages]
+            pages = [
+                p.model_copy(update={"text": texts_by_page[p.number], "ocr": True}) if p.number in texts_by_page else p
+                for p in pages
+            ]
             if not any(p.text.strip() for p in pages):
                 raise LoadError("no_text_after_ocr")  # blank scans: OCR ran and read nothing
         elif not any(p.text.strip() for p in pages):
@@ -85,8 +210,91 @@ def _has_image(page) -> bool:
     """Whether a PDF page draws an image (XObject or inline); on doubt True, so a scan is never skipped."""
     try:
         return len(page.images) > 0
+    except LoadError:
+        raise
     except Exception:  # noqa: BLE001 - pypdf cannot list them: assume a scan
         return True
+
+
+def _ref(value, depth: int = 0) -> object:
+    """A PDF object's identity: its object number when indirect; a direct dictionary or array (a page's own
+    /Resources) by what it holds, so equal resources written out on every page still match."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+
+    if isinstance(value, IndirectObject):
+        return ("ref", value.idnum, value.generation)
+    if depth > 4 or isinstance(value, StreamObject):
+        return ("obj", id(value))
+    if isinstance(value, DictionaryObject):
+        return tuple(sorted((str(k), _ref(v, depth + 1)) for k, v in value.items()))
+    if isinstance(value, ArrayObject):
+        return tuple(_ref(v, depth + 1) for v in value)
+    return repr(value)[:200]
+
+
+def _content_key(page) -> tuple | None:
+    """What a page's text depends on: its content streams, its resources and its rotation; None when the
+    contents are not indirect objects (nothing to share, nothing to cache)."""
+    from pypdf.generic import ArrayObject, IndirectObject
+
+    contents = page.raw_get("/Contents") if "/Contents" in page else None
+    if isinstance(contents, IndirectObject):
+        resolved = contents.get_object()
+        parts = [contents] if not isinstance(resolved, ArrayObject) else list(resolved)
+    elif isinstance(contents, ArrayObject):
+        parts = list(contents)
+    else:
+        return None
+    if not all(isinstance(part, IndirectObject) for part in parts):
+        return None
+    resources = page.raw_get("/Resources") if "/Resources" in page else None
+    return (tuple(_ref(part) for part in parts), _ref(resources), repr(page.get("/Rotate", 0)))
+
+
+def _content_size(page) -> int:
+    """Unpacked size of what reading a page parses: its content streams and the form XObjects they can draw
+    (which the text extraction parses too). A stream that unpacks suspiciously far (more than the bundle
+    limit's ratio, as a zip member would) is refused as a decompression bomb."""
+    from pypdf.generic import ArrayObject
+
+    if "/Contents" not in page:
+        return 0
+    resolved = page["/Contents"]
+    streams = [part.get_object() for part in resolved] if isinstance(resolved, ArrayObject) else [resolved.get_object()]
+    return sum(_stream_size(stream) for stream in streams) + _forms_size(page.get("/Resources"), 0, set())
+
+
+def _forms_size(resources, depth: int, seen: set[int]) -> int:
+    """Unpacked size of the form XObjects in ``resources`` (and in theirs, a few levels down), each once."""
+    from pypdf.generic import DictionaryObject
+
+    if depth > 3 or resources is None:
+        return 0
+    resources = resources.get_object()
+    xobjects = resources.get("/XObject") if isinstance(resources, DictionaryObject) else None
+    xobjects = xobjects.get_object() if xobjects is not None else None
+    if not isinstance(xobjects, DictionaryObject):
+        return 0
+    total = 0
+    for value in xobjects.values():
+        form = value.get_object()
+        if id(form) in seen or not isinstance(form, DictionaryObject) or form.get("/Subtype") != "/Form":
+            continue
+        seen.add(id(form))
+        total += _stream_size(form) + _forms_size(form.get("/Resources"), depth + 1, seen)
+    return total
+
+
+def _stream_size(stream) -> int:
+    from ingest.bundles import LIMITS, MB
+
+    if not hasattr(stream, "get_data"):
+        return 0
+    size = len(stream.get_data())
+    packed = len(getattr(stream, "_data", b"") or b"")
+    if size > MB and size > LIMITS.max_ratio * max(1, packed):
+        raise LoadError("content_bomb", ratio=int(size / max(1, packed)), limit=int(LIMITS.max_ratio))
+    return size
 
 
 def load_image(data: bytes, source: str) -> list[LoadedDocument]:
@@ -95,18 +303,34 @@ def load_image(data: bytes, source: str) -> list[LoadedDocument]:
 
     from ingest import ocr
 
+    budget = current_budget()
     try:
-        frames = ocr.image_pages(data)
+        image, count = ocr.open_frames(data, budget.max_ocr_pages)
+    except LoadError:
+        raise
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise LoadError("corrupt_image", error=_short(exc)) from exc
     except Exception as exc:  # noqa: BLE001 - PIL raises DecompressionBombError and others
         raise LoadError("corrupt_image", error=_short(exc)) from exc
     if not ocr.available():
         raise LoadError("scanned_no_ocr")
-    try:
-        pages = [Page(number=i + 1, text=ocr.ocr_image(frame), ocr=True) for i, frame in enumerate(frames)]
-    except Exception as exc:  # noqa: BLE001
-        raise LoadError("ocr_failed", error=_short(exc)) from exc
+    pages: list[Page] = []
+    for i in range(count):  # one frame decoded at a time: a many-page TIFF never sits in memory whole
+        budget.check_time()
+        try:
+            decoded = ocr.frame(image, i)
+        except MemoryError as exc:
+            raise out_of_memory() from exc
+        except Exception as exc:  # noqa: BLE001 - a frame PIL cannot decode
+            raise LoadError("corrupt_image", error=_short(exc)) from exc
+        try:
+            pages.append(Page(number=i + 1, text=ocr.ocr_image(decoded), ocr=True))
+        except LoadError:
+            raise
+        except MemoryError as exc:
+            raise out_of_memory() from exc
+        except Exception as exc:  # noqa: BLE001
+            raise LoadError("ocr_failed", error=_short(exc)) from exc
     if not any(p.text.strip() for p in pages):
         raise LoadError("no_text_after_ocr")
     return [LoadedDocument(source=source, pages=pages)]
@@ -116,8 +340,11 @@ def load_docx(data: bytes, source: str) -> list[LoadedDocument]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    _check_docx_container(data)
     try:
         document = docx.Document(io.BytesIO(data))
+    except MemoryError as exc:
+        raise out_of_memory() from exc
     except (PackageNotFoundError, KeyError, ValueError, OSError, Exception) as exc:  # noqa: BLE001
         raise LoadError("corrupt_docx", error=_short(exc)) from exc
     pages = _docx_pages(document)
@@ -130,16 +357,43 @@ def load_docx(data: bytes, source: str) -> list[LoadedDocument]:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+def _check_docx_container(data: bytes) -> None:
+    """A DOCX is a zip: the bundle limits apply to it (member count, unpacked size, compression ratio), and
+    the XML python-docx will parse counts against the file's parse budget — all from the zip's directory,
+    before anything is unpacked. A file that is no zip at all is left to python-docx's own error."""
+    import zipfile
+
+    from ingest.bundles import LIMITS, MB
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        return
+    if len(infos) > LIMITS.max_members:
+        raise LoadError("too_many_parts", count=len(infos), limit=LIMITS.max_members)
+    parsed = _Parsed()
+    for info in infos:
+        if info.file_size > MB and info.file_size > LIMITS.max_ratio * max(1, info.compress_size):
+            raise LoadError("content_bomb", ratio=int(info.file_size / max(1, info.compress_size)), limit=int(LIMITS.max_ratio))
+        if info.filename.lower().endswith((".xml", ".rels")):
+            parsed.add(info.file_size)
+
+
 def _docx_pages(document) -> list[Page]:
     """Body paragraphs and tables in reading order; page breaks Word recorded start a new page."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     pages: list[list[str]] = [[]]
+    budget = current_budget()
+    style_names, default_style = _docx_paragraph_styles(document)
 
     def paragraph_text(par: Paragraph) -> str:
         text = par.text.strip()
-        style = (par.style.name if par.style is not None else "") or ""
+        # python-docx's par.style scans every style of the document for each paragraph: looked up once here.
+        style_id = par._p.style
+        style = (style_names.get(style_id, default_style) if style_id else default_style) or ""
         is_list = style.lower().startswith("list") or par._p.find(f"{_W}pPr/{_W}numPr") is not None
         if text and is_list:
             return f"- {text}"
@@ -169,7 +423,9 @@ def _docx_pages(document) -> list[Page]:
                 if content is not None:
                     yield from blocks(content)
 
-    for block in blocks(document.element.body):
+    for count, block in enumerate(blocks(document.element.body)):
+        if count % 1000 == 0:
+            budget.check_time()
         if block.tag == f"{_W}p":
             par = Paragraph(block, document)
             before, after = page_breaks(par)
@@ -183,6 +439,7 @@ def _docx_pages(document) -> list[Page]:
         elif block.tag == f"{_W}tbl":
             table = Table(block, document)
             for row in table.rows:
+                budget.check_time()
                 cells: list[str] = []
                 for cell in row.cells:
                     value = " ".join(cell.text.split())
@@ -191,6 +448,25 @@ def _docx_pages(document) -> list[Page]:
                 if cells:
                     pages[-1].append("\t".join(cells))
     return [Page(number=i + 1, text="\n\n".join(lines)) for i, lines in enumerate(pages) if lines or i == 0]
+
+
+def _docx_paragraph_styles(document) -> tuple[dict[str, str], str]:
+    """{style id: name} of the paragraph styles, and the default paragraph style's name."""
+    names: dict[str, str] = {}
+    default = ""
+    try:
+        root = document.styles.element
+    except Exception:  # noqa: BLE001 - a document without a styles part
+        return names, default
+    for style in root.iterchildren(f"{_W}style"):
+        if style.get(f"{_W}type") not in (None, "paragraph"):
+            continue
+        name_el = style.find(f"{_W}name")
+        name = (name_el.get(f"{_W}val") if name_el is not None else None) or ""
+        names[style.get(f"{_W}styleId") or ""] = name
+        if style.get(f"{_W}default") in ("1", "true", "on"):
+            default = name
+    return names, default
 
 
 def decode_text(data: bytes) -> str:

@@ -57,16 +57,28 @@ def _probe() -> OcrStatus:
 
 
 def ocr_image(image) -> str:
-    """Text of one PIL image with the Danish model (automatic page segmentation)."""
+    """Text of one PIL image with the Danish model (automatic page segmentation), within the file's time budget
+    (ingest.loaders.LoadBudget): Tesseract is stopped when the budget runs out."""
     import pytesseract
 
+    from ingest.loaders import LoadError, current_budget
+
+    budget = current_budget()
+    budget.check_time()
+    left = budget.left()
     if image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
-    return pytesseract.image_to_string(image, lang=LANGUAGE, config="--psm 3")
+    try:
+        return pytesseract.image_to_string(image, lang=LANGUAGE, config="--psm 3", timeout=max(1, int(left)) if left is not None else 0)
+    except RuntimeError as exc:
+        if "timeout" in str(exc).lower():  # pytesseract's "Tesseract process timeout"
+            raise LoadError("file_too_slow", seconds=f"{budget.seconds:g}") from exc
+        raise
 
 
 def ocr_pdf_pages(data: bytes, numbers: list[int]) -> dict[int, str]:
-    """OCR the given 1-based pages of a PDF (rendered at RENDER_DPI); {page number: text}."""
+    """OCR the given 1-based pages of a PDF (rendered at RENDER_DPI, less for a page so large that it would be
+    over MAX_IMAGE_PIXELS); {page number: text}."""
     import pypdfium2 as pdfium
 
     out: dict[int, str] = {}
@@ -75,7 +87,12 @@ def ocr_pdf_pages(data: bytes, numbers: list[int]) -> dict[int, str]:
         for number in numbers:
             page = pdf[number - 1]
             try:
-                bitmap = page.render(scale=RENDER_DPI / 72, grayscale=True)
+                width, height = page.get_size()  # in points (1/72 inch)
+                scale = RENDER_DPI / 72
+                pixels = max(1.0, width * scale) * max(1.0, height * scale)
+                if pixels > MAX_IMAGE_PIXELS:
+                    scale *= (MAX_IMAGE_PIXELS / pixels) ** 0.5
+                bitmap = page.render(scale=scale, grayscale=True)
                 out[number] = ocr_image(bitmap.to_pil())
             finally:
                 page.close()
@@ -84,11 +101,35 @@ def ocr_pdf_pages(data: bytes, numbers: list[int]) -> dict[int, str]:
     return out
 
 
-def image_pages(data: bytes) -> list:
-    """The frames of an image file as PIL images (PNG/JPEG: one; a multi-page TIFF: one per page)."""
-    from PIL import Image, ImageSequence
+def open_frames(data: bytes, max_frames: int):
+    """Open an image file (PNG/JPEG: one frame; a multi-page TIFF: one per page) without decoding it, and check
+    from its headers alone that it has at most ``max_frames`` frames of at most MAX_IMAGE_PIXELS each.
+    Returns (image, number of frames); decode each with :func:`frame`, one at a time (bounded memory)."""
+    from PIL import Image
+
+    from ingest.loaders import LoadError
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     image = Image.open(io.BytesIO(data))
-    frames = [frame.copy() for frame in ImageSequence.Iterator(image)]
-    return frames or [image]
+    count = int(getattr(image, "n_frames", 1) or 1)
+    if count > max_frames:
+        raise LoadError("too_many_ocr_pages", count=count, limit=max_frames)
+    for index in range(count):  # PIL checks only the first frame's size when it opens the file
+        if count > 1:
+            image.seek(index)
+        width, height = image.size
+        if width * height > MAX_IMAGE_PIXELS:
+            raise Image.DecompressionBombError(
+                f"Image size ({width * height} pixels) exceeds limit of {MAX_IMAGE_PIXELS} pixels, could be decompression bomb DOS attack."
+            )
+    if count > 1:
+        image.seek(0)
+    return image, count
+
+
+def frame(image, index: int):
+    """Frame ``index`` of an image from :func:`open_frames`, decoded."""
+    if getattr(image, "n_frames", 1) > 1:
+        image.seek(index)
+    return image.copy()
+

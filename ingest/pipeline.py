@@ -27,7 +27,8 @@ from ingest.corrections import apply_corrections
 from ingest.embedding import Embedder, create_embedder
 from ingest.embedding_cache import CachedEmbedder
 from ingest.index import Index
-from ingest.loaders import LoadError, load_bytes
+from ingest.budget import load_file, prewarm
+from ingest.loaders import LoadError
 from ingest.manifest import DocRecord, FileRecord, Manifest
 from ingest.manifest_store import UNCOMMITTED_MARKER  # noqa: F401 - where the embedded index keeps its marker
 from ingest.metadata import canonical_hearing, extract_metadata
@@ -141,7 +142,9 @@ def missing_reason(path: str, language: str = "da") -> str:
 
 def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter, missing: frozenset[str] = frozenset()) -> Prepared:
     """Read, hash and — unless unchanged — load, clean, describe and chunk one file. A file whose documents
-    lost their rows in Chroma (``missing``) is never unchanged: it is read again to rebuild them."""
+    lost their rows in Chroma (``missing``) is never unchanged: it is read again to rebuild them. Loading runs in
+    a worker process within the file's budget (settings file_seconds, file_memory_mb, max_ocr_pages,
+    max_parse_mb): a file over it gets a failed outcome of its own and the run goes on."""
     prepared = Prepared(source=path, key=stored_source(path))
     language, limit = settings.language, settings.max_document_chars
     if any("\udc80" <= ch <= "\udcff" for ch in path):  # bytes of a name that is not UTF-8 (surrogate-escaped)
@@ -173,7 +176,8 @@ def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter, mi
         if Path(path).suffix.lower() == ".zip":
             loaded = _load_bundle(data, path, prepared, settings)
         else:
-            loaded = load_bytes(data, Path(path).name, path)
+            # Read in a worker process within the file's time and memory budget (ingest.budget).
+            loaded = load_file(data, Path(path).name, path, settings)
         too_long: LoadError | None = None
         for item in loaded:
             length = sum(len(page.text) for page in item.pages)
@@ -225,7 +229,8 @@ def _load_bundle(data: bytes, path: str, prepared: Prepared, settings: Settings)
     failed outcome under its own "bundle.zip#member" source) and noted on the zip's own outcome."""
     from ingest.bundles import load_bundle
 
-    result = load_bundle(data, path)
+    # Unpacked here within the zip limits; each member is read in a worker within its own budget.
+    result = load_bundle(data, path, load=lambda payload, name, source: load_file(payload, name, source, settings))
     for member, exc in result.failures:
         reason = message(exc.code, settings.language, **exc.params)
         prepared.member_failures.append((member, reason))
@@ -435,6 +440,7 @@ def ingest(
     on_progress: ProgressCallback | None = None,
 ) -> IngestReport:
     started = time.perf_counter()
+    prewarm(2)  # the file-reading worker processes start while the index and the model load
     notify = on_progress or (lambda kind, info: None)
     index = index or Index(settings)
     embedder = embedder or create_embedder(settings.embedding, settings.embedding_device, settings.embedding_batch_size)
