@@ -10,7 +10,7 @@ from typing import Iterator
 
 from answering.conversation import Turn, condense_without_llm
 from answering.extractive import extractive_answer, not_found_answer
-from answering.grounding import relevant_passages
+from answering.grounding import is_grounded, relevance
 from answering.texts import describe_filters, phrase
 from answering.sentences import QuoteFinder
 from retrieval.query import detect_language
@@ -97,18 +97,17 @@ def answer_stream(
     standalone, result = prepare(question, searcher, filters, history, llm)
     language = result.language
     snap = searcher.snapshot()
-    judge = searcher.judge(snap, standalone, result.filters, language)
-    quote_for = QuoteFinder(searcher, standalone, judge)
+    quote_for = QuoteFinder(searcher, searcher.dense_text(standalone, result.filters), snapshot=snap)  # the topic picks the quote
     answer = Answer(question=question, text="", language=language, filters=result.filters, standalone_question=standalone)
     answer.timings["search"] = result.seconds
-    relevant = relevant_passages(judge, result.passages)
+    relevant = [p for p in result.passages if relevance(p, language) >= 0]
 
     if not snap.ids:
         answer.text = phrase(language, "empty_index")
     elif not result.scope_doc_ids:
         scope = describe_filters(result.filters, language)
         answer.text = f"{phrase(language, 'no_scope')}. {scope}"
-    elif not relevant:
+    elif not is_grounded(result.passages, language):
         answer.passages = result.passages[:3]
         answer.text = not_found_answer(language, result.passages, result.filters, quote_for)
     else:

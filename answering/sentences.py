@@ -8,6 +8,7 @@ from retrieval.query import query_terms
 from retrieval.schema import Passage
 from retrieval.relevance import Judge
 from retrieval.search import Searcher
+from retrieval.statements import is_statement
 from retrieval.snapshot import Snapshot
 
 MIN_QUOTE = 60
@@ -20,13 +21,15 @@ class QuoteFinder:
 
     With the question's relevance judge (retrieval/relevance.py) the quote is the statement sentence that the
     decision rests on, so what decided "answered"/"mentions" is what the user reads; without one (or in a
-    chunk without statement sentences) the sentence closest to the question."""
+    chunk without statement sentences) the statement sentence closest to the question."""
 
-    def __init__(self, searcher: Searcher, question: str, judge: Judge | None = None, snapshot: Snapshot | None = None) -> None:
+    def __init__(self, searcher: Searcher, question: str, judge: Judge | None = None, snapshot: Snapshot | None = None,
+                 use: str = "answer") -> None:
         self.snapshot = snapshot or (judge.snap if judge is not None else searcher.snapshot())
         self.query_vector = searcher.embed_query(question)
         self.terms = set(query_terms(question))
         self.judge = judge
+        self.use = use  # the judge's operating point: "answer", or "mention" in who-says-what
 
     def __call__(self, passage: Passage) -> str:
         row = self.snapshot.row_of.get(passage.chunk_id)
@@ -34,12 +37,15 @@ class QuoteFinder:
         text = passage.text
         if not len(spans):
             return _trim(text.strip())
-        evidence = self.judge.best(np.array([row])) if self.judge is not None else None
+        evidence = self.judge.best(np.array([row]), use=self.use) if self.judge is not None else None
         if evidence is not None:
             return _trim(_strip_bullet(text[evidence.start : evidence.end]))
         sentences = [text[a:b] for a, b in spans]
         lexical = np.array([len(self.terms & set(query_terms(s))) for s in sentences], dtype=np.float32)
         scores = vectors @ self.query_vector + LEXICAL_BONUS * lexical
+        statements = np.array([is_statement(s) for s in sentences])
+        if statements.any():  # a letterhead, contact line or heading is never the quote when the chunk says more
+            scores = np.where(statements, scores, -np.inf)
         best = int(np.argmax(scores))
         start, end = (int(x) for x in spans[best])
         if end - start < MIN_QUOTE and best + 1 < len(spans):

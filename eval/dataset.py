@@ -37,3 +37,13 @@ def prefix_of(source: str) -> str:
     """'data/sample/001_569e….txt' → '001'."""
     name = Path(source.split("#")[0]).name
     return name[:3]
+
+
+def f1(pred, y) -> tuple[float, float, float]:
+    """(F1, precision, recall) of boolean predictions ``pred`` against labels ``y`` (numpy arrays)."""
+    tp = int((pred & y).sum())
+    fp = int((pred & ~y).sum())
+    fn = int((~pred & y).sum())
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return (2 * tp / (2 * tp + fp + fn) if tp else 0.0), precision, recall

@@ -23,16 +23,19 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from eval import corpora  # noqa: E402
-from eval.calibrate import f1  # noqa: E402
-from eval.dataset import load_coverage, load_questions, prefix_of  # noqa: E402
+from eval.dataset import f1, load_coverage, load_questions, prefix_of  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-# Floors of the quick run (sample letters; the first measurement of the calibrated judge minus a small margin).
+# Floors of the quick run (sample letters): the first measurement of this design (2026-11-29, ADR 0010) less one
+# question (grounding) or a few pairs (verdicts); every off-topic question must stay refused.
 QUICK_FLOORS = {
-    "grounding questions.jsonl da answered": 0.0, "grounding questions.jsonl da refused": 1.0,
-    "grounding questions.jsonl en answered": 0.0, "grounding questions.jsonl en refused": 1.0,
-    "verdicts coverage.jsonl da F1": 0.0, "verdicts coverage.jsonl en F1": 0.0,
+    "grounding questions.jsonl da answered": 0.69, "grounding questions.jsonl da refused": 1.0,
+    "grounding questions.jsonl en answered": 0.76, "grounding questions.jsonl en refused": 1.0,
+    "grounding holdout.jsonl da answered": 0.83, "grounding holdout.jsonl da refused": 1.0,
+    "grounding holdout.jsonl en answered": 0.75, "grounding holdout.jsonl en refused": 1.0,
+    "verdicts coverage.jsonl da F1": 0.76, "verdicts coverage.jsonl en F1": 0.64,
+    "verdicts coverage.jsonl da P": 0.79, "verdicts coverage.jsonl en P": 0.65,
 }
 DESIGN_CARD = ("What do the municipalities say about waiting lists?", "Hvad siger kommunerne om ventelister?")
 
@@ -103,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="sample letters only; exit 1 below the floors")
     parser.add_argument("--work", type=Path, default=corpora.WORK, help="where the corpora's indexes are kept")
+    parser.add_argument("--sample-index", type=Path, help="an index of data/sample to use (default: built in --work)")
     args = parser.parse_args(argv)
     from ingest.embedding import create_embedder
     from retrieval.search import Searcher
@@ -119,7 +123,12 @@ def main(argv: list[str] | None = None) -> int:
             for k in keys:
                 figures[f"{name} {lang} {k}"] = values[k]
 
-    sample = Searcher(corpora.build("sample", args.work, embedder), embedder=embedder)
+    if args.sample_index:
+        from hoering.settings import Settings
+
+        sample = Searcher(Settings(index=args.sample_index), embedder=embedder)
+    else:
+        sample = Searcher(corpora.build("sample", args.work, embedder), embedder=embedder)
     sample.warm_up()
     for name in ("questions.jsonl", "holdout.jsonl"):
         qs = load_questions(ROOT / "eval" / name)

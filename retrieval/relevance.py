@@ -10,8 +10,9 @@ is judged by three signals, each on a scale that carries over between languages 
 * ``context``: the same for the chunk around it;
 * ``coverage``: the IDF-weighted share of the question's topical terms (Danish stems) that it contains.
 
-A logistic model per question language turns them into a probability; the weights and the two thresholds
-(``answer`` for grounding, ``mention`` for verdicts) are fitted on labelled data by ``eval/calibrate.py`` and
+A logistic model per question language and per use — ``answer`` (grounding) and ``mention`` (verdicts), the
+same signals and the same evidence, each fitted on its own labels with its own threshold — turns them into a
+probability; the weights and thresholds are fitted on labelled data by ``eval/calibrate.py`` and
 ship as ``retrieval/data/relevance.json`` (docs/decisions/0010-calibrated-relevance.md). Only statement
 sentences count as evidence (retrieval/statements.py), and the sentence that carries the decision is the
 one quoted.
@@ -39,18 +40,26 @@ FEATURES = ("margin", "context", "coverage")
 
 
 @dataclass(frozen=True)
-class Calibration:
-    """A logistic model over FEATURES and the thresholds of the two decisions."""
+class Operating:
+    """A logistic model over FEATURES and the probability at which the decision says yes."""
 
     weights: tuple[float, ...]
     bias: float
-    answer: float
-    mention: float
+    threshold: float
 
     def probability(self, features: np.ndarray) -> np.ndarray:
         """Probability per row of ``features`` (n × len(FEATURES))."""
         z = np.asarray(features, dtype=np.float64) @ np.asarray(self.weights) + self.bias
         return 1.0 / (1.0 + np.exp(-z))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The judge's two operating points: ``answer`` (grounding: does a passage answer the question?) and
+    ``mention`` (does a document raise the topic?). Same signals and evidence, each fitted on its own labels."""
+
+    answer: Operating
+    mention: Operating
 
 
 @dataclass(frozen=True)
@@ -74,7 +83,8 @@ def load_calibrations(path: Path = CALIBRATION) -> dict[str, dict[str, Calibrati
     out: dict[str, dict[str, Calibration]] = {}
     for model, languages in data["models"].items():
         out[model] = {
-            lang: Calibration(tuple(c["weights"]), c["bias"], c["answer"], c["mention"]) for lang, c in languages.items()
+            lang: Calibration(*(Operating(tuple(c[use]["weights"]), c[use]["bias"], c[use]["threshold"]) for use in ("answer", "mention")))
+            for lang, c in languages.items()
         }
     return out
 
@@ -115,12 +125,13 @@ class Judge:
         coverage = [self.coverage_of(self._text(int(s))) for s in chosen]
         return chosen, np.column_stack([margins[take], context, coverage]).astype(np.float64)
 
-    def best(self, rows: np.ndarray, lexical_row: int | None = None) -> Evidence | None:
-        """The statement sentence among those of chunk ``rows`` that best addresses the question (None: none)."""
+    def best(self, rows: np.ndarray, lexical_row: int | None = None, use: str = "answer") -> Evidence | None:
+        """The statement sentence among those of chunk ``rows`` that best addresses the question for ``use``
+        ("answer" or "mention"), with its probability (None: no statement sentence)."""
         chosen, features = self.candidates(rows, lexical_row)
         if chosen.size == 0:
             return None
-        p = self.calibration.probability(features)
+        p = getattr(self.calibration, use).probability(features)
         i = int(np.argmax(p))
         s = int(chosen[i])
         a, b = (int(x) for x in self.snap.sentence_spans[s])
@@ -131,7 +142,9 @@ class Judge:
         return self.snap.texts[int(self.snap.sentence_rows[sentence])][int(a) : int(b)]
 
     def answers(self, evidence: Evidence | None) -> bool:
-        return evidence is not None and evidence.probability >= self.calibration.answer
+        """For evidence found with use="answer"."""
+        return evidence is not None and evidence.probability >= self.calibration.answer.threshold
 
     def mentions(self, evidence: Evidence | None) -> bool:
-        return evidence is not None and evidence.probability >= self.calibration.mention
+        """For evidence found with use="mention"."""
+        return evidence is not None and evidence.probability >= self.calibration.mention.threshold

@@ -145,6 +145,7 @@ class Passage(BaseModel):
     score: float = 0.0
     bm25: float = 0.0
     dense: float = 0.0
+    topic_dense: float | None = None  # dense score of the topic alone, when group words set the scope (grounding)
     coverage: float = 0.0  # IDF-weighted share of the question's topical terms that the passage contains
     rank: int = 0
     ocr: bool = False  # some of the text was read by OCR (can be wrong); not part of the public JSON

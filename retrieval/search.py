@@ -125,18 +125,30 @@ class Searcher:
         named_scope = {"municipality", "sender"} & set(filters.inferred)
         scores = self.score_rows(snap, rows, topic if named_scope else query, topic, language, mode)
         result.passages = self._select(snap, rows, scores, k, diversify)
+        grounding_text = self.dense_text(query, filters)
+        if mode != "bm25" and grounding_text != (topic if named_scope else query) and result.passages:
+            # A group word ("kommunerne", "municipalities") drags or lifts every passage of the group alike: the
+            # passages' dense scores, which grounding reads, are those of the topic alone (the ranking is kept).
+            chosen = np.array([snap.row_of[p.chunk_id] for p in result.passages])
+            for passage, dense in zip(result.passages, self.dense_scores(snap, chosen, grounding_text)):
+                passage.topic_dense = float(dense)
         coverage = term_coverage(snap, query_terms(topic))
         for passage in result.passages:
             passage.coverage = coverage(passage.text)
         result.seconds = time.perf_counter() - started
         return result
 
+    @staticmethod
+    def dense_text(query: str, filters: Filters) -> str:
+        """What is embedded for a question: the topic alone when a scope was inferred from its words."""
+        scoped = {"municipality", "sender", "sender_type"} & set(filters.inferred)
+        return (strip_scope_words(query, filters) or query) if scoped else query
+
     def judge(self, snap: Snapshot, query: str, filters: Filters, language: str) -> Judge:
-        """The calibrated relevance judge for this question (retrieval/relevance.py): the same text is embedded as
-        for dense search (the topic alone inside a scope inferred from a name), the topic's terms give coverage."""
+        """The calibrated relevance judge for this question (retrieval/relevance.py): the topic alone is embedded
+        inside a scope inferred from the question (``dense_text``), the topic's terms give coverage."""
         topic = strip_scope_words(query, filters) or query
-        named_scope = {"municipality", "sender"} & set(filters.inferred)
-        q = self.embed_query(topic if named_scope else query)
+        q = self.embed_query(self.dense_text(query, filters))
         return Judge(snap, q, background.baseline(self.embedder, q), term_coverage(snap, query_terms(topic)),
                      calibration_for(self.embedder.name, language))
 

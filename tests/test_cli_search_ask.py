@@ -185,3 +185,39 @@ def test_ask_plain_output_lists_the_citations(cli):
     assert result.stdout.startswith("Det skriver høringssvarene:")
     assert "[1] Hedensted Kommune (Voksenhandicap) – " in result.stdout
     assert "lange ventelister" in result.stdout
+
+
+def test_ask_queries_file_answers_every_line_in_order_in_the_shape_of_ask_json(cli, tmp_path):
+    questions = [
+        "Hvad siger kommunerne om ventelister?",
+        "What do the municipalities say about waiting lists?",
+        "Hvad siger høringssvarene om cykelstier?",
+    ]
+    path = tmp_path / "questions.txt"
+    path.write_text("\n".join(questions) + "\n", encoding="utf-8")
+    data = _json(cli("ask", "--queries", str(path)))
+    assert [item["question"] for item in data] == questions
+    for item in data:
+        assert set(item) == ASK_KEYS
+        assert all(set(c) == CITATION_KEYS for c in item["citations"])
+    one = _json(cli("ask", questions[0], "--json"))
+    assert data[0] == one  # exactly what `ask --json` gives for the same question
+    assert data[0]["grounded"] and data[1]["grounded"] and not data[2]["grounded"]
+    assert any("ventelister" in c["quote"] for c in data[1]["citations"])  # the design card's question, in English
+
+
+def test_ask_queries_in_coverage_mode_carries_coverage_and_counts(cli, tmp_path):
+    path = tmp_path / "topics.txt"
+    path.write_text("Hvem nævner vikarer?\nWho mentions temporary staff?\n", encoding="utf-8")
+    data = _json(cli("ask", "--queries", str(path), "--mode", "coverage"))
+    assert len(data) == 2
+    for item in data:
+        assert set(item) == ASK_KEYS | {"coverage", "counts"}
+        assert item["counts"]["in_scope"] == len(item["coverage"]) == 5
+
+
+def test_ask_needs_a_question_or_queries_but_not_both(cli, tmp_path):
+    path = tmp_path / "q.txt"
+    path.write_text("ventelister\n", encoding="utf-8")
+    assert cli("ask", "--json").exit_code == 2
+    assert cli("ask", "ventelister", "--queries", str(path)).exit_code == 2

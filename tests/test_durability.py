@@ -237,6 +237,7 @@ def test_a_lost_chroma_database_is_named_by_readers_and_rebuilt_by_the_next_inge
     assert failed.returncode != 0
     assert f"hoering ingest {folder} --index {settings.index}" in told  # exactly what to run
     assert "chroma.sqlite3" in told and "changed during every read attempt" not in told
+    assert failed.returncode == 2 and "Traceback" not in failed.stderr  # one line, the usage/setup exit code
 
     one = ingest([folder / "svar_a.txt"], settings, embedder=embedder)  # a part of the index: that part rebuilt
     assert one.to_json()["ingested"] == 1

