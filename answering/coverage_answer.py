@@ -39,7 +39,7 @@ def coverage_answer(question: str, searcher: Searcher, filters: Filters | None =
     (map step, cached per document and question, in parallel batches with ``on_progress(done, total)``)."""
     snap = searcher.snapshot()
     result = document_verdicts(searcher, question, filters, snap=snap)
-    quote_for = QuoteFinder(searcher, question, searcher.judge(snap, question, result.filters, result.language), use="mention")
+    quote_for = QuoteFinder(searcher, question, searcher.judge(snap, question, result.filters, result.language))
     if llm is not None:
         _add_positions(llm, searcher, result, on_progress)
     return build_answer(question, result, quote_for)

@@ -19,17 +19,15 @@ LEXICAL_BONUS = 0.05
 class QuoteFinder:
     """Picks verbatim quotes for one question; no embedding happens here (vectors come from the index).
 
-    With the question's relevance judge (retrieval/relevance.py) the quote is the statement sentence that the
-    decision rests on, so what decided "answered"/"mentions" is what the user reads; without one (or in a
-    chunk without statement sentences) the statement sentence closest to the question."""
+    With the question's relevance judge (who-says-what, retrieval/relevance.py) the quote is the statement
+    sentence the verdict rests on, so what decided "mentions" is what the user reads; without one the statement
+    sentence closest to the question (any sentence only in a chunk without statements)."""
 
-    def __init__(self, searcher: Searcher, question: str, judge: Judge | None = None, snapshot: Snapshot | None = None,
-                 use: str = "answer") -> None:
+    def __init__(self, searcher: Searcher, question: str, judge: Judge | None = None, snapshot: Snapshot | None = None) -> None:
         self.snapshot = snapshot or (judge.snap if judge is not None else searcher.snapshot())
         self.query_vector = searcher.embed_query(question)
         self.terms = set(query_terms(question))
         self.judge = judge
-        self.use = use  # the judge's operating point: "answer", or "mention" in who-says-what
 
     def __call__(self, passage: Passage) -> str:
         row = self.snapshot.row_of.get(passage.chunk_id)
@@ -37,7 +35,7 @@ class QuoteFinder:
         text = passage.text
         if not len(spans):
             return _trim(text.strip())
-        evidence = self.judge.best(np.array([row]), use=self.use) if self.judge is not None else None
+        evidence = self.judge.best(np.array([row])) if self.judge is not None else None
         if evidence is not None:
             return _trim(_strip_bullet(text[evidence.start : evidence.end]))
         sentences = [text[a:b] for a, b in spans]

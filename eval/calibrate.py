@@ -4,17 +4,19 @@
     python eval/calibrate.py --dry-run  # report only
 
 Training units, each labelled, each a set of candidate statement sentences as the product judges them:
-* grounding: every xquad-dev question in both languages against both folds' indexes (answerable when its
-  article is in the fold, else to be refused; candidates are the sentences of the search's top passages), and
-  eval/questions.jsonl on the sample (off-topic questions to be refused). eval/holdout.jsonl is never used.
-* mentions: every (topic, document in scope) pair of eval/coverage.jsonl (sample) and eval/coverage_corpus.jsonl
-  (New Year speeches), in both languages; candidates are the document's sentences.
+* mentions (what is written): every (topic, document in scope) pair of eval/coverage.jsonl (sample letters) and
+  eval/coverage_corpus.jsonl (New Year speeches), in both languages; candidates are the document's sentences.
+* grounding (measured for the comparison in docs/decisions/0010, not written): every xquad-dev question in both
+  languages against both folds' indexes (answerable when its article is in the fold, else to be refused;
+  candidates are the sentences of the search's top passages), and eval/questions.jsonl on the sample letters.
+  eval/holdout.jsonl is never used.
 
-Per question language, a logistic regression over (margin, coverage) is fitted as multiple-instance learning:
-a unit is represented by its best sentence, first by margin, then by the model's own probability (three
-rounds). The ``answer`` threshold maximises the worse of (answered share, refused share) on grounding units; the
-``mention`` threshold maximises F1 averaged over the two corpora (letters, speeches). The report gives leave-one-group-out estimates (groups:
-xquad fold, topic) beside the in-sample figures, so the reader can see what carries over.
+Per question language and decision, a logistic regression over retrieval.relevance.FEATURES is fitted as
+multiple-instance learning: a unit is represented by its best sentence, first by margin, then by the model's own
+probability (three rounds). The mention threshold maximises F1 averaged over the two corpora (the letters are
+not outvoted by the speeches' larger number of pairs); the grounding threshold the worse of (answered share,
+refused share). The report gives leave-one-group-out estimates (groups: xquad fold, topic) beside the
+in-sample figures, so the reader can see what carries over.
 """
 
 from __future__ import annotations
@@ -165,11 +167,10 @@ def calibrate(units: list[Unit]) -> tuple[dict, list[str]]:
         pa, ya = probabilities(answer_units, model), np.array([u.label for u in answer_units])
         pm, ym = probabilities(mention_units, model_m), np.array([u.label for u in mention_units])
         t_answer, t_mention = best_answer_threshold(pa, ya), best_mention_threshold(pm, ym, corpus_of(mention_units))
-        result[lang] = {"answer": {"weights": [round(float(w), 5) for w in model.coef_[0]], "bias": round(float(model.intercept_[0]), 5),
-                                   "threshold": round(t_answer, 5)},
-                        "mention": {"weights": [round(float(w), 5) for w in model_m.coef_[0]], "bias": round(float(model_m.intercept_[0]), 5),
-                                    "threshold": round(t_mention, 5)}}
-        lines.append(f"{lang}: answer {result[lang]['answer']} | mention {result[lang]['mention']}")
+        result[lang] = {"weights": [round(float(w), 5) for w in model_m.coef_[0]], "bias": round(float(model_m.intercept_[0]), 5),
+                        "threshold": round(t_mention, 5)}
+        lines.append(f"{lang}: mention {result[lang]} | grounding (measured, not adopted: ADR 0010) "
+                     f"weights {[round(float(w), 3) for w in model.coef_[0]]} threshold {t_answer:.3f}")
         lines.append(f"  in-sample: answered {np.mean(pa[ya] >= t_answer):.3f} refused {np.mean(pa[~ya] < t_answer):.3f} | "
                      f"mentions F1 {f1(pm >= t_mention, ym)[0]:.3f} P {f1(pm >= t_mention, ym)[1]:.3f} R {f1(pm >= t_mention, ym)[2]:.3f}")
         for name, sel in (("xquad", lambda u: u.group.startswith("xquad")), ("sample questions", lambda u: not u.group.startswith("xquad"))):
@@ -178,7 +179,7 @@ def calibrate(units: list[Unit]) -> tuple[dict, list[str]]:
         for name, sel in (("sample letters", lambda u: not u.group.startswith("cov-n")), ("speeches", lambda u: u.group.startswith("cov-n"))):
             keep = np.array([sel(u) for u in mention_units])
             lines.append(f"  in-sample {name}: mentions F1 {f1(pm[keep] >= t_mention, ym[keep])[0]:.3f}")
-        lines.append("  " + _held_out(answer_units) + " (answer model)")
+        lines.append("  " + _held_out(answer_units) + " (grounding model, not adopted)")
         lines.append("  " + _held_out(mention_units) + " (mention model)")
     return result, lines
 

@@ -68,7 +68,7 @@ def document_verdicts(searcher: Searcher, question: str, filters: Filters | None
     docs = snap.columns["doc_id"][rows]
     for doc_id in dict.fromkeys(docs):
         mine = rows[docs == doc_id]
-        evidence = judge.best(mine, lexical_row(mine, bm25), use="mention")
+        evidence = judge.best(mine, lexical_row(mine, bm25))
         passages = _passages(searcher, snap, judge, mine, evidence, bm25)
         record = snap.manifest.documents.get(str(doc_id))
         result.verdicts.append(

@@ -1,8 +1,7 @@
-"""One calibrated decision for grounding and who-says-what: does this sentence address this question?
+"""The calibrated relevance judge behind who-says-what: does this document raise the question's topic?
 
-Both decisions users act on rest on it: whether the letters answer a question at all (an answer, or
-"Høringssvarene nævner ikke …") and whether each letter mentions a topic (the notat's "k af n"). A sentence
-is judged by three signals, each on a scale that carries over between languages and index sizes:
+Each letter's verdict (the notat's "k af n") rests on its best statement sentence. A sentence is judged by
+three signals, each on a scale that carries over between languages and index sizes:
 
 * ``margin``: its cosine to the question minus the question's own baseline over a fixed Danish background
   (retrieval/background.py), so an English question, which sits lower on every Danish sentence, is read
@@ -10,12 +9,11 @@ is judged by three signals, each on a scale that carries over between languages 
 * ``context``: the same for the chunk around it;
 * ``coverage``: the IDF-weighted share of the question's topical terms (Danish stems) that it contains.
 
-A logistic model per question language and per use — ``answer`` (grounding) and ``mention`` (verdicts), the
-same signals and the same evidence, each fitted on its own labels with its own threshold — turns them into a
-probability; the weights and thresholds are fitted on labelled data by ``eval/calibrate.py`` and
-ship as ``retrieval/data/relevance.json`` (docs/decisions/0010-calibrated-relevance.md). Only statement
-sentences count as evidence (retrieval/statements.py), and the sentence that carries the decision is the
-one quoted.
+A logistic model per question language turns them into a probability; its weights and threshold are fitted
+on labelled topics by ``eval/calibrate.py`` and ship as ``retrieval/data/relevance.json``. Only statement
+sentences count as evidence (retrieval/statements.py), and the sentence that carries the verdict is the one
+quoted. The same judge was measured for grounding too and not adopted: the dense rule of
+answering/grounding.py serves the letters better (docs/decisions/0010-calibrated-relevance.md).
 """
 
 from __future__ import annotations
@@ -40,8 +38,8 @@ FEATURES = ("margin", "context", "coverage")
 
 
 @dataclass(frozen=True)
-class Operating:
-    """A logistic model over FEATURES and the probability at which the decision says yes."""
+class Calibration:
+    """A logistic model over FEATURES and the probability at which a document mentions the topic."""
 
     weights: tuple[float, ...]
     bias: float
@@ -51,15 +49,6 @@ class Operating:
         """Probability per row of ``features`` (n × len(FEATURES))."""
         z = np.asarray(features, dtype=np.float64) @ np.asarray(self.weights) + self.bias
         return 1.0 / (1.0 + np.exp(-z))
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """The judge's two operating points: ``answer`` (grounding: does a passage answer the question?) and
-    ``mention`` (does a document raise the topic?). Same signals and evidence, each fitted on its own labels."""
-
-    answer: Operating
-    mention: Operating
 
 
 @dataclass(frozen=True)
@@ -82,10 +71,7 @@ def load_calibrations(path: Path = CALIBRATION) -> dict[str, dict[str, Calibrati
     data = json.loads(path.read_text(encoding="utf-8"))
     out: dict[str, dict[str, Calibration]] = {}
     for model, languages in data["models"].items():
-        out[model] = {
-            lang: Calibration(*(Operating(tuple(c[use]["weights"]), c[use]["bias"], c[use]["threshold"]) for use in ("answer", "mention")))
-            for lang, c in languages.items()
-        }
+        out[model] = {lang: Calibration(tuple(c["weights"]), c["bias"], c["threshold"]) for lang, c in languages.items()}
     return out
 
 
@@ -125,13 +111,13 @@ class Judge:
         coverage = [self.coverage_of(self._text(int(s))) for s in chosen]
         return chosen, np.column_stack([margins[take], context, coverage]).astype(np.float64)
 
-    def best(self, rows: np.ndarray, lexical_row: int | None = None, use: str = "answer") -> Evidence | None:
-        """The statement sentence among those of chunk ``rows`` that best addresses the question for ``use``
-        ("answer" or "mention"), with its probability (None: no statement sentence)."""
+    def best(self, rows: np.ndarray, lexical_row: int | None = None) -> Evidence | None:
+        """The statement sentence among those of chunk ``rows`` that best addresses the question, with its
+        probability (None: no statement sentence)."""
         chosen, features = self.candidates(rows, lexical_row)
         if chosen.size == 0:
             return None
-        p = getattr(self.calibration, use).probability(features)
+        p = self.calibration.probability(features)
         i = int(np.argmax(p))
         s = int(chosen[i])
         a, b = (int(x) for x in self.snap.sentence_spans[s])
@@ -141,10 +127,5 @@ class Judge:
         a, b = self.snap.sentence_spans[sentence]
         return self.snap.texts[int(self.snap.sentence_rows[sentence])][int(a) : int(b)]
 
-    def answers(self, evidence: Evidence | None) -> bool:
-        """For evidence found with use="answer"."""
-        return evidence is not None and evidence.probability >= self.calibration.answer.threshold
-
     def mentions(self, evidence: Evidence | None) -> bool:
-        """For evidence found with use="mention"."""
-        return evidence is not None and evidence.probability >= self.calibration.mention.threshold
+        return evidence is not None and evidence.probability >= self.calibration.threshold

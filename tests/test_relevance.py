@@ -21,13 +21,13 @@ Skive Kommune, Socialforvaltningen, tlf. 99 15 55 00, skive@skive.dk
 """
 
 
-def test_the_shipped_calibration_covers_both_languages_and_uses(embedder):
+def test_the_shipped_calibration_covers_both_languages(embedder):
     models = load_calibrations()
     assert embedder.name in models
     for language in ("da", "en"):
         calibration = calibration_for(embedder.name, language)
-        for use in (calibration.answer, calibration.mention):
-            assert len(use.weights) == len(FEATURES) and 0 < use.threshold < 1
+        assert len(calibration.weights) == len(FEATURES) and 0 < calibration.threshold < 1
+        assert all(w > 0 for w in calibration.weights)  # every signal counts for a mention, none against
 
 
 def test_the_background_is_shipped_for_the_default_embedder_and_reads_a_baseline(embedder):
@@ -64,6 +64,6 @@ def test_verdict_evidence_is_a_statement_of_the_document(searcher):
     rows = np.flatnonzero(snap.mask(filters))
     for doc in dict.fromkeys(snap.columns["doc_id"][rows]):
         mine = rows[snap.columns["doc_id"][rows] == doc]
-        evidence = judge.best(mine, use="mention")
+        evidence = judge.best(mine)
         assert evidence is not None and evidence.row in set(mine.tolist())
         assert 0.0 <= evidence.probability <= 1.0 and len(evidence.features) == len(FEATURES)
