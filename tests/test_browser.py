@@ -57,10 +57,15 @@ def _stop_all(processes: list) -> None:
 @pytest.fixture
 def server(sample_index, tmp_path):
     """The app served by `streamlit run` over the sample index; yields its base URL."""
+    yield from _serve(sample_index.index, tmp_path)
+
+
+def _serve(index: Path, tmp_path: Path):
+    """Serve the app over ``index`` with `streamlit run` on a free loopback port; yields its base URL."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("HOERING_")}
     env.update(
-        HOERING_INDEX=str(sample_index.index),
+        HOERING_INDEX=str(index),
         HOERING_UPLOADS=str(tmp_path / "uploads"),
         HOERING_FEEDBACK=str(tmp_path / "feedback.jsonl"),
         HF_HUB_OFFLINE="1",
@@ -149,3 +154,67 @@ def test_ask_in_the_browser(server, browser, tmp_path):
     expander = page.get_by_text("[1] Hedensted Kommune (Voksenhandicap)", exact=False).first
     assert expander.is_visible()
     assert shot.stat().st_size > 10_000
+
+
+HOSTILE_NAME = "Karen ![p](http://198.51.100.7/pixel.gif) [Se bilag her](http://198.51.100.7/phish)"
+
+
+def test_a_hostile_sender_renders_as_text_and_nothing_leaves_the_machine(make_settings, embedder, browser, tmp_path):
+    """Issue 17 #6 in a real browser: a mail whose From name is Markdown (an image and a link) is cited; the page
+    shows the name as text (no <img> or <a> pointing at the attacker's host), and the browser asks no host but
+    the app's own (every other request is blocked and recorded: page icon, fonts, the pixel)."""
+    from ingest.pipeline import ingest
+    from tests.factories import make_eml
+
+    mail = make_eml(
+        tmp_path / "mails" / "karen.eml",
+        sender=f'"{HOSTILE_NAME}" <karen@example.com>',
+        subject="Høringssvar om trappelifte",
+        body="Jeg mener, at trappeliftene på bostederne skal serviceres langt oftere, fordi de ofte går i stå.\n\n"
+             "Trappeliftene på bostederne er afgørende for beboernes frihed.\n\nVenlig hilsen\nKaren",
+    )
+    settings = make_settings()
+    report = ingest([str(mail)], settings, embedder=embedder)
+    assert not report.failed, report.to_json()
+    outside: list[str] = []
+    (tmp_path / "app").mkdir()
+    for url in _serve(settings.index, tmp_path / "app"):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="da-DK")
+
+        def guard(route):
+            host = route.request.url.split("/")[2].split(":")[0] if "://" in route.request.url else ""
+            if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        page.route("**/*", guard)
+        page.goto(url, wait_until="domcontentloaded")
+        box = page.get_by_test_id("stChatInputTextArea")
+        box.wait_for(state="visible", timeout=60_000)
+        box.fill("Hvad siger høringssvarene om trappeliftene på bostederne?")
+        box.press("Enter")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if "trappeliftene" in page.inner_text("body") and page.get_by_test_id("stChatMessage").count() == 2 \
+                    and not page.get_by_test_id("stStatusWidget").is_visible():
+                break
+            time.sleep(0.5)
+        headers = page.get_by_test_id("stExpander")
+        for i in range(headers.count()):
+            headers.nth(i).locator("summary").click()
+        time.sleep(1)
+        shot = tmp_path / "hostile-sender.png"
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot: {shot}")
+        text = page.inner_text("body")
+        assert "trappeliftene" in text, text[-2000:]
+        images = page.eval_on_selector_all("img", "els => els.map(e => e.getAttribute('src') || '')")
+        links = page.eval_on_selector_all("a", "els => els.map(e => e.getAttribute('href') || '')")
+        assert not [src for src in images if "198.51.100.7" in src], images
+        assert not [href for href in links if "198.51.100.7" in href], links
+        if "pixel.gif" in text:  # the From name reached the page: as the attacker's text, not as markup
+            assert "Se bilag her" in text
+        page.close()
+    assert outside == [], outside
