@@ -12,8 +12,8 @@ setup:
 test-llm:   ## set up, install llama-cpp-python + Gemma 3 270M if missing, run the real-LLM tests (marker llm)
 	bash scripts/test_llm.sh
 
-eval:       ## the evaluation (this system and its peers) on the sample corpus
-	bash scripts/setup.sh && .venv/bin/python eval/run_eval.py
+eval:       ## the evaluations: retrieval (this system and its peers) on the sample corpus; the decisions (eval/decisions.py)
+	bash scripts/setup.sh && .venv/bin/python eval/run_eval.py && .venv/bin/python eval/decisions.py
 
 bench:      ## the ingest benchmark on the sample corpus (see bench/README.md)
 	bash scripts/setup.sh && .venv/bin/python bench/ingest_bench.py
