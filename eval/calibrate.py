@@ -64,7 +64,7 @@ def _grounding_units(searcher, questions, group_of) -> list[Unit]:
 
 
 def _mention_units(searcher, topics, key) -> list[Unit]:
-    from retrieval.coverage import lexical_row
+    from retrieval.coverage import lexical_rows
     from retrieval.query import query_terms, strip_scope_words
 
     units = []
@@ -82,7 +82,7 @@ def _mention_units(searcher, topics, key) -> list[Unit]:
                 source = key(snap.columns["source"][mine[0]])
                 if source not in topic["mentions"]:
                     continue
-                lexical = lexical_row(mine, bm25)
+                lexical = lexical_rows(mine, bm25)
                 units.append(Unit("mention", lang, topic["id"], bool(topic["mentions"][source]), judge.candidates(mine, lexical)[1]))
     return units
 

@@ -40,13 +40,17 @@ class CoverageResult(BaseModel):
         return [v for v in self.verdicts if v.mentions]
 
 
-def lexical_row(rows: np.ndarray, bm25: np.ndarray) -> int | None:
-    """The chunk among ``rows`` with the best BM25 score for the topic (its sentences are always judged: a
-    letter that names the topic in words the dense model ranks low is still read), None when none matches."""
+LEXICAL_ROWS = 3
+
+
+def lexical_rows(rows: np.ndarray, bm25: np.ndarray) -> np.ndarray:
+    """The (at most LEXICAL_ROWS) chunks among ``rows`` with the best BM25 scores for the topic: their sentences
+    are always judged, so a letter that names the topic in words the dense model ranks low is still read."""
     if not rows.size:
-        return None
-    best = int(np.argmax(bm25[rows]))
-    return int(rows[best]) if bm25[rows[best]] > 0 else None
+        return rows
+    scores = bm25[rows]
+    best = np.argsort(-scores, kind="stable")[:LEXICAL_ROWS]
+    return rows[best[scores[best] > 0]]
 
 
 def document_verdicts(searcher: Searcher, question: str, filters: Filters | None = None, *, infer: bool = True,
@@ -68,7 +72,7 @@ def document_verdicts(searcher: Searcher, question: str, filters: Filters | None
     docs = snap.columns["doc_id"][rows]
     for doc_id in dict.fromkeys(docs):
         mine = rows[docs == doc_id]
-        evidence = judge.best(mine, lexical_row(mine, bm25))
+        evidence = judge.best(mine, lexical_rows(mine, bm25))
         passages = _passages(searcher, snap, judge, mine, evidence, bm25)
         record = snap.manifest.documents.get(str(doc_id))
         result.verdicts.append(

@@ -30,7 +30,7 @@ from retrieval.snapshot import Snapshot
 
 CALIBRATION = Path(__file__).resolve().parent / "data" / "relevance.json"
 # Sentences of a unit (a passage, or a whole document) whose coverage is computed: the best by margin, plus
-# every sentence of the unit's lexically best chunk. Bounds the Python work per document on large scopes.
+# every sentence of the unit's lexically best chunks. Bounds the Python work per document on large scopes.
 LEXICAL_CANDIDATES = 12
 # margin: the sentence's cosine minus the question's background baseline; context: the same for the sentence's
 # chunk (what surrounds the sentence); coverage: the share of the question's topical terms in the sentence.
@@ -94,27 +94,27 @@ class Judge:
         self.coverage_of = coverage_of
         self.calibration = calibration
 
-    def candidates(self, rows: np.ndarray, lexical_row: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def candidates(self, rows: np.ndarray, lexical: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(sentence indices, features) of the statement sentences of chunk ``rows`` worth judging: the best by
-        margin, plus every sentence of ``lexical_row`` (the unit's lexically best chunk)."""
+        margin, plus every sentence of the chunks ``lexical`` (the unit's lexically best chunks)."""
         snap = self.snap
         sentences = snap.sentences_in(rows)
         if sentences.size == 0:
             return sentences, np.zeros((0, len(FEATURES)))
         margins = snap.sentence_vectors[sentences] @ self.q - self.baseline
         take = np.argsort(-margins, kind="stable")[:LEXICAL_CANDIDATES]
-        if lexical_row is not None:
-            extra = np.flatnonzero(snap.sentence_rows[sentences] == lexical_row)
+        if lexical is not None and len(lexical):
+            extra = np.flatnonzero(np.isin(snap.sentence_rows[sentences], lexical))
             take = np.concatenate([take, extra[~np.isin(extra, take)]])
         chosen = sentences[take]
         context = snap.vectors[snap.sentence_rows[chosen]] @ self.q - self.baseline
         coverage = [self.coverage_of(self._text(int(s))) for s in chosen]
         return chosen, np.column_stack([margins[take], context, coverage]).astype(np.float64)
 
-    def best(self, rows: np.ndarray, lexical_row: int | None = None) -> Evidence | None:
+    def best(self, rows: np.ndarray, lexical: np.ndarray | None = None) -> Evidence | None:
         """The statement sentence among those of chunk ``rows`` that best addresses the question, with its
         probability (None: no statement sentence)."""
-        chosen, features = self.candidates(rows, lexical_row)
+        chosen, features = self.candidates(rows, lexical)
         if chosen.size == 0:
             return None
         p = self.calibration.probability(features)

@@ -13,6 +13,9 @@ import re
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _CONTACT = re.compile(r"@|https?://|www\.|\b(?:tlf|telefon|mobil|e-?mail|mail|cvr|ean)\b\.?\s*[:.]?\s*\+?\d|\+45\s*\d", re.I)
 _PAGE = re.compile(r"^\s*(?:side|page)\s+\d+(?:\s*(?:af|of)\s*\d+)?\b", re.I)
+# A page header run into the text ("… specialområder Side 13 Rekruttering/ Arbejds miljø …"): a capitalised
+# "Side 13"/"Page 13" inside a line (in running Danish or English text the word is written in lower case).
+_RUN_IN_PAGE = re.compile(r"\S\s+(?:Side|Page)\s+\d+\b")
 _END = re.compile(r"[.!?:;…][\"”»’)\]]*\s*$")
 MIN_WORDS = 5
 HEADING_WORDS = 12  # a line this short without sentence punctuation is a heading, not a statement
@@ -23,7 +26,7 @@ def is_statement(text: str) -> bool:
     words = _WORD.findall(text)
     if len(words) < MIN_WORDS:
         return False
-    if _CONTACT.search(text) or _PAGE.search(text):
+    if _CONTACT.search(text) or _PAGE.search(text) or _RUN_IN_PAGE.search(text):
         return False
     if "\t" in text and len(words) < 2 * HEADING_WORDS:  # a table row of short cells
         return False

@@ -12,6 +12,8 @@ from retrieval.statements import is_statement
     [
         "Høringssvar fra Skive Kommune 12. oktober 2023",
         "Et socialområde i bevægelse Side 5 Rekruttering/ Fastholdelse",
+        "Fagligt stærke specialområder Side 13 Rekruttering/ Arbejds miljø/ Arbejdsvilkår Styrkelse af socialområdets "
+        "omdømme, rekruttering professionelt, sikring af fleksible arbejdsvilkår og sundt arbejdsmiljø.",
         "Side 2 af 7",
         "Kontakt: Jens Hansen, tlf. 87 65 43 21, jh@skive.dk",
         "visionsogudviklingsplan@social.rm.dk",
@@ -32,6 +34,7 @@ def test_headings_letterheads_and_contact_lines_are_not_statements(line):
         "Vi oplever store kapacitetsudfordringer, som kommer til syne, ved at der er lange ventelister og en meget lang matchningsproces.",
         "- Vi ser en stigning i flere samtidige udfordringer hos borgerne, samt en tendens til videre udredning",
         "We are concerned about the long waiting lists for residential care.",
+        "Som det fremgår af side 13 i planen, skal rekrutteringen styrkes i de kommende år.",
     ],
 )
 def test_sentences_that_say_something_are_statements(line):
