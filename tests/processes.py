@@ -43,3 +43,30 @@ def python_env(**overrides: str) -> dict[str, str]:
 def hoering_command() -> list[str]:
     """The ``hoering`` command of this checkout, run by this interpreter."""
     return [sys.executable, "-m", "hoering"]
+
+
+def in_process_cli(monkeypatch):
+    """The real Typer app run in-process with no HOERING_* variable of the machine: ``run(*args, env=None)``
+    returns (exit code, stdout, stderr); ``env`` sets variables for that call (and after). A fixture yields it
+    and calls ``get_settings.cache_clear()`` when done."""
+    from typer.testing import CliRunner
+
+    from hoering.cli import app
+    from hoering.settings import get_settings
+
+    for key in list(os.environ):
+        if key.startswith("HOERING_"):
+            monkeypatch.delenv(key)
+    get_settings.cache_clear()
+    runner = CliRunner()
+
+    def run(*args, env: dict[str, str] | None = None):
+        for key, value in (env or {}).items():
+            monkeypatch.setenv(key, value)
+        get_settings.cache_clear()
+        result = runner.invoke(app, [str(a) for a in args])
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result.exit_code, result.stdout, result.stderr
+
+    return run

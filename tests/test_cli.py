@@ -9,12 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from hoering.cli import app
 from hoering.settings import get_settings
 from ingest.index import Index
 from tests.conftest import SAMPLE_DIR, SAMPLE_FILES, settings_for
+from tests.processes import in_process_cli
 from tests.factories import BAD_FILES, GOOD_FILES, letter, make_bad_folder, make_docx, make_pdf
 
 INGEST_KEYS = {"ingested", "unchanged", "removed", "failed", "chunks", "seconds"}
@@ -26,23 +25,7 @@ DOC_KEYS = ["doc_id", "source", "sender", "sender_type", "municipality", "date",
 @pytest.fixture
 def cli(monkeypatch):
     """Run the real Typer app in-process with a clean environment; returns (exit code, stdout, stderr)."""
-    for key in list(os.environ):
-        if key.startswith("HOERING_"):
-            monkeypatch.delenv(key)
-    get_settings.cache_clear()
-    runner = CliRunner()
-
-    def run(*args: str | Path, env: dict[str, str] | None = None):
-        if env:
-            for key, value in env.items():
-                monkeypatch.setenv(key, value)
-            get_settings.cache_clear()
-        result = runner.invoke(app, [str(a) for a in args])
-        if result.exception and not isinstance(result.exception, SystemExit):
-            raise result.exception
-        return result.exit_code, result.stdout, result.stderr
-
-    yield run
+    yield in_process_cli(monkeypatch)
     get_settings.cache_clear()
 
 

