@@ -61,9 +61,6 @@ class Evidence:
     features: tuple[float, ...]
     probability: float
 
-    def text(self, snap: Snapshot) -> str:
-        return snap.texts[self.row][self.start : self.end]
-
 
 @lru_cache(maxsize=4)
 def load_calibrations(path: Path = CALIBRATION) -> dict[str, dict[str, Calibration]]:

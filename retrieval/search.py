@@ -122,11 +122,11 @@ class Searcher:
         topic = strip_scope_words(query, filters) or query
         # Inside a scope inferred from a name ("Norddjurs"), the name only lifts every passage of that sender;
         # the topic alone ranks them (and keeps "What does Norddjurs say about cycle lanes?" ungrounded).
-        named_scope = {"municipality", "sender"} & set(filters.inferred)
-        scores = self.score_rows(snap, rows, topic if named_scope else query, topic, language, mode)
+        ranking_text = topic if {"municipality", "sender"} & set(filters.inferred) else query
+        scores = self.score_rows(snap, rows, ranking_text, topic, language, mode)
         result.passages = self._select(snap, rows, scores, k, diversify)
         grounding_text = self.dense_text(query, filters)
-        if mode != "bm25" and grounding_text != (topic if named_scope else query) and result.passages:
+        if mode != "bm25" and grounding_text != ranking_text and result.passages:
             # A group word ("kommunerne", "municipalities") drags or lifts every passage of the group alike: the
             # passages' dense scores, which grounding reads, are those of the topic alone (the ranking is kept).
             chosen = np.array([snap.row_of[p.chunk_id] for p in result.passages])
