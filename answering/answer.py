@@ -14,7 +14,8 @@ from answering.grounding import is_grounded, relevance
 from answering.texts import describe_filters, phrase
 from answering.sentences import QuoteFinder
 from retrieval.query import detect_language
-from retrieval.schema import Answer, Filters
+from answering.schema import Answer
+from index.records import Filters
 from retrieval.search import Searcher
 
 TOP_K = 8
@@ -27,7 +28,7 @@ class QuestionTooLongError(ValueError):
 
 def check_question(question: str, settings) -> None:
     """Raise QuestionTooLongError (one clear line, in the settings' language) for a question over the limit."""
-    from hoering.i18n import message, number
+    from core.phrases import message, number
 
     limit = settings.max_question_chars
     if len(question) > limit:

@@ -10,7 +10,8 @@ import bisect
 import re
 from functools import lru_cache
 
-from retrieval.schema import Citation, Passage
+from answering.schema import Citation
+from index.records import Passage
 
 _QUOTES = str.maketrans({"”": '"', "“": '"', "„": '"', "’": "'", "‘": "'"})
 
@@ -107,7 +108,7 @@ def meaningful_quote(quote: str) -> bool:
 
 
 def _stems(text: str) -> set[str]:
-    from ingest.bm25_index import tokenize
+    from index.bm25 import tokenize
 
     return {s for s in tokenize(text) if len(s) >= 3 and not s.isdigit()}
 

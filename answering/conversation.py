@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from retrieval.query import infer_filters, query_terms, strip_scope_words
-from retrieval.schema import Filters
+from index.records import Filters
 
 _FOLLOW_UP = re.compile(
     r"^\s*(og|men|hvad med|hvad så med|og hvad|samme|and|but|what about|how about|and what)\b", re.I

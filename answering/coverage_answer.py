@@ -9,7 +9,9 @@ from answering.citations import make_citation
 from answering.sentences import QuoteFinder
 from answering.texts import SENDER_TYPE_NAMES, describe_filters
 from retrieval.coverage import CoverageResult, document_verdicts
-from retrieval.schema import Answer, CoverageEntry, Filters, Verdict
+from answering.schema import Answer, CoverageEntry
+from index.records import Filters
+from retrieval.schema import Verdict
 from retrieval.search import Searcher
 
 _TOPIC = {

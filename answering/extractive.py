@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from answering.citations import make_citation
 from answering.texts import describe_filters, phrase
-from retrieval.schema import Citation, Passage
+from answering.schema import Citation
+from index.records import Passage
 
 MAX_SENDERS = 5
 MAX_PER_SENDER = 2

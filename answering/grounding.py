@@ -8,7 +8,7 @@ question of the set is refused; an ungrounded answer still shows the nearest pas
 
 from __future__ import annotations
 
-from retrieval.schema import Passage
+from index.records import Passage
 
 DENSE_THRESHOLD = {"da": 0.8625, "en": 0.7875}
 # Danish questions only: the passage contains this share of the question's IDF-weighted topical terms, and is

@@ -13,8 +13,9 @@ from typing import Iterator
 from answering.citations import MARKER, make_citation, meaningful_quote, quote_fits_claim
 from answering.prompts import answer_messages, template
 from answering.texts import phrase
-from hoering.settings import Settings
-from retrieval.schema import Answer, Citation, Passage
+from core.settings import Settings
+from answering.schema import Answer, Citation
+from index.records import Passage
 
 _QUOTED = re.compile(r"[»“\"„]([^«”\"“]{3,600})[«”\"“]\s*$")
 _TRAILING_MARKERS = re.compile(r"(?:\s*\[(?:\d{1,3}|\?)\])+\s*$")

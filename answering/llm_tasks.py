@@ -21,7 +21,8 @@ from pydantic import BaseModel, ValidationError, field_validator
 from answering.citations import make_citation, meaningful_quote, quote_fits_claim
 from answering.llm import message_text
 from answering.prompts import LANGUAGE_NAMES, format_passages, neutralise, template
-from retrieval.schema import Citation, Passage
+from answering.schema import Citation
+from index.records import Passage
 
 STANCES = ("støtter", "bekymret", "forslag", "neutral")
 TITLE_OPENINGS = ("Støtte til", "Bekymring for", "Forslag om", "Ønske om", "Modstand mod", "Spørgsmål om", "Opmærksomhed på")

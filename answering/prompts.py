@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from answering.texts import phrase
-from retrieval.schema import Passage
+from index.records import Passage
 
 PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
 LANGUAGE_NAMES = {"da": "dansk", "en": "engelsk (English)"}

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from retrieval.query import query_terms
-from retrieval.schema import Passage
+from index.records import Passage
 from retrieval.relevance import Judge
 from retrieval.search import Searcher
-from retrieval.statements import is_statement
-from retrieval.snapshot import Snapshot
+from index.statements import is_statement
+from index.snapshot import Snapshot
 
 MIN_QUOTE = 60
 MAX_QUOTE = 420

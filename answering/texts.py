@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retrieval.schema import Filters
+from index.records import Filters
 
 SENDER_TYPE_NAMES = {
     "da": {"kommune": "kommuner", "region": "regioner", "med_udvalg": "MED-udvalg", "organisation": "organisationer",

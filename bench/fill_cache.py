@@ -4,7 +4,7 @@
 
 Runs the pipeline's own ``prepare_file`` (load → clean → metadata → chunk) on each speech letter (see
 ``bench/speeches.py``), so the texts are exactly those a later ingest embeds, keyed the same way
-(``ingest.embedding_cache``: model + SHA-256 of the text). Stop it any time: the next run goes on where
+(``index.embedding_cache``: model + SHA-256 of the text). Stop it any time: the next run goes on where
 this one stopped. ``bench/scale_bench.py`` calls the same function before it builds its index.
 """
 
@@ -20,11 +20,11 @@ for extra in (ROOT, ROOT / "bench"):
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
-from hoering.settings import Settings  # noqa: E402
+from core.settings import Settings  # noqa: E402
 from ingest.chunking import make_splitter, sentence_spans  # noqa: E402
-from ingest.embedding import create_embedder  # noqa: E402
-from ingest.embedding_cache import CachedEmbedder, EmbeddingCache, text_key  # noqa: E402
-from ingest.manifest import Manifest  # noqa: E402
+from index.embedding import create_embedder  # noqa: E402
+from index.embedding_cache import CachedEmbedder, EmbeddingCache, text_key  # noqa: E402
+from index.manifest import Manifest  # noqa: E402
 from ingest.pipeline import EMBED_BATCH, SENTENCE_BATCH, prepare_file  # noqa: E402
 from speeches import DEFAULT_SPEECHES, write_speeches  # noqa: E402
 

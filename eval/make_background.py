@@ -19,7 +19,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ingest.embedding import create_embedder  # noqa: E402
+from index.embedding import create_embedder  # noqa: E402
 from retrieval.background import SENTENCES, _vector_file  # noqa: E402
 
 N, SEED = 1000, 13

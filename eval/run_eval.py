@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from eval.dataset import Question, load_questions, normalise, prefix_of  # noqa: E402
-from hoering.settings import Settings  # noqa: E402
+from core.settings import Settings  # noqa: E402
 
 # The targets (reported), and the floors CI enforces (today's measured quality minus a small
 # tolerance: a regression guard). See docs/decisions/0004 and 0005 for why the targets are not yet met.
@@ -77,7 +77,7 @@ def run_naive(questions: list[Question], settings: Settings):
     from langchain_chroma import Chroma
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from ingest.embedding import as_langchain, create_embedder
+    from index.embedding import as_langchain, create_embedder
 
     splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
     docs = []

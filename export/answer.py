@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 
 from export.safe import clean_text
-from retrieval.schema import Answer
+from answering.schema import Answer
 
 LABELS = {
     "da": {"title": "Svar fra Høringsassistent", "question": "Spørgsmål", "answer": "Svar", "sources": "Kilder",

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from export.safe import clean_text, literal_cell
-from retrieval.schema import Filters
+from index.records import Filters
 from retrieval.search import Searcher
-from retrieval.themes import Theme, build_themes
+from answering.themes import Theme, build_themes
 
 ROLE_NAMES = {"kommune": "Kommune", "region": "Region", "med_udvalg": "MED-udvalg", "organisation": "Organisation",
               "virksomhed": "Virksomhed", "borger": "Borger", "ukendt": "Ukendt"}

@@ -1,7 +1,7 @@
 """The ``hoering`` command line: a thin Typer shell over the Python API (no logic of its own).
 
 Everything a document, a file name or a user supplies is printed as plain text — never as Rich markup — with
-control characters made visible (hoering.errors.visible). A failure of the machine or the setup (full disk,
+control characters made visible (core.errors.visible). A failure of the machine or the setup (full disk,
 read-only index, damaged manifest, Chroma server down …) is one line and exit code 2, never a traceback.
 """
 
@@ -21,9 +21,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from hoering.errors import explain, visible
-from hoering.i18n import message
-from hoering.settings import Settings, get_settings
+from core.errors import explain, visible
+from core.phrases import message
+from core.settings import Settings, get_settings
 
 app = typer.Typer(help="Høringsassistent: spørg høringssvarene – med citater.", no_args_is_help=True, add_completion=False)
 docs_app = typer.Typer(help="Dokumenter i indekset (og rettelse af deres metadata).")
@@ -108,7 +108,7 @@ def ingest(
     as_json: bool = JsonOption,
 ) -> None:
     """Indlæs høringssvar (PDF, DOCX, TXT, MD, HTML, EML) i indekset."""
-    from ingest.index import ModelMismatchError
+    from index.index import ModelMismatchError
     from ingest.pipeline import ingest as run_ingest
     from ingest.schema import Status
 
@@ -194,10 +194,10 @@ def docs_set(
 ) -> None:
     """Ret et dokuments metadata; rettelsen overlever genindlæsning."""
     from ingest.corrections import CorrectionError, set_metadata
-    from ingest.index import Index
+    from index.index import Index
 
     from ingest.pipeline import MIN_ID_PREFIX
-    from retrieval.schema import sender_type_of
+    from core.senders import sender_type_of
 
     if sender_type is not None:  # "kommuner", "MED-udvalg" … as for the filters
         sender_type = sender_type_of(sender_type) or sender_type
@@ -361,7 +361,7 @@ def _answer(question: str, mode: str, searcher, filters, llm, stream: bool):
     """One answer in either mode; an LLM's text is streamed to stderr when ``stream``."""
     from answering.answer import answer_stream
     from answering.coverage_answer import coverage_answer
-    from retrieval.schema import Answer
+    from answering.schema import Answer
 
     if mode == "coverage":
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -410,7 +410,7 @@ def themes(
         ctx.obj = index
         return
     from retrieval.search import Searcher
-    from retrieval.themes import build_themes, themes_json
+    from answering.themes import build_themes, themes_json
 
     from answering.llm import create_chat_model
 
@@ -437,7 +437,7 @@ def _searcher_for(ctx: typer.Context, index: Optional[Path]):
 @guarded
 def themes_rename(ctx: typer.Context, theme_id: str, label: str, index: Optional[Path] = IndexOption) -> None:
     """Omdøb et tema (gemmes og bruges i eksporten)."""
-    from retrieval.themes import edit_themes
+    from answering.themes import edit_themes
 
     edit_themes(_searcher_for(ctx, index), rename=(theme_id, label))
 
@@ -446,7 +446,7 @@ def themes_rename(ctx: typer.Context, theme_id: str, label: str, index: Optional
 @guarded
 def themes_merge(ctx: typer.Context, theme_ids: list[str], index: Optional[Path] = IndexOption) -> None:
     """Slå temaer sammen (det første beholder sit navn)."""
-    from retrieval.themes import edit_themes
+    from answering.themes import edit_themes
 
     if len(theme_ids) < 2:
         err.print("Angiv mindst to tema-id'er.")
@@ -458,7 +458,7 @@ def themes_merge(ctx: typer.Context, theme_ids: list[str], index: Optional[Path]
 @guarded
 def themes_delete(ctx: typer.Context, theme_id: str, index: Optional[Path] = IndexOption) -> None:
     """Slet et tema fra oversigten og eksporten."""
-    from retrieval.themes import edit_themes
+    from answering.themes import edit_themes
 
     edit_themes(_searcher_for(ctx, index), delete=theme_id)
 

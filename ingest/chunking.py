@@ -6,7 +6,7 @@ import re
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from ingest.schema import Chunk, Document
+from index.records import Chunk, Document
 
 # Paragraphs first, then lines (bullets, table rows), then sentences, then clauses, then words.
 SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ": ", ", ", " ", ""]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from ingest.clean import clean_field
 from ingest.dates import parse_date
-from ingest.index import Index
-from ingest.manifest import Manifest
-from ingest.schema import SENDER_TYPES, DocumentMetadata
+from index.index import Index
+from index.manifest import Manifest
+from core.senders import SENDER_TYPES
+from index.records import DocumentMetadata
 
 EDITABLE = ("sender", "sender_type", "municipality", "date", "hearing", "title")
 
@@ -30,7 +31,7 @@ def validate(fields: dict[str, str | None]) -> dict[str, str | None]:
                 raise CorrectionError(f"cannot read the date {value!r} (use YYYY-MM-DD or e.g. 11. september 2023)")
             value = iso
         if key == "municipality" and value:
-            from ingest.gazetteer import gazetteer
+            from core.gazetteer import gazetteer
 
             mun = gazetteer().municipality(value)
             if mun is None:
@@ -69,7 +70,7 @@ def set_metadata(index: Index, doc_id: str, fields: dict[str, str | None]) -> di
         manifest.documents[doc_id] = record.model_copy(update={**fields, **checked})
         # The manifest is the commit point of a correction too: intent recorded, commit, then Chroma's copy. A
         # process killed in between leaves the marker; the next writer (or reader) makes Chroma agree, and
-        # readers take metadata from the manifest meanwhile (retrieval/snapshot.py).
+        # readers take metadata from the manifest meanwhile (index/snapshot.py).
         bm25 = index.load_bm25(manifest.version)  # texts do not change: the saved BM25 carries over to the commit
         index.manifests.mark_uncommitted()
         index.commit(manifest)

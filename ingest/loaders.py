@@ -25,7 +25,7 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
 
 class LoadError(Exception):
-    """A file that cannot be loaded; ``code`` is a key into hoering.i18n.MESSAGES."""
+    """A file that cannot be loaded; ``code`` is a key into core.phrases.MESSAGES."""
 
     def __init__(self, code: str, **params: object) -> None:
         super().__init__(code, params)
@@ -42,7 +42,7 @@ def _load_error(code: str, params: dict) -> LoadError:
 
 @dataclass(frozen=True)
 class LoadBudget:
-    """Bounds on the work of reading one file (see hoering.settings: file_seconds, max_ocr_pages, max_parse_mb).
+    """Bounds on the work of reading one file (see core.settings: file_seconds, max_ocr_pages, max_parse_mb).
 
     The loaders check it as they go and refuse a file that exceeds it with a clear LoadError; the worker process
     of ingest.budget enforces time and memory from outside as well. Outside a worker (a loader called directly)

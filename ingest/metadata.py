@@ -11,19 +11,12 @@ from collections import Counter
 
 from ingest.clean import clean_field, mask_cpr
 from ingest.dates import find_dates
-from ingest.gazetteer import Gazetteer, gazetteer
-from ingest.schema import DocumentMetadata, LoadedDocument
+from core.gazetteer import Gazetteer, gazetteer
+from core.senders import COMMITTEE, COMMITTEE_PHRASE, COMPANY, ORGANISATION, looks_like_name, municipality_name, sender_type_of_name
+from index.records import DocumentMetadata
+from ingest.schema import LoadedDocument
 
-_COMMITTEE = (
-    r"(?:Hoved-?\s?MED-?\s?udvalg(?:et)?|Hovedudvalg(?:et)?|Område-?\s?MED-?\s?udvalg(?:et)?|"
-    r"Lokal-?\s?MED-?\s?udvalg(?:et)?|MED-?\s?udvalg(?:et)?|OmrådeMedarbejderUdvalg(?:et)?|"
-    r"(?:HMU|LMU|OMU|AMU|CMU|FMU|SMU|LokalMED|HovedMED|OmrådeMED)\b)"
-)
-_COMMITTEE_LINE = re.compile(rf"^(?:Formandsskabet\s+i\s+)?{_COMMITTEE}", re.I)
-_COMMITTEE_PHRASE = re.compile(
-    rf"({_COMMITTEE}(?:\s+(?:for|på|i|ved)\s+[A-ZÆØÅ][\w-]+(?:\s+(?:og|i)\s+[A-ZÆØÅ][\w-]+)?"
-    rf"|\s+[A-ZÆØÅ][\w-]+(?:\s+[A-ZÆØÅ][\w-]+){{0,2}}(?:\s+\([A-ZÆØÅ]{{2,6}}\))?)?)"
-)
+_COMMITTEE_LINE = re.compile(rf"^(?:Formandsskabet\s+i\s+)?{COMMITTEE}", re.I)
 _GREETING = re.compile(
     r"^(?:(?:med\s+)?(?:venlig(?:e)?\s+hilsen|venlig\s+hilsen|mvh\.?|kind regards|best regards)\b|"
     r"(?:de\s+)?(?:bedste\s+|mange\s+)?hilsn?(?:en|er)?\s*[,.!]?$)",
@@ -40,14 +33,7 @@ _HEARING = re.compile(
 _FROM_LINE = re.compile(r"^(?:hørings\s?svar|høringsbidrag|udtale-?\s?svar|bemærkninger)\s+fra\s+(.{3,100}?)\s*[.:]?$", re.I)
 _BUDGET = re.compile(r"\b(budget(?:forslag(?:et)?)?\s*(?:for\s+)?\d{4}(?:\s*[-–]\s*\d{2,4})?)", re.I)
 _TITLE_SUFFIXES = ("chef", "leder", "direktør", "konsulent", "formand", "borgmester", "sekretær", "rådgiver", "næstformand")
-_ORGANISATION = re.compile(  # also compounds: "Handicapforening", "Ældrerådet", "Landsforbundet"
-    r"\b(\w*(?:forening|forbund|organisation|selskab|råd|netværk)(?:en|et|er|erne|s)?|"
-    r"DH|Danske Handicaporganisationer|FOA|BUPL|Socialpædagogerne|KL|Ældre Sagen|"
-    r"Bedre Psykiatri|SIND|LEV|Danske Regioner)\b",
-    re.I,
-)
 _ADDRESSEE = re.compile(r"^(?:til|att\.?|modtager|cc|høring)\b", re.I)  # "Til: Udvalget, Ældrerådet" is not the sender
-_COMPANY = re.compile(r"(?<!\w)(A/S|ApS|I/S|P/S|IVS|K/S)(?!\w)")
 
 
 def extract_metadata(doc: LoadedDocument, text: str, gaz: Gazetteer | None = None) -> DocumentMetadata:
@@ -100,7 +86,7 @@ def _sender(lines: list[str], mentions: Counter, doc: LoadedDocument, gaz: Gazet
     from_line = _from_line(own[:4], mentions, gaz)
     head = _letterhead_institution(letterhead, mentions, gaz)
     header = _from_header(doc, letterhead + signature, own, mentions, gaz)
-    header_person = doc.sender_hint if doc.sender_hint and _looks_like_name(doc.sender_hint) else None
+    header_person = doc.sender_hint if doc.sender_hint and looks_like_name(doc.sender_hint) else None
     person = _person(signature)
     guessed = _opening_sentence(opening, own, mentions, gaz)
 
@@ -161,36 +147,19 @@ def _letterhead(lines: list[str]) -> list[str]:
 
 def _classify(name: str, mentions: Counter, gaz: Gazetteer) -> Found:
     """Sender type of a name the letter states as its sender ("Høringssvar fra X", an e-mail display name)."""
-    committee = _COMMITTEE_PHRASE.search(name)
+    committee = COMMITTEE_PHRASE.search(name)
     if committee and committee.start() == 0:
         return _with_municipality(name, mentions, gaz)
-    mun = _municipality_name(name, gaz)
+    mun = municipality_name(name, gaz)
     if mun:
         return mun.official, "kommune", mun.name
-    if _COMPANY.search(name):
+    if COMPANY.search(name):
         return name, "virksomhed", _belongs_to(name, mentions, gaz)
-    if _ORGANISATION.search(name):
+    if ORGANISATION.search(name):
         return name, "organisation", _belongs_to(name, mentions, gaz)
-    if _looks_like_name(name):
+    if looks_like_name(name):
         return name, "borger", None
     return name, "organisation", _belongs_to(name, mentions, gaz)
-
-
-def sender_type_of_name(name: str) -> str | None:
-    """The sender type a sender's name itself says ("OMU Social, Roskilde Kommune" → med_udvalg,
-    "Foreningen for …" → organisation, "Hedensted Kommune (…)" → kommune); None when it says none."""
-    committee = _COMMITTEE_PHRASE.search(name)
-    if committee and committee.start() == 0:
-        return "med_udvalg"
-    if re.search(r"\b[Kk]ommune\b", name) and _municipality_name(re.split(r"\s*[(,]", name)[0], gazetteer()):
-        return "kommune"
-    if re.match(r"^Region\s+[A-ZÆØÅ]", name):
-        return "region"
-    if _COMPANY.search(name):
-        return "virksomhed"
-    if _ORGANISATION.search(name):
-        return "organisation"
-    return "borger" if _looks_like_name(name) else None
 
 
 def _with_municipality(committee: str, mentions: Counter, gaz: Gazetteer) -> Found:
@@ -213,11 +182,11 @@ def _signed_by_institution(signature: list[str], lines: list[str], mentions: Cou
     """An institution in the signature block: a MED committee, "<Name> Kommune", an address at a
     municipality or region, a company or an organisation."""
     for line in signature:
-        m = _COMMITTEE_PHRASE.search(line)
+        m = COMMITTEE_PHRASE.search(line)
         if m and len(line) < 90:
             return _with_municipality(_best_casing(m.group(1).strip(" .,"), "\n".join(lines)), mentions, gaz)
     for line in signature:
-        mun = _municipality_name(line, gaz)
+        mun = municipality_name(line, gaz)
         if mun:
             return mun.official, "kommune", mun.name
     for address in _EMAIL.findall("\n".join(signature)):
@@ -230,10 +199,10 @@ def _signed_by_institution(signature: list[str], lines: list[str], mentions: Cou
             return region, "region", None
     signature = [_without_title(line) for line in signature]
     for line in signature:
-        if _COMPANY.search(line) and len(line) < 100:
+        if COMPANY.search(line) and len(line) < 100:
             return line, "virksomhed", _belongs_to(line, mentions, gaz)
     for line in signature:
-        if _ORGANISATION.search(line) and len(line) < 100 and not _ADDRESSEE.match(line):
+        if ORGANISATION.search(line) and len(line) < 100 and not _ADDRESSEE.match(line):
             return line.rstrip(".,"), "organisation", _belongs_to(line, mentions, gaz)
     return None
 
@@ -257,14 +226,14 @@ def _from_line(head: list[str], mentions: Counter, gaz: Gazetteer) -> Found | No
 def _letterhead_institution(head: list[str], mentions: Counter, gaz: Gazetteer) -> Found | None:
     """A municipality, company or organisation standing on a line of its own in the letterhead."""
     for line in head:
-        mun = _municipality_name(line, gaz)
+        mun = municipality_name(line, gaz)
         if mun:
             return mun.official, "kommune", mun.name
     for line in head:
-        if _COMPANY.search(line) and len(line) < 100:
+        if COMPANY.search(line) and len(line) < 100:
             return line, "virksomhed", _belongs_to(line, mentions, gaz)
     for line in head:
-        if _ORGANISATION.search(line) and len(line) < 100 and not _ADDRESSEE.match(line) and not _HEARING.search(line):
+        if ORGANISATION.search(line) and len(line) < 100 and not _ADDRESSEE.match(line) and not _HEARING.search(line):
             return line.rstrip(".,"), "organisation", _belongs_to(line, mentions, gaz)
     return None
 
@@ -286,7 +255,7 @@ def _from_header(doc: LoadedDocument, own_lines: list[str], lines: list[str], me
     if name:  # "Ældre Sagen Hedensted" looks like a person's name, but names an organisation
         found = _classify(name, mentions, gaz)
         # "organisation" is also _classify's fallback for any name: here only a name that says so counts.
-        if found[1] in ("med_udvalg", "kommune", "virksomhed") or _ORGANISATION.search(name):
+        if found[1] in ("med_udvalg", "kommune", "virksomhed") or ORGANISATION.search(name):
             return found
     return None
 
@@ -298,19 +267,10 @@ def _opening_sentence(opening: list[str], lines: list[str], mentions: Counter, g
         if mun:
             return mun.official, "kommune", mun.name
     text = " ".join(opening)
-    m = _COMMITTEE_PHRASE.search(text)
+    m = COMMITTEE_PHRASE.search(text)
     if m and m.start() < 200:
         return _with_municipality(_best_casing(m.group(1).strip(" .,"), "\n".join(lines)), mentions, gaz)
     return None
-
-
-def _municipality_name(line: str, gaz: Gazetteer):
-    """A line that is a municipality's name (with an address after a comma or dash at most)."""
-    m = re.match(r"^([A-ZÆØÅ][\w-]+(?:[- ][A-ZÆØÅ][\w-]+)?)s?\s+(?:Regions)?[Kk]ommune\b\s*(?:$|[,–-]\s|\.$)", line)
-    if not m:
-        return None
-    name = m.group(1)
-    return gaz.municipality(name) or (gaz.municipality(name[:-1]) if name.endswith("s") else None)
 
 
 def _best_casing(name: str, text: str) -> str:
@@ -363,14 +323,9 @@ def _department(signature: list[str]) -> str | None:
 
 
 def _person(signature: list[str]) -> str | None:
-    if signature and _looks_like_name(signature[0]) and not _EMAIL.search(signature[0]):
+    if signature and looks_like_name(signature[0]) and not _EMAIL.search(signature[0]):
         return signature[0]
     return None
-
-
-def _looks_like_name(text: str) -> bool:
-    words = text.split()
-    return 2 <= len(words) <= 4 and all(re.match(r"^[A-ZÆØÅ][a-zæøåéü.-]+$", w) for w in words)
 
 
 def _letter_date(lines: list[str]) -> str | None:
@@ -413,7 +368,7 @@ def canonical_hearing(hearing: str | None, known: list[str]) -> str | None:
     """Reuse an already-known hearing label when this one names the same hearing in other words."""
     if not hearing:
         return hearing
-    from ingest.bm25_index import tokenize
+    from index.bm25 import tokenize
 
     mine = set(tokenize(hearing))
     best, best_score = None, 0.0

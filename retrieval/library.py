@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from hoering.settings import Settings
-from ingest.index import Index
-from ingest.manifest import DocRecord
+from core.settings import Settings
+from index.index import Index
+from index.manifest import DocRecord
 
 
 class DocumentSummary(BaseModel):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ingest.bm25_index import tokenize
-from ingest.gazetteer import gazetteer
-from ingest.metadata import sender_type_of_name
-from retrieval.schema import Filters
+from index.bm25 import tokenize
+from core.gazetteer import gazetteer
+from core.senders import sender_type_of_name
+from index.records import Filters
 
 _EN_WORDS = {"what", "which", "who", "how", "does", "do", "say", "says", "about", "the", "is", "are", "of", "and", "mention", "mentions", "any", "on", "their", "think", "why", "where"}
 _DA_WORDS = {"hvad", "hvem", "hvilke", "hvordan", "siger", "mener", "om", "og", "de", "det", "nævner", "er", "til", "på", "noget", "hvorfor", "skriver", "kommunerne"}

@@ -11,7 +11,7 @@ three signals, each on a scale that carries over between languages and index siz
 
 A logistic model per question language turns them into a probability; its weights and threshold are fitted
 on labelled topics by ``eval/calibrate.py`` and ship as ``retrieval/data/relevance.json``. Only statement
-sentences count as evidence (retrieval/statements.py), and the sentence that carries the verdict is the one
+sentences count as evidence (index/statements.py), and the sentence that carries the verdict is the one
 quoted. The same judge was measured for grounding too and not adopted: the dense rule of
 answering/grounding.py serves the letters better (docs/decisions/0010-calibrated-relevance.md).
 """
@@ -26,7 +26,7 @@ from typing import Callable
 
 import numpy as np
 
-from retrieval.snapshot import Snapshot
+from index.snapshot import Snapshot
 
 CALIBRATION = Path(__file__).resolve().parent / "data" / "relevance.json"
 # Sentences of a unit (a passage, or a whole document) whose coverage is computed: the best by margin, plus

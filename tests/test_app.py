@@ -35,7 +35,7 @@ MED_SENDERS = {"Hoved-MEDudvalget for Socialområdet", "LMU Specialområde Hjern
 
 
 def _reset_caches() -> None:
-    from hoering.settings import get_settings
+    from core.settings import get_settings
 
     get_settings.cache_clear()
     st.cache_resource.clear()
@@ -319,7 +319,7 @@ def test_upload_a_letter_and_ask_about_it(app_env, fresh_index):
 
 
 def test_metadata_edit_shows_in_the_next_answer(app_env, fresh_index):
-    from ingest.index import Index
+    from index.index import Index
 
     manifest = Index(fresh_index).manifest()
     norddjurs = next(d for d in manifest.documents.values() if d.sender == "Norddjurs Kommune")

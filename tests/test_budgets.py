@@ -22,9 +22,9 @@ from pathlib import Path
 import psutil
 import pytest
 
-from hoering.i18n import message
+from core.phrases import message
 from ingest import ocr
-from ingest.index import Index
+from index.index import Index
 from ingest.loaders import LoadBudget, LoadError, budget_scope, load_bytes
 from ingest.pipeline import ingest
 from ingest.schema import Status
@@ -262,7 +262,7 @@ def test_each_member_of_a_zip_gets_its_own_budget(tmp_path):
     import zipfile
 
     from ingest.chunking import make_splitter
-    from ingest.manifest import Manifest
+    from index.manifest import Manifest
     from ingest.pipeline import prepare_file
 
     path = tmp_path / "bundt.zip"

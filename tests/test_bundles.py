@@ -107,8 +107,8 @@ def test_corrupt_zip_is_a_clear_error():
 
 
 def test_ingest_a_bundle(tmp_path, make_settings, embedder, monkeypatch):
-    from hoering.i18n import message
-    from ingest.index import Index
+    from core.phrases import message
+    from index.index import Index
     from ingest.pipeline import ingest
     from retrieval.search import Searcher
 

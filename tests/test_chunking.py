@@ -6,7 +6,8 @@ import re
 
 from ingest.chunking import chunk_document, make_splitter
 from ingest.clean import clean_pages
-from ingest.schema import Document, Page
+from index.records import Document
+from ingest.schema import Page
 
 
 def document(pages: list[str], doc_id: str = "d0c1d2e3f4a5b6c7") -> Document:

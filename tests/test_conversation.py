@@ -12,7 +12,8 @@ from pydantic import Field
 
 from answering.answer import answer_question
 from answering.conversation import Turn, condense_without_llm, is_follow_up
-from retrieval.schema import Answer, Filters
+from answering.schema import Answer
+from index.records import Filters
 
 WAITING_DA = "Hvad siger kommunerne om ventelister?"
 SENDERS = [

@@ -16,9 +16,9 @@ import sys
 import time
 from pathlib import Path
 
-from ingest.index import Index
+from index.index import Index
 from ingest.pipeline import UNCOMMITTED_MARKER, ingest
-from retrieval.snapshot import load_snapshot
+from index.snapshot import load_snapshot
 from tests.conftest import settings_for
 from tests.factories import letter
 from tests.index_checks import assert_consistent

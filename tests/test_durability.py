@@ -22,12 +22,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest.index import Index, IndexDamagedError
-from ingest.manifest_store import UNCOMMITTED_MARKER
+from index.index import Index, IndexDamagedError
+from index.manifest_store import UNCOMMITTED_MARKER
 from ingest.pipeline import ingest
-from retrieval.schema import Filters
+from index.records import Filters
 from retrieval.search import Searcher
-from retrieval.snapshot import load_snapshot
+from index.snapshot import load_snapshot
 from tests.conftest import settings_for
 from tests.factories import letter
 from tests.index_checks import assert_consistent
@@ -139,9 +139,9 @@ def outside_vector_segments(paths: list[str]) -> list[str]:
 
 REMOVE_KILL_POINTS = [
     # (where the remove dies, who comes next)
-    ("ingest.store:ChromaStore.delete_documents", "before", "search"),  # committed, every row still in Chroma
-    ("ingest.store:ChromaStore.scrub", "before", "docs set"),  # rows deleted, text still in chroma.sqlite3
-    ("ingest.index:Index.rebuild_bm25", "before", "search"),  # BM25 on disk still holds the letter's words
+    ("index.store:ChromaStore.delete_documents", "before", "search"),  # committed, every row still in Chroma
+    ("index.store:ChromaStore.scrub", "before", "docs set"),  # rows deleted, text still in chroma.sqlite3
+    ("index.index:Index.rebuild_bm25", "before", "search"),  # BM25 on disk still holds the letter's words
 ]
 
 
@@ -169,7 +169,7 @@ def test_a_remove_killed_after_its_commit_is_finished_by_the_next_process(base, 
 
 def test_a_remove_killed_before_its_commit_removes_nothing_and_leaves_a_whole_index(base, tmp_path):
     folder, settings, doc_of = copy_index(base, tmp_path)
-    kill_at("ingest.index:Index.commit", "before", ["remove", str(folder / "svar_b.txt"), "--index", str(settings.index)], cwd=tmp_path)
+    kill_at("index.index:Index.commit", "before", ["remove", str(folder / "svar_b.txt"), "--index", str(settings.index)], cwd=tmp_path)
     snapshot = load_snapshot(Index(settings))  # the reader repairs: nothing to delete, the marker goes
     assert set(snapshot.manifest.documents) == set(doc_of.values())
     assert not (settings.index / UNCOMMITTED_MARKER).exists()
@@ -196,9 +196,9 @@ def test_a_completed_remove_leaves_no_trace_of_the_letter(base, tmp_path, embedd
 # --- 9: a killed docs set ----------------------------------------------------------------------------------------
 
 DOCS_SET_KILL_POINTS = [
-    ("ingest.index:Index.commit", "before", "Ældrerådet i Kolind"),  # nothing committed: the old sender everywhere
-    ("ingest.store:ChromaStore.update_metadata", "before", "Kolind Seniorråd"),  # committed, Chroma not yet told
-    ("ingest.store:ChromaStore.update_metadata", "after", "Kolind Seniorråd"),  # both, the marker not yet cleared
+    ("index.index:Index.commit", "before", "Ældrerådet i Kolind"),  # nothing committed: the old sender everywhere
+    ("index.store:ChromaStore.update_metadata", "before", "Kolind Seniorråd"),  # committed, Chroma not yet told
+    ("index.store:ChromaStore.update_metadata", "after", "Kolind Seniorråd"),  # both, the marker not yet cleared
 ]
 
 

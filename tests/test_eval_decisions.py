@@ -18,7 +18,7 @@ def test_quick_decisions_meet_the_floors(sample_index, embedder, monkeypatch, ca
 
     for var in ("HOERING_LLM", "HOERING_EMBEDDING", "HOERING_CHROMA_HOST", "HOERING_LANGUAGE"):
         monkeypatch.delenv(var, raising=False)
-    monkeypatch.setattr("ingest.embedding.create_embedder", lambda *args, **kwargs: embedder)
+    monkeypatch.setattr("index.embedding.create_embedder", lambda *args, **kwargs: embedder)
     assert main(["--quick", "--work", str(tmp_path), "--sample-index", str(sample_index.index)]) == 0
     out = capsys.readouterr().out
     assert "BELOW THE FLOORS" not in out

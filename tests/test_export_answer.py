@@ -10,7 +10,8 @@ import docx
 import pytest
 
 from export.answer import to_docx, to_markdown
-from retrieval.schema import Answer, Citation, Filters
+from answering.schema import Answer, Citation
+from index.records import Filters
 
 QUESTION = "Hvad siger kommunerne om ventelister?"
 

@@ -20,7 +20,7 @@ from export.safe import FORMULA_START, clean_text, literal_cell
 from hoering.cli import app
 from ingest.corrections import set_metadata
 from ingest.pipeline import ingest
-from retrieval.schema import Answer, Citation
+from answering.schema import Answer, Citation
 from retrieval.search import Searcher
 from tests.factories import letter, make_eml
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from answering.extractive import MAX_PER_SENDER, extractive_answer, not_found_answer, select_passages
 from answering.sentences import MAX_QUOTE, QuoteFinder
 from answering.texts import describe_filters
-from retrieval.schema import Filters, Passage
+from index.records import Filters, Passage
 
 WAITING = "Hvad siger kommunerne om ventelister?"
 

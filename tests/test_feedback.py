@@ -1,4 +1,4 @@
-"""hoering.feedback: one JSONL record per thumbs up/down, appended; concurrent writers never lose or mix lines."""
+"""export.feedback: one JSONL record per thumbs up/down, appended; concurrent writers never lose or mix lines."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
-from hoering.feedback import record_feedback
-from retrieval.schema import Answer, Citation, Filters
+from export.feedback import record_feedback
+from answering.schema import Answer, Citation
+from index.records import Filters
 
 
 def _answer(question: str = "Hvad siger kommunerne om ventelister?") -> Answer:

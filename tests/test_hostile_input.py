@@ -21,7 +21,7 @@ import pytest
 
 from answering.answer import answer_question, answer_stream
 from ingest import ocr
-from ingest.index import Index
+from index.index import Index
 from ingest.pipeline import ingest
 from ingest.schema import Status
 from retrieval.search import Searcher

@@ -17,8 +17,9 @@ from answering.answer import answer_question, answer_stream
 from answering.llm import condense_question, create_chat_model, danish_rewrite, verify_answer
 from answering.prompts import answer_messages, format_passages, neutralise
 from answering.sentences import QuoteFinder
-from hoering.settings import Settings
-from retrieval.schema import Answer, Passage
+from core.settings import Settings
+from answering.schema import Answer
+from index.records import Passage
 from retrieval.search import Searcher
 from tests.fakes import ScriptedChatModel
 from tests.injection import INSTRUCTION, assert_not_steered, obedient
@@ -312,7 +313,7 @@ def check_injection(injected_searcher, reply):
 
 def test_condense_question_uses_the_history_and_the_first_line():
     from answering.conversation import Turn
-    from retrieval.schema import Filters
+    from index.records import Filters
 
     llm = ScriptedChatModel(respond=lambda prompt: "Hvad siger Norddjurs om ventelister?\nForklaring: …")
     history = [Turn(question=WAITING_DA, standalone=WAITING_DA, filters=Filters())]
@@ -323,7 +324,7 @@ def test_condense_question_uses_the_history_and_the_first_line():
 
 def test_helpers_fall_back_when_the_llm_fails():
     from answering.conversation import Turn
-    from retrieval.schema import Filters
+    from index.records import Filters
 
     def broken(prompt: str) -> str:
         raise ConnectionError("no server")

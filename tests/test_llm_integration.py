@@ -128,7 +128,7 @@ def llm_settings(sample_index, llm_server):
 def test_real_llm_streams_and_only_verified_citations_reach_the_user(llm_settings, llm_server, embedder, capsys):
     from answering.llm import create_chat_model
     from answering.answer import answer_stream
-    from retrieval.schema import Answer
+    from answering.schema import Answer
     from retrieval.search import Searcher
 
     log = llm_server[2]

@@ -14,7 +14,7 @@ from answering.coverage_answer import coverage_answer
 from answering.llm_tasks import LLMCache, run_prompts, valid_title
 from export.notat import build_notat, to_docx
 from retrieval.search import Searcher
-from retrieval.themes import build_themes
+from answering.themes import build_themes
 from tests.fakes import ScriptedChatModel
 
 PHRASE = "lange ventelister og en meget lang matchningsproces"

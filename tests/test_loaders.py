@@ -11,7 +11,7 @@ import pytest
 
 from ingest.chunking import make_splitter
 from ingest.loaders import LoadError, decode_text, html_to_text, load_bytes
-from ingest.manifest import Manifest
+from index.manifest import Manifest
 from ingest.pipeline import prepare_file
 from tests.conftest import settings_for
 from tests.factories import make_docx, make_encrypted_pdf, make_eml, make_pdf, pdf_bytes

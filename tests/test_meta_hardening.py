@@ -23,11 +23,11 @@ import docx
 import openpyxl
 import pytest
 
-from ingest.index import Index
+from index.index import Index
 from ingest.pipeline import ingest
 from ingest.schema import Status
 from retrieval.library import list_documents
-from retrieval.schema import Filters
+from index.records import Filters
 from retrieval.search import Searcher
 from tests.conftest import SAMPLE_DIR, SAMPLE_FILES, settings_for
 from tests.processes import hoering_command, python_env

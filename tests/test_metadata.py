@@ -6,7 +6,8 @@ import pytest
 
 from ingest.clean import clean_pages
 from ingest.metadata import canonical_hearing, extract_metadata
-from ingest.schema import SENDER_TYPES, LoadedDocument, Page
+from core.senders import SENDER_TYPES
+from ingest.schema import LoadedDocument, Page
 from tests.conftest import SAMPLE_FILES
 
 SEEDS = {

@@ -107,7 +107,7 @@ def test_real_msg_file_with_pdf_attachment():
 
 
 def test_ingest_msg_links_attachment_to_the_mail(tmp_path, make_settings, embedder):
-    from ingest.index import Index
+    from index.index import Index
     from ingest.pipeline import ingest
 
     path = tmp_path / "faxe.msg"

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from export.notat import COLUMNS, build_notat, to_docx, to_xlsx
 from hoering.cli import app
 from retrieval.search import Searcher
-from retrieval.themes import build_themes, edit_themes
+from answering.themes import build_themes, edit_themes
 
 EXPECTED = {  # sender contains, role (Udtaler sig som), date
     "Hoved-MEDudvalget for Socialområdet": ("MED-udvalg", ""),

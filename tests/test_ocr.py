@@ -66,7 +66,7 @@ def test_image_letters_are_read_as_one_ocr_page(fmt, suffix):
 @needs_ocr
 def test_scanned_page_is_found_by_search_and_cited_with_its_page_and_ocr(tmp_path, make_settings, embedder):
     from answering.citations import make_citation
-    from ingest.index import Index
+    from index.index import Index
     from ingest.pipeline import ingest
     from retrieval.search import Searcher
 
@@ -122,13 +122,13 @@ def test_without_tesseract_a_scanned_pdf_gets_the_clear_outcome_and_the_rest_is_
 
 
 def test_english_message_for_missing_ocr():
-    from hoering.i18n import message
+    from core.phrases import message
 
     assert message("scanned_no_ocr", "en") == "scanned document without a text layer: install tesseract-ocr-dan to read it"
 
 
 def test_ui_source_header_marks_ocr_text():
-    from retrieval.schema import Citation
+    from answering.schema import Citation
     from ui.sources import _header
 
     base = dict(n=1, doc_id="d", chunk_id="c", source="svar/scannet.pdf", sender="Grundejerforeningen", page=2, quote="x")

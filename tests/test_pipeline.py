@@ -11,7 +11,7 @@ import pytest
 
 from ingest.clean import CPR_MASK
 from ingest.corrections import CorrectionError, set_metadata
-from ingest.index import Index
+from index.index import Index
 from ingest.pipeline import discover, ingest, remove
 from retrieval.library import list_documents
 from tests.conftest import SAMPLE_DIR, SAMPLE_FILES
@@ -491,7 +491,7 @@ def test_without_sentence_vectors_only_chunks_are_embedded_and_search_still_work
     snap = searcher.snapshot()  # the chunks stand in for sentences (quotes, themes)
     assert list(snap.sentence_rows) == list(range(len(snap.ids)))
     assert searcher.search("ventelister", k=2).passages
-    from retrieval.themes import build_themes
+    from answering.themes import build_themes
 
     assert build_themes(searcher)
     assert_consistent(settings)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from retrieval.query import detect_language, infer_filters, query_terms, strip_scope_words
-from retrieval.schema import Filters
+from index.records import Filters
 
 SAMPLE_SENDERS = [
     "Hedensted Kommune (Voksenhandicap)",

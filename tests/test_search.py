@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.schema import Filters
+from index.records import Filters
 from retrieval.search import Searcher
 
 HEDENSTED = "001_569e1742befe58b9.txt"

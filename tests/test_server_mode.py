@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.index import Index
-from ingest.manifest_store import ChromaManifestStore, ConcurrentCommitError
+from index.index import Index
+from index.manifest_store import ChromaManifestStore, ConcurrentCommitError
 from ingest.pipeline import ingest
 from retrieval.search import Searcher
 from tests.conftest import REPO, SAMPLE_DIR, settings_for

@@ -7,9 +7,9 @@ import shutil
 import numpy as np
 
 from ingest.corrections import set_metadata
-from ingest.index import Index
+from index.index import Index
 from ingest.pipeline import ingest, remove
-from retrieval.snapshot import load_snapshot
+from index.snapshot import load_snapshot
 from tests.factories import CYCLING_LETTER
 
 
@@ -52,7 +52,7 @@ def test_a_reload_reads_only_new_or_changed_documents_and_equals_a_full_load(sam
 
 
 def test_a_scope_is_computed_once_and_cannot_be_changed_by_a_caller(sample_index):
-    from retrieval.schema import Filters
+    from index.records import Filters
 
     snap = load_snapshot(Index(sample_index))
     first = snap.mask(Filters(sender_type="kommune"))

@@ -1,10 +1,10 @@
-"""Which sentences can be evidence (retrieval/statements.py): statements, never letterheads or contact lines."""
+"""Which sentences can be evidence (index/statements.py): statements, never letterheads or contact lines."""
 
 from __future__ import annotations
 
 import pytest
 
-from retrieval.statements import is_statement
+from index.statements import is_statement
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.store import auth_headers, collection_name, create_client
+from index.store import auth_headers, collection_name, create_client
 from tests.conftest import settings_for
 
 
@@ -32,9 +32,9 @@ def test_an_embedded_index_written_by_another_process_is_reopened_before_its_vec
     (docs/decisions/0008): the store reopens on a foreign commit, and only then."""
     import subprocess
 
-    from ingest.index import Index
+    from index.index import Index
     from ingest.pipeline import ingest
-    from retrieval.snapshot import load_snapshot
+    from index.snapshot import load_snapshot
     from tests.factories import letter
     from tests.processes import hoering_command, python_env
 
@@ -63,7 +63,7 @@ def test_an_embedded_index_written_by_another_process_is_reopened_before_its_vec
 
 def test_whole_collections_are_read_a_page_at_a_time(sample_index, monkeypatch):
     """A single get of every row fails beyond SQLite's variable limit (seen at 50k chunks): scans page."""
-    from ingest.index import Index
+    from index.index import Index
 
     store = Index(sample_index).store
     manifest = Index(sample_index).manifest()

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from retrieval.search import Searcher
-from retrieval.themes import build_themes, edit_themes
+from answering.themes import build_themes, edit_themes
 
 RECRUITMENT_SENDERS = {"000", "002", "003", "004"}  # eval/coverage.jsonl cov-02
 

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from export.safe import FORMULA_START
-from retrieval.schema import Citation
+from answering.schema import Citation
 from tests.factories import make_eml
 from tests.test_app import _ask, _last_answer, _no_exception, _open_page, _source_labels, _verified, app_env, fresh_index  # noqa: F401
 from ui.safe import escape_label

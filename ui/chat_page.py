@@ -9,8 +9,9 @@ from answering.coverage_answer import coverage_answer
 from answering.conversation import Turn
 from answering.texts import FIELD_NAMES, SENDER_TYPE_NAMES
 from export.answer import to_docx, to_markdown
-from hoering.feedback import record_feedback
-from retrieval.schema import Answer, Filters
+from export.feedback import record_feedback
+from answering.schema import Answer
+from index.records import Filters
 from ui import resources, sidebar
 from ui.safe import answer_markdown, escape_label, escape_markdown
 from ui.sources import render_sources

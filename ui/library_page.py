@@ -7,7 +7,7 @@ import streamlit as st
 from export.safe import literal_cell
 from ingest.corrections import EDITABLE, CorrectionError, set_metadata
 from ingest.pipeline import remove
-from ingest.schema import SENDER_TYPES
+from core.senders import SENDER_TYPES
 from retrieval.library import list_documents
 from ui import resources, sidebar
 from ui.safe import escape_markdown

@@ -7,7 +7,7 @@ import threading
 import streamlit as st
 
 from answering.llm import create_chat_model
-from hoering.settings import Settings, get_settings
+from core.settings import Settings, get_settings
 from retrieval.search import Searcher
 
 

@@ -9,9 +9,10 @@ import streamlit as st
 from answering.texts import SENDER_TYPE_NAMES
 from ingest.pipeline import ingest
 from ingest.loaders import SUPPORTED_SUFFIXES
-from ingest.schema import SENDER_TYPES, Status
+from core.senders import SENDER_TYPES
+from ingest.schema import Status
 from ingest.uploads import UploadError, save_upload
-from retrieval.schema import Filters
+from index.records import Filters
 from ui import resources
 from ui.safe import escape_markdown
 from ui.texts import t

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from retrieval.schema import Answer, Citation
+from answering.schema import Answer, Citation
 from ui import resources
 from ui.safe import escape_label, highlighted_html
 from ui.texts import t

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from export.notat import build_notat, to_docx, to_xlsx
-from retrieval.schema import Filters
-from retrieval.themes import build_themes, edit_themes
+from index.records import Filters
+from answering.themes import build_themes, edit_themes
 from ui import resources, sidebar
 from ui.safe import escape_label, escape_markdown, highlighted_html
 from ui.texts import t

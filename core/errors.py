@@ -13,7 +13,7 @@ from __future__ import annotations
 import errno
 import unicodedata
 
-from hoering.i18n import message
+from core.phrases import message
 
 FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
@@ -76,7 +76,7 @@ def explain(exc: BaseException, settings=None, language: str | None = None) -> s
         if name == "ValidationError" and getattr(err, "title", "") == "Settings":
             problems = [f"HOERING_{'_'.join(map(str, e['loc'])).upper()}={e.get('input')!r}: {e['msg']}" for e in err.errors()]
             return message("settings_invalid", language, error="; ".join(problems) or text)
-        if name == "IndexDamagedError":  # rows of committed documents lost (ingest/index.py): the text names the fix
+        if name == "IndexDamagedError":  # rows of committed documents lost (index/index.py): the text names the fix
             return text
         if _is_connection_failure(err):
             host = f"{settings.chroma_host}:{settings.chroma_port}" if settings is not None and settings.chroma_host else "?"

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from hoering.settings import Settings
-from ingest.manifest import DocRecord
-from ingest.schema import Chunk, Document
+from core.settings import Settings
+from index.manifest import DocRecord
+from index.records import Chunk, Document
 
 METADATA_FIELDS = ("sender", "sender_type", "municipality", "date", "hearing", "title", "source")
 

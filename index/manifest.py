@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from ingest.schema import DocumentMetadata
+from index.records import DocumentMetadata
 
 
 class DocRecord(DocumentMetadata):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.embedding import Embedder
+from index.embedding import Embedder
 
 
 def text_key(text: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from retrieval.schema import Answer
+from answering.schema import Answer
 
 
 def record_feedback(path: Path, answer: Answer, score: int, comment: str = "") -> dict:

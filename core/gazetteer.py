@@ -1,4 +1,4 @@
-"""The 98 Danish municipalities and 5 regions (names, aliases, e-mail domains), from ingest/data/gazetteer.json."""
+"""The 98 Danish municipalities and 5 regions (names, aliases, e-mail domains), from core/data/gazetteer.json."""
 
 from __future__ import annotations
 

@@ -19,10 +19,11 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from answering.citations import make_citation
-from ingest.bm25_index import _TOKEN, _stemmer, stopwords, tokenize
-from retrieval.schema import Citation, Filters
+from index.bm25 import content_words, stem_words, tokenize
+from answering.schema import Citation
+from index.records import Filters
 from retrieval.search import Searcher
-from retrieval.snapshot import Snapshot
+from index.snapshot import Snapshot
 
 MIN_SENTENCE = 40
 # A letter's heading ("Høringssvar til …") says what it answers, not what it says.
@@ -119,8 +120,8 @@ def _keywords(texts_by_cluster: dict[int, list[str]], top: int = 3) -> dict[int,
     counts: dict[int, Counter] = {}
     surfaces: dict[int, dict[str, Counter]] = {}
     for c, texts in texts_by_cluster.items():
-        words = [w for t in texts for w in _TOKEN.findall(t.lower()) if w not in stopwords() and not w.isdigit() and len(w) > 2]
-        stems = _stemmer().stemWords(words)
+        words = [w for t in texts for w in content_words(t) if not w.isdigit() and len(w) > 2]
+        stems = stem_words(words)
         counts[c] = Counter(stems)
         surfaces[c] = defaultdict(Counter)
         for stem, word in zip(stems, words):

@@ -32,10 +32,19 @@ def stopwords() -> frozenset[str]:
     return frozenset(STOPWORDS_DANISH)
 
 
+def content_words(text: str) -> list[str]:
+    """Lower-case word tokens of two or more characters, Danish stopwords removed (not stemmed)."""
+    return [w for w in _TOKEN.findall(text.lower()) if w not in stopwords()]
+
+
+def stem_words(words: list[str]) -> list[str]:
+    """Danish Snowball stems of ``words``, in order."""
+    return _stemmer().stemWords(words)
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-case word tokens, Danish stopwords removed, Snowball-stemmed."""
-    words = [w for w in _TOKEN.findall(text.lower()) if w not in stopwords()]
-    return _stemmer().stemWords(words)
+    return stem_words(content_words(text))
 
 
 @dataclass

@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from ingest.manifest import Manifest, read_version
+from index.manifest import Manifest, read_version
 
 UNCOMMITTED_MARKER = ".uncommitted"  # exists from a run's first Chroma write until its finish()
 PART_CHARS = 1_000_000  # one Chroma record per million characters of manifest JSON

@@ -14,12 +14,12 @@ from typing import Callable, TypeVar
 
 import numpy as np
 
-from ingest.bm25_index import BM25Index
-from ingest.index import Index
-from ingest.manifest import Manifest
-from ingest.store import committed_metadata
-from retrieval.schema import FILTER_FIELDS, Filters
-from retrieval.statements import is_statement
+from index.bm25 import BM25Index
+from index.index import Index
+from index.manifest import Manifest
+from index.store import committed_metadata
+from index.records import FILTER_FIELDS, Filters
+from index.statements import is_statement
 
 SCOPES_REMEMBERED = 64
 T = TypeVar("T")
@@ -68,7 +68,7 @@ class Snapshot:
 
     @cached_property
     def statements(self) -> np.ndarray:
-        """Per sentence: whether it is a statement that can be evidence (retrieval/statements.py)."""
+        """Per sentence: whether it is a statement that can be evidence (index/statements.py)."""
         texts = self.texts
         return np.fromiter(
             (is_statement(texts[r][a:b]) for r, (a, b) in zip(self.sentence_rows.tolist(), self.sentence_spans.tolist())),

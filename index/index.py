@@ -11,21 +11,21 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from hoering.i18n import message
-from hoering.settings import Settings
-from ingest.bm25_index import BM25Index
-from ingest.embedding import Embedder
-from ingest.embedding_cache import EmbeddingCache
-from ingest.manifest import Manifest
-from ingest.manifest_store import ChromaManifestStore, FileManifestStore
-from ingest.store import ChromaStore, collection_name
+from core.phrases import message
+from core.settings import Settings
+from index.bm25 import BM25Index
+from index.embedding import Embedder
+from index.embedding_cache import EmbeddingCache
+from index.manifest import Manifest
+from index.manifest_store import ChromaManifestStore, FileManifestStore
+from index.store import ChromaStore, collection_name
 
 
 class ModelMismatchError(RuntimeError):
     pass
 
 
-# Kept here rather than in hoering/i18n.py while that table is edited elsewhere; same shape as its entries.
+# Kept here rather than in core/phrases.py while that table is edited elsewhere; same shape as its entries.
 MISSING_ROWS = {
     "da": "indekset i {index} mangler tekst og vektorer for {missing} af {total} dokumenter "
     "(er Chroma-databasen chroma.sqlite3 slettet eller beskadiget?). Genopbyg dem med: {command}",

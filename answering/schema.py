@@ -1,0 +1,74 @@
+"""Typed results of the answering layer: citations, who-says-what entries and the answer itself."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from index.records import Filters, Passage
+from retrieval.schema import Verdict
+
+
+class Citation(BaseModel):
+    n: int
+    doc_id: str
+    chunk_id: str
+    source: str
+    sender: str
+    sender_type: str = ""
+    date: str | None = None
+    hearing: str | None = None
+    page: int
+    quote: str
+    verified: bool = False
+    start: int | None = None  # the quote's character span in the cleaned document text
+    end: int | None = None
+    ocr: bool = False  # the passage's text was (partly) read by OCR; not part of the public JSON
+
+    def to_json(self) -> dict:
+        return {
+            "n": self.n,
+            "doc_id": self.doc_id,
+            "source": self.source,
+            "sender": self.sender,
+            "page": self.page,
+            "quote": self.quote,
+        }
+
+
+class CoverageEntry(Verdict):
+    """A verdict in an answer, with its citation numbers (public JSON shape, see README)."""
+
+    citations: list[int] = Field(default_factory=list)
+
+
+class Answer(BaseModel):
+    question: str
+    text: str
+    language: Literal["da", "en"] = "da"
+    filters: Filters = Field(default_factory=Filters)
+    grounded: bool = False
+    citations: list[Citation] = Field(default_factory=list)
+    passages: list[Passage] = Field(default_factory=list, description="retrieved passages (nearest when ungrounded)")
+    standalone_question: str | None = None
+    method: Literal["extractive", "llm"] = "extractive"
+    dropped_citations: int = 0
+    timings: dict[str, float] = Field(default_factory=dict)
+    coverage: list[CoverageEntry] = Field(default_factory=list, description="who-says-what: every document in scope")
+    counts: dict[str, int] | None = None
+
+    def to_json(self) -> dict:
+        """The public ``hoering ask --json`` shape (see README)."""
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "filters": self.filters.to_json(),
+            "grounded": self.grounded,
+            "citations": [c.to_json() for c in self.citations if c.verified],
+            **(
+                {"coverage": [e.model_dump() for e in self.coverage], "counts": dict(self.counts)}
+                if self.counts is not None
+                else {}
+            ),
+        }

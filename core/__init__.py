@@ -1,0 +1,1 @@
+"""Bottom layer: settings, the phrasebook and the shared vocabulary (sender types, Danish places). Imports nothing of the project."""
