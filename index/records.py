@@ -4,14 +4,11 @@ read (Filters) and a chunk as read back (Passage). Every layer above reads and w
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
 from core.senders import SenderType
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
 
 
 class DocumentMetadata(BaseModel):
@@ -103,7 +100,7 @@ def _ints(value: object) -> tuple[int, ...]:
     return tuple(map(int, filter(None, str(value).split(","))))
 
 
-def _joined(values: "Iterable[int]") -> str:
+def _joined(values: tuple[int, ...]) -> str:
     return ",".join(str(v) for v in values)
 
 
