@@ -155,7 +155,7 @@ def build_themes(searcher: Searcher, filters: Filters | None = None, *, apply_ed
     for position, cluster in enumerate(labels):
         by_cluster[int(cluster)].append(position)
     keywords = _keywords({c: [texts[p] for p in members] for c, members in by_cluster.items()})
-    themes = [_theme(searcher, snap, [idx[p] for p in members], keywords[c]) for c, members in by_cluster.items()]
+    themes = [_theme(snap, [idx[p] for p in members], keywords[c]) for c, members in by_cluster.items()]
     themes.sort(key=lambda t: (-len(t.senders), -t.size))
     if llm is not None:
         from answering.llm_tasks import LLMCache, theme_titles
@@ -166,7 +166,7 @@ def build_themes(searcher: Searcher, filters: Filters | None = None, *, apply_ed
     return apply_theme_edits(themes, ThemeEdits.load(edits_path(searcher))) if apply_edits else themes
 
 
-def _theme(searcher: Searcher, snap: Snapshot, members: list[int], keywords: list[str]) -> Theme:
+def _theme(snap: Snapshot, members: list[int], keywords: list[str]) -> Theme:
     vectors = snap.sentence_vectors[members]
     centroid = vectors.mean(axis=0)
     closeness = vectors @ centroid
@@ -181,7 +181,7 @@ def _theme(searcher: Searcher, snap: Snapshot, members: list[int], keywords: lis
         m = members[best]
         row = int(snap.sentence_rows[m])
         a, b = (int(x) for x in snap.sentence_spans[m])
-        passage = searcher.passage(snap, row, float(closeness[best]), 0.0, float(closeness[best]), 1)
+        passage = snap.passage(row, float(closeness[best]), 0.0, float(closeness[best]), 1)
         quote = make_citation(0, passage, passage.text[a:b])
         senders.append(ThemeSender(doc_id=doc_id, sender=passage.sender, sender_type=passage.sender_type,
                                    count=len(positions), quote=quote))

@@ -4,13 +4,13 @@ the type a sender's own name says. Pure functions over the text and the gazettee
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Literal, get_args
 
 from core.gazetteer import Gazetteer, gazetteer
 
 
 SenderType = Literal["kommune", "region", "med_udvalg", "organisation", "virksomhed", "borger", "ukendt"]
-SENDER_TYPES: tuple[str, ...] = ("kommune", "region", "med_udvalg", "organisation", "virksomhed", "borger", "ukendt")
+SENDER_TYPES: tuple[str, ...] = get_args(SenderType)
 
 
 SENDER_TYPE_FORMS = {  # sender type → accepted spellings, after lowercasing and "-"/" " → "_"

@@ -47,7 +47,7 @@ def extractive_summary(searcher: Searcher, doc_id: str) -> str:
         spans, vectors = snap.sentences_of(int(row))
         for (a, b), v in zip(spans, vectors):
             if b - a >= 40:
-                picks.append((int(snap.metas[row]["start"]) + int(a), int(row), snap.texts[row][a:b], v))
+                picks.append((snap.records[row].start + int(a), int(row), snap.texts[row][a:b], v))
     if not picks:
         return ""
     unique = {p[0]: p for p in picks}.values()  # overlapping chunks repeat sentences

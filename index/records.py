@@ -3,6 +3,9 @@ read (Filters) and a chunk as read back (Passage). Every layer above reads and w
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, Protocol
+
 from pydantic import BaseModel, Field
 
 from core.senders import SenderType
@@ -18,6 +21,45 @@ class DocumentMetadata(BaseModel):
     # The sender was guessed from weak evidence (an opening sentence, a letterhead contradicting the e-mail
     # sender, nothing at all): an official should check it (``hoering docs set`` clears the flag).
     needs_review: bool = False
+
+
+EDITABLE_FIELDS: tuple[str, ...] = tuple(f for f in DocumentMetadata.model_fields if f != "needs_review")
+"""A document's metadata that an official may correct (``hoering docs set``, the library page): sender,
+sender_type, municipality, date, hearing, title."""
+
+METADATA_FIELDS: tuple[str, ...] = (*EDITABLE_FIELDS, "source")
+"""The document metadata that every chunk row and document row in Chroma carries ("" for None)."""
+
+SCOPE_FIELDS: tuple[str, ...] = ("sender", "sender_type", "municipality", "hearing", "date")
+"""The stored fields a search scope (Filters) tests; ``date`` by ``date_from``/``date_to``."""
+
+
+class DocumentFields(Protocol):
+    """What a row's document metadata is read from: a Document (ingest) or a manifest DocRecord (commit)."""
+
+    source: str
+    sender: str
+    sender_type: SenderType
+    municipality: str | None
+    date: str | None
+    hearing: str | None
+    title: str | None
+
+
+def date_int(date: str | None) -> int:
+    """A date as Chroma rows store it for range filters: 20230911 for "2023-09-11", 0 for none."""
+    return int(date.replace("-", "")) if date else 0
+
+
+def stored_fields(doc: DocumentFields) -> dict[str, str]:
+    """The document metadata as every Chroma row stores it: METADATA_FIELDS in order, "" for None."""
+    return {field: (getattr(doc, field) or "") for field in METADATA_FIELDS}
+
+
+def committed_fields(doc: DocumentFields) -> dict[str, Any]:
+    """The metadata every chunk row of a document carries, as the manifest (the commit point) has it: the
+    stored fields and ``date_int``."""
+    return {**stored_fields(doc), "date_int": date_int(doc.date)}
 
 
 class Document(DocumentMetadata):
@@ -53,6 +95,89 @@ class Chunk(BaseModel):
         return self.pages[0]
 
 
+def _ints(value: object) -> tuple[int, ...]:
+    """"2,3" → (2, 3); "" → ()."""
+    return tuple(map(int, filter(None, str(value).split(","))))
+
+
+def _joined(values: tuple[int, ...]) -> str:
+    return ",".join(str(v) for v in values)
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkRecord:
+    """One chunk's stored metadata: where it lies in its document and the document's metadata.
+
+    ``to_chroma`` gives the row's Chroma metadata exactly as it has always been written (same keys in the same
+    order, pages and page breaks comma-joined, None as "", ``date_int`` for date ranges, ``ocr`` only when
+    true), and ``from_chroma`` reads it back: the two are inverses. Optional fields hold None, never "".
+    A row missing keys (an older or damaged store) reads with the defaults below."""
+
+    doc_id: str
+    index: int = 0
+    start: int = 0
+    end: int = 0
+    page: int = 1
+    pages: tuple[int, ...] = (1,)
+    page_breaks: tuple[int, ...] = ()  # offsets in the chunk's text where pages[1:] begin
+    ocr: bool = False  # some of the text was read by OCR
+    source: str = ""
+    sender: str = ""
+    sender_type: SenderType = "ukendt"
+    municipality: str | None = None
+    date: str | None = None  # ISO YYYY-MM-DD
+    hearing: str | None = None
+    title: str | None = None
+
+    @classmethod
+    def of(cls, doc: DocumentFields, chunk: Chunk) -> "ChunkRecord":
+        """The record of a chunk of ``doc`` (a Document, or its manifest record)."""
+        ocr_pages = getattr(doc, "ocr_pages", None) or ()
+        return cls(
+            doc_id=chunk.doc_id, index=chunk.index, start=chunk.start, end=chunk.end, page=chunk.pages[0],
+            pages=tuple(chunk.pages), page_breaks=tuple(chunk.page_breaks), ocr=bool(set(chunk.pages) & set(ocr_pages)),
+            source=doc.source, sender=doc.sender, sender_type=doc.sender_type, municipality=doc.municipality or None,
+            date=doc.date or None, hearing=doc.hearing or None, title=doc.title or None,
+        )
+
+    def to_chroma(self) -> dict[str, Any]:
+        meta: dict[str, Any] = {
+            **stored_fields(self),
+            "doc_id": self.doc_id,
+            "index": self.index,
+            "start": self.start,
+            "end": self.end,
+            "page": self.page,
+            "pages": _joined(self.pages),
+            "page_breaks": _joined(self.page_breaks),
+            "date_int": date_int(self.date),
+        }
+        if self.ocr:
+            meta["ocr"] = True
+        return meta
+
+    @classmethod
+    def from_chroma(cls, meta: dict[str, Any]) -> "ChunkRecord":
+        get = meta.get
+        return cls(
+            doc_id=meta["doc_id"],
+            index=int(get("index", 0)),
+            start=int(get("start", 0)),
+            end=int(get("end", 0)),
+            page=int(get("page", 1)),
+            pages=_ints(get("pages", "1")) or (1,),
+            page_breaks=_ints(get("page_breaks", "")),
+            ocr=bool(get("ocr", False)),
+            source=get("source") or "",
+            sender=get("sender") or "",
+            sender_type=get("sender_type") or "ukendt",
+            municipality=get("municipality") or None,
+            date=get("date") or None,
+            hearing=get("hearing") or None,
+            title=get("title") or None,
+        )
+
+
 FILTER_FIELDS = ("sender", "sender_type", "municipality", "hearing", "date_from", "date_to")
 
 
@@ -60,7 +185,7 @@ class Filters(BaseModel):
     """Scope of a search. ``inferred`` names the fields read from the question rather than set by the user."""
 
     sender: str | None = None
-    sender_type: str | None = None
+    sender_type: SenderType | None = None
     municipality: str | None = None
     hearing: str | None = None
     date_from: str | None = None
@@ -105,7 +230,7 @@ class Passage(BaseModel):
     doc_id: str
     source: str
     sender: str
-    sender_type: str
+    sender_type: SenderType
     municipality: str | None = None
     date: str | None = None
     hearing: str | None = None

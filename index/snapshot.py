@@ -1,4 +1,4 @@
-"""An in-memory snapshot of the committed index: chunk texts, metadata, normalised vectors and BM25.
+"""An in-memory snapshot of the committed index: chunk texts, typed chunk records, normalised vectors and BM25.
 
 Readers see exactly the documents of one committed manifest; a snapshot is reloaded when the manifest
 changes (cheap stat check). Dense search is exact (numpy dot product over the filtered rows): at 50k
@@ -17,11 +17,12 @@ import numpy as np
 from index.bm25 import BM25Index
 from index.index import Index
 from index.manifest import Manifest
-from index.store import committed_metadata
-from index.records import FILTER_FIELDS, Filters
+from index.records import FILTER_FIELDS, METADATA_FIELDS, SCOPE_FIELDS, ChunkRecord, Filters, Passage, committed_fields
 from index.statements import is_statement
 
 SCOPES_REMEMBERED = 64
+COLUMNS = ("doc_id", *METADATA_FIELDS)  # per-row numpy columns of the records ("" for None)
+CODED = ("doc_id", *SCOPE_FIELDS)  # the columns a scope tests, as codes into their distinct values
 T = TypeVar("T")
 
 
@@ -31,7 +32,7 @@ class Snapshot:
     manifest: Manifest
     ids: list[str]
     texts: list[str]
-    metas: list[dict]
+    records: list[ChunkRecord]
     vectors: np.ndarray
     bm25: BM25Index
     sentence_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -41,12 +42,12 @@ class Snapshot:
     sentences_are_chunks: bool = False  # no sentence vectors in the index: each chunk is its own "sentence"
 
     def __post_init__(self) -> None:
-        for name in ("doc_id", "sender", "sender_type", "municipality", "hearing", "date", "source"):
-            self.columns[name] = np.array([m.get(name, "") or "" for m in self.metas], dtype=object)
+        for name in COLUMNS:
+            self.columns[name] = np.array([getattr(r, name) or "" for r in self.records], dtype=object)
         # Each filterable column as codes into its distinct values (in order of first row): a filter tests the
         # few hundred distinct values, not every row, and picks the rows by code (docs/decisions/0005).
         self._codes: dict[str, tuple[np.ndarray, list[str]]] = {}
-        for name in ("doc_id", "sender", "sender_type", "municipality", "hearing", "date"):
+        for name in CODED:
             values: dict[str, int] = {}
             codes = np.fromiter((values.setdefault(v, len(values)) for v in self.columns[name]), dtype=np.int64, count=len(self.ids))
             self._codes[name] = (codes, list(values))
@@ -60,6 +61,16 @@ class Snapshot:
         self.sentence_vectors = self.sentence_vectors[order] if len(order) else self.sentence_vectors
         bounds = np.searchsorted(self.sentence_rows, np.arange(len(self.ids) + 1))
         self._sentence_bounds = bounds
+
+    def passage(self, row: int, score: float = 0.0, bm25: float = 0.0, dense: float = 0.0, rank: int = 0) -> Passage:
+        """Chunk ``row`` as a found passage, with the given scores and rank."""
+        r = self.records[row]
+        return Passage(
+            chunk_id=self.ids[row], doc_id=r.doc_id, source=r.source, sender=r.sender, sender_type=r.sender_type,
+            municipality=r.municipality, date=r.date, hearing=r.hearing, title=r.title, page=r.page,
+            pages=list(r.pages), page_breaks=list(r.page_breaks), start=r.start, end=r.end, text=self.texts[row],
+            score=score, bm25=bm25, dense=dense, rank=rank, ocr=r.ocr,
+        )
 
     def sentences_of(self, row: int) -> tuple[np.ndarray, np.ndarray]:
         """(spans inside the chunk, vectors) of the sentences of chunk ``row``."""
@@ -196,8 +207,8 @@ def load_snapshot(index: Index, previous: Snapshot | None = None, attempts: int 
                 raise index.damaged(manifest, short)
     else:
         raise RuntimeError("the index changed during every read attempt; try again")
-    committed = {d: committed_metadata(manifest.documents[d]) for d in fresh}
-    stored.metadatas = [{**meta, **committed[meta["doc_id"]]} for meta in stored.metadatas]
+    committed = {d: committed_fields(manifest.documents[d]) for d in fresh}
+    fresh_records = [ChunkRecord.from_chroma({**meta, **committed[meta["doc_id"]]}) for meta in stored.metadatas]
     dim = manifest.dim or (previous.vectors.shape[1] if previous is not None else 1)
     fresh_vectors = stored.embeddings.reshape(len(stored.ids), -1) if len(stored.ids) else np.zeros((0, dim), np.float32)
     norms = np.linalg.norm(fresh_vectors, axis=1, keepdims=True)
@@ -208,9 +219,9 @@ def load_snapshot(index: Index, previous: Snapshot | None = None, attempts: int 
     order = np.argsort(np.array(all_ids, dtype=object), kind="stable") if all_ids else np.zeros(0, np.int64)
     ids = [all_ids[i] for i in order]
     all_texts = [previous.texts[r] for r in kept] + stored.texts
-    all_metas = [previous.metas[r] for r in kept] + stored.metadatas
+    all_records = [previous.records[r] for r in kept] + fresh_records
     texts = [all_texts[i] for i in order]
-    metas = [all_metas[i] for i in order]
+    records = [all_records[i] for i in order]
     old_vectors = previous.vectors[kept] if reuse else np.zeros((0, dim), np.float32)
     vectors = np.vstack([old_vectors, fresh_vectors]).astype(np.float32, copy=False)[order]
     row_of = {cid: i for i, cid in enumerate(ids)}
@@ -238,12 +249,12 @@ def load_snapshot(index: Index, previous: Snapshot | None = None, attempts: int 
             sentence_vectors.append(sentences.embeddings[keep].astype(np.float32, copy=False))
     if sum(len(r) for r in rows) == 0:  # an index built without sentence vectors: chunks stand in for them
         return Snapshot(
-            manifest.version, manifest, ids, texts, metas, vectors, bm25,
+            manifest.version, manifest, ids, texts, records, vectors, bm25,
             np.arange(len(ids), dtype=np.int64), np.array([(0, len(t)) for t in texts], dtype=np.int64).reshape(-1, 2),
             vectors, sentences_are_chunks=True,
         )
     return Snapshot(
-        manifest.version, manifest, ids, texts, metas, vectors, bm25,
+        manifest.version, manifest, ids, texts, records, vectors, bm25,
         np.concatenate(rows), np.vstack(spans), np.vstack(sentence_vectors),
     )
 

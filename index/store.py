@@ -23,9 +23,7 @@ import numpy as np
 
 from core.settings import Settings
 from index.manifest import DocRecord
-from index.records import Chunk, Document
-
-METADATA_FIELDS = ("sender", "sender_type", "municipality", "date", "hearing", "title", "source")
+from index.records import Chunk, ChunkRecord, Document, committed_fields, date_int, stored_fields
 
 
 def create_client(settings: Settings):
@@ -68,32 +66,10 @@ def _is_uuid(name: str) -> bool:
         return False
 
 
-def committed_metadata(record: DocRecord | Document) -> dict:
-    """The metadata every row of a document carries, as the manifest (the commit point) has it."""
-    meta = {field: (getattr(record, field) or "") for field in METADATA_FIELDS}
-    meta["date_int"] = int(record.date.replace("-", "")) if record.date else 0
-    return meta
-
-
-def chunk_metadata(doc: DocRecord | Document, chunk: Chunk) -> dict:
-    meta = {field: (getattr(doc, field) or "") for field in METADATA_FIELDS}
-    meta.update(
-        doc_id=chunk.doc_id,
-        index=chunk.index,
-        start=chunk.start,
-        end=chunk.end,
-        page=chunk.pages[0],
-        pages=",".join(str(p) for p in chunk.pages),
-        page_breaks=",".join(str(b) for b in chunk.page_breaks),
-        date_int=int(doc.date.replace("-", "")) if doc.date else 0,
-    )
-    if set(chunk.pages) & set(getattr(doc, "ocr_pages", None) or ()):
-        meta["ocr"] = True  # some of this chunk's text was read by OCR
-    return meta
-
-
 @dataclass
 class StoredChunks:
+    """Chunk rows as Chroma holds them (``metadatas``: their raw metadata, decoded by ``ChunkRecord.from_chroma``)."""
+
     ids: list[str]
     texts: list[str]
     metadatas: list[dict]
@@ -125,7 +101,7 @@ class PendingDocument:
         mean = vectors.mean(axis=0) if len(vectors) else np.zeros(vectors.shape[1] or 1, dtype=np.float32)
         norm = float(np.linalg.norm(mean)) or 1.0
         meta = {
-            **{f: (getattr(self.doc, f) or "") for f in METADATA_FIELDS},
+            **stored_fields(self.doc),
             "pages": self.doc.pages,
             "chunks": len(self.chunks),
             "page_spans": ";".join(f"{a}-{b}" for a, b in self.doc.page_spans),
@@ -251,7 +227,7 @@ class ChromaStore:
         ]
         self._upsert(self.sentences, sentence_rows)
         chunk_rows = [
-            (c.chunk_id, chunk_metadata(p.doc, c), vector, c.text)
+            (c.chunk_id, ChunkRecord.of(p.doc, c).to_chroma(), vector, c.text)
             for p in pending for c, vector in zip(p.chunks, p.vectors)
         ]
         self._upsert(self.chunks, chunk_rows)
@@ -303,9 +279,7 @@ class ChromaStore:
                     record = records.get(doc_id)
                     if record is None:
                         continue
-                    want = committed_metadata(record)
-                    if not with_date_int:
-                        want.pop("date_int")
+                    want = committed_fields(record) if with_date_int else stored_fields(record)
                     if any(meta.get(k) != v for k, v in want.items()):
                         ids.append(row_id)
                         metas.append({**meta, **want})
@@ -412,7 +386,7 @@ class ChromaStore:
         """Apply corrected metadata to a document and all its chunks (no re-embedding)."""
         values = {k: (v or "") for k, v in fields.items()}
         if "date" in fields:
-            values["date_int"] = int(fields["date"].replace("-", "")) if fields.get("date") else 0
+            values["date_int"] = date_int(fields["date"])
         got = self.chunks.get(where={"doc_id": doc_id}, include=["metadatas"])
         if got["ids"]:
             self.chunks.update(ids=got["ids"], metadatas=[{**m, **values} for m in got["metadatas"]])

@@ -7,9 +7,7 @@ from ingest.dates import parse_date
 from index.index import Index
 from index.manifest import Manifest
 from core.senders import SENDER_TYPES
-from index.records import DocumentMetadata
-
-EDITABLE = ("sender", "sender_type", "municipality", "date", "hearing", "title")
+from index.records import EDITABLE_FIELDS, DocumentMetadata
 
 
 class CorrectionError(ValueError):
@@ -19,8 +17,8 @@ class CorrectionError(ValueError):
 def validate(fields: dict[str, str | None]) -> dict[str, str | None]:
     clean: dict[str, str | None] = {}
     for key, value in fields.items():
-        if key not in EDITABLE:
-            raise CorrectionError(f"unknown field {key!r}; editable: {', '.join(EDITABLE)}")
+        if key not in EDITABLE_FIELDS:
+            raise CorrectionError(f"unknown field {key!r}; editable: {', '.join(EDITABLE_FIELDS)}")
         # Control characters and terminal escape sequences never reach a stored field (exports, terminals).
         value = clean_field(value) if isinstance(value, str) else value
         if key == "sender_type" and value not in SENDER_TYPES:

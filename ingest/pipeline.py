@@ -32,7 +32,7 @@ from ingest.loaders import LoadError
 from index.manifest import DocRecord, FileRecord, Manifest
 from index.manifest_store import UNCOMMITTED_MARKER  # noqa: F401 - where the embedded index keeps its marker
 from ingest.metadata import canonical_hearing, extract_metadata
-from index.records import Chunk, Document
+from index.records import EDITABLE_FIELDS, Chunk, Document
 from ingest.schema import FileOutcome, IngestReport, Status
 from index.store import PendingDocument, SentenceBatch
 
@@ -43,7 +43,6 @@ COMMIT_EVERY_DOCS = 25
 COMMIT_EVERY_SECONDS = 15.0
 WRITE_EVERY_ROWS = 4000  # Chroma rows (chunks + sentences) buffered before one batched write
 PLAIN_TEXT_SUFFIXES = (".txt", ".md")  # read as they are: a character takes at most 4 bytes
-_META_FIELDS = ("sender", "sender_type", "municipality", "date", "hearing", "title")
 
 
 def stored_source(source: str, path: str | None = None) -> str:
@@ -322,7 +321,7 @@ class _Run:
             sources = list(dict.fromkeys([*lost.sources, doc.source]))
             self.missing.discard(doc.doc_id)
         meta = apply_corrections(self.manifest, doc.doc_id, sources, doc)
-        doc = doc.model_copy(update={k: getattr(meta, k) for k in (*_META_FIELDS, "needs_review")})
+        doc = doc.model_copy(update={k: getattr(meta, k) for k in (*EDITABLE_FIELDS, "needs_review")})
         sentences = (
             [(c.chunk_id, j, span) for c in chunks for j, span in enumerate(sentence_spans(c.text))]
             if self.index.settings.sentence_vectors
@@ -359,7 +358,7 @@ class _Run:
             pages=doc.pages,
             chunks=len(chunks),
             parent_source=doc.parent_source,
-            **{k: getattr(doc, k) for k in (*_META_FIELDS, "needs_review")},
+            **{k: getattr(doc, k) for k in (*EDITABLE_FIELDS, "needs_review")},
         )
         if doc.hearing and doc.hearing not in self.known_hearings:
             self.known_hearings = sorted([*self.known_hearings, doc.hearing])

@@ -12,6 +12,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from retrieval.query import query_terms, strip_scope_words
+from retrieval.relevance import Judge
 from index.records import Filters, Passage
 from retrieval.schema import Verdict
 from retrieval.search import Searcher
@@ -62,7 +63,7 @@ def document_verdicts(searcher: Searcher, question: str, filters: Filters | None
 
     snap = snap or searcher.snapshot()
     language = language or detect_language(question, searcher.settings.language)
-    filters = searcher.resolve_filters(question, filters, infer)
+    filters = searcher.resolve_filters(question, filters, infer, snap)
     rows = np.flatnonzero(snap.mask(filters))
     result = CoverageResult(question=question, language=language, filters=filters, verdicts=[])
     if rows.size == 0:
@@ -74,7 +75,7 @@ def document_verdicts(searcher: Searcher, question: str, filters: Filters | None
     for doc_id in dict.fromkeys(docs):
         mine = rows[docs == doc_id]
         evidence = judge.best(mine, lexical_rows(mine, bm25))
-        passages = _passages(searcher, snap, judge, mine, evidence, bm25)
+        passages = _passages(snap, judge, mine, evidence, bm25)
         record = snap.manifest.documents.get(str(doc_id))
         result.verdicts.append(
             DocumentVerdict(
@@ -88,7 +89,7 @@ def document_verdicts(searcher: Searcher, question: str, filters: Filters | None
     return result
 
 
-def _passages(searcher: Searcher, snap: Snapshot, judge, rows: np.ndarray, evidence, bm25: np.ndarray) -> list[Passage]:
+def _passages(snap: Snapshot, judge: Judge, rows: np.ndarray, evidence, bm25: np.ndarray) -> list[Passage]:
     """The document's best passages: the evidence's chunk first, then its next best chunk by dense score."""
     dense = snap.vectors[rows] @ judge.q
     order = [int(r) for r in rows[np.argsort(-dense, kind="stable")]]
@@ -99,7 +100,7 @@ def _passages(searcher: Searcher, snap: Snapshot, judge, rows: np.ndarray, evide
     passages = []
     for rank, row in enumerate(chosen, 1):
         score = evidence.probability if evidence is not None and row == evidence.row else 0.0
-        passage = searcher.passage(snap, row, score, float(bm25[row]), float(snap.vectors[row] @ judge.q), rank)
+        passage = snap.passage(row, score, float(bm25[row]), float(snap.vectors[row] @ judge.q), rank)
         passage.coverage = judge.coverage_of(passage.text)
         passages.append(passage)
     return passages

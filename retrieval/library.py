@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from core.senders import SenderType
 from core.settings import Settings
 from index.index import Index
 from index.manifest import DocRecord
+from index.records import EDITABLE_FIELDS
 
 
 class DocumentSummary(BaseModel):
@@ -14,7 +16,7 @@ class DocumentSummary(BaseModel):
     source: str
     sources: list[str]
     sender: str
-    sender_type: str
+    sender_type: SenderType
     municipality: str | None
     date: str | None
     hearing: str | None
@@ -29,8 +31,7 @@ class DocumentSummary(BaseModel):
 
     def to_json(self) -> dict:
         """The public ``hoering docs --json`` shape (see README)."""
-        keys = ("doc_id", "source", "sender", "sender_type", "municipality", "date", "hearing", "title", "pages", "chunks",
-                "needs_review")
+        keys = ("doc_id", "source", *EDITABLE_FIELDS, "pages", "chunks", "needs_review")
         return {k: getattr(self, k) for k in keys}
 
 

@@ -92,11 +92,12 @@ class Searcher:
                 self._query_cache[text] = cached
         return cached
 
-    def resolve_filters(self, question: str, filters: Filters | None, infer: bool) -> Filters:
+    def resolve_filters(self, question: str, filters: Filters | None, infer: bool, snap: Snapshot | None = None) -> Filters:
+        """The user's filters, with those read from the question (names of ``snap``'s senders) filling the gaps."""
         filters = filters or Filters()
         if not infer:
             return filters
-        return filters.merged_with(infer_filters(question, self.snapshot().senders))
+        return filters.merged_with(infer_filters(question, (snap or self.snapshot()).senders))
 
     def search(
         self,
@@ -108,11 +109,14 @@ class Searcher:
         mode: Mode = "hybrid",
         language: str | None = None,
         diversify: bool = True,
+        snap: Snapshot | None = None,
     ) -> SearchResult:
+        """The ``k`` best passages for ``query`` in scope. ``snap``: the snapshot to read (the current one when
+        None), so that every step of one answer reads the same committed index."""
         started = time.perf_counter()
-        snap = self.snapshot()
+        snap = snap or self.snapshot()
         language = language or detect_language(query, self.settings.language)
-        filters = self.resolve_filters(query, filters, infer)
+        filters = self.resolve_filters(query, filters, infer, snap)
         mask = snap.mask(filters)
         rows = np.flatnonzero(mask)
         result = SearchResult(query, language, filters, [], snap.doc_ids_in_scope(filters), snap.version)
@@ -190,7 +194,7 @@ class Searcher:
         if not complete and order.size < fused.size:  # diversification needed rows beyond the candidates
             chosen, _ = self._choose(snap, rows, np.argsort(-fused, kind="stable"), k, diversify)
         chosen.sort(key=lambda i: -fused[i])
-        return [self.passage(snap, int(rows[i]), float(fused[i]), float(bm25[i]), float(dense[i]), r + 1) for r, i in enumerate(chosen)]
+        return [snap.passage(int(rows[i]), float(fused[i]), float(bm25[i]), float(dense[i]), r + 1) for r, i in enumerate(chosen)]
 
     @staticmethod
     def _choose(snap: Snapshot, rows: np.ndarray, order: np.ndarray, k: int, diversify: bool) -> tuple[list[int], bool]:
@@ -213,33 +217,6 @@ class Searcher:
             if int(i) not in chosen:
                 chosen.append(int(i))
         return chosen, complete
-
-    @staticmethod
-    def passage(snap: Snapshot, row: int, score: float, bm25: float, dense: float, rank: int) -> Passage:
-        meta = snap.metas[row]
-        pages = [int(p) for p in str(meta.get("pages", "1")).split(",") if p]
-        return Passage(
-            chunk_id=snap.ids[row],
-            doc_id=meta["doc_id"],
-            source=meta.get("source", ""),
-            sender=meta.get("sender", ""),
-            sender_type=meta.get("sender_type", "ukendt"),
-            municipality=meta.get("municipality") or None,
-            date=meta.get("date") or None,
-            hearing=meta.get("hearing") or None,
-            title=meta.get("title") or None,
-            page=int(meta.get("page", 1)),
-            pages=pages or [1],
-            page_breaks=[int(b) for b in str(meta.get("page_breaks", "")).split(",") if b],
-            start=int(meta.get("start", 0)),
-            end=int(meta.get("end", 0)),
-            text=snap.texts[row],
-            score=score,
-            bm25=bm25,
-            dense=dense,
-            rank=rank,
-            ocr=bool(meta.get("ocr", False)),
-        )
 
 
 def term_coverage(snap: Snapshot, terms: list[str]) -> Callable[[str], float]:

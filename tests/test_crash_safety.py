@@ -84,8 +84,8 @@ def visible(settings) -> dict[str, tuple[str, dict[str, str]]]:
     snapshot = load_snapshot(Index(settings))
     assert len(snapshot.ids) == sum(d.chunks for d in snapshot.manifest.documents.values())  # whole
     chunks: dict[str, dict[str, str]] = {}
-    for chunk_id, text, meta in zip(snapshot.ids, snapshot.texts, snapshot.metas):
-        chunks.setdefault(meta["doc_id"], {})[chunk_id] = text
+    for chunk_id, text, record in zip(snapshot.ids, snapshot.texts, snapshot.records):
+        chunks.setdefault(record.doc_id, {})[chunk_id] = text
     seen = {}
     for source, record in snapshot.manifest.files.items():
         [doc_id] = record.doc_ids

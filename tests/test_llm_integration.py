@@ -212,8 +212,8 @@ def test_cli_ask_json_with_real_llm(llm_settings, llm_server, tmp_path, capsys):
 
     snap = Searcher(llm_settings).snapshot()
     texts_of_doc: dict[str, list[str]] = {}
-    for chunk_id, text, meta in zip(snap.ids, snap.texts, snap.metas):
-        texts_of_doc.setdefault(meta["doc_id"], []).append(_norm(text))
+    for chunk_id, text, record in zip(snap.ids, snap.texts, snap.records):
+        texts_of_doc.setdefault(record.doc_id, []).append(_norm(text))
     for citation in data["citations"]:
         assert set(citation) == {"n", "doc_id", "source", "sender", "page", "quote"}
         assert isinstance(citation["page"], int) and citation["page"] >= 1

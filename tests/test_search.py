@@ -342,3 +342,21 @@ def test_search_products_run_on_one_blas_thread_and_restore_the_setting(searcher
     assert blas_threads() == before
     searcher.search("ventelister")
     assert blas_threads() == before
+
+
+def test_a_search_reads_the_snapshot_it_is_given(searcher, monkeypatch):
+    """One answer passes one snapshot down: a search given ``snap`` reads that snapshot only (not the cache)."""
+    snap = searcher.snapshot()
+    expected = searcher.search("Hvad siger kommunerne om ventelister?", k=3)
+
+    def no_other_snapshot():
+        raise AssertionError("the search read another snapshot")
+
+    monkeypatch.setattr(searcher, "snapshot", no_other_snapshot)
+    given = searcher.search("Hvad siger kommunerne om ventelister?", k=3, snap=snap)
+    assert given.snapshot_version == snap.version
+    assert given.filters == expected.filters and given.filters.inferred == ["sender_type"]  # inferred from snap too
+    assert [p.model_dump() for p in given.passages] == [p.model_dump() for p in expected.passages]
+    assert given.passages[0] == snap.passage(snap.row_of[given.passages[0].chunk_id], given.passages[0].score,
+                                             given.passages[0].bm25, given.passages[0].dense, 1).model_copy(
+        update={"topic_dense": given.passages[0].topic_dense, "coverage": given.passages[0].coverage})

@@ -14,7 +14,7 @@ from tests.factories import CYCLING_LETTER
 
 
 def _same(a, b) -> None:
-    assert a.version == b.version and a.ids == b.ids and a.texts == b.texts and a.metas == b.metas
+    assert a.version == b.version and a.ids == b.ids and a.texts == b.texts and a.records == b.records
     assert np.allclose(a.vectors, b.vectors)
     order_a = np.lexsort((a.sentence_spans[:, 0], a.sentence_rows))
     order_b = np.lexsort((b.sentence_spans[:, 0], b.sentence_rows))
@@ -47,7 +47,7 @@ def test_a_reload_reads_only_new_or_changed_documents_and_equals_a_full_load(sam
     assert sorted(asked) == sorted([new_id, corrected])
     monkeypatch.undo()
     _same(reloaded, load_snapshot(index))
-    assert {m["sender"] for m in reloaded.metas if m["doc_id"] == corrected} == {"Rettet afsender"}
+    assert {r.sender for r in reloaded.records if r.doc_id == corrected} == {"Rettet afsender"}
     assert gone not in set(reloaded.columns["doc_id"])
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from export.safe import literal_cell
-from ingest.corrections import EDITABLE, CorrectionError, set_metadata
+from index.records import EDITABLE_FIELDS
+from ingest.corrections import CorrectionError, set_metadata
 from ingest.pipeline import remove
 from core.senders import SENDER_TYPES
 from retrieval.library import list_documents
@@ -13,7 +14,7 @@ from ui import resources, sidebar
 from ui.safe import escape_markdown
 from ui.texts import t
 
-COLUMNS = ["doc_id", "sender", "sender_type", "municipality", "date", "hearing", "title", "pages", "chunks", "source"]
+COLUMNS = ["doc_id", *EDITABLE_FIELDS, "pages", "chunks", "source"]
 
 
 def _literal(value):
@@ -42,7 +43,7 @@ def render() -> None:
         key="lib_editor",
         hide_index=True,
         width="stretch",
-        disabled=[c for c in COLUMNS if c not in EDITABLE],
+        disabled=[c for c in COLUMNS if c not in EDITABLE_FIELDS],
         column_config={
             "sender_type": st.column_config.SelectboxColumn(t(lang, "sender_type"), options=list(SENDER_TYPES)),
             "sender": st.column_config.TextColumn(t(lang, "sender")),
@@ -56,7 +57,7 @@ def render() -> None:
         by_id = {r["doc_id"]: r for r in rows}
         for row in edited:
             before = by_id.get(row["doc_id"], {})
-            fields = {k: (row.get(k) or None) for k in EDITABLE if (row.get(k) or None) != (before.get(k) or None)}
+            fields = {k: (row.get(k) or None) for k in EDITABLE_FIELDS if (row.get(k) or None) != (before.get(k) or None)}
             if fields:
                 try:
                     set_metadata(resources.searcher().index, row["doc_id"], fields)
