@@ -341,9 +341,9 @@ def ingest(
             report.outcomes.append(FileOutcome(source=path, status=Status.failed, detail=message("symlink_outside", settings.language)))
         notify("start", {"files": len(files)})
         splitter = make_splitter(settings.chunk_size, settings.chunk_overlap)
-        lost = frozenset(writer.missing)  # documents whose rows Chroma lost: their files are read again
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="prepare") as pool:
-            work = lambda p: prepare_file(p, writer.manifest, settings, splitter, lost)  # noqa: E731
+            lost = writer.missing  # documents whose rows Chroma lost, not rebuilt yet: their files are read again
+            work = lambda p: prepare_file(p, writer.manifest, settings, splitter, frozenset(lost))  # noqa: E731
             for prepared in _bounded_map(pool, work, files, window=4):
                 outcome = run.apply(prepared)
                 report.outcomes.append(outcome)
@@ -354,8 +354,7 @@ def ingest(
                         report.outcomes.append(failed)
                         notify("member", {"outcome": failed})  # not a file of its own: no progress step
                 writer.commit_when_due()
-        writer.flush()
-        if prune_missing:
+        if prune_missing:  # (forget writes the documents still buffered first)
             gone = vanished_files(writer.manifest, [str(p) for p in paths], present={stored_source(f) for f in files})
             report.removed = len(writer.forget(gone))
     report.chunks = writer.chunks_written

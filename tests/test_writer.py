@@ -21,9 +21,18 @@ from ingest.chunking import chunk_document, make_splitter, sentence_spans
 from tests.index_checks import assert_consistent
 
 LETTERS = {
-    "svar_a.txt": ("Borgerforeningen i Grenaa", "Vi ønsker, at tilbuddet i Grenaa bevares, og at ventetiden bliver kortere for de ældre."),
-    "svar_b.txt": ("Ældrerådet i Kolind", "Vi er bekymrede for kørslen til dagcentret. Vi beder om flere aflastningspladser i Kolind."),
-    "svar_c.txt": ("Lokalrådet i Auning", "Skolebussen til Auning skal køre hver time, og cykelstien bør bygges færdig."),
+    "svar_a.txt": (
+        "Borgerforeningen i Grenaa",
+        "Vi ønsker, at tilbuddet i Grenaa bevares, og at ventetiden bliver kortere for de ældre.",
+    ),
+    "svar_b.txt": (
+        "Ældrerådet i Kolind",
+        "Vi er bekymrede for kørslen til dagcentret. Vi beder om flere aflastningspladser i Kolind.",
+    ),
+    "svar_c.txt": (
+        "Lokalrådet i Auning",
+        "Skolebussen til Auning skal køre hver time, og cykelstien bør bygges færdig.",
+    ),
 }
 
 
@@ -69,7 +78,8 @@ def test_two_documents_added_in_one_writer_are_read_back_after_its_commit(settin
 
 def test_the_last_commit_and_the_clean_up_come_on_exit(settings, embedder):
     commits = []
-    with IndexWriter(Index(settings), embedder, on_progress=lambda kind, info: commits.append(info) if kind == "commit" else None) as writer:
+    progress = lambda kind, info: commits.append(info) if kind == "commit" else None  # noqa: E731
+    with IndexWriter(Index(settings), embedder, on_progress=progress) as writer:
         add(writer, "svar_a.txt")
     assert commits == [{"version": 1}]
     assert len(load_snapshot(Index(settings)).manifest.documents) == 1
