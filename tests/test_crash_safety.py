@@ -30,8 +30,8 @@ COMMIT_EVERY = 5
 CHUNKING = {"chunk_size": 200, "chunk_overlap": 20}
 CHILD = """
 import sys
-import ingest.pipeline
-ingest.pipeline.COMMIT_EVERY_DOCS = int(sys.argv.pop(1))  # commit often, so the kill lands between commits
+import index.writer
+index.writer.COMMIT_EVERY_DOCS = int(sys.argv.pop(1))  # commit often, so the kill lands between commits
 from hoering.cli import main
 main()
 """

