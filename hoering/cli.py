@@ -329,10 +329,11 @@ def ask(
     as_json: bool = JsonOption,
 ) -> None:
     """Besvar et spørgsmål med ordrette, verificerede citater (med sprogmodel hvis HOERING_LLM er sat)."""
+    from answering.ask import MODES
     from answering.llm import create_chat_model
     from retrieval.search import Searcher
 
-    if mode not in ("answer", "coverage"):
+    if mode not in MODES:
         err.print("--mode skal være 'answer' eller 'coverage'.")
         raise typer.Exit(2)
     if (question is None) == (queries is None):
@@ -358,32 +359,29 @@ def ask(
 
 
 def _answer(question: str, mode: str, searcher, filters, llm, stream: bool):
-    """One answer in either mode; an LLM's text is streamed to stderr when ``stream``."""
-    from answering.answer import answer_stream
-    from answering.coverage_answer import coverage_answer
-    from answering.schema import Answer
+    """One answer through answering.ask; an LLM's text is streamed to stderr when ``stream``, and its map step
+    of who-says-what shown as a progress bar."""
+    from answering.ask import ask, final_answer
 
-    if mode == "coverage":
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      console=err, transient=True, disable=llm is None) as progress:
-            task = progress.add_task("Holdninger pr. afsender", total=None)
-            return coverage_answer(question, searcher, filters, llm=llm,
-                                   on_progress=lambda done, total: progress.update(task, completed=done, total=total))
-    final = None
-    for item in answer_stream(question, searcher, filters, llm=llm):
-        if isinstance(item, Answer):
-            final = item
-        elif stream:
-            err.print(safe(item, keep_newlines=True), end="", highlight=False)
-    assert final is not None
-    return final
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=err, transient=True, disable=llm is None or mode != "coverage") as progress:
+        task = progress.add_task("Holdninger pr. afsender", total=None)
+        items = ask(question, searcher, mode=mode, filters=filters, llm=llm,
+                    on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+        on_text = (lambda piece: err.print(safe(piece, keep_newlines=True), end="", highlight=False)) if stream else None
+        return final_answer(items, on_text)
+
+
+def citation_line(citation) -> str:
+    """A citation as the terminal shows it: "[1] Sender – source, s. 2: »quote«"."""
+    return f"[{citation.n}] {citation.sender} – {citation.source}, s. {citation.page}: »{citation.quote}«"
 
 
 def _print_answer(final) -> None:
     out = Console()
     say(out, final.text, keep_newlines=True)
     for c in final.citations:
-        say(out, f"[{c.n}] {c.sender} – {c.source}, s. {c.page}: »{c.quote}«")
+        say(out, citation_line(c))
 
 
 themes_app = typer.Typer(help="Temaoversigt: hvem siger hvad, grupperet efter tema.")

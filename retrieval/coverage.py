@@ -62,7 +62,7 @@ def document_verdicts(searcher: Searcher, question: str, filters: Filters | None
 
     snap = snap or searcher.snapshot()
     language = language or detect_language(question, searcher.settings.language)
-    filters = searcher.resolve_filters(question, filters, infer)
+    filters = searcher.resolve_filters(question, filters, infer, snap)
     rows = np.flatnonzero(snap.mask(filters))
     result = CoverageResult(question=question, language=language, filters=filters, verdicts=[])
     if rows.size == 0:

@@ -92,11 +92,11 @@ class Searcher:
                 self._query_cache[text] = cached
         return cached
 
-    def resolve_filters(self, question: str, filters: Filters | None, infer: bool) -> Filters:
+    def resolve_filters(self, question: str, filters: Filters | None, infer: bool, snap: Snapshot | None = None) -> Filters:
         filters = filters or Filters()
         if not infer:
             return filters
-        return filters.merged_with(infer_filters(question, self.snapshot().senders))
+        return filters.merged_with(infer_filters(question, (snap or self.snapshot()).senders))
 
     def search(
         self,
@@ -108,11 +108,13 @@ class Searcher:
         mode: Mode = "hybrid",
         language: str | None = None,
         diversify: bool = True,
+        snap: Snapshot | None = None,
     ) -> SearchResult:
+        """``snap``: search this snapshot (one answer reads one snapshot throughout); else the current one."""
         started = time.perf_counter()
-        snap = self.snapshot()
+        snap = snap or self.snapshot()
         language = language or detect_language(query, self.settings.language)
-        filters = self.resolve_filters(query, filters, infer)
+        filters = self.resolve_filters(query, filters, infer, snap)
         mask = snap.mask(filters)
         rows = np.flatnonzero(mask)
         result = SearchResult(query, language, filters, [], snap.doc_ids_in_scope(filters), snap.version)
