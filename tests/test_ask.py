@@ -154,3 +154,61 @@ def test_a_question_over_the_limit_is_refused_in_either_mode(searcher):
 def test_an_unknown_mode_is_refused(searcher):
     with pytest.raises(ValueError):
         final_answer(ask(WAITING_DA, searcher, mode="auto"))  # type: ignore[arg-type]
+
+
+# --- the chat page asks through ask() too ---------------------------------------------------------------
+
+
+@pytest.fixture
+def chat_app(sample_index, tmp_path, monkeypatch):
+    """The app on the sample index (as tests/test_app.py starts it), already run once."""
+    import os
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from core.settings import get_settings
+    from tests.conftest import REPO
+
+    for name in list(os.environ):
+        if name.startswith("HOERING_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOERING_INDEX", str(sample_index.index))
+    monkeypatch.setenv("HOERING_UPLOADS", str(tmp_path / "uploads"))
+    monkeypatch.setenv("HOERING_FEEDBACK", str(tmp_path / "feedback.jsonl"))
+    get_settings.cache_clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+    assert not at.exception
+    yield at
+    get_settings.cache_clear()
+    st.cache_resource.clear()
+
+
+def _assistant_answers(at) -> list[Answer]:
+    return [m["answer"] for m in at.session_state["messages"] if m["role"] == "assistant"]
+
+
+def test_the_chat_page_in_who_says_what_mode(chat_app):
+    at = chat_app
+    at.segmented_control(key="mode").set_value("coverage").run()
+    at.chat_input[0].set_value(WAITING_DA).run()
+    assert not at.exception, [e.value for e in at.exception]
+    [answer] = _assistant_answers(at)
+    assert answer.method == "coverage" and answer.counts == {"in_scope": 2, "mentions": 1}
+    assert answer.question == WAITING_DA
+    assistant = [m for m in at.chat_message if m.name == "assistant"][-1]
+    rendered = " ".join(md.value for md in assistant.markdown)
+    assert "✅ Hedensted Kommune" in rendered and "— Norddjurs Kommune" in rendered  # the verdict list
+
+
+def test_the_chat_page_streams_a_chat_models_answer(chat_app, monkeypatch):
+    llm = ScriptedChatModel(respond=lambda prompt: GOOD)
+    monkeypatch.setattr("ui.resources.chat_model", lambda: llm)
+    at = chat_app
+    at.chat_input[0].set_value(WAITING_DA).run()
+    assert not at.exception, [e.value for e in at.exception]
+    [answer] = _assistant_answers(at)
+    assert answer.method == "llm" and [c.quote for c in answer.citations] == [PHRASE]
+    assert len(llm.calls) == 1
