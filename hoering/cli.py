@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import click
 import typer
@@ -24,6 +24,13 @@ from rich.text import Text
 from core.errors import explain, visible
 from core.phrases import message
 from core.settings import Settings, get_settings
+
+if TYPE_CHECKING:  # the commands import what they use when they run (a fast start for --help)
+    from answering.ask import Mode
+    from answering.chat_model import ChatModel
+    from answering.schema import Answer, Citation
+    from index.records import Filters
+    from retrieval.search import Searcher
 
 app = typer.Typer(help="Høringsassistent: spørg høringssvarene – med citater.", no_args_is_help=True, add_completion=False)
 docs_app = typer.Typer(help="Dokumenter i indekset (og rettelse af deres metadata).")
@@ -358,7 +365,7 @@ def ask(
     _print_answer(final)
 
 
-def _answer(question: str, mode: str, searcher, filters, llm, stream: bool):
+def _answer(question: str, mode: Mode, searcher: Searcher, filters: Filters, llm: ChatModel | None, stream: bool) -> Answer:
     """One answer through answering.ask; an LLM's text is streamed to stderr when ``stream``, and its map step
     of who-says-what shown as a progress bar."""
     from answering.ask import ask, final_answer
@@ -372,12 +379,12 @@ def _answer(question: str, mode: str, searcher, filters, llm, stream: bool):
         return final_answer(items, on_text)
 
 
-def citation_line(citation) -> str:
+def citation_line(citation: Citation) -> str:
     """A citation as the terminal shows it: "[1] Sender – source, s. 2: »quote«"."""
     return f"[{citation.n}] {citation.sender} – {citation.source}, s. {citation.page}: »{citation.quote}«"
 
 
-def _print_answer(final) -> None:
+def _print_answer(final: Answer) -> None:
     out = Console()
     say(out, final.text, keep_newlines=True)
     for c in final.citations:
