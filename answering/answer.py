@@ -1,6 +1,6 @@
 """Answering a question: understand → search → ground → extractive or LLM answer → verify citations.
 
-The CLI and the app call these functions; they hold no logic of their own.
+The CLI and the app ask through answering.ask, which chooses between this answer and who-says-what.
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from typing import Iterator
 
+from answering.chat_model import ChatModel
 from answering.conversation import Turn, condense_without_llm
 from answering.extractive import extractive_answer, not_found_answer
 from answering.grounding import is_grounded, relevance
@@ -16,7 +17,8 @@ from answering.sentences import QuoteFinder
 from retrieval.query import detect_language
 from answering.schema import Answer
 from index.records import Filters
-from retrieval.search import Searcher
+from index.snapshot import Snapshot
+from retrieval.search import SearchResult, Searcher
 
 TOP_K = 8
 
@@ -38,8 +40,10 @@ def check_question(question: str, settings) -> None:
         )
 
 
-def prepare(question: str, searcher: Searcher, filters: Filters | None, history: list[Turn] | None, llm=None):
-    """Standalone question, effective filters and the search result."""
+def prepare(question: str, searcher: Searcher, filters: Filters | None, history: list[Turn] | None,
+            llm: ChatModel | None = None, snap: Snapshot | None = None) -> tuple[str, SearchResult]:
+    """Standalone question, effective filters and the search result (over ``snap``, else the current snapshot)."""
+    snap = snap or searcher.snapshot()
     standalone, carried = question, None
     if history:
         if llm is not None:
@@ -47,7 +51,7 @@ def prepare(question: str, searcher: Searcher, filters: Filters | None, history:
 
             standalone = condense_question(llm, question, history)
         else:
-            standalone, carried = condense_without_llm(question, history, searcher.snapshot().senders)
+            standalone, carried = condense_without_llm(question, history, snap.senders)
     language = detect_language(standalone, searcher.settings.language)
     query, search_language = standalone, None
     if llm is not None and language != "da":
@@ -62,9 +66,9 @@ def prepare(question: str, searcher: Searcher, filters: Filters | None, history:
         for field in user.blocked:  # a filter the user removed is not carried back in either
             if field in effective.inferred:
                 effective = effective.without(field)
-        result = searcher.search(query, effective, k=TOP_K, infer=False, language=search_language)
+        result = searcher.search(query, effective, k=TOP_K, infer=False, language=search_language, snap=snap)
     else:
-        result = searcher.search(query, filters, k=TOP_K, language=search_language)
+        result = searcher.search(query, filters, k=TOP_K, language=search_language, snap=snap)
     result.language = language
     return standalone, result
 
@@ -74,9 +78,9 @@ def answer_question(
     searcher: Searcher,
     filters: Filters | None = None,
     history: list[Turn] | None = None,
-    llm=None,
+    llm: ChatModel | None = None,
 ) -> Answer:
-    """The whole answer at once (the CLI, evaluations, and the app when no LLM streams)."""
+    """The whole answer at once (evaluations and tests; the CLI and the app ask through answering.ask)."""
     final = None
     for item in answer_stream(question, searcher, filters, history, llm):
         if isinstance(item, Answer):
@@ -90,14 +94,17 @@ def answer_stream(
     searcher: Searcher,
     filters: Filters | None = None,
     history: list[Turn] | None = None,
-    llm=None,
+    llm: ChatModel | None = None,
+    *,
+    snap: Snapshot | None = None,
 ) -> Iterator[str | Answer]:
-    """Yields text pieces while an LLM writes, then the verified Answer (always last)."""
+    """Yields text pieces while an LLM writes, then the verified Answer (always last). The whole answer reads one
+    snapshot of the index: ``snap``, else the current one."""
     started = time.perf_counter()
     check_question(question, searcher.settings)
-    standalone, result = prepare(question, searcher, filters, history, llm)
+    snap = snap or searcher.snapshot()
+    standalone, result = prepare(question, searcher, filters, history, llm, snap)
     language = result.language
-    snap = searcher.snapshot()
     quote_for = QuoteFinder(searcher, searcher.dense_text(standalone, result.filters), snapshot=snap)  # the topic picks the quote
     answer = Answer(question=question, text="", language=language, filters=result.filters, standalone_question=standalone)
     answer.timings["search"] = result.seconds

@@ -4,13 +4,17 @@ nævner det ikke." Every document in scope is accounted for; citations are verif
 from __future__ import annotations
 
 import re
+from typing import Callable
 
+from answering.chat_model import ChatModel
 from answering.citations import make_citation
 from answering.sentences import QuoteFinder
 from answering.texts import SENDER_TYPE_NAMES, describe_filters
 from retrieval.coverage import CoverageResult, document_verdicts
 from answering.schema import Answer, CoverageEntry
+from index.llm_cache import LLMCache
 from index.records import Filters
+from index.snapshot import Snapshot
 from retrieval.schema import Verdict
 from retrieval.search import Searcher
 
@@ -36,10 +40,15 @@ def _join(names: list[str], word: str) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {word} " + names[-1]
 
 
-def coverage_answer(question: str, searcher: Searcher, filters: Filters | None = None, llm=None, on_progress=None) -> Answer:
-    """Who says what. With an LLM, each mentioning respondent also gets a stance and a one-line position
-    (map step, cached per document and question, in parallel batches with ``on_progress(done, total)``)."""
-    snap = searcher.snapshot()
+Progress = Callable[[int, int], None]
+
+
+def coverage_answer(question: str, searcher: Searcher, filters: Filters | None = None, llm: ChatModel | None = None,
+                    on_progress: Progress | None = None, *, snap: Snapshot | None = None) -> Answer:
+    """Who says what (``method == "coverage"``), over ``snap`` or else the current snapshot. With an LLM, each
+    mentioning respondent also gets a stance and a one-line position (map step, cached per document and question,
+    in parallel batches with ``on_progress(done, total)``)."""
+    snap = snap or searcher.snapshot()
     result = document_verdicts(searcher, question, filters, snap=snap)
     quote_for = QuoteFinder(searcher, question, searcher.judge(snap, question, result.filters, result.language))
     if llm is not None:
@@ -47,11 +56,11 @@ def coverage_answer(question: str, searcher: Searcher, filters: Filters | None =
     return build_answer(question, result, quote_for)
 
 
-def _add_positions(llm, searcher: Searcher, result: CoverageResult, on_progress) -> None:
-    from answering.llm_tasks import LLMCache, respondent_positions
+def _add_positions(llm: ChatModel, searcher: Searcher, result: CoverageResult, on_progress: Progress | None) -> None:
+    from answering.llm_tasks import respondent_positions
 
     mentioning = result.mentioning
-    cache = LLMCache(searcher.index.root / "llm_cache.sqlite")
+    cache = LLMCache.in_index(searcher.index.root)
     positions = respondent_positions(
         llm, result.question, result.language, [(v.sender, v.passages) for v in mentioning], cache, on_progress
     )
@@ -67,7 +76,7 @@ def _add_positions(llm, searcher: Searcher, result: CoverageResult, on_progress)
 def build_answer(question: str, result: CoverageResult, quote_for) -> Answer:
     lang = result.language if result.language in WORDS else "en"
     w = WORDS[lang]
-    answer = Answer(question=question, text="", language=lang, filters=result.filters, grounded=False, method="extractive")
+    answer = Answer(question=question, text="", language=lang, filters=result.filters, grounded=False, method="coverage")
     n_scope = len(result.verdicts)
     group = SENDER_TYPE_NAMES[lang].get(result.filters.sender_type, w["responses"]) if result.filters.sender_type else w["responses"]
     topic = topic_of(question, lang) or w["topic"]

@@ -1,4 +1,5 @@
-"""LLM answers through any LangChain chat model chosen by settings; every citation verified before it is shown.
+"""LLM answers through the chat model chosen by settings (a LangChain model behind answering.chat_model's
+``ChatModel``); every citation verified before it is shown.
 
 HOERING_LLM: ``ollama:<model>``, ``openai:<model>`` (with HOERING_LLM_BASE_URL for any OpenAI-compatible
 server, e.g. llama.cpp or vLLM), ``azure:<deployment>`` (HOERING_LLM_BASE_URL = the Azure endpoint), or any
@@ -10,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from answering.chat_model import ChatModel, LangChainChatModel, human
+from answering.conversation import Turn
 from answering.citations import MARKER, make_citation, meaningful_quote, quote_fits_claim
 from answering.prompts import answer_messages, template
 from answering.texts import phrase
@@ -24,10 +27,11 @@ _MULTI_MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})+)\]")
 # or reference ("A mener »…« [1], og B skriver »…« [2]": the claim of [2] is ", og B skriver").
 _CLAIM_START = re.compile(r"(?:[.!?](?=\s)|\n|[«”\]])[^.!?\n«”\]]*$")
 _PROVIDERS = {"azure": "azure_openai", "openai": "openai", "ollama": "ollama"}
+LLM_FAILED = "llm_failed"  # Answer.error when the model failed while writing (the extractive answer stands in)
 MAX_ANSWER_TOKENS = 1024  # a model caught in a loop must not write until its context is full (minutes)
 
 
-def create_chat_model(settings: Settings):
+def create_chat_model(settings: Settings) -> ChatModel | None:
     """The configured chat model, or None when no LLM is configured."""
     if not settings.llm:
         return None
@@ -58,28 +62,22 @@ def create_chat_model(settings: Settings):
         kwargs["num_predict"] = MAX_ANSWER_TOKENS
         if settings.llm_base_url:
             kwargs["base_url"] = settings.llm_base_url
-    return init_chat_model(model, model_provider=provider, **kwargs)
+    return LangChainChatModel(init_chat_model(model, model_provider=provider, **kwargs))
 
 
-def message_text(chunk) -> str:
-    """The text of a chat model's message or stream chunk (string or list-of-parts content)."""
-    content = getattr(chunk, "content", chunk)
-    if isinstance(content, list):
-        return "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
-    return str(content)
+def llm_answer_stream(llm: ChatModel, question: str, language: str, passages: list[Passage], filters, answer: Answer,
+                      quote_for) -> Iterator[str]:
+    """Stream the model's words; afterwards fill ``answer`` with the verified text and citations only.
 
-
-def llm_answer_stream(llm, question: str, language: str, passages: list[Passage], filters, answer: Answer, quote_for) -> Iterator[str]:
-    """Stream the model's words; afterwards fill ``answer`` with the verified text and citations only."""
+    A failing model sets ``answer.error`` ("llm_failed") and leaves the answer to the extractive fallback."""
     pieces: list[str] = []
     try:
-        for chunk in llm.stream(answer_messages(question, language, passages)):
-            text = message_text(chunk)
+        for text in llm.stream(answer_messages(question, language, passages)):
             if text:
                 pieces.append(text)
                 yield text
     except Exception as exc:  # noqa: BLE001 - a failing LLM must never cost the user the answer
-        answer.timings["llm_error"] = 1.0
+        answer.error = LLM_FAILED
         answer.text = f"({type(exc).__name__}: {exc})"
         return
     text, citations, dropped = verify_answer("".join(pieces), passages, quote_for, language)
@@ -138,19 +136,19 @@ def _claim_before(text: str) -> str:
     return (text[match.start() + 1 :] if match else text).strip()
 
 
-def condense_question(llm, question: str, history) -> str:
+def condense_question(llm: ChatModel, question: str, history: list[Turn]) -> str:
     history_text = "\n".join(f"- {turn.standalone}" for turn in history[-4:])
     prompt = template("condense_question").format(history=history_text, question=question)
     try:
-        rewritten = message_text(llm.invoke([("human", prompt)])).strip().splitlines()
+        rewritten = llm.invoke(human(prompt)).strip().splitlines()
     except Exception:  # noqa: BLE001 - fall back to the question as asked
         return question
     return rewritten[0].strip() if rewritten and rewritten[0].strip() else question
 
 
-def danish_rewrite(llm, question: str) -> str | None:
+def danish_rewrite(llm: ChatModel, question: str) -> str | None:
     try:
-        text = message_text(llm.invoke([("human", template("translate_query").format(question=question))])).strip()
+        text = llm.invoke(human(template("translate_query").format(question=question))).strip()
     except Exception:  # noqa: BLE001
         return None
     return text.splitlines()[0].strip() if text else None

@@ -7,21 +7,16 @@ and falls back to the extractive result when the model's output does not validat
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
-import sqlite3
-import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from pathlib import Path
 from typing import Callable
 
-from pydantic import BaseModel, ValidationError, field_validator
+from pydantic import BaseModel, field_validator
 
+from answering.chat_model import ChatModel, human, parse_structured
 from answering.citations import make_citation, meaningful_quote, quote_fits_claim
-from answering.llm import message_text
 from answering.prompts import LANGUAGE_NAMES, format_passages, neutralise, template
 from answering.schema import Citation
+from index.llm_cache import LLMCache
 from index.records import Passage
 
 STANCES = ("støtter", "bekymret", "forslag", "neutral")
@@ -30,37 +25,9 @@ MAX_WORKERS = 4
 Progress = Callable[[int, int], None]
 
 
-class LLMCache:
-    """A small on-disk key/value cache of LLM outputs (per-document work is never asked for twice)."""
-
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(path), check_same_thread=False, timeout=60)
-        self._conn.execute("CREATE TABLE IF NOT EXISTS llm (key TEXT PRIMARY KEY, value TEXT)")
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def key(model: str, task: str, payload: str) -> str:
-        return hashlib.sha256(f"{model}\x00{task}\x00{payload}".encode()).hexdigest()
-
-    def get(self, key: str) -> str | None:
-        with self._lock:
-            row = self._conn.execute("SELECT value FROM llm WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
-
-    def put(self, key: str, value: str) -> None:
-        with self._lock:
-            self._conn.execute("INSERT OR REPLACE INTO llm (key, value) VALUES (?, ?)", (key, value))
-            self._conn.commit()
-
-
-def _model_name(llm) -> str:
-    return str(getattr(llm, "model_name", None) or getattr(llm, "model", None) or type(llm).__name__)
-
-
-def run_prompts(llm, task: str, prompts: list[str], cache: LLMCache | None, progress: Progress | None = None) -> list[str | None]:
+def run_prompts(llm: ChatModel, task: str, prompts: list[str], cache: LLMCache | None, progress: Progress | None = None) -> list[str | None]:
     """Ask the model every prompt (cached, in parallel); None where the call failed."""
-    model = _model_name(llm)
+    model = llm.name
     results: list[str | None] = [None] * len(prompts)
     todo = []
     for i, prompt in enumerate(prompts):
@@ -75,7 +42,7 @@ def run_prompts(llm, task: str, prompts: list[str], cache: LLMCache | None, prog
 
     def call(i: int) -> tuple[int, str | None]:
         try:
-            return i, message_text(llm.invoke([("human", prompts[i])])).strip()
+            return i, llm.invoke(human(prompts[i])).strip()
         except Exception:  # noqa: BLE001 - one failed call falls back, never stops the rest
             return i, None
 
@@ -113,18 +80,7 @@ class Position(BaseModel):
         return value
 
 
-def _json_object(text: str) -> dict | None:
-    match = re.search(r"\{.*\}", text or "", re.S)
-    if not match:
-        return None
-    try:
-        data = json.loads(match.group(0))
-    except json.JSONDecodeError:
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def respondent_positions(llm, question: str, language: str, respondents: list[tuple[str, list[Passage]]],
+def respondent_positions(llm: ChatModel, question: str, language: str, respondents: list[tuple[str, list[Passage]]],
                          cache: LLMCache | None = None, progress: Progress | None = None) -> list[tuple[Position | None, Citation | None]]:
     """Map step: for each (sender, passages) a validated Position and, if its quote verifies, a Citation."""
     prompts = [
@@ -136,11 +92,7 @@ def respondent_positions(llm, question: str, language: str, respondents: list[tu
     ]
     out: list[tuple[Position | None, Citation | None]] = []
     for (sender, passages), raw in zip(respondents, run_prompts(llm, "coverage_map", prompts, cache, progress)):
-        data = _json_object(raw or "")
-        try:
-            position = Position.model_validate(data) if data else None
-        except ValidationError:
-            position = None
+        position = parse_structured(raw, Position)  # the raw reply is what is cached
         citation = None
         if position and position.quote and meaningful_quote(position.quote):  # "»Kommune«" proves no position
             for passage in passages:
@@ -163,7 +115,7 @@ def valid_title(text: str | None) -> str | None:
     return title
 
 
-def theme_titles(llm, themes_quotes: list[list[str]], cache: LLMCache | None = None, progress: Progress | None = None) -> list[str | None]:
+def theme_titles(llm: ChatModel, themes_quotes: list[list[str]], cache: LLMCache | None = None, progress: Progress | None = None) -> list[str | None]:
     prompts = [
         template("theme_title").format(quotes="\n".join(f"- »{neutralise(q)}«" for q in quotes[:8]))
         for quotes in themes_quotes
@@ -171,7 +123,7 @@ def theme_titles(llm, themes_quotes: list[list[str]], cache: LLMCache | None = N
     return [valid_title(raw) for raw in run_prompts(llm, "theme_title", prompts, cache, progress)]
 
 
-def written_summaries(llm, documents: list[tuple[str, str]], cache: LLMCache | None = None, progress: Progress | None = None) -> list[str | None]:
+def written_summaries(llm: ChatModel, documents: list[tuple[str, str]], cache: LLMCache | None = None, progress: Progress | None = None) -> list[str | None]:
     """A résumé per (sender, text); None when the model failed or wrote more than a short paragraph."""
     prompts = [template("respondent_summary").format(sender=neutralise(s), text=neutralise(t[:6000])) for s, t in documents]
     out = []

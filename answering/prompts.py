@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from answering.chat_model import Message
 from answering.texts import phrase
 from index.records import Passage
 
@@ -34,8 +35,8 @@ def format_passages(passages: list[Passage]) -> str:
     )
 
 
-def answer_messages(question: str, language: str, passages: list[Passage]) -> list[tuple[str, str]]:
+def answer_messages(question: str, language: str, passages: list[Passage]) -> list[Message]:
     names = {"language_name": LANGUAGE_NAMES.get(language, "dansk")}
     system = template("answer_system").format(not_found=phrase(language, "not_found") + ".", **names)
     user = template("answer_user").format(passages=format_passages(passages), question=neutralise(question), **names)
-    return [("system", system), ("human", user)]
+    return [Message("system", system), Message("human", user)]

@@ -52,11 +52,14 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     passages: list[Passage] = Field(default_factory=list, description="retrieved passages (nearest when ungrounded)")
     standalone_question: str | None = None
-    method: Literal["extractive", "llm"] = "extractive"
+    method: Literal["extractive", "llm", "coverage"] = Field(
+        "extractive", description="quotes chosen by us, words written by the LLM, or who-says-what (coverage)"
+    )
     dropped_citations: int = 0
+    error: str | None = Field(None, description='what went wrong on the way, e.g. "llm_failed" (the answer stands)')
     timings: dict[str, float] = Field(default_factory=dict)
     coverage: list[CoverageEntry] = Field(default_factory=list, description="who-says-what: every document in scope")
-    counts: dict[str, int] | None = None
+    counts: dict[str, int] | None = Field(None, description="who-says-what: in_scope and mentions")
 
     def to_json(self) -> dict:
         """The public ``hoering ask --json`` shape (see README)."""
@@ -67,8 +70,8 @@ class Answer(BaseModel):
             "grounded": self.grounded,
             "citations": [c.to_json() for c in self.citations if c.verified],
             **(
-                {"coverage": [e.model_dump() for e in self.coverage], "counts": dict(self.counts)}
-                if self.counts is not None
+                {"coverage": [e.model_dump() for e in self.coverage], "counts": dict(self.counts or {})}
+                if self.method == "coverage"
                 else {}
             ),
         }

@@ -18,9 +18,11 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, Field
 
+from answering.chat_model import ChatModel
 from answering.citations import make_citation
 from index.bm25 import content_words, stem_words, tokenize
 from answering.schema import Citation
+from index.llm_cache import LLMCache
 from index.records import Filters
 from retrieval.search import Searcher
 from index.snapshot import Snapshot
@@ -142,7 +144,7 @@ def _keywords(texts_by_cluster: dict[int, list[str]], top: int = 3) -> dict[int,
     return labels
 
 
-def build_themes(searcher: Searcher, filters: Filters | None = None, *, apply_edits: bool = True, llm=None,
+def build_themes(searcher: Searcher, filters: Filters | None = None, *, apply_edits: bool = True, llm: ChatModel | None = None,
                  on_progress=None) -> list[Theme]:
     """Themes in scope; with an LLM each gets a case officer's position title (keywords stay as fallback)."""
     snap = searcher.snapshot()
@@ -158,9 +160,9 @@ def build_themes(searcher: Searcher, filters: Filters | None = None, *, apply_ed
     themes = [_theme(snap, [idx[p] for p in members], keywords[c]) for c, members in by_cluster.items()]
     themes.sort(key=lambda t: (-len(t.senders), -t.size))
     if llm is not None:
-        from answering.llm_tasks import LLMCache, theme_titles
+        from answering.llm_tasks import theme_titles
 
-        cache = LLMCache(searcher.index.root / "llm_cache.sqlite")
+        cache = LLMCache.in_index(searcher.index.root)
         titles = theme_titles(llm, [[s.quote.quote for s in t.senders] for t in themes], cache, on_progress)
         themes = [t.model_copy(update={"label": title}) if title else t for t, title in zip(themes, titles)]
     return apply_theme_edits(themes, ThemeEdits.load(edits_path(searcher))) if apply_edits else themes

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from answering.chat_model import ChatModel
 from export.safe import clean_text, literal_cell
+from index.llm_cache import LLMCache
 from index.records import Filters
 from retrieval.search import Searcher
 from answering.themes import Theme, build_themes
@@ -58,7 +60,7 @@ def extractive_summary(searcher: Searcher, doc_id: str) -> str:
     return text if len(text) <= SUMMARY_CHARS else text[: text.rfind(" ", 0, SUMMARY_CHARS)] + " …"
 
 
-def build_notat(searcher: Searcher, filters: Filters | None = None, llm=None, on_progress=None) -> Notat:
+def build_notat(searcher: Searcher, filters: Filters | None = None, llm: ChatModel | None = None, on_progress=None) -> Notat:
     """Résumés are extractive, or written by the LLM when one is given (falling back per respondent)."""
     filters = filters or Filters()
     snap = searcher.snapshot()
@@ -67,10 +69,10 @@ def build_notat(searcher: Searcher, filters: Filters | None = None, llm=None, on
     records.sort(key=lambda d: (d.date or "9999", d.sender))
     summaries = [extractive_summary(searcher, d.doc_id) for d in records]
     if llm is not None:
-        from answering.llm_tasks import LLMCache, written_summaries
+        from answering.llm_tasks import written_summaries
 
         texts = [(d.sender, searcher.index.store.document_text(d.doc_id) or "") for d in records]
-        written = written_summaries(llm, texts, LLMCache(searcher.index.root / "llm_cache.sqlite"), on_progress)
+        written = written_summaries(llm, texts, LLMCache.in_index(searcher.index.root), on_progress)
         summaries = [w or s for w, s in zip(written, summaries)]
     respondents = [
         Respondent(doc_id=d.doc_id, date=d.date or "", sender=d.sender or d.source, role=ROLE_NAMES.get(d.sender_type, d.sender_type),

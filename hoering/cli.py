@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import click
 import typer
@@ -24,6 +24,13 @@ from rich.text import Text
 from core.errors import explain, visible
 from core.phrases import message
 from core.settings import Settings, get_settings
+
+if TYPE_CHECKING:  # the commands import what they use when they run (a fast start for --help)
+    from answering.ask import Mode
+    from answering.chat_model import ChatModel
+    from answering.schema import Answer, Citation
+    from index.records import Filters
+    from retrieval.search import Searcher
 
 app = typer.Typer(help="Høringsassistent: spørg høringssvarene – med citater.", no_args_is_help=True, add_completion=False)
 docs_app = typer.Typer(help="Dokumenter i indekset (og rettelse af deres metadata).")
@@ -329,10 +336,11 @@ def ask(
     as_json: bool = JsonOption,
 ) -> None:
     """Besvar et spørgsmål med ordrette, verificerede citater (med sprogmodel hvis HOERING_LLM er sat)."""
+    from answering.ask import MODES
     from answering.llm import create_chat_model
     from retrieval.search import Searcher
 
-    if mode not in ("answer", "coverage"):
+    if mode not in MODES:
         err.print("--mode skal være 'answer' eller 'coverage'.")
         raise typer.Exit(2)
     if (question is None) == (queries is None):
@@ -357,33 +365,30 @@ def ask(
     _print_answer(final)
 
 
-def _answer(question: str, mode: str, searcher, filters, llm, stream: bool):
-    """One answer in either mode; an LLM's text is streamed to stderr when ``stream``."""
-    from answering.answer import answer_stream
-    from answering.coverage_answer import coverage_answer
-    from answering.schema import Answer
+def _answer(question: str, mode: Mode, searcher: Searcher, filters: Filters, llm: ChatModel | None, stream: bool) -> Answer:
+    """One answer through answering.ask; an LLM's text is streamed to stderr when ``stream``, and its map step
+    of who-says-what shown as a progress bar."""
+    from answering.ask import ask, final_answer
 
-    if mode == "coverage":
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      console=err, transient=True, disable=llm is None) as progress:
-            task = progress.add_task("Holdninger pr. afsender", total=None)
-            return coverage_answer(question, searcher, filters, llm=llm,
-                                   on_progress=lambda done, total: progress.update(task, completed=done, total=total))
-    final = None
-    for item in answer_stream(question, searcher, filters, llm=llm):
-        if isinstance(item, Answer):
-            final = item
-        elif stream:
-            err.print(safe(item, keep_newlines=True), end="", highlight=False)
-    assert final is not None
-    return final
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=err, transient=True, disable=llm is None or mode != "coverage") as progress:
+        task = progress.add_task("Holdninger pr. afsender", total=None)
+        items = ask(question, searcher, mode=mode, filters=filters, llm=llm,
+                    on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+        on_text = (lambda piece: err.print(safe(piece, keep_newlines=True), end="", highlight=False)) if stream else None
+        return final_answer(items, on_text)
 
 
-def _print_answer(final) -> None:
+def citation_line(citation: Citation) -> str:
+    """A citation as the terminal shows it: "[1] Sender – source, s. 2: »quote«"."""
+    return f"[{citation.n}] {citation.sender} – {citation.source}, s. {citation.page}: »{citation.quote}«"
+
+
+def _print_answer(final: Answer) -> None:
     out = Console()
     say(out, final.text, keep_newlines=True)
     for c in final.citations:
-        say(out, f"[{c.n}] {c.sender} – {c.source}, s. {c.page}: »{c.quote}«")
+        say(out, citation_line(c))
 
 
 themes_app = typer.Typer(help="Temaoversigt: hvem siger hvad, grupperet efter tema.")

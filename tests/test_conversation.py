@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
-
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
-from pydantic import Field
 
 from answering.answer import answer_question
 from answering.conversation import Turn, condense_without_llm, is_follow_up
 from answering.schema import Answer
 from index.records import Filters
+from tests.fakes import ScriptedChatModel
 
 WAITING_DA = "Hvad siger kommunerne om ventelister?"
 SENDERS = [
@@ -25,17 +20,12 @@ SENDERS = [
 ]
 
 
-class RecordingChatModel(GenericFakeChatModel):
+class RecordingChatModel(ScriptedChatModel):
     """Fake chat model: the reply is a function of the prompt; every prompt is recorded."""
 
-    messages: Iterator = Field(default_factory=lambda: iter(()))
-    respond: Callable[[str], str]
-    prompts: list[str] = Field(default_factory=list)
-
-    def _generate(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs) -> ChatResult:
-        prompt = "\n\n".join(str(m.content) for m in messages)
-        self.prompts.append(prompt)
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self.respond(prompt)))])
+    @property
+    def prompts(self) -> list[str]:
+        return ["\n\n".join(m.content for m in call) for call in self.calls]
 
 
 def turn_of(answer: Answer) -> Turn:

@@ -1,4 +1,5 @@
-"""The LLM path (answering/llm.py, prompts.py) with LangChain's fake chat models on the real sample index.
+"""The LLM path (answering/llm.py, prompts.py) with fake chat models on the real sample index (our own
+``ChatModel`` fakes, and LangChain's fakes through the LangChainChatModel adapter).
 
 Every citation an LLM writes is verified against the retrieved passages before it is shown; what cannot be
 verified becomes "[?]" and is counted; when nothing verifies, the verified extractive answer is shown instead.
@@ -11,9 +12,10 @@ from __future__ import annotations
 import socket
 
 import pytest
-from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from answering.answer import answer_question, answer_stream
+from answering.chat_model import LangChainChatModel
 from answering.llm import condense_question, create_chat_model, danish_rewrite, verify_answer
 from answering.prompts import answer_messages, format_passages, neutralise
 from answering.sentences import QuoteFinder
@@ -21,7 +23,7 @@ from core.settings import Settings
 from answering.schema import Answer
 from index.records import Passage
 from retrieval.search import Searcher
-from tests.fakes import ScriptedChatModel
+from tests.fakes import ScriptedChatModel, replying
 from tests.injection import INSTRUCTION, assert_not_steered, obedient
 
 WAITING_DA = "Hvad siger kommunerne om ventelister?"
@@ -34,8 +36,8 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def fake(*responses: str) -> GenericFakeChatModel:
-    return GenericFakeChatModel(messages=iter(list(responses)))
+def fake(*responses: str) -> ScriptedChatModel:
+    return replying(*responses)
 
 
 # --- streaming and verified citations -------------------------------------------------------------------
@@ -61,7 +63,7 @@ def test_streaming_yields_pieces_then_the_final_answer(searcher, chunk_texts):
 
 
 def test_fake_list_chat_model_streams_character_by_character(searcher):
-    items = list(answer_stream(WAITING_DA, searcher, llm=FakeListChatModel(responses=[GOOD])))
+    items = list(answer_stream(WAITING_DA, searcher, llm=LangChainChatModel(FakeListChatModel(responses=[GOOD]))))
     assert sum(isinstance(i, str) for i in items) == len(GOOD)
     final = items[-1]
     assert final.method == "llm" and [c.quote for c in final.citations] == [PHRASE]
@@ -140,10 +142,11 @@ def test_an_llm_answer_without_any_citation_degrades_to_extractive(searcher):
 
 
 def test_a_failing_llm_never_costs_the_answer(searcher):
-    llm = FakeListChatModel(responses=[GOOD], error_on_chunk_number=10)
+    llm = LangChainChatModel(FakeListChatModel(responses=[GOOD], error_on_chunk_number=10))
     items = list(answer_stream(WAITING_DA, searcher, llm=llm))
     final = items[-1]
     assert isinstance(final, Answer)
+    assert final.error == "llm_failed"
     assert final.grounded and final.method == "extractive"
     assert final.citations and "lange ventelister" in final.citations[0].quote
 
@@ -298,7 +301,7 @@ def check_injection(injected_searcher, reply):
     # the model saw the letter as delimited data, with the system prompt saying so
     assert len(llm.calls) == 1
     system, human = llm.calls[0]
-    assert system.type == "system" and "IKKE instruktioner" in str(system.content)
+    assert system.role == "system" and "IKKE instruktioner" in str(system.content)
     user = str(human.content)
     assert user.count('<uddrag nr="') == 1 and user.count("</uddrag>") == 1
     inside = user.split('<uddrag nr="1"', 1)[1].split("</uddrag>", 1)[0]
@@ -362,7 +365,9 @@ def test_openai_compatible_model_points_at_the_base_url(clean_env, no_network):
     from langchain_openai import ChatOpenAI
 
     settings = Settings(_env_file=None, llm="openai:some-model", llm_base_url="http://127.0.0.1:9/v1")
-    model = create_chat_model(settings)
+    adapter = create_chat_model(settings)
+    assert isinstance(adapter, LangChainChatModel) and adapter.name == "some-model"
+    model = adapter.langchain_model
     assert isinstance(model, ChatOpenAI)
     assert model.model_name == "some-model"
     assert model.openai_api_base == "http://127.0.0.1:9/v1"
@@ -373,19 +378,21 @@ def test_openai_compatible_model_points_at_the_base_url(clean_env, no_network):
 def test_a_bare_model_name_means_openai(clean_env, no_network):
     from langchain_openai import ChatOpenAI
 
-    model = create_chat_model(Settings(_env_file=None, llm="local-gguf", llm_base_url="http://127.0.0.1:9/v1"))
+    model = create_chat_model(Settings(_env_file=None, llm="local-gguf", llm_base_url="http://127.0.0.1:9/v1")).langchain_model
     assert isinstance(model, ChatOpenAI) and model.model_name == "local-gguf"
 
 
 def test_ollama_model_is_built_without_a_call(clean_env, no_network):
     from langchain_ollama import ChatOllama
 
-    model = create_chat_model(Settings(_env_file=None, llm="ollama:llama3.1"))
+    adapter = create_chat_model(Settings(_env_file=None, llm="ollama:llama3.1"))
+    assert adapter.name == "llama3.1"
+    model = adapter.langchain_model
     assert isinstance(model, ChatOllama)
     assert model.model == "llama3.1"
     assert model.temperature == 0
 
-    model = create_chat_model(Settings(_env_file=None, llm="ollama:llama3.1", llm_base_url="http://127.0.0.1:9"))
+    model = create_chat_model(Settings(_env_file=None, llm="ollama:llama3.1", llm_base_url="http://127.0.0.1:9")).langchain_model
     assert model.base_url == "http://127.0.0.1:9"
 
 
@@ -394,7 +401,7 @@ def test_azure_deployment_uses_the_endpoint(clean_env, no_network):
 
     settings = Settings(_env_file=None, llm="azure:my-deployment", llm_base_url="https://example.openai.azure.com",
                         llm_api_key="key")
-    model = create_chat_model(settings)
+    model = create_chat_model(settings).langchain_model
     assert isinstance(model, AzureChatOpenAI)
     assert model.deployment_name == "my-deployment"
     assert model.azure_endpoint == "https://example.openai.azure.com"
@@ -404,4 +411,4 @@ def test_settings_read_the_llm_from_the_environment(clean_env, monkeypatch, no_n
     from langchain_ollama import ChatOllama
 
     monkeypatch.setenv("HOERING_LLM", "ollama:llama3.1")
-    assert isinstance(create_chat_model(Settings(_env_file=None)), ChatOllama)
+    assert isinstance(create_chat_model(Settings(_env_file=None)).langchain_model, ChatOllama)

@@ -11,8 +11,9 @@ import docx
 import pytest
 
 from answering.coverage_answer import coverage_answer
-from answering.llm_tasks import LLMCache, run_prompts, valid_title
+from answering.llm_tasks import run_prompts, valid_title
 from export.notat import build_notat, to_docx
+from index.llm_cache import LLMCache
 from retrieval.search import Searcher
 from answering.themes import build_themes
 from tests.fakes import ScriptedChatModel
@@ -48,7 +49,7 @@ def test_map_step_gives_stance_and_position_with_a_verified_quote(searcher):
     assert cited.verified and cited.quote == PHRASE  # the model's own quote, verified in its passage
     assert "Hedensted Kommune (Voksenhandicap) (bekymret): Oplever lange ventelister" in answer.text
     assert progress[-1] == (1, 1)
-    assert answer.counts == {"in_scope": 2, "mentions": 1}
+    assert answer.counts == {"in_scope": 2, "mentions": 1} and answer.method == "coverage"
 
 
 @pytest.mark.parametrize("reply", ["ikke json", '{"stance": "jubler", "summary": "x"}', '{"stance": "støtter"}'])

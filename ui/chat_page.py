@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from answering.answer import answer_stream
-from answering.coverage_answer import coverage_answer
+from answering.ask import ask, final_answer, text_pieces
 from answering.conversation import Turn
 from answering.texts import FIELD_NAMES, SENDER_TYPE_NAMES
 from export.answer import to_docx, to_markdown
@@ -38,7 +37,7 @@ def _chip_label(field: str, value: str, lang: str) -> str:
 
 def _render_answer(answer: Answer, lang: str, index: int, last: bool) -> None:
     st.markdown(answer_markdown(answer.text))
-    if answer.counts is not None:
+    if answer.method == "coverage":
         _render_coverage(answer, lang)
     if answer.dropped_citations:
         st.caption(t(lang, "unverified", n=answer.dropped_citations))
@@ -87,43 +86,31 @@ def _render_coverage(answer: Answer, lang: str) -> None:
 
 def _ask(question: str, filters: Filters, lang: str, standalone: str | None = None) -> None:
     """``standalone``: re-ask this standalone question without conversation history (an inferred filter removed)."""
-    searcher = resources.searcher()
     llm = resources.chat_model()
+    mode = "coverage" if st.session_state.get("mode") == "coverage" else "answer"
     with st.chat_message("user"):
         st.markdown(escape_markdown(question))
-    if st.session_state.get("mode") == "coverage":  # who says what: every document in scope
+    items = ask(standalone or question, resources.searcher(), mode=mode, filters=filters,
+                history=[] if standalone else _history(), llm=llm)
+    if mode == "coverage":  # who says what: every document in scope
         with st.spinner("…"):
-            answer = coverage_answer(standalone or question, searcher, filters, llm=llm)
-        _messages().append({"role": "user", "content": question})
-        _messages().append({"role": "assistant", "answer": answer.model_copy(update={"question": question})})
-        return
-    with st.chat_message("assistant"):
-        if standalone:
-            stream = answer_stream(standalone, searcher, filters, [], llm)
-        else:
-            stream = answer_stream(question, searcher, filters, _history(), llm)
-        final: list[Answer] = []
-
-        def pieces():
-            for item in stream:
-                if isinstance(item, Answer):
-                    final.append(item)
-                else:
-                    yield escape_markdown(item)
-
-        if llm is not None:
-            placeholder = st.empty()
-            with placeholder.container():
-                st.write_stream(pieces())
-            placeholder.empty()
-        else:
-            for _ in pieces():
-                pass
-        answer = final[-1]
-        if standalone:
-            answer = answer.model_copy(update={"question": question, "standalone_question": standalone})
+            answer = final_answer(items)
+    else:
+        with st.chat_message("assistant"):
+            if llm is not None:
+                final: list[Answer] = []
+                placeholder = st.empty()
+                with placeholder.container():
+                    st.write_stream(escape_markdown(piece) for piece in text_pieces(items, final))
+                placeholder.empty()
+                answer = final[-1]
+            else:
+                answer = final_answer(items)
+    update = {"question": question}
+    if standalone and mode == "answer":
+        update["standalone_question"] = standalone
     _messages().append({"role": "user", "content": question})
-    _messages().append({"role": "assistant", "answer": answer})
+    _messages().append({"role": "assistant", "answer": answer.model_copy(update=update)})
 
 
 def render() -> None:

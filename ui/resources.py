@@ -6,6 +6,7 @@ import threading
 
 import streamlit as st
 
+from answering.chat_model import ChatModel
 from answering.llm import create_chat_model
 from core.settings import Settings, get_settings
 from retrieval.search import Searcher
@@ -30,11 +31,12 @@ def searcher() -> Searcher:
 
 
 @st.cache_resource(show_spinner=False)
-def _chat_model(llm: str | None, base_url: str | None):
+def _chat_model(llm: str | None, base_url: str | None) -> ChatModel | None:
     return create_chat_model(settings())
 
 
-def chat_model():
+def chat_model() -> ChatModel | None:
+    """The configured language model (one per process), or None: answers are then built from quotes."""
     s = settings()
     return _chat_model(s.llm, s.llm_base_url)
 

@@ -1,0 +1,69 @@
+"""One way to ask: the CLI and the app both answer through ``ask`` and nothing else.
+
+``ask`` chooses between the answer (the most relevant passages, answering.answer) and who-says-what (every
+document in scope gets a verdict, answering.coverage_answer) by ``mode``, reads one snapshot of the index for the
+whole answer, and yields the text pieces an LLM writes followed by exactly one ``Answer``.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Iterator, Literal, get_args
+
+from answering.answer import answer_stream, check_question
+from answering.chat_model import ChatModel
+from answering.conversation import Turn
+from answering.coverage_answer import coverage_answer
+from answering.schema import Answer
+from index.records import Filters
+from retrieval.search import Searcher
+
+Mode = Literal["answer", "coverage"]
+MODES: tuple[str, ...] = get_args(Mode)  # "answer": the most relevant passages; "coverage": who says what
+Progress = Callable[[int, int], None]
+
+
+def ask(
+    question: str,
+    searcher: Searcher,
+    *,
+    mode: Mode = "answer",
+    filters: Filters | None = None,
+    history: list[Turn] | None = None,
+    llm: ChatModel | None = None,
+    on_progress: Progress | None = None,
+) -> Iterator[str | Answer]:
+    """Text pieces while an LLM writes the answer, then the verified ``Answer`` (always last, exactly once).
+
+    ``mode="coverage"``: who says what (``Answer.method == "coverage"``, with ``coverage`` and ``counts``); it
+    takes the question as asked (no conversation history) and reports the LLM's map step to
+    ``on_progress(done, total)``. Raises answering.answer.QuestionTooLongError for a question over the limit.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    check_question(question, searcher.settings)
+    snap = searcher.snapshot()  # one snapshot for search, quotes and verdicts alike
+    if mode == "coverage":
+        yield coverage_answer(question, searcher, filters, llm=llm, on_progress=on_progress, snap=snap)
+        return
+    yield from answer_stream(question, searcher, filters, history, llm, snap=snap)
+
+
+def text_pieces(items: Iterable[str | Answer], final: list[Answer]) -> Iterator[str]:
+    """The text pieces of an ``ask`` stream, for a shell that shows them as they come; its Answer is appended
+    to ``final``."""
+    for item in items:
+        if isinstance(item, Answer):
+            final.append(item)
+        else:
+            yield item
+
+
+def final_answer(items: Iterable[str | Answer], on_text: Callable[[str], None] | None = None) -> Answer:
+    """The Answer of an ``ask`` stream; each text piece before it goes to ``on_text`` (if given)."""
+    final: list[Answer] = []
+    for piece in text_pieces(items, final):
+        if on_text is not None:
+            on_text(piece)
+    if len(final) != 1:
+        raise RuntimeError(f"an answer stream must end in exactly one Answer, got {len(final)}")
+    return final[0]
