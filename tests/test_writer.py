@@ -69,7 +69,7 @@ def test_two_documents_added_in_one_writer_are_read_back_after_its_commit(settin
     assert set(snapshot.manifest.documents) == {a, b}
     assert snapshot.manifest.embedding_model == embedder.name and snapshot.manifest.dim == embedder.dim
     assert len(snapshot.ids) == sum(r.chunks for r in snapshot.manifest.documents.values()) > 2
-    assert {m["sender"] for m in snapshot.metas} == {"Borgerforeningen i Grenaa", "Ældrerådet i Kolind"}
+    assert {r.sender for r in snapshot.records} == {"Borgerforeningen i Grenaa", "Ældrerådet i Kolind"}
     assert not snapshot.sentences_are_chunks and len(snapshot.sentence_rows) >= len(snapshot.ids)
     assert writer.chunks_written == len(snapshot.ids)
     assert not (settings.index / UNCOMMITTED_MARKER).exists()
@@ -121,7 +121,7 @@ def test_set_metadata_is_visible_to_readers_and_in_chroma(settings, embedder):
     assert manifest.corrections[doc_id] == {"sender": "Kolind Seniorråd", "title": "Kørsel"}
     assert manifest.source_corrections["/svar/svar_b.txt"] == {"sender": "Kolind Seniorråd", "title": "Kørsel"}
     snapshot = load_snapshot(index)
-    assert {m["sender"] for m in snapshot.metas} == {"Kolind Seniorråd"}
+    assert {r.sender for r in snapshot.records} == {"Kolind Seniorråd"}
     stored = index.store.chunks.get(where={"doc_id": doc_id}, include=["metadatas"])["metadatas"]
     assert stored and {m["sender"] for m in stored} == {"Kolind Seniorråd"}
     assert index.load_bm25(index.version()) is not None, "BM25 carried over to the new version"
@@ -139,7 +139,7 @@ def test_forget_removes_a_documents_rows(settings, embedder):
     assert index.store.chunks.get(where={"doc_id": gone}, include=[])["ids"] == []
     assert index.store.stored_doc_ids() == {kept}
     snapshot = load_snapshot(index)
-    assert {m["doc_id"] for m in snapshot.metas} == {kept}
+    assert {r.doc_id for r in snapshot.records} == {kept}
     assert "Auning" not in " ".join(snapshot.texts)
     assert not (settings.index / UNCOMMITTED_MARKER).exists()
     assert_consistent(settings)
