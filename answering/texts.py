@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from core.phrases import LANGUAGES, message
+from core.phrases import LANGUAGES, message, template
 from core.senders import SENDER_TYPES
 from index.records import FILTER_FIELDS, Filters
 
 
 def phrase(language: str, key: str, **params: object) -> str:
-    """A fixed answer phrase ("intro", "not_found", "scope" …)."""
-    return message(f"answer.{key}", language, **params)
+    """A fixed answer phrase ("intro", "not_found", "scope" …); without ``params`` its placeholders are left in."""
+    return message(f"answer.{key}", language, **params) if params else template(f"answer.{key}", language)
 
 
 def sender_type_name(value: str, language: str) -> str:

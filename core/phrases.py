@@ -55,6 +55,11 @@ def message(key: str, language: str = "da", **params: object) -> str:
     return entry[language].format(**{**_constants(language), **params})
 
 
+def template(key: str, language: str = "da") -> str:
+    """The text ``key`` with its ``{placeholders}`` left in, for a caller that fills them in later."""
+    return PHRASES[key][language_of(language)]
+
+
 def number(value: int, language: str = "da") -> str:
     """A whole number with thousands separators as the language writes them (3.000.000 / 3,000,000)."""
     text = f"{value:,}"

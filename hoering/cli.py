@@ -149,7 +149,7 @@ def ingest(
         try:
             report = run_ingest([str(p) for p in paths], settings, prune_missing=prune, on_progress=on_progress)
         except ModelMismatchError as exc:
-            say(err, (str(exc), "red"))
+            say(err, (exc.render(settings.language), "red"))
             raise typer.Exit(2) from exc
         if not as_json:
             for outcome in report.failed:  # paths named on the command line that could not be read at all

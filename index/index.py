@@ -11,7 +11,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from core.phrases import PhrasedError, message
+from core.phrases import PhrasedError
 from core.settings import Settings
 from index.bm25 import BM25Index
 from index.embedding import Embedder
@@ -21,8 +21,8 @@ from index.manifest_store import ChromaManifestStore, FileManifestStore
 from index.store import ChromaStore, collection_name
 
 
-class ModelMismatchError(RuntimeError):
-    pass
+class ModelMismatchError(PhrasedError, RuntimeError):
+    """An index built with another embedding model: the phrase ``model_mismatch`` and its parameters."""
 
 
 class IndexDamagedError(PhrasedError, RuntimeError):
@@ -138,15 +138,8 @@ class Index:
     def check_model(self, manifest: Manifest, embedder: Embedder) -> None:
         """Refuse to mix vectors of two embedding models in one index."""
         if manifest.embedding_model and manifest.embedding_model != embedder.name:
-            raise ModelMismatchError(
-                message(
-                    "model_mismatch",
-                    self.settings.language,
-                    index=self.root,
-                    stored=manifest.embedding_model,
-                    configured=embedder.name,
-                )
-            )
+            raise ModelMismatchError("model_mismatch", language=self.settings.language, index=self.root,
+                                     stored=manifest.embedding_model, configured=embedder.name)
 
     def rebuild_bm25(self, manifest: Manifest) -> BM25Index:
         stored = self.store.read_chunks(sorted(manifest.documents), with_embeddings=False)
