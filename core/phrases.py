@@ -29,10 +29,8 @@ def _merge(*tables: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 
 PHRASES: dict[str, dict[str, str]] = _merge(
-    messages.PHRASES, answers.PHRASES, interface.PHRASES, exports.PHRASES, commands.PHRASES,
-    {"or": {"da": "eller", "en": "or"}},
+    messages.PHRASES, answers.PHRASES, interface.PHRASES, exports.PHRASES, commands.PHRASES
 )
-MESSAGES = PHRASES  # the name this table had when it held only the messages of files and the setup
 
 
 def language_of(language: str | None) -> str:

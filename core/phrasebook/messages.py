@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 PHRASES: dict[str, dict[str, str]] = {
+    "or": {"da": "eller", "en": "or"},  # the last of a list of alternatives ({formats_or})
     "unsupported_type": {
         "da": "filtypen understøttes ikke ({ext}); understøttet: {formats}",
         "en": "unsupported file type ({ext}); supported: {formats}",
