@@ -9,7 +9,9 @@ from typing import Callable
 from answering.chat_model import ChatModel
 from answering.citations import make_citation
 from answering.sentences import QuoteFinder
-from answering.texts import SENDER_TYPE_NAMES, describe_filters
+from answering.texts import describe_filters, sender_type_name
+from core.phrases import LANGUAGES, message
+from core.senders import SENDER_TYPES
 from retrieval.coverage import CoverageResult, document_verdicts
 from answering.schema import Answer, CoverageEntry
 from index.llm_cache import LLMCache
@@ -23,12 +25,11 @@ _TOPIC = {
     "en": re.compile(r"\b(?:about|on|regarding|concerning)\s+(.+?)\s*\??$", re.I),
 }
 _MENTION_VERB = re.compile(r"^(?:hvem|hvilke\s+\w+|who|which\s+\w+)\s+(?:nævner|omtaler|skriver om|mentions?|raises?|talks? about)\s+(.+?)\s*\??$", re.I)
-WORDS = {
-    "da": {"of": "af", "mention": "nævner", "mention_one": "nævner", "not": "nævner det ikke", "not_plural": "nævner det ikke",
-           "responses": "høringssvar", "topic": "emnet", "and": "og", "none": "Ingen af dem nævner {topic}."},
-    "en": {"of": "of", "mention": "mention", "mention_one": "mentions", "not": "does not mention it", "not_plural": "do not mention it",
-           "responses": "responses", "topic": "the topic", "and": "and", "none": "None of them mentions {topic}."},
-}
+
+
+def _word(language: str, key: str, **params: object) -> str:
+    """A word of the who-says-what sentence ("af", "nævner" …) from the phrasebook."""
+    return message(f"coverage.{key}", language, **params)
 
 
 def topic_of(question: str, language: str) -> str | None:
@@ -74,12 +75,12 @@ def _add_positions(llm: ChatModel, searcher: Searcher, result: CoverageResult, o
 
 
 def build_answer(question: str, result: CoverageResult, quote_for) -> Answer:
-    lang = result.language if result.language in WORDS else "en"
-    w = WORDS[lang]
+    lang = result.language if result.language in LANGUAGES else "en"
     answer = Answer(question=question, text="", language=lang, filters=result.filters, grounded=False, method="coverage")
     n_scope = len(result.verdicts)
-    group = SENDER_TYPE_NAMES[lang].get(result.filters.sender_type, w["responses"]) if result.filters.sender_type else w["responses"]
-    topic = topic_of(question, lang) or w["topic"]
+    kind = result.filters.sender_type
+    group = sender_type_name(kind, lang) if kind in SENDER_TYPES else _word(lang, "responses")
+    topic = topic_of(question, lang) or _word(lang, "topic")
     pieces = []
     for verdict in result.verdicts:
         cited = []
@@ -102,16 +103,16 @@ def build_answer(question: str, result: CoverageResult, quote_for) -> Answer:
         answer.coverage.append(CoverageEntry(**{**shared, "mentions": verdict.mentions and bool(cited)}, citations=cited))
     k = sum(e.mentions for e in answer.coverage)
     silent = [e.sender for e in answer.coverage if not e.mentions]
-    verb = w["mention_one"] if k == 1 else w["mention"]
+    verb = _word(lang, "mention_one" if k == 1 else "mention")
     lines = []
     if n_scope == 0:
-        lines.append(describe_filters(result.filters, lang) or w["none"].format(topic=topic))
+        lines.append(describe_filters(result.filters, lang) or _word(lang, "none", topic=topic))
     elif k == 0:
-        lines.append(f"0 {w['of']} {n_scope} {group} {w['mention']} {topic}. " + w["none"].format(topic=topic))
+        lines.append(f"0 {_word(lang, 'of')} {n_scope} {group} {_word(lang, 'mention')} {topic}. " + _word(lang, "none", topic=topic))
     else:
-        lines.append(f"{k} {w['of']} {n_scope} {group} {verb} {topic}: " + "; ".join(pieces) + ".")
+        lines.append(f"{k} {_word(lang, 'of')} {n_scope} {group} {verb} {topic}: " + "; ".join(pieces) + ".")
         if silent:
-            lines.append(f"{_join(silent, w['and'])} {w['not'] if len(silent) == 1 else w['not_plural']}.")
+            lines.append(f"{_join(silent, _word(lang, 'and'))} {_word(lang, 'not' if len(silent) == 1 else 'not_plural')}.")
     scope = describe_filters(result.filters, lang)
     if scope and n_scope:
         lines += ["", scope]

@@ -1,61 +1,39 @@
-"""Fixed answer phrases, Danish and English (answers follow the question's language)."""
+"""Answer phrases (answers follow the question's language): thin lookups into the phrasebook (core.phrases)."""
 
 from __future__ import annotations
 
-from index.records import Filters
-
-SENDER_TYPE_NAMES = {
-    "da": {"kommune": "kommuner", "region": "regioner", "med_udvalg": "MED-udvalg", "organisation": "organisationer",
-           "virksomhed": "virksomheder", "borger": "borgere", "ukendt": "ukendte afsendere"},
-    "en": {"kommune": "municipalities", "region": "regions", "med_udvalg": "employee (MED) committees",
-           "organisation": "organisations", "virksomhed": "companies", "borger": "citizens", "ukendt": "unknown senders"},
-}
-FIELD_NAMES = {
-    "da": {"sender": "afsender", "sender_type": "afsendertype", "municipality": "kommune", "hearing": "høring",
-           "date_from": "fra dato", "date_to": "til dato"},
-    "en": {"sender": "sender", "sender_type": "sender type", "municipality": "municipality", "hearing": "hearing",
-           "date_from": "from date", "date_to": "to date"},
-}
-PHRASES = {
-    "da": {
-        "intro": "Det skriver høringssvarene:",
-        "says": "skriver",
-        "not_found": "Høringssvarene nævner ikke det, du spørger om",
-        "in_scope": " (inden for den valgte afgrænsning)",
-        "nearest": "Nærmeste uddrag (besvarer ikke spørgsmålet direkte):",
-        "no_scope": "Der er ingen høringssvar inden for afgrænsningen",
-        "scope": "Afgrænset til",
-        "inferred": "udledt af spørgsmålet – kan fjernes",
-        "empty_index": "Indekset er tomt: indlæs høringssvar først.",
-        "unverified": "({n} henvisning(er) kunne ikke verificeres i høringssvarene og er markeret [?].)",
-    },
-    "en": {
-        "intro": "The consultation responses say (quoted in Danish):",
-        "says": "writes",
-        "not_found": "The responses do not mention what you are asking about",
-        "in_scope": " (within the selected scope)",
-        "nearest": "Nearest passages (they do not answer the question directly):",
-        "no_scope": "There are no responses within the scope",
-        "scope": "Limited to",
-        "inferred": "inferred from the question – can be removed",
-        "empty_index": "The index is empty: ingest consultation responses first.",
-        "unverified": "({n} reference(s) could not be verified in the responses and are marked [?].)",
-    },
-}
+from core.phrases import LANGUAGES, message, template
+from core.senders import SENDER_TYPES
+from index.records import FILTER_FIELDS, Filters
 
 
-def phrase(language: str, key: str) -> str:
-    return PHRASES.get(language, PHRASES["da"])[key]
+def phrase(language: str, key: str, **params: object) -> str:
+    """A fixed answer phrase ("intro", "not_found", "scope" …); without ``params`` its placeholders are left in."""
+    return message(f"answer.{key}", language, **params) if params else template(f"answer.{key}", language)
+
+
+def sender_type_name(value: str, language: str) -> str:
+    """A sender type as a group of senders ("kommuner", "municipalities"); an unknown value as itself."""
+    return message(f"sender_group.{value}", language) if value in SENDER_TYPES else value
+
+
+def field_name(field: str, language: str) -> str:
+    """A filter field as an answer names it ("afsendertype")."""
+    return message(f"field.{field}", language)
+
+
+# Views of the phrasebook for callers that index by language (the UI's filter chips and selectbox).
+SENDER_TYPE_NAMES = {lang: {value: sender_type_name(value, lang) for value in SENDER_TYPES} for lang in LANGUAGES}
+FIELD_NAMES = {lang: {field: field_name(field, lang) for field in FILTER_FIELDS} for lang in LANGUAGES}
 
 
 def describe_filters(filters: Filters, language: str) -> str:
     """'Afgrænset til: afsendertype = kommuner (udledt af spørgsmålet – kan fjernes).'"""
     if filters.is_empty():
         return ""
-    names = FIELD_NAMES.get(language, FIELD_NAMES["da"])
     parts = []
     for field, value in filters.active().items():
-        shown = SENDER_TYPE_NAMES[language].get(value, value) if field == "sender_type" else value
+        shown = sender_type_name(value, language) if field == "sender_type" else value
         note = f" ({phrase(language, 'inferred')})" if field in filters.inferred else ""
-        parts.append(f"{names[field]} = {shown}{note}")
+        parts.append(phrase(language, "scope_part", field=field_name(field, language), value=shown) + note)
     return f"{phrase(language, 'scope')}: " + "; ".join(parts) + "."

@@ -12,6 +12,7 @@ import hashlib
 import json
 import math
 import re
+from core.phrases import message
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -188,7 +189,7 @@ def _theme(snap: Snapshot, members: list[int], keywords: list[str]) -> Theme:
         senders.append(ThemeSender(doc_id=doc_id, sender=passage.sender, sender_type=passage.sender_type,
                                    count=len(positions), quote=quote))
     senders.sort(key=lambda s: (-s.count, s.sender))
-    label = " · ".join(k.capitalize() if i == 0 else k for i, k in enumerate(keywords)) or "Tema"
+    label = " · ".join(k.capitalize() if i == 0 else k for i, k in enumerate(keywords)) or message("theme.untitled", "da")
     return Theme(theme_id=theme_id, label=label, keywords=keywords, size=len(members), senders=senders)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import errno
 import unicodedata
 
-from core.phrases import message
+from core.phrases import PhrasedError, message
 
 FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
@@ -76,8 +76,8 @@ def explain(exc: BaseException, settings=None, language: str | None = None) -> s
         if name == "ValidationError" and getattr(err, "title", "") == "Settings":
             problems = [f"HOERING_{'_'.join(map(str, e['loc'])).upper()}={e.get('input')!r}: {e['msg']}" for e in err.errors()]
             return message("settings_invalid", language, error="; ".join(problems) or text)
-        if name == "IndexDamagedError":  # rows of committed documents lost (index/index.py): the text names the fix
-            return text
+        if name == "IndexDamagedError" and isinstance(err, PhrasedError):  # rows lost (index/index.py): names the fix
+            return err.render(language)
         if _is_connection_failure(err):
             host = f"{settings.chroma_host}:{settings.chroma_port}" if settings is not None and settings.chroma_host else "?"
             return message("chroma_down", language, host=host)

@@ -6,15 +6,11 @@ import io
 import re
 from datetime import datetime
 
+from core.phrases import message
 from export.safe import clean_text
 from answering.schema import Answer
 
-LABELS = {
-    "da": {"title": "Svar fra Høringsassistent", "question": "Spørgsmål", "answer": "Svar", "sources": "Kilder",
-           "page": "side", "filters": "Filtre", "made": "Udarbejdet", "none": "ingen"},
-    "en": {"title": "Answer from Høringsassistent", "question": "Question", "answer": "Answer", "sources": "Sources",
-           "page": "page", "filters": "Filters", "made": "Made", "none": "none"},
-}
+LABELS = ("title", "question", "answer", "sources", "page", "filters", "made", "none")
 
 
 # Markdown: text from letters (quotes, senders, file names) and the question must stay text when the file is
@@ -46,7 +42,8 @@ def _xml(text: str) -> str:
 
 
 def _labels(answer: Answer) -> dict[str, str]:
-    return LABELS.get(answer.language, LABELS["da"])
+    """The export's headings and labels in the answer's language (core.phrases)."""
+    return {key: message(f"answer_export.{key}", answer.language) for key in LABELS}
 
 
 def _filters_text(answer: Answer) -> str:

@@ -9,17 +9,25 @@ from dataclasses import dataclass
 import numpy as np
 
 from answering.chat_model import ChatModel
+from core.phrases import message
+from core.senders import SENDER_TYPES
 from export.safe import clean_text, literal_cell
 from index.llm_cache import LLMCache
 from index.records import Filters
 from retrieval.search import Searcher
 from answering.themes import Theme, build_themes
 
-ROLE_NAMES = {"kommune": "Kommune", "region": "Region", "med_udvalg": "MED-udvalg", "organisation": "Organisation",
-              "virksomhed": "Virksomhed", "borger": "Borger", "ukendt": "Ukendt"}
-COLUMNS = ["Dato modtaget", "Afsender", "Udtaler sig som", "Resumé", "Vurdering"]
+LANGUAGE = "da"  # the høringsnotat is written in Danish
+COLUMNS = [message(f"notat.column.{c}", LANGUAGE) for c in ("date", "sender", "role", "summary", "assessment")]
+THEME_COLUMNS = [message(f"notat.column.{c}", LANGUAGE)
+                 for c in ("theme", "sender", "role", "statements", "quote", "source", "page")]
 SUMMARY_SENTENCES = 2
 SUMMARY_CHARS = 450
+
+
+def role_name(sender_type: str) -> str:
+    """A sender type as the role a respondent speaks in ("Kommune"); an unknown value as itself."""
+    return message(f"role.{sender_type}", LANGUAGE) if sender_type in SENDER_TYPES else sender_type
 
 
 @dataclass
@@ -75,12 +83,12 @@ def build_notat(searcher: Searcher, filters: Filters | None = None, llm: ChatMod
         written = written_summaries(llm, texts, LLMCache.in_index(searcher.index.root), on_progress)
         summaries = [w or s for w, s in zip(written, summaries)]
     respondents = [
-        Respondent(doc_id=d.doc_id, date=d.date or "", sender=d.sender or d.source, role=ROLE_NAMES.get(d.sender_type, d.sender_type),
+        Respondent(doc_id=d.doc_id, date=d.date or "", sender=d.sender or d.source, role=role_name(d.sender_type),
                    summary=summary, source=d.source)
         for d, summary in zip(records, summaries)
     ]
     hearings = sorted({d.hearing for d in records if d.hearing})
-    title = "Høringsnotat" + (f": {hearings[0]}" if len(hearings) == 1 else "")
+    title = message("notat.title_hearing", LANGUAGE, hearing=hearings[0]) if len(hearings) == 1 else message("notat.title", LANGUAGE)
     return Notat(title=title, filters=filters, respondents=respondents, themes=build_themes(searcher, filters, llm=llm))
 
 
@@ -95,7 +103,7 @@ def to_docx(notat: Notat) -> bytes:
     section.page_width, section.page_height = section.page_height, section.page_width
     text = clean_text  # every string from a letter or its metadata: no control character reaches the XML
     document.add_heading(text(notat.title), level=1)
-    document.add_paragraph(f"{len(notat.respondents)} høringssvar. Resuméer er uddrag af svarene; Vurdering udfyldes af sagsbehandleren.")
+    document.add_paragraph(message("notat.intro", LANGUAGE, n=len(notat.respondents)))
     table = document.add_table(rows=1, cols=len(COLUMNS))
     table.style = "Table Grid"
     for cell, name in zip(table.rows[0].cells, COLUMNS):
@@ -112,15 +120,15 @@ def to_docx(notat: Notat) -> bytes:
     for row in table.rows:
         for cell, width in zip(row.cells, widths):
             cell.width = Cm(width)  # the cells (Word reads this)
-    document.add_heading("Temaer", level=1)
+    document.add_heading(message("notat.themes", LANGUAGE), level=1)
     for theme in notat.themes:
-        document.add_heading(text(f"{theme.label} ({len(theme.senders)} afsendere)"), level=2)
+        document.add_heading(text(message("notat.theme_heading", LANGUAGE, label=theme.label, n=len(theme.senders))), level=2)
         for s in theme.senders:
             par = document.add_paragraph(style="List Bullet")
             par.add_run(text(s.sender)).bold = True
-            par.add_run(text(f" ({ROLE_NAMES.get(s.sender_type, s.sender_type)}, {s.count} udsagn): "))
+            par.add_run(text(message("notat.theme_sender", LANGUAGE, role=role_name(s.sender_type), count=s.count)))
             par.add_run(text(f"»{s.quote.quote}«")).italic = True
-            par.add_run(text(f" ({s.quote.source.split('/')[-1]}, side {s.quote.page})"))
+            par.add_run(text(message("notat.quote_place", LANGUAGE, source=s.quote.source.split("/")[-1], page=s.quote.page)))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -145,7 +153,7 @@ def to_xlsx(notat: Notat) -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Høringssvar"
+    sheet.title = message("notat.responses_sheet", LANGUAGE)
     sheet.append(COLUMNS)
     for r in notat.respondents:
         _append(sheet, [r.date, r.sender, r.role, r.summary, ""])
@@ -156,13 +164,13 @@ def to_xlsx(notat: Notat) -> bytes:
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    themes = workbook.create_sheet("Temaer")
-    themes.append(["Tema", "Afsender", "Udtaler sig som", "Antal udsagn", "Citat", "Kilde", "Side"])
+    themes = workbook.create_sheet(message("notat.themes", LANGUAGE))
+    themes.append(THEME_COLUMNS)
     for cell in themes[1]:
         cell.font = Font(bold=True)
     for theme in notat.themes:
         for s in theme.senders:
-            _append(themes, [theme.label, s.sender, ROLE_NAMES.get(s.sender_type, s.sender_type), s.count, s.quote.quote,
+            _append(themes, [theme.label, s.sender, role_name(s.sender_type), s.count, s.quote.quote,
                              s.quote.source, s.quote.page])
     for column, width in zip("ABCDEFG", (40, 40, 16, 12, 90, 40, 8)):
         themes.column_dimensions[column].width = width

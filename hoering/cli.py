@@ -23,6 +23,7 @@ from rich.text import Text
 
 from core.errors import explain, visible
 from core.phrases import message
+from core.senders import SENDER_TYPES
 from core.settings import Settings, get_settings
 
 if TYPE_CHECKING:  # the commands import what they use when they run (a fast start for --help)
@@ -32,13 +33,21 @@ if TYPE_CHECKING:  # the commands import what they use when they run (a fast sta
     from index.records import Filters
     from retrieval.search import Searcher
 
-app = typer.Typer(help="Høringsassistent: spørg høringssvarene – med citater.", no_args_is_help=True, add_completion=False)
-docs_app = typer.Typer(help="Dokumenter i indekset (og rettelse af deres metadata).")
+CLI_LANGUAGE = "da"  # help, progress and results are Danish; failures follow the settings' language
+
+
+def phrase(key: str, **params: object) -> str:
+    """A text of the command line from the phrasebook (core.phrases)."""
+    return message(f"cli.{key}", CLI_LANGUAGE, **params)
+
+
+app = typer.Typer(help=phrase("app_help"), no_args_is_help=True, add_completion=False)
+docs_app = typer.Typer(help=phrase("docs_help"))
 app.add_typer(docs_app, name="docs")
 
 err = Console(stderr=True)
-IndexOption = typer.Option(None, "--index", help="Indeksmappe (ellers HOERING_INDEX, standard ./data/index).")
-JsonOption = typer.Option(False, "--json", help="Skriv maskinlæsbar JSON (se README).")
+IndexOption = typer.Option(None, "--index", help=phrase("index_option"))
+JsonOption = typer.Option(False, "--json", help=phrase("json_option"))
 
 
 def settings_for(index: Optional[Path]) -> Settings:
@@ -68,7 +77,7 @@ def say(console: Console, *parts: object, keep_newlines: bool = False) -> None:
 
 def fail(text: str, code: int = 2) -> None:
     """One line on stderr and the exit code (2: bad input or a failure of the machine/setup)."""
-    say(err, ("FEJL" if _language() == "da" else "ERROR", "red"), ": ", text)
+    say(err, (message("cli.error", _language()), "red"), ": ", text)
     raise typer.Exit(code)
 
 
@@ -106,15 +115,14 @@ def guarded(command):
     return run
 
 
-@app.command()
+@app.command(help=phrase("ingest_help"))  # the formats from core.formats, as everywhere
 @guarded
 def ingest(
-    paths: list[Path] = typer.Argument(..., help="Filer eller mapper (rekursivt)."),
+    paths: list[Path] = typer.Argument(..., help=phrase("ingest_paths")),
     index: Optional[Path] = IndexOption,
-    prune: bool = typer.Option(False, "--prune", help="Fjern dokumenter hvis filer ikke findes længere."),
+    prune: bool = typer.Option(False, "--prune", help=phrase("prune_option")),
     as_json: bool = JsonOption,
 ) -> None:
-    """Indlæs høringssvar (PDF, DOCX, TXT, MD, HTML, EML) i indekset."""
     from index.index import ModelMismatchError
     from ingest.pipeline import ingest as run_ingest
     from ingest.schema import Status
@@ -122,13 +130,13 @@ def ingest(
     settings = settings_for(index)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=as_json) as progress:
-        task = progress.add_task("Indlæser", total=None)
+        task = progress.add_task(phrase("ingesting"), total=None)
         chunks = 0
         told: set[str] = set()
 
         def tell(outcome) -> None:  # one line per failed file; names and reasons printed as plain text
             told.add(outcome.source)
-            say(progress.console, ("FEJL", "red"), " ", outcome.source, ": ", outcome.detail)
+            say(progress.console, (phrase("error"), "red"), " ", outcome.source, ": ", outcome.detail)
 
         def on_progress(kind: str, info: dict) -> None:
             nonlocal chunks
@@ -136,7 +144,7 @@ def ingest(
                 progress.update(task, total=info["files"])
             elif kind == "chunks":
                 chunks += info["n"]
-                progress.update(task, description=f"Indlæser ({chunks} tekststykker indlejret)")
+                progress.update(task, description=phrase("ingesting_chunks", chunks=chunks))
             elif kind == "file":
                 outcome = info["outcome"]
                 progress.advance(task)
@@ -148,7 +156,7 @@ def ingest(
         try:
             report = run_ingest([str(p) for p in paths], settings, prune_missing=prune, on_progress=on_progress)
         except ModelMismatchError as exc:
-            say(err, (str(exc), "red"))
+            say(err, (exc.render(settings.language), "red"))
             raise typer.Exit(2) from exc
         if not as_json:
             for outcome in report.failed:  # paths named on the command line that could not be read at all
@@ -158,17 +166,14 @@ def ingest(
         _print_json(report.to_json())
     else:
         data = report.to_json()
-        err.print(
-            f"Indlæst: {data['ingested']}, uændret: {data['unchanged']}, fjernet: {data['removed']}, "
-            f"fejl: {len(data['failed'])}, tekststykker: {data['chunks']}, tid: {data['seconds']:.1f} s"
-        )
+        err.print(phrase("ingest_summary", ingested=data["ingested"], unchanged=data["unchanged"], removed=data["removed"],
+                         failed=len(data["failed"]), chunks=data["chunks"], seconds=data["seconds"]))
     raise typer.Exit(1 if report.failed else 0)
 
 
-@docs_app.callback(invoke_without_command=True)
+@docs_app.callback(invoke_without_command=True, help=phrase("docs_list_help"))
 @guarded
 def docs(ctx: typer.Context, index: Optional[Path] = IndexOption, as_json: bool = JsonOption) -> None:
-    """Vis de indlæste dokumenter med deres metadata."""
     if ctx.invoked_subcommand is not None:
         ctx.obj = index
         return
@@ -178,18 +183,19 @@ def docs(ctx: typer.Context, index: Optional[Path] = IndexOption, as_json: bool 
     if as_json:
         _print_json({"documents": [d.to_json() for d in documents]})
         return
-    table = Table("doc_id", "afsender", "type", "kommune", "dato", "høring", "sider", "stykker", "kilde")
+    table = Table("doc_id", *(phrase(f"column.{c}") for c in ("sender", "type", "municipality", "date", "hearing", "pages",
+                                                              "chunks", "source")))
     for d in documents:
         table.add_row(*(safe(v) for v in (d.doc_id, d.sender, d.sender_type, d.municipality or "", d.date or "",
                                            d.hearing or "", str(d.pages), str(d.chunks), d.source)))
     Console().print(table)
 
 
-@docs_app.command("set")
+@docs_app.command("set", help=phrase("docs_set_help"))
 @guarded
 def docs_set(
     ctx: typer.Context,
-    doc_id: str = typer.Argument(..., help="Dokumentets id (eller et entydigt præfiks)."),
+    doc_id: str = typer.Argument(..., help=phrase("doc_id_argument")),
     sender: Optional[str] = typer.Option(None, "--sender"),
     sender_type: Optional[str] = typer.Option(None, "--sender-type"),
     municipality: Optional[str] = typer.Option(None, "--municipality"),
@@ -199,7 +205,6 @@ def docs_set(
     index: Optional[Path] = IndexOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Ret et dokuments metadata; rettelsen overlever genindlæsning."""
     from ingest.corrections import CorrectionError, set_metadata
     from index.index import Index
 
@@ -210,19 +215,19 @@ def docs_set(
         sender_type = sender_type_of(sender_type) or sender_type
     fields = {k: v for k, v in dict(sender=sender, sender_type=sender_type, municipality=municipality, date=date, hearing=hearing, title=title).items() if v is not None}
     if not fields:
-        err.print("Angiv mindst ét felt, fx --sender eller --sender-type.")
+        err.print(phrase("no_field"))
         raise typer.Exit(2)
     if len(doc_id.strip()) < MIN_ID_PREFIX:  # "" (an unset shell variable) would match every document
         fail(message("id_too_short", _language(), target=doc_id, min=MIN_ID_PREFIX), 2)
     try:
         record = set_metadata(Index(settings_for(index or ctx.obj)), doc_id, fields)
-    except CorrectionError as exc:
-        say(err, (str(exc), "red"))
+    except CorrectionError as exc:  # in the user's language (Danish by default)
+        say(err, (exc.render(_language()), "red"))
         raise typer.Exit(2) from exc
     if as_json:
         _print_json(record)
     else:
-        say(err, f"Rettet: {record['doc_id']} → {', '.join(f'{k}={v}' for k, v in fields.items())}")
+        say(err, phrase("corrected", doc_id=record["doc_id"], fields=", ".join(f"{k}={v}" for k, v in fields.items())))
 
 
 def _filters(settings: Settings, sender, sender_type, municipality, hearing, date_from, date_to):
@@ -268,19 +273,19 @@ def _read_queries(path: Path, settings: Settings) -> list[str]:
     fail(message("queries_unreadable", language, path=path, reason=reason), 2)
 
 
-SenderOpt = typer.Option(None, "--sender", help="Afsender (delstreng).")
-SenderTypeOpt = typer.Option(None, "--sender-type", help="kommune, region, med_udvalg, organisation, virksomhed, borger, ukendt (også flertal: kommuner …)")
-MunicipalityOpt = typer.Option(None, "--municipality", help="En af de 98 kommuner.")
-HearingOpt = typer.Option(None, "--hearing", help="Høring (delstreng).")
-DateFromOpt = typer.Option(None, "--date-from", help="Fra dato (YYYY-MM-DD).")
-DateToOpt = typer.Option(None, "--date-to", help="Til dato (YYYY-MM-DD).")
-NoInferOpt = typer.Option(False, "--no-infer", help="Udled ikke filtre af spørgsmålet.")
+SenderOpt = typer.Option(None, "--sender", help=phrase("sender_option"))
+SenderTypeOpt = typer.Option(None, "--sender-type", help=phrase("sender_type_option", sender_types=", ".join(SENDER_TYPES)))
+MunicipalityOpt = typer.Option(None, "--municipality", help=phrase("municipality_option"))
+HearingOpt = typer.Option(None, "--hearing", help=phrase("hearing_option"))
+DateFromOpt = typer.Option(None, "--date-from", help=phrase("date_from_option"))
+DateToOpt = typer.Option(None, "--date-to", help=phrase("date_to_option"))
+NoInferOpt = typer.Option(False, "--no-infer", help=phrase("no_infer_option"))
 
 
-@app.command()
+@app.command(help=phrase("search_help"))
 @guarded
 def search(
-    query: Optional[str] = typer.Argument(None, help="Søgning (eller brug --queries FIL); højst 2000 tegn (HOERING_MAX_QUESTION_CHARS)."),
+    query: Optional[str] = typer.Argument(None, help=phrase("search_query")),
     k: int = typer.Option(5, "--k", min=1, max=100),
     sender: Optional[str] = SenderOpt,
     sender_type: Optional[str] = SenderTypeOpt,
@@ -288,16 +293,15 @@ def search(
     hearing: Optional[str] = HearingOpt,
     date_from: Optional[str] = DateFromOpt,
     date_to: Optional[str] = DateToOpt,
-    queries: Optional[Path] = typer.Option(None, "--queries", help="Fil med én søgning pr. linje; JSON-liste ud."),
+    queries: Optional[Path] = typer.Option(None, "--queries", help=phrase("search_queries")),
     no_infer: bool = NoInferOpt,
     index: Optional[Path] = IndexOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Find de mest relevante uddrag (hybrid dansk BM25 + semantisk søgning)."""
     from retrieval.search import Searcher
 
     if (query is None) == (queries is None):
-        err.print("Angiv enten en søgning eller --queries FIL.")
+        err.print(phrase("search_or_queries"))
         raise typer.Exit(2)
     settings = settings_for(index)
     filters = _filters(settings, sender, sender_type, municipality, hearing, date_from, date_to)
@@ -311,40 +315,40 @@ def search(
         _print_json(data if queries else data[0])
         return
     for result in results:
-        table = Table("#", "afsender", "type", "side", "score", "uddrag", title=safe(result.query), show_lines=True)
+        headers = ("#", phrase("column.sender"), phrase("column.type"), phrase("column.page"), "score", phrase("column.passage"))
+        table = Table(*headers, title=safe(result.query), show_lines=True)
         for p in result.passages:
             table.add_row(str(p.rank), safe(p.sender), safe(p.sender_type), str(p.page), f"{p.score:.3f}",
                           safe(p.text[:300], keep_newlines=True))
         Console().print(table)
         if result.filters.active():
-            say(err, f"Filtre: {json.dumps(result.filters.to_json(), ensure_ascii=False)}")
+            say(err, phrase("filters", filters=json.dumps(result.filters.to_json(), ensure_ascii=False)))
 
 
-@app.command()
+@app.command(help=phrase("ask_help"))
 @guarded
 def ask(
-    question: Optional[str] = typer.Argument(None, help="Spørgsmål på dansk eller engelsk (højst 2000 tegn; HOERING_MAX_QUESTION_CHARS), eller brug --queries FIL."),
+    question: Optional[str] = typer.Argument(None, help=phrase("ask_question")),
     sender: Optional[str] = SenderOpt,
     sender_type: Optional[str] = SenderTypeOpt,
     municipality: Optional[str] = MunicipalityOpt,
     hearing: Optional[str] = HearingOpt,
     date_from: Optional[str] = DateFromOpt,
     date_to: Optional[str] = DateToOpt,
-    mode: str = typer.Option("answer", "--mode", help="answer (de mest relevante uddrag) eller coverage (hvem siger hvad: hvert høringssvar i afgrænsningen)."),
-    queries: Optional[Path] = typer.Option(None, "--queries", help="Fil med ét spørgsmål pr. linje: alle besvares i én proces; JSON-liste ud (samme form som ask --json)."),
+    mode: str = typer.Option("answer", "--mode", help=phrase("ask_mode")),
+    queries: Optional[Path] = typer.Option(None, "--queries", help=phrase("ask_queries")),
     index: Optional[Path] = IndexOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Besvar et spørgsmål med ordrette, verificerede citater (med sprogmodel hvis HOERING_LLM er sat)."""
     from answering.ask import MODES
     from answering.llm import create_chat_model
     from retrieval.search import Searcher
 
     if mode not in MODES:
-        err.print("--mode skal være 'answer' eller 'coverage'.")
+        err.print(phrase("bad_mode"))
         raise typer.Exit(2)
     if (question is None) == (queries is None):
-        err.print("Angiv enten et spørgsmål eller --queries FIL.")
+        err.print(phrase("question_or_queries"))
         raise typer.Exit(2)
     settings = settings_for(index)
     texts = _read_queries(queries, settings) if queries else [question]
@@ -372,7 +376,7 @@ def _answer(question: str, mode: Mode, searcher: Searcher, filters: Filters, llm
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=err, transient=True, disable=llm is None or mode != "coverage") as progress:
-        task = progress.add_task("Holdninger pr. afsender", total=None)
+        task = progress.add_task(phrase("positions"), total=None)
         items = ask(question, searcher, mode=mode, filters=filters, llm=llm,
                     on_progress=lambda done, total: progress.update(task, completed=done, total=total))
         on_text = (lambda piece: err.print(safe(piece, keep_newlines=True), end="", highlight=False)) if stream else None
@@ -381,7 +385,8 @@ def _answer(question: str, mode: Mode, searcher: Searcher, filters: Filters, llm
 
 def citation_line(citation: Citation) -> str:
     """A citation as the terminal shows it: "[1] Sender – source, s. 2: »quote«"."""
-    return f"[{citation.n}] {citation.sender} – {citation.source}, s. {citation.page}: »{citation.quote}«"
+    return phrase("citation", n=citation.n, sender=citation.sender, source=citation.source, page=citation.page,
+                  quote=citation.quote)
 
 
 def _print_answer(final: Answer) -> None:
@@ -391,13 +396,13 @@ def _print_answer(final: Answer) -> None:
         say(out, citation_line(c))
 
 
-themes_app = typer.Typer(help="Temaoversigt: hvem siger hvad, grupperet efter tema.")
+themes_app = typer.Typer(help=phrase("themes_help"))
 app.add_typer(themes_app, name="themes")
-export_app = typer.Typer(help="Eksport (høringsnotat).")
+export_app = typer.Typer(help=phrase("export_help"))
 app.add_typer(export_app, name="export")
 
 
-@themes_app.callback(invoke_without_command=True)
+@themes_app.callback(invoke_without_command=True, help=phrase("themes_list_help"))
 @guarded
 def themes(
     ctx: typer.Context,
@@ -410,7 +415,6 @@ def themes(
     index: Optional[Path] = IndexOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Vis temaerne i høringssvarene med afsendere og et citat fra hver."""
     if ctx.invoked_subcommand is not None:
         ctx.obj = index
         return
@@ -427,7 +431,7 @@ def themes(
         return
     out = Console()
     for theme in found:
-        say(out, (theme.label, "bold"), f"  ({theme.theme_id}, {len(theme.senders)} afsendere)")
+        say(out, (theme.label, "bold"), phrase("theme_line", theme_id=theme.theme_id, n=len(theme.senders)))
         for s in theme.senders:
             say(out, f"  - {s.sender} ({s.count}): »{s.quote.quote}«")
 
@@ -438,41 +442,38 @@ def _searcher_for(ctx: typer.Context, index: Optional[Path]):
     return Searcher(settings_for(index or ctx.obj))
 
 
-@themes_app.command("rename")
+@themes_app.command("rename", help=phrase("themes_rename_help"))
 @guarded
 def themes_rename(ctx: typer.Context, theme_id: str, label: str, index: Optional[Path] = IndexOption) -> None:
-    """Omdøb et tema (gemmes og bruges i eksporten)."""
     from answering.themes import edit_themes
 
     edit_themes(_searcher_for(ctx, index), rename=(theme_id, label))
 
 
-@themes_app.command("merge")
+@themes_app.command("merge", help=phrase("themes_merge_help"))
 @guarded
 def themes_merge(ctx: typer.Context, theme_ids: list[str], index: Optional[Path] = IndexOption) -> None:
-    """Slå temaer sammen (det første beholder sit navn)."""
     from answering.themes import edit_themes
 
     if len(theme_ids) < 2:
-        err.print("Angiv mindst to tema-id'er.")
+        err.print(phrase("two_themes"))
         raise typer.Exit(2)
     edit_themes(_searcher_for(ctx, index), merge=theme_ids)
 
 
-@themes_app.command("delete")
+@themes_app.command("delete", help=phrase("themes_delete_help"))
 @guarded
 def themes_delete(ctx: typer.Context, theme_id: str, index: Optional[Path] = IndexOption) -> None:
-    """Slet et tema fra oversigten og eksporten."""
     from answering.themes import edit_themes
 
     edit_themes(_searcher_for(ctx, index), delete=theme_id)
 
 
-@export_app.command("notat")
+@export_app.command("notat", help=phrase("notat_help"))
 @guarded
 def export_notat(
-    fmt: str = typer.Option("docx", "--format", help="docx eller xlsx"),
-    out: Optional[Path] = typer.Option(None, "--out", help="Filnavn (standard hoeringsnotat.docx/.xlsx)."),
+    fmt: str = typer.Option("docx", "--format", help=phrase("format_option")),
+    out: Optional[Path] = typer.Option(None, "--out", help=phrase("out_option")),
     sender: Optional[str] = SenderOpt,
     sender_type: Optional[str] = SenderTypeOpt,
     municipality: Optional[str] = MunicipalityOpt,
@@ -481,12 +482,11 @@ def export_notat(
     date_to: Optional[str] = DateToOpt,
     index: Optional[Path] = IndexOption,
 ) -> None:
-    """Skriv et høringsnotat: svaroversigt (dato, afsender, rolle, resumé, vurdering) og et afsnit pr. tema."""
     from export.notat import build_notat, to_docx, to_xlsx
     from retrieval.search import Searcher
 
     if fmt not in ("docx", "xlsx"):
-        err.print("--format skal være docx eller xlsx.")
+        err.print(phrase("bad_format"))
         raise typer.Exit(2)
     from answering.llm import create_chat_model
 
@@ -500,17 +500,16 @@ def export_notat(
     except OSError as exc:
         fail(explain(exc, None, settings.language) or message("cannot_write", settings.language, path=target,
                                                               error=exc.strerror or exc), 2)
-    say(err, f"Skrevet: {target} ({len(notat.respondents)} høringssvar, {len(notat.themes)} temaer)")
+    say(err, phrase("written", target=target, n=len(notat.respondents), themes=len(notat.themes)))
 
 
-@app.command()
+@app.command(help=phrase("remove_help"))
 @guarded
 def remove(
-    targets: list[str] = typer.Argument(..., help="doc_id'er eller kildestier."),
+    targets: list[str] = typer.Argument(..., help=phrase("remove_targets")),
     index: Optional[Path] = IndexOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Fjern dokumenter fra indekset."""
     from ingest.pipeline import TargetError
     from ingest.pipeline import remove as run_remove
 
@@ -521,7 +520,7 @@ def remove(
     if as_json:
         _print_json({"removed": removed})
     else:
-        err.print(f"Fjernet {len(removed)} dokument(er).")
+        err.print(phrase("removed", n=len(removed)))
     raise typer.Exit(0 if removed else 1)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from core.phrases import message
+from core.phrases import PhrasedError
 from core.settings import Settings
 from index.bm25 import BM25Index
 from index.embedding import Embedder
@@ -21,26 +21,19 @@ from index.manifest_store import ChromaManifestStore, FileManifestStore
 from index.store import ChromaStore, collection_name
 
 
-class ModelMismatchError(RuntimeError):
-    pass
+class ModelMismatchError(PhrasedError, RuntimeError):
+    """An index built with another embedding model: the phrase ``model_mismatch`` and its parameters."""
 
 
-# Kept here rather than in core/phrases.py while that table is edited elsewhere; same shape as its entries.
-MISSING_ROWS = {
-    "da": "indekset i {index} mangler tekst og vektorer for {missing} af {total} dokumenter "
-    "(er Chroma-databasen chroma.sqlite3 slettet eller beskadiget?). Genopbyg dem med: {command}",
-    "en": "the index in {index} lacks the text and vectors of {missing} of {total} documents "
-    "(was the Chroma database chroma.sqlite3 deleted or damaged?). Rebuild them with: {command}",
-}
-
-
-class IndexDamagedError(RuntimeError):
+class IndexDamagedError(PhrasedError, RuntimeError):
     """The committed manifest lists documents whose rows are not in Chroma (not a concurrent commit: the
-    manifest did not change meanwhile). The next ``hoering ingest`` of their files rebuilds them."""
+    manifest did not change meanwhile). The next ``hoering ingest`` of their files rebuilds them. Carries the
+    phrase ``missing_rows`` and its parameters; ``doc_ids`` names the documents."""
 
-    def __init__(self, text: str, doc_ids: list[str]) -> None:
-        super().__init__(text)
-        self.doc_ids = doc_ids
+    def __init__(self, code: str = "missing_rows", *, language: str | None = None, doc_ids: list[str] | None = None,
+                 **params: object) -> None:
+        super().__init__(code, language=language, doc_ids=list(doc_ids or []), **params)
+        self.doc_ids: list[str] = self.params["doc_ids"]
 
 
 class Index:
@@ -128,9 +121,8 @@ class Index:
         if len(folders) > 3:
             folders = [os.path.commonpath(folders) or os.sep]
         command = " ".join(["hoering", "ingest", *(shlex.quote(f) for f in folders), "--index", shlex.quote(str(self.root))])
-        language = "en" if self.settings.language == "en" else "da"
-        text = MISSING_ROWS[language].format(index=self.root, missing=len(doc_ids), total=len(manifest.documents), command=command)
-        return IndexDamagedError(text, doc_ids)
+        return IndexDamagedError("missing_rows", language=self.settings.language, doc_ids=doc_ids, index=self.root,
+                                 missing=len(doc_ids), total=len(manifest.documents), command=command)
 
     def manifest(self) -> Manifest:
         return self.manifests.load()
@@ -146,15 +138,8 @@ class Index:
     def check_model(self, manifest: Manifest, embedder: Embedder) -> None:
         """Refuse to mix vectors of two embedding models in one index."""
         if manifest.embedding_model and manifest.embedding_model != embedder.name:
-            raise ModelMismatchError(
-                message(
-                    "model_mismatch",
-                    self.settings.language,
-                    index=self.root,
-                    stored=manifest.embedding_model,
-                    configured=embedder.name,
-                )
-            )
+            raise ModelMismatchError("model_mismatch", language=self.settings.language, index=self.root,
+                                     stored=manifest.embedding_model, configured=embedder.name)
 
     def rebuild_bm25(self, manifest: Manifest) -> BM25Index:
         stored = self.store.read_chunks(sorted(manifest.documents), with_embeddings=False)

@@ -7,34 +7,38 @@ from ingest.dates import parse_date
 from index.index import Index
 from index.writer import IndexWriter
 from index.manifest import Manifest
+from core.phrases import PhrasedError
 from core.senders import SENDER_TYPES
 from index.records import EDITABLE_FIELDS, DocumentMetadata
 
 
-class CorrectionError(ValueError):
-    pass
+class CorrectionError(PhrasedError, ValueError):
+    """A correction refused: a phrase key and its parameters, rendered in the user's language by the CLI and the
+    UI. ``str()`` keeps the English words it always had (logs, tests)."""
+
+    default_language = "en"
 
 
 def validate(fields: dict[str, str | None]) -> dict[str, str | None]:
     clean: dict[str, str | None] = {}
     for key, value in fields.items():
         if key not in EDITABLE_FIELDS:
-            raise CorrectionError(f"unknown field {key!r}; editable: {', '.join(EDITABLE_FIELDS)}")
+            raise CorrectionError("correction_unknown_field", field=key, editable=", ".join(EDITABLE_FIELDS))
         # Control characters and terminal escape sequences never reach a stored field (exports, terminals).
         value = clean_field(value) if isinstance(value, str) else value
         if key == "sender_type" and value not in SENDER_TYPES:
-            raise CorrectionError(f"sender_type must be one of {', '.join(SENDER_TYPES)}")
+            raise CorrectionError("correction_sender_type", allowed=", ".join(SENDER_TYPES))
         if key == "date" and value:
             iso = parse_date(value)
             if not iso:
-                raise CorrectionError(f"cannot read the date {value!r} (use YYYY-MM-DD or e.g. 11. september 2023)")
+                raise CorrectionError("correction_bad_date", value=value)
             value = iso
         if key == "municipality" and value:
             from core.gazetteer import gazetteer
 
             mun = gazetteer().municipality(value)
             if mun is None:
-                raise CorrectionError(f"{value!r} is not one of the 98 Danish municipalities")
+                raise CorrectionError("correction_municipality", value=value)
             value = mun.name
         clean[key] = value or None
     return clean
@@ -59,5 +63,5 @@ def set_metadata(index: Index, doc_id: str, fields: dict[str, str | None]) -> di
     with IndexWriter(index) as writer:
         matches = [d for d in writer.manifest.documents if d == doc_id or d.startswith(doc_id)]
         if len(matches) != 1:
-            raise CorrectionError(f"no single document with id {doc_id!r}")
+            raise CorrectionError("correction_no_document", doc_id=doc_id)
         return writer.set_metadata(matches[0], fields).model_dump()

@@ -15,29 +15,14 @@ from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import PurePath
 from typing import Callable
 
+from core.formats import IMAGE_SUFFIXES, SUPPORTED_SUFFIXES  # noqa: F401 - SUPPORTED_SUFFIXES re-exported (uploads, UI)
+from core.phrases import PhrasedError, message
 from ingest.schema import LoadedDocument, Page
 
-SUPPORTED_SUFFIXES = (
-    ".pdf", ".docx", ".txt", ".md", ".html", ".htm", ".eml", ".msg", ".zip", ".png", ".jpg", ".jpeg", ".tif", ".tiff",
-)
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
-
-
-class LoadError(Exception):
-    """A file that cannot be loaded; ``code`` is a key into core.phrases.MESSAGES."""
-
-    def __init__(self, code: str, **params: object) -> None:
-        super().__init__(code, params)
-        self.code = code
-        self.params = params
-
-    def __reduce__(self):  # picklable (it crosses from the worker process that reads a file, ingest.budget)
-        return (_load_error, (self.code, self.params))
-
-
-def _load_error(code: str, params: dict) -> LoadError:
-    return LoadError(code, **params)
+class LoadError(PhrasedError):
+    """A file that cannot be loaded: ``code`` is a phrase key (core.phrases), ``params`` its parameters; the
+    outcome line is rendered in the user's language where it is shown."""
 
 
 @dataclass(frozen=True)
@@ -200,7 +185,7 @@ def load_pdf(data: bytes, source: str) -> list[LoadedDocument]:
         elif not any(p.text.strip() for p in pages):
             raise LoadError("scanned_no_ocr")
         else:
-            warnings.append(f"side {', '.join(map(str, scanned))} uden tekstlag blev ikke læst (OCR mangler: {ocr.status().reason})")
+            warnings.append(message("ocr_pages_skipped", "da", pages=", ".join(map(str, scanned)), reason=ocr.status().reason))
     if not any(p.text.strip() for p in pages):
         raise LoadError("no_text")
     return [LoadedDocument(source=source, pages=pages, title=str(title) if title else None, warnings=warnings)]

@@ -128,7 +128,7 @@ def missing_reason(path: str, language: str = "da") -> str:
     try:
         mode = os.stat(path).st_mode
     except OSError:
-        return message("unreadable", language, error="findes ikke / not found")
+        return message("unreadable", language, error=message("path_not_found", language))
     kinds = ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "device"), (stat.S_ISBLK, "device"))
     kind = next((name for test, name in kinds if test(mode)), "special")
     return message("not_regular_file", language, kind=kind)

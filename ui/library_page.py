@@ -49,7 +49,7 @@ def render() -> None:
             "sender": st.column_config.TextColumn(t(lang, "sender")),
             "municipality": st.column_config.TextColumn(t(lang, "municipality")),
             "hearing": st.column_config.TextColumn(t(lang, "hearing")),
-            "date": st.column_config.TextColumn("Dato" if lang == "da" else "Date"),
+            "date": st.column_config.TextColumn(t(lang, "date")),
         },
     )
     if st.button(t(lang, "save_changes"), key="lib_save"):
@@ -63,7 +63,7 @@ def render() -> None:
                     set_metadata(resources.searcher().index, row["doc_id"], fields)
                     changed += 1
                 except CorrectionError as exc:
-                    st.error(escape_markdown(f"{row['doc_id']}: {exc}"))
+                    st.error(escape_markdown(f"{row['doc_id']}: {exc.render(lang)}"))
         st.success(t(lang, "saved", n=changed))
     st.divider()
     labels = {d.doc_id: f"{d.sender} – {d.source} ({d.doc_id})" for d in documents}

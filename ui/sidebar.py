@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from answering.texts import SENDER_TYPE_NAMES
+from answering.texts import sender_type_name
 from ingest.pipeline import ingest
 from ingest.loaders import SUPPORTED_SUFFIXES
 from core.senders import SENDER_TYPES
@@ -37,7 +37,7 @@ def render_filters(lang: str) -> Filters:
     st.sidebar.subheader(t(lang, "filters"))
     sender_type = st.sidebar.selectbox(
         t(lang, "sender_type"), [all_, *SENDER_TYPES], key="f_sender_type",
-        format_func=lambda v: v if v == all_ else f"{SENDER_TYPE_NAMES[lang].get(v, v)} ({v})",
+        format_func=lambda v: v if v == all_ else f"{sender_type_name(v, lang)} ({v})",
     )
     sender = st.sidebar.selectbox(t(lang, "sender"), [all_, *sorted({d.sender for d in docs if d.sender})], key="f_sender")
     municipality = st.sidebar.selectbox(

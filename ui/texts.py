@@ -1,164 +1,19 @@
-"""Interface strings: Danish by default, English available."""
+"""Interface texts (Danish by default, English available): thin lookups into the phrasebook (core.phrases)."""
 
 from __future__ import annotations
 
-TEXTS: dict[str, dict[str, str]] = {
-    "da": {
-        "title": "Høringsassistent",
-        "tagline": "Spørg høringssvarene – og få svar med ordrette, kontrollerede citater.",
-        "chat_page": "Spørg høringssvarene",
-        "library_page": "Dokumenter",
-        "ask": "Stil et spørgsmål om høringssvarene …",
-        "new_chat": "Ny samtale",
-        "empty": "Høringsassistent besvarer spørgsmål om de indlæste høringssvar. Hvert svar viser, hvem der siger "
-        "hvad, med ordrette citater, side og kilde, som du selv kan kontrollere. Står svaret ikke i høringssvarene, "
-        "siger assistenten det.",
-        "examples": "Prøv et eksempel:",
-        "filters": "Filtre (gælder næste spørgsmål)",
-        "all": "(alle)",
-        "sender_type": "Afsendertype",
-        "sender": "Afsender",
-        "municipality": "Kommune",
-        "hearing": "Høring",
-        "date_range": "Dato (modtaget)",
-        "index_status": "Indeks",
-        "documents": "dokumenter",
-        "chunks": "tekststykker",
-        "model": "Embedding-model",
-        "llm_on": "Sprogmodel: {llm}",
-        "llm_off": "Ingen sprogmodel er sat op: svarene bygges af ordrette citater fra høringssvarene. "
-        "Se README (docs/llm.md) for at tilføje en sprogmodel.",
-        "upload": "Indlæs høringssvar",
-        "upload_help": "PDF, DOCX, TXT, MD, HTML eller EML, højst {mb} MB pr. fil.",
-        "upload_button": "Indlæs filerne",
-        "too_big": "{name}: filen er større end {mb} MB og blev ikke indlæst.",
-        "ingesting": "Indlæser {n} fil(er) …",
-        "ingest_done": "Færdig: {ingested} indlæst, {unchanged} uændret, {failed} fejl.",
-        "outcome_ingested": "indlæst",
-        "outcome_unchanged": "uændret",
-        "outcome_failed": "fejl",
-        "sources": "Kilder",
-        "open_document": "Vis hele dokumentet",
-        "download_original": "Hent originalfilen",
-        "download_md": "Hent svar (Markdown)",
-        "download_docx": "Hent svar (Word)",
-        "inferred_chip": "✕ {label} (udledt af spørgsmålet)",
-        "feedback_comment": "Kommentar (valgfri)",
-        "feedback_send": "Send feedback",
-        "feedback_thanks": "Tak for din feedback.",
-        "nearest": "Nærmeste uddrag",
-        "page": "side",
-        "language": "Sprog",
-        "library_intro": "Alle indlæste høringssvar. Ret metadata direkte i tabellen og gem; rettelser overlever genindlæsning.",
-        "search_docs": "Filtrér dokumenter",
-        "save_changes": "Gem ændringer",
-        "saved": "Gemt: {n} dokument(er) rettet.",
-        "remove": "Fjern dokument",
-        "remove_pick": "Vælg dokument",
-        "removed": "Fjernet: {doc}",
-        "empty_index": "Indekset er tomt. Indlæs høringssvar i sidepanelet.",
-        "unverified": "{n} henvisning(er) fra sprogmodellen kunne ikke verificeres og vises ikke som kilder.",
-        "themes_page": "Temaer og høringsnotat",
-        "themes_intro": "Høringssvarenes udsagn grupperet i temaer, med afsendere og et citat fra hver. Omdøb, slå sammen eller slet temaer; ændringerne gemmes og kommer med i høringsnotatet.",
-        "themes_working": "Finder temaer …",
-        "senders": "afsendere",
-        "theme_rename": "Navn på temaet",
-        "theme_save": "Gem navn",
-        "theme_delete": "Slet tema",
-        "theme_merge_pick": "Slå temaer sammen",
-        "theme_merge": "Slå valgte temaer sammen",
-        "notat_prepare": "Lav høringsnotat",
-        "notat_docx": "Hent høringsnotat (Word)",
-        "notat_xlsx": "Hent høringsnotat (Excel)",
-        "mode": "Svartype",
-        "mode_answer": "Svar",
-        "mode_coverage": "Hvem siger hvad",
-        "not_mentioned": "nævner det ikke",
-        "ocr": "tekst fra OCR",
-    },
-    "en": {
-        "title": "Høringsassistent",
-        "tagline": "Ask the consultation responses – answers with verbatim, checked citations.",
-        "chat_page": "Ask the responses",
-        "library_page": "Documents",
-        "ask": "Ask a question about the consultation responses …",
-        "new_chat": "New conversation",
-        "empty": "Høringsassistent answers questions about the ingested consultation responses. Every answer shows "
-        "who says what, with verbatim quotes, page and source you can check yourself. If the responses do not "
-        "say it, the assistant says so.",
-        "examples": "Try an example:",
-        "filters": "Filters (apply to the next question)",
-        "all": "(all)",
-        "sender_type": "Sender type",
-        "sender": "Sender",
-        "municipality": "Municipality",
-        "hearing": "Hearing",
-        "date_range": "Date (received)",
-        "index_status": "Index",
-        "documents": "documents",
-        "chunks": "chunks",
-        "model": "Embedding model",
-        "llm_on": "Language model: {llm}",
-        "llm_off": "No language model is configured: answers are built from verbatim quotes of the responses. "
-        "See the README (docs/llm.md) to add one.",
-        "upload": "Ingest responses",
-        "upload_help": "PDF, DOCX, TXT, MD, HTML or EML, at most {mb} MB per file.",
-        "upload_button": "Ingest the files",
-        "too_big": "{name}: the file is larger than {mb} MB and was not ingested.",
-        "ingesting": "Ingesting {n} file(s) …",
-        "ingest_done": "Done: {ingested} ingested, {unchanged} unchanged, {failed} failed.",
-        "outcome_ingested": "ingested",
-        "outcome_unchanged": "unchanged",
-        "outcome_failed": "failed",
-        "sources": "Sources",
-        "open_document": "Show the whole document",
-        "download_original": "Download the original file",
-        "download_md": "Download answer (Markdown)",
-        "download_docx": "Download answer (Word)",
-        "inferred_chip": "✕ {label} (inferred from the question)",
-        "feedback_comment": "Comment (optional)",
-        "feedback_send": "Send feedback",
-        "feedback_thanks": "Thank you for your feedback.",
-        "nearest": "Nearest passages",
-        "page": "page",
-        "language": "Language",
-        "library_intro": "All ingested responses. Correct metadata in the table and save; corrections survive re-ingest.",
-        "search_docs": "Filter documents",
-        "save_changes": "Save changes",
-        "saved": "Saved: {n} document(s) corrected.",
-        "remove": "Remove document",
-        "remove_pick": "Choose document",
-        "removed": "Removed: {doc}",
-        "empty_index": "The index is empty. Ingest responses in the sidebar.",
-        "unverified": "{n} reference(s) from the language model could not be verified and are not shown as sources.",
-        "themes_page": "Themes and consultation report",
-        "themes_intro": "The responses' statements grouped into themes, with senders and one quote each. Rename, merge or delete themes; the changes are saved and flow into the report.",
-        "themes_working": "Finding themes …",
-        "senders": "senders",
-        "theme_rename": "Theme name",
-        "theme_save": "Save name",
-        "theme_delete": "Delete theme",
-        "theme_merge_pick": "Merge themes",
-        "theme_merge": "Merge the selected themes",
-        "notat_prepare": "Build the consultation report",
-        "notat_docx": "Download report (Word)",
-        "notat_xlsx": "Download report (Excel)",
-        "mode": "Answer type",
-        "mode_answer": "Answer",
-        "mode_coverage": "Who says what",
-        "not_mentioned": "does not mention it",
-        "ocr": "text from OCR",
-    },
-}
-
-EXAMPLES = {
-    "da": ["Hvad siger kommunerne om ventelister?", "Hvem nævner rekruttering og fastholdelse af personale?",
-           "Hvad mener Roskilde om besparelserne?"],
-    "en": ["What do the municipalities say about waiting lists?", "Who mentions recruiting and retaining staff?",
-           "What does Roskilde think about the savings?"],
-}
+from core.phrases import LANGUAGES, PHRASES, message
 
 
 def t(language: str, key: str, **params: object) -> str:
-    table = TEXTS.get(language, TEXTS["da"])
-    return table[key].format(**params) if params else table[key]
+    """The interface text ``key`` ("chat_page", "upload_help" …) in ``language``."""
+    return message(f"ui.{key}", language, **params)
+
+
+def examples(language: str) -> list[str]:
+    """The example questions of an empty conversation."""
+    count = sum(key.startswith("ui.example.") for key in PHRASES)
+    return [message(f"ui.example.{i}", language) for i in range(1, count + 1)]
+
+
+EXAMPLES = {lang: examples(lang) for lang in LANGUAGES}  # a view of the phrasebook, by language

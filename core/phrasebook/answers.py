@@ -1,0 +1,56 @@
+"""Texts of answers (they follow the question's language): fixed phrases, the scope line, who-says-what."""
+
+from __future__ import annotations
+
+PHRASES: dict[str, dict[str, str]] = {
+    "answer.intro": {"da": "Det skriver høringssvarene:", "en": "The consultation responses say (quoted in Danish):"},
+    "answer.says": {"da": "skriver", "en": "writes"},
+    "answer.not_found": {
+        "da": "Høringssvarene nævner ikke det, du spørger om",
+        "en": "The responses do not mention what you are asking about",
+    },
+    "answer.in_scope": {"da": " (inden for den valgte afgrænsning)", "en": " (within the selected scope)"},
+    "answer.nearest": {
+        "da": "Nærmeste uddrag (besvarer ikke spørgsmålet direkte):",
+        "en": "Nearest passages (they do not answer the question directly):",
+    },
+    "answer.no_scope": {"da": "Der er ingen høringssvar inden for afgrænsningen", "en": "There are no responses within the scope"},
+    "answer.scope": {"da": "Afgrænset til", "en": "Limited to"},
+    "answer.inferred": {"da": "udledt af spørgsmålet – kan fjernes", "en": "inferred from the question – can be removed"},
+    "answer.empty_index": {
+        "da": "Indekset er tomt: indlæs høringssvar først.",
+        "en": "The index is empty: ingest consultation responses first.",
+    },
+    "answer.unverified": {
+        "da": "({n} henvisning(er) kunne ikke verificeres i høringssvarene og er markeret [?].)",
+        "en": "({n} reference(s) could not be verified in the responses and are marked [?].)",
+    },
+    # one filter of the scope line: "afsendertype = kommuner"
+    "answer.scope_part": {"da": "{field} = {value}", "en": "{field} = {value}"},
+    # sender types as a group of senders ("1 af 2 kommuner …", "afsendertype = kommuner")
+    "sender_group.kommune": {"da": "kommuner", "en": "municipalities"},
+    "sender_group.region": {"da": "regioner", "en": "regions"},
+    "sender_group.med_udvalg": {"da": "MED-udvalg", "en": "employee (MED) committees"},
+    "sender_group.organisation": {"da": "organisationer", "en": "organisations"},
+    "sender_group.virksomhed": {"da": "virksomheder", "en": "companies"},
+    "sender_group.borger": {"da": "borgere", "en": "citizens"},
+    "sender_group.ukendt": {"da": "ukendte afsendere", "en": "unknown senders"},
+    # the filter fields as an answer names them
+    "field.sender": {"da": "afsender", "en": "sender"},
+    "field.sender_type": {"da": "afsendertype", "en": "sender type"},
+    "field.municipality": {"da": "kommune", "en": "municipality"},
+    "field.hearing": {"da": "høring", "en": "hearing"},
+    "field.date_from": {"da": "fra dato", "en": "from date"},
+    "field.date_to": {"da": "til dato", "en": "to date"},
+    "theme.untitled": {"da": "Tema", "en": "Theme"},  # a theme without keywords (answering/themes.py)
+    # who says what (answering/coverage_answer.py)
+    "coverage.of": {"da": "af", "en": "of"},
+    "coverage.mention": {"da": "nævner", "en": "mention"},
+    "coverage.mention_one": {"da": "nævner", "en": "mentions"},
+    "coverage.not": {"da": "nævner det ikke", "en": "does not mention it"},
+    "coverage.not_plural": {"da": "nævner det ikke", "en": "do not mention it"},
+    "coverage.responses": {"da": "høringssvar", "en": "responses"},
+    "coverage.topic": {"da": "emnet", "en": "the topic"},
+    "coverage.and": {"da": "og", "en": "and"},
+    "coverage.none": {"da": "Ingen af dem nævner {topic}.", "en": "None of them mentions {topic}."},
+}
