@@ -17,27 +17,27 @@ from answering.sentences import QuoteFinder
 from retrieval.query import detect_language
 from answering.schema import Answer
 from index.records import Filters
+from core.phrases import PhrasedError
 from index.snapshot import Snapshot
 from retrieval.search import SearchResult, Searcher
 
 TOP_K = 8
 
 
-class QuestionTooLongError(ValueError):
+class QuestionTooLongError(PhrasedError, ValueError):
     """A question over HOERING_MAX_QUESTION_CHARS: refused before anything is embedded (embedding a query costs
     about a millisecond per character, so an unbounded question is a denial of service)."""
 
 
 def check_question(question: str, settings) -> None:
     """Raise QuestionTooLongError (one clear line, in the settings' language) for a question over the limit."""
-    from core.phrases import message, number
+    from core.phrases import number
 
     limit = settings.max_question_chars
     if len(question) > limit:
         language = settings.language
-        raise QuestionTooLongError(
-            message("question_too_long", language, chars=number(len(question), language), limit=number(limit, language))
-        )
+        raise QuestionTooLongError("question_too_long", language=language, chars=number(len(question), language),
+                                   limit=number(limit, language))
 
 
 def prepare(question: str, searcher: Searcher, filters: Filters | None, history: list[Turn] | None,

@@ -218,7 +218,7 @@ class IndexWriter:
             if doc_id in self.manifest.documents:
                 self.index.store.update_metadata(doc_id, {"source": self.manifest.documents[doc_id].source})
         self.removed += removed
-        self.pending += len(removed)
+        self.pending += len(paths) + len(removed)  # a forgotten file is a change to commit, also when its document stays
         return removed
 
     # --- correcting metadata -------------------------------------------------------------------------------------

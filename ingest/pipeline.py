@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from core.errors import describe_exception
-from core.phrases import message, number
+from core.phrases import PhrasedError, message, number
 from core.settings import Settings
 from index.embedding import Embedder, create_embedder
 from index.index import Index
@@ -364,7 +364,7 @@ def ingest(
 MIN_ID_PREFIX = 6  # shortest doc_id prefix ``remove`` accepts (ids are 16 hex digits)
 
 
-class TargetError(ValueError):
+class TargetError(PhrasedError, ValueError):
     """A ``remove`` target that is empty, too short or names more than one document: nothing is removed."""
 
 
@@ -382,7 +382,7 @@ def resolve_targets(manifest: Manifest, targets: list[str], language: str = "da"
     for target in targets:
         wanted = target.strip()
         if not wanted:
-            raise TargetError(message("remove_empty_target", language, min=MIN_ID_PREFIX))
+            raise TargetError("remove_empty_target", language=language, min=MIN_ID_PREFIX)
         named = next((k for k in (wanted, os.path.normpath(wanted), stored_source(os.path.normpath(wanted)))
                       if k in manifest.files), None)  # a file name with a CPR number is stored masked
         if named is not None:
@@ -396,13 +396,13 @@ def resolve_targets(manifest: Manifest, targets: list[str], language: str = "da"
             gone.extend(files_of[wanted])
             continue
         if len(wanted) < MIN_ID_PREFIX:
-            raise TargetError(message("remove_short_prefix", language, target=wanted, min=MIN_ID_PREFIX))
+            raise TargetError("remove_short_prefix", language=language, target=wanted, min=MIN_ID_PREFIX)
         matches = sorted(d for d in files_of if d.startswith(wanted))
         if not matches:
             continue
         if len(matches) > 1:
             shown = ", ".join(matches[:5]) + (" …" if len(matches) > 5 else "")
-            raise TargetError(message("remove_ambiguous", language, target=wanted, n=len(matches), ids=shown))
+            raise TargetError("remove_ambiguous", language=language, target=wanted, n=len(matches), ids=shown)
         gone.extend(files_of[matches[0]])
     return list(dict.fromkeys(gone))
 

@@ -7,14 +7,18 @@ import re
 import unicodedata
 from pathlib import Path, PurePath
 
+from core.phrases import PhrasedError
 from ingest.loaders import SUPPORTED_SUFFIXES
 
 
 MAX_NAME_BYTES = 150  # well below the 255-byte limit of file systems, with room for a "-<hash>" suffix
 
 
-class UploadError(ValueError):
-    pass
+class UploadError(PhrasedError, ValueError):
+    """An upload refused: a phrase key and its parameters, rendered in the user's language by the app; ``str()``
+    keeps the English words."""
+
+    default_language = "en"
 
 
 def safe_name(name: str) -> str:
@@ -35,16 +39,16 @@ def safe_name(name: str) -> str:
 def save_upload(name: str, data: bytes, folder: Path, max_bytes: int) -> Path:
     """Write an uploaded file into ``folder``; same name with other content gets a content-hash suffix."""
     if len(data) > max_bytes:
-        raise UploadError(f"{name}: larger than {max_bytes // (1024 * 1024)} MB")
+        raise UploadError("upload_too_large", name=name, mb=max_bytes // (1024 * 1024))
     clean = safe_name(name)
     if PurePath(clean).suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise UploadError(f"{name}: unsupported file type")
+        raise UploadError("upload_unsupported", name=name)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / clean
     if target.exists() and target.read_bytes() != data:
         digest = hashlib.sha256(data).hexdigest()[:8]
         target = folder / f"{PurePath(clean).stem}-{digest}{PurePath(clean).suffix}"
     if not target.resolve().is_relative_to(folder.resolve()):
-        raise UploadError(f"{name}: invalid file name")
+        raise UploadError("upload_bad_name", name=name)
     target.write_bytes(data)
     return target

@@ -6,11 +6,12 @@ import re
 from datetime import date
 from pydantic import BaseModel
 
+from core.phrases import PhrasedError
 from core.senders import SENDER_TYPE_FORMS, sender_type_of
 from index.records import Filters
 
 
-class FilterError(ValueError):
+class FilterError(PhrasedError, ValueError):
     """A filter value that names nothing that can exist (unknown sender type or municipality, not a date)."""
 
 
@@ -26,8 +27,8 @@ def validate_filters(language: str = "da", **values: str | None) -> Filters:
     if clean.get("sender_type"):
         kind = sender_type_of(clean["sender_type"])
         if kind is None:
-            raise FilterError(message("bad_sender_type", language, value=clean["sender_type"],
-                                      allowed=", ".join(SENDER_TYPE_FORMS)))
+            raise FilterError("bad_sender_type", language=language, value=clean["sender_type"],
+                                      allowed=", ".join(SENDER_TYPE_FORMS))
         clean["sender_type"] = kind
     if clean.get("municipality"):
         clean["municipality"] = _municipality(clean["municipality"], language)
@@ -39,9 +40,9 @@ def validate_filters(language: str = "da", **values: str | None) -> Filters:
                     raise ValueError(value)
                 clean[field] = date.fromisoformat(value).isoformat()
             except ValueError:
-                raise FilterError(message("bad_date", language, value=value, option="--" + field.replace("_", "-"))) from None
+                raise FilterError("bad_date", language=language, value=value, option="--" + field.replace("_", "-")) from None
     if clean.get("date_from") and clean.get("date_to") and clean["date_from"] > clean["date_to"]:
-        raise FilterError(message("dates_reversed", language, date_from=clean["date_from"], date_to=clean["date_to"]))
+        raise FilterError("dates_reversed", language=language, date_from=clean["date_from"], date_to=clean["date_to"])
     return Filters(**clean)
 
 
@@ -60,7 +61,7 @@ def _municipality(value: str, language: str) -> str:
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.75) or difflib.get_close_matches(
         name.title(), names, n=1, cutoff=0.75)
     hint = message("did_you_mean", language, name=close[0]) if close else ""
-    raise FilterError(message("unknown_municipality", language, value=value, hint=hint))
+    raise FilterError("unknown_municipality", language=language, value=value, hint=hint)
 
 
 class Verdict(BaseModel):

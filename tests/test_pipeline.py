@@ -13,6 +13,7 @@ from ingest.clean import CPR_MASK
 from ingest.corrections import CorrectionError, set_metadata
 from index.index import Index
 from ingest.pipeline import discover, ingest, remove
+from ingest.schema import Status
 from retrieval.library import list_documents
 from tests.conftest import SAMPLE_DIR, SAMPLE_FILES
 from tests.factories import BAD_FILES, GOOD_FILES, letter, make_bad_folder, make_eml, make_pdf, pdf_bytes
@@ -193,6 +194,27 @@ def test_prune_removes_documents_whose_files_are_gone(embedder, make_settings, t
     vejle = manifest.documents[vejle_id]
     assert vejle.sources == [str(folder / "vejle-kopi.txt")] and vejle.source == str(folder / "vejle-kopi.txt")
     assert {m["source"] for m in chroma_chunks(settings, vejle_id)["metadatas"]} == {vejle.source}
+    assert_consistent(settings)
+
+
+def test_prune_of_only_a_copys_file_is_committed(embedder, make_settings, tmp_path):
+    """A prune whose only change is a forgotten file (its document lives on under the copy's name) is committed:
+    the manifest forgets the file and names the copy, as Chroma's rows do."""
+    folder = write_letters(tmp_path / "svar", {"vejle.txt": LETTERS["vejle.txt"]})
+    shutil.copy(folder / "vejle.txt", folder / "vejle-kopi.txt")
+    settings = make_settings()
+    ingest([folder], settings, embedder=embedder)
+    vejle_id = Index(settings).manifest().files[str(folder / "vejle.txt")].doc_ids[0]
+    version = Index(settings).version()
+
+    os.remove(folder / "vejle.txt")
+    report = ingest([folder], settings, prune_missing=True, embedder=embedder)
+    assert (report.removed, report.count(Status.unchanged)) == (0, 1)
+    manifest = Index(settings).manifest()
+    assert manifest.version > version
+    assert str(folder / "vejle.txt") not in manifest.files
+    assert manifest.documents[vejle_id].source == str(folder / "vejle-kopi.txt")
+    assert {m["source"] for m in chroma_chunks(settings, vejle_id)["metadatas"]} == {str(folder / "vejle-kopi.txt")}
     assert_consistent(settings)
 
 

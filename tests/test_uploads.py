@@ -114,3 +114,14 @@ def test_a_symlink_in_the_folder_cannot_redirect_a_write(tmp_path):
 @pytest.mark.parametrize("name", ["scannet.png", "foto.jpg", "scan.tiff", "mail.msg", "hoering.zip"])
 def test_save_upload_accepts_scans_msg_and_zip(tmp_path, name):
     assert save_upload(name, b"data", tmp_path / "uploads", MB).name.endswith(name.rsplit(".", 1)[1])
+
+
+def test_a_refused_upload_is_told_in_the_users_language(tmp_path):
+    """UploadError carries its phrase and parameters; the app renders it in the user's language."""
+    with pytest.raises(UploadError) as caught:
+        save_upload("notes.exe", b"data", tmp_path, 1024)
+    assert caught.value.render("da") == "notes.exe: filtypen understøttes ikke"
+    assert caught.value.render("en") == str(caught.value) == "notes.exe: unsupported file type"
+    with pytest.raises(UploadError) as caught:
+        save_upload("svar.pdf", b"x" * 2048 * 1024, tmp_path, 1024 * 1024)
+    assert caught.value.render("da") == "svar.pdf: større end 1 MB"

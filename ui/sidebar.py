@@ -83,7 +83,7 @@ def render_upload(lang: str) -> None:
         try:
             paths.append(save_upload(f.name, f.getvalue(), s.uploads, s.max_upload_mb * 1024 * 1024))
         except UploadError as exc:
-            problems.append(t(lang, "too_big", name=f.name, mb=s.max_upload_mb) if f.size > s.max_upload_mb * 1024 * 1024 else str(exc))
+            problems.append(t(lang, "too_big", name=f.name, mb=s.max_upload_mb) if f.size > s.max_upload_mb * 1024 * 1024 else exc.render(lang))
     searcher = resources.searcher()
     lines: list[str] = []
     with st.sidebar.status(t(lang, "ingesting", n=len(paths)), expanded=True) as status:

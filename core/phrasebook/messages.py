@@ -8,6 +8,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "da": "filtypen understøttes ikke ({ext}); understøttet: {formats}",
         "en": "unsupported file type ({ext}); supported: {formats}",
     },
+    "upload_too_large": {"da": "{name}: større end {mb} MB", "en": "{name}: larger than {mb} MB"},
+    "upload_unsupported": {"da": "{name}: filtypen understøttes ikke", "en": "{name}: unsupported file type"},
+    "upload_bad_name": {"da": "{name}: ugyldigt filnavn", "en": "{name}: invalid file name"},
     "empty_file": {"da": "filen er tom (0 bytes)", "en": "the file is empty (0 bytes)"},
     "unreadable": {"da": "filen kan ikke læses: {error}", "en": "the file cannot be read: {error}"},
     "symlink_outside": {
