@@ -12,8 +12,9 @@ import hashlib
 import json
 import math
 import re
+import threading
 from core.phrases import message
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,7 @@ from pydantic import BaseModel, Field
 
 from answering.chat_model import ChatModel
 from answering.citations import make_citation
-from index.bm25 import content_words, stem_words, tokenize
+from index.bm25 import content_words, stem_words, stopwords, tokenize
 from answering.schema import Citation
 from index.llm_cache import LLMCache
 from index.records import Filters
@@ -31,9 +32,20 @@ from index.snapshot import Snapshot
 MIN_SENTENCE = 40
 # A letter's heading ("Høringssvar til …") says what it answers, not what it says.
 _HEADING = re.compile(r"^\s*(?:hørings\s?svar|høringsbidrag|udtale-?\s?svar)\b", re.I)
+# Administrative sentences say who received, discussed or sent the letter, not what it says: "Høringssvaret er
+# fremlagt for Udvalget …", "Formandsskabet … har drøftet forslag til budget 2024", "… takker for invitationen …",
+# "Med venlig hilsen". About the form of Danish letters, never about a topic.
+_ADMINISTRATIVE = re.compile(
+    r"\b(?:hørings\s?svar\w*|høringsbidrag\w*|udtale-?\s?svar\w*|høringsudkast\w*|høringsmateriale\w*)\b|"
+    r"\b(?:er|blevet|været)\s+(?:fremlagt|forelagt|behandlet|godkendt|drøftet|vedtaget)\b|\bhar\s+drøftet\b|"
+    r"\btakker\s+for\b|\bvenlig\s+hilsen\b|\binvitationen\s+til\b", re.I)
 MAX_FIT = 20000
 SEMANTIC_WEIGHT = 0.5
 GENERIC_SHARE = 0.5  # a stem found in more than half of the themes is too common to name one
+QUOTE_FLOOR = 0.35  # a member this far from its theme's centre (cosine in the clustering space) is not quoted
+LABEL_WORDS = 8  # a label is a phrase of the letters of at most this many words
+_SEGMENT = re.compile(r"[,.;:!?()\[\]\"”“»«/–—]|\s-\s")
+_WORDS = re.compile(r"[^\W_][\w-]*", re.U)
 
 
 class ThemeSender(BaseModel):
@@ -71,19 +83,30 @@ def edits_path(searcher: Searcher) -> Path:
     return searcher.index.root / "themes.json"
 
 
+def is_administrative(text: str) -> bool:
+    """A sentence about the letter itself (who received or discussed it, thanks, greetings), not a statement."""
+    return bool(_ADMINISTRATIVE.search(text))
+
+
 def _units(snap: Snapshot, filters: Filters) -> tuple[list[int], list[str]]:
-    """Sentence indices (into the snapshot's sentence arrays) in scope, and their texts."""
+    """Statement sentences in scope (indices into the snapshot's sentence arrays) and their texts; a sentence that
+    overlapping chunks repeat is taken once; headings, titles and administrative sentences are left out."""
     keep = snap.mask(filters)
+    statements = snap.statements
     titles = {(d.title or "").strip().lower() for d in snap.manifest.documents.values()}
-    idx, texts = [], []
-    for i, (row, (a, b)) in enumerate(zip(snap.sentence_rows, snap.sentence_spans)):
+    idx, texts, seen = [], [], set()
+    for i, (row, (a, b)) in enumerate(zip(snap.sentence_rows.tolist(), snap.sentence_spans.tolist())):
+        if not keep[row] or b - a < MIN_SENTENCE or not statements[i]:
+            continue
         text = snap.texts[row][a:b]
-        if keep[row] and b - a >= MIN_SENTENCE and not _HEADING.match(text) and text.strip(" .").lower() not in titles:
-            idx.append(i)
-            texts.append(text)
+        record = snap.records[row]
+        where = (record.doc_id, record.start + a)
+        if where in seen or _HEADING.match(text) or text.strip(" .").lower() in titles or is_administrative(text):
+            continue
+        seen.add(where)
+        idx.append(i)
+        texts.append(text)
     return idx, texts
-
-
 def _features(snap: Snapshot, idx: list[int], texts: list[str]) -> np.ndarray:
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -107,7 +130,7 @@ def _cluster(features: np.ndarray) -> np.ndarray:
     from sklearn.cluster import KMeans, MiniBatchKMeans
 
     n = len(features)
-    k = max(2, min(30, round(math.sqrt(n / 2))))
+    k = max(2, min(30, round(math.sqrt(n))))
     if n <= k:
         return np.arange(n)
     if n > MAX_FIT:
@@ -118,8 +141,9 @@ def _cluster(features: np.ndarray) -> np.ndarray:
     return KMeans(n_clusters=k, n_init=10, random_state=0).fit(features).labels_
 
 
-def _keywords(texts_by_cluster: dict[int, list[str]], top: int = 3) -> dict[int, list[str]]:
-    """c-TF-IDF over Danish stems; each stem shown as its most frequent surface word in the cluster."""
+def _stem_weights(texts_by_cluster: dict[int, list[str]]) -> tuple[dict[int, dict[str, float]], dict[int, dict[str, str]]]:
+    """c-TF-IDF over Danish stems per cluster (stems found in more than half of the themes weigh nothing), and each
+    stem's most frequent surface word in the cluster."""
     counts: dict[int, Counter] = {}
     surfaces: dict[int, dict[str, Counter]] = {}
     for c, texts in texts_by_cluster.items():
@@ -136,61 +160,173 @@ def _keywords(texts_by_cluster: dict[int, list[str]], top: int = 3) -> dict[int,
     spread = Counter(stem for counter in counts.values() for stem in counter)
     generic = {stem for stem, n in spread.items() if n > GENERIC_SHARE * len(counts)} if len(counts) >= 4 else set()
     average = sum(total.values()) / max(1, len(counts))
-    labels = {}
+    weights, surface = {}, {}
     for c, counter in counts.items():
         size = sum(counter.values()) or 1
-        candidates = [s for s in counter if s not in generic and len(s) > 3] or list(counter)
-        scored = sorted(candidates, key=lambda s: -(counter[s] / size) * math.log(1 + average / total[s]))
-        labels[c] = [surfaces[c][s].most_common(1)[0][0] for s in scored[:top]]
-    return labels
+        weights[c] = {s: (0.0 if s in generic or len(s) <= 3 else (n / size) * math.log(1 + average / total[s]))
+                      for s, n in counter.items()}
+        surface[c] = {s: surfaces[c][s].most_common(1)[0][0] for s in counter}
+    return weights, surface
+
+
+def _keywords(weights: dict[str, float], surface: dict[str, str], top: int = 3) -> list[str]:
+    ranked = sorted(weights, key=lambda s: -weights[s])
+    named = [s for s in ranked if weights[s] > 0] or ranked
+    return [surface[s] for s in named[:top]]
+
+
+_cache_lock = threading.Lock()
+_cache: "OrderedDict[tuple, list[Theme]]" = OrderedDict()
+CACHED_SCOPES = 32
+
+
+def _cache_key(searcher: Searcher, snap: Snapshot, filters: Filters, llm: ChatModel | None) -> tuple:
+    scope = tuple(sorted(filters.active().items()))
+    return (str(searcher.index.root), snap.version, len(snap.ids), scope, llm.name if llm is not None else None)
 
 
 def build_themes(searcher: Searcher, filters: Filters | None = None, *, apply_edits: bool = True, llm: ChatModel | None = None,
                  on_progress=None) -> list[Theme]:
-    """Themes in scope; with an LLM each gets a case officer's position title (keywords stay as fallback)."""
+    """Themes in scope, labelled with a phrase of the letters themselves; with an LLM each gets a case officer's
+    position title (the phrase stays as fallback). Computed once per (index version, scope, model) in this process;
+    officials' edits are applied on every call."""
     snap = searcher.snapshot()
     filters = filters or Filters()
+    key = _cache_key(searcher, snap, filters, llm)
+    with _cache_lock:
+        themes = _cache.get(key)
+        if themes is not None:
+            _cache.move_to_end(key)
+    if themes is None:
+        themes = _compute_themes(searcher, snap, filters, llm, on_progress)
+        with _cache_lock:
+            _cache[key] = themes
+            while len(_cache) > CACHED_SCOPES:
+                _cache.popitem(last=False)
+    themes = [t.model_copy(deep=True) for t in themes]  # callers may change their copy
+    return apply_theme_edits(themes, ThemeEdits.load(edits_path(searcher))) if apply_edits else themes
+
+
+def _compute_themes(searcher: Searcher, snap: Snapshot, filters: Filters, llm: ChatModel | None, on_progress) -> list[Theme]:
     idx, texts = _units(snap, filters)
     if not idx:
         return []
-    labels = _cluster(_features(snap, idx, texts)) if len(idx) >= 6 else np.zeros(len(idx), dtype=int)
+    features = _features(snap, idx, texts)
+    labels = _cluster(features) if len(idx) >= 6 else np.zeros(len(idx), dtype=int)
     by_cluster: dict[int, list[int]] = defaultdict(list)
     for position, cluster in enumerate(labels):
         by_cluster[int(cluster)].append(position)
-    keywords = _keywords({c: [texts[p] for p in members] for c, members in by_cluster.items()})
-    themes = [_theme(snap, [idx[p] for p in members], keywords[c]) for c, members in by_cluster.items()]
+    weights, surface = _stem_weights({c: [texts[p] for p in members] for c, members in by_cluster.items()})
+    names = _name_words(snap)
+    themes = []
+    for c, members in by_cluster.items():
+        theme = _theme(snap, idx, texts, features, members, weights[c], surface[c], names)
+        if theme is not None:
+            themes.append(theme)
     themes.sort(key=lambda t: (-len(t.senders), -t.size))
+    _distinct_labels(themes)
     if llm is not None:
         from answering.llm_tasks import theme_titles
 
         cache = LLMCache.in_index(searcher.index.root)
         titles = theme_titles(llm, [[s.quote.quote for s in t.senders] for t in themes], cache, on_progress)
         themes = [t.model_copy(update={"label": title}) if title else t for t, title in zip(themes, titles)]
-    return apply_theme_edits(themes, ThemeEdits.load(edits_path(searcher))) if apply_edits else themes
+    return themes
 
 
-def _theme(snap: Snapshot, members: list[int], keywords: list[str]) -> Theme:
-    vectors = snap.sentence_vectors[members]
+def _distinct_labels(themes: list[Theme]) -> None:
+    seen: set[str] = set()
+    for theme in themes:
+        if theme.label.lower() in seen and theme.keywords:
+            theme.label = " · ".join(k.capitalize() if i == 0 else k for i, k in enumerate(theme.keywords))
+        seen.add(theme.label.lower())
+
+
+def _name_words(snap: Snapshot) -> frozenset[str]:
+    """Words of the senders' names and municipalities (lower case): a label never names a sender or a place."""
+    words = set()
+    for d in snap.manifest.documents.values():
+        for value in (d.sender, d.municipality):
+            words.update(w.lower() for w in _WORDS.findall(value or "") if w[:1].isupper())
+    return frozenset(words)
+
+
+def _theme(snap: Snapshot, idx: list[int], texts: list[str], features: np.ndarray, members: list[int],
+           weights: dict[str, float], surface: dict[str, str], names: frozenset[str]) -> Theme | None:
+    """A theme of the cluster ``members`` (positions into idx/texts/features): its senders, each quoted with their
+    sentence nearest the theme's centre; members farther than QUOTE_FLOOR from the centre are neither quoted nor
+    counted."""
+    vectors = features[members]
     centroid = vectors.mean(axis=0)
+    centroid /= np.linalg.norm(centroid) + 1e-9
     closeness = vectors @ centroid
-    ids = sorted(f"{snap.ids[snap.sentence_rows[m]]}:{int(snap.sentence_spans[m][0])}" for m in members)
-    theme_id = hashlib.sha1("|".join(ids).encode()).hexdigest()[:10]
-    per_doc: dict[str, list[int]] = defaultdict(list)
-    for position, m in enumerate(members):
-        per_doc[str(snap.columns["doc_id"][snap.sentence_rows[m]])].append(position)
+    sentence_ids = sorted(f"{snap.ids[snap.sentence_rows[idx[p]]]}:{int(snap.sentence_spans[idx[p]][0])}" for p in members)
+    theme_id = hashlib.sha1("|".join(sentence_ids).encode()).hexdigest()[:10]
+    floor = min(QUOTE_FLOOR, float(closeness.max()))
+    kept = [(p, float(c)) for p, c in zip(members, closeness) if c >= floor]
+    per_doc: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for p, c in kept:
+        per_doc[str(snap.columns["doc_id"][snap.sentence_rows[idx[p]]])].append((p, c))
     senders = []
-    for doc_id, positions in per_doc.items():
-        best = max(positions, key=lambda p: closeness[p])
-        m = members[best]
+    for doc_id, scored in per_doc.items():
+        best, c = max(scored, key=lambda pc: pc[1])
+        m = idx[best]
         row = int(snap.sentence_rows[m])
         a, b = (int(x) for x in snap.sentence_spans[m])
-        passage = snap.passage(row, float(closeness[best]), 0.0, float(closeness[best]), 1)
+        passage = snap.passage(row, c, 0.0, c, 1)
         quote = make_citation(0, passage, passage.text[a:b])
         senders.append(ThemeSender(doc_id=doc_id, sender=passage.sender, sender_type=passage.sender_type,
-                                   count=len(positions), quote=quote))
+                                   count=len(scored), quote=quote))
+    if not senders:
+        return None
     senders.sort(key=lambda s: (-s.count, s.sender))
-    label = " · ".join(k.capitalize() if i == 0 else k for i, k in enumerate(keywords)) or message("theme.untitled", "da")
-    return Theme(theme_id=theme_id, label=label, keywords=keywords, size=len(members), senders=senders)
+    keywords = _keywords(weights, surface)
+    central = [texts[p] for p, _ in sorted(kept, key=lambda pc: -pc[1])]
+    label = (_phrase_label(central, weights, names)
+             or " · ".join(k.capitalize() if i == 0 else k for i, k in enumerate(keywords))
+             or message("theme.untitled", "da"))
+    return Theme(theme_id=theme_id, label=label, keywords=keywords, size=len(kept), senders=senders)
+
+
+def _phrase_label(sentences: list[str], weights: dict[str, float], names: frozenset[str]) -> str | None:
+    """The theme's label: the phrase (at most LABEL_WORDS words, within one clause, beginning and ending with a
+    content word) of its most central sentences that carries most of the theme's distinctive words. Never a name:
+    a capitalised word inside a sentence (Danish capitalises names only), an acronym or a sender's word."""
+    stop = stopwords()
+    best, best_score = None, 0.0
+    pool = sentences[: max(3, math.ceil(len(sentences) * 0.5))]
+    for rank, sentence in enumerate(pool):
+        offset = 0
+        for segment in _SEGMENT.split(sentence):
+            tokens = [m.group(0) for m in _WORDS.finditer(segment)]
+            first_of_sentence = offset == 0
+            offset += len(segment) + 1
+            if not tokens:
+                continue
+            stems = stem_words([t.lower() for t in tokens])
+            ok = []
+            for i, token in enumerate(tokens):
+                lower = token.lower()
+                named = lower in names or (token[:1].isupper() and not (i == 0 and first_of_sentence)) or \
+                    (len(token) > 1 and token.isupper()) or any(ch.isdigit() for ch in token)
+                ok.append(not named)
+            content = [t.lower() not in stop and len(t) > 2 and ok[i] for i, t in enumerate(tokens)]
+            for i in range(len(tokens)):
+                if not content[i]:
+                    continue
+                for j in range(i + 1, min(len(tokens), i + LABEL_WORDS)):
+                    if not content[j] or not all(ok[i:j + 1]):
+                        continue
+                    distinct = set(stems[i:j + 1])
+                    weight = sum(weights.get(s, 0.0) for s in distinct)
+                    whole = (i == 0) + (j == len(tokens) - 1)  # a whole clause reads better than a cut one
+                    score = weight * (1 + 0.25 * whole) / math.sqrt(j - i + 2) / (1 + 0.15 * rank)
+                    if score > best_score:
+                        best, best_score = tokens[i:j + 1], score
+    if not best:
+        return None
+    text = " ".join(best)
+    return text[:1].upper() + text[1:]
 
 
 def apply_theme_edits(themes: list[Theme], edits: ThemeEdits) -> list[Theme]:

@@ -35,7 +35,7 @@ LABELS = ROOT / "eval" / "themes.jsonl"
 WINDOW = 50
 ADMINISTRATIVE = re.compile(
     r"høringssvar|udtale-?\s?svar|fremlagt|med venlig hilsen|venlig hilsen|takker for|invitationen|"
-    r"kontakt|sagsnr|sagsbehandler|@|\btlf\b|telefon|dato\b", re.I)
+    r"kontaktoplysning|kontaktperson|sagsnr|sagsbehandler|@|\btlf\b|telefon|dato\b", re.I)
 
 
 def norm(text: str) -> str:
