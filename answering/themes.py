@@ -46,6 +46,7 @@ QUOTE_FLOOR = 0.35  # a member this far from its theme's centre (cosine in the c
 LABEL_WORDS = 8  # a label is a phrase of the letters of at most this many words
 _SEGMENT = re.compile(r"[,.;:!?()\[\]\"”“»«/–—]|\s-\s")
 _WORDS = re.compile(r"[^\W_][\w-]*", re.U)
+_BULLET = re.compile(r"^\s*[-–•*]\s+")  # a list item's dash is not part of what it says
 
 
 class ThemeSender(BaseModel):
@@ -274,7 +275,7 @@ def _theme(snap: Snapshot, idx: list[int], texts: list[str], features: np.ndarra
         row = int(snap.sentence_rows[m])
         a, b = (int(x) for x in snap.sentence_spans[m])
         passage = snap.passage(row, c, 0.0, c, 1)
-        quote = make_citation(0, passage, passage.text[a:b])
+        quote = make_citation(0, passage, _BULLET.sub("", passage.text[a:b]).strip())
         senders.append(ThemeSender(doc_id=doc_id, sender=passage.sender, sender_type=passage.sender_type,
                                    count=len(scored), quote=quote))
     if not senders:

@@ -4,7 +4,9 @@ per theme with its respondents, their quotes and page references. DOCX (python-d
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
@@ -15,14 +17,22 @@ from export.safe import clean_text, literal_cell
 from index.llm_cache import LLMCache
 from index.records import Filters
 from retrieval.search import Searcher
-from answering.themes import Theme, build_themes
+from answering.themes import Theme, build_themes, is_administrative
+from index.statements import is_statement
 
 LANGUAGE = "da"  # the høringsnotat is written in Danish
 COLUMNS = [message(f"notat.column.{c}", LANGUAGE) for c in ("date", "sender", "role", "summary", "assessment")]
 THEME_COLUMNS = [message(f"notat.column.{c}", LANGUAGE)
                  for c in ("theme", "sender", "role", "statements", "quote", "source", "page")]
-SUMMARY_SENTENCES = 2
+SUMMARY_SENTENCES = 3
 SUMMARY_CHARS = 450
+MIN_SENTENCE = 40
+_BULLET = re.compile(r"^\s*[-–•*]\s+")
+_PARAGRAPH = re.compile(r"\n\s*\n|\n\s*[-–•*]\s|\t")  # a blank line, a new bullet or a table cell
+# A résumé should not open by pointing back at a sentence it leaves out ("Dette …", "Men …", "Indsatsen bør også …").
+_ANAPHORA = re.compile(r"^(?:dette|disse|denne|den|derfor|men|og|samtidig|tilsvarende|ligeledes|desuden|herunder|"
+                       r"hvilket|her|\w+\s+(?:bør|skal|er|kan)\s+også)\b", re.I)
+ANAPHORA_PENALTY = 0.05
 
 
 def role_name(sender_type: str) -> str:
@@ -49,23 +59,61 @@ class Notat:
 
 
 def extractive_summary(searcher: Searcher, doc_id: str) -> str:
-    """The document's most representative sentences (closest to its mean sentence vector), in document order."""
+    """A coherent résumé in the letter's own words: the best run of consecutive statement sentences (three, or two,
+    or one when longer runs do not fit SUMMARY_CHARS), in the letter's order, from one passage. "Best" is closest,
+    on average, to the letter's mean statement vector; headings, contact lines and administrative sentences
+    ("Høringssvaret er fremlagt for …") break a run and are never part of it."""
     snap = searcher.snapshot()
     rows = np.flatnonzero(snap.columns["doc_id"] == doc_id)
-    picks: list[tuple[int, int, str, np.ndarray]] = []
+    # absolute start → (text, vector or None when no statement, whether a new paragraph begins with it)
+    sentences: dict[int, tuple[str, np.ndarray | None, bool]] = {}
+    certain: set[int] = set()  # starts whose paragraph flag was seen from inside a chunk (not as its first sentence)
     for row in rows:
         spans, vectors = snap.sentences_of(int(row))
+        chunk = snap.texts[row]
+        previous_end = None
         for (a, b), v in zip(spans, vectors):
-            if b - a >= 40:
-                picks.append((snap.records[row].start + int(a), int(row), snap.texts[row][a:b], v))
-    if not picks:
+            a, b = int(a), int(b)
+            start = snap.records[row].start + a
+            raw = chunk[a:b]
+            text = " ".join(raw.split())
+            usable = b - a >= MIN_SENTENCE and is_statement(text) and not is_administrative(text)
+            known = previous_end is not None
+            new_paragraph = not known or bool(_BULLET.match(raw) or _PARAGRAPH.search(chunk[previous_end:a]))
+            previous_end = b
+            if start not in sentences or (known and start not in certain):  # overlapping chunks repeat sentences
+                sentences[start] = (_BULLET.sub("", text), v if usable else None, new_paragraph)
+                if known:
+                    certain.add(start)
+    ordered = [sentences[k] for k in sorted(sentences)]
+    statements = [v for _, v, _ in ordered if v is not None]
+    if not statements:
         return ""
-    unique = {p[0]: p for p in picks}.values()  # overlapping chunks repeat sentences
-    picks = sorted(unique, key=lambda p: p[0])
-    centroid = np.mean([p[3] for p in picks], axis=0)
-    best = sorted(sorted(picks, key=lambda p: -float(p[3] @ centroid))[:SUMMARY_SENTENCES], key=lambda p: p[0])
-    text = " … ".join(" ".join(p[2].split()) for p in best)
-    return text if len(text) <= SUMMARY_CHARS else text[: text.rfind(" ", 0, SUMMARY_CHARS)] + " …"
+    centroid = np.mean(statements, axis=0)
+    for n in (SUMMARY_SENTENCES, 2, 1):
+        best, best_score = None, -np.inf
+        for i in range(len(ordered) - n + 1):
+            run = ordered[i:i + n]
+            if any(v is None for _, v, _ in run) or any(p for _, _, p in run[1:]):  # one passage: no paragraph break
+                continue
+            text = " ".join(t for t, _, _ in run)
+            score = float(np.mean([v @ centroid for _, v, _ in run])) - (ANAPHORA_PENALTY if _ANAPHORA.match(text) else 0.0)
+            if len(text) <= SUMMARY_CHARS and score > best_score:
+                best, best_score = text, score
+        if best:
+            return best
+    text = max(((t, float(v @ centroid)) for t, v, _ in ordered if v is not None), key=lambda tv: tv[1])[0]
+    return text[: text.rfind(" ", 0, SUMMARY_CHARS)] + " …"
+
+
+def display_date(iso: str | None, language: str = LANGUAGE) -> str:
+    """A date as an official writes it in a table ("19.09.2023"); "ikke angivet" when the letter gives none."""
+    if not iso:
+        return message("notat.no_date", language)
+    try:
+        return date.fromisoformat(iso).strftime("%d.%m.%Y")
+    except ValueError:
+        return iso
 
 
 def build_notat(searcher: Searcher, filters: Filters | None = None, llm: ChatModel | None = None, on_progress=None) -> Notat:
@@ -92,6 +140,46 @@ def build_notat(searcher: Searcher, filters: Filters | None = None, llm: ChatMod
     return Notat(title=title, filters=filters, respondents=respondents, themes=build_themes(searcher, filters, llm=llm))
 
 
+# Column widths of the response table (cm): a landscape A4 page with 2.54 cm margins has 24.6 cm. The narrow
+# columns fit their longest header word in bold 10 pt ("modtaget", "Udtaler") and a date ("19.09.2023").
+WIDTHS_CM = (2.7, 4.6, 3.2, 10.3, 3.8)
+FONT_PT = 10
+
+
+def _cell_text(cell, value: str, *, bold: bool = False) -> None:
+    from docx.shared import Pt
+
+    cell.text = ""
+    run = cell.paragraphs[0].add_run(clean_text(value))  # no control character from a letter reaches the XML
+    run.bold = bold
+    run.font.size = Pt(FONT_PT)
+
+
+def _fix_table_layout(table, widths_cm) -> None:
+    """Fixed layout with explicit widths (Word and LibreOffice keep them), the header row repeated on every page, no
+    row split across pages."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    table.autofit = False
+    properties = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    properties.append(layout)
+    for column, width in zip(table.columns, widths_cm):
+        column.width = Cm(width)  # the table grid (LibreOffice reads this)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm):
+            cell.width = Cm(width)  # the cells (Word reads this)
+    for i, row in enumerate(table.rows):
+        row_properties = row._tr.get_or_add_trPr()
+        for tag in ("w:cantSplit", "w:tblHeader") if i == 0 else ("w:cantSplit",):
+            element = OxmlElement(tag)
+            element.set(qn("w:val"), "true")
+            row_properties.append(element)
+
+
 def to_docx(notat: Notat) -> bytes:
     import docx
     from docx.enum.section import WD_ORIENT
@@ -100,26 +188,20 @@ def to_docx(notat: Notat) -> bytes:
     document = docx.Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)  # A4 landscape
+    section.left_margin = section.right_margin = Cm(2.54)
     text = clean_text  # every string from a letter or its metadata: no control character reaches the XML
     document.add_heading(text(notat.title), level=1)
     document.add_paragraph(message("notat.intro", LANGUAGE, n=len(notat.respondents)))
     table = document.add_table(rows=1, cols=len(COLUMNS))
     table.style = "Table Grid"
     for cell, name in zip(table.rows[0].cells, COLUMNS):
-        cell.text = name
-        cell.paragraphs[0].runs[0].bold = True
+        _cell_text(cell, name, bold=True)
     for r in notat.respondents:
         cells = table.add_row().cells
-        for cell, value in zip(cells, [r.date, r.sender, r.role, r.summary, ""]):
-            cell.text = text(value)
-    table.autofit = False
-    widths = (2.3, 4.5, 2.7, 10.0, 3.3)  # fits a landscape A4/Letter page
-    for column, width in zip(table.columns, widths):
-        column.width = Cm(width)  # the table grid (LibreOffice reads this)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths):
-            cell.width = Cm(width)  # the cells (Word reads this)
+        for cell, value in zip(cells, [display_date(r.date), r.sender, r.role, r.summary, ""]):
+            _cell_text(cell, value)
+    _fix_table_layout(table, WIDTHS_CM)
     document.add_heading(message("notat.themes", LANGUAGE), level=1)
     for theme in notat.themes:
         document.add_heading(text(message("notat.theme_heading", LANGUAGE, label=theme.label, n=len(theme.senders))), level=2)
@@ -128,7 +210,7 @@ def to_docx(notat: Notat) -> bytes:
             par.add_run(text(s.sender)).bold = True
             par.add_run(text(message("notat.theme_sender", LANGUAGE, role=role_name(s.sender_type), count=s.count)))
             par.add_run(text(f"»{s.quote.quote}«")).italic = True
-            par.add_run(text(message("notat.quote_place", LANGUAGE, source=s.quote.source.split("/")[-1], page=s.quote.page)))
+            par.add_run(text(message("notat.quote_place", LANGUAGE, page=s.quote.page)))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -156,14 +238,23 @@ def to_xlsx(notat: Notat) -> bytes:
     sheet.title = message("notat.responses_sheet", LANGUAGE)
     sheet.append(COLUMNS)
     for r in notat.respondents:
-        _append(sheet, [r.date, r.sender, r.role, r.summary, ""])
+        _append(sheet, ["", r.sender, r.role, r.summary, ""])
+        when = sheet.cell(row=sheet.max_row, column=1)
+        try:  # a real date (sorts and filters as one), shown as 19.09.2023
+            when.value = date.fromisoformat(r.date or "")
+            when.number_format = "DD.MM.YYYY"
+        except ValueError:  # "ikke angivet" when the letter gives no date
+            when.value = literal_cell(display_date(r.date))
+            when.data_type = "s"
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for column, width in zip("ABCDE", (14, 40, 16, 90, 30)):
+        cell.alignment = Alignment(vertical="top")
+    for column, width in zip("ABCDE", (15, 40, 17, 90, 30)):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
     themes = workbook.create_sheet(message("notat.themes", LANGUAGE))
     themes.append(THEME_COLUMNS)
     for cell in themes[1]:
@@ -171,9 +262,13 @@ def to_xlsx(notat: Notat) -> bytes:
     for theme in notat.themes:
         for s in theme.senders:
             _append(themes, [theme.label, s.sender, role_name(s.sender_type), s.count, s.quote.quote,
-                             s.quote.source, s.quote.page])
-    for column, width in zip("ABCDEFG", (40, 40, 16, 12, 90, 40, 8)):
+                             s.quote.source.replace("\\", "/").rsplit("/", 1)[-1], s.quote.page])
+    for column, width in zip("ABCDEFG", (40, 40, 17, 14, 90, 30, 8)):
         themes.column_dimensions[column].width = width
+    for row in themes.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    themes.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -32,7 +32,8 @@ PHRASES: dict[str, dict[str, str]] = {
     "notat.themes": {"da": "Temaer", "en": "Themes"},
     "notat.theme_heading": {"da": "{label} ({n} afsendere)", "en": "{label} ({n} senders)"},
     "notat.theme_sender": {"da": " ({role}, {count} udsagn): ", "en": " ({role}, {count} statements): "},
-    "notat.quote_place": {"da": " ({source}, side {page})", "en": " ({source}, page {page})"},
+    "notat.quote_place": {"da": " (side {page})", "en": " (page {page})"},
+    "notat.no_date": {"da": "ikke angivet", "en": "not given"},
     # an answer exported as Markdown or Word (export/answer.py)
     "answer_export.title": {"da": "Svar fra Høringsassistent", "en": "Answer from Høringsassistent"},
     "answer_export.question": {"da": "Spørgsmål", "en": "Question"},
