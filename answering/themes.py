@@ -42,7 +42,9 @@ _ADMINISTRATIVE = re.compile(
 MAX_FIT = 20000
 SEMANTIC_WEIGHT = 0.5
 GENERIC_SHARE = 0.5  # a stem found in more than half of the themes is too common to name one
-QUOTE_FLOOR = 0.35  # a member this far from its theme's centre (cosine in the clustering space) is not quoted
+QUOTE_FLOOR = 0.35
+JOIN_KEYWORDS = 2  # a letter outside a theme joins it with a sentence using this many of its three keywords
+PREFIX = 6  # ... compared by their first six letters  # a member this far from its theme's centre (cosine in the clustering space) is not quoted
 LABEL_WORDS = 8  # a label is a phrase of the letters of at most this many words
 _SEGMENT = re.compile(r"[,.;:!?()\[\]\"”“»«/–—]|\s-\s")
 _WORDS = re.compile(r"[^\W_][\w-]*", re.U)
@@ -268,6 +270,22 @@ def _theme(snap: Snapshot, idx: list[int], texts: list[str], features: np.ndarra
     per_doc: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for p, c in kept:
         per_doc[str(snap.columns["doc_id"][snap.sentence_rows[idx[p]]])].append((p, c))
+    keywords = _keywords(weights, surface)
+    # A sentence often touches two themes and KMeans gives it to one: a letter outside the theme joins it with a
+    # sentence that uses JOIN_KEYWORDS of the theme's distinctive words (same beginning: "rekruttere" joins
+    # "rekruttering").
+    heads = [k[:PREFIX] for k in keywords if len(k) >= PREFIX]
+    if len(heads) >= JOIN_KEYWORDS:
+        inside = set(members)
+        joined: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for p, text in enumerate(texts):
+            doc_id = str(snap.columns["doc_id"][snap.sentence_rows[idx[p]]])
+            if p in inside or doc_id in per_doc:
+                continue
+            words = {w[:PREFIX] for w in content_words(text) if len(w) >= PREFIX}
+            if sum(h in words for h in heads) >= JOIN_KEYWORDS:
+                joined[doc_id].append((p, float(features[p] @ centroid)))
+        per_doc.update(joined)
     senders = []
     for doc_id, scored in per_doc.items():
         best, c = max(scored, key=lambda pc: pc[1])
@@ -281,7 +299,6 @@ def _theme(snap: Snapshot, idx: list[int], texts: list[str], features: np.ndarra
     if not senders:
         return None
     senders.sort(key=lambda s: (-s.count, s.sender))
-    keywords = _keywords(weights, surface)
     central = [texts[p] for p, _ in sorted(kept, key=lambda pc: -pc[1])]
     label = (_phrase_label(central, weights, names)
              or " · ".join(k.capitalize() if i == 0 else k for i, k in enumerate(keywords))

@@ -1,28 +1,35 @@
-"""The høringsnotat export: all five senders with types and dates; theme edits flow into it; opens cleanly."""
+"""The høringsnotat export: all five senders with types and dates; coherent résumés; theme edits flow into it; the
+Word table lays out well when rendered (LibreOffice → PDF → PNG, looked at by the test: header words and dates
+whole on one line)."""
 
 from __future__ import annotations
 
+import datetime
 import io
+import os
+import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import docx
 import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from export.notat import COLUMNS, build_notat, to_docx, to_xlsx
+from export.notat import COLUMNS, WIDTHS_CM, build_notat, display_date, to_docx, to_xlsx
 from hoering.cli import app
 from retrieval.search import Searcher
 from answering.themes import build_themes, edit_themes
 
-EXPECTED = {  # sender contains, role (Udtaler sig som), date
-    "Hoved-MEDudvalget for Socialområdet": ("MED-udvalg", ""),
-    "Hedensted Kommune": ("Kommune", "2023-09-19"),
-    "Norddjurs Kommune": ("Kommune", "2023-09-11"),
-    "LMU Specialområde Hjernesgade": ("MED-udvalg", ""),
-    "OMU Social, Roskilde Kommune": ("MED-udvalg", ""),
+EXPECTED = {  # sender contains, role (Udtaler sig som), date as the table shows it
+    "Hoved-MEDudvalget for Socialområdet": ("MED-udvalg", "ikke angivet"),
+    "Hedensted Kommune": ("Kommune", "19.09.2023"),
+    "Norddjurs Kommune": ("Kommune", "11.09.2023"),
+    "LMU Specialområde Hjernesgade": ("MED-udvalg", "ikke angivet"),
+    "OMU Social, Roskilde Kommune": ("MED-udvalg", "ikke angivet"),
 }
+SHOTS = Path(os.environ.get("HOERING_SHOTS", "/work/shots")) / "notat"
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +41,8 @@ def _check_rows(rows):
     assert len(rows) == 5
     for name, (role, date) in EXPECTED.items():
         row = next(r for r in rows if name in r[1])
-        assert row[2] == role and (row[0] or "") == date
+        shown = row[0].strftime("%d.%m.%Y") if isinstance(row[0], datetime.datetime) else row[0]
+        assert row[2] == role and shown == date
         assert row[3]  # a résumé
         assert not row[4]  # Vurdering is left to the official
 
@@ -87,3 +95,66 @@ def test_opens_in_libreoffice(notat, tmp_path):
         subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / name)],
                        check=True, timeout=180, capture_output=True, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
         assert (tmp_path / name.replace(name.rsplit(".", 1)[1], "pdf")).stat().st_size > 1000
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text)
+
+
+def test_resumes_are_coherent_runs_of_the_letters_own_sentences(notat, searcher):
+    """Each résumé is consecutive sentences of its letter, in order, from one passage; no administrative line."""
+    for r in notat.respondents:
+        letter = " ".join(_words(searcher.index.store.document_text(r.doc_id)))
+        assert r.summary and " ".join(_words(r.summary)) in letter, (r.sender, r.summary)
+        assert not re.search(r"fremlagt for|venlig hilsen|takker for|@", r.summary), r.summary
+        assert len(r.summary) <= 450
+    hedensted = next(r for r in notat.respondents if r.sender.startswith("Hedensted"))
+    assert "ventelister" in hedensted.summary  # its main point (eval/themes.jsonl)
+
+
+def test_display_dates():
+    assert display_date("2023-09-19") == "19.09.2023"
+    assert display_date(None) == display_date("") == "ikke angivet"
+    assert display_date("2023-09-19", "en") == "19.09.2023" and display_date(None, "en") == "not given"
+
+
+def test_docx_table_has_fixed_widths_and_a_repeated_header(notat):
+    document = docx.Document(io.BytesIO(to_docx(notat)))
+    table = document.tables[0]
+    xml = table._tbl.xml
+    assert 'w:type="fixed"' in xml and "w:tblHeader" in xml
+    widths = [round(c.width.cm, 1) for c in table.columns]
+    assert widths == [round(w, 1) for w in WIDTHS_CM]
+    section = document.sections[0]
+    assert sum(WIDTHS_CM) <= (section.page_width - section.left_margin - section.right_margin) / 360000 + 0.01  # EMU per cm
+
+
+def test_rendered_docx_keeps_header_words_and_dates_whole(notat, tmp_path):
+    """Render the notat as a reader sees it (LibreOffice → PDF → PNG pages) and read the text back: every header
+    word and every date stands whole on one line; a missing date reads "ikke angivet"."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("LibreOffice is not installed")
+    pdfium = pytest.importorskip("pypdfium2")
+    (tmp_path / "notat.docx").write_bytes(to_docx(notat))
+    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "notat.docx")],
+                   check=True, timeout=180, capture_output=True, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    pdf = pdfium.PdfDocument(str(tmp_path / "notat.pdf"))
+    lines = []
+    for i in range(len(pdf)):
+        lines += [line.strip() for line in pdf[i].get_textpage().get_text_range().splitlines()]
+        image = pdf[i].render(scale=1.4).to_pil()
+        assert image.width > image.height  # landscape
+        try:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            image.save(SHOTS / f"notat-page{i + 1}.png")
+        except OSError:
+            pass  # the screenshots are for people; the assertions below are the test
+    words = set(_words(" ".join(lines)))
+    for header in COLUMNS:
+        for word in header.split():
+            assert word in words, (word, lines[:12])  # never broken inside a word ("modtage/t")
+    for name, (_, date) in EXPECTED.items():
+        if date[0].isdigit():
+            assert any(date in line for line in lines), date
+    assert sum("ikke angivet" in line for line in lines) == 3

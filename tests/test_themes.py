@@ -1,13 +1,17 @@
-"""Theme overview on the real sample index: recruitment is one theme; edits persist."""
+"""Theme overview on the real sample index: recruitment is one theme; labels are phrases of the letters, never a
+name; quotes are statements, never administrative lines; computed once per index version; edits persist."""
 
 from __future__ import annotations
 
+import re
 import shutil
+import time
 
 import pytest
 
 from retrieval.search import Searcher
-from answering.themes import build_themes, edit_themes
+from answering.themes import build_themes, edit_themes, is_administrative
+from index.statements import is_statement
 
 RECRUITMENT_SENDERS = {"000", "002", "003", "004"}  # eval/coverage.jsonl cov-02
 
@@ -55,3 +59,44 @@ def test_rename_merge_delete_persist(own_index):
     # a new process (a new Searcher) sees the same edits
     fresh = Searcher(own_index.settings, embedder=own_index.embedder)
     assert first.theme_id not in {t.theme_id for t in build_themes(fresh)}
+
+
+def test_labels_are_phrases_of_the_letters_never_names(searcher):
+    themes = build_themes(searcher, apply_edits=False)
+    snap = searcher.snapshot()
+    names = {w.lower() for d in snap.manifest.documents.values() for w in re.findall(r"\w+", d.sender or "")
+             if w[:1].isupper()} - {"kommune"}
+    letters = " ".join(" ".join(re.findall(r"\w+", snap.texts[i])) for i in range(len(snap.texts))).lower()
+    for theme in themes:
+        words = re.findall(r"\w+", theme.label)
+        assert 2 <= len(words) <= 8 and "·" not in theme.label, theme.label  # a phrase, not a keyword list
+        assert " ".join(words).lower() in letters, theme.label  # drawn from the letters themselves
+        assert not {w.lower() for w in words} & names, theme.label
+        assert not is_administrative(theme.label)
+    assert len({t.label for t in themes}) == len(themes)
+
+
+def test_quotes_are_statements_never_administrative(searcher):
+    for theme in build_themes(searcher, apply_edits=False):
+        for s in theme.senders:
+            assert is_statement(s.quote.quote) and not is_administrative(s.quote.quote), s.quote.quote
+            assert not s.quote.quote.startswith("- ")
+    assert is_administrative("Høringssvaret er fremlagt for Udvalget for Social Omsorg den 2. oktober 2023.")
+    assert is_administrative("Formandsskabet i Hoved-MEDudvalget for Socialområdet har drøftet forslag til budget 2024.")
+    assert not is_administrative("Vi oplever store kapacitetsudfordringer, som kommer til syne, ved at der er lange ventelister.")
+
+
+def test_waiting_lists_are_quoted_in_some_theme(searcher):
+    """Hedensted's main point (eval/themes.jsonl) is in the overview."""
+    quotes = [s.quote.quote for t in build_themes(searcher, apply_edits=False) for s in t.senders]
+    assert any("ventelister" in q for q in quotes), quotes
+
+
+def test_computed_once_per_index_version(searcher):
+    first = build_themes(searcher, apply_edits=False)
+    started = time.perf_counter()
+    again = build_themes(searcher, apply_edits=False)
+    assert time.perf_counter() - started < 0.1
+    assert [t.model_dump() for t in again] == [t.model_dump() for t in first]
+    again[0].label = "changed by a caller"
+    assert build_themes(searcher, apply_edits=False)[0].label == first[0].label  # callers get their own copies
