@@ -30,11 +30,11 @@ def render_language() -> str:
     return current
 
 
-def render_filters(lang: str) -> Filters:
+def render_filters(lang: str, heading: str = "filters") -> Filters:
     snap = resources.searcher().snapshot()
     docs = list(snap.manifest.documents.values())
     all_ = t(lang, "all")
-    st.sidebar.subheader(t(lang, "filters"))
+    st.sidebar.subheader(t(lang, heading))  # the themes page scopes its overview, not a question
     sender_type = st.sidebar.selectbox(
         t(lang, "sender_type"), [all_, *SENDER_TYPES], key="f_sender_type",
         format_func=lambda v: v if v == all_ else f"{sender_type_name(v, lang)} ({v})",

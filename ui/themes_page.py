@@ -1,33 +1,55 @@
-"""Themes page: the theme overview (rename, merge, delete) and the høringsnotat download (DOCX, XLSX)."""
+"""Themes page: the theme overview (rename, merge, delete) and the høringsnotat download (DOCX, XLSX).
+
+Themes are computed once per (index, index version, scope, language model): st.cache_data here and the in-process
+cache of answering.themes, so a rerun of the page (any click) costs nothing; officials' edits are applied on top
+on every run, so a rename shows at once."""
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
+from answering.themes import Theme, ThemeEdits, apply_theme_edits, build_themes, edit_themes, edits_path
+from core.phrases import message
+from core.senders import SENDER_TYPES
 from export.notat import build_notat, to_docx, to_xlsx
 from index.records import Filters
-from answering.themes import build_themes, edit_themes
 from ui import resources, sidebar
 from ui.safe import escape_label, escape_markdown, highlighted_html
 from ui.texts import t
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _themes(index: str, version: int, scope: tuple[tuple[str, str], ...], llm_name: str | None) -> list[Theme]:
+    """The themes of one scope of one index version, before officials' edits (the arguments are the cache key)."""
+    return build_themes(resources.searcher(), Filters(**dict(scope)), apply_edits=False, llm=resources.chat_model())
+
+
+def _role(sender_type: str, lang: str) -> str:
+    return message(f"role.{sender_type}", lang) if sender_type in SENDER_TYPES else sender_type
+
+
 def render() -> None:
     lang = sidebar.render_language()
-    filters = sidebar.render_filters(lang)
+    filters = sidebar.render_filters(lang, heading="filters_scope")
     sidebar.render_status(lang)
     searcher = resources.searcher()
     st.title(t(lang, "themes_page"))
     st.caption(t(lang, "themes_intro"))
     scope = Filters(**filters.active())
+    llm = resources.chat_model()
     with st.spinner(t(lang, "themes_working")):
-        themes = build_themes(searcher, scope, llm=resources.chat_model())
+        snap = searcher.snapshot()
+        base = _themes(str(searcher.index.root), snap.version, tuple(sorted(scope.active().items())),
+                       llm.name if llm is not None else None)
+        themes = apply_theme_edits(base, ThemeEdits.load(edits_path(searcher)))
     if not themes:
         st.info(t(lang, "empty_index"))
         return
     col1, col2 = st.columns(2)
     if col1.button(t(lang, "notat_prepare"), key="notat_prepare"):
-        notat = build_notat(searcher, scope, llm=resources.chat_model())
+        notat = build_notat(searcher, scope, llm=llm)
         st.session_state.notat = (to_docx(notat), to_xlsx(notat))
     if "notat" in st.session_state:
         docx_bytes, xlsx_bytes = st.session_state.notat
@@ -37,10 +59,13 @@ def render() -> None:
                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     labels = {th.theme_id: th.label for th in themes}
     for theme in themes:
-        with st.expander(f"{escape_label(theme.label)} — {len(theme.senders)} {t(lang, 'senders')}", expanded=False):
+        title = f"{escape_label(theme.label)} — {t(lang, 'theme_letters', n=len(theme.senders))}"
+        with st.expander(title, expanded=False):
             for s in theme.senders:
-                st.markdown(f"**{escape_markdown(s.sender)}** ({escape_markdown(s.sender_type)}, {s.count})")
-                st.html(highlighted_html(s.quote.quote) + f"<small>{t(lang, 'page')} {s.quote.page}</small>")
+                st.markdown(f"**{escape_markdown(s.sender)}**  \n"
+                            f"{escape_markdown(t(lang, 'theme_sender_line', role=_role(s.sender_type, lang), n=s.count))}")
+                st.html(f"<blockquote>{highlighted_html(s.quote.quote)}<br>"
+                        f"<small>{html.escape(s.sender)} · {t(lang, 'theme_quote_place', page=s.quote.page)}</small></blockquote>")
             new_label = st.text_input(t(lang, "theme_rename"), value=theme.label, key=f"rename_{theme.theme_id}")
             c1, c2 = st.columns(2)
             if c1.button(t(lang, "theme_save"), key=f"save_{theme.theme_id}") and new_label.strip():

@@ -279,6 +279,24 @@ PHRASES: dict[str, dict[str, str]] = {
         "da": "Dato",
         "en": "Date",
     },
+    # --- themes page (h14-themes): the filters' heading there, a theme's letters and a quote's place ---
+    "ui.filters_scope": {
+        "da": "Afgræns temaer og høringsnotat",
+        "en": "Limit themes and report",
+    },
+    "ui.theme_letters": {
+        "da": "{n} høringssvar",
+        "en": "{n} responses",
+    },
+    "ui.theme_sender_line": {
+        "da": "{role} · {n} udsagn i temaet",
+        "en": "{role} · {n} statements in the theme",
+    },
+    "ui.theme_quote_place": {
+        "da": "side {page}",
+        "en": "page {page}",
+    },
+    # --- end of the themes page block ---
     # the example questions of an empty conversation, in order
     "ui.example.1": {"da": "Hvad siger kommunerne om ventelister?", "en": "What do the municipalities say about waiting lists?"},
     "ui.example.2": {"da": "Hvem nævner rekruttering og fastholdelse af personale?", "en": "Who mentions recruiting and retaining staff?"},
