@@ -46,9 +46,15 @@ QUOTE_FLOOR = 0.35
 JOIN_KEYWORDS = 2  # a letter outside a theme joins it with a sentence using this many of its three keywords
 PREFIX = 6  # ... compared by their first six letters  # a member this far from its theme's centre (cosine in the clustering space) is not quoted
 LABEL_WORDS = 8  # a label is a phrase of the letters of at most this many words
+NOUN_BONUS = 1.3  # a phrase that reads as a noun phrase (see _phrase_label)
+LENGTH_POWER = 0.5  # longer phrases carry more words of the theme; this keeps them short
 _SEGMENT = re.compile(r"[,.;:!?()\[\]\"”“»«/–—]|\s-\s")
 _WORDS = re.compile(r"[^\W_][\w-]*", re.U)
 _BULLET = re.compile(r"^\s*[-–•*]\s+")  # a list item's dash is not part of what it says
+_ARTICLE = re.compile(r"^(?:den|det|de|the)$", re.I)
+# Words a Danish noun phrase follows: prepositions, articles, possessives (a grammar fact, not a topic).
+_NOUN_FOLLOWS = re.compile(r"^(?:af|på|til|for|om|med|ved|mellem|under|over|efter|fra|mod|i|en|et|den|det|de|"
+                           r"vores|deres|jeres|sin|sit|sine|hans|hendes|dens|dets|of|on|to|for|about|with|the|a|an)$", re.I)
 
 
 class ThemeSender(BaseModel):
@@ -300,7 +306,14 @@ def _theme(snap: Snapshot, idx: list[int], texts: list[str], features: np.ndarra
         return None
     senders.sort(key=lambda s: (-s.count, s.sender))
     central = [texts[p] for p, _ in sorted(kept, key=lambda pc: -pc[1])]
-    label = (_phrase_label(central, weights, names)
+    # A word the theme's letters share names the theme; a word of one letter is that letter's idiom.
+    users: dict[str, set[str]] = defaultdict(set)
+    for doc_id, scored in per_doc.items():
+        for p, _ in scored:
+            for stem in set(tokenize(texts[p])):
+                users[stem].add(doc_id)
+    shared = {stem: w * (0.5 + len(users.get(stem, ())) / len(per_doc)) for stem, w in weights.items()}
+    label = (_phrase_label(central, shared, names)
              or " · ".join(k.capitalize() if i == 0 else k for i, k in enumerate(keywords))
              or message("theme.untitled", "da"))
     return Theme(theme_id=theme_id, label=label, keywords=keywords, size=len(kept), senders=senders)
@@ -337,10 +350,15 @@ def _phrase_label(sentences: list[str], weights: dict[str, float], names: frozen
                         continue
                     distinct = set(stems[i:j + 1])
                     weight = sum(weights.get(s, 0.0) for s in distinct)
-                    whole = (i == 0) + (j == len(tokens) - 1)  # a whole clause reads better than a cut one
-                    score = weight * (1 + 0.25 * whole) / math.sqrt(j - i + 2) / (1 + 0.15 * rank)
+                    # A phrase after a preposition or an article ("mangel på [faguddannet personale]") or opening the
+                    # sentence is a noun phrase; one cut out of a clause ("vi [oplever store …]") reads worse.
+                    noun = (i == 0 and first_of_sentence) or (i > 0 and bool(_NOUN_FOLLOWS.match(tokens[i - 1])))
+                    whole = j == len(tokens) - 1  # ending with its clause
+                    score = weight * (NOUN_BONUS if noun else 1.0) * (1.2 if whole else 1.0) / (j - i + 2) ** LENGTH_POWER / (1 + 0.15 * rank)
                     if score > best_score:
-                        best, best_score = tokens[i:j + 1], score
+                        # "den borgerrettede indsats", not "borgerrettede indsats": an adjective keeps its article
+                        article = i > 0 and bool(_ARTICLE.match(tokens[i - 1])) and tokens[i].endswith("e") and j - i + 1 < LABEL_WORDS
+                        best, best_score = tokens[i - article:j + 1], score
     if not best:
         return None
     text = " ".join(best)
