@@ -1,9 +1,21 @@
-"""Theme overview: cluster the sentences of all responses in scope, label each theme in Danish.
+"""Theme overview: cluster the statements of all responses in scope into themes a case officer can read.
 
+Units are statement sentences (index/statements.py), each once although overlapping chunks repeat it; headings,
+titles and administrative sentences (who received or discussed the letter, thanks, greetings) are left out.
 Representation: the stored sentence embeddings (centred, so the shared "Danish letter about social policy"
 direction does not dominate) next to TF-IDF over Danish stems (reduced by SVD), equally weighted; KMeans with
-k ≈ √(n/2). Labels are c-TF-IDF keywords shown as their most frequent surface word. Officials' edits (rename,
-merge, delete) persist in the index directory (themes.json) and flow into the export. See docs/decisions/0006.
+k ≈ √n. A member farther than QUOTE_FLOOR from its theme's centre is neither quoted nor counted; a letter outside
+the theme joins it with a sentence that uses two of the theme's keywords. Each letter is quoted with its sentence
+nearest the centre.
+
+Labels without a language model are phrases of the letters themselves: within the theme's most central sentences,
+the clause fragment of at most eight words that carries most of the theme's distinctive words (c-TF-IDF, more for
+words several of its letters use), preferring noun phrases; never a name (a capitalised word inside a sentence,
+an acronym, a word of a sender's name). With an LLM each theme gets a case officer's position title instead.
+
+Themes are computed once per (index, index version, scope, model) in this process; officials' edits (rename,
+merge, delete) persist in the index directory (themes.json), are applied on every call and flow into the
+export. See docs/decisions/0006.
 """
 
 from __future__ import annotations

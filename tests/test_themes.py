@@ -100,3 +100,51 @@ def test_computed_once_per_index_version(searcher):
     assert [t.model_dump() for t in again] == [t.model_dump() for t in first]
     again[0].label = "changed by a caller"
     assert build_themes(searcher, apply_edits=False)[0].label == first[0].label  # callers get their own copies
+
+
+def test_themes_page_scopes_with_its_own_heading_and_reruns_for_free(sample_index, tmp_path, monkeypatch):
+    """The Streamlit page (AppTest, real index): filters headed for this page (no question is asked here), each theme
+    with its count of responses, quotes with sender and page; a rerun does not compute the themes again."""
+    import os
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    import answering.themes as themes_module
+    from core.settings import get_settings
+    from tests.conftest import REPO
+
+    for name in list(os.environ):
+        if name.startswith("HOERING_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOERING_INDEX", str(sample_index.index))
+    monkeypatch.setenv("HOERING_UPLOADS", str(tmp_path / "uploads"))
+    monkeypatch.setenv("HOERING_FEEDBACK", str(tmp_path / "feedback.jsonl"))
+    calls = []
+    compute = themes_module._compute_themes
+    monkeypatch.setattr(themes_module, "_compute_themes", lambda *a, **k: calls.append(1) or compute(*a, **k))
+    themes_module._cache.clear()
+    get_settings.cache_clear()
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+        page = [h for h, info in at._registered_pages.items() if info.get("url_pathname") == "temaer"]
+        at._page_hash = page[0]
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        headings = [h.value for h in at.sidebar.subheader]
+        assert "Afgræns temaer og høringsnotat" in headings
+        assert not any("spørgsmål" in h for h in headings), headings
+        labels = [e.label for e in at.expander]
+        assert labels and all(re.search(r" — \d+ høringssvar$", label) for label in labels), labels
+        shown = " ".join(h.proto.body for h in at.get("html"))
+        assert "side 1" in shown
+        assert len(calls) == 1
+        at.run()  # any click reruns the page
+        assert not at.exception and len(calls) == 1
+    finally:
+        get_settings.cache_clear()
+        st.cache_resource.clear()
+        st.cache_data.clear()
