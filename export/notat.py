@@ -4,6 +4,7 @@ per theme with its respondents, their quotes and page references. DOCX (python-d
 from __future__ import annotations
 
 import io
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -229,6 +230,19 @@ def _append(sheet, values: list) -> None:
             cell.data_type = "s"
 
 
+RESPONSE_WIDTHS = (15, 40, 17, 90, 30)  # characters
+THEME_WIDTHS = (40, 40, 17, 14, 90, 30, 8)
+LINE_POINTS = 15
+
+
+def _fit_rows(sheet, widths) -> None:
+    """Row heights for the wrapped text (LibreOffice and some viewers do not grow a row by themselves)."""
+    for row in sheet.iter_rows(min_row=2):
+        lines = max((math.ceil(len(str(c.value)) / max(1, widths[c.column - 1] * 1.1)) for c in row if c.value is not None),
+                    default=1)
+        sheet.row_dimensions[row[0].row].height = LINE_POINTS * max(1, lines) + 2
+
+
 def to_xlsx(notat: Notat) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -249,11 +263,11 @@ def to_xlsx(notat: Notat) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(vertical="top")
-    for column, width in zip("ABCDE", (15, 40, 17, 90, 30)):
+    for column, width in zip("ABCDE", RESPONSE_WIDTHS):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
     sheet.freeze_panes = "A2"
     themes = workbook.create_sheet(message("notat.themes", LANGUAGE))
     themes.append(THEME_COLUMNS)
@@ -263,12 +277,20 @@ def to_xlsx(notat: Notat) -> bytes:
         for s in theme.senders:
             _append(themes, [theme.label, s.sender, role_name(s.sender_type), s.count, s.quote.quote,
                              s.quote.source.replace("\\", "/").rsplit("/", 1)[-1], s.quote.page])
-    for column, width in zip("ABCDEFG", (40, 40, 17, 14, 90, 30, 8)):
+    for column, width in zip("ABCDEFG", THEME_WIDTHS):
         themes.column_dimensions[column].width = width
     for row in themes.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     themes.freeze_panes = "A2"
+    for page, widths in ((sheet, RESPONSE_WIDTHS), (themes, THEME_WIDTHS)):
+        _fit_rows(page, widths)
+    for page in (sheet, themes):  # printed: landscape, as wide as one page
+        page.page_setup.orientation = "landscape"
+        page.page_setup.paperSize = page.PAPERSIZE_A4
+        page.sheet_properties.pageSetUpPr.fitToPage = True
+        page.page_setup.fitToWidth, page.page_setup.fitToHeight = 1, 0
+        page.print_title_rows = "1:1"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
