@@ -60,6 +60,7 @@ PREFIX = 6  # ... compared by their first six letters  # a member this far from 
 LABEL_WORDS = 8  # a label is a phrase of the letters of at most this many words
 NOUN_BONUS = 1.3  # a phrase that reads as a noun phrase (see _phrase_label)
 LENGTH_POWER = 0.5  # longer phrases carry more words of the theme; this keeps them short
+LABEL_POOL = 15  # the label is sought in at most this many of the most central sentences
 _SEGMENT = re.compile(r"[,.;:!?()\[\]\"”“»«/–—]|\s-\s")
 _WORDS = re.compile(r"[^\W_][\w-]*", re.U)
 _BULLET = re.compile(r"^\s*[-–•*]\s+")  # a list item's dash is not part of what it says
@@ -337,7 +338,7 @@ def _phrase_label(sentences: list[str], weights: dict[str, float], names: frozen
     a capitalised word inside a sentence (Danish capitalises names only), an acronym or a sender's word."""
     stop = stopwords()
     best, best_score = None, 0.0
-    pool = sentences[: max(3, math.ceil(len(sentences) * 0.5))]
+    pool = sentences[: min(LABEL_POOL, max(3, math.ceil(len(sentences) * 0.5)))]
     for rank, sentence in enumerate(pool):
         offset = 0
         for segment in _SEGMENT.split(sentence):
