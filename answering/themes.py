@@ -60,6 +60,8 @@ PREFIX = 6  # ... compared by their first six letters  # a member this far from 
 LABEL_WORDS = 8  # a label is a phrase of the letters of at most this many words
 NOUN_BONUS = 1.3  # a phrase that reads as a noun phrase (see _phrase_label)
 LENGTH_POWER = 0.5  # longer phrases carry more words of the theme; this keeps them short
+TOP_STEMS = 8  # a quote that uses the theme's own words fits it better …
+KEYWORD_FIT = 0.1  # … by this much for all of them (on top of its closeness to the centre)
 LABEL_POOL = 15  # the label is sought in at most this many of the most central sentences
 _SEGMENT = re.compile(r"[,.;:!?()\[\]\"”“»«/–—]|\s-\s")
 _WORDS = re.compile(r"[^\W_][\w-]*", re.U)
@@ -305,9 +307,14 @@ def _theme(snap: Snapshot, idx: list[int], texts: list[str], features: np.ndarra
             if sum(h in words for h in heads) >= JOIN_KEYWORDS:
                 joined[doc_id].append((p, float(features[p] @ centroid)))
         per_doc.update(joined)
+    top = set(sorted((st for st in weights if weights[st] > 0), key=lambda st: -weights[st])[:TOP_STEMS])
+
+    def fit(pc: tuple[int, float]) -> float:  # near the centre, and saying the theme's own words
+        return pc[1] + KEYWORD_FIT * len(top & set(tokenize(texts[pc[0]]))) / max(1, len(top))
+
     senders = []
     for doc_id, scored in per_doc.items():
-        best, c = max(scored, key=lambda pc: pc[1])
+        best, c = max(scored, key=fit)
         m = idx[best]
         row = int(snap.sentence_rows[m])
         a, b = (int(x) for x in snap.sentence_spans[m])
