@@ -7,8 +7,10 @@ import re
 from datetime import datetime
 
 from core.phrases import message
+from export.labels import file_label, page_label, sender_type_word
 from export.safe import clean_text
-from answering.schema import Answer
+from answering.schema import Answer, Citation
+from answering.texts import field_name, sender_type_name
 
 LABELS = ("title", "question", "answer", "sources", "page", "filters", "made", "none")
 
@@ -47,8 +49,21 @@ def _labels(answer: Answer) -> dict[str, str]:
 
 
 def _filters_text(answer: Answer) -> str:
+    """"afsendertype = kommuner, kommune = Roskilde": field names and values in words, in the answer's language."""
+    lang = answer.language
     active = answer.filters.active()
-    return ", ".join(f"{k} = {v}" for k, v in active.items()) if active else _labels(answer)["none"]
+    if not active:
+        return _labels(answer)["none"]
+    shown = {k: sender_type_name(v, lang) if k == "sender_type" else v for k, v in active.items()}
+    return ", ".join(f"{field_name(k, lang)} = {v}" for k, v in shown.items())
+
+
+def _where(c: Citation, language: str) -> str:
+    """"(kommune) – brev.pdf, side 3" – the file only by its own name, and only when it has one."""
+    where = ", ".join(x for x in (file_label(c.source), page_label(c.page, language)) if x)
+    if c.ocr:
+        where += f" ({message('answer_export.ocr', language)})"
+    return f" ({sender_type_word(c.sender_type, language)}) – {where}"
 
 
 def to_markdown(answer: Answer) -> str:
@@ -67,7 +82,7 @@ def to_markdown(answer: Answer) -> str:
     ]
     for c in answer.citations:
         if c.verified:
-            lines.append(f"{c.n}. {_md(c.sender)} ({_md(c.sender_type)}) – {_md(c.source)}, {t['page']} {c.page}: »{_md(c.quote)}«")
+            lines.append(f"{c.n}. {_md(c.sender)}{_md(_where(c, answer.language))}: »{_md(c.quote)}«")
     lines += ["", f"_{t['filters']}: {_md(_filters_text(answer))} · {t['made']} {datetime.now():%Y-%m-%d %H:%M}_", ""]
     return "\n".join(lines)
 
@@ -93,7 +108,7 @@ def to_docx(answer: Answer) -> bytes:
             continue
         par = document.add_paragraph(style="List Number")
         par.add_run(_xml(f"[{c.n}] {c.sender}")).bold = True
-        par.add_run(_xml(f" ({c.sender_type}) – {c.source}, {t['page']} {c.page}: "))
+        par.add_run(_xml(f"{_where(c, answer.language)}: "))
         par.add_run(_xml(f"»{c.quote}«")).italic = True
     document.add_paragraph(_xml(f"{t['filters']}: {_filters_text(answer)} · {t['made']} {datetime.now():%Y-%m-%d %H:%M}"))
     buffer = io.BytesIO()

@@ -222,9 +222,12 @@ def test_conversation_on_the_sample_corpus(app_env, sample_index):
     text = _last_assistant_markdown(at).replace("\\", "")
     assert text.startswith("Høringssvarene nævner ikke det, du spørger om (inden for den valgte afgrænsning).")
     assert "Nærmeste uddrag (besvarer ikke spørgsmålet direkte):" in text
-    assert "- Norddjurs Kommune (s. 1): »" in text and "Hedensted" not in text
+    assert "- Norddjurs Kommune (side 1): »" in text and "Hedensted" not in text and "(s. " not in text
     assert text.endswith("Afgrænset til: kommune = Norddjurs (udledt af spørgsmålet – kan fjernes).")
-    assert not [label for label in _source_labels(at) if "Norddjurs" in label]  # nearest passages are no sources
+    # nearest passages are no sources ("[n] …"), but each is shown under its own source header (sender · page)
+    assert not [label for label in _source_labels(at) if "Norddjurs" in label and label.startswith("[")]
+    assert "Norddjurs Kommune · side 1" in _source_labels(at)
+    assert not [d for d in at.get("download_button") if d.key in ("md_5", "docx_5")]  # no answer to pass on
     _button(at, "✕ kommune = Norddjurs")
 
     # A sidebar filter changes whom the next answer quotes: only the MED committees.
@@ -277,7 +280,14 @@ def test_conversation_on_the_sample_corpus(app_env, sample_index):
     assert "New conversation" in [b.label for b in at.button]
     assert any("Ask the consultation responses" in c.value for c in at.caption)
     assert at.chat_input[0].placeholder == "Ask a question about the consultation responses …"
+    assert not fresh.grounded and not [d for d in at.get("download_button") if d.key.startswith("md_")]
+    assert "Technical details" in _source_labels(at)  # the page's chrome follows the interface language
+    # A Danish question in the English interface: the answer and its sources stay Danish, the controls English.
+    _ask(at, QUESTION)
+    assert _last_answer(at).language == "da"
     assert [d.label for d in at.get("download_button") if d.key.startswith("md_")] == ["Download answer (Markdown)"]
+    assert any(label.startswith("[1] Hedensted Kommune (Voksenhandicap) · side 1") for label in _source_labels(at))
+    assert _button(at, "✕ afsendertype = kommuner").label == "✕ afsendertype = kommuner (udledt af spørgsmålet)"
     _button(at, "New conversation").click().run()
     assert "What do the municipalities say about waiting lists?" in [b.label for b in at.button]
     assert "answers questions about the ingested consultation responses" in at.info[0].value
