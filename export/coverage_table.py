@@ -92,7 +92,9 @@ def to_xlsx(answer: Answer) -> bytes:
     for i, row in enumerate(coverage_rows(answer), start=2):
         for j, value in enumerate(row.cells(), start=1):
             cell = sheet.cell(row=i, column=j)
-            if isinstance(value, int):
+            if value is None or value == "":
+                pass  # an empty cell stays empty
+            elif isinstance(value, int):
                 cell.value = value
             else:
                 cell.value = literal_cell(value)
