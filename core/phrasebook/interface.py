@@ -287,7 +287,7 @@ PHRASES: dict[str, dict[str, str]] = {
     "ui.stage_search": {"da": "Søger i høringssvarene …", "en": "Searching the responses …"},
     "ui.stage_quotes": {"da": "Vælger citater …", "en": "Choosing quotes …"},
     "ui.stage_write": {"da": "Skriver svaret …", "en": "Writing the answer …"},
-    "ui.stage_verdicts": {"da": "Læser {total} høringssvar …", "en": "Reading {total} responses …"},
+    "ui.stage_verdicts": {"da": "Læser alle høringssvar i afgrænsningen …", "en": "Reading every response in scope …"},
     "ui.stage_progress": {"da": "Læst {done} af {total} høringssvar …", "en": "Read {done} of {total} responses …"},
     "ui.stage_done": {"da": "Svaret er klar.", "en": "The answer is ready."},
     "ui.tech_details": {"da": "Tekniske detaljer", "en": "Technical details"},
