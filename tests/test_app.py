@@ -226,7 +226,8 @@ def test_conversation_on_the_sample_corpus(app_env, sample_index):
     assert text.endswith("Afgrænset til: kommune = Norddjurs (udledt af spørgsmålet – kan fjernes).")
     # nearest passages are no sources ("[n] …"), but each is shown under its own source header (sender · page)
     assert not [label for label in _source_labels(at) if "Norddjurs" in label and label.startswith("[")]
-    assert "Norddjurs Kommune · side 1" in _source_labels(at)
+    nearest = [label for label in _source_labels(at) if label.startswith("Norddjurs Kommune · side 1 · »")]
+    assert len(nearest) == len(follow.passages) == text.count("- Norddjurs Kommune (side 1): »")  # as listed
     assert not [d for d in at.get("download_button") if d.key in ("md_5", "docx_5")]  # no answer to pass on
     _button(at, "✕ kommune = Norddjurs")
 

@@ -105,11 +105,14 @@ def _render_coverage(answer: Answer, lang: str, key: str) -> None:
         return
     names = headers(alang)
     columns = {name: [row.cells()[i] for row in rows] for i, name in enumerate(names)}
-    order = [names[5], names[0], names[1], names[2], names[3], names[4]]  # the citation number first
+    # The citation number first and the page before the quote, so both stay in view; the quote wraps.
+    order = [names[5], names[0], names[1], names[2], names[4], names[3]]
+    widths = {names[5]: 55, names[0]: 210, names[1]: 110, names[2]: 115, names[4]: 55, names[3]: 420}
     table_key = f"{key}_table"
     selection = st.dataframe(
         columns, hide_index=True, column_order=order, key=table_key, on_select="rerun", selection_mode="single-row",
-        placeholder="", column_config={names[3]: st.column_config.TextColumn(width="large")},
+        placeholder="", row_height=84,
+        column_config={name: st.column_config.Column(width=width) for name, width in widths.items()},
     )
     chosen = list(getattr(getattr(selection, "selection", None), "rows", None) or [])
     done = st.session_state.get(f"{table_key}_opened")

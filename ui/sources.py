@@ -110,7 +110,7 @@ def render_nearest(answer: Answer, lang: str, key: str) -> None:
     alang = answer.language
     st.markdown(f"**{t(alang, 'nearest')}**")
     for i, (p, quote) in enumerate(shown):
-        header = escape_label(" · ".join(x for x in (p.sender, page_label(p.page, alang)) if x))
+        header = escape_label(" · ".join(x for x in (p.sender, page_label(p.page, alang), f"»{first_words(quote)}«") if x))
         with st.expander(header, key=f"{key}_near_{i}"):
             st.caption(metadata_line(p, alang))
             start, end = _span_of(p.text, quote)
