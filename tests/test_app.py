@@ -324,9 +324,10 @@ def test_upload_a_letter_and_ask_about_it(app_env, fresh_index):
     assert cited.source == str(saved) and cited.sender == "Cyklistforbundet Aarhus"
     assert "cykelparkering" in cited.quote and cited.quote in " ".join(body.split())
     text = _last_assistant_markdown(at).replace("\\", "")
-    assert "Cyklistforbundet Aarhus skriver" in text and f"»{cited.quote}« [1]" in text
-    assert any(label.startswith("[1] Cyklistforbundet Aarhus") and "cykelparkering.txt" in label
-               for label in _source_labels(at))
+    assert "Cyklistforbundet Aarhus skriver" in text and f"»{cited.quote}« [[1]](#cite-a1-1)" in text
+    assert "[1] Cyklistforbundet Aarhus · side 1" in _source_labels(at)
+    # the file by its own name, in the source's metadata line (not in the header)
+    assert any("Fil: cykelparkering.txt" in c.value.replace("\\", "") for c in at.caption)
 
 
 def test_metadata_edit_shows_in_the_next_answer(app_env, fresh_index):
@@ -385,6 +386,10 @@ def test_document_text_is_never_rendered_as_markup(app_env, fresh_index, embedde
     assert "<script>alert(1)</script>" in cited.quote and ":red[rød tekst]" in cited.quote  # the markup is quoted...
 
     text = _last_assistant_markdown(at)
+    # our own citation links ("[\\[1\\]](#cite-a1-1)") are the only markup; the letter's text is all escaped
+    links = re.findall(r"\[\\\[\d+\\\]\]\(#cite-a\d+-\d+\)", text)
+    assert links
+    text = re.sub(r"\[\\\[(\d+)\\\]\]\(#cite-a\d+-\d+\)", r"\\[\1\\]", text)
     assert not re.search(r"(?<!\\)<", text)  # every "<" is escaped: no tag reaches the renderer
     assert "\\<script\\>alert\\(1\\)\\</script\\>" in text  # ...and shown as literal characters
     assert "\\<img src\\=x onerror\\=alert\\(2\\)\\>" in text
