@@ -142,3 +142,38 @@ def test_citation_links_and_headers():
                  sender_type="kommune", page=3, quote="Vi ser frem til at følge arbejdet tæt", verified=True)
     assert source_header(c, "da") == "[2] Norddjurs Kommune · side 3"
     assert source_header(c, "en", repeated=True) == "[2] Norddjurs Kommune · page 3 · »Vi ser frem til at følge …«"
+
+
+def test_who_says_what_with_a_chat_model_reports_progress_and_words_stances(app_env, sample_index, tmp_path,  # noqa: F811
+                                                                             monkeypatch):
+    """With a language model the map step reports each letter to the page's progress bar, and the table shows
+    the model's stance in the answer's language beside the verified quote."""
+    import json
+    import shutil
+
+    from tests.fakes import ScriptedChatModel
+
+    def position(prompt: str) -> str:
+        if "Hedensted" in prompt:
+            return json.dumps({"stance": "bekymret", "summary": "Oplever lange ventelister.",
+                               "quote": "lange ventelister og en meget lang matchningsproces"}, ensure_ascii=False)
+        return json.dumps({"stance": "neutral", "summary": "Nævner ikke emnet.", "quote": "findes ikke"})
+
+    index = tmp_path / "index"  # the LLM cache is written into the index: a copy, not the shared sample
+    shutil.copytree(sample_index.index, index)
+    llm = ScriptedChatModel(respond=position)
+    monkeypatch.setattr("ui.resources.chat_model", lambda: llm)
+    calls = []
+    import ui.chat_page as chat_page
+
+    original = chat_page._Status.progress
+    monkeypatch.setattr(chat_page._Status, "progress",
+                        lambda self, done, total: (calls.append((done, total)), original(self, done, total))[1])
+    at = app_env(index)
+    at.segmented_control(key="language_choice").set_value("en").run()
+    at.segmented_control(key="mode").set_value("coverage").run()
+    _ask(at, "What do the municipalities say about waiting lists?")
+    table = at.dataframe[0].value
+    quote = table.loc[table["Sender"] == "Hedensted Kommune (Voksenhandicap)", "Quote"].iloc[0]
+    assert quote.startswith("concerned: Oplever lange ventelister. »") and "bekymret" not in quote
+    assert calls and calls[-1][0] == calls[-1][1] == 1  # one mentioning letter mapped, reported as done
