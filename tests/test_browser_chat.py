@@ -75,8 +75,25 @@ def test_chat_in_the_browser(server, browser, tmp_path):  # noqa: F811
     page.goto(server, wait_until="domcontentloaded")
     page.get_by_test_id("stChatInputTextArea").wait_for(state="visible", timeout=60_000)
 
-    # A Danish question: "[1]" is a link that opens its source, headed "Afsender · side 1".
-    _ask(page, QUESTION)
+    # A Danish question (an example clicked): while it is answered a status line shows and the example buttons
+    # are gone; then "[1]" is a link that opens its source, headed "Afsender · side 1".
+    page.get_by_role("button", name=QUESTION).click()
+    examples_while_working = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and page.get_by_test_id("stChatMessage").count() < 2:
+        time.sleep(0.05)
+    while time.monotonic() < deadline:
+        status = page.get_by_test_id("stChatMessage").last.get_by_text("Søger i høringssvarene")
+        if not status.count():
+            status = page.get_by_test_id("stChatMessage").last.get_by_text("Vælger citater")
+        if not status.count():
+            break
+        examples_while_working.append(page.get_by_role("button", name=QUESTION).count())
+        if len(examples_while_working) == 1:
+            _shot(page, tmp_path, "0-da-working")
+        time.sleep(0.05)
+    print("example buttons seen while working:", examples_while_working)
+    assert not any(examples_while_working)
     text = _settled(page, 2, "Hent svar (Word)")
     assert "lange ventelister" in text and not page.get_by_role("button", name=QUESTION).count()
     _nothing_internal(text)
@@ -117,6 +134,7 @@ def test_chat_in_the_browser(server, browser, tmp_path):  # noqa: F811
     text = _settled(page, 2, "Hent tabellen (Excel)")
     assert "1 af 2 kommuner nævner ventelister." in text
     table = page.get_by_test_id("stDataFrame")
+    table.wait_for(timeout=30_000)  # the grid is drawn after the rest of the message
     assert table.count() == 1 and table.is_visible()
     assert page.get_by_role("button", name="Hent tabellen (CSV)").is_visible()
     _nothing_internal(text)

@@ -23,6 +23,7 @@ from ui.sources import render_nearest, render_sources, render_technical, source_
 from ui.texts import EXAMPLES, t
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ROW_HEIGHT = 84  # three lines of a quote in the who-says-what table
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -107,11 +108,11 @@ def _render_coverage(answer: Answer, lang: str, key: str) -> None:
     columns = {name: [row.cells()[i] for row in rows] for i, name in enumerate(names)}
     # The citation number first and the page before the quote, so both stay in view; the quote wraps.
     order = [names[5], names[0], names[1], names[2], names[4], names[3]]
-    widths = {names[5]: 55, names[0]: 210, names[1]: 110, names[2]: 115, names[4]: 55, names[3]: 420}
+    widths = {names[5]: 50, names[0]: 190, names[1]: 105, names[2]: 110, names[4]: 50, names[3]: 360}
     table_key = f"{key}_table"
     selection = st.dataframe(
         columns, hide_index=True, column_order=order, key=table_key, on_select="rerun", selection_mode="single-row",
-        placeholder="", row_height=84,
+        placeholder="", row_height=ROW_HEIGHT, height=38 + ROW_HEIGHT * min(len(rows), 8),
         column_config={name: st.column_config.Column(width=width) for name, width in widths.items()},
     )
     chosen = list(getattr(getattr(selection, "selection", None), "rows", None) or [])
