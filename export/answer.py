@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 
 from core.phrases import message
+from export.coverage_table import coverage_rows, headers
 from export.labels import file_label, page_label, sender_type_word
 from export.safe import clean_text
 from answering.schema import Answer, Citation
@@ -77,9 +78,13 @@ def to_markdown(answer: Answer) -> str:
         "",
         "\n".join(_md_line(line) for line in answer.text.split("\n")),
         "",
-        f"## {t['sources']}",
-        "",
     ]
+    if answer.method == "coverage" and answer.coverage:  # who says what: the table too
+        lines += ["| " + " | ".join(_md(h) for h in headers(answer.language)) + " |", "|" + " --- |" * 6]
+        for row in coverage_rows(answer):
+            lines.append("| " + " | ".join(_md(" ".join(str(v).split())) if v is not None else "" for v in row.cells()) + " |")
+        lines.append("")
+    lines += [f"## {t['sources']}", ""]
     for c in answer.citations:
         if c.verified:
             lines.append(f"{c.n}. {_md(c.sender)}{_md(_where(c, answer.language))}: »{_md(c.quote)}«")
@@ -102,6 +107,15 @@ def to_docx(answer: Answer) -> bytes:
             document.add_paragraph(block[2:], style="List Bullet")
         elif block.strip():
             document.add_paragraph(block)
+    if answer.method == "coverage" and answer.coverage:  # who says what: the table too
+        rows = coverage_rows(answer)
+        table = document.add_table(rows=1 + len(rows), cols=6)
+        table.style = "Table Grid"
+        for j, header in enumerate(headers(answer.language)):
+            table.rows[0].cells[j].paragraphs[0].add_run(_xml(header)).bold = True
+        for i, row in enumerate(rows, start=1):
+            for j, value in enumerate(row.cells()):
+                table.rows[i].cells[j].text = _xml("" if value is None else str(value))
     document.add_heading(t["sources"], level=2)
     for c in answer.citations:
         if not c.verified:

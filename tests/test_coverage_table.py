@@ -118,3 +118,20 @@ def test_stages_of_an_answer_come_in_order(searcher):
     stages = []
     answer = final_answer(ask("Hvad siger kommunerne om ventelister?", searcher, on_stage=stages.append))
     assert answer.grounded and stages == ["search", "quotes", "write"]
+
+
+def test_the_answer_exports_carry_the_table():
+    import docx
+
+    from export.answer import to_docx, to_markdown
+
+    answer = _answer()
+    markdown = to_markdown(answer)
+    assert "| Afsender | Type | Nævner emnet? | Citat | Side | Kilde |" in markdown
+    assert "| Hedensted Kommune | kommune | ja | Vi har lange ventelister. | 3 | \\[1\\] |" in markdown
+    assert "| LMU Hjernesgade | MED-udvalg | nej |  |  |  |" in markdown
+    document = docx.Document(io.BytesIO(to_docx(answer)))
+    [table] = document.tables
+    assert [c.text for c in table.rows[0].cells] == ["Afsender", "Type", "Nævner emnet?", "Citat", "Side", "Kilde"]
+    assert [c.text for c in table.rows[1].cells] == ["Hedensted Kommune", "kommune", "ja", "Vi har lange ventelister.", "3", "[1]"]
+    assert len(table.rows) == 4
