@@ -10,7 +10,7 @@ from typing import Iterator
 
 from answering.chat_model import ChatModel
 from answering.conversation import Turn, condense_without_llm
-from answering.extractive import extractive_answer, not_found_answer
+from answering.extractive import extractive_answer, nearest_quotes, not_found_answer
 from answering.grounding import is_grounded, relevance
 from answering.texts import describe_filters, phrase
 from answering.sentences import QuoteFinder
@@ -116,7 +116,8 @@ def answer_stream(
         scope = describe_filters(result.filters, language)
         answer.text = f"{phrase(language, 'no_scope')}. {scope}"
     elif not is_grounded(result.passages, language):
-        answer.passages = result.passages[:3]
+        # the nearest passages the text shows (never a letterhead or contact line), for the shells' source panels
+        answer.passages = [p for p, _ in nearest_quotes(result.passages, quote_for)] or result.passages[:3]
         answer.text = not_found_answer(language, result.passages, result.filters, quote_for)
     else:
         answer.grounded = True

@@ -20,6 +20,23 @@ from retrieval.search import Searcher
 Mode = Literal["answer", "coverage"]
 MODES: tuple[str, ...] = get_args(Mode)  # "answer": the most relevant passages; "coverage": who says what
 Progress = Callable[[int, int], None]
+Stage = Literal["search", "quotes", "write"]
+OnStage = Callable[[Stage], None]
+
+
+class _StagedSearcher:
+    """The searcher as ``ask`` hands it on, reporting when the search is done (``on_stage("quotes")``)."""
+
+    def __init__(self, searcher: Searcher, on_stage: OnStage) -> None:
+        self._searcher, self._on_stage = searcher, on_stage
+
+    def __getattr__(self, name: str):
+        return getattr(self._searcher, name)
+
+    def search(self, *args, **kwargs):
+        result = self._searcher.search(*args, **kwargs)
+        self._on_stage("quotes")
+        return result
 
 
 def ask(
@@ -31,21 +48,38 @@ def ask(
     history: list[Turn] | None = None,
     llm: ChatModel | None = None,
     on_progress: Progress | None = None,
+    on_stage: OnStage | None = None,
 ) -> Iterator[str | Answer]:
     """Text pieces while an LLM writes the answer, then the verified ``Answer`` (always last, exactly once).
 
     ``mode="coverage"``: who says what (``Answer.method == "coverage"``, with ``coverage`` and ``counts``); it
     takes the question as asked (no conversation history) and reports the LLM's map step to
     ``on_progress(done, total)``. Raises answering.answer.QuestionTooLongError for a question over the limit.
+
+    ``on_stage(stage)`` tells a shell what is being done, for a status line: "search" (finding passages, or the
+    verdicts of who-says-what), "quotes" (choosing and verifying quotes), "write" (the answer is being written:
+    an LLM's first text piece, or the extractive answer being put together), each at most once, in this order.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     check_question(question, searcher.settings)
+    reported: list[str] = []
+
+    def stage(name: Stage) -> None:
+        if on_stage is not None and name not in reported:
+            reported.append(name)
+            on_stage(name)
+
+    stage("search")
     snap = searcher.snapshot()  # one snapshot for search, quotes and verdicts alike
     if mode == "coverage":
         yield coverage_answer(question, searcher, filters, llm=llm, on_progress=on_progress, snap=snap)
         return
-    yield from answer_stream(question, searcher, filters, history, llm, snap=snap)
+    staged = _StagedSearcher(searcher, stage) if on_stage is not None else searcher
+    for item in answer_stream(question, staged, filters, history, llm, snap=snap):
+        stage("quotes")
+        stage("write")
+        yield item
 
 
 def text_pieces(items: Iterable[str | Answer], final: list[Answer]) -> Iterator[str]:

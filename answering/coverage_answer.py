@@ -10,7 +10,7 @@ from answering.chat_model import ChatModel
 from answering.citations import make_citation
 from answering.sentences import QuoteFinder
 from answering.texts import describe_filters, sender_type_name
-from core.phrases import LANGUAGES, message
+from core.phrases import LANGUAGES, PHRASES, message
 from core.senders import SENDER_TYPES
 from retrieval.coverage import CoverageResult, document_verdicts
 from answering.schema import Answer, CoverageEntry
@@ -42,6 +42,35 @@ def _join(names: list[str], word: str) -> str:
 
 
 Progress = Callable[[int, int], None]
+
+
+def stance_word(stance: str | None, language: str) -> str:
+    """An LLM's stance ("støtter") in the answer's language ("supports"); "" without one."""
+    if not stance:
+        return ""
+    return message(f"stance.{stance}", language) if f"stance.{stance}" in PHRASES else stance
+
+
+def _group(kind: str | None, lang: str) -> str:
+    return sender_type_name(kind, lang) if kind in SENDER_TYPES else _word(lang, "responses")
+
+
+def _topic(question: str, lang: str) -> str:
+    return topic_of(question, lang) or _word(lang, "topic")
+
+
+def lead_sentence(answer: Answer) -> str:
+    """The short lead of a who-says-what answer, for a shell that shows the verdicts as a table:
+    "1 af 2 kommuner nævner ventelister." (the counts, no quotes); the answer's text when nothing was in scope."""
+    counts = answer.counts or {}
+    n_scope, k = counts.get("in_scope", 0), counts.get("mentions", 0)
+    if answer.method != "coverage" or not n_scope:
+        return answer.text
+    lang = answer.language
+    topic = _topic(answer.question, lang)
+    verb = _word(lang, "mention_one" if k == 1 else "mention")
+    lead = f"{k} {_word(lang, 'of')} {n_scope} {_group(answer.filters.sender_type, lang)} {verb} {topic}."
+    return lead + (" " + _word(lang, "none", topic=topic) if k == 0 else "")
 
 
 def coverage_answer(question: str, searcher: Searcher, filters: Filters | None = None, llm: ChatModel | None = None,
@@ -78,9 +107,8 @@ def build_answer(question: str, result: CoverageResult, quote_for) -> Answer:
     lang = result.language if result.language in LANGUAGES else "en"
     answer = Answer(question=question, text="", language=lang, filters=result.filters, grounded=False, method="coverage")
     n_scope = len(result.verdicts)
-    kind = result.filters.sender_type
-    group = sender_type_name(kind, lang) if kind in SENDER_TYPES else _word(lang, "responses")
-    topic = topic_of(question, lang) or _word(lang, "topic")
+    group = _group(result.filters.sender_type, lang)
+    topic = _topic(question, lang)
     pieces = []
     for verdict in result.verdicts:
         cited = []
@@ -96,7 +124,7 @@ def build_answer(question: str, result: CoverageResult, quote_for) -> Answer:
             if cited:
                 quote = answer.citations[-1].quote
                 if verdict.summary:  # written by the LLM; the verified quote stands beside it
-                    pieces.append(f"{verdict.sender} ({verdict.stance}): {verdict.summary} »{quote}« [{cited[0]}]")
+                    pieces.append(f"{verdict.sender} ({stance_word(verdict.stance, lang)}): {verdict.summary} »{quote}« [{cited[0]}]")
                 else:
                     pieces.append(f"{verdict.sender} (»{quote}« [{cited[0]}])")
         shared = verdict.model_dump(include=set(Verdict.model_fields))

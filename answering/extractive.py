@@ -6,6 +6,7 @@ from answering.citations import make_citation
 from answering.texts import describe_filters, phrase
 from answering.schema import Citation
 from index.records import Passage
+from index.statements import is_statement
 
 MAX_SENDERS = 5
 MAX_PER_SENDER = 2
@@ -52,13 +53,27 @@ def extractive_answer(language: str, passages: list[Passage], quote_for, filters
     return "\n".join(lines), citations
 
 
+def nearest_quotes(nearest: list[Passage], quote_for, limit: int = 3) -> list[tuple[Passage, str]]:
+    """The closest passages with their quote, leaving out any whose quote is no statement (a letterhead, a
+    contact line with an e-mail address or phone number, a page header): those are never shown as evidence."""
+    shown = []
+    for p in nearest:
+        quote = " ".join(quote_for(p).split())
+        if quote and is_statement(quote):
+            shown.append((p, quote))
+        if len(shown) >= limit:
+            break
+    return shown
+
+
 def not_found_answer(language: str, nearest: list[Passage], filters, quote_for) -> str:
     """The plain refusal, with the closest passages shown as such (never as an answer)."""
     text = phrase(language, "not_found") + (phrase(language, "in_scope") if not filters.is_empty() else "") + "."
-    if nearest:
+    shown = nearest_quotes(nearest, quote_for)
+    if shown:
         lines = [text, "", phrase(language, "nearest")]
-        for p in nearest[:3]:
-            lines.append(f"- {p.sender} (s. {p.page}): »{' '.join(quote_for(p).split())}«")
+        for p, quote in shown:
+            lines.append(f"- {p.sender} ({phrase(language, 'page', page=p.page)}): »{quote}«")
         text = "\n".join(lines)
     scope = describe_filters(filters, language)
     return text + (f"\n\n{scope}" if scope else "")

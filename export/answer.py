@@ -7,8 +7,11 @@ import re
 from datetime import datetime
 
 from core.phrases import message
+from export.coverage_table import coverage_rows, headers
+from export.labels import file_label, page_label, sender_type_word
 from export.safe import clean_text
-from answering.schema import Answer
+from answering.schema import Answer, Citation
+from answering.texts import field_name, sender_type_name
 
 LABELS = ("title", "question", "answer", "sources", "page", "filters", "made", "none")
 
@@ -47,8 +50,21 @@ def _labels(answer: Answer) -> dict[str, str]:
 
 
 def _filters_text(answer: Answer) -> str:
+    """"afsendertype = kommuner, kommune = Roskilde": field names and values in words, in the answer's language."""
+    lang = answer.language
     active = answer.filters.active()
-    return ", ".join(f"{k} = {v}" for k, v in active.items()) if active else _labels(answer)["none"]
+    if not active:
+        return _labels(answer)["none"]
+    shown = {k: sender_type_name(v, lang) if k == "sender_type" else v for k, v in active.items()}
+    return ", ".join(f"{field_name(k, lang)} = {v}" for k, v in shown.items())
+
+
+def _where(c: Citation, language: str) -> str:
+    """"(kommune) – brev.pdf, side 3" – the file only by its own name, and only when it has one."""
+    where = ", ".join(x for x in (file_label(c.source), page_label(c.page, language)) if x)
+    if c.ocr:
+        where += f" ({message('answer_export.ocr', language)})"
+    return f" ({sender_type_word(c.sender_type, language)}) – {where}"
 
 
 def to_markdown(answer: Answer) -> str:
@@ -62,12 +78,16 @@ def to_markdown(answer: Answer) -> str:
         "",
         "\n".join(_md_line(line) for line in answer.text.split("\n")),
         "",
-        f"## {t['sources']}",
-        "",
     ]
+    if answer.method == "coverage" and answer.coverage:  # who says what: the table too
+        lines += ["| " + " | ".join(_md(h) for h in headers(answer.language)) + " |", "|" + " --- |" * 6]
+        for row in coverage_rows(answer):
+            lines.append("| " + " | ".join(_md(" ".join(str(v).split())) if v is not None else "" for v in row.cells()) + " |")
+        lines.append("")
+    lines += [f"## {t['sources']}", ""]
     for c in answer.citations:
         if c.verified:
-            lines.append(f"{c.n}. {_md(c.sender)} ({_md(c.sender_type)}) – {_md(c.source)}, {t['page']} {c.page}: »{_md(c.quote)}«")
+            lines.append(f"{c.n}. {_md(c.sender)}{_md(_where(c, answer.language))}: »{_md(c.quote)}«")
     lines += ["", f"_{t['filters']}: {_md(_filters_text(answer))} · {t['made']} {datetime.now():%Y-%m-%d %H:%M}_", ""]
     return "\n".join(lines)
 
@@ -87,13 +107,22 @@ def to_docx(answer: Answer) -> bytes:
             document.add_paragraph(block[2:], style="List Bullet")
         elif block.strip():
             document.add_paragraph(block)
+    if answer.method == "coverage" and answer.coverage:  # who says what: the table too
+        rows = coverage_rows(answer)
+        table = document.add_table(rows=1 + len(rows), cols=6)
+        table.style = "Table Grid"
+        for j, header in enumerate(headers(answer.language)):
+            table.rows[0].cells[j].paragraphs[0].add_run(_xml(header)).bold = True
+        for i, row in enumerate(rows, start=1):
+            for j, value in enumerate(row.cells()):
+                table.rows[i].cells[j].text = _xml("" if value is None else str(value))
     document.add_heading(t["sources"], level=2)
     for c in answer.citations:
         if not c.verified:
             continue
         par = document.add_paragraph(style="List Number")
         par.add_run(_xml(f"[{c.n}] {c.sender}")).bold = True
-        par.add_run(_xml(f" ({c.sender_type}) – {c.source}, {t['page']} {c.page}: "))
+        par.add_run(_xml(f"{_where(c, answer.language)}: "))
         par.add_run(_xml(f"»{c.quote}«")).italic = True
     document.add_paragraph(_xml(f"{t['filters']}: {_filters_text(answer)} · {t['made']} {datetime.now():%Y-%m-%d %H:%M}"))
     buffer = io.BytesIO()

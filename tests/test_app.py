@@ -222,9 +222,13 @@ def test_conversation_on_the_sample_corpus(app_env, sample_index):
     text = _last_assistant_markdown(at).replace("\\", "")
     assert text.startswith("Høringssvarene nævner ikke det, du spørger om (inden for den valgte afgrænsning).")
     assert "Nærmeste uddrag (besvarer ikke spørgsmålet direkte):" in text
-    assert "- Norddjurs Kommune (s. 1): »" in text and "Hedensted" not in text
+    assert "- Norddjurs Kommune (side 1): »" in text and "Hedensted" not in text and "(s. " not in text
     assert text.endswith("Afgrænset til: kommune = Norddjurs (udledt af spørgsmålet – kan fjernes).")
-    assert not [label for label in _source_labels(at) if "Norddjurs" in label]  # nearest passages are no sources
+    # nearest passages are no sources ("[n] …"), but each is shown under its own source header (sender · page)
+    assert not [label for label in _source_labels(at) if "Norddjurs" in label and label.startswith("[")]
+    nearest = [label for label in _source_labels(at) if label.startswith("Norddjurs Kommune · side 1 · »")]
+    assert len(nearest) == len(follow.passages) == text.count("- Norddjurs Kommune (side 1): »")  # as listed
+    assert not [d for d in at.get("download_button") if d.key in ("md_5", "docx_5")]  # no answer to pass on
     _button(at, "✕ kommune = Norddjurs")
 
     # A sidebar filter changes whom the next answer quotes: only the MED committees.
@@ -277,7 +281,14 @@ def test_conversation_on_the_sample_corpus(app_env, sample_index):
     assert "New conversation" in [b.label for b in at.button]
     assert any("Ask the consultation responses" in c.value for c in at.caption)
     assert at.chat_input[0].placeholder == "Ask a question about the consultation responses …"
+    assert not fresh.grounded and not [d for d in at.get("download_button") if d.key.startswith("md_")]
+    assert "Technical details" in _source_labels(at)  # the page's chrome follows the interface language
+    # A Danish question in the English interface: the answer and its sources stay Danish, the controls English.
+    _ask(at, QUESTION)
+    assert _last_answer(at).language == "da"
     assert [d.label for d in at.get("download_button") if d.key.startswith("md_")] == ["Download answer (Markdown)"]
+    assert any(label.startswith("[1] Hedensted Kommune (Voksenhandicap) · side 1") for label in _source_labels(at))
+    assert _button(at, "✕ afsendertype = kommuner").label == "✕ afsendertype = kommuner (udledt af spørgsmålet)"
     _button(at, "New conversation").click().run()
     assert "What do the municipalities say about waiting lists?" in [b.label for b in at.button]
     assert "answers questions about the ingested consultation responses" in at.info[0].value
@@ -313,9 +324,10 @@ def test_upload_a_letter_and_ask_about_it(app_env, fresh_index):
     assert cited.source == str(saved) and cited.sender == "Cyklistforbundet Aarhus"
     assert "cykelparkering" in cited.quote and cited.quote in " ".join(body.split())
     text = _last_assistant_markdown(at).replace("\\", "")
-    assert "Cyklistforbundet Aarhus skriver" in text and f"»{cited.quote}« [1]" in text
-    assert any(label.startswith("[1] Cyklistforbundet Aarhus") and "cykelparkering.txt" in label
-               for label in _source_labels(at))
+    assert "Cyklistforbundet Aarhus skriver" in text and f"»{cited.quote}« [[1]](#cite-a1-1)" in text
+    assert "[1] Cyklistforbundet Aarhus · side 1" in _source_labels(at)
+    # the file by its own name, in the source's metadata line (not in the header)
+    assert any("Fil: cykelparkering.txt" in c.value.replace("\\", "") for c in at.caption)
 
 
 def test_metadata_edit_shows_in_the_next_answer(app_env, fresh_index):
@@ -374,6 +386,10 @@ def test_document_text_is_never_rendered_as_markup(app_env, fresh_index, embedde
     assert "<script>alert(1)</script>" in cited.quote and ":red[rød tekst]" in cited.quote  # the markup is quoted...
 
     text = _last_assistant_markdown(at)
+    # our own citation links ("[\\[1\\]](#cite-a1-1)") are the only markup; the letter's text is all escaped
+    links = re.findall(r"\[\\\[\d+\\\]\]\(#cite-a\d+-\d+\)", text)
+    assert links
+    text = re.sub(r"\[\\\[(\d+)\\\]\]\(#cite-a\d+-\d+\)", r"\\[\1\\]", text)
     assert not re.search(r"(?<!\\)<", text)  # every "<" is escaped: no tag reaches the renderer
     assert "\\<script\\>alert\\(1\\)\\</script\\>" in text  # ...and shown as literal characters
     assert "\\<img src\\=x onerror\\=alert\\(2\\)\\>" in text

@@ -200,7 +200,10 @@ def test_the_chat_page_in_who_says_what_mode(chat_app):
     assert answer.question == WAITING_DA
     assistant = [m for m in at.chat_message if m.name == "assistant"][-1]
     rendered = " ".join(md.value for md in assistant.markdown)
-    assert "✅ Hedensted Kommune" in rendered and "— Norddjurs Kommune" in rendered  # the verdict list
+    assert rendered.startswith("1 af 2 kommuner nævner ventelister")  # the lead with the counts
+    table = assistant.dataframe[0].value  # the verdicts as a table (export/coverage_table.py)
+    verdicts = dict(zip(table["Afsender"], table["Nævner emnet?"]))
+    assert verdicts == {"Hedensted Kommune (Voksenhandicap)": "ja", "Norddjurs Kommune": "nej"}
 
 
 def test_the_chat_page_streams_a_chat_models_answer(chat_app, monkeypatch):

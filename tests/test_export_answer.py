@@ -10,6 +10,7 @@ import docx
 import pytest
 
 from export.answer import to_docx, to_markdown
+from export.labels import file_label, sender_type_word
 from answering.schema import Answer, Citation
 from index.records import Filters
 
@@ -73,7 +74,9 @@ def test_markdown_of_a_real_answer_has_question_answer_and_every_citation(real_a
     assert real_answer.text in plain
     for c in real_answer.citations:
         if c.verified:
-            assert f"{c.n}. {c.sender} ({c.sender_type}) – {c.source}, side {c.page}: »{c.quote}«" in plain
+            # the sender type as a word, the file only by its own name (the sample's hash names have none)
+            assert f"{c.n}. {c.sender} ({sender_type_word(c.sender_type, 'da')}) – side {c.page}: »{c.quote}«" in plain
+    assert "_" not in markdown.split("## Kilder")[1].split("_Filtre")[0]  # no hash file name, no raw "med_udvalg"
 
 
 def test_docx_of_a_real_answer_has_question_answer_and_every_citation(real_answer):
@@ -86,7 +89,8 @@ def test_docx_of_a_real_answer_has_question_answer_and_every_citation(real_answe
     verified = [c for c in real_answer.citations if c.verified]
     assert len(sources) == len(verified)
     for par, c in zip(sources, verified):
-        assert par.text == f"[{c.n}] {c.sender} ({c.sender_type}) – {c.source}, side {c.page}: »{c.quote}«"
+        assert par.text == f"[{c.n}] {c.sender} ({sender_type_word(c.sender_type, 'da')}) – side {c.page}: »{c.quote}«"
+        assert c.source not in par.text and not file_label(c.source)
         assert par.runs[0].bold and par.runs[0].text == f"[{c.n}] {c.sender}"
         assert par.runs[-1].italic and par.runs[-1].text == f"»{c.quote}«"
 
@@ -100,7 +104,10 @@ def test_unverified_citations_are_left_out_of_both():
         assert "Norddjurs Kommune" in out and "side 4" in out and "»Ventetiden er et problem.«" in out
         assert "Opdigtet Afsender" not in out
         assert "Dette citat kunne ikke verificeres" not in out
-    assert "Filtre: sender_type = kommune" in markdown and "Filtre: sender_type = kommune" in text
+    # field names and values in words, in the answer's language
+    assert "Filtre: afsendertype = kommuner" in markdown and "Filtre: afsendertype = kommuner" in text
+    assert "sender_type" not in markdown + text
+    assert "Hedensted Kommune (kommune) – 001_brev.txt, side 2: »" in markdown.replace("\\", "")
 
 
 def test_english_labels():
@@ -111,6 +118,11 @@ def test_english_labels():
     assert "**Question:** What do the municipalities say about waiting lists?" in markdown
     assert "## Sources" in markdown and ", page 2: »" in markdown
     assert "Question: What do the municipalities say" in text and ", page 4: »" in text
+    # one language: the sender type, the page and the filters in English too
+    for out in (_unescape(markdown), text):
+        assert "Hedensted Kommune (municipality) – 001_brev.txt, page 2: »" in out
+        assert "Filters: sender type = municipalities" in out
+        assert "kommune)" not in out and "side " not in out
 
 
 def test_an_answer_without_citations_exports_too():
@@ -139,7 +151,7 @@ def test_markdown_export_keeps_letter_markup_as_text():
     assert "<script" not in rendered and "<a " not in rendered and "<code>" not in rendered and "<h1>ikke" not in rendered
     assert rendered.count("<strong>") == 1 and rendered.count("<h1>") == 1 and rendered.count("<ol>") == 1
     assert "&lt;script&gt;alert(1)&lt;/script&gt; [klik her](javascript:alert(2)) **fed** _kursiv_ `kode`" in rendered
-    assert "/data/breve/__init___brev.txt" in rendered
+    assert "__init___brev.txt" in rendered and "/data/breve/" not in rendered  # the file by its own name only
 
 
 def test_docx_accepts_characters_xml_forbids():

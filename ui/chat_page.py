@@ -1,4 +1,8 @@
-"""The chat page: history, answers (streamed with an LLM), inferred-filter chips, sources, export, feedback."""
+"""The chat page: history, answers (streamed with an LLM), inferred-filter chips, sources, export, feedback.
+
+One language per answer: the answer, its chips, who-says-what table, source headers and exports follow
+``answer.language``; the page's chrome (buttons, status line, captions) follows the interface language.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,21 @@ import streamlit as st
 
 from answering.ask import ask, final_answer, text_pieces
 from answering.conversation import Turn
-from answering.texts import FIELD_NAMES, SENDER_TYPE_NAMES
+from answering.coverage_answer import lead_sentence
+from answering.texts import FIELD_NAMES, SENDER_TYPE_NAMES, describe_filters
 from export.answer import to_docx, to_markdown
+from export.coverage_table import coverage_rows, headers, to_csv, to_xlsx
 from export.feedback import record_feedback
 from answering.schema import Answer
 from index.records import Filters
 from ui import resources, sidebar
-from ui.safe import answer_markdown, escape_label, escape_markdown
-from ui.sources import render_sources
+from ui.safe import CITATION_SCRIPT, answer_markdown, escape_label, escape_markdown
+from ui.sources import render_nearest, render_sources, render_technical, source_key
 from ui.texts import EXAMPLES, t
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ROW_HEIGHT = 84  # three lines of a quote in the who-says-what table
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _messages() -> list[dict]:
@@ -30,34 +40,45 @@ def _history() -> list[Turn]:
 
 
 def _chip_label(field: str, value: str, lang: str) -> str:
+    """The chip in the answer's language ``lang``: "✕ afsendertype = kommuner (udledt af spørgsmålet)"."""
     shown = SENDER_TYPE_NAMES[lang].get(value, value) if field == "sender_type" else value
     # A button label is Markdown; the value (a sender, municipality or hearing) comes from the letters.
     return t(lang, "inferred_chip", label=f"{FIELD_NAMES[lang][field]} = {escape_label(shown)}")
 
 
+def _links(answer: Answer, key: str) -> dict[int, str]:
+    return {c.n: source_key(key, c.n) for c in answer.citations if c.verified}
+
+
 def _render_answer(answer: Answer, lang: str, index: int, last: bool) -> None:
-    st.markdown(answer_markdown(answer.text))
+    alang = answer.language
+    key = f"a{index}"
     if answer.method == "coverage":
-        _render_coverage(answer, lang)
+        _render_coverage(answer, lang, key)
+    else:
+        st.markdown(answer_markdown(answer.text, _links(answer, key)))
     if answer.dropped_citations:
-        st.caption(t(lang, "unverified", n=answer.dropped_citations))
+        st.caption(t(alang, "unverified", n=answer.dropped_citations))
     if last:
         for field in answer.filters.inferred:
             value = answer.filters.active().get(field)
-            if value and st.button(_chip_label(field, value, lang), key=f"chip_{index}_{field}"):
+            if value and st.button(_chip_label(field, value, alang), key=f"chip_{index}_{field}"):
                 st.session_state.setdefault("blocked", []).append(field)
                 st.session_state.pending = answer.question
                 # Re-ask the standalone question on its own: asked as a follow-up of itself, the removed
                 # filter would come back with the carried-over scope of the conversation.
                 st.session_state.reask = answer.standalone_question or answer.question
                 st.rerun()
-    render_sources(answer, lang, key=f"a{index}")
-    col1, col2 = st.columns(2)
-    col1.download_button(t(lang, "download_md"), to_markdown(answer), file_name="svar.md", mime="text/markdown", key=f"md_{index}")
-    col2.download_button(
-        t(lang, "download_docx"), to_docx(answer), file_name="svar.docx", key=f"docx_{index}",
-        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
+    render_sources(answer, lang, key=key)
+    if not answer.grounded and answer.method != "coverage":
+        render_nearest(answer, lang, key=key)
+    render_technical(answer, lang, key=key)
+    if answer.grounded:  # a no-evidence reply is no answer to pass on: nothing to download
+        col1, col2 = st.columns(2)
+        col1.download_button(t(lang, "download_md"), to_markdown(answer), file_name="svar.md", mime="text/markdown",
+                             key=f"md_{index}")
+        col2.download_button(t(lang, "download_docx"), to_docx(answer), file_name="svar.docx", key=f"docx_{index}",
+                             mime=DOCX)
     _render_feedback(answer, lang, index)
 
 
@@ -75,13 +96,69 @@ def _render_feedback(answer: Answer, lang: str, index: int) -> None:
             st.rerun()
 
 
-def _render_coverage(answer: Answer, lang: str) -> None:
-    """Every document in scope with its verdict: who mentions the topic and who does not."""
-    for entry in answer.coverage:
-        mark = "✅" if entry.mentions else "—"
-        refs = " ".join(f"[{n}]" for n in entry.citations)
-        verdict = (f"{entry.stance}: {entry.summary} {refs}" if entry.summary else refs) if entry.mentions else t(lang, "not_mentioned")
-        st.markdown(f"{mark} {escape_markdown(entry.sender)} ({escape_markdown(entry.sender_type)}): {escape_markdown(verdict)}")
+def _render_coverage(answer: Answer, lang: str, key: str) -> None:
+    """Who says what: the short lead with the counts, then every document in scope as a sortable table whose
+    rows open their source, and the table as Excel or CSV."""
+    alang = answer.language
+    st.markdown(answer_markdown(lead_sentence(answer)))
+    rows = coverage_rows(answer)
+    if not rows:
+        return
+    names = headers(alang)
+    columns = {name: [row.cells()[i] for row in rows] for i, name in enumerate(names)}
+    # The citation number first and the page before the quote, so both stay in view; the quote wraps.
+    order = [names[5], names[0], names[1], names[2], names[4], names[3]]
+    widths = {names[5]: 50, names[0]: 190, names[1]: 105, names[2]: 110, names[4]: 50, names[3]: 360}
+    table_key = f"{key}_table"
+    selection = st.dataframe(
+        columns, hide_index=True, column_order=order, key=table_key, on_select="rerun", selection_mode="single-row",
+        placeholder="", row_height=ROW_HEIGHT, height=38 + ROW_HEIGHT * min(len(rows), 8),
+        column_config={name: st.column_config.Column(width=width) for name, width in widths.items()},
+    )
+    chosen = list(getattr(getattr(selection, "selection", None), "rows", None) or [])
+    done = st.session_state.get(f"{table_key}_opened")
+    if chosen != done:  # a row newly selected opens its source below (once; the reader may close it again)
+        st.session_state[f"{table_key}_opened"] = chosen
+        if chosen and rows[chosen[0]].n is not None:
+            st.session_state[source_key(key, rows[chosen[0]].n)] = True
+    st.caption(t(lang, "table_hint"))
+    scope = describe_filters(answer.filters, alang)
+    if scope and (answer.counts or {}).get("in_scope"):
+        st.markdown(escape_markdown(scope))
+    col1, col2 = st.columns(2)
+    col1.download_button(t(lang, "table_xlsx"), to_xlsx(answer), file_name="hvem-siger-hvad.xlsx", mime=XLSX,
+                         key=f"{key}_xlsx")
+    col2.download_button(t(lang, "table_csv"), to_csv(answer), file_name="hvem-siger-hvad.csv", mime="text/csv",
+                         key=f"{key}_csv")
+
+
+class _Status:
+    """The status line while an answer is made: "Søger …", "Vælger citater …", "Skriver svaret …", and for
+    who-says-what a progress bar over the letters (the language model's map step reports each one)."""
+
+    STEPS = {"search": 0.1, "quotes": 0.5, "write": 0.8}
+
+    def __init__(self, lang: str, coverage: bool) -> None:
+        self.lang, self.coverage = lang, coverage
+        self.status = st.status(t(lang, "stage_verdicts" if coverage else "stage_search"), expanded=coverage)
+        self.bar = self.status.progress(0.0) if coverage else None
+
+    def stage(self, name: str) -> None:
+        label = t(self.lang, "stage_verdicts" if self.coverage and name == "search" else f"stage_{name}")
+        self.status.update(label=label)
+        if self.bar is not None:
+            self.bar.progress(self.STEPS.get(name, 0.0), text=label)
+
+    def progress(self, done: int, total: int) -> None:
+        if self.bar is not None and total:
+            label = t(self.lang, "stage_progress", done=done, total=total)
+            self.bar.progress(min(1.0, 0.1 + 0.9 * done / total), text=label)
+            self.status.update(label=label)
+
+    def done(self) -> None:
+        if self.bar is not None:
+            self.bar.progress(1.0)
+        self.status.update(label=t(self.lang, "stage_done"), state="complete", expanded=False)
 
 
 def _ask(question: str, filters: Filters, lang: str, standalone: str | None = None) -> None:
@@ -90,27 +167,30 @@ def _ask(question: str, filters: Filters, lang: str, standalone: str | None = No
     mode = "coverage" if st.session_state.get("mode") == "coverage" else "answer"
     with st.chat_message("user"):
         st.markdown(escape_markdown(question))
-    items = ask(standalone or question, resources.searcher(), mode=mode, filters=filters,
-                history=[] if standalone else _history(), llm=llm)
-    if mode == "coverage":  # who says what: every document in scope
-        with st.spinner("…"):
+    with st.chat_message("assistant"):
+        status = _Status(lang, coverage=mode == "coverage")
+        items = ask(standalone or question, resources.searcher(), mode=mode, filters=filters,
+                    history=[] if standalone or mode == "coverage" else _history(), llm=llm,
+                    on_progress=status.progress, on_stage=status.stage)
+        if mode == "answer" and llm is not None:
+            final: list[Answer] = []
+            placeholder = st.empty()
+            with placeholder.container():
+                st.write_stream(escape_markdown(piece) for piece in text_pieces(items, final))
+            placeholder.empty()
+            answer = final[-1]
+        else:
             answer = final_answer(items)
-    else:
-        with st.chat_message("assistant"):
-            if llm is not None:
-                final: list[Answer] = []
-                placeholder = st.empty()
-                with placeholder.container():
-                    st.write_stream(escape_markdown(piece) for piece in text_pieces(items, final))
-                placeholder.empty()
-                answer = final[-1]
-            else:
-                answer = final_answer(items)
+        status.done()
     update = {"question": question}
     if standalone and mode == "answer":
         update["standalone_question"] = standalone
     _messages().append({"role": "user", "content": question})
     _messages().append({"role": "assistant", "answer": answer.model_copy(update=update)})
+
+
+def _choose_example(example: str) -> None:
+    st.session_state.pending = example
 
 
 def render() -> None:
@@ -129,13 +209,21 @@ def render() -> None:
         t(lang, "mode"), ["answer", "coverage"], default="answer", key="mode",
         format_func=lambda m: t(lang, "mode_answer" if m == "answer" else "mode_coverage"),
     )
+    # Bounded like every question (HOERING_MAX_QUESTION_CHARS): the box stops taking characters at the limit.
+    # Read before the page is drawn (it stays pinned at the bottom), so a question being answered hides the
+    # example buttons at once instead of leaving them clickable while the answer is made.
+    typed = st.chat_input(t(lang, "ask"), key="chat_input", max_chars=resources.settings().max_question_chars)
+    pending = st.session_state.pop("pending", None)
+    reask = st.session_state.pop("reask", None)
+    question = typed or pending
     messages = _messages()
-    if not messages:
-        st.info(t(lang, "empty"))
-        st.write(t(lang, "examples"))
-        for i, example in enumerate(EXAMPLES[lang]):
-            if st.button(example, key=f"example_{i}"):
-                st.session_state.pending = example
+    intro = st.empty()  # one slot: the empty state, or nothing while a question is answered
+    if not messages and not question:
+        with intro.container():
+            st.info(t(lang, "empty"))
+            st.write(t(lang, "examples"))
+            for i, example in enumerate(EXAMPLES[lang]):
+                st.button(example, key=f"example_{i}", on_click=_choose_example, args=(example,))
     answers = [i for i, m in enumerate(messages) if m["role"] == "assistant"]
     for i, message in enumerate(messages):
         with st.chat_message(message["role"]):
@@ -143,14 +231,11 @@ def render() -> None:
                 st.markdown(escape_markdown(message["content"]))
             else:
                 _render_answer(message["answer"], lang, i, last=bool(answers) and i == answers[-1])
-    # Bounded like every question (HOERING_MAX_QUESTION_CHARS): the box stops taking characters at the limit.
-    typed = st.chat_input(t(lang, "ask"), key="chat_input", max_chars=resources.settings().max_question_chars)
-    pending = st.session_state.pop("pending", None)
-    reask = st.session_state.pop("reask", None)
+    if answers:
+        st.html(CITATION_SCRIPT, unsafe_allow_javascript=True)  # "[n]" opens source n (ui/safe.py)
     if typed:
         st.session_state.blocked = []  # a removed inferred filter applies to re-asking that question only
         reask = None
-    question = typed or pending
     if question:
         filters = filters.model_copy(update={"blocked": list(st.session_state.get("blocked", []))})
         _ask(question, filters, lang, standalone=reask)

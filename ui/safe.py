@@ -5,8 +5,9 @@ from __future__ import annotations
 import html
 import re
 
-# "&": no HTML entity (&lt;) is decoded; "=": a line of "=" under text would make it a heading.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=])")
+# "&": no HTML entity (&lt;) is decoded; "=": a line of "=" under text would make it a heading; "@": an e-mail
+# address would become a mailto: link (GFM autolinks).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=@])")
 
 
 def escape_markdown(text: str) -> str:
@@ -30,15 +31,23 @@ def escape_label(text: str) -> str:
     return _LABEL_BLOCK_START.sub(lambda m: m.group(1) + ("\\" + m.group(2) if m.group(2) else m.group(3) + "\\" + m.group(4)), text)
 
 
-def answer_markdown(text: str) -> str:
-    """Our answer text as Markdown: only our own bullets are kept; all content is escaped."""
+def answer_markdown(text: str, links: dict[int, str] | None = None) -> str:
+    """Our answer text as Markdown: only our own bullets are kept; all content is escaped. ``links``: citation
+    number → in-page anchor; each "[n]" of those becomes a link to it (the page's script opens that source)."""
     lines = []
     for line in text.split("\n"):
         if line.startswith("- "):
             lines.append("- " + escape_markdown(line[2:]))
         else:
             lines.append(escape_markdown(line))
-    return "  \n".join(lines).replace("  \n  \n", "\n\n")
+    markdown = "  \n".join(lines).replace("  \n  \n", "\n\n")
+    if links:
+        markdown = _CITE.sub(lambda m: f"[\\[{m.group(1)}\\]](#{links[int(m.group(1))]})" if int(m.group(1)) in links
+                             else m.group(0), markdown)
+    return markdown
+
+
+_CITE = re.compile(r"\\\[(\d+)\\\]")  # an escaped "[n]" of the answer text
 
 
 def highlighted_html(text: str, start: int | None = None, end: int | None = None, scroll: bool = False) -> str:
@@ -51,3 +60,38 @@ def highlighted_html(text: str, start: int | None = None, end: int | None = None
     if scroll:
         style += " max-height: 420px; overflow-y: auto; border: 1px solid #ddd; padding: 0.75rem; border-radius: 0.4rem;"
     return f'<div class="hoering-passage" style="{style}">{body}</div>'
+
+
+def document_html(text: str, start: int | None, end: int | None, element_id: str) -> str:
+    """The whole document, escaped, in a scrolling box that opens at the highlighted quote (our own script,
+    for ``st.html(..., unsafe_allow_javascript=True)``: the letter's text is escaped and never runs)."""
+    box = highlighted_html(text, start, end, scroll=True).replace(
+        '<div class="hoering-passage" style="', f'<div class="hoering-passage hoering-document" id="{html.escape(element_id)}" style="position: relative; ', 1
+    )
+    script = (
+        "<script>(function(){var box=document.getElementById(%s);if(!box)return;var m=box.querySelector('mark');"
+        "if(m){box.scrollTop=Math.max(0,m.offsetTop-48);}})();</script>" % _js_string(element_id)
+    )
+    return box + script
+
+
+def _js_string(value: str) -> str:
+    """A JavaScript string literal of our own id (letters, digits, "-" and "_" only)."""
+    return "'" + re.sub(r"[^A-Za-z0-9_-]", "", value) + "'"
+
+
+# One click handler for the page: a "[n]" link (href "#cite-…") opens source n's expander (widget key cite-…,
+# CSS class st-key-cite-…) and scrolls to it. Added once per browser page; our own code only.
+CITATION_SCRIPT = """<script>(function(){
+if (window.__hoeringCitations) return; window.__hoeringCitations = true;
+document.addEventListener('click', function (event) {
+  var link = event.target && event.target.closest ? event.target.closest('a[href^="#cite-"]') : null;
+  if (!link) return;
+  event.preventDefault();
+  var box = document.querySelector('.st-key-' + link.getAttribute('href').slice(1));
+  if (!box) return;
+  var details = box.querySelector('details');
+  if (details && !details.open) { var summary = details.querySelector('summary'); if (summary) summary.click(); }
+  box.scrollIntoView({block: 'center'});
+}, true);
+})();</script>"""

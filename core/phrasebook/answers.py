@@ -53,4 +53,33 @@ PHRASES: dict[str, dict[str, str]] = {
     "coverage.topic": {"da": "emnet", "en": "the topic"},
     "coverage.and": {"da": "og", "en": "and"},
     "coverage.none": {"da": "Ingen af dem nævner {topic}.", "en": "None of them mentions {topic}."},
+    # --- h14-chat: one language per answer (sender types as words, pages, source headers, the table) ---
+    # a sender type as one sender is called ("Hedensted Kommune · kommune")
+    "sender_word.kommune": {"da": "kommune", "en": "municipality"},
+    "sender_word.region": {"da": "region", "en": "region"},
+    "sender_word.med_udvalg": {"da": "MED-udvalg", "en": "employee (MED) committee"},
+    "sender_word.organisation": {"da": "organisation", "en": "organisation"},
+    "sender_word.virksomhed": {"da": "virksomhed", "en": "company"},
+    "sender_word.borger": {"da": "borger", "en": "citizen"},
+    "sender_word.ukendt": {"da": "ukendt", "en": "unknown"},
+    "answer.page": {"da": "side {page}", "en": "page {page}"},  # "Norddjurs Kommune (side 1)"
+    # who says what as a table (export/coverage_table.py): column headers and cells
+    "coverage_table.sender": {"da": "Afsender", "en": "Sender"},
+    "coverage_table.type": {"da": "Type", "en": "Type"},
+    "coverage_table.mentions": {"da": "Nævner emnet?", "en": "Mentions the topic?"},
+    "coverage_table.quote": {"da": "Citat", "en": "Quote"},
+    "coverage_table.page": {"da": "Side", "en": "Page"},
+    "coverage_table.source": {"da": "Kilde", "en": "Source"},
+    "coverage_table.yes": {"da": "ja", "en": "yes"},
+    "coverage_table.no": {"da": "nej", "en": "no"},
+    "coverage_table.sheet": {"da": "Hvem siger hvad", "en": "Who says what"},
+    # one answer exported (export/answer.py): a file named by its own name, "Filtre: …" in words
+    "answer_export.file": {"da": "fil: {name}", "en": "file: {name}"},
+    "answer_export.ocr": {"da": "tekst fra OCR", "en": "text from OCR"},
+    # an LLM's stance on the topic (answering/llm_tasks.STANCES), in the answer's language
+    "stance.støtter": {"da": "støtter", "en": "supports"},
+    "stance.bekymret": {"da": "bekymret", "en": "concerned"},
+    "stance.forslag": {"da": "forslag", "en": "proposal"},
+    "stance.neutral": {"da": "neutral", "en": "neutral"},
+    # --- end h14-chat ---
 }

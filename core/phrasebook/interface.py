@@ -301,4 +301,28 @@ PHRASES: dict[str, dict[str, str]] = {
     "ui.example.1": {"da": "Hvad siger kommunerne om ventelister?", "en": "What do the municipalities say about waiting lists?"},
     "ui.example.2": {"da": "Hvem nævner rekruttering og fastholdelse af personale?", "en": "Who mentions recruiting and retaining staff?"},
     "ui.example.3": {"da": "Hvad mener Roskilde om besparelserne?", "en": "What does Roskilde think about the savings?"},
+    # --- h14-chat: the chat page (progress, sources, who-says-what table) ---
+    "ui.stage_search": {"da": "Søger i høringssvarene …", "en": "Searching the responses …"},
+    "ui.stage_quotes": {"da": "Vælger citater …", "en": "Choosing quotes …"},
+    "ui.stage_write": {"da": "Skriver svaret …", "en": "Writing the answer …"},
+    "ui.stage_verdicts": {"da": "Læser alle høringssvar i afgrænsningen …", "en": "Reading every response in scope …"},
+    "ui.stage_progress": {"da": "Læst {done} af {total} høringssvar …", "en": "Read {done} of {total} responses …"},
+    "ui.stage_done": {"da": "Svaret er klar.", "en": "The answer is ready."},
+    "ui.tech_details": {"da": "Tekniske detaljer", "en": "Technical details"},
+    "ui.source_file": {"da": "Fil", "en": "File"},
+    "ui.source_type": {"da": "Afsendertype", "en": "Sender type"},
+    "ui.source_hearing": {"da": "Høring", "en": "Hearing"},
+    "ui.source_date": {"da": "Dato", "en": "Date"},
+    "ui.cite_open": {"da": "Åbn kilde:", "en": "Open source:"},
+    "ui.table_hint": {
+        "da": "Sortér ved at klikke på en kolonneoverskrift. Vælg en række for at åbne dens kilde nedenfor.",
+        "en": "Sort by clicking a column header. Select a row to open its source below.",
+    },
+    "ui.table_xlsx": {"da": "Hent tabellen (Excel)", "en": "Download the table (Excel)"},
+    "ui.table_csv": {"da": "Hent tabellen (CSV)", "en": "Download the table (CSV)"},
+    "ui.nearest_note": {
+        "da": "Uddragene ligner spørgsmålet, men besvarer det ikke. Der er derfor intet svar at hente.",
+        "en": "These passages resemble the question but do not answer it, so there is no answer to download.",
+    },
+    # --- end h14-chat ---
 }

@@ -1,0 +1,108 @@
+"""Who says what as a table: one row per document in scope — afsender | type | nævner emnet? | citat | side —
+in the answer's language, and the same table as XLSX and CSV for the official.
+
+Every cell written to a file goes through export.safe.literal_cell (no spreadsheet takes a sender or a quote as
+a formula); XLSX cells are stored as strings, the page as a number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from answering.coverage_answer import stance_word
+from answering.schema import Answer
+from core.phrases import message
+from export.labels import sender_type_word
+from export.safe import literal_cell
+
+COLUMNS = ("sender", "type", "mentions", "quote", "page", "source")
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """One document's verdict as a person reads it; ``n`` is the citation number behind the quote (or None)."""
+
+    sender: str
+    type: str
+    mentions: str
+    quote: str
+    page: int | None
+    source: str
+    n: int | None
+    mentioned: bool
+
+    def cells(self) -> tuple:
+        return (self.sender, self.type, self.mentions, self.quote, self.page, self.source)
+
+
+def headers(language: str) -> tuple[str, ...]:
+    """The column headers: "Afsender", "Type", "Nævner emnet?", "Citat", "Side", "Kilde" (or English)."""
+    return tuple(message(f"coverage_table.{c}", language) for c in COLUMNS)
+
+
+def coverage_rows(answer: Answer) -> list[CoverageRow]:
+    """The verdicts of a who-says-what answer, in its order (the answer's citations give quote and page)."""
+    lang = answer.language
+    by_n = {c.n: c for c in answer.citations if c.verified}
+    rows = []
+    for entry in answer.coverage:
+        cited = [by_n[n] for n in entry.citations if n in by_n]
+        first = cited[0] if cited else None
+        quote = first.quote if first else ""
+        if first and entry.summary:  # an LLM's one-line position, the verified quote beside it
+            stance = stance_word(entry.stance, lang)
+            quote = f"{stance + ': ' if stance else ''}{entry.summary} »{first.quote}«"
+        rows.append(CoverageRow(
+            sender=entry.sender,
+            type=sender_type_word(entry.sender_type, lang),
+            mentions=message("coverage_table.yes" if entry.mentions else "coverage_table.no", lang),
+            quote=quote,
+            page=first.page if first else None,
+            source=f"[{first.n}]" if first else "",
+            n=first.n if first else None,
+            mentioned=bool(entry.mentions),
+        ))
+    return rows
+
+
+def to_csv(answer: Answer) -> bytes:
+    """The table as CSV (UTF-8 with BOM, so Excel reads æøå; ";"-separated as Danish Excel expects)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([literal_cell(h) for h in headers(answer.language)])
+    for row in coverage_rows(answer):
+        writer.writerow([literal_cell(v) if not isinstance(v, int) else v for v in row.cells()])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(answer: Answer) -> bytes:
+    """The table as one worksheet with a bold header row, sensible column widths and wrapped quotes."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = message("coverage_table.sheet", answer.language)[:31]
+    sheet.append([literal_cell(h) for h in headers(answer.language)])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for i, row in enumerate(coverage_rows(answer), start=2):
+        for j, value in enumerate(row.cells(), start=1):
+            cell = sheet.cell(row=i, column=j)
+            if value is None or value == "":
+                pass  # an empty cell stays empty
+            elif isinstance(value, int):
+                cell.value = value
+            else:
+                cell.value = literal_cell(value)
+                cell.data_type = TYPE_STRING  # never a formula, whatever the text
+            cell.alignment = Alignment(wrap_text=(j == 4), vertical="top")
+    for letter, width in zip("ABCDEF", (34, 16, 14, 80, 7, 7)):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

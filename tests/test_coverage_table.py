@@ -1,0 +1,137 @@
+"""export.coverage_table: who says what as a table (afsender | type | nævner emnet? | citat | side | kilde) in the
+answer's language, and as XLSX and CSV in which no cell can become a formula; export.labels: what a reader sees
+of a citation's metadata (sender types as words, pages, file names without hashes)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from answering.ask import ask, final_answer
+from answering.coverage_answer import lead_sentence
+from answering.schema import Answer, Citation, CoverageEntry
+from export.coverage_table import coverage_rows, headers, to_csv, to_xlsx
+from export.labels import file_label, first_words, page_label, sender_type_word
+from index.records import Filters
+
+HOSTILE = "=HYPERLINK(\"http://evil.example\",\"klik\")"
+
+
+def _answer(language: str = "da") -> Answer:
+    citations = [
+        Citation(n=1, doc_id="d1", chunk_id="d1:0", source="/x/001_569e1742befe58b9.txt", sender="Hedensted Kommune",
+                 sender_type="kommune", page=3, quote="Vi har lange ventelister.", verified=True),
+        Citation(n=2, doc_id="d2", chunk_id="d2:0", source="/x/brev.txt", sender=HOSTILE, sender_type="borger",
+                 page=1, quote="+45 er ikke et tal, men en formel?", verified=True),
+    ]
+    coverage = [
+        CoverageEntry(doc_id="d1", source="/x/001_569e1742befe58b9.txt", sender="Hedensted Kommune",
+                      sender_type="kommune", mentions=True, citations=[1]),
+        CoverageEntry(doc_id="d2", source="/x/brev.txt", sender=HOSTILE, sender_type="borger", mentions=True,
+                      citations=[2]),
+        CoverageEntry(doc_id="d3", source="/x/003_be0da06586603f9f.txt", sender="LMU Hjernesgade",
+                      sender_type="med_udvalg", mentions=False, citations=[]),
+    ]
+    return Answer(question="Hvad siger de om ventelister?" if language == "da" else "What do they say about waiting lists?",
+                  text="…", language=language, method="coverage", grounded=True, citations=citations,
+                  coverage=coverage, counts={"in_scope": 3, "mentions": 2}, filters=Filters())
+
+
+def test_rows_in_the_answers_language_with_quote_page_and_citation():
+    rows = coverage_rows(_answer())
+    assert headers("da") == ("Afsender", "Type", "Nævner emnet?", "Citat", "Side", "Kilde")
+    assert [r.cells() for r in rows] == [
+        ("Hedensted Kommune", "kommune", "ja", "Vi har lange ventelister.", 3, "[1]"),
+        (HOSTILE, "borger", "ja", "+45 er ikke et tal, men en formel?", 1, "[2]"),
+        ("LMU Hjernesgade", "MED-udvalg", "nej", "", None, ""),
+    ]
+    assert [r.n for r in rows] == [1, 2, None]
+    english = coverage_rows(_answer("en"))
+    assert headers("en") == ("Sender", "Type", "Mentions the topic?", "Quote", "Page", "Source")
+    assert [(r.type, r.mentions) for r in english] == [("municipality", "yes"), ("citizen", "yes"),
+                                                       ("employee (MED) committee", "no")]
+
+
+def test_lead_sentence_is_the_count_without_quotes():
+    assert lead_sentence(_answer()) == "2 af 3 høringssvar nævner ventelister."
+    assert lead_sentence(_answer("en")) == "2 of 3 responses mention waiting lists."
+
+
+def test_csv_and_xlsx_carry_every_row_and_no_formula():
+    answer = _answer()
+    text = to_csv(answer).decode("utf-8")
+    assert text.startswith("\ufeff")  # Excel reads æøå
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0] == ["Afsender", "Type", "Nævner emnet?", "Citat", "Side", "Kilde"]
+    assert rows[1] == ["Hedensted Kommune", "kommune", "ja", "Vi har lange ventelister.", "3", "[1]"]
+    assert rows[2][0] == "'" + HOSTILE and rows[2][3] == "'+45 er ikke et tal, men en formel?"
+    assert rows[3] == ["LMU Hjernesgade", "MED-udvalg", "nej", "", "", ""]
+
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(answer)))
+    sheet = book.active
+    assert sheet.title == "Hvem siger hvad"
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0] == ["Afsender", "Type", "Nævner emnet?", "Citat", "Side", "Kilde"]
+    assert values[1] == ["Hedensted Kommune", "kommune", "ja", "Vi har lange ventelister.", 3, "[1]"]
+    assert values[2][0] == "'" + HOSTILE
+    for row in sheet.iter_rows():
+        for cell in row:
+            assert cell.data_type in ("s", "n"), (cell.coordinate, cell.data_type)
+            assert not (isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")))
+
+
+def test_labels_say_what_a_reader_needs():
+    assert file_label("/data/sample/001_569e1742befe58b9.txt") == ""  # a hash is no name: the sender says who
+    assert file_label("/uploads/Høringssvar fra FOA.pdf") == "Høringssvar fra FOA.pdf"
+    assert file_label("/uploads/brev-1a2b3c4d.pdf") == "brev.pdf"  # the content-hash suffix of a name clash
+    assert file_label("/in/bundle.zip#svar/borger.pdf") == "bundle.zip › borger.pdf"
+    assert file_label(None) == "" and file_label("") == ""
+    assert sender_type_word("med_udvalg", "da") == "MED-udvalg" and sender_type_word("kommune", "en") == "municipality"
+    assert sender_type_word("noget_andet", "da") == "ukendt" and sender_type_word(None, "en") == "unknown"
+    assert page_label(3, "da") == "side 3" and page_label(3, "en") == "page 3" and page_label(None, "da") == ""
+    assert first_words("Vi oplever store kapacitetsudfordringer, som kommer til syne") == "Vi oplever store kapacitetsudfordringer, som kommer …"
+
+
+@pytest.mark.parametrize("question, language, group", [
+    ("Hvad siger kommunerne om ventelister?", "da", "kommuner"),
+    ("What do the municipalities say about waiting lists?", "en", "municipalities"),
+])
+def test_a_real_who_says_what_table(searcher, question, language, group):
+    stages = []
+    answer = final_answer(ask(question, searcher, mode="coverage", on_stage=stages.append))
+    assert stages == ["search"] and answer.language == language
+    rows = coverage_rows(answer)
+    assert {r.sender for r in rows} == {"Hedensted Kommune (Voksenhandicap)", "Norddjurs Kommune"}
+    hedensted = next(r for r in rows if r.sender.startswith("Hedensted"))
+    assert hedensted.mentioned and "lange ventelister" in hedensted.quote and hedensted.page == 1 and hedensted.n == 1
+    norddjurs = next(r for r in rows if r.sender == "Norddjurs Kommune")
+    assert not norddjurs.mentioned and norddjurs.quote == "" and norddjurs.page is None
+    assert lead_sentence(answer).startswith(f"1 {'af' if language == 'da' else 'of'} 2 {group} ")
+    words = {"da": ("kommune", "ja", "nej"), "en": ("municipality", "yes", "no")}[language]
+    assert {r.type for r in rows} == {words[0]} and {r.mentions for r in rows} == set(words[1:])
+
+
+def test_stages_of_an_answer_come_in_order(searcher):
+    stages = []
+    answer = final_answer(ask("Hvad siger kommunerne om ventelister?", searcher, on_stage=stages.append))
+    assert answer.grounded and stages == ["search", "quotes", "write"]
+
+
+def test_the_answer_exports_carry_the_table():
+    import docx
+
+    from export.answer import to_docx, to_markdown
+
+    answer = _answer()
+    markdown = to_markdown(answer)
+    assert "| Afsender | Type | Nævner emnet? | Citat | Side | Kilde |" in markdown
+    assert "| Hedensted Kommune | kommune | ja | Vi har lange ventelister. | 3 | \\[1\\] |" in markdown
+    assert "| LMU Hjernesgade | MED-udvalg | nej |  |  |  |" in markdown
+    document = docx.Document(io.BytesIO(to_docx(answer)))
+    [table] = document.tables
+    assert [c.text for c in table.rows[0].cells] == ["Afsender", "Type", "Nævner emnet?", "Citat", "Side", "Kilde"]
+    assert [c.text for c in table.rows[1].cells] == ["Hedensted Kommune", "kommune", "ja", "Vi har lange ventelister.", "3", "[1]"]
+    assert len(table.rows) == 4
