@@ -1,0 +1,149 @@
+"""Streamlit's own widget texts in the user's language.
+
+Streamlit (1.67) has no locale setting: its widgets carry fixed English texts ("Upload", "Drag and drop files
+here", "50MB per file", "yyyy" in a date field, "No results", "Skip to main content", the table toolbar …).
+Where Streamlit lets us choose a text we do (labels, ``placeholder=``, ``format="DD.MM.YYYY"``, column labels).
+For the rest, ``install(lang)`` adds one small element to the page:
+
+* a style rule that hides the uploader's English instruction line ("50MB per file • PDF, …"): the label above
+  the drop zone already says the same, from the one list of formats (core/formats.py);
+* a script that puts the phrasebook's texts (keys ``ui.widget.*``) in place of Streamlit's English ones, in the
+  page itself (text, ``aria-label``, ``title``, ``placeholder``), and keeps doing so as Streamlit renders
+  (a MutationObserver). It replaces only exact, whole texts from the table below, and never inside Markdown,
+  HTML, captions, alerts, chat messages, expanded panels or text fields (letters, answers and what the user
+  types are never touched). The table holds both languages' texts, so a switch of language turns the other
+  language's words back as well.
+
+Why a script rather than CSS ``content:`` overlays: the page's text itself changes, so screen readers, copy and
+paste, the browser's own search and ``innerText`` (what the language test reads) see one language; a CSS overlay
+would leave the English in the page and hang on each widget's inner markup. If a Streamlit upgrade renames one
+of these texts, the English shows again and tests/test_browser_walk.py fails on it.
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from core.phrases import LANGUAGES
+from ui.texts import t
+
+# Streamlit's English text -> our phrasebook key (ui.widget.<key>)
+STREAMLIT_TEXTS: dict[str, str] = {
+    "Upload": "upload",
+    "Drag and drop files here": "drop",
+    "Drag and drop a file here": "drop",
+    "Add files": "add_files",
+    "Skip to main content": "skip",
+    "yyyy": "year",
+    "Choose date range": "choose_dates",
+    "Choose date": "choose_date",
+    "Clear dates": "clear_dates",
+    "Clear date": "clear_date",
+    "Clear all": "clear_all",
+    "Clear value": "clear_value",
+    "Select all": "select_all",
+    "No results": "no_results",
+    "No options": "no_options",
+    "Select...": "select",
+    "Running...": "running",
+    "Stop": "stop",
+    "Connecting": "connecting",
+    "Send message": "send",
+    "Download as CSV": "download_csv",
+    "Search": "search",
+    "Type to search": "type_to_search",
+    "Close Search": "close_search",
+    "Fullscreen": "fullscreen",
+    "Close fullscreen": "close_fullscreen",
+    "Sort ascending": "sort_asc",
+    "Sort descending": "sort_desc",
+    "Hide column": "hide_column",
+    "Pin column": "pin_column",
+    "Unpin column": "unpin_column",
+    "Copy column name": "copy_column",
+    "Autosize": "autosize",
+    "Format": "format",
+    "Thumbs up": "thumbs_up",
+    "Thumbs down": "thumbs_down",
+    "Expand": "expand",
+    "Collapse": "collapse",
+}
+
+MARKER = "hoering-widget-texts"
+
+
+def table(lang: str) -> dict[str, str]:
+    """Every text a widget may show (Streamlit's English, and our text in each language) -> our text in ``lang``."""
+    mapping: dict[str, str] = {}
+    for english, key in STREAMLIT_TEXTS.items():
+        target = t(lang, f"widget.{key}")
+        for source in (english, *(t(other, f"widget.{key}") for other in LANGUAGES)):
+            if source != target:
+                mapping[source] = target
+    return mapping
+
+
+_SCRIPT = """
+(() => {
+  const w = window;
+  w.__hoeringWidgetTexts = %(table)s;
+  const SKIP = '[data-testid="stMarkdown"], [data-testid="stHtml"], [data-testid="stCode"], [data-testid="stText"], '
+             + '[data-testid="stChatMessageContent"], [data-testid="stExpanderDetails"], [data-testid="stAlert"], '
+             + '[data-testid="stCaptionContainer"], textarea, input, script, style';
+  const ATTRS = ["aria-label", "title", "placeholder"];
+  const own = (k) => Object.prototype.hasOwnProperty.call(w.__hoeringWidgetTexts, k);
+  const textNode = (n) => {
+    const v = n.nodeValue, k = v.trim();
+    if (!k || !own(k) || (n.parentElement && n.parentElement.closest(SKIP))) return;
+    n.nodeValue = v.replace(k, w.__hoeringWidgetTexts[k]);
+  };
+  const element = (e) => {
+    if (e.closest(SKIP) && !e.matches("input, textarea")) return;
+    for (const a of ATTRS) {
+      const v = e.getAttribute(a);
+      if (v && own(v.trim())) e.setAttribute(a, w.__hoeringWidgetTexts[v.trim()]);
+    }
+  };
+  const visit = (root) => {
+    if (root.nodeType === Node.TEXT_NODE) { textNode(root); return; }
+    if (root.nodeType !== Node.ELEMENT_NODE) return;
+    element(root);
+    root.querySelectorAll("[aria-label], [title], [placeholder]").forEach(element);
+    const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) textNode(n);
+  };
+  w.__hoeringVisit = visit;
+  visit(document.body);
+  if (w.__hoeringWidgetObserver) return;
+  w.__hoeringWidgetObserver = new MutationObserver((changes) => {
+    for (const c of changes) {
+      if (c.type === "characterData") w.__hoeringVisit(c.target);
+      else if (c.type === "attributes") w.__hoeringVisit(c.target);
+      else c.addedNodes.forEach((n) => w.__hoeringVisit(n));
+    }
+  });
+  w.__hoeringWidgetObserver.observe(document.body, {
+    subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ATTRS,
+  });
+})();
+"""
+
+_STYLE = """
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
+div:has(> [data-testid="stHtml"] .%(marker)s) { display: none; }
+[data-testid="stElementContainer"]:has(.%(marker)s) { display: none; }
+"""
+
+
+def html(lang: str) -> str:
+    """The element ``install`` adds: the style rules and the script with the table for ``lang``."""
+    data = json.dumps(table(lang), ensure_ascii=False).replace("</", "<\\/")
+    return (f'<div class="{MARKER}" data-language="{lang}"></div><style>{_STYLE % {"marker": MARKER}}</style>'
+            f"<script>{_SCRIPT % {'table': data}}</script>")
+
+
+def install(lang: str) -> None:
+    """Put Streamlit's widget texts in ``lang`` on this page (see the module's docstring)."""
+    st.html(html(lang), unsafe_allow_javascript=True)
