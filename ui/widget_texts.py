@@ -47,6 +47,8 @@ STREAMLIT_TEXTS: dict[str, str] = {
     "No results": "no_results",
     "No options": "no_options",
     "Select...": "select",
+    "Choose options": "choose_options",  # the default placeholder of st.multiselect
+    "Choose an option": "choose_option",  # ... and of st.selectbox
     "Running...": "running",
     "Stop": "stop",
     "Connecting": "connecting",
