@@ -314,7 +314,7 @@ PHRASES: dict[str, dict[str, str]] = {
     # sender types as words, one sender ("kommune", "MED-udvalg")
     "ui.type.kommune": {"da": "kommune", "en": "municipality"},
     "ui.type.region": {"da": "region", "en": "region"},
-    "ui.type.med_udvalg": {"da": "MED-udvalg", "en": "employee committee (MED)"},
+    "ui.type.med_udvalg": {"da": "MED-udvalg", "en": "MED committee"},
     "ui.type.organisation": {"da": "organisation", "en": "organisation"},
     "ui.type.virksomhed": {"da": "virksomhed", "en": "company"},
     "ui.type.borger": {"da": "borger", "en": "citizen"},
