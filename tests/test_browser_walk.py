@@ -113,19 +113,28 @@ def _open(page, name: str, lang: str) -> None:
     _settle(page)
 
 
-def _ask(page, question: str) -> None:
+def _ask(page, question: str) -> list[str]:
+    """Ask ``question`` and wait for the finished answer; returns what the running indicator said meanwhile."""
     before = page.get_by_test_id("stChatMessage").count()
     box = page.get_by_test_id("stChatInputTextArea")
     box.fill(question)
     box.press("Enter")
+    running: list[str] = []
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:  # the question and a finished answer (not an empty bubble) are shown
+        status = page.get_by_test_id("stStatusWidget")
+        if status.is_visible():
+            try:
+                running.append(status.inner_text(timeout=1_000))
+            except Exception:  # noqa: BLE001  (gone meanwhile)
+                pass
         messages = page.get_by_test_id("stChatMessage")
         if messages.count() >= before + 2 and len(messages.last.inner_text().strip()) > 80 \
-                and not page.get_by_test_id("stStatusWidget").is_visible():
+                and not status.is_visible():
             break
-        time.sleep(0.5)
+        time.sleep(0.3)
     _settle(page)
+    return running
 
 
 def _chrome(page, exclude: tuple[str, ...] = ()) -> str:
@@ -161,7 +170,9 @@ def test_every_page_in_both_languages_offline(server, browser, tmp_path):  # noq
             text = _check_language(page, lang, name, exclude)
             if name == "chat":
                 assert {"da": "Stil et spørgsmål", "en": "Ask a question"}[lang] in text
-                _ask(page, QUESTIONS[lang])
+                running = _ask(page, QUESTIONS[lang])
+                wrong = [line for line in running if other_language(line, lang)]
+                assert not wrong, f"the running indicator ({lang}) says {wrong}"
                 assert page.get_by_test_id("stChatMessage").count() >= 2
                 answer = page.get_by_test_id("stChatMessage").last.inner_text()
                 assert "Hedensted" in answer, answer[:500]
@@ -210,6 +221,10 @@ def test_upload_becomes_searchable_and_removal_asks_first(fresh_index, browser, 
         _settle(page)
         # upload through the file input, then ingest
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(letter))
+        page.get_by_role("button", name="Indlæs filerne").wait_for(timeout=60_000)
+        _settle(page)
+        _check_language(page, "da", "the uploader with a file chosen")
+        _shot(page, tmp_path, "upload-chosen")
         page.get_by_role("button", name="Indlæs filerne").click()
         _wait_text(page, "Færdig: 1 indlæst, 0 uændret, 0 fejl.")
         _settle(page)
