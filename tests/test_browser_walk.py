@@ -182,6 +182,16 @@ def test_every_page_in_both_languages_offline(server, browser, tmp_path):  # noq
                 assert "50MB" not in text and "50 MB" in text  # the limit from our label, not Streamlit's line
             if name == "temaer":
                 assert {"da": "åååå", "en": "yyyy"}[lang] in text  # the empty date fields
+                # the calendar (its month names follow the browser's language, da-DK here)
+                page.get_by_test_id("stDateInputCalendarButton").click()
+                page.get_by_role("dialog").wait_for(timeout=30_000)
+                time.sleep(0.5)
+                calendar = _check_language(page, lang, "the calendar", exclude)
+                assert {"da": "Datointerval", "en": "Date range"}[lang] in calendar
+                page.get_by_test_id("stSidebar").get_by_test_id("stDateInputField").screenshot(
+                    path=str(tmp_path / f"date-{lang}.png"))
+                page.keyboard.press("Escape")
+                _settle(page)
             _shot(page, tmp_path, f"walk-{lang}-{name}")
     # The navigation icons are Material Symbols from the font the app serves (no emoji font needed, no fetch).
     icons = page.get_by_test_id("stSidebarNav").get_by_test_id("stIconMaterial")

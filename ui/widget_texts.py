@@ -40,6 +40,8 @@ STREAMLIT_TEXTS: dict[str, str] = {
     "Choose date range": "choose_dates",
     "Choose date": "choose_date",
     "Clear dates": "clear_dates",
+    "Date range": "date_range",  # the calendar's quick-select footer
+    "Use arrow keys to navigate dates. Enter to select. Escape to close.": "calendar_keys",
     "Clear date": "clear_date",
     "Clear all": "clear_all",
     "Clear value": "clear_value",
@@ -73,6 +75,13 @@ STREAMLIT_TEXTS: dict[str, str] = {
     "Collapse": "collapse",
 }
 
+# Streamlit's texts that begin a longer one ("Choose date range, november 2026" heads the calendar for screen
+# readers) -> our key; the rest of the text stays.
+STREAMLIT_PREFIXES: dict[str, str] = {
+    "Choose date range, ": "choose_dates",
+    "Choose date, ": "choose_date",
+}
+
 MARKER = "hoering-widget-texts"
 
 
@@ -87,25 +96,46 @@ def table(lang: str) -> dict[str, str]:
     return mapping
 
 
+def prefixes(lang: str) -> dict[str, str]:
+    """Beginnings of Streamlit's (and the other language's) longer texts -> ours in ``lang``."""
+    mapping: dict[str, str] = {}
+    for english, key in STREAMLIT_PREFIXES.items():
+        target = t(lang, f"widget.{key}") + ", "
+        for source in (english, *(t(other, f"widget.{key}") + ", " for other in LANGUAGES)):
+            if source != target:
+                mapping[source] = target
+    return mapping
+
+
 _SCRIPT = """
 (() => {
   const w = window;
   w.__hoeringWidgetTexts = %(table)s;
+  w.__hoeringWidgetPrefixes = %(prefixes)s;
   const SKIP = '[data-testid="stMarkdown"], [data-testid="stHtml"], [data-testid="stCode"], [data-testid="stText"], '
              + '[data-testid="stChatMessageContent"], [data-testid="stExpanderDetails"], [data-testid="stAlert"], '
              + '[data-testid="stCaptionContainer"], textarea, input, script, style';
   const ATTRS = ["aria-label", "title", "placeholder"];
   const own = (k) => Object.prototype.hasOwnProperty.call(w.__hoeringWidgetTexts, k);
+  const translated = (v) => {  // our text for v, or null
+    const k = v.trim();
+    if (!k) return null;
+    if (own(k)) return v.replace(k, w.__hoeringWidgetTexts[k]);
+    for (const [p, ours] of Object.entries(w.__hoeringWidgetPrefixes)) {
+      if (k.startsWith(p)) return v.replace(p, ours);
+    }
+    return null;
+  };
   const textNode = (n) => {
-    const v = n.nodeValue, k = v.trim();
-    if (!k || !own(k) || (n.parentElement && n.parentElement.closest(SKIP))) return;
-    n.nodeValue = v.replace(k, w.__hoeringWidgetTexts[k]);
+    if (n.parentElement && n.parentElement.closest(SKIP)) return;
+    const t = translated(n.nodeValue);
+    if (t !== null && t !== n.nodeValue) n.nodeValue = t;
   };
   const element = (e) => {
     if (e.closest(SKIP) && !e.matches("input, textarea")) return;
     for (const a of ATTRS) {
-      const v = e.getAttribute(a);
-      if (v && own(v.trim())) e.setAttribute(a, w.__hoeringWidgetTexts[v.trim()]);
+      const v = e.getAttribute(a), t = v ? translated(v) : null;
+      if (t !== null && t !== v) e.setAttribute(a, t);
     }
   };
   const visit = (root) => {
@@ -142,8 +172,9 @@ div:has(> [data-testid="stHtml"] .%(marker)s) { display: none; }
 def html(lang: str) -> str:
     """The element ``install`` adds: the style rules and the script with the table for ``lang``."""
     data = json.dumps(table(lang), ensure_ascii=False).replace("</", "<\\/")
+    starts = json.dumps(prefixes(lang), ensure_ascii=False).replace("</", "<\\/")
     return (f'<div class="{MARKER}" data-language="{lang}"></div><style>{_STYLE % {"marker": MARKER}}</style>'
-            f"<script>{_SCRIPT % {'table': data}}</script>")
+            f"<script>{_SCRIPT % {'table': data, 'prefixes': starts}}</script>")
 
 
 def install(lang: str) -> None:

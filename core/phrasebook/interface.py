@@ -328,6 +328,11 @@ PHRASES: dict[str, dict[str, str]] = {
     "ui.widget.choose_dates": {"da": "Vælg datointerval", "en": "Choose a date range"},
     "ui.widget.choose_date": {"da": "Vælg dato", "en": "Choose a date"},
     "ui.widget.clear_dates": {"da": "Ryd datoerne", "en": "Clear the dates"},
+    "ui.widget.date_range": {"da": "Datointerval", "en": "Date range"},
+    "ui.widget.calendar_keys": {
+        "da": "Brug piletasterne til at vælge en dato. Enter vælger. Escape lukker.",
+        "en": "Use arrow keys to navigate dates. Enter to select. Escape to close.",
+    },
     "ui.widget.clear_date": {"da": "Ryd datoen", "en": "Clear the date"},
     "ui.widget.clear_all": {"da": "Ryd alle", "en": "Clear all"},
     "ui.widget.clear_value": {"da": "Ryd valget", "en": "Clear the choice"},
