@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO
 from tests.test_app import fresh_index  # noqa: F401  (a fixture)
-from tests.test_browser import _serve, browser, server  # noqa: F401  (fixtures and the server helper)
+from tests.test_browser import _serve, browser  # noqa: F401  (a fixture and the server helper)
 from tests.test_ui_language import other_language
 
 pytestmark = pytest.mark.browser
@@ -52,6 +53,26 @@ CHROME_TEXT = """(exclude) => {
   }
   return out.join('\\n');
 }"""
+
+
+def _serve_as_make_run(index: Path, folder: Path):
+    """The app served as `make run` serves it: with the repository's .streamlit/config.toml (Streamlit reads it
+    from the working directory), so the walk checks that configuration too. Yields the URL."""
+    (folder / ".streamlit").mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
+    yield from _serve(index, folder)
+
+
+def _quiet_log(folder: Path) -> None:
+    """The server said nothing alarming: no file-watcher flood, no traceback."""
+    log = (folder / "streamlit.log").read_text(encoding="utf-8", errors="replace")
+    assert "Inotify" not in log and "Traceback" not in log, log[-3000:]
+
+
+@pytest.fixture
+def app_server(sample_index, tmp_path):
+    """The app over the (read-only) sample index, served as `make run` does; yields its URL."""
+    yield from _serve_as_make_run(sample_index.index, tmp_path)
 
 
 class Guard:
@@ -154,9 +175,9 @@ def _new_page(browser, locale: str = "da-DK"):  # noqa: F811
     return context, context.new_page(), guard
 
 
-def test_every_page_in_both_languages_offline(server, browser, tmp_path):  # noqa: F811
+def test_every_page_in_both_languages_offline(app_server, browser, tmp_path):  # noqa: F811
     context, page, guard = _new_page(browser)
-    page.goto(server, wait_until="domcontentloaded")
+    page.goto(app_server, wait_until="domcontentloaded")
     page.get_by_test_id("stChatInputTextArea").wait_for(state="visible", timeout=90_000)
     _settle(page)
     for lang in ("da", "en"):
@@ -201,6 +222,7 @@ def test_every_page_in_both_languages_offline(server, browser, tmp_path):  # noq
                                                              && f.status === 'loaded')""")
     context.close()
     assert guard.outside == [], guard.outside
+    _quiet_log(tmp_path)
 
 
 def _wait_text(page, text: str, timeout: float = 120) -> None:
@@ -224,7 +246,7 @@ def test_upload_becomes_searchable_and_removal_asks_first(fresh_index, browser, 
     letter = tmp_path / "cykelparkering.txt"
     letter.write_text(LETTER, encoding="utf-8")
     (tmp_path / "app").mkdir()
-    for url in _serve(fresh_index.index, tmp_path / "app"):
+    for url in _serve_as_make_run(fresh_index.index, tmp_path / "app"):
         context, page, guard = _new_page(browser)
         page.goto(url, wait_until="domcontentloaded")
         page.get_by_test_id("stChatInputTextArea").wait_for(state="visible", timeout=90_000)
@@ -266,13 +288,14 @@ def test_upload_becomes_searchable_and_removal_asks_first(fresh_index, browser, 
         assert new.doc_id not in Index(fresh_index).manifest().documents
         context.close()
         assert guard.outside == [], guard.outside
+    _quiet_log(tmp_path / "app")
 
 
-def test_the_notat_downloads_as_docx(server, browser, tmp_path):  # noqa: F811
+def test_the_notat_downloads_as_docx(app_server, browser, tmp_path):  # noqa: F811
     from docx import Document
 
     context, page, guard = _new_page(browser)
-    page.goto(f"{server}/temaer", wait_until="domcontentloaded")
+    page.goto(f"{app_server}/temaer", wait_until="domcontentloaded")
     page.get_by_role("button", name="Lav høringsnotat").wait_for(timeout=120_000)
     _settle(page)
     page.get_by_role("button", name="Lav høringsnotat").click()
