@@ -35,7 +35,8 @@ PAGES = {  # page -> its title in the navigation, by language
 }
 QUESTIONS = {"da": "Hvad siger kommunerne om ventelister?", "en": "What do the municipalities say about waiting lists?"}
 
-# The page's own words, as a user reads them: visible text and placeholders, without icon ligatures
+# The page's own words, as a user reads or hears them: visible text, placeholders and the labels a screen reader
+# says (aria-label), without icon ligatures
 # ("keyboard_arrow_right" is drawn as an arrow) and without the letters' text: answers (chat messages),
 # passages (HTML) and, where given, more (the themes' labels and quotes are the letters' words).
 CHROME_TEXT = """(exclude) => {
@@ -50,6 +51,9 @@ CHROME_TEXT = """(exclude) => {
   }
   for (const e of document.querySelectorAll('[placeholder]')) {
     if (!e.closest(skip) && e.checkVisibility({visibilityProperty: true})) out.push(e.getAttribute('placeholder'));
+  }
+  for (const e of document.querySelectorAll('[aria-label]')) {  // what a screen reader says
+    if (!e.closest(skip) && e.checkVisibility()) out.push(e.getAttribute('aria-label'));
   }
   return out.join('\\n');
 }"""

@@ -27,11 +27,16 @@ PAGES = ("", "temaer", "dokumenter")  # chat (the default page), themes and nota
 ENGLISH = ["Upload", "Browse files", "Drag and drop", "per file", "Choose", "Search", "Documents", "Document",
            "Ask", "Download", "Sender", "Filters", "Language", "Select", "Running", "Skip to", "No results", "yyyy",
            "Clear", "Themes", "Theme", "Save", "Remove", "Technical", "Limit", "options", "Add files", "Date",
-           "Index", "Municipality", "Hearing", "Pages", "File", "Check sender", "New conversation", "None"]
+           "Index", "Municipality", "Hearing", "Pages", "File", "Check sender", "New conversation", "None",
+           # what a screen reader says (aria-label)
+           "start date", "end date", "Collapse", "Expand", "Open", "Sidebar", "heading", "upload", "year", "month",
+           "day", "App pages", "Show/hide"]
 DANISH = ["Søg", "Spørg", "Dokumenter", "Dokument", "Hent", "Indlæs", "Vælg", "Gem", "Fjern", "Filtre", "Sprog",
           "Afsender", "Afsendertype", "Temaer", "Tekniske", "Ingen", "gælder", "åååå", "Gå til", "Ryd", "samtale",
           "Svartype", "dokumenter", "tekststykker", "Indeks", "sprogmodel", "Dato", "Sider", "Fil", "Tjek",
-          "Bemærkning", "Annullér", "Kommune", "Høring", "alle"]
+          "Bemærkning", "Annullér", "Kommune", "Høring", "alle",
+          "startdato", "slutdato", "Sidepanel", "Åbn", "filindlæsning", "Skjul"]
+# (The calendar's month and day names, and its "måned"/"år" pickers, follow the browser's own language.)
 OTHER = {"da": ENGLISH, "en": DANISH}
 
 # Widgets whose options are the letters' own values (senders, municipalities, hearings, documents, themes).

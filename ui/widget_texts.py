@@ -10,9 +10,8 @@ For the rest, ``install(lang)`` adds one small element to the page:
 * a script that puts the phrasebook's texts (keys ``ui.widget.*``) in place of Streamlit's English ones, in the
   page itself (text, ``aria-label``, ``title``, ``placeholder``), and keeps doing so as Streamlit renders
   (a MutationObserver). It replaces only exact, whole texts from the table below, and never inside Markdown,
-  HTML, captions, alerts, chat messages, expanded panels or text fields (letters, answers and what the user
-  types are never touched). The table holds both languages' texts, so a switch of language turns the other
-  language's words back as well.
+  HTML, captions, alerts or text fields (letters, answers and what the user types are never touched). The
+  table holds both languages' texts, so a switch of language turns the other language's words back as well.
 
 Why a script rather than CSS ``content:`` overlays: the page's text itself changes, so screen readers, copy and
 paste, the browser's own search and ``innerText`` (what the language test reads) see one language; a CSS overlay
@@ -41,6 +40,9 @@ STREAMLIT_TEXTS: dict[str, str] = {
     "Choose date": "choose_date",
     "Clear dates": "clear_dates",
     "Date range": "date_range",  # the calendar's quick-select footer
+    "Quick select a date range": "quick_dates",
+    "Previous month": "previous_month",
+    "Next month": "next_month",
     "Use arrow keys to navigate dates. Enter to select. Escape to close.": "calendar_keys",
     "Clear date": "clear_date",
     "Clear all": "clear_all",
@@ -56,6 +58,7 @@ STREAMLIT_TEXTS: dict[str, str] = {
     "Connecting": "connecting",
     "Send message": "send",
     "Download as CSV": "download_csv",
+    "Show/hide columns": "show_columns",
     "Search": "search",
     "Type to search": "type_to_search",
     "Close Search": "close_search",
@@ -72,14 +75,30 @@ STREAMLIT_TEXTS: dict[str, str] = {
     "Thumbs up": "thumbs_up",
     "Thumbs down": "thumbs_down",
     "Expand": "expand",
+    "App pages": "app_pages",
+    "Sidebar": "sidebar",
+    "Collapse sidebar": "collapse_sidebar",
+    "Expand sidebar": "expand_sidebar",
+    "Link to heading": "heading_link",
+    "Open": "open",
+    "file upload": "file_upload",
     "Collapse": "collapse",
 }
 
 # Streamlit's texts that begin a longer one ("Choose date range, november 2026" heads the calendar for screen
 # readers) -> our key; the rest of the text stays.
-STREAMLIT_PREFIXES: dict[str, str] = {
-    "Choose date range, ": "choose_dates",
-    "Choose date, ": "choose_date",
+STREAMLIT_PREFIXES: dict[str, tuple[str, str]] = {  # -> (key, what follows our text)
+    "Choose date range, ": ("choose_dates", ", "),
+    "Choose date, ": ("choose_date", ", "),
+    "year, ": ("year_of", ", "),  # a date field's parts for screen readers: "year, Dato (modtaget) start date"
+    "month, ": ("month_of", ", "),
+    "day, ": ("day_of", ", "),
+    "Remove ": ("remove_file", " "),  # the uploader's button beside a chosen file: "Remove brev.pdf"
+}
+# ... and that end one: "Dato (modtaget) start date"
+STREAMLIT_SUFFIXES: dict[str, tuple[str, str]] = {  # -> (key, what comes before our text)
+    " start date": ("start_date", " "),
+    " end date": ("end_date", " "),
 }
 
 MARKER = "hoering-widget-texts"
@@ -96,15 +115,27 @@ def table(lang: str) -> dict[str, str]:
     return mapping
 
 
-def prefixes(lang: str) -> dict[str, str]:
-    """Beginnings of Streamlit's (and the other language's) longer texts -> ours in ``lang``."""
+def _parts(texts: dict[str, tuple[str, str]], lang: str, prefix: bool) -> dict[str, str]:
     mapping: dict[str, str] = {}
-    for english, key in STREAMLIT_PREFIXES.items():
-        target = t(lang, f"widget.{key}") + ", "
-        for source in (english, *(t(other, f"widget.{key}") + ", " for other in LANGUAGES)):
+    for english, (key, joint) in texts.items():
+        def part(language: str) -> str:
+            return t(language, f"widget.{key}") + joint if prefix else joint + t(language, f"widget.{key}")
+
+        target = part(lang)
+        for source in (english, *(part(other) for other in LANGUAGES)):
             if source != target:
                 mapping[source] = target
     return mapping
+
+
+def prefixes(lang: str) -> dict[str, str]:
+    """Beginnings of Streamlit's (and the other language's) longer texts -> ours in ``lang``."""
+    return _parts(STREAMLIT_PREFIXES, lang, prefix=True)
+
+
+def suffixes(lang: str) -> dict[str, str]:
+    """Endings of Streamlit's (and the other language's) longer texts -> ours in ``lang``."""
+    return _parts(STREAMLIT_SUFFIXES, lang, prefix=False)
 
 
 _SCRIPT = """
@@ -112,19 +143,23 @@ _SCRIPT = """
   const w = window;
   w.__hoeringWidgetTexts = %(table)s;
   w.__hoeringWidgetPrefixes = %(prefixes)s;
+  w.__hoeringWidgetSuffixes = %(suffixes)s;
   const SKIP = '[data-testid="stMarkdown"], [data-testid="stHtml"], [data-testid="stCode"], [data-testid="stText"], '
-             + '[data-testid="stChatMessageContent"], [data-testid="stExpanderDetails"], [data-testid="stAlert"], '
-             + '[data-testid="stCaptionContainer"], textarea, input, script, style';
+             + '[data-testid="stAlert"], [data-testid="stCaptionContainer"], textarea, input, script, style';
   const ATTRS = ["aria-label", "title", "placeholder"];
   const own = (k) => Object.prototype.hasOwnProperty.call(w.__hoeringWidgetTexts, k);
   const translated = (v) => {  // our text for v, or null
     const k = v.trim();
     if (!k) return null;
     if (own(k)) return v.replace(k, w.__hoeringWidgetTexts[k]);
+    let out = k;
     for (const [p, ours] of Object.entries(w.__hoeringWidgetPrefixes)) {
-      if (k.startsWith(p)) return v.replace(p, ours);
+      if (out.startsWith(p)) { out = ours + out.slice(p.length); break; }
     }
-    return null;
+    for (const [s, ours] of Object.entries(w.__hoeringWidgetSuffixes)) {
+      if (out.endsWith(s)) { out = out.slice(0, out.length - s.length) + ours; break; }
+    }
+    return out === k ? null : v.replace(k, out);
   };
   const textNode = (n) => {
     if (n.parentElement && n.parentElement.closest(SKIP)) return;
@@ -173,8 +208,9 @@ def html(lang: str) -> str:
     """The element ``install`` adds: the style rules and the script with the table for ``lang``."""
     data = json.dumps(table(lang), ensure_ascii=False).replace("</", "<\\/")
     starts = json.dumps(prefixes(lang), ensure_ascii=False).replace("</", "<\\/")
+    ends = json.dumps(suffixes(lang), ensure_ascii=False).replace("</", "<\\/")
     return (f'<div class="{MARKER}" data-language="{lang}"></div><style>{_STYLE % {"marker": MARKER}}</style>'
-            f"<script>{_SCRIPT % {'table': data, 'prefixes': starts}}</script>")
+            f"<script>{_SCRIPT % {'table': data, 'prefixes': starts, 'suffixes': ends}}</script>")
 
 
 def install(lang: str) -> None:
