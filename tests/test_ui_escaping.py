@@ -124,8 +124,9 @@ def test_a_hostile_from_name_never_renders_as_image_or_link(app_env, fresh_index
 
 def test_no_icon_is_fetched_from_another_host(app_env, sample_index, monkeypatch):
     """A Material page icon makes every browser fetch the favicon from fonts.gstatic.com (privacy; broken
-    offline). The app's page and navigation icons are emoji (inline data: URLs in the browser); the config
-    names no remote font either."""
+    offline): the page icon is an emoji (an inline data: URL). The navigation icons are Material Symbols, drawn
+    from the font Streamlit serves itself (no emoji font needed; tests/test_browser_walk.py checks in a real
+    browser that nothing is fetched from another host); the config names no remote font either."""
     import streamlit as st
 
     icons = []
@@ -144,8 +145,10 @@ def test_no_icon_is_fetched_from_another_host(app_env, sample_index, monkeypatch
     at = app_env(sample_index.index)
     _no_exception(at)
     assert len(icons) == 4, icons  # the page icon and the three pages' icons
-    for icon in icons:
-        assert icon and not icon.startswith(":") and "/" not in icon and "http" not in icon, icon
+    page_icon, *nav_icons = icons
+    assert page_icon and not page_icon.startswith(":") and "/" not in page_icon and "http" not in page_icon
+    for icon in nav_icons:
+        assert re.fullmatch(r":material/[a-z_]+:", icon), icon  # the bundled font; never a URL, never emoji
     from tests.conftest import REPO
 
     config = (REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8")

@@ -6,7 +6,6 @@ import datetime as dt
 
 import streamlit as st
 
-from answering.texts import sender_type_name
 from ingest.pipeline import ingest
 from ingest.loaders import SUPPORTED_SUFFIXES
 from core.senders import SENDER_TYPES
@@ -15,6 +14,7 @@ from ingest.uploads import UploadError, save_upload
 from index.records import Filters
 from ui import resources
 from ui.safe import escape_markdown
+from export.labels import sender_type_word
 from ui.texts import t
 
 
@@ -31,20 +31,24 @@ def render_language() -> str:
 
 
 def render_filters(lang: str, heading: str = "filters") -> Filters:
+    """The scope filters; ``heading``: the interface key of their heading (the chat page's says they apply to
+    the next question)."""
     snap = resources.searcher().snapshot()
     docs = list(snap.manifest.documents.values())
     all_ = t(lang, "all")
-    st.sidebar.subheader(t(lang, heading))  # the themes page scopes its overview, not a question
+    st.sidebar.subheader(t(lang, heading))
     sender_type = st.sidebar.selectbox(
         t(lang, "sender_type"), [all_, *SENDER_TYPES], key="f_sender_type",
-        format_func=lambda v: v if v == all_ else f"{sender_type_name(v, lang)} ({v})",
+        format_func=lambda v: v if v == all_ else type_name(v, lang),
     )
     sender = st.sidebar.selectbox(t(lang, "sender"), [all_, *sorted({d.sender for d in docs if d.sender})], key="f_sender")
     municipality = st.sidebar.selectbox(
         t(lang, "municipality"), [all_, *sorted({d.municipality for d in docs if d.municipality})], key="f_municipality"
     )
     hearing = st.sidebar.selectbox(t(lang, "hearing"), [all_, *sorted({d.hearing for d in docs if d.hearing})], key="f_hearing")
-    dates = st.sidebar.date_input(t(lang, "date_range"), value=(), key="f_dates", format="YYYY-MM-DD")
+    # Day first, as Danes and the English of the EU write dates; the empty fields read "dd.mm.åååå" in Danish
+    # (ui/widget_texts.py: Streamlit's date field is always "yyyy").
+    dates = st.sidebar.date_input(t(lang, "date_range"), value=(), key="f_dates", format="DD.MM.YYYY")
     date_from = date_to = None
     if isinstance(dates, (tuple, list)) and len(dates) == 2:
         date_from, date_to = (d.isoformat() for d in dates)
@@ -57,15 +61,21 @@ def render_filters(lang: str, heading: str = "filters") -> Filters:
     )
 
 
+def type_name(value: str, lang: str) -> str:
+    """A sender type as a word for one sender ("kommune", "MED-udvalg"; "municipality" …); unknown as itself."""
+    return sender_type_word(value, lang) if value in SENDER_TYPES else value
+
+
 def render_status(lang: str) -> None:
     snap = resources.searcher().snapshot()
-    st.sidebar.subheader(t(lang, "index_status"))
-    st.sidebar.caption(
-        f"{len(snap.manifest.documents)} {t(lang, 'documents')} · {len(snap.ids)} {t(lang, 'chunks')}  \n"
-        f"{t(lang, 'model')}: {escape_markdown(snap.manifest.embedding_model or '–')}"
-    )
     s = resources.settings()
+    st.sidebar.subheader(t(lang, "index_status"))
+    st.sidebar.caption(f"{len(snap.manifest.documents)} {t(lang, 'documents')} · {len(snap.ids)} {t(lang, 'chunks')}")
     st.sidebar.caption(t(lang, "llm_on", llm=escape_markdown(s.llm)) if s.llm else t(lang, "llm_off"))
+    # What only an administrator needs: which embedding model built the index, and where it lives.
+    with st.sidebar.expander(t(lang, "technical")):
+        st.caption(t(lang, "embedding_model", model=escape_markdown(snap.manifest.embedding_model or "–")))
+        st.caption(t(lang, "index_path", path=escape_markdown(str(s.index))))
 
 
 def render_upload(lang: str) -> None:
