@@ -16,7 +16,7 @@ import numpy as np
 
 from index import read_cache
 from index.bm25 import BM25Index
-from index.index import Index
+from index.index import Index, IndexDamagedError
 from index.manifest import Manifest
 from index.records import FILTER_FIELDS, METADATA_FIELDS, SCOPE_FIELDS, ChunkRecord, Filters, Passage, committed_fields
 from index.statements import is_statement
@@ -227,7 +227,11 @@ def load_snapshot(
         rows = read_cache.load(index, manifest)
         if rows is not None:
             return _from_cache(index, manifest, rows)
-    snap = _from_store(index, manifest, previous, attempts)
+    try:
+        snap = _from_store(index, manifest, previous, attempts)
+    except IndexDamagedError:
+        read_cache.purge(index)  # no cache may hide a damaged store from the next reader
+        raise
     if cached:
         read_cache.save(index, snap)
     return snap
@@ -258,6 +262,8 @@ def refresh_read_cache(index: Index) -> None:
             return
         found = read_cache.latest(index)
         read_cache.purge(index)
+        if index.missing_documents(manifest):  # rows Chroma lost (not yet rebuilt): readers must meet the damage
+            return
         previous = None
         if found is not None:
             old_manifest, rows = found
