@@ -205,7 +205,7 @@ def build_large(folder: Path, chunks: int, sentences: bool, speeches: Path) -> l
         written += 1
         if len(batch) == 2000:
             report = ingest(batch, settings, embedder=SyntheticEmbedder())
-            total = sum(d.chunks for d in json.loads((folder / "index" / "manifest.json").read_text())["documents"].values())
+            total = sum(d["chunks"] for d in json.loads((folder / "index" / "manifest.json").read_text())["documents"].values())
             print(f"» {written} speeches, {total} chunks ({time.perf_counter() - start:.0f} s)", file=sys.stderr)
             batch = []
             if total >= chunks:
