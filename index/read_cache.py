@@ -10,7 +10,7 @@ Chroma stays the system of record. For one committed manifest the cache holds, i
     sentences.npy         (m × 3) int64: chunk row, start and end of each sentence, in row order
     statements.npy        (m) bool: whether each sentence can be evidence (index/statements.py)
     rows.npy              (n × 6) int64: document (its position in ``docs``), index, start, end, page, ocr
-    texts.txt             the chunk texts, concatenated (UTF-8); text_offsets.npy: their character offsets (n + 1)
+    texts.txt             the chunk texts, concatenated (UTF-8); text_offsets.npy: their byte offsets (n + 1)
     chunks.json           chunk ids, documents in order of their first row, pages and page breaks as Chroma
                           stores them ("2,3")
 
@@ -49,7 +49,7 @@ from index.records import ChunkRecord, committed_fields
 if TYPE_CHECKING:
     from index.index import Index
 
-FORMAT = 1
+FORMAT = 2
 ROOT_NAME = "read-cache"
 TEMP_PREFIX = ".tmp-"
 STALE_TEMP_SECONDS = 3600  # a temporary folder this old belongs to a writer that died: removed
@@ -103,6 +103,29 @@ def _version_of(name: str) -> int | None:
 # --- reading -------------------------------------------------------------------------------------------------------
 
 
+class CachedTexts(Sequence):
+    """The snapshot's ``texts`` read from the cache: one text is decoded when it is asked for."""
+
+    def __init__(self, data: bytes, offsets: list[int]) -> None:
+        self._data, self._offsets = data, offsets
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        i = range(len(self))[i]  # negative indices; IndexError beyond the end
+        return self._data[self._offsets[i] : self._offsets[i + 1]].decode("utf-8", "surrogatepass")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 class CachedRecords(Sequence):
     """The snapshot's ``records`` read from the cache: a ChunkRecord is made when a row is asked for (a search
     reads a handful), exactly as the Chroma path makes it (the row's stored fields and the manifest's metadata)."""
@@ -140,7 +163,7 @@ class CachedRows:
 
     version: int
     ids: list[str]
-    texts: list[str]
+    texts: CachedTexts
     records: CachedRecords
     vectors: np.ndarray
     sentence_rows: np.ndarray
@@ -151,12 +174,6 @@ class CachedRows:
     doc_codes: np.ndarray  # per row: its document's position in ``docs``
     sentences_are_chunks: bool
     folder: Path
-
-
-def column_value(record, name: str) -> str:
-    """A document's value in the snapshot column ``name`` exactly as a row read from Chroma gives it ("" for none)."""
-    value = getattr(record, name) or ""
-    return (value or "ukendt") if name == "sender_type" else value
 
 
 def load(index: Index, manifest: Manifest) -> CachedRows | None:
@@ -233,10 +250,9 @@ def _read(folder: Path, settings, manifest: Manifest, print_: str) -> CachedRows
     if not (len(ids) == len(pages) == len(breaks) == n) or set(docs) - set(manifest.documents):
         raise ValueError("chunk list differs")
     offsets = _array(folder, "text_offsets.npy", meta, (n + 1,), "int64").tolist()
-    whole = text_bytes.decode("utf-8", "surrogatepass")
-    if offsets[0] != 0 or offsets[-1] != len(whole):
+    if offsets[0] != 0 or offsets[-1] != len(text_bytes) or any(b < a for a, b in zip(offsets, offsets[1:])):
         raise ValueError("text offsets differ")
-    texts = [whole[a:b] for a, b in zip(offsets, offsets[1:])]
+    texts = CachedTexts(text_bytes, offsets)
     rows = _array(folder, "rows.npy", meta, (n, len(ROW_FIELDS)), "int64")
     doc_codes = np.ascontiguousarray(rows[:, 0])
     if n and (doc_codes.min() < 0 or doc_codes.max() >= len(docs)):
@@ -298,10 +314,10 @@ def _write(folder: Path, snap, ident: str, print_: str) -> None:
         rows[i] = (docs.setdefault(r.doc_id, len(docs)), r.index, r.start, r.end, r.page, int(r.ocr))
         pages.append(",".join(str(p) for p in r.pages))
         breaks.append(",".join(str(b) for b in r.page_breaks))
-    texts = list(snap.texts)
+    encoded = [t.encode("utf-8", "surrogatepass") for t in snap.texts]
     offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum([len(t) for t in texts], out=offsets[1:])
-    text_bytes = "".join(texts).encode("utf-8", "surrogatepass")
+    np.cumsum([len(t) for t in encoded], out=offsets[1:])
+    text_bytes = b"".join(encoded)
     chunk_bytes = json.dumps({"ids": list(snap.ids), "docs": list(docs), "pages": pages, "page_breaks": breaks},
                              ensure_ascii=False).encode("utf-8", "surrogatepass")
     dim = int(snap.vectors.shape[1]) if snap.vectors.ndim == 2 else 0

@@ -8,6 +8,7 @@ chunks × 384 dims it takes a few ms and never misses a neighbour, unlike HNSW w
 from __future__ import annotations
 
 import threading
+from operator import attrgetter
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable, TypeVar
@@ -74,11 +75,14 @@ class Snapshot:
     def _columns_by_document(self, docs: list[str], doc_codes: np.ndarray) -> None:
         """The columns and codes of rows whose document metadata is the manifest's (the read cache): made once
         per document and spread to its rows, with the same values and codes as the per-row way above."""
-        records = [self.manifest.documents[d] for d in docs]
+        documents = self.manifest.documents
+        fields = attrgetter(*METADATA_FIELDS)
+        per_field = list(zip(*(fields(documents[d]) for d in docs))) or [()] * len(METADATA_FIELDS)
         self.columns["doc_id"] = np.array(docs, dtype=object)[doc_codes] if docs else np.zeros(0, dtype=object)
         self._codes["doc_id"] = (doc_codes.astype(np.int64, copy=False), list(docs))
-        for name in METADATA_FIELDS:
-            per_doc = [read_cache.column_value(r, name) for r in records]
+        for name, raw in zip(METADATA_FIELDS, per_field):
+            # as a row read from Chroma gives it: "" for none (and a sender type always, "ukendt" when none)
+            per_doc = [v or "ukendt" for v in raw] if name == "sender_type" else [v or "" for v in raw]
             self.columns[name] = np.array(per_doc, dtype=object)[doc_codes] if docs else np.zeros(0, dtype=object)
             if name in CODED:
                 values: dict[str, int] = {}
