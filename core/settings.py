@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     embedding_cache: Path | None = Field(
         None, description="Embedding cache (SQLite) shared by indexes; default <index>/embeddings.sqlite."
     )
+    cache_dir: Path | None = Field(
+        None,
+        description="Read cache of the committed index (vectors, texts, records; rebuilt from Chroma when missing); "
+        "default <index>/read-cache.",
+    )
     sentence_vectors: bool = Field(
         True,
         description="Also embed every sentence (better ranking, quotes and themes; about twice the ingest time).",

@@ -24,9 +24,9 @@ from rich.text import Text
 from core.errors import explain, visible
 from core.phrases import message
 from core.senders import SENDER_TYPES
-from core.settings import Settings, get_settings
 
-if TYPE_CHECKING:  # the commands import what they use when they run (a fast start for --help)
+if TYPE_CHECKING:  # the commands import what they use when they run (a fast start for --help and usage errors)
+    from core.settings import Settings
     from answering.ask import Mode
     from answering.chat_model import ChatModel
     from answering.schema import Answer, Citation
@@ -51,6 +51,8 @@ JsonOption = typer.Option(False, "--json", help=phrase("json_option"))
 
 
 def settings_for(index: Optional[Path]) -> Settings:
+    from core.settings import get_settings  # pydantic-settings: only for a command that runs
+
     settings = get_settings()
     return settings.model_copy(update={"index": index}) if index else settings
 
@@ -83,6 +85,8 @@ def fail(text: str, code: int = 2) -> None:
 
 def _language() -> str:
     try:
+        from core.settings import get_settings
+
         return get_settings().language
     except Exception:  # noqa: BLE001 - invalid settings: Danish
         return "da"
@@ -298,11 +302,11 @@ def search(
     index: Optional[Path] = IndexOption,
     as_json: bool = JsonOption,
 ) -> None:
-    from retrieval.search import Searcher
-
-    if (query is None) == (queries is None):
+    if (query is None) == (queries is None):  # a usage error is told before anything heavy is imported
         err.print(phrase("search_or_queries"))
         raise typer.Exit(2)
+    from retrieval.search import Searcher
+
     settings = settings_for(index)
     filters = _filters(settings, sender, sender_type, municipality, hearing, date_from, date_to)
     texts = _read_queries(queries, settings) if queries else [query]
@@ -340,15 +344,15 @@ def ask(
     index: Optional[Path] = IndexOption,
     as_json: bool = JsonOption,
 ) -> None:
+    if (question is None) == (queries is None):  # a usage error is told before anything heavy is imported
+        err.print(phrase("question_or_queries"))
+        raise typer.Exit(2)
     from answering.ask import MODES
     from answering.llm import create_chat_model
     from retrieval.search import Searcher
 
     if mode not in MODES:
         err.print(phrase("bad_mode"))
-        raise typer.Exit(2)
-    if (question is None) == (queries is None):
-        err.print(phrase("question_or_queries"))
         raise typer.Exit(2)
     settings = settings_for(index)
     texts = _read_queries(queries, settings) if queries else [question]

@@ -8,14 +8,16 @@ chunks × 384 dims it takes a few ms and never misses a neighbour, unlike HNSW w
 from __future__ import annotations
 
 import threading
+from operator import attrgetter
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable, TypeVar
 
 import numpy as np
 
+from index import read_cache
 from index.bm25 import BM25Index
-from index.index import Index
+from index.index import Index, IndexDamagedError
 from index.manifest import Manifest
 from index.records import FILTER_FIELDS, METADATA_FIELDS, SCOPE_FIELDS, ChunkRecord, Filters, Passage, committed_fields
 from index.statements import is_statement
@@ -40,27 +42,52 @@ class Snapshot:
     sentence_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), dtype=np.float32))
     columns: dict[str, np.ndarray] = field(default_factory=dict)
     sentences_are_chunks: bool = False  # no sentence vectors in the index: each chunk is its own "sentence"
+    # Given by the read cache: the documents in order of their first row and each row's position among them
+    # (the columns are then made per document from the manifest, not per row from the records).
+    docs: list[str] | None = None
+    doc_codes: np.ndarray | None = None
 
     def __post_init__(self) -> None:
-        for name in COLUMNS:
-            self.columns[name] = np.array([getattr(r, name) or "" for r in self.records], dtype=object)
         # Each filterable column as codes into its distinct values (in order of first row): a filter tests the
         # few hundred distinct values, not every row, and picks the rows by code (docs/decisions/0005).
         self._codes: dict[str, tuple[np.ndarray, list[str]]] = {}
-        for name in CODED:
-            values: dict[str, int] = {}
-            codes = np.fromiter((values.setdefault(v, len(values)) for v in self.columns[name]), dtype=np.int64, count=len(self.ids))
-            self._codes[name] = (codes, list(values))
+        if self.doc_codes is None:
+            for name in COLUMNS:
+                self.columns[name] = np.array([getattr(r, name) or "" for r in self.records], dtype=object)
+            for name in CODED:
+                values: dict[str, int] = {}
+                codes = np.fromiter((values.setdefault(v, len(values)) for v in self.columns[name]), dtype=np.int64, count=len(self.ids))
+                self._codes[name] = (codes, list(values))
+        else:
+            self._columns_by_document(self.docs or [], self.doc_codes)
         self.row_of = {cid: i for i, cid in enumerate(self.ids)}
         self._masks: dict[tuple, np.ndarray] = {}  # scope → rows, and → documents: a scope is asked for again and
         self._scope_docs: dict[tuple, list[str]] = {}  # again (each question, coverage, themes), 10+ ms at 50k
         self.senders = sorted({d.sender for d in self.manifest.documents.values() if d.sender})
-        order = np.argsort(self.sentence_rows, kind="stable")
-        self.sentence_rows = self.sentence_rows[order]
-        self.sentence_spans = self.sentence_spans[order]
-        self.sentence_vectors = self.sentence_vectors[order] if len(order) else self.sentence_vectors
+        if len(self.sentence_rows) > 1 and not bool((self.sentence_rows[1:] >= self.sentence_rows[:-1]).all()):
+            order = np.argsort(self.sentence_rows, kind="stable")  # (the cache's are in row order already)
+            self.sentence_rows = self.sentence_rows[order]
+            self.sentence_spans = self.sentence_spans[order]
+            self.sentence_vectors = self.sentence_vectors[order]
         bounds = np.searchsorted(self.sentence_rows, np.arange(len(self.ids) + 1))
         self._sentence_bounds = bounds
+
+    def _columns_by_document(self, docs: list[str], doc_codes: np.ndarray) -> None:
+        """The columns and codes of rows whose document metadata is the manifest's (the read cache): made once
+        per document and spread to its rows, with the same values and codes as the per-row way above."""
+        documents = self.manifest.documents
+        fields = attrgetter(*METADATA_FIELDS)
+        per_field = list(zip(*(fields(documents[d]) for d in docs))) or [()] * len(METADATA_FIELDS)
+        self.columns["doc_id"] = np.array(docs, dtype=object)[doc_codes] if docs else np.zeros(0, dtype=object)
+        self._codes["doc_id"] = (doc_codes.astype(np.int64, copy=False), list(docs))
+        for name, raw in zip(METADATA_FIELDS, per_field):
+            # as a row read from Chroma gives it: "" for none (and a sender type always, "ukendt" when none)
+            per_doc = [v or "ukendt" for v in raw] if name == "sender_type" else [v or "" for v in raw]
+            self.columns[name] = np.array(per_doc, dtype=object)[doc_codes] if docs else np.zeros(0, dtype=object)
+            if name in CODED:
+                values: dict[str, int] = {}
+                doc_value = np.fromiter((values.setdefault(v, len(values)) for v in per_doc), dtype=np.int64, count=len(per_doc))
+                self._codes[name] = (doc_value[doc_codes] if docs else np.zeros(0, dtype=np.int64), list(values))
 
     def passage(self, row: int, score: float = 0.0, bm25: float = 0.0, dense: float = 0.0, rank: int = 0) -> Passage:
         """Chunk ``row`` as a found passage, with the given scores and rank."""
@@ -184,17 +211,77 @@ def _reusable(previous: Snapshot | None, manifest: Manifest) -> set[str]:
     return {d for d, record in manifest.documents.items() if before.get(d) == record}
 
 
-def load_snapshot(index: Index, previous: Snapshot | None = None, attempts: int = 5) -> Snapshot:
-    """Read the committed manifest, then its documents' chunks and sentences — only those the previous snapshot
-    does not already hold — and retry if a concurrent commit changed them meanwhile.
+def load_snapshot(
+    index: Index, previous: Snapshot | None = None, attempts: int = 5, *, cached: bool = True, repair: bool = True
+) -> Snapshot:
+    """Read the committed manifest, then its documents' chunks and sentences: from the read cache of exactly
+    that commit when there is one (index/read_cache.py: nothing is read from Chroma), else from Chroma — only
+    the documents the previous snapshot does not already hold — retrying if a concurrent commit changed them
+    meanwhile, and then written to the read cache for the next reader (``cached=False``: Chroma only, no cache).
 
-    A writer killed partway (its marker left) is finished first when no writer runs (``Index.repair_if_idle``).
-    Rows missing while the manifest stayed the same are not a concurrent commit but a damaged store (e.g.
-    ``chroma.sqlite3`` deleted): ``IndexDamagedError`` names the ``hoering ingest`` that rebuilds them. Each
-    row's metadata is the manifest's (a correction committed but not yet applied to Chroma is seen)."""
-    index.repair_if_idle()
-    for _ in range(attempts):
+    A writer killed partway (its marker left) is finished first when no writer runs (``Index.repair_if_idle``;
+    ``repair=False`` for the writer itself). Rows missing while the manifest stayed the same are not a
+    concurrent commit but a damaged store (e.g. ``chroma.sqlite3`` deleted): ``IndexDamagedError`` names the
+    ``hoering ingest`` that rebuilds them. Each row's metadata is the manifest's (a correction committed but
+    not yet applied to Chroma is seen)."""
+    if repair:
+        index.repair_if_idle()
+    manifest = index.manifest()
+    if cached:
+        rows = read_cache.load(index, manifest)
+        if rows is not None:
+            return _from_cache(index, manifest, rows)
+    try:
+        snap = _from_store(index, manifest, previous, attempts)
+    except IndexDamagedError:
+        read_cache.purge(index)  # no cache may hide a damaged store from the next reader
+        raise
+    if cached:
+        read_cache.save(index, snap)
+    return snap
+
+
+def _from_cache(index: Index, manifest: Manifest, rows: read_cache.CachedRows, bm25: BM25Index | None = None) -> Snapshot:
+    """A snapshot of the read cache's rows (BM25: the one saved for this version, or built from the texts)."""
+    if bm25 is None:
+        bm25 = index.load_bm25(manifest.version)
+        if bm25 is None or bm25.chunk_ids != rows.ids:
+            bm25 = BM25Index.build(rows.ids, rows.texts, manifest.version)
+    snap = Snapshot(
+        manifest.version, manifest, rows.ids, rows.texts, rows.records, rows.vectors, bm25, rows.sentence_rows,
+        rows.sentence_spans, rows.sentence_vectors, sentences_are_chunks=rows.sentences_are_chunks, docs=rows.docs,
+        doc_codes=rows.doc_codes,
+    )
+    snap.__dict__["statements"] = rows.statements  # the cached_property, as computed when the cache was written
+    return snap
+
+
+def refresh_read_cache(index: Index) -> None:
+    """After a writer's commits, under its lock: write the read cache of the committed version, reading from
+    Chroma only the documents the newest older cache does not hold. Older caches are deleted first (a removed
+    letter's text must not stay behind). Best effort: never fails the writer."""
+    try:
         manifest = index.manifest()
+        if read_cache.load(index, manifest) is not None:
+            return
+        found = read_cache.latest(index)
+        read_cache.purge(index)
+        if index.missing_documents(manifest):  # rows Chroma lost (not yet rebuilt): readers must meet the damage
+            return
+        previous = None
+        if found is not None:
+            old_manifest, rows = found
+            previous = _from_cache(index, old_manifest, rows, bm25=BM25Index([], old_manifest.version, None))
+        load_snapshot(index, previous=previous, repair=False)
+    except Exception:  # noqa: BLE001 - the cache is an optimisation: the next reader builds it
+        return
+
+
+def _from_store(index: Index, manifest: Manifest, previous: Snapshot | None, attempts: int) -> Snapshot:
+    """The snapshot read from Chroma (see ``load_snapshot``); ``manifest``: the committed one, just loaded."""
+    for attempt in range(attempts):
+        if attempt:
+            manifest = index.manifest()
         reuse = _reusable(previous, manifest)
         fresh = sorted(set(manifest.documents) - reuse)
         index.store.sync(manifest.version)  # another process may have written these documents' vectors

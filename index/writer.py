@@ -29,6 +29,7 @@ from index.embedding_cache import CachedEmbedder
 from index.index import Index
 from index.manifest import DocRecord, FileRecord, Manifest
 from index.records import EDITABLE_FIELDS, Chunk, Document
+from index.snapshot import refresh_read_cache
 from index.store import PendingDocument, SentenceBatch
 
 Progress = Callable[[str, dict], None]  # ("chunks", {"n", "source"}) per embedded batch, ("commit", {"version"})
@@ -92,6 +93,7 @@ class IndexWriter:
             self.leftovers = stack.enter_context(self.index.writer_lock())
             self.manifest = self.index.manifest()
             self._before = set(self.manifest.documents)
+            self._entered_version = self.manifest.version
             if self._model is not None:
                 self.index.check_model(self.manifest, self._model)
                 self.manifest.embedding_model, self.manifest.dim = self._model.name, self._model.dim
@@ -110,6 +112,8 @@ class IndexWriter:
                 if self.pending:
                     self.commit()
                 self.finish()
+            if exc_type is None and self.manifest.version != self._entered_version:  # committed: readers' cache
+                refresh_read_cache(self.index)
         return False
 
     # --- adding documents ----------------------------------------------------------------------------------------

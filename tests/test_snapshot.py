@@ -42,11 +42,15 @@ def test_a_reload_reads_only_new_or_changed_documents_and_equals_a_full_load(sam
     asked: list[str] = []
     read_chunks = index.store.read_chunks
     monkeypatch.setattr(index.store, "read_chunks", lambda doc_ids=None, **kw: (asked.extend(doc_ids or []), read_chunks(doc_ids, **kw))[1])
-    reloaded = load_snapshot(index, previous=before)
+    reloaded = load_snapshot(index, previous=before, cached=False)  # from Chroma: only what `before` lacks
     new_id = next(d for d in index.manifest().documents if d not in before.manifest.documents)
     assert sorted(asked) == sorted([new_id, corrected])
+    asked.clear()
+    from_cache = load_snapshot(index, previous=before)  # the read cache the writer left: nothing from Chroma
+    assert asked == [] and type(from_cache.records).__name__ == "CachedRecords"
     monkeypatch.undo()
-    _same(reloaded, load_snapshot(index))
+    _same(reloaded, load_snapshot(index, cached=False))
+    _same(from_cache, reloaded)
     assert {r.sender for r in reloaded.records if r.doc_id == corrected} == {"Rettet afsender"}
     assert gone not in set(reloaded.columns["doc_id"])
 

@@ -56,7 +56,9 @@ def test_an_embedded_index_written_by_another_process_is_reopened_before_its_vec
 
     stale = index.store.chunks.get(include=[])["ids"]  # metadata (SQLite) is current even before a reopen
     assert len(stale) == len(snapshot.ids) + 1
-    fresh = load_snapshot(index, previous=snapshot)  # reads the new document's vectors: reopens first
+    from_cache = load_snapshot(index, previous=snapshot)  # the other process's writer left the read cache
+    assert len(from_cache.ids) == len(snapshot.ids) + 1
+    fresh = load_snapshot(index, previous=snapshot, cached=False)  # reads the new document's vectors: reopens first
     assert len(fresh.ids) == len(snapshot.ids) + 1 and fresh.vectors.shape[0] == len(fresh.ids)
     assert not index.store.sync(index.version())  # in step again
 
