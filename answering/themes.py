@@ -120,17 +120,25 @@ def _units(snap: Snapshot, filters: Filters) -> tuple[list[int], list[str]]:
     titles = {(d.title or "").strip().lower() for d in snap.manifest.documents.values()}
     idx, texts, seen = [], [], set()
     for i, (row, (a, b)) in enumerate(zip(snap.sentence_rows.tolist(), snap.sentence_spans.tolist())):
-        if not keep[row] or b - a < MIN_SENTENCE or not statements[i]:
+        if not keep[row] or b - a < MIN_SENTENCE:
             continue
         text = snap.texts[row][a:b]
         record = snap.records[row]
         where = (record.doc_id, record.start + a)
-        if where in seen or _HEADING.match(text) or text.strip(" .").lower() in titles or is_administrative(text):
+        if where in seen:
+            continue
+        # Without sentence vectors each chunk stands in for its sentences: a whole passage is never one statement,
+        # and a letter's heading or greeting inside it does not make the rest of it boilerplate.
+        sentence_tests = not snap.sentences_are_chunks
+        if sentence_tests and (not statements[i] or _HEADING.match(text) or text.strip(" .").lower() in titles
+                               or is_administrative(text)):
             continue
         seen.add(where)
         idx.append(i)
         texts.append(text)
     return idx, texts
+
+
 def _features(snap: Snapshot, idx: list[int], texts: list[str]) -> np.ndarray:
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer

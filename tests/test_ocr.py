@@ -129,9 +129,10 @@ def test_english_message_for_missing_ocr():
 
 def test_ui_source_header_marks_ocr_text():
     from answering.schema import Citation
-    from ui.sources import _header
+    from ui.sources import metadata_line
 
+    # The mark stands on the source's metadata line, next to the page (the header is "Afsender · side 2").
     base = dict(n=1, doc_id="d", chunk_id="c", source="svar/scannet.pdf", sender="Grundejerforeningen", page=2, quote="x")
-    assert "tekst fra OCR" in _header(Citation(**base, ocr=True), "da")
-    assert "text from OCR" in _header(Citation(**base, ocr=True), "en")
-    assert "OCR" not in _header(Citation(**base), "da")
+    assert "tekst fra OCR" in metadata_line(Citation(**base, ocr=True), "da")
+    assert "text from OCR" in metadata_line(Citation(**base, ocr=True), "en")
+    assert "OCR" not in metadata_line(Citation(**base), "da")

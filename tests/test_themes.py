@@ -137,7 +137,7 @@ def test_themes_page_scopes_with_its_own_heading_and_reruns_for_free(sample_inde
         headings = [h.value for h in at.sidebar.subheader]
         assert "Afgræns temaer og høringsnotat" in headings
         assert not any("spørgsmål" in h for h in headings), headings
-        labels = [e.label for e in at.expander]
+        labels = [e.label for e in at.main.expander]
         assert labels and all(re.search(r" — \d+ høringssvar$", label) for label in labels), labels
         shown = " ".join(h.proto.body for h in at.get("html"))
         assert "side 1" in shown

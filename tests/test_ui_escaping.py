@@ -65,14 +65,15 @@ def test_escape_label_keeps_ordinary_punctuation_readable():
 
 def test_source_header_and_chip_escape_the_sender():
     from ui.chat_page import _chip_label
-    from ui.sources import _header
+    from ui.sources import metadata_line, source_header
 
     citation = Citation(n=3, doc_id="d", chunk_id="d:0000", source=f"/breve/{PHISH}.eml", sender=HOSTILE_NAME,
                         sender_type="borger", hearing=PIXEL, date="2023-09-14", page=2, quote="Vi har lange ventelister.",
                         verified=True)
-    header = _header(citation, "da")
+    header = source_header(citation, "da")
     assert header.startswith("[3] Karen ")
     _assert_plain_label(header)
+    _assert_plain_label(metadata_line(citation, "da"))  # the hearing (a pixel link) and the file name stand here
     chip = _chip_label("sender", HOSTILE_NAME, "da")
     _assert_plain_label(chip)
     assert "Karen" in chip
