@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import chat_page, library_page, themes_page
+from ui import resources
 from ui.resources import language
 from ui.texts import t
 
@@ -17,4 +18,23 @@ pages = [
     st.Page(themes_page.render, title=t(lang, "themes_page"), icon="🗂️", url_path="temaer"),
     st.Page(library_page.render, title=t(lang, "library_page"), icon="📄", url_path="dokumenter"),
 ]
+
+
+@st.fragment(run_every=1.0)
+def _sample_progress() -> None:
+    """The background ingest of the sample letters (make run on an empty index): a status line, and a rerun of the
+    page when a first letter becomes askable or the last one is in (filters, counts and the chat input follow)."""
+    progress = resources.sample_progress()
+    state = None if progress is None else progress.askable
+    if st.session_state.get("sample_state", state) != state:
+        st.session_state.sample_state = state
+        st.rerun()
+    st.session_state.sample_state = state
+    if progress is not None:
+        line = t(lang, "loading_sample", done=progress.done, total=progress.total)
+        st.info(line if progress.askable else f"{line}  \n{t(lang, 'loading_sample_wait')}", icon="⏳")
+
+
+if resources.sample_progress() is not None:  # (starts it when the index is empty and HOERING_SAMPLE is set)
+    _sample_progress()
 st.navigation(pages).run()

@@ -134,7 +134,7 @@ def render() -> None:
         st.info(t(lang, "empty"))
         st.write(t(lang, "examples"))
         for i, example in enumerate(EXAMPLES[lang]):
-            if st.button(example, key=f"example_{i}"):
+            if st.button(example, key=f"example_{i}", disabled=resources.asking_disabled()):
                 st.session_state.pending = example
     answers = [i for i, m in enumerate(messages) if m["role"] == "assistant"]
     for i, message in enumerate(messages):
@@ -144,7 +144,8 @@ def render() -> None:
             else:
                 _render_answer(message["answer"], lang, i, last=bool(answers) and i == answers[-1])
     # Bounded like every question (HOERING_MAX_QUESTION_CHARS): the box stops taking characters at the limit.
-    typed = st.chat_input(t(lang, "ask"), key="chat_input", max_chars=resources.settings().max_question_chars)
+    typed = st.chat_input(t(lang, "ask"), key="chat_input", max_chars=resources.settings().max_question_chars,
+                          disabled=resources.asking_disabled())  # the sample still loading, no letter in yet
     pending = st.session_state.pop("pending", None)
     reask = st.session_state.pop("reask", None)
     if typed:
