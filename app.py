@@ -23,18 +23,19 @@ pages = [
 @st.fragment(run_every=1.0)
 def _sample_progress() -> None:
     """The background ingest of the sample letters (make run on an empty index): a status line, and a rerun of the
-    page when a first letter becomes askable or the last one is in (filters, counts and the chat input follow)."""
+    page when a first letter is committed (the chat input, disabled until then, opens: no question is in flight).
+    Counts and filters follow at the next interaction once all are in (a rerun then could cut a question short)."""
     progress = resources.sample_progress()
-    state = None if progress is None else progress.askable
-    if st.session_state.get("sample_state", state) != state:
-        st.session_state.sample_state = state
+    if progress is not None and progress.askable and not st.session_state.get("sample_askable"):
+        st.session_state.sample_askable = True
         st.rerun()
-    st.session_state.sample_state = state
     if progress is not None:
         line = t(lang, "loading_sample", done=progress.done, total=progress.total)
-        st.info(line if progress.askable else f"{line}  \n{t(lang, 'loading_sample_wait')}", icon="⏳")
+        st.info(line if progress.askable else f"{line}  \n{t(lang, 'loading_sample_wait')}")
 
 
-if resources.sample_progress() is not None:  # (starts it when the index is empty and HOERING_SAMPLE is set)
+progress = resources.sample_progress()  # (starts it when the index is empty and HOERING_SAMPLE is set)
+if progress is not None:
+    st.session_state.sample_askable = progress.askable
     _sample_progress()
 st.navigation(pages).run()
