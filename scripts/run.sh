@@ -8,5 +8,5 @@ export HOERING_SAMPLE="${HOERING_SAMPLE:-data/sample}"
 ADDRESS="${HOERING_ADDRESS:-127.0.0.1}"
 PORT="${HOERING_PORT:-8501}"
 echo "» Starter Høringsassistent på http://$ADDRESS:$PORT"
-exec .venv/bin/python -m ui.serve --server.address "$ADDRESS" --server.port "$PORT" \
+exec .venv/bin/streamlit run app.py --server.address "$ADDRESS" --server.port "$PORT" \
   --server.headless true --browser.gatherUsageStats false

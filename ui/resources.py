@@ -19,33 +19,11 @@ def settings() -> Settings:
     return get_settings()
 
 
-_searchers: dict[tuple, Searcher] = {}  # one per index and model, also when opened before the first page
-_searchers_lock = threading.Lock()
-
-
-def _open(key: tuple) -> tuple[Searcher, bool]:
-    """The process's searcher for ``key`` (index, model, device, server), and whether it was opened now."""
-    with _searchers_lock:
-        found = _searchers.get(key)
-        if found is None:
-            found = _searchers[key] = Searcher(settings())
-            return found, True
-        return found, False
-
-
-def prepare() -> Searcher:
-    """Open the searcher before a browser asks for the first page (ui/serve.py, ``make run``: the server process's
-    warm-up thread then warms it up)."""
-    s = settings()
-    return _open((str(s.index), s.embedding, s.embedding_device, s.chroma_host))[0]
-
-
 @st.cache_resource(show_spinner=False)
 def _searcher(index: str, embedding: str, device: str, chroma_host: str | None) -> Searcher:
-    searcher, opened = _open((index, embedding, device, chroma_host))
-    if opened:  # (else opened and warmed by ui/serve.py)
-        # The page is interactive at once; the model and language detector load meanwhile.
-        threading.Thread(target=searcher.warm_up, name="warm-up", daemon=True).start()
+    searcher = Searcher(settings())
+    # The page is interactive at once; the model and language detector load meanwhile.
+    threading.Thread(target=searcher.warm_up, name="warm-up", daemon=True).start()
     return searcher
 
 
