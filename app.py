@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import chat_page, library_page, themes_page, widget_texts
+from ui import chat_page, library_page, resources, themes_page, widget_texts
 from ui.resources import language
 from ui.texts import t
 
@@ -19,4 +19,24 @@ pages = [
     st.Page(themes_page.render, title=t(lang, "themes_page"), icon=":material/topic:", url_path="temaer"),
     st.Page(library_page.render, title=t(lang, "library_page"), icon=":material/description:", url_path="dokumenter"),
 ]
+
+
+@st.fragment(run_every=1.0)
+def _sample_progress() -> None:
+    """The background ingest of the sample letters (make run on an empty index): a status line, and a rerun of the
+    page when a first letter is committed (the chat input, disabled until then, opens: no question is in flight).
+    Counts and filters follow at the next interaction once all are in (a rerun then could cut a question short)."""
+    progress = resources.sample_progress()
+    if progress is not None and progress.askable and not st.session_state.get("sample_askable"):
+        st.session_state.sample_askable = True
+        st.rerun()
+    if progress is not None:
+        line = t(lang, "loading_sample", done=progress.done, total=progress.total)
+        st.info(line if progress.askable else f"{line}  \n{t(lang, 'loading_sample_wait')}")
+
+
+progress = resources.sample_progress()  # (starts it when the index is empty and HOERING_SAMPLE is set)
+if progress is not None:
+    st.session_state.sample_askable = progress.askable
+    _sample_progress()
 st.navigation(pages).run()

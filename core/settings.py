@@ -80,6 +80,9 @@ class Settings(BaseSettings):
         "drawing the same content are read once) and a DOCX's XML; more is refused as too complex.",
     )
     uploads: Path = Field(Path("data/uploads"), description="Where files uploaded in the app are kept.")
+    sample: Path | None = Field(
+        None, description="A folder the app ingests in the background when it starts on an empty index (make run: data/sample)."
+    )
     feedback: Path = Field(Path("data/feedback.jsonl"), description="Feedback log (JSONL).")
 
 

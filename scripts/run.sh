@@ -1,13 +1,10 @@
 #!/usr/bin/env bash
-# One command: set up, ingest the bundled sample corpus if the index is empty, start the app on 127.0.0.1.
+# One command: set up, start the app on 127.0.0.1 at once. On an empty index the app ingests the bundled sample
+# corpus (data/sample) in the background, with its progress shown, and questions open as soon as a letter is in.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-INDEX="${HOERING_INDEX:-data/index}"
-if [ ! -s "$INDEX/manifest.json" ]; then
-  echo "» Indlæser eksempelkorpusset (data/sample) i $INDEX"
-  .venv/bin/hoering ingest data/sample --index "$INDEX"
-fi
+export HOERING_SAMPLE="${HOERING_SAMPLE:-data/sample}"
 ADDRESS="${HOERING_ADDRESS:-127.0.0.1}"
 PORT="${HOERING_PORT:-8501}"
 echo "» Starter Høringsassistent på http://$ADDRESS:$PORT"

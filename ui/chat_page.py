@@ -212,7 +212,8 @@ def render() -> None:
     # Bounded like every question (HOERING_MAX_QUESTION_CHARS): the box stops taking characters at the limit.
     # Read before the page is drawn (it stays pinned at the bottom), so a question being answered hides the
     # example buttons at once instead of leaving them clickable while the answer is made.
-    typed = st.chat_input(t(lang, "ask"), key="chat_input", max_chars=resources.settings().max_question_chars)
+    typed = st.chat_input(t(lang, "ask"), key="chat_input", max_chars=resources.settings().max_question_chars,
+                          disabled=resources.asking_disabled())  # the sample still loading, no letter in yet
     pending = st.session_state.pop("pending", None)
     reask = st.session_state.pop("reask", None)
     question = typed or pending
@@ -223,7 +224,8 @@ def render() -> None:
             st.info(t(lang, "empty"))
             st.write(t(lang, "examples"))
             for i, example in enumerate(EXAMPLES[lang]):
-                st.button(example, key=f"example_{i}", on_click=_choose_example, args=(example,))
+                st.button(example, key=f"example_{i}", on_click=_choose_example, args=(example,),
+                          disabled=resources.asking_disabled())
     answers = [i for i, m in enumerate(messages) if m["role"] == "assistant"]
     for i, message in enumerate(messages):
         with st.chat_message(message["role"]):

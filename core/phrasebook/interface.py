@@ -393,6 +393,16 @@ PHRASES: dict[str, dict[str, str]] = {
     "ui.widget.end_date": {"da": "slutdato", "en": "end date"},
     "ui.widget.collapse": {"da": "Fold sammen", "en": "Collapse"},
     # --- end h14-shell ---------------------------------------------------------------------------------------------
+    # --- issue 16, the app up at once: the sample letters ingested in the background (ui/resources.py, app.py) ---
+    "ui.loading_sample": {
+        "da": "Indlæser eksempelbrevene … {done} af {total}",
+        "en": "Loading the sample letters … {done} of {total}",
+    },
+    "ui.loading_sample_wait": {
+        "da": "Du kan stille spørgsmål, så snart det første brev er indlæst.",
+        "en": "You can ask questions as soon as the first letter is loaded.",
+    },
+    # --- end of issue 16 ---
     # the example questions of an empty conversation, in order
     "ui.example.1": {"da": "Hvad siger kommunerne om ventelister?", "en": "What do the municipalities say about waiting lists?"},
     "ui.example.2": {"da": "Hvem nævner rekruttering og fastholdelse af personale?", "en": "Who mentions recruiting and retaining staff?"},

