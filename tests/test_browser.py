@@ -60,8 +60,9 @@ def server(sample_index, tmp_path):
     yield from _serve(sample_index.index, tmp_path)
 
 
-def _serve(index: Path, tmp_path: Path):
-    """Serve the app over ``index`` with `streamlit run` on a free loopback port; yields its base URL."""
+def _serve(index: Path, tmp_path: Path, extra_env: dict[str, str] | None = None):
+    """Serve the app over ``index`` with `streamlit run` on a free loopback port; yields its base URL.
+    ``extra_env``: more settings for the app (e.g. HOERING_SAMPLE)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("HOERING_")}
     env.update(
@@ -72,6 +73,7 @@ def _serve(index: Path, tmp_path: Path):
         ANONYMIZED_TELEMETRY="False",
         STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
     )
+    env.update(extra_env or {})
     log = (tmp_path / "streamlit.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),

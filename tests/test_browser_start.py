@@ -5,50 +5,21 @@ ingested in the background, and the chat input is enabled as soon as a first let
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-import urllib.request
+from contextlib import contextmanager
 
 import pytest
 
 from core.phrases import message
-from tests.conftest import REPO, SAMPLE_DIR
-from tests.processes import free_port, stop
-from tests.test_browser import browser  # noqa: F401 - the fixture
+from tests.conftest import SAMPLE_DIR
+from tests.test_browser import _serve, browser  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.browser
 
 
 def test_an_empty_index_shows_the_sample_loading_and_becomes_askable(browser, tmp_path):  # noqa: F811
-    port = free_port()
     index = tmp_path / "index"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HOERING_")}
-    env.update(
-        HOERING_INDEX=str(index), HOERING_SAMPLE=str(SAMPLE_DIR), HOERING_UPLOADS=str(tmp_path / "uploads"),
-        HOERING_FEEDBACK=str(tmp_path / "feedback.jsonl"), HF_HUB_OFFLINE="1", ANONYMIZED_TELEMETRY="False",
-        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
-    )
-    log = (tmp_path / "streamlit.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert process.poll() is None, (tmp_path / "streamlit.log").read_text()
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, (tmp_path / "streamlit.log").read_text()
-            time.sleep(0.3)
+    with contextmanager(_serve)(index, tmp_path, {"HOERING_SAMPLE": str(SAMPLE_DIR)}) as url:
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="da-DK")
         page.goto(url, wait_until="domcontentloaded")
         box = page.get_by_test_id("stChatInputTextArea")
@@ -92,6 +63,3 @@ def test_an_empty_index_shows_the_sample_loading_and_becomes_askable(browser, tm
         assert "Hedensted Kommune" in page.inner_text("body")
         page.screenshot(path=str(tmp_path / "loaded.png"), full_page=True)
         page.close()
-    finally:
-        stop(process)
-        log.close()
