@@ -103,13 +103,13 @@ def test_chat_in_the_browser(server, browser, tmp_path):  # noqa: F811
     assert "[1] Hedensted Kommune (Voksenhandicap) · side 1" in expander.inner_text()
     assert expander.locator("details").get_attribute("open") is None  # closed until its [1] is clicked
     link.click()
-    page.locator(".st-key-cite-a1-1 details[open]").wait_for(timeout=20_000)
-    page.locator(".st-key-cite-a1-1 mark").first.wait_for(timeout=20_000)
+    page.locator(".st-key-cite-a1-1 details[open]").wait_for(timeout=60_000)
+    page.locator(".st-key-cite-a1-1 mark").first.wait_for(timeout=60_000)
     assert "lange ventelister" in page.locator(".st-key-cite-a1-1 mark").first.inner_text()
     assert "Afsendertype: kommune" in page.locator(".st-key-cite-a1-1").inner_text()
     # "Vis hele dokumentet" opens the letter at the quote: the highlighted words are inside the visible box.
     page.locator(".st-key-cite-a1-1").get_by_text("Vis hele dokumentet").click()
-    page.locator("#doc-a1-1 mark").wait_for(timeout=20_000)
+    page.locator("#doc-a1-1 mark").wait_for(timeout=60_000)
     time.sleep(1)
     visible = page.evaluate("""() => { const box = document.getElementById('doc-a1-1'); const m = box.querySelector('mark');
         const top = m.offsetTop - box.scrollTop; return top >= 0 && top < box.clientHeight; }""")
@@ -127,14 +127,14 @@ def test_chat_in_the_browser(server, browser, tmp_path):  # noqa: F811
 
     # Who says what: the count and a table (afsender | type | nævner emnet? | citat | side), downloadable.
     page.get_by_role("button", name="Ny samtale").click()
-    page.get_by_role("button", name=QUESTION).wait_for(timeout=20_000)
+    page.get_by_role("button", name=QUESTION).wait_for(timeout=60_000)
     page.locator(".st-key-mode").get_by_role("radio", name="Hvem siger hvad").click()
     time.sleep(1)
     _ask(page, QUESTION)
     text = _settled(page, 2, "Hent tabellen (Excel)")
     assert "1 af 2 kommuner nævner ventelister." in text
     table = page.get_by_test_id("stDataFrame")
-    table.wait_for(timeout=30_000)  # the grid is drawn after the rest of the message
+    table.wait_for(timeout=60_000)  # the grid is drawn after the rest of the message
     assert table.count() == 1 and table.is_visible()
     assert page.get_by_role("button", name="Hent tabellen (CSV)").is_visible()
     _nothing_internal(text)
@@ -142,9 +142,9 @@ def test_chat_in_the_browser(server, browser, tmp_path):  # noqa: F811
 
     # English: the interface and an English answer, all in English.
     page.get_by_role("button", name="Ny samtale").click()
-    page.get_by_role("button", name=QUESTION).wait_for(timeout=20_000)
+    page.get_by_role("button", name=QUESTION).wait_for(timeout=60_000)
     page.get_by_test_id("stSidebar").get_by_role("radio", name="English").click()
-    page.get_by_role("button", name=ENGLISH).wait_for(timeout=20_000)
+    page.get_by_role("button", name=ENGLISH).wait_for(timeout=60_000)
     page.locator(".st-key-mode").get_by_role("radio", name="Answer", exact=True).click()
     time.sleep(1)
     _ask(page, ENGLISH)
@@ -156,7 +156,7 @@ def test_chat_in_the_browser(server, browser, tmp_path):  # noqa: F811
     for danish in ("afsendertype", "nævner", "(s. ", "side 1", "udledt", "Kilder", "Afgrænset"):
         assert danish not in answer, danish
     page.locator('a[href="#cite-a1-1"]').click()
-    page.locator(".st-key-cite-a1-1 details[open]").wait_for(timeout=20_000)
+    page.locator(".st-key-cite-a1-1 details[open]").wait_for(timeout=60_000)
     assert "Sender type: municipality" in page.locator(".st-key-cite-a1-1").inner_text()
     _nothing_internal(page.inner_text("body"))
     _shot(page, tmp_path, "4-en-answer", page.locator(".st-key-cite-a1-1"))
