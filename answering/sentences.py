@@ -8,7 +8,7 @@ from retrieval.query import query_terms
 from index.records import Passage
 from retrieval.relevance import Judge
 from retrieval.search import Searcher
-from index.statements import is_statement
+from index.statements import is_administrative, is_statement
 from index.snapshot import Snapshot
 
 MIN_QUOTE = 60
@@ -42,7 +42,12 @@ class QuoteFinder:
         lexical = np.array([len(self.terms & set(query_terms(s))) for s in sentences], dtype=np.float32)
         scores = vectors @ self.query_vector + LEXICAL_BONUS * lexical
         statements = np.array([is_statement(s) for s in sentences])
-        if statements.any():  # a letterhead, contact line or heading is never the quote when the chunk says more
+        # A letterhead, contact line or heading is never the quote when the chunk says more; nor is a line about the
+        # letter itself ("Høringssvaret er fremlagt for …") when the chunk has another statement.
+        matter = statements & ~np.array([is_administrative(s) for s in sentences])
+        if matter.any():
+            statements = matter
+        if statements.any():
             scores = np.where(statements, scores, -np.inf)
         best = int(np.argmax(scores))
         start, end = (int(x) for x in spans[best])

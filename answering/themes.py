@@ -40,6 +40,7 @@ from index.llm_cache import LLMCache
 from index.records import Filters
 from retrieval.search import Searcher
 from index.snapshot import Snapshot
+from index.statements import is_administrative
 
 MIN_SENTENCE = 40
 # A letter's heading ("Høringssvar til …") says what it answers, not what it says.
@@ -47,10 +48,6 @@ _HEADING = re.compile(r"^\s*(?:hørings\s?svar|høringsbidrag|udtale-?\s?svar)\b
 # Administrative sentences say who received, discussed or sent the letter, not what it says: "Høringssvaret er
 # fremlagt for Udvalget …", "Formandsskabet … har drøftet forslag til budget 2024", "… takker for invitationen …",
 # "Med venlig hilsen". About the form of Danish letters, never about a topic.
-_ADMINISTRATIVE = re.compile(
-    r"\b(?:hørings\s?svar\w*|høringsbidrag\w*|udtale-?\s?svar\w*|høringsudkast\w*|høringsmateriale\w*)\b|"
-    r"\b(?:er|blevet|været)\s+(?:fremlagt|forelagt|behandlet|godkendt|drøftet|vedtaget)\b|\bhar\s+drøftet\b|"
-    r"\btakker\s+for\b|\bvenlig\s+hilsen\b|\binvitationen\s+til\b", re.I)
 MAX_FIT = 20000
 SEMANTIC_WEIGHT = 0.5
 GENERIC_SHARE = 0.5  # a stem found in more than half of the themes is too common to name one
@@ -105,11 +102,6 @@ class ThemeEdits(BaseModel):
 
 def edits_path(searcher: Searcher) -> Path:
     return searcher.index.root / "themes.json"
-
-
-def is_administrative(text: str) -> bool:
-    """A sentence about the letter itself (who received or discussed it, thanks, greetings), not a statement."""
-    return bool(_ADMINISTRATIVE.search(text))
 
 
 def _units(snap: Snapshot, filters: Filters) -> tuple[list[int], list[str]]:

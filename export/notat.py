@@ -18,7 +18,8 @@ from export.safe import clean_text, literal_cell
 from index.llm_cache import LLMCache
 from index.records import Filters
 from retrieval.search import Searcher
-from answering.themes import Theme, build_themes, is_administrative
+from answering.themes import Theme, build_themes
+from index.statements import is_administrative
 from index.statements import is_statement
 
 LANGUAGE = "da"  # the høringsnotat is written in Danish

@@ -33,3 +33,15 @@ def is_statement(text: str) -> bool:
     if not _END.search(text) and len(words) < HEADING_WORDS:
         return False
     return True
+
+
+_ADMINISTRATIVE = re.compile(
+    r"\b(?:hørings\s?svar\w*|høringsbidrag\w*|udtale-?\s?svar\w*|høringsudkast\w*|høringsmateriale\w*)\b|"
+    r"\b(?:er|blevet|været)\s+(?:fremlagt|forelagt|behandlet|godkendt|drøftet|vedtaget)\b|\bhar\s+drøftet\b|"
+    r"\btakker\s+for\b|\bvenlig\s+hilsen\b|\binvitationen\s+til\b", re.I)
+
+
+def is_administrative(text: str) -> bool:
+    """A sentence about the letter itself (who received or discussed it, thanks, greetings), not a statement about
+    the matter: never a theme's quote or label, never an answer's quote while its passage says more."""
+    return bool(_ADMINISTRATIVE.search(text))

@@ -69,6 +69,26 @@ def test_english_question_gets_an_english_frame_around_the_danish_quote(searcher
     assert_citations_verbatim(answer, chunk_texts)
 
 
+def test_a_line_about_the_letter_itself_is_never_quoted_as_what_it_says(searcher, chunk_texts):
+    """The design card's question in both languages: Hedensted's passage ends "Høringssvaret er fremlagt for Udvalget
+    for Social Omsorg …" — a line about the letter, not about waiting lists. A line about the letter is quoted only
+    from a passage that says nothing else (the quote is then the best the passage has)."""
+    from index.statements import is_administrative, is_statement
+
+    snap = searcher.snapshot()
+    for question in (WAITING_DA, WAITING_EN):
+        answer = answer_question(question, searcher)
+        assert answer.citations
+        for citation in answer.citations:
+            if is_administrative(citation.quote):
+                text = snap.texts[snap.row_of[citation.chunk_id]]
+                spans, _ = snap.sentences_of(snap.row_of[citation.chunk_id])
+                said = [text[a:b] for a, b in spans.tolist() if is_statement(text[a:b]) and not is_administrative(text[a:b])]
+                assert not said, (citation.quote, said)
+        assert "fremlagt for" not in answer.text
+        assert_citations_verbatim(answer, chunk_texts)
+
+
 def test_off_topic_danish_question_is_refused(searcher):
     answer = answer_question(OFF_DA, searcher)
     assert answer.grounded is False

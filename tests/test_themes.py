@@ -10,7 +10,8 @@ import time
 import pytest
 
 from retrieval.search import Searcher
-from answering.themes import build_themes, edit_themes, is_administrative
+from answering.themes import build_themes, edit_themes
+from index.statements import is_administrative
 from index.statements import is_statement
 
 RECRUITMENT_SENDERS = {"000", "002", "003", "004"}  # eval/coverage.jsonl cov-02
