@@ -12,7 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import browser, server  # noqa: F401  (fixtures)
+from tests.test_browser import _serve, browser  # noqa: F401  (fixture)
+
+
+@pytest.fixture
+def server(sample_index, tmp_path):
+    """The app over its own copy of the sample index: the shared session index is used by many processes before
+    this test (its read cache written and replaced by them), and this test opens a whole document from the store."""
+    index = tmp_path / "index"
+    shutil.copytree(sample_index.index, index, ignore=shutil.ignore_patterns("read-cache", "*.lock"))
+    yield from _serve(index, tmp_path)
 
 pytestmark = pytest.mark.browser
 
