@@ -108,8 +108,15 @@ class Snapshot:
     def statements(self) -> np.ndarray:
         """Per sentence: whether it is a statement that can be evidence (index/statements.py)."""
         texts = self.texts
+        current: list = [-1, ""]  # sentences come in row order: each chunk's text is read (decoded) once, not per sentence
+
+        def text_of(row: int) -> str:
+            if current[0] != row:
+                current[0], current[1] = row, texts[row]
+            return current[1]
+
         return np.fromiter(
-            (is_statement(texts[r][a:b]) for r, (a, b) in zip(self.sentence_rows.tolist(), self.sentence_spans.tolist())),
+            (is_statement(text_of(r)[a:b]) for r, (a, b) in zip(self.sentence_rows.tolist(), self.sentence_spans.tolist())),
             dtype=bool, count=len(self.sentence_rows),
         )
 
