@@ -1,4 +1,5 @@
-"""The 98 Danish municipalities and 5 regions (names, aliases, e-mail domains), from core/data/gazetteer.json."""
+"""The 98 Danish municipalities, 5 regions and some state authorities (names, aliases, e-mail domains), from
+core/data/gazetteer.json."""
 
 from __future__ import annotations
 
@@ -21,11 +22,22 @@ class Municipality:
     aliases: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Authority:
+    """A region or a state authority: its name, the other names it goes by, its mail domains."""
+
+    name: str
+    domains: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+
 @dataclass
 class Gazetteer:
     municipalities: list[Municipality]
     regions: list[str]
-    region_domains: dict[str, str] = field(default_factory=dict)
+    region_domains: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    region_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    authorities: list[Authority] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.by_name = {m.name.lower(): m for m in self.municipalities}
@@ -39,42 +51,65 @@ class Gazetteer:
         alternation = "|".join(re.escape(v) for v in sorted(names, key=len, reverse=True))
         # "Norddjurs Kommune", "Roskilde Kommunes", "Københavns Kommune", "Bornholms Regionskommune"
         self._mention = re.compile(rf"\b({alternation})s?\s+(?:Regions)?[Kk]ommunes?\b", re.I)
-        self._region = re.compile(
-            r"\bRegion\s+(Hovedstaden|Sjælland|Syddanmark|Midtjylland|Nordjylland)s?\b"
-        )
+        # "Region Midtjylland", "Region Midt", "Hovedstadsregionen", also in the genitive ("Region Midtjyllands")
+        self._region_names = {
+            variant.lower(): region for region in self.regions for variant in (region, *self.region_aliases.get(region, ()))
+        }
+        written = [v for region in self.regions for v in (region, *self.region_aliases.get(region, ()))]
+        regions = "|".join(re.escape(v) for v in sorted(written, key=len, reverse=True))
+        self._region = re.compile(rf"\b({regions})s?\b")
+        self._authority_names = {v.lower(): a for a in self.authorities for v in (a.name, *a.aliases)}
 
     def municipality(self, name: str) -> Municipality | None:
-        return self._variants.get(name.lower().strip()) or self.by_name.get(name.lower().strip())
+        """The municipality a name names ("Norddjurs", "Århus", "Københavns"), also in the genitive."""
+        key = name.lower().strip()
+        found = self._variants.get(key) or self.by_name.get(key)
+        if found is None and key.endswith("s"):
+            found = self._variants.get(key[:-1]) or self.by_name.get(key[:-1])
+        return found
+
+    def region(self, name: str) -> str | None:
+        """The region a name names ("Region Midtjylland", "Region Midt", "Region Nordjyllands"), or None."""
+        key = re.sub(r"\s+", " ", name.lower().strip())
+        return self._region_names.get(key) or (self._region_names.get(key[:-1]) if key.endswith("s") else None)
+
+    def authority(self, name: str) -> Authority | None:
+        """The state authority a name names ("Sundhedsstyrelsen"), or None."""
+        return self._authority_names.get(re.sub(r"\s+", " ", name.lower().strip()))
 
     def municipality_mentions(self, text: str) -> Counter[str]:
         """How often each municipality is named as "<Name> Kommune" in the text."""
         counts: Counter[str] = Counter()
         for m in self._mention.finditer(text):
             mun = self.municipality(m.group(1))
-            if mun is None and m.group(1).lower().endswith("s"):
-                mun = self.municipality(m.group(1)[:-1])
             if mun:
                 counts[mun.name] += 1
         return counts
 
     def municipality_by_email(self, address: str) -> Municipality | None:
-        domain = address.rsplit("@", 1)[-1].lower().strip(" .>")
-        parts = domain.split(".")
-        for i in range(len(parts) - 1):
-            hit = self.by_domain.get(".".join(parts[i:]))
-            if hit:
-                return hit
-        return None
+        """The municipality whose domain (or a subdomain of it) the address is at."""
+        return next((self.by_domain[d] for d in _domains_of(address) if d in self.by_domain), None)
 
     def region_by_email(self, address: str) -> str | None:
-        domain = address.rsplit("@", 1)[-1].lower().strip(" .>")
-        for region, region_domain in self.region_domains.items():
-            if domain == region_domain or domain.endswith("." + region_domain):
-                return region
-        return None
+        """The region whose domain (or a subdomain of it) the address is at."""
+        at = set(_domains_of(address))
+        return next((region for region, domains in self.region_domains.items() if at & set(domains)), None)
+
+    def authority_by_email(self, address: str) -> Authority | None:
+        """The state authority whose domain (or a subdomain of it) the address is at."""
+        at = set(_domains_of(address))
+        return next((a for a in self.authorities if at & set(a.domains)), None)
 
     def region_mentions(self, text: str) -> Counter[str]:
-        return Counter(f"Region {m.group(1)}" for m in self._region.finditer(text))
+        """How often each region is named in the text ("Region Midtjylland", "Region Midt")."""
+        return Counter(self._region_names[m.group(1).lower()] for m in self._region.finditer(text))
+
+
+def _domains_of(address: str) -> list[str]:
+    """The address's domain and each domain above it ("a@social.rm.dk" → social.rm.dk, rm.dk), not the top level."""
+    domain = address.rsplit("@", 1)[-1].lower().strip(" .<>")
+    parts = domain.split(".")
+    return [".".join(parts[i:]) for i in range(len(parts) - 1)]
 
 
 @lru_cache(maxsize=1)
@@ -90,6 +125,13 @@ def gazetteer() -> Gazetteer:
         )
         for m in raw["municipalities"]
     ]
-    regions = [r["name"] for r in raw["regions"]]
-    region_domains = {r["name"]: d for r in raw["regions"] for d in r.get("domains", [])}
-    return Gazetteer(municipalities=municipalities, regions=regions, region_domains=region_domains)
+    return Gazetteer(
+        municipalities=municipalities,
+        regions=[r["name"] for r in raw["regions"]],
+        region_domains={r["name"]: tuple(r.get("domains", [])) for r in raw["regions"]},
+        region_aliases={r["name"]: tuple(r.get("aliases", [])) for r in raw["regions"]},
+        authorities=[
+            Authority(name=a["name"], domains=tuple(a.get("domains", [])), aliases=tuple(a.get("aliases", [])))
+            for a in raw.get("authorities", [])
+        ],
+    )

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from ingest.clean import clean_field, mask_cpr
 from ingest.dates import find_dates
 from core.gazetteer import Gazetteer, gazetteer
-from core.senders import COMMITTEE, COMMITTEE_PHRASE, COMPANY, ORGANISATION, looks_like_name, municipality_name, sender_type_of_name
+from core.senders import (
+    COMMITTEE, COMMITTEE_PHRASE, COMPANY, ORGANISATION, Sender, classify_name, institution_line, looks_alike,
+    looks_like_name, proven_by, sender_of_address, skeleton,
+)
 from index.records import DocumentMetadata
 from ingest.schema import LoadedDocument
 
@@ -34,6 +38,8 @@ _FROM_LINE = re.compile(r"^(?:hørings\s?svar|høringsbidrag|udtale-?\s?svar|bem
 _BUDGET = re.compile(r"\b(budget(?:forslag(?:et)?)?\s*(?:for\s+)?\d{4}(?:\s*[-–]\s*\d{2,4})?)", re.I)
 _TITLE_SUFFIXES = ("chef", "leder", "direktør", "konsulent", "formand", "borgmester", "sekretær", "rådgiver", "næstformand")
 _ADDRESSEE = re.compile(r"^(?:til|att\.?|modtager|cc|høring)\b", re.I)  # "Til: Udvalget, Ældrerådet" is not the sender
+# A letterhead line naming the recipient's council: the public body on the next line is the addressee.
+_RECIPIENT = re.compile(r"^(?:regionsrådet|byrådet|kommunalbestyrelsen|borgmester(?:en)?|regionsrådsformand(?:en)?)\b", re.I)
 
 
 def extract_metadata(doc: LoadedDocument, text: str, gaz: Gazetteer | None = None) -> DocumentMetadata:
@@ -63,9 +69,6 @@ def extract_metadata(doc: LoadedDocument, text: str, gaz: Gazetteer | None = Non
     )
 
 
-Found = tuple[str, str, "str | None"]  # (sender, sender type, municipality)
-
-
 def _sender(lines: list[str], mentions: Counter, doc: LoadedDocument, gaz: Gazetteer) -> tuple[str, str, str | None, bool]:
     """Who wrote the letter, and whether that is a guess an official should review.
 
@@ -74,9 +77,19 @@ def _sender(lines: list[str], mentions: Counter, doc: LoadedDocument, gaz: Gazet
     the letterhead; a sender read from an opening sentence ("Norddjurs Kommune takker …") is only a guess.
     Quoted text (lines starting with ">", a replied-to mail) is never evidence. For a mail's own body the
     From header comes first; for a letter (a file, or a mail's attachment) the letter's own evidence does.
+    A public sender's name is no proof that it wrote: see ``_unproven``.
     """
     own = _own_lines(lines)
     signature = _signature_block(own)
+    found, guess = _found_sender(own, signature, mentions, doc, gaz)
+    if found is None:
+        return doc.sender_hint or doc.sender_email or "", "ukendt", None, True
+    review = guess or _unproven(found, doc, signature, gaz) or looks_alike(doc.sender_hint or "")
+    return found.name, found.type, found.municipality, review
+
+
+def _found_sender(own: list[str], signature: list[str], mentions: Counter, doc: LoadedDocument, gaz: Gazetteer) -> tuple[Sender | None, bool]:
+    """The sender the strongest evidence names, and whether it is only a guess."""
     letterhead = _letterhead(own)
     opening = own[: len(letterhead) + 2]  # the letterhead and the first sentences
     mail_body = bool(doc.sender_email or doc.sender_hint) and doc.parent_source is None
@@ -86,34 +99,44 @@ def _sender(lines: list[str], mentions: Counter, doc: LoadedDocument, gaz: Gazet
     from_line = _from_line(own[:4], mentions, gaz)
     head = _letterhead_institution(letterhead, mentions, gaz)
     header = _from_header(doc, letterhead + signature, own, mentions, gaz)
-    header_person = doc.sender_hint if doc.sender_hint and looks_like_name(doc.sender_hint) else None
+    header_person = Sender(doc.sender_hint, "borger") if doc.sender_hint and looks_like_name(doc.sender_hint) else None
     person = _person(signature)
     guessed = _opening_sentence(opening, own, mentions, gaz)
 
     if mail_body:
         for found in (header, signed, from_line):
             if found:
-                return (*found, False)
+                return found, False
         if header_person:  # a person's mail: what the letter says about an institution is not its sender
-            return header_person, "borger", None, bool(committee_head or head or guessed)
+            return header_person, bool(committee_head or head or guessed)
         if person:
-            return person, "borger", None, False
+            return person, False
         for found in (committee_head, head):  # never a sentence of a mail from an address that names no one
             if found:
-                return (*found, True)
-    else:
-        for found in (committee_head, signed, from_line, head):
+                return found, True
+    else:  # a letter: its own evidence, then (for an attachment) the mail it came with
+        for found in (committee_head, signed, from_line, head, person, header, header_person):
             if found:
-                return (*found, False)
-        if person:
-            return person, "borger", None, False
-        if header:  # an attachment: the mail it came with
-            return (*header, False)
-        if header_person:
-            return header_person, "borger", None, False
+                return found, False
         if guessed:
-            return (*guessed, True)
-    return doc.sender_hint or doc.sender_email or "", "ukendt", None, True
+            return guessed, True
+    return None, True
+
+
+def _unproven(found: Sender, doc: LoadedDocument, signature: list[str], gaz: Gazetteer) -> bool:
+    """A sender named without evidence, to be checked by an official (issue 21 #4): a name written to look like
+    another (mixed scripts, look-alike characters), or a public sender (municipality, region, MED committee,
+    state authority) whose mail address is not on its own domain. For a mail, and a mail's attachment, that is
+    the From address (a name, a letterhead, a signature are only text anyone can write); for a letter filed
+    on its own, the addresses in its signature when it has any."""
+    if found.lookalike:
+        return True
+    if not found.public:
+        return False
+    if doc.sender_email or doc.sender_hint:
+        return not proven_by(found, doc.sender_email, gaz)
+    addresses = _EMAIL.findall("\n".join(signature))
+    return bool(addresses) and not any(proven_by(found, address, gaz) for address in addresses)
 
 
 _QUOTE_START = re.compile(
@@ -145,65 +168,65 @@ def _letterhead(lines: list[str]) -> list[str]:
     return head
 
 
-def _classify(name: str, mentions: Counter, gaz: Gazetteer) -> Found:
-    """Sender type of a name the letter states as its sender ("Høringssvar fra X", an e-mail display name)."""
-    committee = COMMITTEE_PHRASE.search(name)
-    if committee and committee.start() == 0:
-        return _with_municipality(name, mentions, gaz)
-    mun = municipality_name(name, gaz)
-    if mun:
-        return mun.official, "kommune", mun.name
-    if COMPANY.search(name):
-        return name, "virksomhed", _belongs_to(name, mentions, gaz)
-    if ORGANISATION.search(name):
-        return name, "organisation", _belongs_to(name, mentions, gaz)
-    if looks_like_name(name):
-        return name, "borger", None
-    return name, "organisation", _belongs_to(name, mentions, gaz)
+def _classify(name: str, mentions: Counter, gaz: Gazetteer) -> Sender:
+    """The sender a name the letter states as its sender says ("Høringssvar fra X", an e-mail display name),
+    read by core.senders.classify_name; a name that says nothing is taken as an organisation's."""
+    found = classify_name(name, gaz) or Sender(name, "organisation")
+    if found.type == "med_udvalg":
+        return _with_municipality(found, mentions, gaz)
+    if found.type in ("organisation", "virksomhed"):
+        return replace(found, municipality=_belongs_to(found.name, mentions, gaz))
+    return found
 
 
-def _with_municipality(committee: str, mentions: Counter, gaz: Gazetteer) -> Found:
-    municipality = _belongs_to(committee, mentions, gaz)
-    if municipality and municipality.lower() not in committee.lower():
-        committee = f"{committee}, {gaz.municipality(municipality).official}"
-    return committee, "med_udvalg", municipality
+def _with_municipality(committee: Sender, mentions: Counter, gaz: Gazetteer) -> Sender:
+    """A MED committee with the municipality it belongs to: named in its name, else the one the letter names."""
+    municipality = committee.municipality or _belongs_to(committee.name, mentions, gaz)
+    name = committee.name
+    if municipality and municipality.lower() not in skeleton(name).lower():
+        name = f"{name}, {gaz.municipality(municipality).official}"
+    return replace(committee, name=name, municipality=municipality)
 
 
-def _committee_in_letterhead(head: list[str], lines: list[str], mentions: Counter, gaz: Gazetteer) -> Found | None:
+def _committee(name: str, gaz: Gazetteer) -> Sender:
+    return classify_name(name, gaz) or Sender(name, "med_udvalg")
+
+
+def _committee_in_letterhead(head: list[str], lines: list[str], mentions: Counter, gaz: Gazetteer) -> Sender | None:
     for line in head:
-        if _COMMITTEE_LINE.match(line) and len(line) < 90:
+        if _COMMITTEE_LINE.match(skeleton(line)) and len(line) < 90:
             name = re.split(r",|\s[-–]\s|\s(?:udtale-?svar|høringssvar|har\s)", line, maxsplit=1, flags=re.I)[0]
             name = re.sub(r"^Formandsskabet\s+i\s+", "", name, flags=re.I).strip(" .:")
-            return _with_municipality(_best_casing(name, "\n".join(lines)), mentions, gaz)
+            return _with_municipality(_committee(_best_casing(name, "\n".join(lines)), gaz), mentions, gaz)
     return None
 
 
-def _signed_by_institution(signature: list[str], lines: list[str], mentions: Counter, gaz: Gazetteer) -> Found | None:
-    """An institution in the signature block: a MED committee, "<Name> Kommune", an address at a
-    municipality or region, a company or an organisation."""
+def _signed_by_institution(signature: list[str], lines: list[str], mentions: Counter, gaz: Gazetteer) -> Sender | None:
+    """An institution in the signature block: a MED committee, a municipality, region or state authority on a
+    line of its own, an address at a municipality or region, a company or an organisation."""
     for line in signature:
-        m = COMMITTEE_PHRASE.search(line)
+        m = COMMITTEE_PHRASE.search(skeleton(line))
         if m and len(line) < 90:
-            return _with_municipality(_best_casing(m.group(1).strip(" .,"), "\n".join(lines)), mentions, gaz)
+            name = line[m.start(1) : m.end(1)].strip(" .,")
+            return _with_municipality(_committee(_best_casing(name, "\n".join(lines)), gaz), mentions, gaz)
     for line in signature:
-        mun = municipality_name(line, gaz)
-        if mun:
-            return mun.official, "kommune", mun.name
+        found = institution_line(line, gaz)
+        if found:
+            return found
     for address in _EMAIL.findall("\n".join(signature)):
-        mun = gaz.municipality_by_email(address)
-        if mun:
+        found = sender_of_address(address, gaz)
+        if found and found.type == "kommune":
             department = _department(signature)
-            return (f"{mun.official} ({department})" if department else mun.official), "kommune", mun.name
-        region = gaz.region_by_email(address)
-        if region:
-            return region, "region", None
+            return replace(found, name=f"{found.name} ({department})") if department else found
+        if found:
+            return found
     signature = [_without_title(line) for line in signature]
     for line in signature:
         if COMPANY.search(line) and len(line) < 100:
-            return line, "virksomhed", _belongs_to(line, mentions, gaz)
+            return Sender(line, "virksomhed", _belongs_to(line, mentions, gaz))
     for line in signature:
         if ORGANISATION.search(line) and len(line) < 100 and not _ADDRESSEE.match(line):
-            return line.rstrip(".,"), "organisation", _belongs_to(line, mentions, gaz)
+            return Sender(line.rstrip(".,"), "organisation", _belongs_to(line, mentions, gaz))
     return None
 
 
@@ -215,61 +238,61 @@ def _without_title(line: str) -> str:
     return line
 
 
-def _from_line(head: list[str], mentions: Counter, gaz: Gazetteer) -> Found | None:
+def _from_line(head: list[str], mentions: Counter, gaz: Gazetteer) -> Sender | None:
+    """ "Høringssvar fra Region Midtjylland" (also "… fra X til/vedr./om <hearing>")."""
     for line in head:
         named = _FROM_LINE.match(line)
         if named:
-            return _classify(named.group(1).strip(), mentions, gaz)
+            name = re.split(r"\s+(?:til|vedr\.?|vedrørende|angående|om)\s+", named.group(1).strip(), maxsplit=1)[0]
+            return _classify(name, mentions, gaz)
     return None
 
 
-def _letterhead_institution(head: list[str], mentions: Counter, gaz: Gazetteer) -> Found | None:
-    """A municipality, company or organisation standing on a line of its own in the letterhead."""
-    for line in head:
-        mun = municipality_name(line, gaz)
-        if mun:
-            return mun.official, "kommune", mun.name
+def _letterhead_institution(head: list[str], mentions: Counter, gaz: Gazetteer) -> Sender | None:
+    """A municipality, region, state authority, company or organisation standing on a line of its own in the
+    letterhead, not under an addressee line ("Til", "Att.", "Regionsrådet")."""
+    for before, line in zip(["", *head], head):
+        found = institution_line(line, gaz)
+        if found and not (_ADDRESSEE.match(before) or _RECIPIENT.match(before)):
+            return found
     for line in head:
         if COMPANY.search(line) and len(line) < 100:
-            return line, "virksomhed", _belongs_to(line, mentions, gaz)
+            return Sender(line, "virksomhed", _belongs_to(line, mentions, gaz))
     for line in head:
         if ORGANISATION.search(line) and len(line) < 100 and not _ADDRESSEE.match(line) and not _HEARING.search(line):
-            return line.rstrip(".,"), "organisation", _belongs_to(line, mentions, gaz)
+            return Sender(line.rstrip(".,"), "organisation", _belongs_to(line, mentions, gaz))
     return None
 
 
-def _from_header(doc: LoadedDocument, own_lines: list[str], lines: list[str], mentions: Counter, gaz: Gazetteer) -> Found | None:
-    """The e-mail From header when it names an institution: an address at a municipality or a region, or a
-    display name naming a committee, a municipality, a company or an organisation."""
-    if doc.sender_email:
-        mun = gaz.municipality_by_email(doc.sender_email)
-        if mun:
-            committee = _committee_in_letterhead(own_lines, lines, mentions, gaz)
-            if committee:
-                return committee
-            return mun.official, "kommune", mun.name
-        region = gaz.region_by_email(doc.sender_email)
-        if region:
-            return region, "region", None
-    name = doc.sender_hint
-    if name:  # "Ældre Sagen Hedensted" looks like a person's name, but names an organisation
-        found = _classify(name, mentions, gaz)
-        # "organisation" is also _classify's fallback for any name: here only a name that says so counts.
-        if found[1] in ("med_udvalg", "kommune", "virksomhed") or ORGANISATION.search(name):
-            return found
+def _from_header(doc: LoadedDocument, own_lines: list[str], lines: list[str], mentions: Counter, gaz: Gazetteer) -> Sender | None:
+    """The e-mail From header when it names an institution: an address at a municipality, a region or a state
+    authority (its MED committee when the display name or the letterhead names one), or a display name naming a
+    committee, a public body, a company or an organisation (a name only: see ``_unproven``)."""
+    named = _classify(doc.sender_hint, mentions, gaz) if doc.sender_hint else None
+    proof = sender_of_address(doc.sender_email, gaz)
+    if proof:
+        if proof.type == "kommune":
+            committee = named if named and named.type == "med_udvalg" else _committee_in_letterhead(own_lines, lines, mentions, gaz)
+            if committee and committee.municipality in (None, proof.municipality):
+                return _with_municipality(replace(committee, municipality=proof.municipality), mentions, gaz)
+        return proof
+    # "Ældre Sagen Hedensted" looks like a person's name, but names an organisation. "organisation" is also
+    # _classify's fallback for any name: here only a name that says so counts.
+    if named and (named.type in ("med_udvalg", "kommune", "region", "virksomhed") or named.authority or ORGANISATION.search(doc.sender_hint)):
+        return named
     return None
 
 
-def _opening_sentence(opening: list[str], lines: list[str], mentions: Counter, gaz: Gazetteer) -> Found | None:
+def _opening_sentence(opening: list[str], lines: list[str], mentions: Counter, gaz: Gazetteer) -> Sender | None:
     """A guess from the first sentences: "Norddjurs Kommune takker …", "Vi i LMU Vest …"."""
     for line in opening:
         mun = _leading_municipality(line, gaz)
         if mun:
-            return mun.official, "kommune", mun.name
+            return Sender(mun.official, "kommune", mun.name, mun.region)
     text = " ".join(opening)
     m = COMMITTEE_PHRASE.search(text)
     if m and m.start() < 200:
-        return _with_municipality(_best_casing(m.group(1).strip(" .,"), "\n".join(lines)), mentions, gaz)
+        return _with_municipality(_committee(_best_casing(m.group(1).strip(" .,"), "\n".join(lines)), gaz), mentions, gaz)
     return None
 
 
@@ -293,7 +316,7 @@ def _leading_municipality(line: str, gaz: Gazetteer):
     m = re.match(r"^([A-ZÆØÅ][\w-]+(?:[- ][A-ZÆØÅ][\w-]+)?)s?\s+(?:Regions)?[Kk]ommune(?:s)?\b(.*)$", line)
     if not m:
         return None
-    mun = gaz.municipality(m.group(1)) or (gaz.municipality(m.group(1)[:-1]) if m.group(1).endswith("s") else None)
+    mun = gaz.municipality(m.group(1))
     rest = m.group(2).strip()
     if mun and (not rest or re.match(r"^[a-zæøå]", rest)) and not line.lower().startswith(("til ",)):
         return mun
@@ -322,9 +345,9 @@ def _department(signature: list[str]) -> str | None:
     return None
 
 
-def _person(signature: list[str]) -> str | None:
+def _person(signature: list[str]) -> Sender | None:
     if signature and looks_like_name(signature[0]) and not _EMAIL.search(signature[0]):
-        return signature[0]
+        return Sender(signature[0], "borger")
     return None
 
 

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from index.bm25 import tokenize
 from core.gazetteer import gazetteer
-from core.senders import sender_type_of_name
+from core.senders import classify_name
 from index.records import Filters
 
 _EN_WORDS = {"what", "which", "who", "how", "does", "do", "say", "says", "about", "the", "is", "are", "of", "and", "mention", "mentions", "any", "on", "their", "think", "why", "where"}
@@ -72,7 +72,7 @@ def infer_filters(question: str, known_senders: list[str] | None = None) -> Filt
     gaz = gazetteer()
     named = []
     for word in re.findall(r"[A-ZÆØÅ][\w-]+", question):
-        mun = gaz.municipality(word) or (gaz.municipality(word[:-1]) if word.endswith("s") else None)
+        mun = gaz.municipality(word)
         if mun and mun.name not in named:
             named.append(mun.name)
     if len(named) == 1:
@@ -85,7 +85,8 @@ def infer_filters(question: str, known_senders: list[str] | None = None) -> Filt
         sender = _named_sender(question, known_senders or [])
         # A named sender narrows its own group ("Hvad siger OMU Social om … medarbejderne?"); a group word
         # of another group wins ("Hvad siger kommunerne om Foreningen for …s forslag?").
-        if sender and values.get("sender_type") in (None, sender_type_of_name(sender)):
+        claimed = classify_name(sender) if sender else None
+        if sender and values.get("sender_type") in (None, claimed and claimed.type):
             values["sender"] = sender
             values.pop("sender_type", None)
     return Filters(**values, inferred=list(values))

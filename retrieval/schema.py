@@ -54,7 +54,7 @@ def _municipality(value: str, language: str) -> str:
 
     places = gazetteer()
     name = re.sub(r"\s+(regions)?kommunes?$", "", value, flags=re.I).strip()
-    found = places.municipality(name) or (places.municipality(name[:-1]) if name.lower().endswith("s") else None)
+    found = places.municipality(name)
     if found is not None:
         return found.name
     names = [m.name for m in places.municipalities]

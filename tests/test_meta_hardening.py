@@ -8,12 +8,16 @@ real `hoering` processes:
 * #7  symbolic links out of the folder are not followed; they are reported with a reason.
 * #11 control characters and escape sequences from mail headers and `docs set` are never stored; both
       høringsnotat exports work.
+
+Issue 21: #4 a public sender named without evidence (a mail not from its own domain, a look-alike name) is
+marked ``needs_review`` (``docs --json``, "Tjek afsender" in the app); #5 regions are read on the ingest side.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import subprocess
 from email.message import EmailMessage
@@ -378,3 +382,107 @@ def test_docs_set_validation_cleans_every_field_at_the_boundary():
                        "hearing": "Budget\t2025\x0c", "sender_type": "borger"})
     assert fields == {"sender": "Karen Svendsen 31m [CPR]", "title": "Titel ny linje", "hearing": "Budget 2025", "sender_type": "borger"}
     assert validate({"sender": "\x1b[0m\x07"}) == {"sender": None}
+
+
+# --- issue 21 #4, #5: a name is no proof of authority; regions are read on the ingest side too ---------------
+
+
+def _public_mail(path: Path, sender: str, body: str) -> None:
+    """A real .eml (email.message) as a municipality's mail would come: a From header, a subject, a date."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = "hoering@rm.dk"
+    message["Subject"] = "Høringssvar om ventelister"
+    message["Date"] = "Wed, 04 Oct 2023 09:30:00 +0200"
+    message.set_content(body)
+    path.write_bytes(bytes(message))
+
+
+CLAIMS = {  # file: (From header, body) — each body its own text
+    "gmail.eml": ("Norddjurs Kommune <norddjurs.kommune@gmail.com>",
+                  "Norddjurs Kommune støtter fuldt ud, at ventelisterne til botilbud forlænges med et år.\n"),
+    "lookalike-domain.eml": ("Norddjurs Kommune <post@norddjurs.dk.co>",
+                             "Vi støtter fuldt ud, at ventelisterne til aflastning forlænges.\n"),
+    "lookalike-subdomain.eml": ("Norddjurs Kommune <hoering@norddjurs-kommune.dk.example.com>",
+                                "Vi bakker op om, at ventetiden på botilbud bliver længere.\n"),
+    "cyrillic.eml": ("Norddjurs K\u043emmune <post@norddjurs-post.dk>",
+                     "Vi ønsker, at ventelisterne til specialtilbud forlænges.\n"),
+    "genuine.eml": ("Norddjurs Kommune <post@norddjurs.dk>",
+                    "Norddjurs Kommune ønsker kortere ventelister til botilbud og flere pladser i aflastningen.\n"),
+    "letterhead.eml": ("hoeringssvar2023@outlook.dk",
+                       "Norddjurs Kommune\nTorvet 3, 8500 Grenaa\n\nVi støtter, at ventelisterne forlænges i hele regionen.\n"),
+}
+REGION_LETTERS = {
+    "region midt.txt": "Høringssvar fra Region Midtjylland til Budget 2025\n\nRegionen støtter flere pladser på de "
+                       "regionale botilbud og en fælles venteliste.\n",
+    "region nord.txt": "Region Nordjylland\nNiels Bohrs Vej 30\n9220 Aalborg Øst\n\nHøringssvar til Budget 2025\n\n"
+                       "Regionen ønsker et tættere samarbejde om de specialiserede tilbud.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def claimed(tmp_path_factory, embedder):
+    """The mails and letters above ingested through the real pipeline; ``hoering docs --json`` (a real process)."""
+    root = tmp_path_factory.mktemp("claimed_senders")
+    folder = root / "svar"
+    folder.mkdir()
+    for name, (sender, body) in CLAIMS.items():
+        _public_mail(folder / name, sender, body)
+    for name, text in REGION_LETTERS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    settings = settings_for(root / "index")
+    report = ingest([str(folder)], settings, embedder=embedder)
+    assert not report.failed
+    result = subprocess.run(
+        [*hoering_command(), "docs", "--index", str(settings.index), "--json"],
+        capture_output=True, text=True, env=python_env(), timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return settings, {Path(d["source"]).name: d for d in json.loads(result.stdout)["documents"]}
+
+
+def _as_listed(doc: dict) -> tuple:
+    return doc["sender"], doc["sender_type"], doc["municipality"], doc["needs_review"]
+
+
+def test_a_public_sender_named_without_evidence_is_marked_for_review_in_docs_json(claimed):
+    _, docs = claimed
+    for name in ("gmail.eml", "lookalike-domain.eml", "lookalike-subdomain.eml", "letterhead.eml"):
+        assert _as_listed(docs[name]) == ("Norddjurs Kommune", "kommune", "Norddjurs", True), name
+    # The look-alike name is kept as written (not made the real sender's), and marked.
+    assert _as_listed(docs["cyrillic.eml"]) == ("Norddjurs K\u043emmune", "kommune", "Norddjurs", True)
+    assert docs["cyrillic.eml"]["sender"] != docs["genuine.eml"]["sender"]
+    # A mail from the municipality's own domain is the municipality, no mark.
+    assert _as_listed(docs["genuine.eml"]) == ("Norddjurs Kommune", "kommune", "Norddjurs", False)
+
+
+def test_regions_are_read_by_ingest_as_the_query_side_reads_them(claimed):
+    _, docs = claimed
+    assert _as_listed(docs["region midt.txt"]) == ("Region Midtjylland", "region", None, False)
+    assert _as_listed(docs["region nord.txt"]) == ("Region Nordjylland", "region", None, False)
+
+
+def test_the_library_page_shows_tjek_afsender_for_the_claims(claimed, tmp_path, monkeypatch):
+    """The app's documents page (Streamlit AppTest on the real app and index) marks the same documents."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_app import APP, TIMEOUT, _open_page, _reset_caches  # the app tests' own helpers
+
+    settings, docs = claimed
+    for name in list(os.environ):
+        if name.startswith("HOERING_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOERING_INDEX", str(settings.index))
+    monkeypatch.setenv("HOERING_UPLOADS", str(tmp_path / "uploads"))
+    monkeypatch.setenv("HOERING_FEEDBACK", str(tmp_path / "feedback.jsonl"))
+    _reset_caches()
+    try:
+        at = _open_page(AppTest.from_file(str(APP), default_timeout=TIMEOUT).run(), "dokumenter")
+        table = at.data_editor[0].value
+        marked = dict(zip(table["file"], table["check"]))
+    finally:
+        _reset_caches()
+    for name, doc in docs.items():
+        assert (marked[name] == "Tjek afsender") is doc["needs_review"], name
+    assert marked["gmail.eml"] == marked["cyrillic.eml"] == "Tjek afsender" and marked["genuine.eml"] == ""

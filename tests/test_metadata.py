@@ -73,6 +73,57 @@ def test_region_from_the_signature():
     assert (m.sender, m.sender_type, m.municipality) == ("Region Midtjylland", "region", None)
 
 
+def test_a_region_named_in_a_hoeringssvar_fra_line_is_the_region():  # issue 21 #5: it was a citizen
+    for line in ("Høringssvar fra Region Midtjylland", "Høringssvar fra Region Midtjylland til Budget 2025",
+                 "Høringssvar fra Region Midt vedr. Budget 2025"):
+        m = meta(f"{line}\n\nRegionen støtter forslaget om flere pladser i aflastningen.")
+        assert (m.sender, m.sender_type, m.municipality, m.needs_review) == ("Region Midtjylland", "region", None, False), line
+
+
+def test_a_region_letterhead_is_the_region_but_not_under_an_addressee_line():  # issue 21 #5: it was 'ukendt'
+    m = meta("Region Nordjylland\nNiels Bohrs Vej 30\n9220 Aalborg Øst\n\nHøringssvar til Budget 2025\n\n"
+             "Regionen støtter planen fuldt ud.")
+    assert (m.sender, m.sender_type, m.municipality) == ("Region Nordjylland", "region", None)
+    for addressee in ("Regionsrådet", "Til:"):
+        m = meta(f"{addressee}\nRegion Nordjylland\n\nHøringssvar til Budget 2025\n\nJeg er imod lukningen af bostedet.")
+        assert m.sender_type != "region", addressee
+
+
+def test_a_mail_from_a_private_address_naming_a_public_sender_is_marked_for_review():  # issue 21 #4
+    body = "Vi støtter fuldt ud, at ventelisterne forlænges."
+    for address in ("norddjurs.kommune@gmail.com", "post@norddjurs.dk.co", "post@norddjurs-kommune.dk.example.com"):
+        m = meta(body, sender_hint="Norddjurs Kommune", sender_email=address)
+        assert (m.sender, m.sender_type, m.municipality, m.needs_review) == ("Norddjurs Kommune", "kommune", "Norddjurs", True), address
+    genuine = meta(body, sender_hint="Norddjurs Kommune", sender_email="post@norddjurs.dk")
+    assert (genuine.sender, genuine.sender_type, genuine.needs_review) == ("Norddjurs Kommune", "kommune", False)
+    for hint in ("Region Midtjylland", "MED-udvalget, Norddjurs Kommune", "Sundhedsstyrelsen"):
+        assert meta(body, sender_hint=hint, sender_email="x@gmail.com").needs_review, hint
+    # The letter's own text names the public sender, the address is a private one: a name only in the text.
+    signed = meta(f"{body}\n\nMed venlig hilsen\n\nNorddjurs Kommune\nTorvet 3, 8500 Grenaa", sender_email="x@gmail.com")
+    assert (signed.sender, signed.sender_type, signed.needs_review) == ("Norddjurs Kommune", "kommune", True)
+    letterhead = meta(f"Norddjurs Kommune\nTorvet 3\n\n{body}", sender_email="x@gmail.com")
+    assert (letterhead.sender, letterhead.sender_type, letterhead.needs_review) == ("Norddjurs Kommune", "kommune", True)
+
+
+def test_a_look_alike_name_is_kept_as_written_and_marked_for_review():  # issue 21 #4
+    lookalike = "Norddjurs K\u043emmune"  # a Cyrillic о
+    m = meta("Vi støtter fuldt ud, at ventelisterne forlænges.", sender_hint=lookalike, sender_email="x@gmail.com")
+    assert (m.sender, m.sender_type, m.municipality, m.needs_review) == (lookalike, "kommune", "Norddjurs", True)
+    m = meta("Vi støtter planen.", sender_hint=lookalike, sender_email="post@norddjurs.dk")  # the address proves it,
+    assert (m.sender, m.needs_review) == ("Norddjurs Kommune", True)  # the name is still suspect
+    letter = meta(f"{lookalike}\nTorvet 3\n\nHøringssvar til Budget 2025\n\nVi støtter planen.")
+    assert (letter.sender, letter.sender_type, letter.needs_review) == (lookalike, "kommune", True)
+
+
+def test_a_letter_signed_for_a_municipality_with_a_private_address_is_marked_for_review():  # issue 21 #4
+    m = meta("Høringssvar til Budget 2025\n\nVi støtter planen.\n\nMed venlig hilsen\n\nNorddjurs Kommune\n"
+             "Torvet 3, 8500 Grenaa\nnorddjurs.kommune@gmail.com")
+    assert (m.sender, m.sender_type, m.needs_review) == ("Norddjurs Kommune", "kommune", True)
+    m = meta("Høringssvar til Budget 2025\n\nVi støtter planen.\n\nMed venlig hilsen\n\nNorddjurs Kommune\n"
+             "Torvet 3, 8500 Grenaa\npost@norddjurs.dk")
+    assert (m.sender, m.needs_review) == ("Norddjurs Kommune", False)
+
+
 def test_med_committee_in_the_letterhead_with_its_municipality():
     m = meta(
         "LokalMED Ældreområdet\n\nHøringssvar til Budget 2025\n\n"
