@@ -248,7 +248,8 @@ def _numbers_in_run(view: str, run: re.Match) -> list[tuple[int, int]]:
             break
         first, count = before[i], j + 1 - i
         possible = i == 0 or count in (1, 2, 4) or count == 10 and "-" in view[groups[i + 5][1] : groups[i + 6][0]]
-        if possible and before[j + 1] - first == 10 and _valid_date(int(digits[first : first + 2]), int(digits[first + 2 : first + 4]), int(digits[first + 4 : first + 6])):
+        day, month, year = (int(digits[first + k : first + k + 2]) for k in (0, 2, 4))
+        if possible and before[j + 1] - first == 10 and _valid_date(day, month, year):
             window = groups[i : j + 1]
             sizes = [b - a for a, b in window]
             seps = [view[window[k][1] : window[k + 1][0]] for k in range(len(window) - 1)]

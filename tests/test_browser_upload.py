@@ -21,7 +21,9 @@ pytestmark = pytest.mark.browser
 BIG_MB = 60
 
 
-def test_a_too_large_upload_is_refused_in_the_outcome_list_and_a_failed_one_is_not_kept(fresh_index, browser, tmp_path):  # noqa: F811
+def test_a_too_large_upload_is_refused_in_the_outcome_list_and_a_failed_one_is_not_kept(
+    fresh_index, browser, tmp_path,  # noqa: F811
+):
     big = tmp_path / "stor rapport.pdf"
     with big.open("wb") as handle:  # sparse: 60 MB on the page, nothing on the disk
         handle.truncate(BIG_MB * 1024 * 1024)
@@ -44,7 +46,7 @@ def test_a_too_large_upload_is_refused_in_the_outcome_list_and_a_failed_one_is_n
         _settle(page)
         _shot(page, tmp_path, "upload-too-large")
         sidebar = page.get_by_test_id("stSidebar").inner_text()
-        assert f"stor rapport.pdf: filen er større end 50 MB og blev ikke indlæst." in sidebar, sidebar
+        assert "stor rapport.pdf: filen er større end 50 MB og blev ikke indlæst." in sidebar, sidebar
         assert "Klage _CPR-" in sidebar and ": fejl" in sidebar, sidebar
         assert "File must be" not in sidebar, sidebar
         context.close()
