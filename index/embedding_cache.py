@@ -1,4 +1,10 @@
-"""An on-disk embedding cache keyed by (model, SHA-256 of the text): no text is ever embedded twice."""
+"""An on-disk embedding cache keyed by (model, SHA-256 of the text): no text is ever embedded twice.
+
+When a document leaves the index (removed, or its file replaced) the writer deletes the entries of its texts
+that no remaining document contains (``forget_unused``): the hash of a removed letter's text and its vectors do
+not stay behind. A cache shared between indexes (``HOERING_EMBEDDING_CACHE``) loses them too; another index
+that holds the same text embeds it again when it next needs it (a cache miss, never a wrong vector).
+"""
 
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ class EmbeddingCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(str(path), check_same_thread=False, timeout=60)
         self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA secure_delete = ON")  # a deleted entry's bytes are overwritten, not left in free pages
         self._conn.execute(
             "CREATE TABLE IF NOT EXISTS embeddings (model TEXT, key TEXT, vector BLOB, PRIMARY KEY (model, key))"
         )
@@ -46,6 +53,31 @@ class EmbeddingCache:
                 [(model, k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()],
             )
             self._conn.commit()
+
+    def forget(self, keys: set[str]) -> int:
+        """Delete the entries of these text keys (of every model), and their bytes from the file and its log;
+        returns how many rows went."""
+        if not keys:
+            return 0
+        ordered = sorted(keys)
+        deleted = 0
+        with self._lock:
+            for start in range(0, len(ordered), 500):
+                batch = ordered[start : start + 500]
+                cursor = self._conn.execute(f"DELETE FROM embeddings WHERE key IN ({','.join('?' * len(batch))})", batch)
+                deleted += cursor.rowcount
+            self._conn.commit()
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the log still holds the pages as they were
+        return deleted
+
+    def forget_unused(self, gone: list[str], remaining: list[str]) -> int:
+        """Delete the entries of texts that left the index (``gone``: a removed document's chunk and sentence
+        texts) unless a remaining text (``remaining``: every chunk text still listed) contains them: a chunk or
+        sentence shared with another letter ("Med venlig hilsen") keeps its vector."""
+        if not gone:
+            return 0
+        kept = "\x00".join(remaining)
+        return self.forget({text_key(t) for t in set(gone) if t not in kept})
 
     def close(self) -> None:
         with self._lock:

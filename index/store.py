@@ -355,6 +355,18 @@ class ChromaStore:
         matrix = np.vstack(vectors) if vectors else np.zeros((0, 1), dtype=np.float32)
         return SentenceBatch(ids=ids, chunk_ids=chunk_ids, spans=spans, embeddings=matrix)
 
+    def texts_of(self, doc_ids: list[str]) -> list[str]:
+        """Every text embedded for these documents: their chunks' texts and their sentences' (spans of them)."""
+        chunks = self.read_chunks(doc_ids, with_embeddings=False)
+        by_id = dict(zip(chunks.ids, chunks.texts))
+        sentences = [
+            by_id[m["chunk_id"]][int(m["start"]) : int(m["end"])]
+            for s in range(0, len(doc_ids), 500)
+            for m in self.sentences.get(where={"doc_id": {"$in": doc_ids[s : s + 500]}}, include=["metadatas"])["metadatas"]
+            if m.get("chunk_id") in by_id
+        ]
+        return [*chunks.texts, *sentences]
+
     def read_chunks(self, doc_ids: list[str] | None = None, with_embeddings: bool = True) -> StoredChunks:
         include = ["documents", "metadatas"] + (["embeddings"] if with_embeddings else [])
         ids: list[str] = []

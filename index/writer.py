@@ -281,6 +281,12 @@ class IndexWriter:
         self.pending += len(paths) + len(removed)  # a forgotten file is a change to commit, also when its document stays
         return removed
 
+    def _forget_vectors(self, gone: list[str]) -> None:
+        """The embedding cache's entries of texts that left the index with their documents, unless a remaining
+        document still holds them (index/embedding_cache.py)."""
+        remaining = self.index.store.read_chunks(sorted(self.manifest.documents), with_embeddings=False).texts
+        self.index.embedding_cache.forget_unused(gone, remaining)
+
     # --- correcting metadata -------------------------------------------------------------------------------------
 
     def set_metadata(self, doc_id: str, fields: dict[str, str | None]) -> DocRecord:
@@ -334,7 +340,8 @@ class IndexWriter:
 
     def finish(self) -> None:
         """After the last commit: delete what no manifest lists any more, erase it from the store's files (after a
-        removal), bring BM25 in step, and only then clear the marker — a writer killed anywhere before that leaves
+        removal), bring BM25 in step, delete the embedding cache's entries of texts no listed document holds any
+        more (those of the documents this writer dropped), and only then clear the marker — a writer killed anywhere before that leaves
         the marker, and the next writer (or reader) finishes the job (``Index.repair``).
 
         The documents this writer took out of the manifest are deleted exactly, when no dead writer's rows can be
@@ -344,8 +351,10 @@ class IndexWriter:
         index, manifest = self.index, self.manifest
         dirty = self.changed or index.manifests.has_uncommitted()
         scrubbed = True
+        gone_texts: list[str] = []
         if dirty:
             dropped = sorted(self._before - set(manifest.documents))
+            gone_texts = index.store.texts_of(dropped) if dropped else []  # read before their rows go
             orphans = index.store.orphan_doc_ids(set(manifest.documents)) if self.leftovers else dropped
             if orphans:
                 index.store.delete_documents(orphans)
@@ -353,5 +362,7 @@ class IndexWriter:
                 scrubbed = index.store.scrub(set(manifest.documents))  # False: locked by a reader, retried later
         if index.load_bm25(manifest.version) is None:
             index.rebuild_bm25(manifest)
+        if gone_texts:
+            self._forget_vectors(gone_texts)
         if dirty and scrubbed:
             index.manifests.clear_uncommitted()

@@ -7,11 +7,14 @@ and page numbers, Markdown link/heading residue, and masks Danish CPR numbers.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections import Counter
 from datetime import date
+from typing import Callable
 
 from ingest.schema import Page
 
@@ -23,24 +26,28 @@ _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _BULLET = re.compile(r"^(?:[-•–—*▪◦●]\s|\d{1,2}[.)]\s|[a-z][.)]\s)")
 _PAGE_NUMBER = re.compile(r"^(?:side\s*|page\s*|-\s*)?\d{1,4}(?:\s*(?:af|/|of)\s*\d{1,4})?(?:\s*-)?$", re.I)
-# CPR numbers are matched in a 1:1 "view" of the text (str.translate, so positions stay the same): invisible
-# characters (soft hyphen, zero-width space/joiners, word joiner, BOM) become U+2060 and may stand anywhere,
-# dashes become "-", odd spaces " ", line separators "\n". Between the date and the serial: spaces, one dash
-# and up to two line breaks (a number wrapped across lines, paragraphs or pages).
+# CPR numbers are looked for in a "view" of the text: str.translate maps invisible characters (soft hyphen,
+# zero-width space/joiners, word joiner, BOM) to U+2060, which is then left out (a list keeps each remaining
+# character's position in the text), dashes to "-", slashes to "/", odd spaces to " ", line separators to "\n".
+# A *run* is digit groups with short separators between them (spaces, one of . - / and up to two line breaks:
+# a number wrapped across lines, paragraphs or pages). Inside a run, ten digits from a group's start to a
+# group's end are a CPR number when their first six are a date (day 01–31, month 01–12, a real day) and their
+# groups have a shape people, PDF extractors or OCR write CPR numbers in (``_cpr_shape``); looser shapes
+# count only right after a cue word ("CPR", "personnummer", also letter-spaced: "C P R - n r .").
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_SLASHES = "\u2044\u2215\uff0f"
 _ODD_SPACES = "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _VIEW = str.maketrans(
-    {**{c: "\u2060" for c in _INVISIBLE}, **{c: "-" for c in _DASHES}, **{c: " " for c in _ODD_SPACES},
-     **{c: "\n" for c in "\r\x0b\x0c\x85\u2028\u2029"}}
+    {**{c: "\u2060" for c in _INVISIBLE}, **{c: "-" for c in _DASHES}, **{c: "/" for c in _SLASHES},
+     **{c: " " for c in _ODD_SPACES}, **{c: "\n" for c in "\r\x0b\x0c\x85\u2028\u2029"}, "\uff0e": "."}
 )
-_Z = "\u2060*"
-_GAP = "[ \u2060]*"
-_CPR = re.compile(
-    r"(?<![\d+])" + _Z.join([r"(\d)"] * 6)
-    + rf"{_GAP}(?:-{_GAP})?(?:\n{_GAP}){{0,2}}(?:-{_GAP})?"
-    + _Z.join([r"(\d)"] * 4) + r"(?!\u2060*\d)"
-)
+_SEP = r" *+(?:[-./] *+)?(?:\n *+){0,2}(?:[-/] *+)?"
+_RUN = re.compile(rf"\d+(?:(?=[ \n./-]){_SEP}\d+)*")
+_GROUP = re.compile(r"\d+")
+_CUE = re.compile(r"(?:cpr|personn(?:umme)?r|person-nr|personalidentificationnumber|civilregistrationnumber)"
+                  r"[^\d\n]{0,24}$")
+_CUE_REACH = 60  # characters before a number in which a cue word is looked for (letter-spaced: "C P R - n r .")
 _JOIN_WORDS = ("og", "eller", "samt", "til", "and", "or")
 CPR_MASK = "[CPR]"
 PARAGRAPH_LINE = 200  # a line longer than this is a whole paragraph, not a wrapped line
@@ -195,18 +202,23 @@ def _separator(prev: str, line: str, width: int) -> str:
 
 
 def mask_cpr(text: str) -> str:
-    """Replace Danish CPR numbers (DDMMYY-XXXX with a valid date; also with a space, an en dash, invisible
-    characters or a line break in it, or none) by a mask."""
+    """Replace Danish CPR numbers by a mask: DDMMYY-XXXX with a valid date, in the forms people, PDF extractors
+    and OCR write it (see ``_cpr_shape``: a space, a dash or slash, dots or dashes in the date, letter-spaced
+    digits, invisible characters or a line break in it, or none)."""
     return _mask(text)[0]
 
 
 def _mask(text: str) -> tuple[str, list[tuple[int, int]]]:
     """The text with CPR numbers masked, and the (start, end) of each replaced number in the input."""
+    view = text.translate(_VIEW)
+    positions = None
+    if "\u2060" in view:  # left out of the view; ``positions`` maps the view's positions back to the text's
+        positions = [i for i, c in enumerate(view) if c != "\u2060"]
+        view = view.replace("\u2060", "")
     replaced = []
-    for match in _CPR.finditer(text.translate(_VIEW)):
-        digits = [int(d) for d in match.groups()]
-        if _valid_date(digits[0] * 10 + digits[1], digits[2] * 10 + digits[3], digits[4] * 10 + digits[5]):
-            replaced.append(match.span())
+    for run in _RUN.finditer(view):
+        for start, end in _numbers_in_run(view, run):
+            replaced.append((start, end) if positions is None else (positions[start], positions[end - 1] + 1))
     if not replaced:
         return text, []
     pieces, last = [], 0
@@ -215,6 +227,72 @@ def _mask(text: str) -> tuple[str, list[tuple[int, int]]]:
         last = end
     pieces.append(text[last:])
     return "".join(pieces), replaced
+
+
+def _numbers_in_run(view: str, run: re.Match) -> list[tuple[int, int]]:
+    """The spans of CPR numbers in one run of digit groups: ten digits from a group's start to a group's end."""
+    if len(run.group()) < 10:
+        return []
+    groups = [(m.start() + run.start(), m.end() + run.start()) for m in _GROUP.finditer(run.group())]
+    digits = "".join(view[a:b] for a, b in groups)
+    if len(digits) < 10:
+        return []
+    before = [0, *itertools.accumulate(b - a for a, b in groups)]  # digits before each group
+    found: list[tuple[int, int]] = []
+    i = j = 0
+    while i < len(groups):
+        j = max(j, i)
+        while j < len(groups) and before[j + 1] - before[i] < 10:
+            j += 1
+        if j == len(groups):
+            break
+        first, count = before[i], j + 1 - i
+        possible = i == 0 or count in (1, 2, 4) or count == 10 and "-" in view[groups[i + 5][1] : groups[i + 6][0]]
+        day, month, year = (int(digits[first + k : first + k + 2]) for k in (0, 2, 4))
+        if possible and before[j + 1] - first == 10 and _valid_date(day, month, year):
+            window = groups[i : j + 1]
+            sizes = [b - a for a, b in window]
+            seps = [view[window[k][1] : window[k + 1][0]] for k in range(len(window) - 1)]
+            whole = i == 0 and j == len(groups) - 1
+            phone = i == 0 and run.start() > 0 and view[run.start() - 1] == "+"  # "+45 …": a phone number
+            if not phone and _cpr_shape(sizes, seps, whole, lambda: i == 0 and _cued(view, run.start())):
+                found.append((window[0][0], window[-1][1]))
+                i = j + 1
+                continue
+        i += 1
+    return found
+
+
+def _cued(view: str, start: int) -> bool:
+    """Whether a cue word ("CPR-nummer er", "personnr.:", letter-spaced too) comes right before ``start``."""
+    return bool(_CUE.search(re.sub(r"[ \n]", "", view[max(0, start - _CUE_REACH) : start]).lower()))
+
+
+def _cpr_shape(sizes: list[int], seps: list[str], whole: bool, cued: Callable[[], bool]) -> bool:
+    """Whether ten digits in groups of ``sizes`` with ``seps`` between them are written as a CPR number.
+
+    Always: 0101901234, 010190-1234 (or with a space, a slash, a line break …), 01.01.90-1234, 01-01-90-1234,
+    01/01/90-1234, 01 01 90-1234, 0 1 0 1 9 0 - 1 2 3 4 (letter-spaced, as PDF extractors and OCR give it).
+    Spaced without a dash ("01 01 90 1234", "0 1 0 1 9 0 1 2 3 4") only as a whole run: not the end of a
+    row of numbers in a table. After a cue word also "01.01.90 1234" (without one it is a date and a count:
+    "pr. 31.12.22 1234 borgere") and any other grouping at 2/4/6 digits or of letter-spaced digits."""
+    if sizes in ([10], [6, 4]):
+        return True
+    bare = [s.strip(" \n") for s in seps]
+    if sizes == [2, 2, 2, 4]:
+        date_seps_alike = seps[0] == seps[1] and bare[0] == bare[1]
+        if date_seps_alike and bare[0] in (".", "-", "/", "") and bare[2] in ("-", "/"):
+            return True
+        if date_seps_alike and seps[0] == " " and seps[2] == " " and whole:
+            return True
+    if sizes == [1] * 10 and all(s == " " for s in seps[:5] + seps[6:]) and (bare[5] == "-" or seps[5] == " " and whole):
+        return True
+    if not cued():
+        return False
+    edges = list(itertools.accumulate(sizes))[:-1]
+    date_edges = [e for e in edges if e < 6]
+    serial_edges = [e for e in edges if e > 6]
+    return (set(date_edges) <= {2, 4} or date_edges == [1, 2, 3, 4, 5]) and serial_edges in ([], [7, 8, 9])
 
 
 def mask_cpr_in_name(name: str) -> str:
@@ -243,6 +321,7 @@ def clean_field(value: str | None) -> str:
     return mask_cpr(re.sub(r"\s+", " ", value).strip())
 
 
+@functools.lru_cache(maxsize=4096)
 def _valid_date(day: int, month: int, year: int) -> bool:
     for century in (1900, 2000):
         try:

@@ -33,6 +33,7 @@ from ingest.corrections import apply_corrections
 from ingest.loaders import LoadError
 from ingest.metadata import canonical_hearing, extract_metadata
 from ingest.schema import FileOutcome, IngestReport, Status
+from ingest.uploads import discard as discard_uploads
 
 ProgressCallback = Callable[[str, dict], None]
 EMBED_BATCH = 16  # texts per call where a caller batches by count (bench/); the writer batches by characters
@@ -415,8 +416,11 @@ def remove(targets: list[str], settings: Settings, index: Index | None = None) -
     in Chroma, text still in its files) is finished by the next writer or reader."""
     index = index or Index(settings)
     with IndexWriter(index) as writer:
+        listed = set(writer.manifest.files)
         gone = resolve_targets(writer.manifest, targets, settings.language)
         removed = writer.forget(gone)
         if gone:
             writer.commit()
+    # An uploaded original goes with its last document (its name may hold a CPR number): issue 21 #6.
+    discard_uploads(listed - set(writer.manifest.files), settings.uploads, writer.manifest.files)
     return removed

@@ -233,3 +233,70 @@ def test_cpr_in_a_file_name_is_masked_with_a_tag_that_keeps_files_apart():
     assert "150275" not in one + two and "4321" not in one and one != two
     assert one.startswith("svar/Jens [CPR-") and one.endswith("].txt")
     assert mask_cpr_in_name("svar/faxe.txt") == "svar/faxe.txt"
+
+
+# --- issue 21 #6: the forms people, PDF extractors and OCR write CPR numbers in; ordinary numbers stay ----------
+
+
+@pytest.mark.parametrize(
+    "cpr",
+    [
+        "15.02.75-4321",  # dots in the date
+        "150275/4322",  # a slash
+        "15/02/75-4323",
+        "15-02-75-4324",  # dashes everywhere
+        "15 02 75-4325",
+        "15 02 75 4327",  # spaces everywhere (a whole number on its own)
+        "1 5 0 2 7 5 - 4 3 2 3",  # letter-spaced (PDF text layers, OCR)
+        "1 5 0 2 7 5 4 3 2 6",
+        "15.02.75\u2013\n4328",  # wrapped after an en dash
+        "1\u200b5.02.75-4329",  # an invisible character inside
+    ],
+)
+def test_cpr_numbers_in_more_written_forms_are_masked(cpr):
+    assert mask_cpr(f"Min nabo {cpr} er enig.") == f"Min nabo {CPR_MASK} er enig."
+
+
+@pytest.mark.parametrize(
+    "cue, cpr",
+    [
+        ("CPR-nummer er ", "1 5 0 2 7 5 - 4 3 2 3"),
+        ("CPR-nummer er ", "1 5 0 2 7 5 4 3 2 3"),
+        ("cpr.nr.: ", "15.02.75 4321"),  # a date and a count without the cue word
+        ("Personnummer (CPR): ", "1502 75 4321"),
+        ("C P R - n u m m e r :  ", "1 5 0 2 7 5  4 3 2 3"),  # a letter-spaced line of OCR
+        ("CPR-nummer:\n", "15 02 75 4327"),
+    ],
+)
+def test_after_a_cue_word_looser_forms_are_masked(cue, cpr):
+    assert mask_cpr(f"{cue}{cpr}.") == f"{cue}{CPR_MASK}."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ring på tlf. 86 12 34 56 eller 20 12 34 56.",  # phone numbers
+        "tlf. 86 12 34 56 8700 Horsens",
+        "Mødet er den 15.02.2023 kl. 10.15.",  # dates
+        "Perioden 15.02.2023-15.02.2024 og 15.02.23-15.02.24.",
+        "pr. 31.12.22 1234 borgere",  # a date and a count
+        "Budgettet er 6,2 mio. kr. (6.200.000 kr.).",  # amounts
+        "Sagsnr. 1-30-72-1-23 og j.nr. 2023-012345, ref. 27.00.00-K04-2-23.",  # case and journal numbers
+        "Vestergade 12, 8700 Horsens; Postboks 150, 2750 Ballerup.",  # postcodes and house numbers
+        "Række 3 12 10 15 1200 i tabellen",  # the end of a row of numbers
+        "EAN 5798 0001 2345 6, CVR 12345678, tlf. 2102 7543",
+        "CPR-nr.: 15.02.2023 12",  # after a cue, still a date (four-digit year)
+        "Svar 1 5 0 2 7 5 4 3 2 3 4",  # eleven letter-spaced digits
+    ],
+)
+def test_ordinary_numbers_are_not_masked(text):
+    assert mask_cpr(text) == text
+
+
+def test_masking_a_long_hostile_run_of_digits_is_quick():
+    import time
+
+    started = time.perf_counter()
+    for text in ("1 " * 200_000, "11 11 11 1111 " * 50_000, "0" * 1_000_000):
+        mask_cpr(text)
+    assert time.perf_counter() - started < 10

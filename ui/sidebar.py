@@ -10,7 +10,7 @@ from ingest.pipeline import ingest
 from ingest.loaders import SUPPORTED_SUFFIXES
 from core.senders import SENDER_TYPES
 from ingest.schema import Status
-from ingest.uploads import UploadError, save_upload
+from ingest.uploads import UploadError, discard as discard_uploads, save_upload
 from index.records import Filters
 from ui import resources
 from ui.safe import escape_markdown
@@ -89,11 +89,17 @@ def render_upload(lang: str) -> None:
         _render_last_upload()
         return
     paths, problems = [], []
+    limit = s.max_upload_mb * 1024 * 1024
     for f in files:
+        # Streamlit lets files up to its own cap through (.streamlit/config.toml), so that one over this limit
+        # gets its line in the outcome list like any other failure, not Streamlit's English refusal.
+        if f.size > limit:
+            problems.append(t(lang, "too_big", name=f.name, mb=s.max_upload_mb))
+            continue
         try:
-            paths.append(save_upload(f.name, f.getvalue(), s.uploads, s.max_upload_mb * 1024 * 1024))
+            paths.append(save_upload(f.name, f.getvalue(), s.uploads, limit))
         except UploadError as exc:
-            problems.append(t(lang, "too_big", name=f.name, mb=s.max_upload_mb) if f.size > s.max_upload_mb * 1024 * 1024 else exc.render(lang))
+            problems.append(exc.render(lang))
     searcher = resources.searcher()
     lines: list[str] = []
     with st.sidebar.status(t(lang, "ingesting", n=len(paths)), expanded=True) as status:
@@ -105,7 +111,10 @@ def render_upload(lang: str) -> None:
                 done["n"] += 1
                 bar.progress(min(1.0, done["n"] / max(1, len(paths))))
 
-        report = ingest([str(p) for p in paths], s, embedder=searcher.embedder, on_progress=on_progress) if paths else None
+        try:
+            report = ingest([str(p) for p in paths], s, embedder=searcher.embedder, on_progress=on_progress) if paths else None
+        finally:  # an upload the index does not list (its ingest failed) is not kept: its name may hold a CPR number
+            discard_uploads(paths, s.uploads, searcher.index.manifest().files if paths else {})
         outcomes = report.outcomes if report else []
         for o in outcomes:
             label = t(lang, f"outcome_{o.status.value}") if o.status != Status.removed else o.status.value
