@@ -1,9 +1,10 @@
 """The ingest pipeline: discover → (load → clean → metadata → chunk, in worker threads) → IndexWriter (embed,
 store, commit: index/writer.py).
 
-One bad file never stops the run; unchanged files are skipped by their byte hash before parsing; the
-same content under two names is one document; a changed file's old document disappears in the same
-manifest commit that makes its new one visible. Parsing of the next files overlaps embedding.
+One bad file never stops the run; unchanged files are skipped by their byte hash before parsing; a
+document's identity is where it came from and its text (``document_id``): the same text from two files,
+mails or zip members is two letters (the outcome notes "samme indhold som …"); a changed file's old document
+disappears in the same manifest commit that makes its new one visible. Parsing of the next files overlaps embedding.
 """
 
 from __future__ import annotations
@@ -45,6 +46,14 @@ def stored_source(source: str, path: str | None = None) -> str:
     if path and source.startswith(path):
         return mask_cpr_in_name(path) + mask_cpr_in_name(source[len(path) :])
     return mask_cpr_in_name(source)
+
+
+def document_id(origin: str, text: str) -> str:
+    """A document's id: a hash of where it came from (its stored source: the file, the mail, or the zip member
+    "bundle.zip#svar/brev.pdf") and its cleaned text. Five citizens mailing the same text are five documents;
+    the same file re-saved with the same text keeps its id. (Indexes written before this keep their ids, a
+    hash of the text alone, until their file changes: an unchanged file is skipped by its byte hash.)"""
+    return hashlib.sha256(f"{origin}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 @dataclass
@@ -195,7 +204,7 @@ def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter, mi
             content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
             meta = extract_metadata(item, text)
             doc = Document(
-                doc_id=content_hash[:16],
+                doc_id=document_id(item.source, text),
                 source=item.source,
                 content_hash=content_hash,
                 pages=len(item.pages),
@@ -258,6 +267,7 @@ class _Run:
         self.settings = settings
         # Kept up to date as documents are written (rebuilding them per document was quadratic in the index size).
         self.known_hearings = sorted({d.hearing for d in writer.manifest.documents.values() if d.hearing})
+        self.by_text = {d.content_hash: d.doc_id for d in writer.manifest.documents.values()}  # a duplicate's first
 
     def apply(self, prepared: Prepared) -> FileOutcome:
         if prepared.error:
@@ -269,19 +279,27 @@ class _Run:
         written = 0
         notes: list[str] = []
         for doc, chunks in prepared.documents:
-            existing = self.writer.listed(doc.doc_id)
-            if existing:
-                if doc.source not in existing.sources:
-                    existing.sources.append(doc.source)
-                    notes.append(f"samme indhold som {existing.source}" if existing.source != doc.source else "")
-            else:
+            existing = self.writer.listed(doc.doc_id)  # listed: the same text from the same place (a file re-saved)
+            if existing is None:
+                notes.append(self._duplicate_note(doc))
                 written += self._write(doc, chunks)
+            elif doc.source not in existing.sources:  # stored by an older version under another name (CPR unmasked)
+                existing.sources.append(doc.source)
             new_ids.append(doc.doc_id)
         old_ids = record.doc_ids if record else []
         self.writer.record_file(prepared.key, prepared.file_hash, prepared.size, new_ids)
         status = Status.ingested if written or set(old_ids) != set(new_ids) else Status.unchanged
         detail = "; ".join(n for n in notes + prepared.warnings if n)
         return FileOutcome(source=prepared.source, status=status, detail=detail, doc_ids=new_ids, chunks=written)
+
+    def _duplicate_note(self, doc: Document) -> str:
+        """"samme indhold som <source>" when another document has the same text (another person's copy of a
+        letter, a campaign): both are kept, each a letter of its own; "" otherwise."""
+        first = self.writer.manifest.documents.get(self.by_text.setdefault(doc.content_hash, doc.doc_id))
+        if first is None or first.doc_id == doc.doc_id or first.source == doc.source:
+            self.by_text[doc.content_hash] = doc.doc_id
+            return ""
+        return message("same_content", self.settings.language, source=first.source)
 
     def _write(self, doc: Document, chunks: list[Chunk]) -> int:
         """A new document: its hearing named as the index already names it, officials' corrections applied
