@@ -271,3 +271,26 @@ def test_a_confirmation_of_several_documents_lists_each_with_its_sender_and_file
                                                            "- Karen *Holm* – Karen_Holm.txt (bundle.zip)"]
     assert "Karen \\*Holm\\*" in lines[1]  # document text shown as text, never as Markdown
     assert "cannot be undone" in removal_question(plan, "en")
+
+
+def test_a_correction_of_a_member_survives_a_changed_bundle(bundle_index, embedder):
+    """Corrections are stored by doc id and by source: a member whose text is unchanged keeps its id in a changed
+    zip; one whose text changed gets a new id and its correction by source."""
+    from ingest.corrections import set_metadata
+
+    folder, zip_path, mail, settings, ids = bundle_index
+    anna, karen = f"{zip_path}#svar/Anna_Berg.txt", f"{zip_path}#svar/Karen_Holm.txt"
+    set_metadata(Index(settings), ids[anna], {"sender": "Anna Berg (formand)"})
+    set_metadata(Index(settings), ids[karen], {"sender": "Karen Holm (næstformand)"})
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in {**MEMBERS, "svar/Karen_Holm.txt": _signed("Pelikanerne skal have ro.", "Karen Holm"),
+                           "svar/Ny.txt": _signed("Et nyt svar om stier.", "Ole Ny")}.items():
+            archive.writestr(name, text.encode("utf-8"))
+    zip_path.write_bytes(buffer.getvalue())
+    ingest([folder], settings, embedder=embedder)
+    now = {d.source: d for d in list_documents(settings)}
+    assert now[anna].doc_id == ids[anna] and now[anna].sender == "Anna Berg (formand)"
+    assert now[karen].doc_id != ids[karen] and now[karen].sender == "Karen Holm (næstformand)"
+    assert now[f"{zip_path}#svar/Ny.txt"].sender == "Ole Ny"
+    assert_consistent(settings)
