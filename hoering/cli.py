@@ -514,18 +514,20 @@ def remove(
     index: Optional[Path] = IndexOption,
     as_json: bool = JsonOption,
 ) -> None:
-    from ingest.pipeline import TargetError
-    from ingest.pipeline import remove as run_remove
+    from ingest.pipeline import TargetError, remove_planned
 
     try:
-        removed = run_remove(targets, settings_for(index))
+        plan = remove_planned(targets, settings_for(index))
     except TargetError as exc:  # empty, too short or ambiguous: nothing was removed
         fail(str(exc), 2)
     if as_json:
-        _print_json({"removed": removed})
+        _print_json({"removed": plan.doc_ids})
     else:
-        err.print(phrase("removed", n=len(removed)))
-    raise typer.Exit(0 if removed else 1)
+        err.print(phrase("removed", n=len(plan.documents)))
+        for document in plan.documents:  # exactly what went: each document with its sender and source
+            say(err, phrase("removed_document", doc_id=document.doc_id, sender=document.sender or "–",
+                            source=document.source))
+    raise typer.Exit(0 if plan.documents else 1)
 
 
 def main() -> None:  # console-script entry point

@@ -66,6 +66,19 @@ def forget_files(manifest: Manifest, paths: list[str]) -> list[str]:
     return sorted(set(moved))
 
 
+def forget_documents(manifest: Manifest, doc_ids: list[str]) -> None:
+    """Take single documents out of the files that list them; a file keeps its record (and its byte hash, so an
+    unchanged re-ingest neither brings the documents back nor drops the others) while any of its documents
+    remain, and is forgotten with its last one."""
+    wanted = set(doc_ids)
+    for key, record in list(manifest.files.items()):
+        if wanted.isdisjoint(record.doc_ids):
+            continue
+        record.doc_ids = [d for d in record.doc_ids if d not in wanted]
+        if not record.doc_ids:
+            del manifest.files[key]
+
+
 @dataclass
 class _Queued:
     """A document added to the writer, waiting for its texts to be embedded."""
@@ -264,14 +277,16 @@ class IndexWriter:
 
     # --- removing documents --------------------------------------------------------------------------------------
 
-    def forget(self, paths: list[str]) -> list[str]:
-        """Forget files (names in the index); returns the ids of the documents that went with them (their rows
-        are deleted and erased from the store's files after the commit). A document that stays under another name
-        gets that name as its source, in Chroma too."""
+    def forget(self, paths: list[str], doc_ids: list[str] | None = None) -> list[str]:
+        """Forget files (names in the index) and single documents (``doc_ids``: their files keep the others);
+        returns the ids of the documents that went (their rows are deleted and erased from the store's files
+        after the commit). A document of a forgotten file that stays under another name gets that name as its
+        source, in Chroma too."""
         self.flush()  # what was added before comes first
         moved = forget_files(self.manifest, paths)
+        forget_documents(self.manifest, doc_ids or [])
         removed = self.manifest.drop_unreferenced()
-        if paths:
+        if paths or removed:
             self.index.manifests.mark_uncommitted()  # intent first: a crash before the clean-up is repaired
             self.changed = True
         for doc_id in moved:

@@ -534,7 +534,7 @@ def load_html(data: bytes, source: str) -> list[LoadedDocument]:
 
 
 def load_eml(data: bytes, source: str) -> list[LoadedDocument]:
-    """The mail body as one document, each PDF/DOCX/text attachment as its own, linked to the mail."""
+    """The mail as one document: its body, then its PDF/DOCX/text attachments (see mail_documents)."""
     try:
         message = email.message_from_bytes(data, policy=email.policy.default)
     except Exception as exc:  # noqa: BLE001 - the email package raises many kinds
@@ -572,14 +572,13 @@ def mail_documents(
     body: str,
     attachments: list[tuple[str, Callable[[], bytes]]],
 ) -> list[LoadedDocument]:
-    """A mail (.eml or .msg) as documents: the body, then each readable attachment as its own document,
-    linked to the mail (``parent_source``) and carrying its sender and date as hints."""
+    """A mail (.eml or .msg) as ONE document — one høringssvar, however many files it carries: the body, then
+    each readable attachment's text under a line naming the attachment, pages numbered through, with the mail's
+    sender and date as hints. An attachment that cannot be read is a warning on the mail, never a lost mail."""
     name, address = parseaddr(sender)
-    hints = {"sender_hint": name or None, "sender_email": address or None, "date_hint": date_hint}
-    documents: list[LoadedDocument] = []
+    pages: list[Page] = [Page(number=1, text=body)] if body.strip() else []
     warnings: list[str] = []
-    if body.strip():
-        documents.append(LoadedDocument(source=source, pages=[Page(number=1, text=body)], title=subject, **hints))
+    titles: list[str] = []
     for filename, payload in attachments:
         suffix = PurePath(filename).suffix.lower()
         if suffix not in LOADERS or suffix in (".eml", ".msg") or suffix in IMAGE_SUFFIXES:
@@ -589,12 +588,27 @@ def mail_documents(
         except LoadError as exc:
             warnings.append(f"{filename}: {exc.code}")
             continue
-        for doc in loaded:
-            documents.append(doc.model_copy(update={**hints, "parent_source": source, "title": doc.title or filename}))
-    if not documents:
+        for doc in loaded:  # (a zip attached to a mail: each of its files)
+            titles.append(doc.title or filename)
+            warnings.extend(doc.warnings)
+            pages.extend(_attachment_pages(doc.source.removeprefix(f"{source}#"), doc.pages, first=len(pages) + 1))
+    if not pages:
         raise LoadError("no_text")
-    documents[0].warnings.extend(warnings)
-    return documents
+    return [
+        LoadedDocument(
+            source=source, pages=pages, title=subject or (titles[0] if titles else None), sender_hint=name or None,
+            sender_email=address or None, date_hint=date_hint, warnings=warnings,
+        )
+    ]
+
+
+def _attachment_pages(name: str, pages: list[Page], first: int) -> list[Page]:
+    """An attachment's pages as pages of its mail: numbered on from ``first``, the first under a line naming it."""
+    heading = message("mail_attachment", "da", name=name)  # part of the letter's text, which is Danish
+    return [
+        page.model_copy(update={"number": first + i, "text": f"{heading}\n\n{page.text}" if i == 0 else page.text})
+        for i, page in enumerate(pages)
+    ]
 
 
 def load_msg(data: bytes, source: str) -> list[LoadedDocument]:
@@ -616,7 +630,7 @@ def load_msg(data: bytes, source: str) -> list[LoadedDocument]:
 
 def msg_documents(message, source: str) -> list[LoadedDocument]:
     """Map an extract-msg message object (sender, date, subject, body, htmlBody, attachments with
-    longFilename/shortFilename and data) to documents."""
+    longFilename/shortFilename and data) to the mail's document (see mail_documents)."""
     try:
         body = message.body or ""
     except Exception:  # noqa: BLE001 - a body extract-msg cannot decode: fall back to the HTML body

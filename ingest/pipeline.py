@@ -1,9 +1,10 @@
 """The ingest pipeline: discover → (load → clean → metadata → chunk, in worker threads) → IndexWriter (embed,
 store, commit: index/writer.py).
 
-One bad file never stops the run; unchanged files are skipped by their byte hash before parsing; the
-same content under two names is one document; a changed file's old document disappears in the same
-manifest commit that makes its new one visible. Parsing of the next files overlaps embedding.
+One bad file never stops the run; unchanged files are skipped by their byte hash before parsing; a
+document's identity is where it came from and its text (``document_id``): the same text from two files,
+mails or zip members is two letters (the outcome notes "samme indhold som …"); a changed file's old document
+disappears in the same manifest commit that makes its new one visible. Parsing of the next files overlaps embedding.
 """
 
 from __future__ import annotations
@@ -46,6 +47,14 @@ def stored_source(source: str, path: str | None = None) -> str:
     if path and source.startswith(path):
         return mask_cpr_in_name(path) + mask_cpr_in_name(source[len(path) :])
     return mask_cpr_in_name(source)
+
+
+def document_id(origin: str, text: str) -> str:
+    """A document's id: a hash of where it came from (its stored source: the file, the mail, or the zip member
+    "bundle.zip#svar/brev.pdf") and its cleaned text. Five citizens mailing the same text are five documents;
+    the same file re-saved with the same text keeps its id. (Indexes written before this keep their ids, a
+    hash of the text alone, until their file changes: an unchanged file is skipped by its byte hash.)"""
+    return hashlib.sha256(f"{origin}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 @dataclass
@@ -196,7 +205,7 @@ def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter, mi
             content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
             meta = extract_metadata(item, text)
             doc = Document(
-                doc_id=content_hash[:16],
+                doc_id=document_id(item.source, text),
                 source=item.source,
                 content_hash=content_hash,
                 pages=len(item.pages),
@@ -259,6 +268,7 @@ class _Run:
         self.settings = settings
         # Kept up to date as documents are written (rebuilding them per document was quadratic in the index size).
         self.known_hearings = sorted({d.hearing for d in writer.manifest.documents.values() if d.hearing})
+        self.by_text = {d.content_hash: d.doc_id for d in writer.manifest.documents.values()}  # a duplicate's first
 
     def apply(self, prepared: Prepared) -> FileOutcome:
         if prepared.error:
@@ -270,19 +280,27 @@ class _Run:
         written = 0
         notes: list[str] = []
         for doc, chunks in prepared.documents:
-            existing = self.writer.listed(doc.doc_id)
-            if existing:
-                if doc.source not in existing.sources:
-                    existing.sources.append(doc.source)
-                    notes.append(f"samme indhold som {existing.source}" if existing.source != doc.source else "")
-            else:
+            existing = self.writer.listed(doc.doc_id)  # listed: the same text from the same place (a file re-saved)
+            if existing is None:
+                notes.append(self._duplicate_note(doc))
                 written += self._write(doc, chunks)
+            elif doc.source not in existing.sources:  # stored by an older version under another name (CPR unmasked)
+                existing.sources.append(doc.source)
             new_ids.append(doc.doc_id)
         old_ids = record.doc_ids if record else []
         self.writer.record_file(prepared.key, prepared.file_hash, prepared.size, new_ids)
         status = Status.ingested if written or set(old_ids) != set(new_ids) else Status.unchanged
         detail = "; ".join(n for n in notes + prepared.warnings if n)
         return FileOutcome(source=prepared.source, status=status, detail=detail, doc_ids=new_ids, chunks=written)
+
+    def _duplicate_note(self, doc: Document) -> str:
+        """"samme indhold som <source>" when another document has the same text (another person's copy of a
+        letter, a campaign): both are kept, each a letter of its own; "" otherwise."""
+        first = self.writer.manifest.documents.get(self.by_text.setdefault(doc.content_hash, doc.doc_id))
+        if first is None or first.doc_id == doc.doc_id or first.source == doc.source:
+            self.by_text[doc.content_hash] = doc.doc_id
+            return ""
+        return message("same_content", self.settings.language, source=first.source)
 
     def _write(self, doc: Document, chunks: list[Chunk]) -> int:
         """A new document: its hearing named as the index already names it, officials' corrections applied
@@ -369,58 +387,138 @@ class TargetError(PhrasedError, ValueError):
     """A ``remove`` target that is empty, too short or names more than one document: nothing is removed."""
 
 
-def resolve_targets(manifest: Manifest, targets: list[str], language: str = "da") -> list[str]:
-    """The files (manifest keys) that ``remove`` targets name: an exact source path, an exact doc_id, or a doc_id
-    prefix of at least MIN_ID_PREFIX characters that names exactly one document. Every target is checked before
-    anything is removed; an empty, too short or ambiguous target raises TargetError. Targets that name nothing
-    are left out (the caller reports that nothing was removed)."""
+@dataclass(frozen=True)
+class Targets:
+    """What ``remove`` targets name: whole files (manifest keys), and single documents (doc ids)."""
+
+    files: tuple[str, ...] = ()
+    doc_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlannedRemoval:
+    """One document a removal takes: who sent it and where it came from (its own source)."""
+
+    doc_id: str
+    sender: str
+    source: str
+
+
+@dataclass(frozen=True)
+class RemovalPlan:
+    """Exactly what a removal takes, computed before anything goes (``plan_removal``): the CLI prints it, the
+    app's confirmation lists it, and ``remove`` carries out the same plan under the writer lock."""
+
+    targets: Targets
+    documents: tuple[PlannedRemoval, ...]
+
+    @property
+    def doc_ids(self) -> list[str]:
+        return [d.doc_id for d in self.documents]
+
+
+def resolve_targets(manifest: Manifest, targets: list[str], language: str = "da") -> Targets:
+    """What ``remove`` targets name. A file: its source path as stored (also named relative vs. absolute, or
+    with its CPR number unmasked) — all of its documents. A document: its doc_id, a doc_id prefix of at least
+    MIN_ID_PREFIX characters that names exactly one document, or its own source (a zip member
+    "bundle.zip#svar/brev.txt") — that document alone. Every target is checked before anything is removed; an
+    empty, too short or ambiguous target raises TargetError. Targets that name nothing are left out (the caller
+    reports that nothing was removed)."""
     by_abspath = {os.path.abspath(source): source for source in manifest.files}
-    files_of: dict[str, list[str]] = {}
-    for source, record in manifest.files.items():
-        for doc_id in record.doc_ids:
-            files_of.setdefault(doc_id, []).append(source)
-    gone: list[str] = []
+    by_own_source: dict[str, list[str]] = {}
+    for doc_id, record in manifest.documents.items():
+        for source in dict.fromkeys([record.source, *record.sources]):
+            by_own_source.setdefault(_absolute(source), []).append(doc_id)
+    files: list[str] = []
+    documents: list[str] = []
     for target in targets:
         wanted = target.strip()
         if not wanted:
             raise TargetError("remove_empty_target", language=language, min=MIN_ID_PREFIX)
         named = next((k for k in (wanted, os.path.normpath(wanted), stored_source(os.path.normpath(wanted)))
                       if k in manifest.files), None)  # a file name with a CPR number is stored masked
-        if named is not None:
-            gone.append(named)
-            continue
         absolute = stored_source(os.path.abspath(wanted))
-        if absolute in by_abspath:  # the same file named relative vs. absolute
-            gone.append(by_abspath[absolute])
+        if named is None and absolute in by_abspath:  # the same file named relative vs. absolute
+            named = by_abspath[absolute]
+        if named is not None:
+            files.append(named)
             continue
-        if wanted in files_of:  # a whole doc_id
-            gone.extend(files_of[wanted])
+        own = next((by_own_source[k] for k in _spellings(wanted) if k in by_own_source), None)
+        if own is not None:  # a document's own source: a zip member, an attachment of an older index
+            documents.extend(own)
+            continue
+        if wanted in manifest.documents:  # a whole doc_id
+            documents.append(wanted)
             continue
         if len(wanted) < MIN_ID_PREFIX:
             raise TargetError("remove_short_prefix", language=language, target=wanted, min=MIN_ID_PREFIX)
-        matches = sorted(d for d in files_of if d.startswith(wanted))
+        matches = sorted(d for d in manifest.documents if d.startswith(wanted))
         if not matches:
             continue
         if len(matches) > 1:
             shown = ", ".join(matches[:5]) + (" …" if len(matches) > 5 else "")
             raise TargetError("remove_ambiguous", language=language, target=wanted, n=len(matches), ids=shown)
-        gone.extend(files_of[matches[0]])
-    return list(dict.fromkeys(gone))
+        documents.append(matches[0])
+    return Targets(files=tuple(dict.fromkeys(files)), doc_ids=tuple(dict.fromkeys(documents)))
 
 
-def remove(targets: list[str], settings: Settings, index: Index | None = None) -> list[str]:
-    """Remove documents by doc_id (or a unique prefix, see resolve_targets) or by source path; returns the
-    removed doc ids. Raises TargetError (and removes nothing) for an empty, too short or ambiguous target.
+def _absolute(source: str) -> str:
+    """A stored source with its file part absolute ("/abs/bundle.zip#svar/brev.txt"), for comparing names."""
+    outer, sep, inner = source.partition("#")
+    return os.path.abspath(outer) + sep + inner
+
+
+def _spellings(target: str) -> list[str]:
+    """The ways a typed document source can be stored: as typed, or with CPR numbers masked (the file part and
+    the member part apart, as ``stored_source`` does), each with its file part absolute."""
+    outer, sep, inner = target.partition("#")
+    masked = stored_source(os.path.normpath(outer)) + (mask_cpr_in_name(sep + inner) if sep else "")
+    return list(dict.fromkeys(_absolute(s) for s in (target, masked)))
+
+
+def plan_removal(manifest: Manifest, targets: list[str], language: str = "da") -> RemovalPlan:
+    """The documents ``remove targets`` takes, with their senders and sources, before anything goes. A named file
+    takes its documents (one another file lists too stays, under that name); a named document goes alone (its
+    file keeps its other documents). Raises TargetError like ``resolve_targets``."""
+    named = resolve_targets(manifest, targets, language)
+    files = set(named.files)
+    taken = set(named.doc_ids) | {d for key in files for d in manifest.files[key].doc_ids}
+    kept = {d for key, record in manifest.files.items() if key not in files for d in record.doc_ids} - set(named.doc_ids)
+    documents = tuple(
+        PlannedRemoval(doc_id=r.doc_id, sender=r.sender, source=r.source)
+        for r in manifest.documents.values()
+        if r.doc_id in taken and r.doc_id not in kept
+    )
+    return RemovalPlan(targets=named, documents=documents)
+
+
+def preview_removal(targets: list[str], settings: Settings, index: Index | None = None) -> RemovalPlan:
+    """What ``remove targets`` would take now (on the committed index; nothing is changed): for a confirmation."""
+    return plan_removal((index or Index(settings)).manifest(), targets, settings.language)
+
+
+def remove_planned(targets: list[str], settings: Settings, index: Index | None = None) -> RemovalPlan:
+    """Remove what ``targets`` name (see resolve_targets) and return the plan that was carried out: the removed
+    documents with their senders and sources. Raises TargetError (and removes nothing) for an empty, too short or
+    ambiguous target.
 
     Durable like an ingest: the marker is recorded before the commit, so a remove killed after it (rows still
     in Chroma, text still in its files) is finished by the next writer or reader."""
     index = index or Index(settings)
     with IndexWriter(index) as writer:
         listed = set(writer.manifest.files)
-        gone = resolve_targets(writer.manifest, targets, settings.language)
-        removed = writer.forget(gone)
-        if gone:
+        plan = plan_removal(writer.manifest, targets, settings.language)
+        named = plan.targets
+        removed = set(writer.forget(list(named.files), list(named.doc_ids)))
+        if named.files or named.doc_ids:
             writer.commit()
     # An uploaded original goes with its last document (its name may hold a CPR number): issue 21 #6.
     discard_uploads(listed - set(writer.manifest.files), settings.uploads, writer.manifest.files)
-    return removed
+    return RemovalPlan(named, tuple(d for d in plan.documents if d.doc_id in removed))  # (the same, by construction)
+
+
+def remove(targets: list[str], settings: Settings, index: Index | None = None) -> list[str]:
+    """Remove documents by doc_id (or a unique prefix), by a document's own source or by a file's path (all of its
+    documents; see resolve_targets); returns the removed doc ids (``remove_planned`` returns them with senders
+    and sources). Raises TargetError (and removes nothing) for an empty, too short or ambiguous target."""
+    return remove_planned(targets, settings, index).doc_ids

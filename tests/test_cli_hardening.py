@@ -25,7 +25,7 @@ from core.errors import describe_exception, visible
 from core.settings import get_settings
 from index.index import Index
 from index.manifest import DocRecord, FileRecord, Manifest
-from ingest.pipeline import MIN_ID_PREFIX, TargetError, resolve_targets
+from ingest.pipeline import MIN_ID_PREFIX, Targets, TargetError, resolve_targets
 from tests.conftest import settings_for
 from tests.factories import letter
 from tests.processes import free_port, hoering_command, python_env, in_process_cli
@@ -161,9 +161,9 @@ def test_an_ambiguous_prefix_names_the_candidates_and_is_refused():
     assert "abcdef0123456789" in str(refused.value) and "abcdef9876543210" in str(refused.value)
     with pytest.raises(TargetError, match="too short"):
         resolve_targets(manifest, ["a"], language="en")
-    assert resolve_targets(manifest, ["abcdef0"]) == ["/svar/0.txt"]
-    assert resolve_targets(manifest, ["/svar/2.txt", "0123456789abcdef"]) == ["/svar/2.txt"]
-    assert resolve_targets(manifest, ["ffffffff"]) == []  # names nothing: nothing to remove (exit 1)
+    assert resolve_targets(manifest, ["abcdef0"]) == Targets(doc_ids=("abcdef0123456789",))  # a document, not its file
+    assert resolve_targets(manifest, ["/svar/2.txt", "0123456789abcdef"]) == Targets(("/svar/2.txt",), ("0123456789abcdef",))
+    assert resolve_targets(manifest, ["ffffffff"]) == Targets()  # names nothing: nothing to remove (exit 1)
 
 
 # ---------------------------------------------------------------------- 20: filter values that match nothing

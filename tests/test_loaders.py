@@ -261,30 +261,39 @@ def test_html_drops_script_style_and_keeps_text():
 # --------------------------------------------------------------------------------------------- EML
 
 
-def test_eml_body_and_pdf_attachment_are_separate_linked_documents(tmp_path):
+def test_eml_body_and_pdf_attachment_are_one_document(tmp_path):
+    """A mail is one høringssvar (issue 21 #3): its body, then each attachment under a line naming it, pages
+    numbered through, with the mail's sender and date."""
     attachment = pdf_bytes(["Bilag: bemærkninger til planen", "Side to af bilaget"], title=None)
     path = make_eml(
         tmp_path / "mail.eml",
         sender="Ældre Sagen Hedensted <hedensted@aeldresagen.dk>",
         subject="Høringssvar om ældreplanen",
         body="Hermed vores høringssvar, se vedhæftede bilag.\n",
-        attachments={"bilag.pdf": attachment, "logo.png": b"\x89PNG\r\n\x1a\n"},
+        attachments={"bilag.pdf": attachment, "notat.txt": b"Et kort notat om planen.", "logo.png": b"\x89PNG\r\n\x1a\n"},
     )
-    body, attached = load_bytes(path.read_bytes(), path.name, str(path))
-    assert body.source == str(path) and body.parent_source is None
-    assert "Hermed vores høringssvar" in body.pages[0].text
-    assert "bemærkninger" not in body.pages[0].text
-    assert body.title == "Høringssvar om ældreplanen"
-    assert attached.source == f"{path}#bilag.pdf"
-    assert attached.parent_source == str(path)
-    assert [p.number for p in attached.pages] == [1, 2]
-    assert "Bilag: bemærkninger til planen" in attached.pages[0].text
-    assert "Side to af bilaget" in attached.pages[1].text
-    assert "Hermed" not in attached.pages[0].text
-    for doc in (body, attached):
-        assert doc.sender_hint == "Ældre Sagen Hedensted"
-        assert doc.sender_email == "hedensted@aeldresagen.dk"
-        assert doc.date_hint == "2023-09-14"
+    [mail] = load_bytes(path.read_bytes(), path.name, str(path))
+    assert mail.source == str(path) and mail.parent_source is None
+    assert mail.title == "Høringssvar om ældreplanen"
+    assert [p.number for p in mail.pages] == [1, 2, 3, 4]
+    assert "Hermed vores høringssvar" in mail.pages[0].text and "bemærkninger" not in mail.pages[0].text
+    assert mail.pages[1].text.startswith("Vedhæftet fil: bilag.pdf\n\n")
+    assert "Bilag: bemærkninger til planen" in mail.pages[1].text
+    assert "Side to af bilaget" in mail.pages[2].text and "Vedhæftet" not in mail.pages[2].text
+    assert mail.pages[3].text.strip() == "Vedhæftet fil: notat.txt\n\nEt kort notat om planen."
+    assert not any("PNG" in p.text for p in mail.pages)  # a logo is no letter
+    assert mail.sender_hint == "Ældre Sagen Hedensted"
+    assert mail.sender_email == "hedensted@aeldresagen.dk"
+    assert mail.date_hint == "2023-09-14"
+
+
+def test_eml_of_attachments_only_is_one_document_titled_by_its_first_attachment(tmp_path):
+    path = make_eml(tmp_path / "mail.eml", sender="Jens Hansen <jens@example.dk>", subject="", body="",
+                    attachments={"svar.txt": b"Jeg er imod lukningen.", "bilag.txt": b"Et bilag."})
+    [mail] = load_bytes(path.read_bytes(), path.name, str(path))
+    assert [p.text.strip() for p in mail.pages] == ["Vedhæftet fil: svar.txt\n\nJeg er imod lukningen.",
+                                            "Vedhæftet fil: bilag.txt\n\nEt bilag."]
+    assert mail.title == "svar.txt"
 
 
 def test_eml_with_broken_attachment_keeps_the_body_and_warns(tmp_path):

@@ -1,4 +1,4 @@
-"""Outlook .msg mails: body, sender, date and attachments become documents like an .eml's."""
+"""Outlook .msg mails: body, sender, date and attachments become one document, like an .eml's."""
 
 from __future__ import annotations
 
@@ -48,16 +48,15 @@ def test_msg_maps_body_sender_date_and_attachments():
             StandInAttachment("videresendt.msg", object()),  # an embedded message (data is not bytes): skipped
         ],
     )
-    docs = msg_documents(message, "svar/faxe.msg")
-    assert [d.source for d in docs] == ["svar/faxe.msg", "svar/faxe.msg#Høringssvar Faxe.pdf", "svar/faxe.msg#BILAG~1.TXT"]
-    body, pdf, txt = docs
-    assert body.title == "Høringssvar fra Faxe Kommune" and "vedhæftede brev" in body.pages[0].text
-    assert body.parent_source is None
-    for doc in docs:
-        assert (doc.sender_hint, doc.sender_email, doc.date_hint) == ("Faxe Kommune", "post@faxekommune.dk", "2023-09-14")
-    assert pdf.parent_source == txt.parent_source == "svar/faxe.msg"
-    assert "finansiering" in pdf.pages[0].text and pdf.title == "Høringssvar Faxe.pdf"
-    assert "ventelister" in txt.pages[0].text
+    [mail] = msg_documents(message, "svar/faxe.msg")
+    assert mail.source == "svar/faxe.msg" and mail.parent_source is None
+    assert mail.title == "Høringssvar fra Faxe Kommune" and "vedhæftede brev" in mail.pages[0].text
+    assert (mail.sender_hint, mail.sender_email, mail.date_hint) == ("Faxe Kommune", "post@faxekommune.dk", "2023-09-14")
+    body, pdf, txt = mail.pages
+    assert [page.number for page in mail.pages] == [1, 2, 3]
+    assert pdf.text.startswith("Vedhæftet fil: Høringssvar Faxe.pdf") and "finansiering" in pdf.text
+    assert txt.text.startswith("Vedhæftet fil: BILAG~1.TXT") and "ventelister" in txt.text
+    assert not any("MZ" in page.text for page in mail.pages)
 
 
 def test_msg_html_only_body_and_failed_attachment_warning():
@@ -97,16 +96,15 @@ def test_real_msg_file_with_pdf_attachment():
         body="Hermed vores høringssvar om botilbud, se vedhæftede brev. Æ Ø Å.",
         attachments={"Høringssvar Faxe.pdf": ATTACHMENT, "logo.png": b"\x89PNG\r\n\x1a\n"},
     )
-    body, pdf = load_bytes(data, "faxe.msg", "svar/faxe.msg")
-    assert body.source == "svar/faxe.msg" and body.title == "Høringssvar fra Faxe Kommune"
-    assert "vedhæftede brev. Æ Ø Å." in body.pages[0].text
-    assert pdf.source == "svar/faxe.msg#Høringssvar Faxe.pdf" and pdf.parent_source == "svar/faxe.msg"
-    assert "finansiering" in pdf.pages[0].text
-    for doc in (body, pdf):
-        assert (doc.sender_hint, doc.sender_email, doc.date_hint) == ("Faxe Kommune", "post@faxekommune.dk", "2023-09-14")
+    [mail] = load_bytes(data, "faxe.msg", "svar/faxe.msg")
+    assert mail.source == "svar/faxe.msg" and mail.title == "Høringssvar fra Faxe Kommune"
+    body, pdf = mail.pages
+    assert "vedhæftede brev. Æ Ø Å." in body.text
+    assert pdf.text.startswith("Vedhæftet fil: Høringssvar Faxe.pdf") and "finansiering" in pdf.text
+    assert (mail.sender_hint, mail.sender_email, mail.date_hint) == ("Faxe Kommune", "post@faxekommune.dk", "2023-09-14")
 
 
-def test_ingest_msg_links_attachment_to_the_mail(tmp_path, make_settings, embedder):
+def test_ingest_msg_with_an_attachment_is_one_response(tmp_path, make_settings, embedder):
     from index.index import Index
     from ingest.pipeline import ingest
 
@@ -118,8 +116,8 @@ def test_ingest_msg_links_attachment_to_the_mail(tmp_path, make_settings, embedd
     settings = make_settings()
     report = ingest([str(path)], settings, embedder=embedder)
     assert report.to_json()["ingested"] == 1 and not report.failed
-    docs = {r.source: r for r in Index(settings).manifest().documents.values()}
-    assert set(docs) == {str(path), f"{path}#brev.pdf"}
-    attachment = docs[f"{path}#brev.pdf"]
-    assert attachment.parent_source == str(path)
-    assert attachment.sender == "Faxe Kommune" and attachment.date == "2023-09-14"
+    index = Index(settings)
+    [mail] = index.manifest().documents.values()
+    assert mail.source == str(path) and mail.pages == 2
+    assert mail.sender == "Faxe Kommune" and mail.date == "2023-09-14"
+    assert "finansiering" in index.store.document_text(mail.doc_id)

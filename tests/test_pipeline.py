@@ -142,31 +142,34 @@ def test_changed_file_replaces_its_chunks(embedder, make_settings, tmp_path):
     assert_consistent(settings)
 
 
-def test_same_content_under_two_names_is_one_document(embedder, make_settings, tmp_path):
+def test_the_same_text_in_two_files_is_two_documents(embedder, make_settings, tmp_path):
+    """A letter's identity is where it came from and its text (issue 21 #3): two people sending the same text are
+    two letters; the second's outcome notes the first (for campaign grouping)."""
     folder = write_letters(tmp_path / "svar", {"faxe.txt": LETTERS["faxe.txt"]})
     (folder / "kopi").mkdir()
     shutil.copy(folder / "faxe.txt", folder / "kopi" / "faxe-kopi.txt")
     settings = make_settings()
     report = ingest([folder], settings, embedder=embedder)
     assert not report.failed
+    first, second = (o for o in report.outcomes if o.source.endswith(".txt"))
+    assert first.source == str(folder / "faxe.txt") and first.detail == ""
+    assert second.detail == f"samme indhold som {folder / 'faxe.txt'}" and second.doc_ids != first.doc_ids
     manifest = Index(settings).manifest()
-    assert len(manifest.documents) == 1
-    [record] = manifest.documents.values()
-    assert sorted(record.sources) == sorted([str(folder / "faxe.txt"), str(folder / "kopi" / "faxe-kopi.txt")])
-    assert [d.doc_id for d in list_documents(settings)] == [record.doc_id]
-    assert report.chunks == record.chunks  # embedded and stored once
-    assert len(chroma_chunks(settings)["ids"]) == record.chunks
+    assert len(manifest.documents) == 2
+    by_source = {r.source: r for r in manifest.documents.values()}
+    assert set(by_source) == {str(folder / "faxe.txt"), str(folder / "kopi" / "faxe-kopi.txt")}
+    assert all(r.sources == [r.source] for r in by_source.values())
+    assert len({r.content_hash for r in by_source.values()}) == 1
+    assert sorted(d.doc_id for d in list_documents(settings)) == sorted(manifest.documents)
     assert_consistent(settings)
 
-    # Change the file that was seen first: the other name keeps the old content, and names itself the source.
+    # Change the first file: the copy keeps its document (and its id) as it was.
+    kept = by_source[str(folder / "kopi" / "faxe-kopi.txt")]
     (folder / "faxe.txt").write_text(letter("Faxe Kommune", "Et helt nyt svar om letbanen til Køge."), encoding="utf-8")
     ingest([folder], settings, embedder=embedder)
     manifest = Index(settings).manifest()
-    assert len(manifest.documents) == 2
-    kept = manifest.documents[record.doc_id]
-    assert kept.sources == [str(folder / "kopi" / "faxe-kopi.txt")]
-    assert kept.source == str(folder / "kopi" / "faxe-kopi.txt")
-    assert {m["source"] for m in chroma_chunks(settings, record.doc_id)["metadatas"]} == {kept.source}
+    assert len(manifest.documents) == 2 and manifest.documents[kept.doc_id].source == kept.source
+    assert {m["source"] for m in chroma_chunks(settings, kept.doc_id)["metadatas"]} == {kept.source}
     assert_consistent(settings)
 
 
@@ -186,20 +189,19 @@ def test_prune_removes_documents_whose_files_are_gone(embedder, make_settings, t
 
     report = ingest([folder], settings, prune_missing=True, embedder=embedder)
     data = report.to_json()
-    assert (data["removed"], data["ingested"], data["unchanged"]) == (1, 0, 2)
+    assert (data["removed"], data["ingested"], data["unchanged"]) == (2, 0, 2)
     manifest = Index(settings).manifest()
     assert faxe_id not in manifest.documents and str(folder / "faxe.txt") not in manifest.files
     assert chroma_chunks(settings, faxe_id)["ids"] == [] and faxe_id not in chroma_doc_ids(settings)
-    # vejle.txt is gone but its copy is not: the document stays, now under the remaining name
-    vejle = manifest.documents[vejle_id]
-    assert vejle.sources == [str(folder / "vejle-kopi.txt")] and vejle.source == str(folder / "vejle-kopi.txt")
-    assert {m["source"] for m in chroma_chunks(settings, vejle_id)["metadatas"]} == {vejle.source}
+    # vejle.txt is gone; its copy, a letter of its own, is not
+    assert vejle_id not in manifest.documents
+    [copy_id] = manifest.files[str(folder / "vejle-kopi.txt")].doc_ids
+    assert manifest.documents[copy_id].source == str(folder / "vejle-kopi.txt")
     assert_consistent(settings)
 
 
-def test_prune_of_only_a_copys_file_is_committed(embedder, make_settings, tmp_path):
-    """A prune whose only change is a forgotten file (its document lives on under the copy's name) is committed:
-    the manifest forgets the file and names the copy, as Chroma's rows do."""
+def test_prune_of_a_file_whose_copy_stays(embedder, make_settings, tmp_path):
+    """A pruned file takes its own document; a copy of its text in another file is a letter of its own and stays."""
     folder = write_letters(tmp_path / "svar", {"vejle.txt": LETTERS["vejle.txt"]})
     shutil.copy(folder / "vejle.txt", folder / "vejle-kopi.txt")
     settings = make_settings()
@@ -209,12 +211,13 @@ def test_prune_of_only_a_copys_file_is_committed(embedder, make_settings, tmp_pa
 
     os.remove(folder / "vejle.txt")
     report = ingest([folder], settings, prune_missing=True, embedder=embedder)
-    assert (report.removed, report.count(Status.unchanged)) == (0, 1)
+    assert (report.removed, report.count(Status.unchanged)) == (1, 1)
     manifest = Index(settings).manifest()
     assert manifest.version > version
-    assert str(folder / "vejle.txt") not in manifest.files
-    assert manifest.documents[vejle_id].source == str(folder / "vejle-kopi.txt")
-    assert {m["source"] for m in chroma_chunks(settings, vejle_id)["metadatas"]} == {str(folder / "vejle-kopi.txt")}
+    assert str(folder / "vejle.txt") not in manifest.files and vejle_id not in manifest.documents
+    [copy] = manifest.documents.values()
+    assert copy.source == str(folder / "vejle-kopi.txt")
+    assert {m["source"] for m in chroma_chunks(settings, copy.doc_id)["metadatas"]} == {copy.source}
     assert_consistent(settings)
 
 
@@ -247,16 +250,16 @@ def test_remove_by_doc_id_prefix_and_by_path(embedder, make_settings, tmp_path):
     assert ingest([folder], settings, embedder=embedder).to_json()["ingested"] == 2
 
 
-def test_removing_one_of_two_names_keeps_the_document_under_the_other(embedder, make_settings, tmp_path):
+def test_removing_one_of_two_files_with_the_same_text_keeps_the_other(embedder, make_settings, tmp_path):
     folder = write_letters(tmp_path / "svar", {"a.txt": LETTERS["faxe.txt"], "b.txt": LETTERS["faxe.txt"]})
     settings = make_settings()
     ingest([folder], settings, embedder=embedder)
-    [record] = Index(settings).manifest().documents.values()
-    assert record.source == str(folder / "a.txt")
-    assert remove([str(folder / "a.txt")], settings) == []
-    kept = Index(settings).manifest().documents[record.doc_id]
+    manifest = Index(settings).manifest()
+    [a_id], [b_id] = manifest.files[str(folder / "a.txt")].doc_ids, manifest.files[str(folder / "b.txt")].doc_ids
+    assert remove([str(folder / "a.txt")], settings) == [a_id]
+    kept = Index(settings).manifest().documents[b_id]
     assert kept.sources == [str(folder / "b.txt")] and kept.source == str(folder / "b.txt")
-    assert {m["source"] for m in chroma_chunks(settings, record.doc_id)["metadatas"]} == {kept.source}
+    assert {m["source"] for m in chroma_chunks(settings, b_id)["metadatas"]} == {kept.source}
     assert_consistent(settings)
 
 
@@ -337,7 +340,8 @@ def test_cpr_numbers_never_reach_the_index(embedder, make_settings, tmp_path):
 # ------------------------------------------------------------------------------------- e-mail
 
 
-def test_eml_attachment_is_its_own_document_linked_to_the_mail(embedder, make_settings, tmp_path):
+def test_eml_with_an_attachment_is_one_document(embedder, make_settings, tmp_path):
+    """A mail with attachments is one høringssvar (issue 21 #3): the body, then the attachment, pages through."""
     folder = tmp_path / "post"
     mail = make_eml(
         folder / "svar.eml",
@@ -350,32 +354,31 @@ def test_eml_attachment_is_its_own_document_linked_to_the_mail(embedder, make_se
     report = ingest([folder], settings, embedder=embedder)
     assert report.to_json()["ingested"] == 1 and not report.failed
     manifest = Index(settings).manifest()
-    assert len(manifest.files[str(mail)].doc_ids) == 2
-    docs = {d.source: d for d in manifest.documents.values()}
-    body, attachment = docs[str(mail)], docs[f"{mail}#bilag.pdf"]
-    assert body.parent_source is None and attachment.parent_source == str(mail)
-    for record in (body, attachment):
-        assert record.sender == "Ældre Sagen Hedensted" and record.sender_type == "organisation"
-        assert record.date == "2023-09-14"
-    assert body.title == "Høringssvar om ældreplanen" and attachment.pages == 2
-    body_text = "\n".join(chroma_chunks(settings, body.doc_id)["documents"])
-    attached = chroma_chunks(settings, attachment.doc_id)
-    assert "Hermed vores høringssvar" in body_text and "plejeboliger" not in body_text
-    [page2] = [m for t, m in zip(attached["documents"], attached["metadatas"]) if "plejeboliger" in t]
-    assert page2["pages"] in ("1,2", "2") and "Hermed" not in "".join(attached["documents"])
+    [doc_id] = manifest.files[str(mail)].doc_ids
+    [record] = manifest.documents.values()
+    assert record.doc_id == doc_id and record.source == str(mail) and record.parent_source is None
+    assert record.sender == "Ældre Sagen Hedensted" and record.sender_type == "organisation"
+    assert record.date == "2023-09-14" and record.title == "Høringssvar om ældreplanen" and record.pages == 3
+    chunks = chroma_chunks(settings, doc_id)
+    text = "\n".join(chunks["documents"])
+    assert "Hermed vores høringssvar" in text and "Vedhæftet fil: bilag.pdf" in text and "plejeboliger" in text
+    [page3] = [m for t, m in zip(chunks["documents"], chunks["metadatas"]) if "plejeboliger" in t]
+    assert page3["pages"].endswith("3")
     assert_consistent(settings)
 
-    # the mail is sent again without the attachment: the attachment's document goes
+    # the mail is sent again without the attachment: the mail's document is the body alone
     make_eml(folder / "svar.eml", sender="Ældre Sagen Hedensted <hedensted@aeldresagen.dk>", subject="Høringssvar om ældreplanen",
              body="Hermed vores høringssvar til ældreplanen.\n")
     ingest([folder], settings, embedder=embedder)
     manifest = Index(settings).manifest()
-    assert [d.source for d in manifest.documents.values()] == [str(mail)]
-    assert attachment.doc_id not in chroma_doc_ids(settings)
+    [record] = manifest.documents.values()
+    assert record.source == str(mail) and record.pages == 1 and doc_id not in chroma_doc_ids(settings)
     assert_consistent(settings)
 
 
-def test_attachment_keeps_its_own_sender_and_date(embedder, make_settings, tmp_path):
+def test_a_forwarded_letter_gives_its_mail_the_letterhead_for_review(embedder, make_settings, tmp_path):
+    """The From header names no institution and no person: the attached letter's letterhead names the sender, and
+    an official is asked to check it (the mail's From header comes first, as for every mail)."""
     mail = make_eml(
         tmp_path / "post" / "svar.eml",
         sender="Sekretariatet <post@example.dk>",
@@ -385,10 +388,10 @@ def test_attachment_keeps_its_own_sender_and_date(embedder, make_settings, tmp_p
     )
     settings = make_settings()
     ingest([mail], settings, embedder=embedder)
-    docs = {d.source: d for d in Index(settings).manifest().documents.values()}
-    attachment = docs[f"{mail}#svar.pdf"]
-    assert (attachment.sender, attachment.sender_type, attachment.municipality, attachment.date) == (
-        "Norddjurs Kommune", "kommune", "Norddjurs", "2023-09-11")
+    [record] = Index(settings).manifest().documents.values()
+    assert record.source == str(mail)
+    assert (record.sender, record.sender_type, record.municipality, record.date, record.needs_review) == (
+        "Norddjurs Kommune", "kommune", "Norddjurs", "2023-09-11", True)
 
 
 # ------------------------------------------------------------------------------- page numbers

@@ -17,7 +17,7 @@ from core.senders import SENDER_TYPES
 from export.safe import literal_cell
 from index.records import EDITABLE_FIELDS
 from ingest.corrections import CorrectionError, set_metadata
-from ingest.pipeline import remove
+from ingest.pipeline import PlannedRemoval, RemovalPlan, preview_removal, remove_planned
 from retrieval.library import DocumentSummary, list_documents
 from ui import resources, sidebar
 from ui.safe import escape_markdown
@@ -178,7 +178,9 @@ def _render_technical(documents: list[DocumentSummary], lang: str) -> None:
 
 
 def _render_remove(documents: list[DocumentSummary], lang: str) -> None:
-    """Pick a document, click "Fjern dokument", then confirm (or cancel): nothing is removed by one click."""
+    """Pick a document, click "Fjern dokument", then confirm (or cancel): nothing is removed by one click. The
+    confirmation lists exactly the documents that will go (``preview_removal``: the plan ``remove`` carries out),
+    each with its sender and file, and says it cannot be undone."""
     labels = {d.doc_id: _label(d) for d in documents}
     pick = st.selectbox(t(lang, "remove_pick"), list(labels), format_func=labels.get, key="lib_remove_pick",
                         index=None, placeholder=t(lang, "choose"))
@@ -191,14 +193,29 @@ def _render_remove(documents: list[DocumentSummary], lang: str) -> None:
             st.session_state.lib_confirm = pick
             st.rerun()
         return
-    st.warning(t(lang, "remove_confirm", doc=escape_markdown(labels[pending])))
+    plan = preview_removal([pending], resources.settings(), index=resources.searcher().index)
+    st.warning(removal_question(plan, lang))
     yes, no = st.columns(2)
     if yes.button(t(lang, "remove_yes"), key="lib_remove_yes", type="primary"):
-        remove([pending], resources.settings(), index=resources.searcher().index)
+        done = remove_planned([pending], resources.settings(), index=resources.searcher().index)
         st.session_state.pop("lib_confirm", None)
-        st.session_state.lib_removed = labels[pending]
+        st.session_state.lib_removed = "; ".join(_planned_label(d) for d in done.documents)
         st.session_state.pop("lib_remove_pick", None)
         st.rerun()
     if no.button(t(lang, "remove_cancel"), key="lib_remove_no"):
         st.session_state.pop("lib_confirm", None)
         st.rerun()
+
+
+def _planned_label(document: PlannedRemoval) -> str:
+    """A document a removal takes, named as the picker names documents: sender and file name."""
+    return f"{document.sender} – {file_name(document.source)}"
+
+
+def removal_question(plan: RemovalPlan, lang: str) -> str:
+    """The confirmation's text (Markdown, document text escaped): the one document, or the list of those that go,
+    each with its sender and file; and that it cannot be undone."""
+    labels = [escape_markdown(_planned_label(d)) for d in plan.documents]
+    if len(labels) == 1:
+        return t(lang, "remove_confirm", doc=labels[0])
+    return t(lang, "remove_confirm_many", n=len(labels)) + "\n\n" + "\n".join(f"- {label}" for label in labels)

@@ -133,6 +133,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "Written: {target} ({n} responses, {themes} themes)",
     },
     "cli.removed": {"da": "Fjernet {n} dokument(er).", "en": "Removed {n} document(s)."},
+    "cli.removed_document": {"da": "  {doc_id}  {sender} – {source}", "en": "  {doc_id}  {sender} – {source}"},
     # table headers
     "cli.column.sender": {"da": "afsender", "en": "sender"},
     "cli.column.type": {"da": "type", "en": "type"},

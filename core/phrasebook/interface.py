@@ -324,6 +324,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "da": "Fjern »{doc}« fra indekset? Dokumentets tekst slettes fra indekset; det kan ikke fortrydes.",
         "en": "Remove “{doc}” from the index? Its text is deleted from the index; this cannot be undone.",
     },
+    "ui.remove_confirm_many": {
+        "da": "Fjern disse {n} dokumenter fra indekset? Deres tekst slettes fra indekset; det kan ikke fortrydes.",
+        "en": "Remove these {n} documents from the index? Their text is deleted from the index; this cannot be undone.",
+    },
     "ui.remove_yes": {"da": "Ja, fjern dokumentet", "en": "Yes, remove the document"},
     "ui.remove_cancel": {"da": "Annullér", "en": "Cancel"},
     "ui.choose": {"da": "Vælg", "en": "Choose"},

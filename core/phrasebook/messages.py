@@ -58,6 +58,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "the file looks like binary data, not text",
     },
     "bad_email": {"da": "e-mailen kan ikke læses: {error}", "en": "the e-mail cannot be read: {error}"},
+    # the line above an attachment's text in its mail's document, and an outcome's note on a duplicate letter
+    "mail_attachment": {"da": "Vedhæftet fil: {name}", "en": "Attached file: {name}"},
+    "same_content": {"da": "samme indhold som {source}", "en": "same content as {source}"},
     "model_mismatch": {
         "da": "indekset i {index} er bygget med embedding-modellen '{stored}', men '{configured}' er valgt. "
         "Vektorer fra to modeller kan ikke blandes: brug et andet indeks (--index) eller vælg '{stored}'.",
