@@ -1,4 +1,4 @@
-"""ingest.loaders: every format from real bytes (generated files and, when present, the shared real corpus)."""
+"""ingest.loaders: every format from real bytes (generated files and excerpts of real public documents)."""
 
 from __future__ import annotations
 
@@ -329,19 +329,17 @@ def test_eml_without_headers_is_refused():
     assert info.value.code == "bad_email"
 
 
-# ---------------------------------------------------------------------------- the shared real corpus
+# ------------------------------------------------- real documents (excerpts in tests/data/corpus)
 
 REAL_PDFS = ["dagsbil", "document", "Aarhus_Byråd-Aarhus_Byråd_den_27._august_2025"]
 
 
 @pytest.mark.parametrize("name", REAL_PDFS)
-def test_real_pdf_keeps_page_numbers_and_reading_order(name, shared_corpus, tmp_path):
+def test_real_pdf_keeps_page_numbers_and_reading_order(name, real_corpus, tmp_path):
     """Against the corpus's independent text export (pages separated by form feeds): every line that is
     unique there and in our text is on the same page and in the same order."""
-    pdf = shared_corpus / "aarhus" / "orig" / f"{name}.pdf"
-    reference = shared_corpus / "aarhus" / f"{name}.txt"
-    if not pdf.exists() or not reference.exists():
-        pytest.skip(f"{pdf.name} or its text export not in the shared corpus")
+    pdf = real_corpus / "aarhus" / "orig" / f"{name}.pdf"
+    reference = real_corpus / "aarhus" / f"{name}.txt"
     doc, chunks = _only_doc(_prepare(pdf, tmp_path))
     ref_text = reference.read_text(encoding="utf-8")
     ref_pages = ref_text.split("\f")
@@ -367,10 +365,8 @@ def test_real_pdf_keeps_page_numbers_and_reading_order(name, shared_corpus, tmp_
     assert positions == sorted(positions), "reading order differs from the reference export"
 
 
-def test_real_pdf_drops_running_header_and_page_numbers(shared_corpus, tmp_path):
-    pdf = shared_corpus / "aarhus" / "orig" / "dagsbil.pdf"
-    if not pdf.exists():
-        pytest.skip("dagsbil.pdf not in the shared corpus")
+def test_real_pdf_drops_running_header_and_page_numbers(real_corpus, tmp_path):
+    pdf = real_corpus / "aarhus" / "orig" / "dagsbil.pdf"
     [raw] = load_bytes(pdf.read_bytes(), pdf.name, str(pdf))
     assert all("Sundhed og Omsorg 2025" in p.text.split("\n")[0] for p in raw.pages)  # the running header
     assert all(f"Side {p.number} af 4" in p.text for p in raw.pages)
@@ -380,10 +376,8 @@ def test_real_pdf_drops_running_header_and_page_numbers(shared_corpus, tmp_path)
     assert "Færdigbehandlede sager i 2024" in doc.text  # content that follows the header stays
 
 
-def test_real_pdf_ligatures_are_resolved(shared_corpus, tmp_path):
-    pdf = shared_corpus / "aarhus" / "orig" / "document.pdf"
-    if not pdf.exists():
-        pytest.skip("document.pdf not in the shared corpus")
+def test_real_pdf_ligatures_are_resolved(real_corpus, tmp_path):
+    pdf = real_corpus / "aarhus" / "orig" / "document.pdf"
     [raw] = load_bytes(pdf.read_bytes(), pdf.name, str(pdf))
     assert "\ufb02ertal" in raw.pages[0].text  # the PDF's text layer uses the ﬂ ligature
     doc, chunks = _only_doc(_prepare(pdf, tmp_path))
@@ -401,12 +395,10 @@ REAL_DOCX = [
 
 
 @pytest.mark.parametrize("name", REAL_DOCX)
-def test_real_docx_reading_order(name, shared_corpus):
+def test_real_docx_reading_order(name, real_corpus):
     """Unique lines of the corpus's independent text export come out of our loader in the same order."""
-    path = shared_corpus / "udbud" / "orig_docx" / f"{name}.docx"
-    reference = shared_corpus / "udbud" / f"{name}.txt"
-    if not path.exists() or not reference.exists():
-        pytest.skip(f"{name}.docx or its text export not in the shared corpus")
+    path = real_corpus / "udbud" / "orig_docx" / f"{name}.docx"
+    reference = real_corpus / "udbud" / f"{name}.txt"
     [doc] = load_bytes(path.read_bytes(), path.name, str(path))
     text = "\n\n".join(p.text for p in doc.pages)
     ref_lines = [_norm(line) for line in reference.read_text(encoding="utf-8").split("\n")]
@@ -437,10 +429,8 @@ def _explicit_page_breaks(path: Path) -> int:
         ("DA 2 - Bilag 2 Leverandørens besvarelse", "Dette bilag indeholder Leverandørens tilbud", 3),
     ],
 )
-def test_real_docx_page_numbers(name, first_line, page, shared_corpus):
-    path = shared_corpus / "udbud" / "orig_docx" / f"{name}.docx"
-    if not path.exists():
-        pytest.skip(f"{name}.docx not in the shared corpus")
+def test_real_docx_page_numbers(name, first_line, page, real_corpus):
+    path = real_corpus / "udbud" / "orig_docx" / f"{name}.docx"
     [doc] = load_bytes(path.read_bytes(), path.name, str(path))
     numbers = [p.number for p in doc.pages]
     assert numbers == sorted(set(numbers))
