@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import zipfile
@@ -73,6 +74,56 @@ def test_pdf_distinctive_word_on_page_two_gets_chunk_page_two(tmp_path):
     assert {p for c in chunks for p in c.pages} == {1, 2, 3}
     for c in chunks:
         assert c.text == doc.text[c.start : c.end]
+
+
+REPEATED_PAGE = (
+    "Høringssvar fra Grundejerforeningen Søhøjlandet\n"
+    "Vi ønsker at støjvolden bliver forlænget langs hele strækningen ved Ålborgvej.\n"
+    "Med venlig hilsen\n"
+    "Anna Hansen"
+)
+
+
+def _one_stream_pdf(path: Path, copies: int) -> Path:
+    """A PDF whose ``copies`` pages all draw one and the same content stream (as some printers write them)."""
+    from pypdf import PdfReader, PdfWriter
+
+    page = PdfReader(io.BytesIO(pdf_bytes([REPEATED_PAGE]))).pages[0]
+    writer = PdfWriter()
+    for _ in range(copies):
+        writer.add_page(page)
+    with open(path, "wb") as out:
+        writer.write(out)
+    return path
+
+
+@pytest.mark.parametrize("shared_stream", [False, True], ids=["own-streams", "one-stream"])
+def test_a_text_pdf_whose_pages_repeat_is_read_as_text(shared_stream, make_settings, embedder, tmp_path):
+    """Issue 21 #12: pages with identical text were all taken for running headers, the letter came out empty and
+    was refused as scanned. Identical pages count once, so nothing of the letter is a header."""
+    from pypdf import PdfReader
+
+    from ingest.pipeline import ingest
+    from index.index import Index
+
+    path = tmp_path / "gentaget.pdf"
+    if shared_stream:
+        _one_stream_pdf(path, 3)
+        contents = {page.raw_get("/Contents").idnum for page in PdfReader(path).pages}
+        assert len(contents) == 1  # really one stream drawn by three pages
+    else:
+        make_pdf(path, [REPEATED_PAGE] * 3)
+    report = ingest([str(path)], make_settings(), embedder=embedder)
+    [outcome] = report.outcomes
+    assert outcome.status.value == "ingested", outcome
+    [record] = Index(make_settings()).manifest().documents.values()
+    assert record.pages == 3
+    # Nothing of the letter was dropped as a header: sender line, statement and signature are on every page.
+    doc, chunks = _only_doc(_prepare(path, tmp_path))
+    for number, (start, end) in enumerate(doc.page_spans, start=1):
+        for line in REPEATED_PAGE.split("\n"):
+            assert line in doc.text[start:end], (number, line)
+    assert {p for c in chunks for p in c.pages} == {1, 2, 3}
 
 
 def test_pdf_without_text_layer_is_a_clear_failure(tmp_path):
