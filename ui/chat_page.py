@@ -24,6 +24,7 @@ from ui.texts import EXAMPLES, t
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROW_HEIGHT = 84  # three lines of a quote in the who-says-what table
+HEADER_CHAR_PX, HEADER_PADDING_PX = 7, 24  # a column header's width: per character, and padding with room to spare
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -96,6 +97,14 @@ def _render_feedback(answer: Answer, lang: str, index: int) -> None:
             st.rerun()
 
 
+def column_widths(names: tuple[str, ...]) -> dict[str, int]:
+    """Pixel widths of the who-says-what table's columns (``headers()`` order), each wide enough for its header in
+    either language ("Mentions the topic?" was cut to "Mentions the topi…"): the grid writes headers in 14 px
+    Source Sans, under 7 px a character, with 8 px of padding on each side."""
+    minimum = (170, 100, 110, 290, 50, 50)  # sender, type, mentions, quote, page, source: 860 px with the row marker
+    return {name: max(width, HEADER_CHAR_PX * len(name) + HEADER_PADDING_PX) for name, width in zip(names, minimum)}
+
+
 def _render_coverage(answer: Answer, lang: str, key: str) -> None:
     """Who says what: the short lead with the counts, then every document in scope as a sortable table whose
     rows open their source, and the table as Excel or CSV."""
@@ -108,7 +117,7 @@ def _render_coverage(answer: Answer, lang: str, key: str) -> None:
     columns = {name: [row.cells()[i] for row in rows] for i, name in enumerate(names)}
     # The citation number first and the page before the quote, so both stay in view; the quote wraps.
     order = [names[5], names[0], names[1], names[2], names[4], names[3]]
-    widths = {names[5]: 50, names[0]: 190, names[1]: 105, names[2]: 110, names[4]: 50, names[3]: 360}
+    widths = column_widths(names)
     table_key = f"{key}_table"
     selection = st.dataframe(
         columns, hide_index=True, column_order=order, key=table_key, on_select="rerun", selection_mode="single-row",
@@ -205,8 +214,9 @@ def render() -> None:
 
     st.title(t(lang, "title"))
     st.caption(t(lang, "tagline"))
+    # Always one mode selected (clicking the selected one keeps it): the mode a question runs in is the one shown.
     st.segmented_control(
-        t(lang, "mode"), ["answer", "coverage"], default="answer", key="mode",
+        t(lang, "mode"), ["answer", "coverage"], default="answer", key="mode", required=True,
         format_func=lambda m: t(lang, "mode_answer" if m == "answer" else "mode_coverage"),
     )
     # Bounded like every question (HOERING_MAX_QUESTION_CHARS): the box stops taking characters at the limit.
