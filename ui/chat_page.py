@@ -51,9 +51,12 @@ def _links(answer: Answer, key: str) -> dict[int, str]:
     return {c.n: source_key(key, c.n) for c in answer.citations if c.verified}
 
 
-def _render_answer(answer: Answer, lang: str, index: int, last: bool) -> None:
+def _render_answer(answer: Answer, lang: str, index: int, last: bool, loading: dict | None = None) -> None:
+    """``loading``: {"done", "total"} when the answer was made while the sample letters were still loading."""
     alang = answer.language
     key = f"a{index}"
+    if loading:
+        st.warning(t(alang, "answer_while_loading", **loading))
     if answer.method == "coverage":
         _render_coverage(answer, lang, key)
     else:
@@ -174,6 +177,7 @@ def _ask(question: str, filters: Filters, lang: str, standalone: str | None = No
     """``standalone``: re-ask this standalone question without conversation history (an inferred filter removed)."""
     llm = resources.chat_model()
     mode = "coverage" if st.session_state.get("mode") == "coverage" else "answer"
+    loading = _letters_so_far()
     with st.chat_message("user"):
         st.markdown(escape_markdown(question))
     with st.chat_message("assistant"):
@@ -195,7 +199,17 @@ def _ask(question: str, filters: Filters, lang: str, standalone: str | None = No
     if standalone and mode == "answer":
         update["standalone_question"] = standalone
     _messages().append({"role": "user", "content": question})
-    _messages().append({"role": "assistant", "answer": answer.model_copy(update=update)})
+    _messages().append({"role": "assistant", "answer": answer.model_copy(update=update), "loading": loading})
+
+
+def _letters_so_far() -> dict | None:
+    """While the sample letters load in the background: how many of them a question asked now is answered from
+    ({"done", "total"}); None when no loading runs."""
+    progress = resources.sample_progress()
+    if progress is None:
+        return None
+    documents = len(resources.searcher().snapshot().manifest.documents)
+    return {"done": min(documents, progress.total), "total": progress.total}
 
 
 def _choose_example(example: str) -> None:
@@ -242,7 +256,8 @@ def render() -> None:
             if message["role"] == "user":
                 st.markdown(escape_markdown(message["content"]))
             else:
-                _render_answer(message["answer"], lang, i, last=bool(answers) and i == answers[-1])
+                _render_answer(message["answer"], lang, i, last=bool(answers) and i == answers[-1],
+                               loading=message.get("loading"))
     if answers:
         st.html(CITATION_SCRIPT, unsafe_allow_javascript=True)  # "[n]" opens source n (ui/safe.py)
     if typed:
