@@ -24,15 +24,17 @@ pages = [
 @st.fragment(run_every=1.0)
 def _sample_progress() -> None:
     """The background ingest of the sample letters (make run on an empty index): a status line, and a rerun of the
-    page when a first letter is committed (the chat input, disabled until then, opens: no question is in flight).
-    Counts and filters follow at the next interaction once all are in (a rerun then could cut a question short)."""
+    page when a first letter is committed (the chat input, disabled until then, opens) and when the last is in (the
+    sidebar's counts and filters then show every letter). A fragment never runs while the page does, so neither
+    rerun cuts a question short."""
     progress = resources.sample_progress()
-    if progress is not None and progress.askable and not st.session_state.get("sample_askable"):
+    if progress is None:  # finished since the page last ran
+        st.rerun()
+    if progress.askable and not st.session_state.get("sample_askable"):
         st.session_state.sample_askable = True
         st.rerun()
-    if progress is not None:
-        line = t(lang, "loading_sample", done=progress.done, total=progress.total)
-        st.info(line if progress.askable else f"{line}  \n{t(lang, 'loading_sample_wait')}")
+    line = t(lang, "loading_sample", done=progress.done, total=progress.total)
+    st.info(line if progress.askable else f"{line}  \n{t(lang, 'loading_sample_wait')}")
 
 
 progress = resources.sample_progress()  # (starts it when the index is empty and HOERING_SAMPLE is set)

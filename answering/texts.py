@@ -31,9 +31,14 @@ def describe_filters(filters: Filters, language: str) -> str:
     """'Afgrænset til: afsendertype = kommuner (udledt af spørgsmålet – kan fjernes).'"""
     if filters.is_empty():
         return ""
+    return f"{phrase(language, 'scope')}: {scope_parts(filters, language)}."
+
+
+def scope_parts(filters: Filters, language: str) -> str:
+    """The active filters: 'afsendertype = kommuner (udledt af spørgsmålet – kan fjernes); kommune = Aarhus'."""
     parts = []
     for field, value in filters.active().items():
         shown = sender_type_name(value, language) if field == "sender_type" else value
         note = f" ({phrase(language, 'inferred')})" if field in filters.inferred else ""
         parts.append(phrase(language, "scope_part", field=field_name(field, language), value=shown) + note)
-    return f"{phrase(language, 'scope')}: " + "; ".join(parts) + "."
+    return "; ".join(parts)

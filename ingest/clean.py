@@ -99,7 +99,10 @@ def normalize(text: str) -> str:
 
 
 def remove_repeated_lines(pages: list[str], edge: int = 3) -> list[str]:
-    """Drop page numbers and lines repeated at the top or bottom of most pages (headers/footers)."""
+    """Drop page numbers and lines repeated at the top or bottom of most pages (headers/footers).
+
+    A line is a running header only where it repeats on pages that otherwise differ: pages with the same text
+    count once (a letter printed twice, or a PDF whose pages draw one content stream, is read, not emptied)."""
 
     def key(line: str) -> str:
         return re.sub(r"\d+", "#", line.lower()).strip()
@@ -110,10 +113,15 @@ def remove_repeated_lines(pages: list[str], edge: int = 3) -> list[str]:
 
     split = [p.split("\n") for p in pages]
     counts: Counter[str] = Counter()
+    distinct: set[tuple[str, ...]] = set()
     for lines in split:
+        body = tuple(key(line) for line in lines if line.strip() and not _PAGE_NUMBER.match(line.strip()))
+        if body in distinct:
+            continue
+        distinct.add(body)
         counts.update({key(lines[i]) for i in edges(lines)})
-    threshold = max(2, (len(pages) + 1) // 2)
-    repeated = {k for k, n in counts.items() if n >= threshold and len(pages) >= 2 and k}
+    threshold = max(2, (len(distinct) + 1) // 2)
+    repeated = {k for k, n in counts.items() if n >= threshold and len(distinct) >= 2 and k}
     result = []
     for lines in split:
         drop = {i for i in edges(lines) if key(lines[i]) in repeated or _PAGE_NUMBER.match(lines[i].strip())}

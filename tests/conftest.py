@@ -14,8 +14,9 @@ Fixtures for everyone (ingest, retrieval, answering tests):
 * ``make_settings`` (function): ``make_settings(name="index", **overrides) -> Settings`` for a fresh,
   empty index under this test's ``tmp_path`` (defaults pinned, so HOERING_* variables of the machine
   cannot leak in).
-* ``shared_corpus`` (function): the path of the shared real-document corpus (``../shared/corpus``
-  next to the repo); the test is skipped when it is not there.
+* ``real_corpus`` (function): the path of the committed excerpts of real public documents
+  (``tests/data/corpus``: Aarhus Kommune PDFs, Erhvervsstyrelsen DOCX, each beside an independent text
+  export; origin and licence in its README.md).
 * ``searcher`` (session): a ``retrieval.search.Searcher`` over ``sample_index`` with the session embedder
   (read-only, shared by the retrieval and answering tests); ``chunk_texts`` (session): chunk id → stored text.
 * ``minilm_path`` (session): the local path of the all-MiniLM-L6-v2 model packaged in
@@ -38,7 +39,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = REPO / "data" / "sample"
-SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+REAL_CORPUS = REPO / "tests" / "data" / "corpus"
 SAMPLE_FILES = (
     "000_9e96320e20098c47.txt",
     "001_569e1742befe58b9.txt",
@@ -115,11 +116,9 @@ def sample_docs(sample_index):
 
 
 @pytest.fixture
-def shared_corpus() -> Path:
-    """The shared real-document corpus next to the repo; skips the test when it is absent."""
-    if not SHARED_CORPUS.is_dir():
-        pytest.skip(f"shared corpus not present at {SHARED_CORPUS}")
-    return SHARED_CORPUS
+def real_corpus() -> Path:
+    """The committed excerpts of real documents (in the repo: a fresh clone runs these tests too)."""
+    return REAL_CORPUS
 
 
 @pytest.fixture(scope="session")

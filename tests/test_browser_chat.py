@@ -170,3 +170,52 @@ def test_chat_in_the_browser(server, browser, tmp_path):  # noqa: F811
     _nothing_internal(page.inner_text("body"))
     _shot(page, tmp_path, "4-en-answer", page.locator(".st-key-cite-a1-1"))
     page.close()
+
+
+_HEADER_WIDTHS = """(names) => { const c = document.createElement('canvas').getContext('2d');
+    c.font = '400 14px "Source Sans", sans-serif'; return names.map(n => c.measureText(n).width); }"""
+
+
+def test_the_mode_switch_stays_on_and_table_headers_are_whole(server, browser, tmp_path):  # noqa: F811
+    """Issue 21 #12: clicking the selected mode again left no mode selected and the next question ran as "Svar";
+    the English header "Mentions the topic?" was cut to "Mentions the topi…". Both languages, the default width."""
+    from export.coverage_table import headers
+    from ui.chat_page import column_widths
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1100}, locale="da-DK")
+    page.goto(server, wait_until="domcontentloaded")
+    page.get_by_test_id("stChatInputTextArea").wait_for(state="visible", timeout=60_000)
+    page.wait_for_function("document.fonts.check('14px \"Source Sans\"')", timeout=30_000)
+    for lang, mode, question, lead in (
+        ("da", "Hvem siger hvad", QUESTION, "1 af 2 kommuner nævner ventelister."),
+        ("en", "Who says what", ENGLISH, "1 of 2 municipalities mentions waiting lists."),
+    ):
+        if lang == "en":
+            page.get_by_role("button", name="Ny samtale").click()
+            page.get_by_test_id("stSidebar").get_by_role("radio", name="English").click()
+            page.get_by_role("button", name=ENGLISH).wait_for(timeout=60_000)
+        switch = page.locator(".st-key-mode").get_by_role("radio", name=mode)
+        if switch.get_attribute("aria-checked") != "true":
+            switch.click()
+            time.sleep(1)
+        switch.click()  # the selected mode clicked again: it stays selected
+        time.sleep(1.5)
+        assert switch.get_attribute("aria-checked") == "true"
+        assert page.locator(".st-key-mode").get_by_role("radio", checked=True).count() == 1
+        _ask(page, question)
+        text = _settled(page, 2, lead)
+        assert lead in text  # asked as who-says-what, the mode shown
+        table = page.get_by_test_id("stDataFrame")
+        table.wait_for(timeout=60_000)
+        time.sleep(1)
+        # Every header fits its column: its width in the grid's font, with 8 px padding on each side.
+        names = headers(lang)
+        widths = column_widths(names)
+        for name, measured in zip(names, page.evaluate(_HEADER_WIDTHS, list(names))):
+            assert measured + 16 <= widths[name], (name, measured, widths[name])
+        # The whole table is in view (columns and the row-selection column): no header scrolled off to the right.
+        assert sum(widths.values()) + 30 <= table.bounding_box()["width"], (widths, table.bounding_box())
+        shot = tmp_path / f"5-{lang}-table-headers.png"
+        table.screenshot(path=str(shot))
+        print(f"screenshot: {shot}")
+    page.close()

@@ -5,6 +5,7 @@ ingested in the background, and the chat input is enabled as soon as a first let
 
 from __future__ import annotations
 
+import re
 import time
 from contextlib import contextmanager
 
@@ -43,15 +44,29 @@ def test_an_empty_index_shows_the_sample_loading_and_becomes_askable(browser, tm
         box.fill("Hvad siger kommunerne om ventelister?")
         box.press("Enter")
         deadline = time.monotonic() + 120
-        while page.get_by_test_id("stChatMessage").count() < 2:
+        while page.get_by_test_id("stChatMessage").count() < 2 or page.get_by_test_id("stStatusWidget").is_visible():
             assert time.monotonic() < deadline, page.inner_text("body")[-2000:]
             time.sleep(0.5)
+        # Issue 21 #12: asked while the letters load, the answer says how many it was made from.
+        first = page.get_by_test_id("stChatMessage").nth(1)
+        first.get_by_test_id("stAlert").first.wait_for(timeout=60_000)
+        note = re.search(r"Eksempelbrevene indlæses stadig: svaret bygger på (\d) af 5 breve\.", first.inner_text())
+        assert note and 1 <= int(note.group(1)) < 5, first.inner_text()
+        page.screenshot(path=str(tmp_path / "answered-while-loading.png"), full_page=True)
 
-        # The line goes when all five are in; the next question is answered from all of them (the sidebar counts them).
+        # The line goes when all five are in, and the sidebar counts all five without any click (issue 21 #12: the
+        # count stayed at the letters in when the page last ran); the next question is answered from all of them.
         deadline = time.monotonic() + 180
         while line.count():
             assert time.monotonic() < deadline, page.inner_text("body")[-2000:]
             time.sleep(0.5)
+        sidebar = page.get_by_test_id("stSidebar")
+        deadline = time.monotonic() + 30
+        while "5 dokumenter" not in sidebar.inner_text():
+            assert time.monotonic() < deadline, sidebar.inner_text()
+            time.sleep(0.5)
+        assert page.get_by_test_id("stChatMessage").count() == 2  # the answer stays, with its note
+        assert note.group(0) in page.get_by_test_id("stChatMessage").nth(1).inner_text()
         box.fill("Hvad siger Hedensted Kommune om ventelister?")
         box.press("Enter")
         deadline = time.monotonic() + 120

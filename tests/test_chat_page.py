@@ -177,3 +177,30 @@ def test_who_says_what_with_a_chat_model_reports_progress_and_words_stances(app_
     quote = table.loc[table["Sender"] == "Hedensted Kommune (Voksenhandicap)", "Quote"].iloc[0]
     assert quote.startswith("concerned: Oplever lange ventelister. »") and "bekymret" not in quote
     assert calls and calls[-1][0] == calls[-1][1] == 1  # one mentioning letter mapped, reported as done
+
+
+def test_the_answer_mode_always_has_one_mode_selected(app_env, sample_index):  # noqa: F811
+    """Issue 21 #12: the switch could be clicked off (no mode shown) and the next question ran as "Svar". It is
+    required now (the browser keeps a mode selected: tests/test_browser_chat.py), and every question runs in the
+    mode shown."""
+    at = app_env(sample_index.index)
+    switch = at.segmented_control(key="mode")
+    assert switch.proto.required and switch.value == "answer"
+    switch.set_value("coverage").run()
+    _ask(at, QUESTION)
+    assert _last_answer(at).method == "coverage" and at.segmented_control(key="mode").value == "coverage"
+    _ask(at, "Hvem nævner personale?")  # the next question too: the mode stays what is shown
+    assert _last_answer(at).method == "coverage" and at.segmented_control(key="mode").value == "coverage"
+
+
+def test_who_says_what_with_filters_that_leave_no_letter_says_so(app_env, sample_index):  # noqa: F811
+    """Issue 21 #12: the app showed only "Afgrænset til: …"; now what matched nothing, and how to widen it."""
+    at = app_env(sample_index.index)
+    at.selectbox(key="f_sender_type").set_value("region").run()
+    at.segmented_control(key="mode").set_value("coverage").run()
+    _ask(at, "Hvem nævner ventelister?")
+    answer = _last_answer(at)
+    assert answer.counts == {"in_scope": 0, "mentions": 0}
+    shown = " ".join(_assistant_texts(at)).replace("\\", "")
+    assert "Ingen høringssvar matcher afgrænsningen: afsendertype = regioner. Fjern et af filtrene" in shown, shown
+    assert not at.dataframe and "Afgrænset til" not in shown

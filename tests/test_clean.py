@@ -122,6 +122,16 @@ def test_repeated_headers_footers_and_page_numbers_are_dropped():
     assert [text[a:b] for a, b in spans] == bodies
 
 
+def test_identical_pages_are_text_not_headers_and_real_headers_still_go():
+    letter = "Grundejerforeningen Søhøjlandet\nVi ønsker at støjvolden bliver forlænget.\nMed venlig hilsen\nAnna Hansen"
+    # the same page three times (page numbers aside): nothing is a running header
+    assert remove_repeated_lines([f"{letter}\nSide {i} af 3" for i in (1, 2, 3)]) == [letter] * 3
+    # a header over pages that differ still goes, also on a page printed twice
+    bodies = ["Første side om ventelister.", "Anden side om botilbud.", "Anden side om botilbud."]
+    pages = [f"Region Midtjylland · Høringssvar 2023\n{body}" for body in bodies]
+    assert remove_repeated_lines(pages) == bodies
+
+
 def test_a_line_on_one_page_only_is_not_a_header():
     pages = ["Aarhus Kommune\nFørste side tekst.", "Ingen overskrift her\nAnden side tekst.", "Tredje side\nslut."]
     assert remove_repeated_lines(pages)[0].startswith("Aarhus Kommune")

@@ -75,3 +75,35 @@ def test_plain_ask_json_has_no_coverage_keys(sample_index):
     result = CliRunner().invoke(app, ["ask", "Hvad siger kommunerne om ventelister?", "--index", str(sample_index.index), "--json"])
     assert result.exit_code == 0
     assert set(json.loads(result.stdout)) == {"question", "answer", "filters", "grounded", "citations"}
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("Hvem nævner ventelister?", "Ingen høringssvar matcher afgrænsningen: afsendertype = regioner; fra dato = 2030-01-01. Fjern"),
+        ("Who mentions waiting lists?", "No responses match the scope: sender type = regions; from date = 2030-01-01. Remove"),
+    ],
+)
+def test_an_empty_scope_says_so_and_how_to_widen_it(searcher, question, expected):
+    """Issue 21 #12: filters that leave no letter printed only the filter line ("Afgrænset til: …")."""
+    from index.records import Filters
+
+    answer = coverage_answer(question, searcher, Filters(sender_type="region", date_from="2030-01-01"))
+    assert answer.counts == {"in_scope": 0, "mentions": 0} and not answer.grounded
+    assert answer.text.startswith(expected), answer.text
+    assert "Afgrænset til" not in answer.text and "Limited to" not in answer.text
+
+
+def test_cli_coverage_with_an_empty_scope_says_so(sample_index):
+    """The real CLI process: the plain answer names the filters and how to widen them."""
+    import subprocess
+
+    from tests.processes import hoering_command, python_env
+
+    done = subprocess.run(
+        [*hoering_command(), "ask", "Hvem nævner ventelister?", "--mode", "coverage", "--sender-type", "region",
+         "--index", str(sample_index.index)],
+        env=python_env(COLUMNS="400"), capture_output=True, text=True, timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Ingen høringssvar matcher afgrænsningen: afsendertype = regioner. Fjern et af filtrene"), done.stdout

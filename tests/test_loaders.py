@@ -1,7 +1,8 @@
-"""ingest.loaders: every format from real bytes (generated files and, when present, the shared real corpus)."""
+"""ingest.loaders: every format from real bytes (generated files and excerpts of real public documents)."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import zipfile
@@ -73,6 +74,56 @@ def test_pdf_distinctive_word_on_page_two_gets_chunk_page_two(tmp_path):
     assert {p for c in chunks for p in c.pages} == {1, 2, 3}
     for c in chunks:
         assert c.text == doc.text[c.start : c.end]
+
+
+REPEATED_PAGE = (
+    "Høringssvar fra Grundejerforeningen Søhøjlandet\n"
+    "Vi ønsker at støjvolden bliver forlænget langs hele strækningen ved Ålborgvej.\n"
+    "Med venlig hilsen\n"
+    "Anna Hansen"
+)
+
+
+def _one_stream_pdf(path: Path, copies: int) -> Path:
+    """A PDF whose ``copies`` pages all draw one and the same content stream (as some printers write them)."""
+    from pypdf import PdfReader, PdfWriter
+
+    page = PdfReader(io.BytesIO(pdf_bytes([REPEATED_PAGE]))).pages[0]
+    writer = PdfWriter()
+    for _ in range(copies):
+        writer.add_page(page)
+    with open(path, "wb") as out:
+        writer.write(out)
+    return path
+
+
+@pytest.mark.parametrize("shared_stream", [False, True], ids=["own-streams", "one-stream"])
+def test_a_text_pdf_whose_pages_repeat_is_read_as_text(shared_stream, make_settings, embedder, tmp_path):
+    """Issue 21 #12: pages with identical text were all taken for running headers, the letter came out empty and
+    was refused as scanned. Identical pages count once, so nothing of the letter is a header."""
+    from pypdf import PdfReader
+
+    from ingest.pipeline import ingest
+    from index.index import Index
+
+    path = tmp_path / "gentaget.pdf"
+    if shared_stream:
+        _one_stream_pdf(path, 3)
+        contents = {page.raw_get("/Contents").idnum for page in PdfReader(path).pages}
+        assert len(contents) == 1  # really one stream drawn by three pages
+    else:
+        make_pdf(path, [REPEATED_PAGE] * 3)
+    report = ingest([str(path)], make_settings(), embedder=embedder)
+    [outcome] = report.outcomes
+    assert outcome.status.value == "ingested", outcome
+    [record] = Index(make_settings()).manifest().documents.values()
+    assert record.pages == 3
+    # Nothing of the letter was dropped as a header: sender line, statement and signature are on every page.
+    doc, chunks = _only_doc(_prepare(path, tmp_path))
+    for number, (start, end) in enumerate(doc.page_spans, start=1):
+        for line in REPEATED_PAGE.split("\n"):
+            assert line in doc.text[start:end], (number, line)
+    assert {p for c in chunks for p in c.pages} == {1, 2, 3}
 
 
 def test_pdf_without_text_layer_is_a_clear_failure(tmp_path):
@@ -338,19 +389,17 @@ def test_eml_without_headers_is_refused():
     assert info.value.code == "bad_email"
 
 
-# ---------------------------------------------------------------------------- the shared real corpus
+# ------------------------------------------------- real documents (excerpts in tests/data/corpus)
 
 REAL_PDFS = ["dagsbil", "document", "Aarhus_Byråd-Aarhus_Byråd_den_27._august_2025"]
 
 
 @pytest.mark.parametrize("name", REAL_PDFS)
-def test_real_pdf_keeps_page_numbers_and_reading_order(name, shared_corpus, tmp_path):
+def test_real_pdf_keeps_page_numbers_and_reading_order(name, real_corpus, tmp_path):
     """Against the corpus's independent text export (pages separated by form feeds): every line that is
     unique there and in our text is on the same page and in the same order."""
-    pdf = shared_corpus / "aarhus" / "orig" / f"{name}.pdf"
-    reference = shared_corpus / "aarhus" / f"{name}.txt"
-    if not pdf.exists() or not reference.exists():
-        pytest.skip(f"{pdf.name} or its text export not in the shared corpus")
+    pdf = real_corpus / "aarhus" / "orig" / f"{name}.pdf"
+    reference = real_corpus / "aarhus" / f"{name}.txt"
     doc, chunks = _only_doc(_prepare(pdf, tmp_path))
     ref_text = reference.read_text(encoding="utf-8")
     ref_pages = ref_text.split("\f")
@@ -376,10 +425,8 @@ def test_real_pdf_keeps_page_numbers_and_reading_order(name, shared_corpus, tmp_
     assert positions == sorted(positions), "reading order differs from the reference export"
 
 
-def test_real_pdf_drops_running_header_and_page_numbers(shared_corpus, tmp_path):
-    pdf = shared_corpus / "aarhus" / "orig" / "dagsbil.pdf"
-    if not pdf.exists():
-        pytest.skip("dagsbil.pdf not in the shared corpus")
+def test_real_pdf_drops_running_header_and_page_numbers(real_corpus, tmp_path):
+    pdf = real_corpus / "aarhus" / "orig" / "dagsbil.pdf"
     [raw] = load_bytes(pdf.read_bytes(), pdf.name, str(pdf))
     assert all("Sundhed og Omsorg 2025" in p.text.split("\n")[0] for p in raw.pages)  # the running header
     assert all(f"Side {p.number} af 4" in p.text for p in raw.pages)
@@ -389,10 +436,8 @@ def test_real_pdf_drops_running_header_and_page_numbers(shared_corpus, tmp_path)
     assert "Færdigbehandlede sager i 2024" in doc.text  # content that follows the header stays
 
 
-def test_real_pdf_ligatures_are_resolved(shared_corpus, tmp_path):
-    pdf = shared_corpus / "aarhus" / "orig" / "document.pdf"
-    if not pdf.exists():
-        pytest.skip("document.pdf not in the shared corpus")
+def test_real_pdf_ligatures_are_resolved(real_corpus, tmp_path):
+    pdf = real_corpus / "aarhus" / "orig" / "document.pdf"
     [raw] = load_bytes(pdf.read_bytes(), pdf.name, str(pdf))
     assert "\ufb02ertal" in raw.pages[0].text  # the PDF's text layer uses the ﬂ ligature
     doc, chunks = _only_doc(_prepare(pdf, tmp_path))
@@ -410,12 +455,10 @@ REAL_DOCX = [
 
 
 @pytest.mark.parametrize("name", REAL_DOCX)
-def test_real_docx_reading_order(name, shared_corpus):
+def test_real_docx_reading_order(name, real_corpus):
     """Unique lines of the corpus's independent text export come out of our loader in the same order."""
-    path = shared_corpus / "udbud" / "orig_docx" / f"{name}.docx"
-    reference = shared_corpus / "udbud" / f"{name}.txt"
-    if not path.exists() or not reference.exists():
-        pytest.skip(f"{name}.docx or its text export not in the shared corpus")
+    path = real_corpus / "udbud" / "orig_docx" / f"{name}.docx"
+    reference = real_corpus / "udbud" / f"{name}.txt"
     [doc] = load_bytes(path.read_bytes(), path.name, str(path))
     text = "\n\n".join(p.text for p in doc.pages)
     ref_lines = [_norm(line) for line in reference.read_text(encoding="utf-8").split("\n")]
@@ -446,10 +489,8 @@ def _explicit_page_breaks(path: Path) -> int:
         ("DA 2 - Bilag 2 Leverandørens besvarelse", "Dette bilag indeholder Leverandørens tilbud", 3),
     ],
 )
-def test_real_docx_page_numbers(name, first_line, page, shared_corpus):
-    path = shared_corpus / "udbud" / "orig_docx" / f"{name}.docx"
-    if not path.exists():
-        pytest.skip(f"{name}.docx not in the shared corpus")
+def test_real_docx_page_numbers(name, first_line, page, real_corpus):
+    path = real_corpus / "udbud" / "orig_docx" / f"{name}.docx"
     [doc] = load_bytes(path.read_bytes(), path.name, str(path))
     numbers = [p.number for p in doc.pages]
     assert numbers == sorted(set(numbers))

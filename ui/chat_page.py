@@ -24,6 +24,7 @@ from ui.texts import EXAMPLES, t
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROW_HEIGHT = 84  # three lines of a quote in the who-says-what table
+HEADER_CHAR_PX, HEADER_PADDING_PX = 7, 24  # a column header's width: per character, and padding with room to spare
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -50,9 +51,12 @@ def _links(answer: Answer, key: str) -> dict[int, str]:
     return {c.n: source_key(key, c.n) for c in answer.citations if c.verified}
 
 
-def _render_answer(answer: Answer, lang: str, index: int, last: bool) -> None:
+def _render_answer(answer: Answer, lang: str, index: int, last: bool, loading: dict | None = None) -> None:
+    """``loading``: {"done", "total"} when the answer was made while the sample letters were still loading."""
     alang = answer.language
     key = f"a{index}"
+    if loading:
+        st.warning(t(alang, "answer_while_loading", **loading))
     if answer.method == "coverage":
         _render_coverage(answer, lang, key)
     else:
@@ -96,6 +100,14 @@ def _render_feedback(answer: Answer, lang: str, index: int) -> None:
             st.rerun()
 
 
+def column_widths(names: tuple[str, ...]) -> dict[str, int]:
+    """Pixel widths of the who-says-what table's columns (``headers()`` order), each wide enough for its header in
+    either language ("Mentions the topic?" was cut to "Mentions the topi…"): the grid writes headers in 14 px
+    Source Sans, under 7 px a character, with 8 px of padding on each side."""
+    minimum = (170, 100, 110, 290, 50, 50)  # sender, type, mentions, quote, page, source: 860 px with the row marker
+    return {name: max(width, HEADER_CHAR_PX * len(name) + HEADER_PADDING_PX) for name, width in zip(names, minimum)}
+
+
 def _render_coverage(answer: Answer, lang: str, key: str) -> None:
     """Who says what: the short lead with the counts, then every document in scope as a sortable table whose
     rows open their source, and the table as Excel or CSV."""
@@ -108,7 +120,7 @@ def _render_coverage(answer: Answer, lang: str, key: str) -> None:
     columns = {name: [row.cells()[i] for row in rows] for i, name in enumerate(names)}
     # The citation number first and the page before the quote, so both stay in view; the quote wraps.
     order = [names[5], names[0], names[1], names[2], names[4], names[3]]
-    widths = {names[5]: 50, names[0]: 190, names[1]: 105, names[2]: 110, names[4]: 50, names[3]: 360}
+    widths = column_widths(names)
     table_key = f"{key}_table"
     selection = st.dataframe(
         columns, hide_index=True, column_order=order, key=table_key, on_select="rerun", selection_mode="single-row",
@@ -165,6 +177,7 @@ def _ask(question: str, filters: Filters, lang: str, standalone: str | None = No
     """``standalone``: re-ask this standalone question without conversation history (an inferred filter removed)."""
     llm = resources.chat_model()
     mode = "coverage" if st.session_state.get("mode") == "coverage" else "answer"
+    loading = _letters_so_far()
     with st.chat_message("user"):
         st.markdown(escape_markdown(question))
     with st.chat_message("assistant"):
@@ -186,7 +199,17 @@ def _ask(question: str, filters: Filters, lang: str, standalone: str | None = No
     if standalone and mode == "answer":
         update["standalone_question"] = standalone
     _messages().append({"role": "user", "content": question})
-    _messages().append({"role": "assistant", "answer": answer.model_copy(update=update)})
+    _messages().append({"role": "assistant", "answer": answer.model_copy(update=update), "loading": loading})
+
+
+def _letters_so_far() -> dict | None:
+    """While the sample letters load in the background: how many of them a question asked now is answered from
+    ({"done", "total"}); None when no loading runs."""
+    progress = resources.sample_progress()
+    if progress is None:
+        return None
+    documents = len(resources.searcher().snapshot().manifest.documents)
+    return {"done": min(documents, progress.total), "total": progress.total}
 
 
 def _choose_example(example: str) -> None:
@@ -205,8 +228,9 @@ def render() -> None:
 
     st.title(t(lang, "title"))
     st.caption(t(lang, "tagline"))
+    # Always one mode selected (clicking the selected one keeps it): the mode a question runs in is the one shown.
     st.segmented_control(
-        t(lang, "mode"), ["answer", "coverage"], default="answer", key="mode",
+        t(lang, "mode"), ["answer", "coverage"], default="answer", key="mode", required=True,
         format_func=lambda m: t(lang, "mode_answer" if m == "answer" else "mode_coverage"),
     )
     # Bounded like every question (HOERING_MAX_QUESTION_CHARS): the box stops taking characters at the limit.
@@ -232,7 +256,8 @@ def render() -> None:
             if message["role"] == "user":
                 st.markdown(escape_markdown(message["content"]))
             else:
-                _render_answer(message["answer"], lang, i, last=bool(answers) and i == answers[-1])
+                _render_answer(message["answer"], lang, i, last=bool(answers) and i == answers[-1],
+                               loading=message.get("loading"))
     if answers:
         st.html(CITATION_SCRIPT, unsafe_allow_javascript=True)  # "[n]" opens source n (ui/safe.py)
     if typed:

@@ -53,6 +53,13 @@ PHRASES: dict[str, dict[str, str]] = {
     "coverage.topic": {"da": "emnet", "en": "the topic"},
     "coverage.and": {"da": "og", "en": "and"},
     "coverage.none": {"da": "Ingen af dem nævner {topic}.", "en": "None of them mentions {topic}."},
+    # who says what when the filters leave no letter: the filters, and how to widen them
+    "coverage.no_match": {
+        "da": "Ingen høringssvar matcher afgrænsningen: {scope}. Fjern et af filtrene eller vælg en bredere værdi "
+              "(fx et længere datointerval) for at se flere høringssvar.",
+        "en": "No responses match the scope: {scope}. Remove one of the filters or choose a wider value "
+              "(e.g. a longer date range) to see more responses.",
+    },
     # --- h14-chat: one language per answer (sender types as words, pages, source headers, the table) ---
     # a sender type as one sender is called ("Hedensted Kommune · kommune")
     "sender_word.kommune": {"da": "kommune", "en": "municipality"},

@@ -406,6 +406,11 @@ PHRASES: dict[str, dict[str, str]] = {
         "da": "Du kan stille spørgsmål, så snart det første brev er indlæst.",
         "en": "You can ask questions as soon as the first letter is loaded.",
     },
+    # an answer made while the sample letters load (issue 21): from the letters in so far
+    "ui.answer_while_loading": {
+        "da": "Eksempelbrevene indlæses stadig: svaret bygger på {done} af {total} breve.",
+        "en": "The sample letters are still loading: this answer is based on {done} of {total} letters.",
+    },
     # --- end of issue 16 ---
     # the example questions of an empty conversation, in order
     "ui.example.1": {"da": "Hvad siger kommunerne om ventelister?", "en": "What do the municipalities say about waiting lists?"},
