@@ -108,6 +108,10 @@ def discover_all(paths: Iterable[str | Path]) -> tuple[list[str], list[str], lis
                         skipped.append(str(child))
                     elif child.is_file():  # not a FIFO, socket or device; a link only to a file inside
                         found.append(child)
+            # A link to a file that is found anyway is not a second letter (a letter's identity is where it came
+            # from: read twice, one response would count twice).
+            targets = {child.resolve() for child in found if not child.is_symlink()}
+            found = [child for child in found if not (child.is_symlink() and child.resolve() in targets)]
             files.extend(str(child) for child in sorted(found))
         elif path.is_symlink() and not _inside(path, path.parent.resolve()):
             skipped.append(str(path))

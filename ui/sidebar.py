@@ -21,7 +21,7 @@ from ui.texts import t
 def render_language() -> str:
     current = resources.language()
     choice = st.sidebar.segmented_control(
-        t(current, "language"), ["da", "en"], default=current, key="language_choice",
+        t(current, "language"), ["da", "en"], default=current, key="language_choice", required=True,
         format_func=lambda c: {"da": "Dansk", "en": "English"}[c],
     )
     if choice and choice != current:
