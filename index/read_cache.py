@@ -49,6 +49,7 @@ import numpy as np
 from core.phrases import message
 from index.manifest import Manifest
 from index.records import ChunkRecord, committed_fields
+from index.store import DATABASE, header_damage
 
 if TYPE_CHECKING:
     from index.index import Index
@@ -189,8 +190,10 @@ def load(index: Index, manifest: Manifest) -> CachedRows | None:
     settings = index.settings
     if not manifest.documents:
         return None
-    if not settings.chroma_host and not (Path(settings.index) / "chroma" / "chroma.sqlite3").exists():
-        return None  # Chroma lost: the reader must see it (and name the ingest that rebuilds it), not the cache
+    if not settings.chroma_host:
+        database = Path(settings.index) / "chroma" / DATABASE
+        if not database.exists() or header_damage(database):
+            return None  # Chroma lost or truncated: the reader must meet it (and be told the command), not the cache
     try:
         print_ = fingerprint(index, manifest)
     except OSError:
