@@ -107,7 +107,11 @@ def _is_index_path(path: str, settings) -> bool:
         return False
 
 
-DAMAGED_DATABASE = ("database disk image is malformed", "malformed database schema", "file is not a database")
+DAMAGED_DATABASE = (
+    "database disk image is malformed", "malformed database schema", "file is not a database",
+    # chromadb 1.5's own words for a record of chroma.sqlite3 it cannot use (its write-ahead log, its migrations)
+    "failed to pull logs from the log store", "error sending backfill request to compactor", "inconsistent hash:",
+)
 
 
 def _is_damaged_database(err: BaseException) -> bool:

@@ -186,3 +186,22 @@ def _cached_vectors(index: Path) -> int:
     with sqlite3.connect(index / "embeddings.sqlite") as con:
         [table] = [n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         return con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+
+
+@pytest.mark.parametrize("said", [
+    "Error executing plan: Error sending backfill request to compactor: Failed to receive response",
+    "Inconsistent hash: db=2b4c, source=2b4c",
+    "error returned from database: (code: 11) database disk image is malformed",
+])
+def test_damage_chroma_meets_after_the_check_is_the_same_line(tmp_path, said):
+    """A garbled record passes SQLite's check (a byte of a log row's text); Chroma's core then fails on it with
+    these words, or panics (pyo3's PanicException, a BaseException): told as the damaged database, not as
+    "uventet fejl" — for an embedded store only (a server's words are the server's business)."""
+    from core.errors import explain
+
+    settings = settings_for(tmp_path / "index")
+    line = explain(RuntimeError(said), settings)
+    assert line is not None and "beskadiget" in line and f"hoering repair --index {settings.index}" in line
+    panic = type("PanicException", (BaseException,), {})("called `Result::unwrap()` on an `Err` value")
+    assert "hoering repair" in explain(panic, settings)
+    assert explain(RuntimeError(said), settings_for(tmp_path / "s", chroma_host="127.0.0.1")) is None
