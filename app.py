@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.errors import explain
 from ui import chat_page, library_page, resources, themes_page, widget_texts
 from ui.resources import language
+from ui.safe import escape_markdown
 from ui.texts import t
 
 # Offline: the page icon is an emoji (an inline data: URL; a Material *page* icon is fetched from
@@ -37,8 +39,18 @@ def _sample_progress() -> None:
     st.info(line if progress.askable else f"{line}  \n{t(lang, 'loading_sample_wait')}")
 
 
-progress = resources.sample_progress()  # (starts it when the index is empty and HOERING_SAMPLE is set)
-if progress is not None:
-    st.session_state.sample_askable = progress.askable
-    _sample_progress()
-st.navigation(pages).run()
+def _run() -> None:
+    progress = resources.sample_progress()  # (starts it when the index is empty and HOERING_SAMPLE is set)
+    if progress is not None:
+        st.session_state.sample_askable = progress.askable
+        _sample_progress()
+    st.navigation(pages).run()
+
+
+try:
+    _run()
+except Exception as exc:  # a failure of the machine or the setup (a Chroma server down at start or later …):
+    line = explain(exc, resources.settings(), lang)  # the CLI's one line, in the user's language
+    if line is None:
+        raise  # a bug: Streamlit shows it
+    st.error(escape_markdown(line))

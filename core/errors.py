@@ -1,8 +1,8 @@
 """Failures of the machine or the setup, told in one clear line (no traceback), and terminal-safe text.
 
 ``explain(exc, settings)`` turns what a command can meet outside its own logic — a full disk, a read-only
-index, ``HOERING_INDEX`` pointing at a file, a damaged ``manifest.json``, a Chroma server that is down, an
-invalid setting — into one line in the user's language; ``None`` for anything else (a bug: the caller says
+index, ``HOERING_INDEX`` pointing at a file, a damaged ``manifest.json``, a Chroma server that is down (at start
+or later), a damaged ``chroma.sqlite3``, an invalid setting — into one line in the user's language; ``None`` for anything else (a bug: the caller says
 "uventet fejl"). ``describe_exception`` names the unexpected errors of reading one file ("for stor eller for
 kompleks" for decompression bombs). ``visible`` makes control characters in names visible before they reach a
 terminal.
@@ -76,8 +76,11 @@ def explain(exc: BaseException, settings=None, language: str | None = None) -> s
         if name == "ValidationError" and getattr(err, "title", "") == "Settings":
             problems = [f"HOERING_{'_'.join(map(str, e['loc'])).upper()}={e.get('input')!r}: {e['msg']}" for e in err.errors()]
             return message("settings_invalid", language, error="; ".join(problems) or text)
-        if name == "IndexDamagedError" and isinstance(err, PhrasedError):  # rows lost (index/index.py): names the fix
-            return err.render(language)
+        if name in ("IndexDamagedError", "StoreDamagedError") and isinstance(err, PhrasedError):  # names the fix
+            return err.render(language)  # rows lost (index/index.py), chroma.sqlite3 damaged (index/store.py)
+        if _is_damaged_database(err) and settings is not None and not settings.chroma_host:
+            return message("chroma_damaged", language, path=f"{index}/chroma/chroma.sqlite3", index=index,
+                           detail=" ".join(text.split())[:120] or name)
         if _is_connection_failure(err):
             host = f"{settings.chroma_host}:{settings.chroma_port}" if settings is not None and settings.chroma_host else "?"
             return message("chroma_down", language, host=host)
@@ -104,8 +107,25 @@ def _is_index_path(path: str, settings) -> bool:
         return False
 
 
+DAMAGED_DATABASE = (
+    "database disk image is malformed", "malformed database schema", "file is not a database",
+    # chromadb 1.5's own words for a record of chroma.sqlite3 it cannot use (its write-ahead log, its migrations)
+    "failed to pull logs from the log store", "error sending backfill request to compactor", "inconsistent hash:",
+)
+
+
+def _is_damaged_database(err: BaseException) -> bool:
+    """Damage Chroma met in an embedded ``chroma.sqlite3`` after SQLite's check passed (a damaged record): its
+    SQLite error, or a panic of its native core (pyo3's PanicException, a BaseException)."""
+    return type(err).__name__ == "PanicException" or any(m in str(err).lower() for m in DAMAGED_DATABASE)
+
+
 def _is_connection_failure(err: BaseException) -> bool:
     if "could not connect to a chroma server" in str(err).lower():
         return True
     module = type(err).__module__ or ""
-    return (module.startswith(("httpx", "httpcore")) and "Connect" in type(err).__name__) or isinstance(err, ConnectionError)
+    name = type(err).__name__
+    # (a server that dies while a reader holds a kept-alive connection: the next request's read or write fails,
+    # or the server closes it without an answer)
+    lost = "Connect" in name or name in ("RemoteProtocolError", "ReadError", "WriteError")
+    return (module.startswith(("httpx", "httpcore")) and lost) or isinstance(err, ConnectionError)

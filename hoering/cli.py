@@ -100,9 +100,11 @@ def guarded(command):
     def run(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
+                KeyboardInterrupt, SystemExit, GeneratorExit):
             raise
-        except Exception as exc:  # noqa: BLE001 - the one place every failure is told in one line
+        except BaseException as exc:  # noqa: BLE001 - the one place every failure is told in one line (a Rust
+            # panic in Chroma's native core arrives as pyo3's PanicException, a BaseException)
             settings = None
             try:
                 ctx = kwargs.get("ctx")
@@ -528,6 +530,39 @@ def remove(
             say(err, phrase("removed_document", doc_id=document.doc_id, sender=document.sender or "–",
                             source=document.source))
     raise typer.Exit(0 if plan.documents else 1)
+
+
+@app.command(help=phrase("repair_help"))
+@guarded
+def repair(index: Optional[Path] = IndexOption, as_json: bool = JsonOption) -> None:
+    from ingest.repair import RepairError
+    from ingest.repair import repair as run_repair
+    from ingest.schema import Status
+
+    settings = settings_for(index)
+
+    def on_progress(kind: str, info: dict) -> None:  # one line per file or member that could not be read again
+        if kind in ("file", "member") and info["outcome"].status == Status.failed:
+            say(err, (phrase("error"), "red"), " ", info["outcome"].source, ": ", info["outcome"].detail)
+
+    try:
+        done = run_repair(settings, on_progress=None if as_json else on_progress)
+    except RepairError as exc:
+        fail(exc.render(settings.language), 2)
+    data = done.report.to_json()
+    if as_json:
+        _print_json(done.to_json())
+    else:
+        told = set()
+        for outcome in done.report.failed:  # files the manifest lists that are not there any more
+            if outcome.source not in told and not os.path.exists(outcome.source):
+                told.add(outcome.source)
+                say(err, (phrase("error"), "red"), " ", outcome.source, ": ", outcome.detail)
+        if done.moved_to is not None:
+            say(err, phrase("repaired", moved=done.moved_to))
+        err.print(phrase("ingest_summary", ingested=data["ingested"], unchanged=data["unchanged"], removed=data["removed"],
+                         failed=len(data["failed"]), chunks=data["chunks"], seconds=data["seconds"]))
+    raise typer.Exit(1 if done.report.failed else 0)
 
 
 def main() -> None:  # console-script entry point

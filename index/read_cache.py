@@ -2,8 +2,8 @@
 
 Chroma stays the system of record. For one committed manifest the cache holds, in one folder:
 
-    meta.json             format, index identity, version, manifest fingerprint, counts, and the exact size of
-                          every file below (and a CRC-32 of the texts and the chunk list)
+    meta.json             format, index identity, version, manifest fingerprint, counts, and the exact size and
+                          CRC-32 of every file below
     manifest.json         the manifest it was built from (a later writer reuses the rows of unchanged documents)
     vectors.npy           chunk vectors, unit length, float32 (n × dim) — memory-mapped by readers
     sentence_vectors.npy  sentence vectors (m × dim) — memory-mapped (absent when chunks stand in for sentences)
@@ -23,8 +23,10 @@ A folder is written under a temporary name and renamed into place (atomic). A re
 exactly the committed version and manifest fingerprint (the manifest file's mtime and size beside an embedded
 index, a hash of its content in a Chroma server), so a cache of another commit — an older version, or an index
 rebuilt to the same version number — is never read. Anything wrong with it (a file missing, a size, shape,
-dtype, count or checksum that disagrees) makes the reader fall back to Chroma, and the snapshot read there is
-written again. Writing a new version deletes the older ones (and, under the default root, caches of copies of
+dtype, count or checksum that disagrees) makes the reader discard the folder (with a log line) and fall back to
+Chroma, and the snapshot read there is written again. Every file is checked against its CRC-32 when the folder
+is opened: the memory-mapped vectors too (read once in blocks, not through the mapping), so a shifted column in
+``rows.npy`` or a NaN written into the vectors is never served; vectors that are not finite are never written. Writing a new version deletes the older ones (and, under the default root, caches of copies of
 the index made elsewhere), so a removed letter's text does not stay behind in the cache.
 """
 
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import time
@@ -43,17 +46,22 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from core.phrases import message
 from index.manifest import Manifest
 from index.records import ChunkRecord, committed_fields
+from index.store import DATABASE, header_damage
 
 if TYPE_CHECKING:
     from index.index import Index
 
-FORMAT = 2
+FORMAT = 3  # 3: a CRC-32 of every file (2 had them of the texts and the chunk list only)
 ROOT_NAME = "read-cache"
 TEMP_PREFIX = ".tmp-"
 STALE_TEMP_SECONDS = 3600  # a temporary folder this old belongs to a writer that died: removed
 ROW_FIELDS = ("doc", "index", "start", "end", "page", "ocr")  # the columns of rows.npy
+CHECK_BLOCK = 8 << 20  # bytes read at a time when a file's CRC-32 is checked (the mapping is not touched)
+
+log = logging.getLogger("hoering.read_cache")
 
 
 def cache_root(settings) -> Path:
@@ -182,8 +190,10 @@ def load(index: Index, manifest: Manifest) -> CachedRows | None:
     settings = index.settings
     if not manifest.documents:
         return None
-    if not settings.chroma_host and not (Path(settings.index) / "chroma" / "chroma.sqlite3").exists():
-        return None  # Chroma lost: the reader must see it (and name the ingest that rebuilds it), not the cache
+    if not settings.chroma_host:
+        database = Path(settings.index) / "chroma" / DATABASE
+        if not database.exists() or header_damage(database):
+            return None  # Chroma lost or truncated: the reader must meet it (and be told the command), not the cache
     try:
         print_ = fingerprint(index, manifest)
     except OSError:
@@ -193,9 +203,16 @@ def load(index: Index, manifest: Manifest) -> CachedRows | None:
         return None
     try:
         return _read(folder, settings, manifest, print_)
-    except Exception:  # noqa: BLE001 - any damage: fall back to Chroma (and rebuild the cache)
-        shutil.rmtree(folder, ignore_errors=True)
+    except Exception as exc:  # noqa: BLE001 - any damage: fall back to Chroma (and rebuild the cache)
+        _discard(folder, exc, settings)
         return None
+
+
+def _discard(folder: Path, reason: Exception, settings) -> None:
+    """Delete a damaged cache folder and say so in the log (the reader goes on from Chroma)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    language = getattr(settings, "language", "da")
+    log.warning(message("read_cache_discarded", language, folder=folder, reason=f"{type(reason).__name__}: {reason}"))
 
 
 def latest(index: Index) -> tuple[Manifest, CachedRows] | None:
@@ -210,11 +227,23 @@ def latest(index: Index) -> tuple[Manifest, CachedRows] | None:
     for folder in reversed(folders):
         try:
             meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-            manifest = Manifest.model_validate_json((folder / "manifest.json").read_text(encoding="utf-8"))
+            manifest = Manifest.model_validate_json(_checked_bytes(folder, "manifest.json", meta))
             return manifest, _read(folder, settings, manifest, meta["fingerprint"])
-        except Exception:  # noqa: BLE001 - damaged: try an older one
+        except Exception:  # noqa: BLE001 - damaged (never reused by a writer): try an older one
             continue
     return None
+
+
+def _crc32_of(path: Path) -> int:
+    """The CRC-32 of a file, read in blocks into one buffer (a mapped file's pages are not made part of the
+    process: its resident memory stays what the search touches)."""
+    crc = 0
+    buffer = bytearray(CHECK_BLOCK)
+    view = memoryview(buffer)
+    with open(path, "rb", buffering=0) as f:
+        while n := f.readinto(buffer):
+            crc = zlib.crc32(view[:n], crc)
+    return crc
 
 
 def _check_size(folder: Path, name: str, meta: dict) -> Path:
@@ -224,8 +253,18 @@ def _check_size(folder: Path, name: str, meta: dict) -> Path:
     return path
 
 
+def _checked_bytes(folder: Path, name: str, meta: dict) -> bytes:
+    """A small file's bytes, after its size and CRC-32 agree with the meta."""
+    data = _check_size(folder, name, meta).read_bytes()
+    if zlib.crc32(data) != meta["crc32"][name]:
+        raise ValueError(f"{name}: checksum differs")
+    return data
+
+
 def _array(folder: Path, name: str, meta: dict, shape: tuple, dtype: str, mmap: bool = False) -> np.ndarray:
     path = _check_size(folder, name, meta)
+    if _crc32_of(path) != meta["crc32"][name]:
+        raise ValueError(f"{name}: checksum differs")
     array = np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
     if array.shape != shape or array.dtype != np.dtype(dtype):
         raise ValueError(f"{name}: {array.shape} {array.dtype}, expected {shape} {dtype}")
@@ -241,10 +280,8 @@ def _read(folder: Path, settings, manifest: Manifest, print_: str) -> CachedRows
     n, m, dim = int(meta["rows"]), int(meta["sentences"]), int(meta["dim"])
     if n != sum(record.chunks for record in manifest.documents.values()):
         raise ValueError("row count differs from the manifest")
-    chunk_bytes = _check_size(folder, "chunks.json", meta).read_bytes()
-    text_bytes = _check_size(folder, "texts.txt", meta).read_bytes()
-    if zlib.crc32(chunk_bytes) != meta["crc32"]["chunks.json"] or zlib.crc32(text_bytes) != meta["crc32"]["texts.txt"]:
-        raise ValueError("checksum differs")
+    chunk_bytes = _checked_bytes(folder, "chunks.json", meta)
+    text_bytes = _checked_bytes(folder, "texts.txt", meta)
     chunks = json.loads(chunk_bytes)
     ids, docs, pages, breaks = chunks["ids"], chunks["docs"], chunks["pages"], chunks["page_breaks"]
     if not (len(ids) == len(pages) == len(breaks) == n) or set(docs) - set(manifest.documents):
@@ -331,6 +368,9 @@ def _write(folder: Path, snap, ident: str, print_: str) -> None:
     }
     if not snap.sentences_are_chunks:
         files["sentence_vectors.npy"] = np.ascontiguousarray(snap.sentence_vectors, dtype=np.float32)
+    for name in ("vectors.npy", "sentence_vectors.npy"):
+        if name in files and not np.isfinite(files[name]).all():
+            raise ValueError(f"{name}: not finite")  # a NaN or inf would rank silently wrong: no cache
     for name, array in files.items():
         np.save(folder / name, array, allow_pickle=False)
     (folder / "texts.txt").write_bytes(text_bytes)
@@ -341,7 +381,7 @@ def _write(folder: Path, snap, ident: str, print_: str) -> None:
         "format": FORMAT, "identity": ident, "version": snap.manifest.version, "fingerprint": print_,
         "rows": n, "sentences": int(len(sentences)), "dim": dim, "sentences_are_chunks": bool(snap.sentences_are_chunks),
         "sizes": {name: (folder / name).stat().st_size for name in names},
-        "crc32": {"texts.txt": zlib.crc32(text_bytes), "chunks.json": zlib.crc32(chunk_bytes)},
+        "crc32": {name: _crc32_of(folder / name) for name in names},  # of the bytes on disk, as a reader checks
         "written": time.time(),
     }
     (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")

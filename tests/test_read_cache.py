@@ -5,6 +5,7 @@ to Chroma (and writes the cache again) when the cache is damaged."""
 from __future__ import annotations
 
 import json
+import subprocess
 import shutil
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from index.snapshot import load_snapshot
 from ingest.pipeline import ingest, remove
 from tests.conftest import SAMPLE_DIR, SAMPLE_FILES
 from tests.factories import CYCLING_LETTER, letter
+from tests.processes import hoering_command, python_env
 
 
 def _same(a, b) -> None:
@@ -204,3 +206,101 @@ def test_a_lost_chroma_database_is_not_hidden_by_the_cache(small_index):
     (Path(settings.index) / "chroma" / "chroma.sqlite3").unlink()
     index = Index(settings)
     assert read_cache.load(index, index.manifest()) is None  # the reader goes to Chroma and names the damage
+
+
+# --- issue 21, defect 9: every file of the cache is checked, not only its texts ----------------------------------
+
+QUESTION = "Er der ventelister til botilbud?"
+
+
+def _ask(settings) -> subprocess.CompletedProcess:
+    """A real ``hoering ask --json`` on the index (a process of its own: it reads the cache from disk)."""
+    return subprocess.run([*hoering_command(), "ask", QUESTION, "--json", "--index", str(settings.index)],
+                          env=python_env(COLUMNS="1000"), capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def fresh_answer(sample_index) -> dict:
+    done = _ask(sample_index)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)
+
+
+def _shift_documents(folder: Path) -> None:
+    """The document column of rows.npy moved down one row: same size and shape, every row's letter wrong."""
+    rows = np.load(folder / "rows.npy")
+    rows[:, 0] = np.roll(rows[:, 0], 1)
+    np.save(folder / "rows.npy", rows)
+
+
+def _nan_vectors(folder: Path) -> None:
+    for name in ("vectors.npy", "sentence_vectors.npy"):
+        vectors = np.load(folder / name, mmap_mode="r+")
+        vectors[::2] = np.nan
+        vectors.flush()
+        del vectors
+
+
+def _truncate(folder: Path) -> None:
+    path = folder / "sentence_vectors.npy"
+    with open(path, "r+b") as f:
+        f.truncate(path.stat().st_size // 2)
+
+
+def _edit_records(folder: Path) -> None:
+    """Same sizes: each row's page and span changed, and which sentences can be evidence turned around."""
+    rows = np.load(folder / "rows.npy")
+    rows[:, 2:4] += 7
+    rows[:, 4] += 1
+    np.save(folder / "rows.npy", rows)
+    statements = np.load(folder / "statements.npy")
+    np.save(folder / "statements.npy", ~statements)
+
+
+@pytest.mark.parametrize("damage", [_shift_documents, _nan_vectors, _truncate, _edit_records],
+                         ids=["shifted document column", "NaN vectors", "truncated file", "edited records"])
+def test_any_damaged_cache_file_is_discarded_and_answers_equal_a_fresh_caches(sample_index, fresh_answer, tmp_path, damage):
+    from tests.conftest import settings_for
+
+    shutil.copytree(sample_index.index, tmp_path / "index")
+    settings = settings_for(tmp_path / "index")
+    load_snapshot(Index(settings))  # this copy's own cache
+    [folder] = _folders(settings)
+    sizes = {p.name: p.stat().st_size for p in folder.iterdir()}
+    damage(folder)
+    if damage is not _truncate:
+        assert {p.name: p.stat().st_size for p in folder.iterdir()} == sizes, "sizes alone cannot tell"
+
+    done = _ask(settings)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout) == fresh_answer
+    told = " ".join(done.stderr.split())
+    assert "læsecachen" in told and "beskadiget" in told and "genopbygges fra Chroma" in told, done.stderr
+    assert "Traceback" not in done.stderr
+    index = Index(settings)
+    assert read_cache.load(index, index.manifest()) is not None, "written again from Chroma"
+    again = _ask(settings)  # and read from the rebuilt cache: the same answer, nothing discarded
+    assert json.loads(again.stdout) == fresh_answer and "læsecachen" not in again.stderr
+
+
+def test_a_damaged_older_cache_is_not_reused_by_the_next_writer(small_index, embedder, tmp_path):
+    """A writer builds the new commit's cache from the newest older one: a shifted column there must not be
+    carried into the new cache."""
+    settings, _ = small_index
+    [folder] = _folders(settings)
+    _shift_documents(folder)
+    new = tmp_path / "new"
+    new.mkdir()
+    (new / "cykler.txt").write_text(CYCLING_LETTER, encoding="utf-8")
+    ingest([str(new)], settings, embedder=embedder)
+    _same(load_snapshot(Index(settings)), load_snapshot(Index(settings), cached=False))
+
+
+def test_vectors_that_are_not_finite_are_never_cached(small_index, monkeypatch):
+    settings, _ = small_index
+    for folder in _folders(settings):
+        shutil.rmtree(folder)
+    snap = load_snapshot(Index(settings), cached=False)
+    snap.vectors = snap.vectors.copy()
+    snap.vectors[0, 0] = np.inf
+    assert read_cache.save(Index(settings), snap) is None and _folders(settings) == []

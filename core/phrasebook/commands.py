@@ -110,6 +110,12 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "cli.remove_help": {"da": "Fjern dokumenter fra indekset.", "en": "Remove documents from the index."},
     "cli.remove_targets": {"da": "doc_id'er eller kildestier.", "en": "doc_ids or source paths."},
+    "cli.repair_help": {
+        "da": "Genopbyg et indeks, hvis Chroma-databasen er beskadiget: den flyttes til side (slettes ikke), og filerne "
+        "i manifestet indlæses igen (vektorerne fra indlejringscachen; rettelser bevares).",
+        "en": "Rebuild an index whose Chroma database is damaged: it is moved aside (not deleted) and the files in "
+        "the manifest are ingested again (vectors from the embedding cache; corrections are kept).",
+    },
     # progress and results
     "cli.error": {"da": "FEJL", "en": "ERROR"},
     "cli.ingesting": {"da": "Indlæser", "en": "Ingesting"},
@@ -134,6 +140,10 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "cli.removed": {"da": "Fjernet {n} dokument(er).", "en": "Removed {n} document(s)."},
     "cli.removed_document": {"da": "  {doc_id}  {sender} – {source}", "en": "  {doc_id}  {sender} – {source}"},
+    "cli.repaired": {
+        "da": "Den beskadigede Chroma-mappe er flyttet til {moved}; indekset er genopbygget fra filerne.",
+        "en": "The damaged Chroma folder was moved to {moved}; the index was rebuilt from the files.",
+    },
     # table headers
     "cli.column.sender": {"da": "afsender", "en": "sender"},
     "cli.column.type": {"da": "type", "en": "type"},
@@ -177,6 +187,14 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "no single document with id {doc_id!r}",
     },
     # a damaged index (index/index.py: IndexDamagedError)
+    "repair_server": {
+        "da": "hoering repair gælder et lokalt indeks; en Chroma-server (HOERING_CHROMA_HOST) har sit eget lager",
+        "en": "hoering repair is for a local index; a Chroma server (HOERING_CHROMA_HOST) keeps its own storage",
+    },
+    "repair_empty": {
+        "da": "manifestet i {index} nævner ingen filer; der er intet at genopbygge (hoering ingest MAPPE --index {index})",
+        "en": "the manifest in {index} lists no files; there is nothing to rebuild (hoering ingest FOLDER --index {index})",
+    },
     "missing_rows": {
         "da": "indekset i {index} mangler tekst og vektorer for {missing} af {total} dokumenter "
         "(er Chroma-databasen chroma.sqlite3 slettet eller beskadiget?). Genopbyg dem med: {command}",

@@ -185,6 +185,16 @@ PHRASES: dict[str, dict[str, str]] = {
         "kører den?",
         "en": "cannot connect to the Chroma server at {host} (HOERING_CHROMA_HOST / HOERING_CHROMA_PORT); is it running?",
     },
+    "chroma_damaged": {
+        "da": "Chroma-databasen {path} er beskadiget ({detail}); flyt den til side og genopbyg indekset fra filerne "
+        "med: hoering repair --index {index}",
+        "en": "the Chroma database {path} is damaged ({detail}); move it aside and rebuild the index from the files "
+        "with: hoering repair --index {index}",
+    },
+    "read_cache_discarded": {
+        "da": "læsecachen {folder} er beskadiget ({reason}) og er slettet; den genopbygges fra Chroma",
+        "en": "the read cache {folder} is damaged ({reason}) and was deleted; it is rebuilt from Chroma",
+    },
     "queries_unreadable": {
         "da": "--queries {path}: {reason}; angiv en UTF-8-tekstfil med én søgning pr. linje",
         "en": "--queries {path}: {reason}; give a UTF-8 text file with one search per line",
