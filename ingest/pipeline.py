@@ -26,7 +26,7 @@ from index.manifest import Manifest
 from index.manifest_store import UNCOMMITTED_MARKER  # noqa: F401 - where the embedded index keeps its marker
 from index.records import EDITABLE_FIELDS, Chunk, Document
 from index.writer import SENTENCE_BATCH, IndexWriter  # noqa: F401 - SENTENCE_BATCH: bench/fill_cache.py reads it here
-from ingest.budget import load_file, prewarm
+from ingest.budget import SharedTime, load_file, prewarm
 from ingest.chunking import chunk_document, make_splitter, sentence_spans
 from ingest.clean import clean_pages, mask_cpr_in_name
 from ingest.corrections import apply_corrections
@@ -219,12 +219,15 @@ def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter, mi
 
 
 def _load_bundle(data: bytes, path: str, prepared: Prepared, settings: Settings) -> list:
-    """A zip bundle: its members' documents; refused or failed members are kept for the report (each a
-    failed outcome under its own "bundle.zip#member" source) and noted on the zip's own outcome."""
+    """A zip bundle: its members' documents; refused or failed members (also those the bundle's time budget did not
+    reach) are kept for the report (each a failed outcome under its own "bundle.zip#member" source) and noted on the
+    zip's own outcome."""
     from ingest.bundles import load_bundle
 
-    # Unpacked here within the zip limits; each member is read in a worker within its own budget.
-    result = load_bundle(data, path, load=lambda payload, name, source: load_file(payload, name, source, settings))
+    # Unpacked here within the zip limits; each member is read in a worker within its own budget, and all of them
+    # within the bundle's one time budget (a zip of slow scans takes bundle_seconds, not its members' sum).
+    shared = SharedTime.start(settings.bundle_seconds)
+    result = load_bundle(data, path, load=lambda payload, name, source: load_file(payload, name, source, settings, shared))
     for member, exc in result.failures:
         reason = message(exc.code, settings.language, **exc.params)
         prepared.member_failures.append((member, reason))
