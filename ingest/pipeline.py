@@ -3,7 +3,8 @@ store, commit: index/writer.py).
 
 One bad file never stops the run; unchanged files are skipped by their byte hash before parsing; the
 same content under two names is one document; a changed file's old document disappears in the same
-manifest commit that makes its new one visible. Parsing of the next files overlaps embedding.
+manifest commit that makes its new one visible. Parsing of the next files overlaps embedding. Between files,
+and while a slow file is being read, a writer waiting for the lock gets its turn (``IndexWriter.give_way``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import hashlib
 import os
 import time
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -37,6 +38,7 @@ from ingest.schema import FileOutcome, IngestReport, Status
 ProgressCallback = Callable[[str, dict], None]
 EMBED_BATCH = 16  # texts per call where a caller batches by count (bench/); the writer batches by characters
 PLAIN_TEXT_SUFFIXES = (".txt", ".md")  # read as they are: a character takes at most 4 bytes
+IDLE_SECONDS = 0.5  # while the next file is being read, how often an ingest looks for a writer waiting for the lock
 
 
 def stored_source(source: str, path: str | None = None) -> str:
@@ -237,8 +239,9 @@ def _load_bundle(data: bytes, path: str, prepared: Prepared, settings: Settings)
     return result.documents
 
 
-def _bounded_map(pool: ThreadPoolExecutor, fn, items: list[str], window: int) -> Iterator:
-    """Like pool.map, but never more than ``window`` results ahead (bounded memory)."""
+def _bounded_map(pool: ThreadPoolExecutor, fn, items: list[str], window: int, idle: Callable[[], None] | None = None) -> Iterator:
+    """Like pool.map, but never more than ``window`` results ahead (bounded memory); ``idle`` is called about every
+    IDLE_SECONDS while the next result is not ready (a slow scan being read)."""
     queue: deque[Future] = deque()
     iterator = iter(items)
     for item in iterator:
@@ -246,7 +249,10 @@ def _bounded_map(pool: ThreadPoolExecutor, fn, items: list[str], window: int) ->
         if len(queue) >= window:
             break
     while queue:
-        result = queue.popleft().result()
+        future = queue.popleft()
+        while idle is not None and not wait([future], timeout=IDLE_SECONDS).done:
+            idle()
+        result = future.result()
         nxt = next(iterator, None)
         if nxt is not None:
             queue.append(pool.submit(fn, nxt))
@@ -259,8 +265,13 @@ class _Run:
     def __init__(self, writer: IndexWriter, settings: Settings) -> None:
         self.writer = writer
         self.settings = settings
-        # Kept up to date as documents are written (rebuilding them per document was quadratic in the index size).
-        self.known_hearings = sorted({d.hearing for d in writer.manifest.documents.values() if d.hearing})
+        self.read_manifest()
+
+    def read_manifest(self) -> None:
+        """What the run keeps of the writer's manifest: on start, and again after the writer gave way to another
+        writer. The hearings are kept up to date as documents are written (rebuilding them per document was
+        quadratic in the index size)."""
+        self.known_hearings = sorted({d.hearing for d in self.writer.manifest.documents.values() if d.hearing})
 
     def apply(self, prepared: Prepared) -> FileOutcome:
         if prepared.error:
@@ -343,10 +354,18 @@ def ingest(
             report.outcomes.append(FileOutcome(source=path, status=Status.failed, detail=message("symlink_outside", settings.language)))
         notify("start", {"files": len(files)})
         splitter = make_splitter(settings.chunk_size, settings.chunk_overlap)
+
+        def give_way() -> None:  # to a writer waiting for the lock (a docs set, a remove, an upload): see IndexWriter
+            if writer.give_way():
+                run.read_manifest()
+
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="prepare") as pool:
             lost = writer.missing  # documents whose rows Chroma lost, not rebuilt yet: their files are read again
-            work = lambda p: prepare_file(p, writer.manifest, settings, splitter, frozenset(lost))  # noqa: E731
-            for prepared in _bounded_map(pool, work, files, window=4):
+            # Each file is read against the manifest of the writer's turn it started in (writer.turns).
+            work = lambda p: (writer.turns, prepare_file(p, writer.manifest, settings, splitter, frozenset(lost)))  # noqa: E731
+            for turn, prepared in _bounded_map(pool, work, files, window=4, idle=give_way):
+                if prepared.unchanged and turn != writer.turns:  # judged before another writer's turn: judged again
+                    prepared = prepare_file(prepared.source, writer.manifest, settings, splitter, frozenset(lost))
                 outcome = run.apply(prepared)
                 report.outcomes.append(outcome)
                 notify("file", {"outcome": outcome})
@@ -356,6 +375,7 @@ def ingest(
                         report.outcomes.append(failed)
                         notify("member", {"outcome": failed})  # not a file of its own: no progress step
                 writer.commit_when_due()
+                give_way()
         if prune_missing:  # (forget writes the documents still buffered first)
             gone = vanished_files(writer.manifest, [str(p) for p in paths], present={stored_source(f) for f in files})
             report.removed = len(writer.forget(gone))
