@@ -26,6 +26,8 @@ from tests.conftest import settings_for
 from tests.factories import letter
 from tests.index_checks import assert_consistent
 from tests.processes import hoering_command, python_env, stop
+from tests.test_app import fresh_index  # noqa: F401  (a fixture)
+from tests.test_browser import browser  # noqa: F401  (a fixture)
 from tests.test_budgets import pdf_with_streams, varied_ops
 
 WAITING = "Venter på, at en anden indlæsning bliver færdig …"
@@ -192,3 +194,45 @@ def test_a_long_ingest_gives_the_lock_to_a_waiting_docs_set(one_letter, tmp_path
     assert documents[doc_id].sender == "Vejle Kommune, Social og Sundhed"
     assert len(documents) == SLOW_FILES + 1
     assert_consistent(settings)
+
+
+@pytest.mark.browser
+def test_the_app_says_a_removal_waits_for_another_writer(fresh_index, browser, tmp_path):  # noqa: F811
+    """In a real browser: "Ja, fjern dokumentet" while another process holds the writer lock shows the waiting
+    text in a spinner at once; the letter is removed when the lock is free, and the page says so."""
+    from tests.test_browser_walk import _open, _serve_as_make_run, _settle, _wait_text
+
+    norddjurs = next(d for d in Index(fresh_index).manifest().documents.values() if d.sender == "Norddjurs Kommune")
+    label = "Norddjurs Kommune – 002_eb13e6cc94d726ef.txt"
+    (tmp_path / "app").mkdir()
+    for url in _serve_as_make_run(fresh_index.index, tmp_path / "app"):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="da-DK")
+        page.goto(url, wait_until="domcontentloaded")
+        page.get_by_test_id("stChatInputTextArea").wait_for(state="visible", timeout=90_000)
+        _settle(page)
+        _open(page, "dokumenter", "da")
+        page.get_by_test_id("stSelectbox").filter(has_text="Vælg dokument").click()
+        page.get_by_role("option", name=label).click()
+        _settle(page)
+        page.get_by_role("button", name="Fjern dokument").click()
+        _wait_text(page, "fra indekset?")
+        _settle(page)
+        holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(fresh_index.index / ".writer.lock")],
+                                  env=python_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        try:
+            assert holder.stdout.readline().strip() == "held"
+            page.get_by_role("button", name="Ja, fjern dokumentet").click()
+            _wait_text(page, WAITING, timeout=60)
+            spinner = page.get_by_test_id("stExpander").filter(has_text=WAITING)
+            assert spinner.count() == 1 and spinner.get_by_test_id("stExpanderIconSpinner").count() == 1
+            time.sleep(1.0)
+            assert norddjurs.doc_id in Index(fresh_index).manifest().documents  # nothing behind the holder's back
+        finally:
+            holder.stdin.close()  # the lock is free
+            holder.wait(timeout=30)
+            stop(holder)
+        _wait_text(page, f"Fjernet: {label}")
+        _settle(page)
+        assert WAITING not in page.inner_text("body")
+        assert norddjurs.doc_id not in Index(fresh_index).manifest().documents
+        page.close()
