@@ -67,6 +67,12 @@ class Settings(BaseSettings):
         description="Time budget (seconds) for reading one file, or one file in a zip (parsing and OCR); "
         "a file that needs more fails alone.",
     )
+    bundle_seconds: int = Field(
+        1200,
+        ge=1,
+        description="Time budget (seconds) shared by all files of one zip bundle (each also within file_seconds); "
+        "a member that would need more than is left fails alone, the members read before it are kept.",
+    )
     file_memory_mb: int = Field(
         2048, ge=256, description="Memory budget (MB) for reading one file; a file that needs more fails alone."
     )

@@ -98,8 +98,11 @@ def guarded(command):
 
     @functools.wraps(command)
     def run(*args, **kwargs):
+        from index.waiting import waiting_notice
+
         try:
-            return command(*args, **kwargs)
+            with waiting_notice(lambda: say(err, phrase("waiting_for_writer"))):  # then it goes on when the lock is free
+                return command(*args, **kwargs)
         except (typer.Exit, typer.Abort, click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
                 KeyboardInterrupt, SystemExit, GeneratorExit):
             raise

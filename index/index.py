@@ -13,6 +13,7 @@ from filelock import FileLock, Timeout
 
 from core.phrases import PhrasedError
 from core.settings import Settings
+from index import waiting
 from index.bm25 import BM25Index
 from index.embedding import Embedder
 from index.embedding_cache import EmbeddingCache
@@ -61,16 +62,36 @@ class Index:
 
     @contextmanager
     def writer_lock(self, timeout: float = -1) -> Iterator[bool]:
-        """Held for the whole of an ingest, a removal or a metadata edit (``index.writer.IndexWriter`` takes it):
-        one writer at a time. On entry the Chroma client is brought in step with what other processes wrote, and
-        what a dead writer left half done (its marker is still there) is finished first (``repair``). Yields
-        whether rows no commit lists may still be in Chroma (False once repaired)."""
-        with FileLock(str(self.root / ".writer.lock"), timeout=timeout):
+        """Held by a removal or a metadata edit from start to end, by an ingest between the turns it gives to other
+        writers (``index.writer.IndexWriter`` takes it): one writer at a time. A writer that has to wait says so at
+        once and is listed as waiting until it has the lock (index/waiting.py). On entry the Chroma client is brought
+        in step with what other processes wrote, and what a dead writer left half done (its marker is still there)
+        is finished first (``repair``). Yields whether rows no commit lists may still be in Chroma (False once
+        repaired)."""
+        lock = FileLock(str(self.root / ".writer.lock"))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            if timeout == 0:
+                raise
+            with waiting.waiting(self.root):  # told to the user, seen by the writer that holds the lock
+                lock.acquire(timeout=timeout)
+        try:
             leftovers = self.manifests.has_uncommitted()
             self.store.sync(self.version(), foreign_writes=leftovers)
             if leftovers:
                 self.repair()
             yield False
+        finally:
+            lock.release()
+
+    def writers_waiting(self) -> set[str]:
+        """The writers waiting for the lock now (index/waiting.py)."""
+        return waiting.writers_waiting(self.root)
+
+    def let_waiting_writers_in(self, writers: set[str]) -> None:
+        """After releasing the lock: wait (a few seconds at most) until these waiting writers have taken it."""
+        waiting.let_in(self.root, writers)
 
     def repair(self) -> list[str]:
         """Finish what a writer killed between its Chroma writes and its ``IndexWriter.finish()`` left (under the

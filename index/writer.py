@@ -6,6 +6,7 @@ Every change to the index — an ingest, a removal, an official's correction —
         writer.add(document, chunks, sentences)      # embedded now, written to Chroma in batches
         writer.record_file(key, file_hash, size, doc_ids)
         writer.commit_when_due()
+        writer.give_way()                              # between files: another writer waiting goes first
     # on a normal exit: the last commit, then the clean-up; on an exception: nothing more
 
 The durable order (docs/decisions/0002-manifest-commit.md and its addendum): the uncommitted marker is
@@ -14,6 +15,8 @@ makes a change visible; after it the rows no manifest lists are deleted (and, af
 the store's files), BM25 is brought in step, and only then is the marker cleared. A writer killed anywhere in
 between leaves the marker, and the next writer (or reader) finishes the job (``Index.repair``). An exception
 inside the ``with`` leaves the last committed version as it is: the lock is released and nothing else runs.
+A long ingest gives the lock up between files while another writer waits (``give_way``): it commits and finishes
+first, so the lock always changes hands over a whole index (docs/decisions/0008-embedded-multi-process.md).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from index.manifest import DocRecord, FileRecord, Manifest
 from index.records import EDITABLE_FIELDS, Chunk, Document
 from index.snapshot import refresh_read_cache
 from index.store import PendingDocument, SentenceBatch
+from index.waiting import waiting_notice
 
 Progress = Callable[[str, dict], None]  # ("chunks", {"n", "source"}) per embedded document, ("commit", {"version"})
 SENTENCE_BATCH = 8  # sentence texts per call where they are embedded apart (bench/fill_cache.py)
@@ -43,6 +47,7 @@ EMBED_CHARS = 16_000
 CHUNK_VECTORS = "embedded"
 COMMIT_EVERY_DOCS = 25
 COMMIT_EVERY_SECONDS = 15.0
+TURN_SECONDS = 1.0  # an ingest holds the lock at least this long before it gives way to a waiting writer
 WRITE_EVERY_ROWS = 4000  # Chroma rows (chunks + sentences) buffered before one batched write
 RECORD_FIELDS = (*EDITABLE_FIELDS, "needs_review")
 
@@ -102,7 +107,8 @@ class _Queued:
 
 
 class IndexWriter:
-    """One writer of the index at a time (the writer lock, held from ``__enter__`` to ``__exit__``).
+    """One writer of the index at a time (the writer lock, held from ``__enter__`` to ``__exit__``; an ingest
+    gives it up between files while another writer waits: ``give_way``).
 
     ``embedder``: given for an ingest — the index's embedding model is checked and recorded, and documents
     whose rows Chroma lost (``missing``) are found so that they are written again when met. A removal or a
@@ -129,24 +135,57 @@ class IndexWriter:
         self._queued: list[_Queued] = []  # added, not yet embedded (embedded together: see EMBED_CHARS)
         self._queued_chars = 0
         self._stack = ExitStack()
+        self.held_since = time.monotonic()  # when this writer last took the lock
+        self.turns = 0  # how often it gave way to another writer (``give_way``)
 
     # --- the lock ------------------------------------------------------------------------------------------------
 
     def __enter__(self) -> IndexWriter:
+        self._take_lock()
+        self._entered_version = self.manifest.version
+        if self._model is not None:
+            self.embedder = CachedEmbedder(self._model, self.index.embedding_cache)
+        return self
+
+    def _take_lock(self) -> None:
+        """Take the lock, and the committed manifest as it is now (on entry, and again after giving way)."""
         with ExitStack() as stack:  # the lock is released again when anything below fails
             self.leftovers = stack.enter_context(self.index.writer_lock())
             self.manifest = self.index.manifest()
             self._before = set(self.manifest.documents)
-            self._entered_version = self.manifest.version
+            self.held_since = time.monotonic()
             if self._model is not None:
                 self.index.check_model(self.manifest, self._model)
                 self.manifest.embedding_model, self.manifest.dim = self._model.name, self._model.dim
-                self.missing = set(self.index.missing_documents(self.manifest))  # e.g. chroma.sqlite3 deleted
+                missing = self.index.missing_documents(self.manifest)  # e.g. chroma.sqlite3 deleted
+                self.missing.clear()  # (the same set: an ingest's file readers look it up)
+                self.missing.update(missing)
                 if self.missing:
                     self.index.store.drop_orphan_segments()  # the lost database's vector folders
-                self.embedder = CachedEmbedder(self._model, self.index.embedding_cache)
             self._stack = stack.pop_all()
-        return self
+
+    def give_way(self) -> bool:
+        """Between two files of an ingest: when another writer waits for the lock (a ``docs set``, a ``remove``, an
+        upload) and this one has held it for TURN_SECONDS, let it go first. What is done is committed and finished
+        (BM25 in step, the marker cleared: the index is whole, as after a complete ingest), the lock is released,
+        and taken back once the waiting writers have had their turn; the manifest is then read again, with what
+        they changed. Returns whether it gave way (the caller's own reading of the manifest is then stale).
+        Killed anywhere in between, the index is as a killed ingest leaves it: whole, and a rerun finishes."""
+        if time.monotonic() - self.held_since < TURN_SECONDS:
+            return False
+        waiting = self.index.writers_waiting()
+        if not waiting:
+            return False
+        if self.pending:
+            self.commit()
+        self.finish()
+        self.removed = []
+        self._stack.close()  # the lock is free
+        self.index.let_waiting_writers_in(waiting)
+        with waiting_notice(None):  # taking it back after its own turn: nothing to tell the user
+            self._take_lock()
+        self.turns += 1
+        return True
 
     def __exit__(self, exc_type, exc, tb) -> bool:
         """Normal exit: the last commit and the clean-up. An exception: only the lock is released; what was

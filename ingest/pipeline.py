@@ -5,6 +5,8 @@ One bad file never stops the run; unchanged files are skipped by their byte hash
 document's identity is where it came from and its text (``document_id``): the same text from two files,
 mails or zip members is two letters (the outcome notes "samme indhold som …"); a changed file's old document
 disappears in the same manifest commit that makes its new one visible. Parsing of the next files overlaps embedding.
+Between files, and while a slow file is being read, a writer waiting for the lock gets its turn
+(``IndexWriter.give_way``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import hashlib
 import os
 import time
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -27,7 +29,7 @@ from index.manifest import Manifest
 from index.manifest_store import UNCOMMITTED_MARKER  # noqa: F401 - where the embedded index keeps its marker
 from index.records import EDITABLE_FIELDS, Chunk, Document
 from index.writer import SENTENCE_BATCH, IndexWriter  # noqa: F401 - SENTENCE_BATCH: bench/fill_cache.py reads it here
-from ingest.budget import load_file, prewarm
+from ingest.budget import SharedTime, load_file, prewarm
 from ingest.chunking import chunk_document, make_splitter, sentence_spans
 from ingest.clean import clean_pages, mask_cpr_in_name
 from ingest.corrections import apply_corrections
@@ -39,6 +41,7 @@ from ingest.uploads import discard as discard_uploads
 ProgressCallback = Callable[[str, dict], None]
 EMBED_BATCH = 16  # texts per call where a caller batches by count (bench/); the writer batches by characters
 PLAIN_TEXT_SUFFIXES = (".txt", ".md")  # read as they are: a character takes at most 4 bytes
+IDLE_SECONDS = 0.5  # while the next file is being read, how often an ingest looks for a writer waiting for the lock
 
 
 def stored_source(source: str, path: str | None = None) -> str:
@@ -233,12 +236,15 @@ def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter, mi
 
 
 def _load_bundle(data: bytes, path: str, prepared: Prepared, settings: Settings) -> list:
-    """A zip bundle: its members' documents; refused or failed members are kept for the report (each a
-    failed outcome under its own "bundle.zip#member" source) and noted on the zip's own outcome."""
+    """A zip bundle: its members' documents; refused or failed members (also those the bundle's time budget did not
+    reach) are kept for the report (each a failed outcome under its own "bundle.zip#member" source) and noted on the
+    zip's own outcome."""
     from ingest.bundles import load_bundle
 
-    # Unpacked here within the zip limits; each member is read in a worker within its own budget.
-    result = load_bundle(data, path, load=lambda payload, name, source: load_file(payload, name, source, settings))
+    # Unpacked here within the zip limits; each member is read in a worker within its own budget, and all of them
+    # within the bundle's one time budget (a zip of slow scans takes bundle_seconds, not its members' sum).
+    shared = SharedTime.start(settings.bundle_seconds)
+    result = load_bundle(data, path, load=lambda payload, name, source: load_file(payload, name, source, settings, shared))
     for member, exc in result.failures:
         reason = message(exc.code, settings.language, **exc.params)
         prepared.member_failures.append((member, reason))
@@ -248,8 +254,9 @@ def _load_bundle(data: bytes, path: str, prepared: Prepared, settings: Settings)
     return result.documents
 
 
-def _bounded_map(pool: ThreadPoolExecutor, fn, items: list[str], window: int) -> Iterator:
-    """Like pool.map, but never more than ``window`` results ahead (bounded memory)."""
+def _bounded_map(pool: ThreadPoolExecutor, fn, items: list[str], window: int, idle: Callable[[], None] | None = None) -> Iterator:
+    """Like pool.map, but never more than ``window`` results ahead (bounded memory); ``idle`` is called about every
+    IDLE_SECONDS while the next result is not ready (a slow scan being read)."""
     queue: deque[Future] = deque()
     iterator = iter(items)
     for item in iterator:
@@ -257,7 +264,10 @@ def _bounded_map(pool: ThreadPoolExecutor, fn, items: list[str], window: int) ->
         if len(queue) >= window:
             break
     while queue:
-        result = queue.popleft().result()
+        future = queue.popleft()
+        while idle is not None and not wait([future], timeout=IDLE_SECONDS).done:
+            idle()
+        result = future.result()
         nxt = next(iterator, None)
         if nxt is not None:
             queue.append(pool.submit(fn, nxt))
@@ -270,9 +280,14 @@ class _Run:
     def __init__(self, writer: IndexWriter, settings: Settings) -> None:
         self.writer = writer
         self.settings = settings
-        # Kept up to date as documents are written (rebuilding them per document was quadratic in the index size).
-        self.known_hearings = sorted({d.hearing for d in writer.manifest.documents.values() if d.hearing})
-        self.by_text = {d.content_hash: d.doc_id for d in writer.manifest.documents.values()}  # a duplicate's first
+        self.read_manifest()
+
+    def read_manifest(self) -> None:
+        """What the run keeps of the writer's manifest: on start, and again after the writer gave way to another
+        writer. The hearings are kept up to date as documents are written (rebuilding them per document was
+        quadratic in the index size)."""
+        self.known_hearings = sorted({d.hearing for d in self.writer.manifest.documents.values() if d.hearing})
+        self.by_text = {d.content_hash: d.doc_id for d in self.writer.manifest.documents.values()}  # a duplicate's first
 
     def apply(self, prepared: Prepared) -> FileOutcome:
         if prepared.error:
@@ -363,10 +378,18 @@ def ingest(
             report.outcomes.append(FileOutcome(source=path, status=Status.failed, detail=message("symlink_outside", settings.language)))
         notify("start", {"files": len(files)})
         splitter = make_splitter(settings.chunk_size, settings.chunk_overlap)
+
+        def give_way() -> None:  # to a writer waiting for the lock (a docs set, a remove, an upload): see IndexWriter
+            if writer.give_way():
+                run.read_manifest()
+
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="prepare") as pool:
             lost = writer.missing  # documents whose rows Chroma lost, not rebuilt yet: their files are read again
-            work = lambda p: prepare_file(p, writer.manifest, settings, splitter, frozenset(lost))  # noqa: E731
-            for prepared in _bounded_map(pool, work, files, window=4):
+            # Each file is read against the manifest of the writer's turn it started in (writer.turns).
+            work = lambda p: (writer.turns, prepare_file(p, writer.manifest, settings, splitter, frozenset(lost)))  # noqa: E731
+            for turn, prepared in _bounded_map(pool, work, files, window=4, idle=give_way):
+                if prepared.unchanged and turn != writer.turns:  # judged before another writer's turn: judged again
+                    prepared = prepare_file(prepared.source, writer.manifest, settings, splitter, frozenset(lost))
                 outcome = run.apply(prepared)
                 report.outcomes.append(outcome)
                 notify("file", {"outcome": outcome})
@@ -376,6 +399,7 @@ def ingest(
                         report.outcomes.append(failed)
                         notify("member", {"outcome": failed})  # not a file of its own: no progress step
                 writer.commit_when_due()
+                give_way()
         if prune_missing:  # (forget writes the documents still buffered first)
             gone = vanished_files(writer.manifest, [str(p) for p in paths], present={stored_source(f) for f in files})
             report.removed = len(writer.forget(gone))

@@ -280,6 +280,43 @@ def test_each_member_of_a_zip_gets_its_own_budget(tmp_path):
     assert failures[f"{path}#svar/tung side.pdf"] == SLOW.replace("3 sekunder", "2 sekunder")
 
 
+BUNDLE_SPENT = "for kompleks: zip-filens fælles tidsgrænse på 4 sekunder var brugt, før filen var læst (indstillingen HOERING_BUNDLE_SECONDS)"
+
+
+def test_the_members_of_a_zip_share_one_time_budget(tmp_path):
+    """Issue 21, defect 10: a zip of slow scans took its members' budgets added up (with the defaults, one 50 MB
+    upload could take about 35 minutes). Now they share HOERING_BUNDLE_SECONDS: a member gets its own budget or
+    what is left of the bundle's, whichever is less; once that is used up the next members fail alone, unread, with
+    a clear reason; the letter read before them is kept. Four slow members at 3 s each: before about 4 × 5 s."""
+    import zipfile
+
+    from index.manifest import Manifest
+    from ingest.chunking import make_splitter
+    from ingest.pipeline import prepare_file
+
+    path = tmp_path / "bundt.zip"
+    slow = [f"svar/scanning {n}.pdf" for n in range(1, 5)]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("svar/Vejle Kommune.txt", letter("Vejle Kommune", "Vejle Kommune støtter planen."))
+        for n, name in enumerate(slow, start=1):
+            archive.writestr(name, pdf_with_streams(1, [varied_ops(8, seed=n)]))  # tens of seconds to parse each
+        archive.writestr("svar/Faxe Kommune.txt", letter("Faxe Kommune", "Faxe Kommune har ingen bemærkninger."))
+    settings = settings_for(tmp_path / "unused", **{**BUDGET, "file_seconds": 3, "bundle_seconds": 4, "max_parse_mb": 64})
+    started = time.perf_counter()
+    prepared = prepare_file(str(path), Manifest(), settings, make_splitter(800, 100))
+    seconds = time.perf_counter() - started
+    print(f"\nzip of {len(slow)} slow members, 3 s each, 4 s for the bundle: {seconds:.1f} s")
+    assert prepared.error is None
+    assert [doc.sender for doc, _ in prepared.documents] == ["Vejle Kommune"]
+    failures = {member.removeprefix(f"{path}#"): reason for member, reason in prepared.member_failures}
+    assert set(failures) == {*slow, "svar/Faxe Kommune.txt"}
+    # The first slow member stops at its own 3 s (or at the bundle's deadline, when the letter's worker was slow to
+    # start); every member after it finds the bundle's time used up, the letter at the end too.
+    assert failures[slow[0]] in {SLOW, BUNDLE_SPENT}
+    assert all(failures[name] == BUNDLE_SPENT for name in [*slow[1:], "svar/Faxe Kommune.txt"]), failures
+    assert seconds < 4 + 3 + 8, seconds  # the bundle's budget, one member's grace and a busy machine's start-up
+
+
 def test_a_killed_ingest_leaves_no_reader_behind(tmp_path):
     """SIGKILL of `hoering ingest` while its worker parses a slow file: the worker (and what it started) ends
     within seconds instead of parsing on for its whole budget."""
@@ -350,5 +387,9 @@ def test_a_docx_with_many_paragraphs_is_read_in_bounded_time():
 def test_english_messages():
     assert message("file_too_slow", "en", seconds="3") == (
         "too complex: the file could not be read within the time limit of 3 seconds (setting HOERING_FILE_SECONDS)"
+    )
+    assert message("bundle_too_slow", "en", seconds="1200") == (
+        "too complex: the zip file's shared time limit of 1200 seconds was used up before the file was read "
+        "(setting HOERING_BUNDLE_SECONDS)"
     )
     assert message("file_too_much_memory", "en", limit=256).startswith("too large: reading the file needs more memory")

@@ -22,6 +22,7 @@ from retrieval.library import DocumentSummary, list_documents
 from ui import resources, sidebar
 from ui.safe import escape_markdown
 from ui.texts import t
+from ui.waiting import waiting_shown
 
 SHOWN = ["sender", "check", "sender_type", "municipality", "date", "hearing", "title", "pages", "chunks", "file"]
 """The table's columns, in order; ``doc_id`` is in every row too, but not shown."""
@@ -147,14 +148,15 @@ def render() -> None:
     if st.button(t(lang, "save_changes"), key="lib_save"):
         changed = 0
         by_id = {r["doc_id"]: r for r in rows}
-        for row in edited:
-            fields = _changes(by_id.get(row["doc_id"], {}), row)
-            if fields:
-                try:
-                    set_metadata(resources.searcher().index, row["doc_id"], fields)
-                    changed += 1
-                except CorrectionError as exc:
-                    st.error(escape_markdown(f"{row['sender']}: {exc.render(lang)}"))
+        with waiting_shown(lang):  # behind another writer (an ingest): said at once, saved when it is free
+            for row in edited:
+                fields = _changes(by_id.get(row["doc_id"], {}), row)
+                if fields:
+                    try:
+                        set_metadata(resources.searcher().index, row["doc_id"], fields)
+                        changed += 1
+                    except CorrectionError as exc:
+                        st.error(escape_markdown(f"{row['sender']}: {exc.render(lang)}"))
         st.success(t(lang, "saved", n=changed))
     _render_technical(documents, lang)
     st.divider()
@@ -197,7 +199,8 @@ def _render_remove(documents: list[DocumentSummary], lang: str) -> None:
     st.warning(removal_question(plan, lang))
     yes, no = st.columns(2)
     if yes.button(t(lang, "remove_yes"), key="lib_remove_yes", type="primary"):
-        done = remove_planned([pending], resources.settings(), index=resources.searcher().index)
+        with waiting_shown(lang):
+            done = remove_planned([pending], resources.settings(), index=resources.searcher().index)
         st.session_state.pop("lib_confirm", None)
         st.session_state.lib_removed = "; ".join(_planned_label(d) for d in done.documents)
         st.session_state.pop("lib_remove_pick", None)

@@ -12,6 +12,7 @@ from core.senders import SENDER_TYPES
 from ingest.schema import Status
 from ingest.uploads import UploadError, discard as discard_uploads, save_upload
 from index.records import Filters
+from index.waiting import waiting_notice
 from ui import resources
 from ui.safe import escape_markdown
 from export.labels import sender_type_word
@@ -107,12 +108,15 @@ def render_upload(lang: str) -> None:
         done = {"n": 0}
 
         def on_progress(kind: str, info: dict) -> None:
-            if kind == "file":
+            if kind == "start":  # the lock is taken (after waiting, if another writer held it)
+                status.update(label=t(lang, "ingesting", n=len(paths)))
+            elif kind == "file":
                 done["n"] += 1
                 bar.progress(min(1.0, done["n"] / max(1, len(paths))))
 
         try:
-            report = ingest([str(p) for p in paths], s, embedder=searcher.embedder, on_progress=on_progress) if paths else None
+            with waiting_notice(lambda: status.update(label=t(lang, "waiting_for_writer"))):
+                report = ingest([str(p) for p in paths], s, embedder=searcher.embedder, on_progress=on_progress) if paths else None
         finally:  # an upload the index does not list (its ingest failed) is not kept: its name may hold a CPR number
             discard_uploads(paths, s.uploads, searcher.index.manifest().files if paths else {})
         outcomes = report.outcomes if report else []

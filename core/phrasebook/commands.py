@@ -120,6 +120,10 @@ PHRASES: dict[str, dict[str, str]] = {
     "cli.error": {"da": "FEJL", "en": "ERROR"},
     "cli.ingesting": {"da": "Indlæser", "en": "Ingesting"},
     "cli.ingesting_chunks": {"da": "Indlæser ({chunks} tekststykker indlejret)", "en": "Ingesting ({chunks} chunks embedded)"},
+    "cli.waiting_for_writer": {
+        "da": "Venter på, at en anden indlæsning bliver færdig …",
+        "en": "Waiting for another ingest to finish …",
+    },
     "cli.ingest_summary": {
         "da": "Indlæst: {ingested}, uændret: {unchanged}, fjernet: {removed}, fejl: {failed}, tekststykker: {chunks}, "
         "tid: {seconds:.1f} s",

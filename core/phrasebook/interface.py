@@ -107,6 +107,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "da": "Indlæser {n} fil(er) …",
         "en": "Ingesting {n} file(s) …",
     },
+    "ui.waiting_for_writer": {
+        "da": "Venter på, at en anden indlæsning bliver færdig …",
+        "en": "Waiting for another ingest to finish …",
+    },
     "ui.ingest_done": {
         "da": "Færdig: {ingested} indlæst, {unchanged} uændret, {failed} fejl.",
         "en": "Done: {ingested} ingested, {unchanged} unchanged, {failed} failed.",

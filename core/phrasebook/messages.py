@@ -113,6 +113,12 @@ PHRASES: dict[str, dict[str, str]] = {
         "da": "for kompleks: filen kunne ikke læses inden for tidsgrænsen på {seconds} sekunder (indstillingen HOERING_FILE_SECONDS)",
         "en": "too complex: the file could not be read within the time limit of {seconds} seconds (setting HOERING_FILE_SECONDS)",
     },
+    "bundle_too_slow": {
+        "da": "for kompleks: zip-filens fælles tidsgrænse på {seconds} sekunder var brugt, før filen var læst "
+        "(indstillingen HOERING_BUNDLE_SECONDS)",
+        "en": "too complex: the zip file's shared time limit of {seconds} seconds was used up before the file was read "
+        "(setting HOERING_BUNDLE_SECONDS)",
+    },
     "file_too_much_memory": {
         "da": "for stor: at læse filen kræver mere hukommelse end grænsen på {limit} MB (indstillingen HOERING_FILE_MEMORY_MB)",
         "en": "too large: reading the file needs more memory than the limit of {limit} MB (setting HOERING_FILE_MEMORY_MB)",
