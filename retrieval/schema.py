@@ -21,7 +21,6 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 def validate_filters(language: str = "da", **values: str | None) -> Filters:
     """Filters from values a user typed, checked: a sender type in any accepted form, a municipality the
     gazetteer knows (its canonical name), real ISO dates in order. Raises FilterError with one clear line."""
-    from core.phrases import message
 
     clean = {k: (v.strip() if isinstance(v, str) else v) or None for k, v in values.items()}
     if clean.get("sender_type"):
