@@ -49,7 +49,9 @@ from index.records import ChunkRecord, committed_fields
 if TYPE_CHECKING:
     from index.index import Index
 
-FORMAT = 2
+# 3: statements.npy judged by the rules of issue 21 (another party's words reported, keyword lists are not
+# statements): a cache of format 2 holds the old flags and is written again.
+FORMAT = 3
 ROOT_NAME = "read-cache"
 TEMP_PREFIX = ".tmp-"
 STALE_TEMP_SECONDS = 3600  # a temporary folder this old belongs to a writer that died: removed
