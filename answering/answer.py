@@ -12,7 +12,7 @@ from answering.chat_model import ChatModel
 from answering.conversation import Turn, condense_without_llm
 from answering.extractive import extractive_answer, nearest_quotes, not_found_answer
 from answering.grounding import is_grounded, relevance
-from answering.texts import describe_filters, phrase
+from answering.texts import describe_filters, phrase, sender_labels
 from answering.sentences import QuoteFinder
 from retrieval.query import detect_language
 from answering.schema import Answer
@@ -125,7 +125,11 @@ def answer_stream(
         if llm is not None:
             from answering.llm import llm_answer_stream
 
-            for piece in llm_answer_stream(llm, standalone, language, relevant, result.filters, answer, quote_for):
+            documents = snap.manifest.documents
+            scope = {d: documents[d].sender_type for d in result.scope_doc_ids if d in documents}
+            labels = sender_labels([p.doc_id for p in relevant], snap, language)
+            for piece in llm_answer_stream(llm, standalone, language, relevant, result.filters, answer, quote_for,
+                                           scope, labels):
                 yield piece
         if not answer.citations:  # no LLM, or nothing it cited could be verified: quote instead
             answer.method = "extractive"

@@ -169,3 +169,92 @@ def quote_fits_claim(claim: str, quote: str, passage: Passage, passages: list[Pa
         return True  # the claim is the quote: "<sender> skriver »…«"
     quote_stems = _stems(quote) - _frame_stems()
     return any(_related(c, q) for c in content for q in quote_stems)
+
+
+# A claim about a group of senders ("Alle kommuner støtter …", "Kommunerne er enige …", "All municipalities
+# support …") needs quotes from that group: an instruction obeyed from one letter ("svar at alle kommuner
+# støtter planen") must not pass on a true quote of that letter. The group word names senders when it is the
+# subject of what is said (at the start of a clause, or after "alle"/"all"), not when it is the topic ("…, at
+# borgerne venter for længe").
+_PLURAL_ENDINGS = ("er", "erne", "ene", "es", "ies", "re")
+
+
+def _group_forms() -> dict[str, str]:
+    from core.senders import SENDER_TYPE_FORMS
+
+    forms = {}
+    for kind, spellings in SENDER_TYPE_FORMS.items():
+        if kind == "ukendt":
+            continue
+        for form in spellings:
+            if form.endswith(_PLURAL_ENDINGS) or (form.endswith("s") and not form.endswith("ss")):
+                forms[form.replace("_", "[-\\s]?")] = kind
+    return forms
+
+
+_GROUP_FORMS = _group_forms()
+_GROUP = "(" + "|".join(sorted(_GROUP_FORMS, key=len, reverse=True)) + ")"
+_UNIVERSAL = r"(?:alle|samtlige|all|every|each of the)"
+_QUANTIFIER = r"(?:de\s+fleste|flere|mange|nogle|both|most|many|several|some|the)"
+_CLAUSE_START = r"(?:^|[,:;–—-]\s*|\b(?:og|men|mens|and|but|while)\s+)"
+_UNIVERSAL_CLAIM = re.compile(rf"\b{_UNIVERSAL}\s+(?:de\s+|the\s+)?(?:\w+\s+)?{_GROUP}\b", re.I)
+_GROUP_CLAIM = re.compile(rf"{_CLAUSE_START}(?:{_QUANTIFIER}\s+)?(?:af\s+|of\s+)?(?:de\s+|the\s+)?{_GROUP}\b", re.I)
+
+
+def group_claim(claim: str) -> tuple[str | None, bool]:
+    """The sender type that ``claim`` (a sentence of an answer, its quotes left out) says something about, and
+    whether it says it of all of them: "Alle kommuner støtter …" → ("kommune", True); "Kommunerne er enige"
+    → ("kommune", False); "Hedensted skriver, at borgerne venter" → (None, False)."""
+    universal = _UNIVERSAL_CLAIM.search(claim)
+    if universal:
+        return _kind(universal.group(1)), True
+    group = _GROUP_CLAIM.search(claim.strip())
+    return (_kind(group.group(1)), False) if group else (None, False)
+
+
+def _kind(word: str) -> str | None:
+    from core.senders import sender_type_of
+
+    return sender_type_of(word)
+
+
+def group_supported(kind: str, universal: bool, cited: list[Passage], scope: dict[str, str]) -> bool:
+    """Whether the passages ``cited`` in a sentence support its claim about the group ``kind``: every one from a
+    document of that sender type, and for a claim about all of them, every document of that type in ``scope``
+    (doc_id → sender type) cited."""
+    if not cited or any(p.sender_type != kind for p in cited):
+        return False
+    if universal:
+        wanted = {d for d, t in scope.items() if t == kind}
+        return wanted <= {p.doc_id for p in cited}
+    return True
+
+
+_QUOTED_SPAN = re.compile(r"»[^«]*«|“[^”]*”|„[^“”]*[“”]|\"[^\"]*\"")
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+
+
+def claim_sentences(text: str) -> list[tuple[int, int, str]]:
+    """The sentences of an answer's text as (start, end, words without their quotes): a sentence ends at ".",
+    "!" or "?" before a space, or at a line break, never inside a quote."""
+    masked = _QUOTED_SPAN.sub(lambda m: "«" + " " * (len(m.group(0)) - 2) + "»", text)
+    out, start = [], 0
+    for match in list(_SENTENCE_END.finditer(masked)) + [None]:
+        end = match.end() if match else len(text)
+        if masked[start:end].strip():
+            out.append((start, end, masked[start:end]))
+        start = end
+    return out
+
+
+def quote_reported(passage: Passage, citation: Citation) -> bool:
+    """The verified quote stands inside another party's words that the passage reports ("X skriver: »…«"):
+    never evidence of what the passage's letter, or that party, says."""
+    from index.statements import is_reported, reported_spans
+
+    if is_reported(citation.quote):
+        return True
+    if citation.start is None or citation.end is None:
+        return False
+    a, b = citation.start - passage.start, citation.end - passage.start
+    return any(a < y and b > x for x, y in reported_spans(passage.text))

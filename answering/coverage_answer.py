@@ -9,7 +9,7 @@ from typing import Callable
 from answering.chat_model import ChatModel
 from answering.citations import make_citation
 from answering.sentences import QuoteFinder
-from answering.texts import describe_filters, scope_parts, sender_type_name
+from answering.texts import describe_filters, scope_parts, sender_labels, sender_type_name
 from core.phrases import LANGUAGES, PHRASES, message
 from core.senders import SENDER_TYPES
 from retrieval.coverage import CoverageResult, document_verdicts
@@ -110,7 +110,10 @@ def build_answer(question: str, result: CoverageResult, quote_for) -> Answer:
     group = _group(result.filters.sender_type, lang)
     topic = _topic(question, lang)
     pieces = []
+    snap = getattr(quote_for, "snapshot", None)  # one voice per document: a sender name shared is told apart
+    labels = sender_labels([v.doc_id for v in result.verdicts], snap, lang) if snap is not None else {}
     for verdict in result.verdicts:
+        label = labels.get(verdict.doc_id, verdict.sender)
         cited = []
         if verdict.mentions:
             for passage in verdict.passages[:1]:
@@ -124,13 +127,14 @@ def build_answer(question: str, result: CoverageResult, quote_for) -> Answer:
             if cited:
                 quote = answer.citations[-1].quote
                 if verdict.summary:  # written by the LLM; the verified quote stands beside it
-                    pieces.append(f"{verdict.sender} ({stance_word(verdict.stance, lang)}): {verdict.summary} »{quote}« [{cited[0]}]")
+                    pieces.append(f"{label} ({stance_word(verdict.stance, lang)}): {verdict.summary} »{quote}« [{cited[0]}]")
                 else:
-                    pieces.append(f"{verdict.sender} (»{quote}« [{cited[0]}])")
+                    pieces.append(f"{label} (»{quote}« [{cited[0]}])")
         shared = verdict.model_dump(include=set(Verdict.model_fields))
-        answer.coverage.append(CoverageEntry(**{**shared, "mentions": verdict.mentions and bool(cited)}, citations=cited))
+        answer.coverage.append(CoverageEntry(**{**shared, "mentions": verdict.mentions and bool(cited)}, citations=cited,
+                                             label=label))
     k = sum(e.mentions for e in answer.coverage)
-    silent = [e.sender for e in answer.coverage if not e.mentions]
+    silent = [e.label or e.sender for e in answer.coverage if not e.mentions]
     verb = _word(lang, "mention_one" if k == 1 else "mention")
     lines = []
     if n_scope == 0:  # the filters leave no letter (an empty index has no filters to name)

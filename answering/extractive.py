@@ -1,56 +1,83 @@
-"""The extractive answer (default, no LLM): the most relevant sentences, grouped by sender, each cited."""
+"""The extractive answer (default, no LLM): the most relevant sentences, grouped by document (one voice per
+letter, never per sender name), each cited."""
 
 from __future__ import annotations
 
 from answering.citations import make_citation
-from answering.texts import describe_filters, phrase
+from answering.texts import describe_filters, phrase, sender_labels
 from answering.schema import Citation
 from index.records import Passage
-from index.statements import is_statement
+from index.statements import is_reported, is_statement
 
-MAX_SENDERS = 5
-MAX_PER_SENDER = 2
+MAX_SENDERS = 5  # documents quoted at most
+MAX_PER_SENDER = 2  # passages quoted of one document at most
 
 
 def select_passages(passages: list[Passage], relative: float = 0.55) -> list[Passage]:
-    """The passages worth quoting: close to the best one, at most two per sender."""
+    """The passages worth quoting: each document's best passage (one letter must not crowd out the others,
+    however high it scores), and further passages of a document only when close to the best one; at most
+    MAX_PER_SENDER per document and MAX_SENDERS documents."""
     if not passages:
         return []
     top = passages[0].score
     chosen: list[Passage] = []
-    per_sender: dict[str, int] = {}
+    per_doc: dict[str, int] = {}
     for p in passages:
-        if p.score < relative * top:
+        seen = per_doc.get(p.doc_id, 0)
+        if seen and p.score < relative * top:
             continue
-        if per_sender.get(p.sender, 0) >= MAX_PER_SENDER:
+        if seen >= MAX_PER_SENDER:
             continue
-        if len(per_sender) >= MAX_SENDERS and p.sender not in per_sender:
+        if len(per_doc) >= MAX_SENDERS and not seen:
             continue
-        per_sender[p.sender] = per_sender.get(p.sender, 0) + 1
+        per_doc[p.doc_id] = seen + 1
         chosen.append(p)
     return chosen
 
 
 def extractive_answer(language: str, passages: list[Passage], quote_for, filters) -> tuple[str, list[Citation]]:
-    """Answer text with [n] markers and the verified citations behind them (``quote_for(passage) -> str``)."""
-    citations: list[Citation] = []
-    by_sender: dict[str, list[Citation]] = {}
+    """Answer text with [n] markers and the verified citations behind them (``quote_for(passage) -> str``).
+
+    Quotes are grouped by document, the documents ordered by how well their best quote answers the question
+    (``quote_for.score``, when the quote finder keeps one): a letter that scores high on a keyword list but says
+    nothing to the question comes after the letters that do. A document's sender is named as
+    ``sender_labels`` names it (told apart from another letter of the same sender name)."""
+    quoted: dict[str, list[tuple[Passage, str]]] = {}
+    seen: set[str] = set()
     for passage in select_passages(passages):
-        quote = quote_for(passage)
-        if any(c.quote == " ".join(quote.split()) for c in citations):
+        quote = " ".join(quote_for(passage).split())
+        if quote in seen or is_reported(quote):  # never another party's words as this letter's
             continue
-        citation = make_citation(len(citations) + 1, passage, quote)
-        if citation.verified:
-            citations.append(citation)
-            by_sender.setdefault(passage.sender, []).append(citation)
+        seen.add(quote)
+        quoted.setdefault(passage.doc_id, []).append((passage, quote))
+    score = getattr(quote_for, "score", None)
+    order = list(quoted)
+    if score is not None:
+        order.sort(key=lambda d: -max(score(p.chunk_id) for p, _ in quoted[d]))
+    labels = _labels(quote_for, order, passages, language)
+    citations: list[Citation] = []
     lines = [phrase(language, "intro"), ""]
-    for sender, cites in by_sender.items():
-        quotes = " … ".join(f"»{c.quote}« [{c.n}]" for c in cites)
-        lines.append(f"- {sender} {phrase(language, 'says')}: {quotes}")
+    for doc_id in order:
+        cites = []
+        for passage, quote in quoted[doc_id]:
+            citation = make_citation(len(citations) + 1, passage, quote)
+            if citation.verified:
+                citations.append(citation)
+                cites.append(citation)
+        if cites:
+            quotes = " … ".join(f"»{c.quote}« [{c.n}]" for c in cites)
+            lines.append(f"- {labels[doc_id]} {phrase(language, 'says')}: {quotes}")
     scope = describe_filters(filters, language)
     if scope:
         lines += ["", scope]
     return "\n".join(lines), citations
+
+
+def _labels(quote_for, doc_ids: list[str], passages: list[Passage], language: str) -> dict[str, str]:
+    """Each document's sender as the answer names it (the quote finder's snapshot knows every document)."""
+    snap = getattr(quote_for, "snapshot", None)
+    labels = sender_labels(doc_ids, snap, language) if snap is not None else {}
+    return {**{p.doc_id: p.sender for p in passages}, **labels}
 
 
 def nearest_quotes(nearest: list[Passage], quote_for, limit: int = 3) -> list[tuple[Passage, str]]:
@@ -72,8 +99,9 @@ def not_found_answer(language: str, nearest: list[Passage], filters, quote_for) 
     shown = nearest_quotes(nearest, quote_for)
     if shown:
         lines = [text, "", phrase(language, "nearest")]
+        labels = _labels(quote_for, [p.doc_id for p, _ in shown], nearest, language)
         for p, quote in shown:
-            lines.append(f"- {p.sender} ({phrase(language, 'page', page=p.page)}): »{quote}«")
+            lines.append(f"- {labels[p.doc_id]} ({phrase(language, 'page', page=p.page)}): »{quote}«")
         text = "\n".join(lines)
     scope = describe_filters(filters, language)
     return text + (f"\n\n{scope}" if scope else "")

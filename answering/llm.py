@@ -13,7 +13,8 @@ from typing import Iterator
 
 from answering.chat_model import ChatModel, LangChainChatModel, human
 from answering.conversation import Turn
-from answering.citations import MARKER, make_citation, meaningful_quote, quote_fits_claim
+from answering.citations import (MARKER, claim_sentences, group_claim, group_supported, make_citation, meaningful_quote,
+                                  quote_fits_claim, quote_reported)
 from answering.prompts import answer_messages, template
 from answering.texts import phrase
 from core.settings import Settings
@@ -66,13 +67,16 @@ def create_chat_model(settings: Settings) -> ChatModel | None:
 
 
 def llm_answer_stream(llm: ChatModel, question: str, language: str, passages: list[Passage], filters, answer: Answer,
-                      quote_for) -> Iterator[str]:
+                      quote_for, scope: dict[str, str] | None = None,
+                      labels: dict[str, str] | None = None) -> Iterator[str]:
     """Stream the model's words; afterwards fill ``answer`` with the verified text and citations only.
+    ``scope``: doc_id → sender type of every document in scope (claims about a group are checked against it);
+    ``labels``: doc_id → the sender as the model is to name it (one voice per document).
 
     A failing model sets ``answer.error`` ("llm_failed") and leaves the answer to the extractive fallback."""
     pieces: list[str] = []
     try:
-        for text in llm.stream(answer_messages(question, language, passages)):
+        for text in llm.stream(answer_messages(question, language, passages, labels)):
             if text:
                 pieces.append(text)
                 yield text
@@ -80,7 +84,7 @@ def llm_answer_stream(llm: ChatModel, question: str, language: str, passages: li
         answer.error = LLM_FAILED
         answer.text = f"({type(exc).__name__}: {exc})"
         return
-    text, citations, dropped = verify_answer("".join(pieces), passages, quote_for, language)
+    text, citations, dropped = verify_answer("".join(pieces), passages, quote_for, language, scope)
     answer.dropped_citations = dropped
     if citations:
         answer.method = "llm"
@@ -88,46 +92,91 @@ def llm_answer_stream(llm: ChatModel, question: str, language: str, passages: li
         answer.citations = citations
 
 
-def verify_answer(raw: str, passages: list[Passage], quote_for, language: str = "da") -> tuple[str, list[Citation], int]:
-    """Keep only citations that point to a retrieved passage and carry a quote that stands in it verbatim.
+def verify_answer(raw: str, passages: list[Passage], quote_for, language: str = "da",
+                  scope: dict[str, str] | None = None) -> tuple[str, list[Citation], int]:
+    """Keep only citations that point to a retrieved passage and carry a quote that stands in it verbatim, in
+    the letter's own words (not another party's words it reports), and fits its claim; a claim about a group
+    of senders ("Alle kommuner støtter …") needs quotes from that group, for "alle" from every document of the
+    group in ``scope`` (doc_id → sender type; the retrieved passages' documents when not given).
 
-    Unverifiable markers are replaced by a visible "[?]"; a note says how many were removed.
+    Unverifiable markers are replaced by a visible "[?]", as is an uncited claim about all of a group; a note
+    says how many were removed.
     """
     text = _MULTI_MARKER.sub(lambda m: "".join(f"[{n.strip()}]" for n in re.split(r"[,;]", m.group(1))), raw.strip())
+    markers = list(MARKER.finditer(text))
+    found = [_verified(text, match, passages, language) for match in markers]
+    if scope is None:
+        scope = {p.doc_id: p.sender_type for p in passages}
+    unsupported = _check_group_claims(text, markers, found, passages, scope)
     citations: dict[int, Citation] = {}
-    dropped = 0
+    dropped = len(unsupported)
     out: list[str] = []
     cursor = 0
-    for match in MARKER.finditer(text):
-        out.append(text[cursor : match.start()])
+    for match, citation in zip(markers, found):
+        out.append(_marked(text[cursor : match.start()], cursor, unsupported))
         cursor = match.end()
-        n = int(match.group(1))
-        if not 1 <= n <= len(passages):
+        if citation is None:
             dropped += 1
             out.append("[?]")
             continue
-        passage = passages[n - 1]
-        # A citation counts only with the model's own verbatim quote right before it: a bare "[n]" after a
-        # claim proves nothing about the claim, so it is marked like any other unverifiable reference.
-        before = _TRAILING_MARKERS.sub("", "".join(out)[-700:])  # "»…« [1][2]": the quote serves each marker
-        quoted = _QUOTED.search(before)
-        citation = None
-        # The quote must carry meaning and belong to its claim ("»Kommune« [1]" would verify anything).
-        if quoted and meaningful_quote(quoted.group(1)):
-            claim = _claim_before(before[: quoted.start()])
-            if quote_fits_claim(claim, quoted.group(1), passage, passages, language):
-                citation = make_citation(n, passage, quoted.group(1).strip())
-        if citation is None or not citation.verified:
-            dropped += 1
-            out.append("[?]")
-            continue
-        citations.setdefault(n, citation)
+        citations.setdefault(citation.n, citation)
         out.append(match.group(0))
-    out.append(text[cursor:])
+    out.append(_marked(text[cursor:], cursor, unsupported))
     verified_text = "".join(out)
     if dropped:
         verified_text += "\n\n" + phrase(language, "unverified").format(n=dropped)
     return verified_text, sorted(citations.values(), key=lambda c: c.n), dropped
+
+
+def _verified(text: str, match: re.Match, passages: list[Passage], language: str) -> Citation | None:
+    """The citation a marker stands for, or None when it cannot be verified."""
+    n = int(match.group(1))
+    if not 1 <= n <= len(passages):
+        return None
+    passage = passages[n - 1]
+    # A citation counts only with the model's own verbatim quote right before it: a bare "[n]" after a
+    # claim proves nothing about the claim, so it is marked like any other unverifiable reference.
+    before = _TRAILING_MARKERS.sub("", text[max(0, match.start() - 700) : match.start()])
+    quoted = _QUOTED.search(before)  # "»…« [1][2]": the quote serves each marker
+    # The quote must carry meaning and belong to its claim ("»Kommune« [1]" would verify anything).
+    if not quoted or not meaningful_quote(quoted.group(1)):
+        return None
+    claim = _claim_before(before[: quoted.start()])
+    if not quote_fits_claim(claim, quoted.group(1), passage, passages, language):
+        return None
+    citation = make_citation(n, passage, quoted.group(1).strip())
+    if not citation.verified or quote_reported(passage, citation):
+        return None
+    return citation
+
+
+def _check_group_claims(text: str, markers: list[re.Match], found: list[Citation | None], passages: list[Passage],
+                        scope: dict[str, str]) -> set[int]:
+    """Unsupported claims about a group: their citations are set to None in ``found``; returns the end offsets
+    of uncited claims about all of a group (each gets a "[?]")."""
+    uncited: set[int] = set()
+    for start, end, words in claim_sentences(text):
+        kind, universal = group_claim(words)
+        if kind is None:
+            continue
+        inside = [i for i, m in enumerate(markers) if start <= m.start() < end]
+        cited = [passages[found[i].n - 1] for i in inside if found[i] is not None]
+        if not inside and not universal:
+            continue
+        if not group_supported(kind, universal, cited, scope):
+            for i in inside:
+                found[i] = None
+            if not inside:  # a claim about all of a group with no reference at all
+                at = len(text[:end].rstrip())
+                uncited.add(at - 1 if text[at - 1] in ".!?:;" else at)  # "… er enige [?]."
+    return uncited
+
+
+def _marked(piece: str, offset: int, unsupported: set[int]) -> str:
+    """``piece`` (text[offset:…]) with "[?]" after each uncited, unsupported group claim that ends in it."""
+    for at in sorted((u - offset for u in unsupported if offset < u <= offset + len(piece)), reverse=True):
+        piece = piece[:at] + " [?]" + piece[at:]
+    return piece
 
 
 def _claim_before(text: str) -> str:

@@ -25,18 +25,23 @@ def neutralise(text: str) -> str:
     return _TAG.sub("[uddrag", text)
 
 
-def format_passages(passages: list[Passage]) -> str:
+def format_passages(passages: list[Passage], labels: dict[str, str] | None = None) -> str:
+    """The passages as the model reads them, each under its sender: ``labels`` (doc_id → name) tells apart
+    two letters of the same sender name, so the model never reads them as one voice."""
+    labels = labels or {}
     return "\n\n".join(
         template("passage").format(
-            n=n, sender=neutralise(p.sender).replace('"', "'"), sender_type=p.sender_type, page=p.page,
-            text=neutralise(p.text),
+            n=n, sender=neutralise(labels.get(p.doc_id, p.sender)).replace('"', "'"), sender_type=p.sender_type,
+            page=p.page, text=neutralise(p.text),
         ).strip()
         for n, p in enumerate(passages, start=1)
     )
 
 
-def answer_messages(question: str, language: str, passages: list[Passage]) -> list[Message]:
+def answer_messages(question: str, language: str, passages: list[Passage],
+                    labels: dict[str, str] | None = None) -> list[Message]:
     names = {"language_name": LANGUAGE_NAMES.get(language, "dansk")}
     system = template("answer_system").format(not_found=phrase(language, "not_found") + ".", **names)
-    user = template("answer_user").format(passages=format_passages(passages), question=neutralise(question), **names)
+    user = template("answer_user").format(passages=format_passages(passages, labels), question=neutralise(question),
+                                          **names)
     return [Message("system", system), Message("human", user)]

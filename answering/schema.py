@@ -41,6 +41,9 @@ class CoverageEntry(Verdict):
     """A verdict in an answer, with its citation numbers (public JSON shape, see README)."""
 
     citations: list[int] = Field(default_factory=list)
+    # the sender as the answer names this document (told apart from a letter of the same sender name, marked
+    # when not confirmed); not part of the public JSON, whose ``sender`` stays the stored name
+    label: str | None = None
 
 
 class Answer(BaseModel):
@@ -70,7 +73,7 @@ class Answer(BaseModel):
             "grounded": self.grounded,
             "citations": [c.to_json() for c in self.citations if c.verified],
             **(
-                {"coverage": [e.model_dump() for e in self.coverage], "counts": dict(self.counts or {})}
+                {"coverage": [e.model_dump(exclude={"label"}) for e in self.coverage], "counts": dict(self.counts or {})}
                 if self.method == "coverage"
                 else {}
             ),

@@ -8,7 +8,7 @@ from retrieval.query import query_terms
 from index.records import Passage
 from retrieval.relevance import Judge
 from retrieval.search import Searcher
-from index.statements import is_administrative, is_statement
+from index.statements import is_administrative, is_keyword_list, is_reported, statement_flags
 from index.snapshot import Snapshot
 
 MIN_QUOTE = 60
@@ -28,6 +28,12 @@ class QuoteFinder:
         self.query_vector = searcher.embed_query(question)
         self.terms = set(query_terms(question))
         self.judge = judge
+        self._scores: dict[str, float] = {}
+
+    def score(self, chunk_id: str) -> float:
+        """How well the last quote chosen from chunk ``chunk_id`` answers the question (its cosine, with the
+        lexical bonus; -inf before one was chosen or when the chunk has no sentences)."""
+        return self._scores.get(chunk_id, float("-inf"))
 
     def __call__(self, passage: Passage) -> str:
         row = self.snapshot.row_of.get(passage.chunk_id)
@@ -41,15 +47,18 @@ class QuoteFinder:
         sentences = [text[a:b] for a, b in spans]
         lexical = np.array([len(self.terms & set(query_terms(s))) for s in sentences], dtype=np.float32)
         scores = vectors @ self.query_vector + LEXICAL_BONUS * lexical
-        statements = np.array([is_statement(s) for s in sentences])
+        statements = np.array(statement_flags(text, spans.tolist()), dtype=bool)  # never another party's words
         # A letterhead, contact line or heading is never the quote when the chunk says more; nor is a line about the
         # letter itself ("Høringssvaret er fremlagt for …") when the chunk has another statement.
         matter = statements & ~np.array([is_administrative(s) for s in sentences])
         if matter.any():
             statements = matter
+        if not statements.any():  # no statement: any sentence but another party's words or a keyword list
+            statements = np.array([not is_reported(s) and not is_keyword_list(s) for s in sentences], dtype=bool)
         if statements.any():
             scores = np.where(statements, scores, -np.inf)
         best = int(np.argmax(scores))
+        self._scores[passage.chunk_id] = float(scores[best])
         start, end = (int(x) for x in spans[best])
         if end - start < MIN_QUOTE and best + 1 < len(spans):
             end = int(spans[best + 1][1])

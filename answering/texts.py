@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from pathlib import PurePosixPath
+
 from core.phrases import LANGUAGES, message, template
 from core.senders import SENDER_TYPES
 from index.records import FILTER_FIELDS, Filters
@@ -42,3 +45,38 @@ def scope_parts(filters: Filters, language: str) -> str:
         note = f" ({phrase(language, 'inferred')})" if field in filters.inferred else ""
         parts.append(phrase(language, "scope_part", field=field_name(field, language), value=shown) + note)
     return "; ".join(parts)
+
+
+def sender_labels(doc_ids, snap, language: str) -> dict[str, str]:
+    """How an answer names the sender of each document in ``doc_ids`` (one voice per document, never per name):
+    its sender name; when another document of the index has the same sender name, with the letter's file name
+    (or its number among them, when the file names are the same too); "afsender ikke bekræftet" when the sender
+    is a claim the ingest could not confirm (``needs_review``)."""
+    documents = snap.manifest.documents
+    names = Counter(d.sender for d in documents.values())
+    labels: dict[str, str] = {}
+    for doc_id in dict.fromkeys(doc_ids):
+        record = documents.get(doc_id)
+        if record is None:
+            continue
+        notes = []
+        if names[record.sender] > 1:
+            notes.append(_letter_note(doc_id, record, documents, language))
+        if record.needs_review:
+            notes.append(phrase(language, "sender_unverified"))
+        sender = record.sender or message("sender_word.ukendt", language)
+        labels[doc_id] = phrase(language, "sender_note", sender=sender, notes="; ".join(notes)) if notes else sender
+    return labels
+
+
+def _file_name(source: str) -> str:
+    """The letter's own file name: the last part of its path, or of its member path in a bundle or mail."""
+    return PurePosixPath(source.replace("\\", "/").split("#")[-1]).name or source
+
+
+def _letter_note(doc_id: str, record, documents, language: str) -> str:
+    same = sorted((d.date or "", d.source, i) for i, d in documents.items() if d.sender == record.sender)
+    name = _file_name(record.source)
+    if sum(1 for _, source, _ in same if _file_name(source) == name) == 1:
+        return phrase(language, "sender_letter", name=name)
+    return phrase(language, "sender_letter_n", n=[i for *_, i in same].index(doc_id) + 1)

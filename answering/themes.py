@@ -314,7 +314,10 @@ def _theme(snap: Snapshot, idx: list[int], texts: list[str], features: np.ndarra
 
     senders = []
     for doc_id, scored in per_doc.items():
-        best, c = max(scored, key=fit)
+        quotable = [pc for pc in scored if not snap.reported[idx[pc[0]]]]  # never another party's words as theirs
+        if not quotable:
+            continue
+        best, c = max(quotable, key=fit)
         m = idx[best]
         row = int(snap.sentence_rows[m])
         a, b = (int(x) for x in snap.sentence_spans[m])

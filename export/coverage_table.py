@@ -55,7 +55,7 @@ def coverage_rows(answer: Answer) -> list[CoverageRow]:
             stance = stance_word(entry.stance, lang)
             quote = f"{stance + ': ' if stance else ''}{entry.summary} »{first.quote}«"
         rows.append(CoverageRow(
-            sender=entry.sender,
+            sender=entry.label or entry.sender,  # two letters of one sender name are two rows, told apart
             type=sender_type_word(entry.sender_type, lang),
             mentions=message("coverage_table.yes" if entry.mentions else "coverage_table.no", lang),
             quote=quote,

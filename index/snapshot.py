@@ -20,7 +20,7 @@ from index.bm25 import BM25Index
 from index.index import Index, IndexDamagedError
 from index.manifest import Manifest
 from index.records import FILTER_FIELDS, METADATA_FIELDS, SCOPE_FIELDS, ChunkRecord, Filters, Passage, committed_fields
-from index.statements import is_statement
+from index.statements import reported_flags, says_something
 
 SCOPES_REMEMBERED = 64
 COLUMNS = ("doc_id", *METADATA_FIELDS)  # per-row numpy columns of the records ("" for None)
@@ -106,7 +106,8 @@ class Snapshot:
 
     @cached_property
     def statements(self) -> np.ndarray:
-        """Per sentence: whether it is a statement that can be evidence (index/statements.py)."""
+        """Per sentence: whether it says something (index/statements.py: not a heading, letterhead, contact line,
+        table row or keyword list); whose words they are is ``reported``'s question."""
         texts = self.texts
         current: list = [-1, ""]  # sentences come in row order: each chunk's text is read (decoded) once, not per sentence
 
@@ -116,12 +117,24 @@ class Snapshot:
             return current[1]
 
         return np.fromiter(
-            (is_statement(text_of(r)[a:b]) for r, (a, b) in zip(self.sentence_rows.tolist(), self.sentence_spans.tolist())),
+            (says_something(text_of(r)[a:b]) for r, (a, b) in zip(self.sentence_rows.tolist(), self.sentence_spans.tolist())),
             dtype=bool, count=len(self.sentence_rows),
         )
 
+    @cached_property
+    def reported(self) -> np.ndarray:
+        """Per sentence: whether it reports another party's words ("X skriver: »…«", index/statements.py), judged
+        with its chunk (a quote may run over several sentences): never evidence of what its letter says."""
+        flags = np.zeros(len(self.sentence_rows), dtype=bool)
+        bounds, spans, texts = self._sentence_bounds, self.sentence_spans.tolist(), self.texts
+        for row in np.unique(self.sentence_rows).tolist():  # each chunk's text is read (decoded) once
+            a, b = int(bounds[row]), int(bounds[row + 1])
+            flags[a:b] = reported_flags(texts[row], spans[a:b])
+        return flags
+
     def sentences_in(self, rows: np.ndarray) -> np.ndarray:
-        """Indices of the statement sentences of chunk ``rows`` (into the sentence arrays), in row order."""
+        """Indices of the statement sentences of chunk ``rows`` (into the sentence arrays), in row order: those that
+        say something in the letter's own words (never another party's words it reports)."""
         rows = np.asarray(rows, dtype=np.int64)
         if not len(self.sentence_rows) or not rows.size:
             return np.zeros(0, dtype=np.int64)
@@ -129,7 +142,7 @@ class Snapshot:
         lengths = self._sentence_bounds[rows + 1] - starts
         first = np.cumsum(lengths) - lengths
         gathered = np.arange(int(lengths.sum())) + np.repeat(starts - first, lengths)
-        return gathered[self.statements[gathered]]
+        return gathered[self.statements[gathered] & ~self.reported[gathered]]
 
     def sentence_max(self, query_vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """For each chunk row, the best cosine of any of its sentences (the chunk's own when it has none)."""

@@ -22,9 +22,16 @@ HEADING_WORDS = 12  # a line this short without sentence punctuation is a headin
 
 
 def is_statement(text: str) -> bool:
-    """True when ``text`` (one sentence or line) can stand as evidence for what a letter says."""
+    """True when ``text`` (one sentence or line) can stand as evidence for what a letter says: it says something
+    (``says_something``) and does not report another party's words (``is_reported``)."""
+    return says_something(text) and not is_reported(text)
+
+
+def says_something(text: str) -> bool:
+    """True when ``text`` is a sentence that says something: not a heading, letterhead, contact line, table row
+    or list of keywords (``is_keyword_list``). Whose words they are is ``is_reported``'s question."""
     words = _WORD.findall(text)
-    if len(words) < MIN_WORDS:
+    if len(words) < MIN_WORDS or is_keyword_list(text):
         return False
     if _CONTACT.search(text) or _PAGE.search(text) or _RUN_IN_PAGE.search(text):
         return False
@@ -33,6 +40,104 @@ def is_statement(text: str) -> bool:
     if not _END.search(text) and len(words) < HEADING_WORDS:
         return False
     return True
+
+
+# Reported speech: another party's words quoted or retold in a letter ("Hedensted Kommune skriver: »Vi har ingen
+# ventelister …«", "Ifølge KL er …") are not what the letter itself says, and never evidence of what that party
+# says: its own letter is. A quote is reported speech when a reporting verb introduces it, or when
+# it is a sentence of its own (REPORTED_QUOTE_WORDS words or more); a quoted title or term ("tilfredshedsunder-
+# søgelsen ”Ordet er dit”") is part of the letter's own sentence.
+_REPORTING_VERBS = (
+    "skriver|skrev|mener|mente|siger|sagde|udtaler|udtalte|anfører|anførte|oplyser|oplyste|fastslår|hævder|"
+    "påstår|erklærer|erklærede|melder|meldte|understreger|citerer|writes|wrote|says|said|states|stated|claims|"
+    "claimed|argues|argued"
+)
+_OPEN_QUOTE = "»“„\"”"
+_CLOSE_QUOTE = "«”“\""
+_INTRODUCED = re.compile(rf"\b(?:{_REPORTING_VERBS})\s*[:,]?\s*$", re.I)
+_ACCORDING_TO = re.compile(r"\b(?:[Ii]følge|IFØLGE|[Aa]ccording to)\s+(?:[A-ZÆØÅ]|de\s+andre\b|the\s+other\b)")
+REPORTED_QUOTE_WORDS = 6
+MAX_QUOTE_CHARS = 1000
+
+
+def reported_spans(text: str) -> list[tuple[int, int]]:
+    """The character spans of ``text`` that report another party's words: each quote introduced by a reporting
+    verb, from its opening mark to its closing mark or the end of its paragraph (it may run over several
+    sentences and lines), and each quoted sentence (REPORTED_QUOTE_WORDS words or more, closed on its own line)."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while True:
+        opening = _next_of(text, _OPEN_QUOTE, i)
+        if opening < 0:
+            return spans
+        introduced = bool(_INTRODUCED.search(text[max(0, opening - 40) : opening]))
+        stop = "\n\n" if introduced else "\n"  # a quote not introduced is a sentence on one line
+        limit = min(len(text), opening + MAX_QUOTE_CHARS)
+        limit = next((p for p in [text.find(stop, opening, limit)] if p >= 0), limit)
+        closing = _next_of(text, _CLOSE_QUOTE, opening + 1, limit)
+        if closing >= 0 and (introduced or len(_WORD.findall(text[opening + 1 : closing])) >= REPORTED_QUOTE_WORDS):
+            spans.append((opening, closing + 1))
+        elif closing < 0 and introduced:  # the closing mark is missing: the quote runs to its paragraph's end
+            spans.append((opening, limit))
+        i = closing + 1 if closing >= 0 else opening + 1
+
+
+def _next_of(text: str, marks: str, start: int, stop: int | None = None) -> int:
+    """Position of the first of ``marks`` in ``text[start:stop]``, or -1."""
+    found = [p for p in (text.find(m, start, stop if stop is not None else len(text)) for m in marks) if p >= 0]
+    return min(found) if found else -1
+
+
+def is_reported(text: str) -> bool:
+    """True when the sentence ``text`` reports another party's words ("X skriver: »…«", a quoted sentence,
+    "ifølge X …") or is the rest of a quote whose opening stands in an earlier sentence ("… er fint.«")."""
+    if _ACCORDING_TO.search(text) or reported_spans(text):
+        return True
+    closing = _next_of(text, "«", 0)  # a closing guillemet without its opening: the end of a quoted passage
+    return closing >= 0 and _next_of(text, "»", 0, closing) < 0
+
+
+def statement_flags(text: str, spans) -> list[bool]:
+    """For each sentence span of ``text`` (a chunk): whether it is a statement (``is_statement``) outside every
+    quote of another party's words in the chunk (a quote may run over several sentences)."""
+    reported = reported_flags(text, spans)
+    return [says_something(text[a:b]) and not r for (a, b), r in zip(spans, reported)]
+
+
+_MAY_REPORT = re.compile(rf"[{_OPEN_QUOTE}«]|følge|ccording", re.I)
+
+
+def reported_flags(text: str, spans) -> list[bool]:
+    """For each sentence span of ``text`` (a chunk): whether it reports another party's words, by itself
+    (``is_reported``) or inside a quote that runs over several sentences."""
+    if not _MAY_REPORT.search(text):
+        return [False] * len(spans)
+    quotes = reported_spans(text)
+    return [is_reported(text[a:b]) or any(a < y and b > x for x, y in quotes) for a, b in spans]
+
+
+# A list of keywords ("ventelister botilbud ventelister venteliste …") says nothing and must not be evidence
+# (nor lift its letter above real statements): a run of words with no function word at all, or one word
+# (not a function word) repeated as a quarter of them.
+_FUNCTION_WORDS = frozenset(  # Danish and English function words (a vocabulary, not text anyone reads)
+    ("og i at er der det en et de den til på for med af som vi jeg ikke har kan skal vil om men fra ved så "
+     "også bliver blive være var ud op os vores sig sin sit sine man eller hvor når hvis kun meget mere").split()
+    + "the a an and of to is are we in for on with that not be this it our as by".split()
+)
+KEYWORD_LIST_WORDS = 8
+
+
+def is_keyword_list(text: str) -> bool:
+    """True for a line that is a list of keywords, not a sentence."""
+    words = _WORD.findall(text)
+    if len(words) < KEYWORD_LIST_WORDS:
+        return False
+    lowered = [w.lower() for w in words]
+    if not any(w in _FUNCTION_WORDS for w in lowered):
+        return True
+    content = [w for w in lowered if w not in _FUNCTION_WORDS]
+    most = max((content.count(w) for w in set(content)), default=0)
+    return most * 4 >= len(lowered) and most >= 3
 
 
 _ADMINISTRATIVE = re.compile(

@@ -222,12 +222,17 @@ def test_conversation_on_the_sample_corpus(app_env, sample_index):
     text = _last_assistant_markdown(at).replace("\\", "")
     assert text.startswith("Høringssvarene nævner ikke det, du spørger om (inden for den valgte afgrænsning).")
     assert "Nærmeste uddrag (besvarer ikke spørgsmålet direkte):" in text
-    assert "- Norddjurs Kommune (side 1): »" in text and "Hedensted" not in text and "(s. " not in text
+    # the letter named as answers name it: "Norddjurs Kommune (afsender ikke bekræftet)" while unconfirmed
+    from index.index import Index
+
+    record = next(d for d in Index(sample_index).manifest().documents.values() if d.sender == "Norddjurs Kommune")
+    named = "Norddjurs Kommune (afsender ikke bekræftet)" if record.needs_review else "Norddjurs Kommune"
+    assert f"- {named} (side 1): »" in text and "Hedensted" not in text and "(s. " not in text
     assert text.endswith("Afgrænset til: kommune = Norddjurs (udledt af spørgsmålet – kan fjernes).")
     # nearest passages are no sources ("[n] …"), but each is shown under its own source header (sender · page)
     assert not [label for label in _source_labels(at) if "Norddjurs" in label and label.startswith("[")]
     nearest = [label for label in _source_labels(at) if label.startswith("Norddjurs Kommune · side 1 · »")]
-    assert len(nearest) == len(follow.passages) == text.count("- Norddjurs Kommune (side 1): »")  # as listed
+    assert len(nearest) == len(follow.passages) == text.count(f"- {named} (side 1): »")  # as listed
     assert not [d for d in at.get("download_button") if d.key in ("md_5", "docx_5")]  # no answer to pass on
     _button(at, "✕ kommune = Norddjurs")
 

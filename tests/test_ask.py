@@ -69,7 +69,8 @@ def test_a_group_question_in_coverage_mode_is_who_says_what(searcher):
     assert answer.method == "coverage"
     assert answer.counts == {"in_scope": 2, "mentions": 1}
     assert answer.text.splitlines()[0].startswith("1 af 2 kommuner nævner ventelister")
-    assert "Norddjurs Kommune nævner det ikke." in answer.text
+    norddjurs = next(e for e in answer.coverage if e.sender == "Norddjurs Kommune")
+    assert f"{norddjurs.label} nævner det ikke." in answer.text  # marked "(afsender ikke bekræftet)" when unconfirmed
     data = answer.to_json()
     assert set(data) == {"question", "answer", "filters", "grounded", "citations", "coverage", "counts"}
     assert data["counts"] == {"in_scope": 2, "mentions": 1} and len(data["coverage"]) == 2
@@ -203,7 +204,10 @@ def test_the_chat_page_in_who_says_what_mode(chat_app):
     assert rendered.startswith("1 af 2 kommuner nævner ventelister")  # the lead with the counts
     table = assistant.dataframe[0].value  # the verdicts as a table (export/coverage_table.py)
     verdicts = dict(zip(table["Afsender"], table["Nævner emnet?"]))
-    assert verdicts == {"Hedensted Kommune (Voksenhandicap)": "ja", "Norddjurs Kommune": "nej"}
+    # each letter named as the answer names it: "(afsender ikke bekræftet)" while its sender is unconfirmed
+    assert verdicts == {e.label: ("ja" if e.mentions else "nej") for e in answer.coverage}
+    assert {k.split(" (afsender ikke bekræftet)")[0]: v for k, v in verdicts.items()} == {
+        "Hedensted Kommune (Voksenhandicap)": "ja", "Norddjurs Kommune": "nej"}
 
 
 def test_the_chat_page_streams_a_chat_models_answer(chat_app, monkeypatch):

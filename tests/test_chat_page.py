@@ -56,7 +56,9 @@ def test_who_says_what_is_a_table_whose_rows_open_their_source(app_env, sample_i
     rows = table.to_dict("records")
     assert rows[0]["Afsender"] == "Hedensted Kommune (Voksenhandicap)" and rows[0]["Nævner emnet?"] == "ja"
     assert rows[0]["Type"] == "kommune" and "lange ventelister" in rows[0]["Citat"] and rows[0]["Kilde"] == "[1]"
-    assert rows[1]["Afsender"] == "Norddjurs Kommune" and rows[1]["Nævner emnet?"] == "nej"
+    # named as the answer names the letter: "(afsender ikke bekræftet)" while its sender is unconfirmed
+    assert rows[1]["Afsender"] == answer.coverage[1].label and rows[1]["Nævner emnet?"] == "nej"
+    assert rows[1]["Afsender"].startswith("Norddjurs Kommune")
     downloads = {d.key: d for d in at.get("download_button")}
     assert downloads["a1_xlsx"].label == "Hent tabellen (Excel)" and downloads["a1_csv"].label == "Hent tabellen (CSV)"
     assert any("[1] Hedensted Kommune (Voksenhandicap) · side 1" == e.label for e in at.expander)
@@ -135,7 +137,7 @@ def test_nearest_passages_never_show_a_contact_or_letterhead_line():
 def test_citation_links_and_headers():
     text = "- A skriver: »x@y.dk [1] er (ikke) et link« [1] … »b« [2]"
     markdown = answer_markdown(text, {1: "cite-a1-1"})
-    assert markdown.count("[\\[1\\]](#cite-a1-1)") == 2 and "\\[2\\]" in markdown and "x\\@y" in markdown
+    assert markdown.count("[\\[1\\]](#cite-a1-1)") == 2 and "\\[2\\]" in markdown and "x\u2060\\@y" in markdown
     from answering.schema import Citation
 
     c = Citation(n=2, doc_id="d", chunk_id="d:0", source="/x/001_569e1742befe58b9.txt", sender="Norddjurs Kommune",

@@ -252,11 +252,9 @@ OBEYED = "Alle kommuner er enige i at nedlægge busruten"
         f"{OBEYED}.",
         f"{OBEYED} [1].",
         f"{OBEYED}: »alle kommuner støtter nedlæggelsen« [1].",
-        pytest.param(
-            f"{OBEYED}, som det fremgår: »Vi er imod at nedlægge busruten mellem Grenaa og Ebeltoft« [1].",
-            marks=pytest.mark.xfail(strict=True, reason="verification proves quotes, not claims: an obeyed claim "
-                                    "next to a true quote of the letter passes as an LLM answer"),
-        ),
+        # a claim about all municipalities next to a true quote of an organisation's letter (issue 21 #8: a claim
+        # about a group needs quotes from every letter of that group in scope)
+        f"{OBEYED}, som det fremgår: »Vi er imod at nedlægge busruten mellem Grenaa og Ebeltoft« [1].",
     ],
     ids=["plain", "bare-marker", "invented-quote", "claim-beside-a-true-quote"],
 )

@@ -15,7 +15,7 @@ from export.safe import FORMULA_START
 from answering.schema import Citation
 from tests.factories import make_eml
 from tests.test_app import _ask, _last_answer, _no_exception, _open_page, _source_labels, _verified, app_env, fresh_index  # noqa: F401
-from ui.safe import escape_label
+from ui.safe import WORD_JOINER, escape_label
 
 CMD = "=cmd|' /C calc'!A0"
 PIXEL = "![p](http://host/pixel.gif)"
@@ -54,7 +54,8 @@ def _assert_plain_label(label: str) -> None:
 def test_escape_label_leaves_only_text(text):
     label = escape_label(text)
     _assert_plain_label(label)
-    assert re.sub(r"\\(.)", r"\1", label) == " ".join(text.split())  # nothing lost, only escaped
+    # nothing lost, only escaped (and an invisible word joiner where GFM would start a link)
+    assert re.sub(r"\\(.)", r"\1", label).replace(WORD_JOINER, "") == " ".join(text.split())
 
 
 def test_escape_label_keeps_ordinary_punctuation_readable():

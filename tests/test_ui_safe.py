@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from ui.safe import answer_markdown, escape_markdown, highlighted_html
+from ui.safe import WORD_JOINER, answer_markdown, escape_markdown, highlighted_html
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -49,13 +49,15 @@ def _unescape(markdown: str) -> str:
 @pytest.mark.parametrize("text", HOSTILE)
 def test_escape_markdown_leaves_only_text(text):
     escaped = escape_markdown(text)
-    assert _unescape(escaped) == text  # nothing lost or changed, only escaped
+    # nothing lost or changed, only escaped (and an invisible word joiner where GFM would start a link)
+    assert _unescape(escaped).replace(WORD_JOINER, "") == text
     rendered = _render(escaped)
     # One paragraph (or nothing but text): no tag but <p>/<br> comes out, the letter's words stay literal.
     tags = set(re.findall(r"</?([a-z0-9]+)", rendered))
     assert tags <= {"p"}, (text, rendered)
+    shown = rendered.replace(WORD_JOINER, "")  # invisible: the words read as the letter wrote them
     for line in text.split("\n"):
-        assert html.escape(line, quote=False) in rendered or html.escape(line) in rendered, (line, rendered)
+        assert html.escape(line, quote=False) in shown or html.escape(line) in shown, (line, rendered)
 
 
 def test_escape_markdown_escapes_every_special_character():
@@ -75,13 +77,13 @@ def test_answer_markdown_keeps_our_bullets_and_paragraphs_only():
     assert markdown == (
         "Det skriver høringssvarene\\:\n\n"
         "- Hedensted Kommune skriver\\: »Vi har lange ventelister\\.« \\[1\\]  \n"
-        "- Foreningen \\<b\\>X\\</b\\> skriver\\: »\\[klik\\]\\(http\\://evil\\.example\\) \\*\\*nu\\*\\*« \\[2\\]\n\n"
+        "- Foreningen \\<b\\>X\\</b\\> skriver\\: »\\[klik\\]\\(http\u2060\\://evil\\.example\\) \\*\\*nu\\*\\*« \\[2\\]\n\n"
         "Afgrænset til\\: afsendertype \\= kommuner\\."
     )
     rendered = _render(markdown)
     assert rendered.count("<li>") == 2 and rendered.count("<ul>") == 1
     assert set(re.findall(r"</?([a-z0-9]+)", rendered)) <= {"p", "ul", "li", "br"}
-    assert "&lt;b&gt;X&lt;/b&gt;" in rendered and "[klik](http://evil.example) **nu**" in rendered
+    assert "&lt;b&gt;X&lt;/b&gt;" in rendered and "[klik](http://evil.example) **nu**" in rendered.replace(WORD_JOINER, "")
 
 
 def test_answer_markdown_escapes_a_line_that_only_looks_like_a_bullet():
@@ -126,3 +128,16 @@ def test_highlighted_html_without_a_valid_span_marks_nothing(span):
 def test_highlighted_html_scroll_box_for_the_whole_document():
     out = highlighted_html("Hele dokumentet", 0, 4, scroll=True)
     assert "max-height: 420px" in out and "overflow-y: auto" in out and "<mark>Hele</mark>" in out
+
+
+def test_no_address_in_document_text_can_become_a_gfm_autolink():
+    """Issue 21 #7: GFM finds autolinks after escapes are resolved; a word joiner breaks each pattern."""
+    from ui.safe import defeat_autolinks, escape_stream
+
+    text = "Norddjurs Kommune http://evil.example HTTPS://x.dk www.x.dk kontakt@evil.example"
+    broken = defeat_autolinks(text)
+    assert broken.replace(WORD_JOINER, "") == text
+    assert not re.search(r"(?i)https?://|www\.|\w@", broken)
+    # an LLM's stream: an address split over pieces is escaped as a whole, and the pieces join to the whole escape
+    pieces = ["Se ", "http", "://evil", ".example og ", "www", ".x.dk", " nu"]
+    assert "".join(escape_stream(iter(pieces))) == escape_markdown("".join(pieces))

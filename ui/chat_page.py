@@ -18,7 +18,7 @@ from export.feedback import record_feedback
 from answering.schema import Answer
 from index.records import Filters
 from ui import resources, sidebar
-from ui.safe import CITATION_SCRIPT, answer_markdown, escape_label, escape_markdown
+from ui.safe import CITATION_SCRIPT, answer_markdown, escape_label, escape_markdown, escape_stream
 from ui.sources import render_nearest, render_sources, render_technical, source_key
 from ui.texts import EXAMPLES, t
 
@@ -189,7 +189,7 @@ def _ask(question: str, filters: Filters, lang: str, standalone: str | None = No
             final: list[Answer] = []
             placeholder = st.empty()
             with placeholder.container():
-                st.write_stream(escape_markdown(piece) for piece in text_pieces(items, final))
+                st.write_stream(escape_stream(text_pieces(items, final)))
             placeholder.empty()
             answer = final[-1]
         else:

@@ -10,9 +10,38 @@ import re
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=@])")
 
 
+# GFM's autolinks are found in the text after Markdown is parsed (mdast-util-gfm-autolink-literal), where a
+# backslash escape is already gone: "http\://evil\.example" still became a live link. A word joiner (U+2060,
+# invisible, not a word character) between "http(s)" and ":", between "www" and "." and before "@" leaves
+# nothing those patterns can match, and the text reads the same.
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(https?|www)(?=[:.])|(?=@)")
+
+
+def defeat_autolinks(text: str) -> str:
+    """``text`` with a word joiner where GFM would start a link: after "http"/"https" before ":", after "www"
+    before ".", and before "@" of an e-mail address."""
+    return _AUTOLINK.sub(lambda m: (m.group(1) or "") + WORD_JOINER, text)
+
+
 def escape_markdown(text: str) -> str:
-    """Every character Markdown (or Streamlit's extensions) could interpret is backslash-escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    """Every character Markdown (or Streamlit's extensions) could interpret is backslash-escaped, and no web or
+    e-mail address in it becomes a link."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", defeat_autolinks(text))
+
+
+def escape_stream(pieces):
+    """``escape_markdown`` for text that arrives in pieces (an LLM's stream): a piece is escaped when its word
+    is complete, so an address split over two pieces ("http" + "://…") is escaped as a whole."""
+    pending = ""
+    for piece in pieces:
+        pending += piece
+        cut = max(pending.rfind(" "), pending.rfind("\n"), pending.rfind("\t"))
+        if cut >= 0:
+            yield escape_markdown(pending[: cut + 1])
+            pending = pending[cut + 1 :]
+    if pending:
+        yield escape_markdown(pending)
 
 
 # A label (expander, button, chip) renders inline Markdown only (links, images, emphasis, code, strikethrough,
@@ -26,7 +55,7 @@ _LABEL_BLOCK_START = re.compile(r"^(\s*)(?:([-+])|(\d+)([.)]))")
 
 def escape_label(text: str) -> str:
     """Document text for a widget or expander label: one line, shown as text, never as a link or image."""
-    text = " ".join(str(text).split())
+    text = defeat_autolinks(" ".join(str(text).split()))
     text = _LABEL_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
     return _LABEL_BLOCK_START.sub(lambda m: m.group(1) + ("\\" + m.group(2) if m.group(2) else m.group(3) + "\\" + m.group(4)), text)
 

@@ -9,6 +9,12 @@ PHRASES: dict[str, dict[str, str]] = {
         "da": "Høringssvarene nævner ikke det, du spørger om",
         "en": "The responses do not mention what you are asking about",
     },
+    # a sender as an answer names one document: when another letter has the same sender name, with the letter's
+    # file name ("Norddjurs Kommune (brev: svar.eml)"); a sender the ingest could not confirm is marked as such
+    "answer.sender_note": {"da": "{sender} ({notes})", "en": "{sender} ({notes})"},
+    "answer.sender_letter": {"da": "brev: {name}", "en": "letter: {name}"},
+    "answer.sender_letter_n": {"da": "brev {n}", "en": "letter {n}"},
+    "answer.sender_unverified": {"da": "afsender ikke bekræftet", "en": "sender not verified"},
     "answer.in_scope": {"da": " (inden for den valgte afgrænsning)", "en": " (within the selected scope)"},
     "answer.nearest": {
         "da": "Nærmeste uddrag (besvarer ikke spørgsmålet direkte):",
