@@ -12,7 +12,7 @@ from answering.chat_model import ChatModel
 from answering.conversation import Turn, condense_without_llm
 from answering.extractive import extractive_answer, nearest_quotes, not_found_answer
 from answering.grounding import is_grounded, relevance
-from answering.texts import describe_filters, phrase, sender_labels
+from answering.texts import no_match, phrase, sender_labels
 from answering.sentences import QuoteFinder
 from retrieval.query import detect_language
 from answering.schema import Answer
@@ -113,8 +113,7 @@ def answer_stream(
     if not snap.ids:
         answer.text = phrase(language, "empty_index")
     elif not result.scope_doc_ids:
-        scope = describe_filters(result.filters, language)
-        answer.text = f"{phrase(language, 'no_scope')}. {scope}"
+        answer.text = no_match(result.filters, language)  # the filters, and how to widen them
     elif not is_grounded(result.passages, language):
         # the nearest passages the text shows (never a letterhead or contact line), for the shells' source panels
         answer.passages = [p for p, _ in nearest_quotes(result.passages, quote_for)] or result.passages[:3]

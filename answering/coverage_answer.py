@@ -9,7 +9,7 @@ from typing import Callable
 from answering.chat_model import ChatModel
 from answering.citations import make_citation
 from answering.sentences import QuoteFinder
-from answering.texts import describe_filters, scope_parts, sender_labels, sender_type_name
+from answering.texts import describe_filters, no_match, sender_labels, sender_type_name
 from core.phrases import LANGUAGES, PHRASES, message
 from core.senders import SENDER_TYPES
 from retrieval.coverage import CoverageResult, document_verdicts
@@ -138,8 +138,7 @@ def build_answer(question: str, result: CoverageResult, quote_for) -> Answer:
     verb = _word(lang, "mention_one" if k == 1 else "mention")
     lines = []
     if n_scope == 0:  # the filters leave no letter (an empty index has no filters to name)
-        scope = scope_parts(result.filters, lang)
-        lines.append(_word(lang, "no_match", scope=scope) if scope else message("answer.empty_index", lang))
+        lines.append(no_match(result.filters, lang))
     elif k == 0:
         lines.append(f"0 {_word(lang, 'of')} {n_scope} {group} {_word(lang, 'mention')} {topic}. " + _word(lang, "none", topic=topic))
     else:

@@ -37,6 +37,13 @@ def describe_filters(filters: Filters, language: str) -> str:
     return f"{phrase(language, 'scope')}: {scope_parts(filters, language)}."
 
 
+def no_match(filters: Filters, language: str) -> str:
+    """When the filters leave no letter (both modes say the same): the filters and how to widen them; an empty
+    index has no filters to name."""
+    scope = scope_parts(filters, language)
+    return message("coverage.no_match", language, scope=scope) if scope else message("answer.empty_index", language)
+
+
 def scope_parts(filters: Filters, language: str) -> str:
     """The active filters: 'afsendertype = kommuner (udledt af spørgsmålet – kan fjernes); kommune = Aarhus'."""
     parts = []

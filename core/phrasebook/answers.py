@@ -20,7 +20,6 @@ PHRASES: dict[str, dict[str, str]] = {
         "da": "Nærmeste uddrag (besvarer ikke spørgsmålet direkte):",
         "en": "Nearest passages (they do not answer the question directly):",
     },
-    "answer.no_scope": {"da": "Der er ingen høringssvar inden for afgrænsningen", "en": "There are no responses within the scope"},
     "answer.scope": {"da": "Afgrænset til", "en": "Limited to"},
     "answer.inferred": {"da": "udledt af spørgsmålet – kan fjernes", "en": "inferred from the question – can be removed"},
     "answer.empty_index": {
