@@ -108,8 +108,8 @@ def test_every_page_speaks_one_language(app_env, sample_index, lang):  # noqa: F
         assert not wrong, f"{lang} page {page or 'chat'!r} shows the other language: {wrong}"
     # the library's column headers are words of the interface's language (not "title / pages / chunks / source")
     library = " | ".join(seen["dokumenter"])
-    expected = {"da": ["Afsender", "Afsendertype", "Dato", "Titel", "Sider", "Tekststykker", "Fil", "Bemærkning"],
-                "en": ["Sender", "Sender type", "Date", "Title", "Pages", "Passages", "File", "Note"]}[lang]
+    expected = {"da": ["Afsender", "Afsendertype", "Dato", "Titel", "Sider", "Tekststykker", "Fil", "Tjek afsender"],
+                "en": ["Sender", "Sender type", "Date", "Title", "Pages", "Passages", "File", "Check sender"]}[lang]
     for header in expected:
         assert header in seen["dokumenter"], (header, library)
     for internal in ("doc_id", "chunks", "source", "pages", "Embedding"):
