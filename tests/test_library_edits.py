@@ -188,3 +188,30 @@ def test_ticking_tjek_afsender_on_a_sender_that_is_not_a_guess_writes_nothing(li
         "tabellen, hvis den er forkert."]
     after = _manifest(fresh_index)
     assert after.documents == before.documents and after.corrections == before.corrections
+
+
+def test_docs_set_with_the_same_sender_confirms_it(fresh_index, embedder):  # noqa: F811
+    """The CLI analogue: `hoering docs set DOC_ID --sender "<the guessed name>"` (a real process) clears
+    needs_review, and the confirmation survives re-ingest."""
+    import json
+    import subprocess
+
+    from ingest.pipeline import ingest
+    from tests.processes import hoering_command, python_env
+
+    def docs() -> dict[str, dict]:
+        done = subprocess.run([*hoering_command(), "docs", "--index", str(fresh_index.index), "--json"],
+                              capture_output=True, text=True, env=python_env(), timeout=120, check=True)
+        return {d["doc_id"]: d for d in json.loads(done.stdout)["documents"]}
+
+    norddjurs = next(d for d in docs().values() if d["sender"] == "Norddjurs Kommune")
+    assert norddjurs["needs_review"] is True
+    done = subprocess.run([*hoering_command(), "docs", "set", norddjurs["doc_id"][:10], "--sender", "Norddjurs Kommune",
+                           "--index", str(fresh_index.index), "--json"],
+                          capture_output=True, text=True, env=python_env(), timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["needs_review"] is False
+    after = docs()[norddjurs["doc_id"]]
+    assert after == {**norddjurs, "needs_review": False}
+    assert not ingest([str(fresh_index.index.parent / "corpus")], fresh_index, embedder=embedder).failed
+    assert docs()[norddjurs["doc_id"]] == after
