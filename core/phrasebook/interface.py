@@ -405,6 +405,11 @@ PHRASES: dict[str, dict[str, str]] = {
     "ui.widget.format": {"da": "Format", "en": "Format"},
     "ui.widget.thumbs_up": {"da": "Godt svar", "en": "Good answer"},
     "ui.widget.thumbs_down": {"da": "Dårligt svar", "en": "Poor answer"},
+    "ui.widget.feedback_rating": {"da": "Bedøm svaret", "en": "Rate the answer"},
+    "ui.widget.chat_user": {"da": "Dit spørgsmål", "en": "Your question"},
+    "ui.widget.chat_assistant": {"da": "Svar", "en": "Answer"},
+    "ui.widget.copy": {"da": "Kopiér til udklipsholderen", "en": "Copy to clipboard"},
+    "ui.widget.dismiss": {"da": "Luk", "en": "Close"},
     "ui.widget.expand": {"da": "Fold ud", "en": "Expand"},
     "ui.widget.app_pages": {"da": "Sider", "en": "App pages"},
     "ui.widget.sidebar": {"da": "Sidepanel", "en": "Sidebar"},
@@ -419,6 +424,9 @@ PHRASES: dict[str, dict[str, str]] = {
     "ui.widget.start_date": {"da": "startdato", "en": "start date"},
     "ui.widget.remove_file": {"da": "Fjern", "en": "Remove"},
     "ui.widget.end_date": {"da": "slutdato", "en": "end date"},
+    "ui.widget.options_available": {"da": "valgmuligheder.", "en": "options available."},
+    "ui.widget.option_available": {"da": "valgmulighed.", "en": "option available."},
+    "ui.widget.selected": {"da": "valgt", "en": "selected"},
     "ui.widget.collapse": {"da": "Fold sammen", "en": "Collapse"},
     # --- end h14-shell ---------------------------------------------------------------------------------------------
     # --- issue 16, the app up at once: the sample letters ingested in the background (ui/resources.py, app.py) ---
