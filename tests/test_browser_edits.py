@@ -132,4 +132,21 @@ def test_a_correction_stays_on_its_letter_when_the_filter_changes(fresh_index, b
         page.get_by_role("button", name="Gem ændringer").click()
         _wait_text(page, "Ingen ændringer at gemme: intet er skrevet.")
         assert _documents(fresh_index.index) == now
+
+        # Sorted by a click on "Afsender" (in the browser only): an edit goes to the document on the row clicked
+        _filter(page, "")
+        senders = [d["sender"] for d in now.values()]  # the order of `docs --json` and of the table
+        assert _senders_shown(page, senders) == senders
+        box = _grid(page).bounding_box()
+        page.mouse.click(box["x"] + 60, box["y"] + 17)  # the header: sorts ascending
+        _settle(page)
+        assert _senders_shown(page, sorted(senders)) == sorted(senders) and senders != sorted(senders)
+        assert sorted(senders)[0] == NEW_NAME and senders[0] != NEW_NAME
+        _type_into_first_cell(page, "Hedensted Kommune")
+        page.get_by_role("button", name="Gem ændringer").click()
+        _wait_text(page, "Gemt: 1 dokument(er) rettet.")
+        last = _documents(fresh_index.index)
+        assert last[hedensted["doc_id"]]["sender"] == "Hedensted Kommune"
+        assert {k: v for k, v in last.items() if k != hedensted["doc_id"]} == \
+            {k: v for k, v in now.items() if k != hedensted["doc_id"]}
         context.close()

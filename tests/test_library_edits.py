@@ -119,6 +119,30 @@ def test_a_language_switch_drops_an_unsaved_edit_with_a_notice_in_the_new_langua
     assert _manifest(fresh_index).documents == before.documents
 
 
+def test_a_document_removed_meanwhile_drops_the_unsaved_edit_with_a_notice(library, fresh_index):  # noqa: F811
+    """Another user removes a letter above the edited row (the rows shift up): the edit is dropped, said, and
+    never lands on the row that now stands where it was made."""
+    from index.index import Index
+    from ingest.pipeline import remove
+
+    at = library
+    editor = at.data_editor[0]
+    table = editor.value
+    row = int(table.index[table["sender"] == HEDENSTED][0])
+    assert row > 0
+    above = str(table.iloc[row - 1]["doc_id"])
+    _edit(at, editor, row, {"sender": NEW_NAME})
+    remove([above], fresh_index, index=Index(fresh_index))
+    before = _manifest(fresh_index)
+    at.run()
+    _no_exception(at)
+    warnings = [w.value.replace("\\", "") for w in at.warning]
+    assert any(f"Ikke gemte rettelser til »{HEDENSTED}« er kasseret" in w for w in warnings), warnings
+    assert _save(at)[1] == ["Ingen ændringer at gemme: intet er skrevet."]
+    after = _manifest(fresh_index)
+    assert after.documents == before.documents and after.corrections == before.corrections
+
+
 def test_an_edit_state_from_another_frame_is_never_applied(library, fresh_index):  # noqa: F811
     """The edit state is read only under the key of the exact frame it was made in: a state left under another
     frame's key (what a browser may still hold) writes nothing; edits in this frame go to their own rows."""
@@ -184,8 +208,8 @@ def test_ticking_tjek_afsender_on_a_sender_that_is_not_a_guess_writes_nothing(li
     success, info, error = _save(at)
     assert success == [] and error == []
     assert [i.replace("\\", "") for i in info] == [
-        f"{HEDENSTED}: afsenderen er ikke gættet, så der er intet at bekræfte; intet er gemt. Ret afsenderen i "
-        "tabellen, hvis den er forkert."]
+        f"{HEDENSTED}: afsenderen er ikke gættet, så der er intet at bekræfte; markeringen er ikke gemt. Ret "
+        "afsenderen i tabellen, hvis den er forkert."]
     after = _manifest(fresh_index)
     assert after.documents == before.documents and after.corrections == before.corrections
 

@@ -2,8 +2,9 @@
 
 What a user reads here is words in the interface's language: column headers from the phrasebook, sender types
 as words ("kommune", "MED-udvalg"), dates as "11.09.2023", empty cells empty, files by their own name, and a
-"Tjek afsender" mark where the sender is a guess (``needs_review``). Identifiers (doc_id, the full path) are
-shown only under "Tekniske detaljer". Removing a document asks for confirmation first.
+ticked "Tjek afsender" box where the sender is a guess (``needs_review``): untick it and save to confirm the
+sender. Identifiers (doc_id, the full path) are shown only under "Tekniske detaljer". Removing a document asks
+for confirmation first. A correction is bound to its document, never to a row position (see "edits" below).
 """
 
 from __future__ import annotations
@@ -166,37 +167,28 @@ def _pending(frame: dict | None) -> list[Edit]:
 
 def _save(edits: list[Edit], documents: dict[str, DocumentSummary], lang: str) -> list[tuple[str, str]]:
     """Store each edit on its document: corrected fields, and a confirmed sender as a correction to the same name
-    (it clears ``needs_review`` now and on every re-ingest, ingest/corrections.py). Returns the messages to show:
-    (kind, text) with kind "success", "info" or "error"."""
+    (it clears ``needs_review`` now and on every re-ingest, ingest/corrections.py). Returns the messages to show,
+    as (kind, text) with kind "success", "info" or "error": what was stored first, then what was not."""
     corrected = confirmed = 0
-    said: list[tuple[str, str]] = []
+    notes: list[tuple[str, str]] = []
     for edit in edits:
-        document = documents.get(edit.doc_id)
-        if document is None:  # removed meanwhile: the edit is refused, never moved
-            said.append(("error", t(lang, "edit_gone", sender=escape_markdown(edit.sender))))
-            continue
         fields = dict(edit.fields)
         if edit.confirm and "sender" not in fields and "sender_type" not in fields:
-            fields["sender"] = document.sender  # the stored name, not the cell (a "'=…" literal)
-        if edit.tick and not fields:
-            said.append(("info", t(lang, "check_not_guess", sender=escape_markdown(edit.sender))))
+            fields["sender"] = documents[edit.doc_id].sender  # the stored name, not the cell (a "'=…" literal)
+        if edit.tick:
+            notes.append(("info", t(lang, "check_not_guess", sender=escape_markdown(edit.sender))))
+        if not fields:
             continue
-        try:
+        try:  # a document removed meanwhile is refused here ("no document"), never another one written
             set_metadata(resources.searcher().index, edit.doc_id, fields)
         except CorrectionError as exc:
-            said.append(("error", escape_markdown(f"{edit.sender}: {exc.render(lang)}")))
+            notes.append(("error", escape_markdown(f"{edit.sender}: {exc.render(lang)}")))
             continue
-        if edit.fields:
-            corrected += 1
-        else:
-            confirmed += 1
-    if corrected:
-        said.insert(0, ("success", t(lang, "saved", n=corrected)))
-    if confirmed:
-        said.insert(0 if not corrected else 1, ("success", t(lang, "sender_confirmed", n=confirmed)))
-    if not said:
-        said.append(("info", t(lang, "nothing_to_save")))
-    return said
+        corrected += bool(edit.fields)
+        confirmed += not edit.fields
+    stored = [("success", t(lang, "saved", n=corrected))] if corrected else []
+    stored += [("success", t(lang, "sender_confirmed", n=confirmed))] if confirmed else []
+    return stored + notes or [("info", t(lang, "nothing_to_save"))]
 
 
 def _show(said: list[tuple[str, str]]) -> None:
@@ -225,7 +217,7 @@ def _render_editor(documents: list[DocumentSummary], query: str, lang: str) -> N
         dropped = _pending(previous)  # edits made in a frame no longer shown: said, never carried over
         if dropped:
             senders = ", ".join(f"»{escape_markdown(e.sender)}«" for e in dropped)
-            st.warning(t(lang, "edits_dropped", n=len(dropped), senders=senders))
+            st.warning(t(lang, "edits_dropped", senders=senders))
     st.session_state[FRAME] = {"key": key, "rows": rows}
     st.data_editor(
         rows,

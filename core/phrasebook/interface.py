@@ -201,15 +201,11 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "Unsaved corrections to {senders} were discarded because the table now shows something else (filter, "
               "language or content changed). Nothing was saved; correct again and click “Save changes”.",
     },
-    "ui.edit_gone": {
-        "da": "{sender}: dokumentet findes ikke længere i indekset; rettelsen er ikke gemt.",
-        "en": "{sender}: the document is no longer in the index; the correction was not saved.",
-    },
     "ui.check_not_guess": {
-        "da": "{sender}: afsenderen er ikke gættet, så der er intet at bekræfte; intet er gemt. Ret afsenderen i "
-              "tabellen, hvis den er forkert.",
-        "en": "{sender}: the sender is not a guess, so there is nothing to confirm; nothing was saved. Correct the "
-              "sender in the table if it is wrong.",
+        "da": "{sender}: afsenderen er ikke gættet, så der er intet at bekræfte; markeringen er ikke gemt. Ret "
+              "afsenderen i tabellen, hvis den er forkert.",
+        "en": "{sender}: the sender is not a guess, so there is nothing to confirm; the tick was not saved. Correct "
+              "the sender in the table if it is wrong.",
     },
     "ui.remove": {
         "da": "Fjern dokument",
