@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.phrases import LANGUAGES, message, template
+from core.phrases import LANGUAGES, message, readable_date, template
 from core.senders import SENDER_TYPES
 from index.records import FILTER_FIELDS, Filters
 
@@ -22,6 +22,16 @@ def field_name(field: str, language: str) -> str:
     return message(f"field.{field}", language)
 
 
+def filter_value(field: str, value: str, language: str) -> str:
+    """A filter's value as an answer shows it: a sender type as its group ("kommuner"), a date as the language
+    writes it ("01.09.2023", "1 Sep 2023"), anything else as it is."""
+    if field == "sender_type":
+        return sender_type_name(value, language)
+    if field in ("date_from", "date_to"):
+        return readable_date(value, language)
+    return value
+
+
 # Views of the phrasebook for callers that index by language (the UI's filter chips and selectbox).
 SENDER_TYPE_NAMES = {lang: {value: sender_type_name(value, lang) for value in SENDER_TYPES} for lang in LANGUAGES}
 FIELD_NAMES = {lang: {field: field_name(field, lang) for field in FILTER_FIELDS} for lang in LANGUAGES}
@@ -33,7 +43,7 @@ def describe_filters(filters: Filters, language: str) -> str:
         return ""
     parts = []
     for field, value in filters.active().items():
-        shown = sender_type_name(value, language) if field == "sender_type" else value
+        shown = filter_value(field, value, language)
         note = f" ({phrase(language, 'inferred')})" if field in filters.inferred else ""
         parts.append(phrase(language, "scope_part", field=field_name(field, language), value=shown) + note)
     return f"{phrase(language, 'scope')}: " + "; ".join(parts) + "."

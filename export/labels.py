@@ -6,7 +6,6 @@ Shared by every shell and export of one answer (ui/, export/answer.py, export/co
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import PurePath
 
@@ -22,21 +21,6 @@ _HASH_SUFFIX = re.compile(r"-[0-9a-f]{8}$")
 def sender_type_word(value: str | None, language: str) -> str:
     """"kommune", "MED-udvalg", "municipality" …; an unknown value as "ukendt"/"unknown"."""
     return message(f"sender_word.{value if value in SENDER_TYPES else 'ukendt'}", language)
-
-
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def readable_date(iso: str | None, language: str) -> str:
-    """An ISO date as people write it: "11.09.2023" (da), "11 Sep 2023" (en); "" when there is none; a value
-    that is not an ISO date as itself. The one date format of the interface (library, source panels)."""
-    if not iso:
-        return ""
-    try:
-        day = dt.date.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{day:%d.%m.%Y}" if language == "da" else f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
 
 
 def page_label(page: int | None, language: str) -> str:

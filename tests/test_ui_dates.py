@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from export.labels import readable_date
+from core.phrases import readable_date
 from tests.test_app import QUESTION, _ask, _no_exception, app_env  # noqa: F401  (a fixture)
 
 ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -34,3 +34,20 @@ def test_source_panels_show_dates_as_the_library_does(app_env, sample_index):  #
     captions = [c.value.replace("\\", "") for c in at.caption]
     assert any("Date: 19 Sep 2023" in c for c in captions), captions
     assert not [c for c in captions if ISO.search(c)], captions
+
+
+def test_an_answers_scope_line_shows_the_date_filter_as_people_write_dates(app_env, sample_index):  # noqa: F811
+    import datetime as dt
+
+    from export.answer import to_markdown
+    from tests.test_app import _last_answer, _last_assistant_markdown
+
+    at = app_env(sample_index.index)
+    at.date_input(key="f_dates").set_value((dt.date(2020, 1, 1), dt.date(2020, 1, 31))).run()
+    _no_exception(at)
+    _ask(at, QUESTION)  # no letter in that month: the answer says so, with its scope
+    text = _last_assistant_markdown(at).replace("\\", "")
+    assert "fra dato = 01.01.2020; til dato = 31.01.2020" in text, text
+    assert not ISO.search(text), text
+    exported = to_markdown(_last_answer(at)).replace("\\", "")
+    assert "fra dato = 01.01.2020, til dato = 31.01.2020" in exported and not ISO.search(exported.split("·")[0])

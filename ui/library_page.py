@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 import streamlit as st
 
 from core.senders import SENDER_TYPES
-from export.labels import readable_date
+from core.phrases import readable_date
 from export.safe import literal_cell
 from index.records import EDITABLE_FIELDS
 from ingest.corrections import CorrectionError, set_metadata

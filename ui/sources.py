@@ -14,7 +14,8 @@ from pathlib import Path
 import streamlit as st
 
 from answering.schema import Answer, Citation
-from export.labels import file_label, first_words, page_label, readable_date, sender_type_word
+from core.phrases import readable_date
+from export.labels import file_label, first_words, page_label, sender_type_word
 from index.records import Passage
 from index.statements import is_statement
 from ui import resources
