@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import PurePosixPath
 
-from core.phrases import LANGUAGES, message, template
+from core.phrases import LANGUAGES, message, readable_date, template
 from core.senders import SENDER_TYPES
 from index.records import FILTER_FIELDS, Filters
 
@@ -23,6 +23,16 @@ def sender_type_name(value: str, language: str) -> str:
 def field_name(field: str, language: str) -> str:
     """A filter field as an answer names it ("afsendertype")."""
     return message(f"field.{field}", language)
+
+
+def filter_value(field: str, value: str, language: str) -> str:
+    """A filter's value as an answer shows it: a sender type as its group ("kommuner"), a date as the language
+    writes it ("01.09.2023", "1 Sep 2023"), anything else as it is."""
+    if field == "sender_type":
+        return sender_type_name(value, language)
+    if field in ("date_from", "date_to"):
+        return readable_date(value, language)
+    return value
 
 
 # Views of the phrasebook for callers that index by language (the UI's filter chips and selectbox).
@@ -48,7 +58,7 @@ def scope_parts(filters: Filters, language: str) -> str:
     """The active filters: 'afsendertype = kommuner (udledt af spørgsmålet – kan fjernes); kommune = Aarhus'."""
     parts = []
     for field, value in filters.active().items():
-        shown = sender_type_name(value, language) if field == "sender_type" else value
+        shown = filter_value(field, value, language)
         note = f" ({phrase(language, 'inferred')})" if field in filters.inferred else ""
         parts.append(phrase(language, "scope_part", field=field_name(field, language), value=shown) + note)
     return "; ".join(parts)

@@ -12,6 +12,8 @@ is shown: ``render(language)`` at the edges (CLI, UI); ``str()`` renders it in i
 
 from __future__ import annotations
 
+import datetime as dt
+
 from core.formats import FORMAT_NAMES
 from core.phrasebook import answers, commands, exports, interface, messages
 
@@ -62,6 +64,22 @@ def number(value: int, language: str = "da") -> str:
     """A whole number with thousands separators as the language writes them (3.000.000 / 3,000,000)."""
     text = f"{value:,}"
     return text.replace(",", ".") if language == "da" else text
+
+
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def readable_date(iso: str | None, language: str = "da") -> str:
+    """An ISO date as the language writes it: "11.09.2023" (da), "11 Sep 2023" (en); "" when there is none; a
+    value that is not an ISO date as itself. The one date format of what people read (the library, source
+    panels, an answer's scope line and its exports)."""
+    if not iso:
+        return ""
+    try:
+        day = dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day:%d.%m.%Y}" if language_of(language) == "da" else f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
 
 
 class PhrasedError(Exception):

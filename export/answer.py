@@ -11,7 +11,7 @@ from export.coverage_table import coverage_rows, headers
 from export.labels import file_label, page_label, sender_type_word
 from export.safe import clean_text
 from answering.schema import Answer, Citation
-from answering.texts import field_name, sender_type_name
+from answering.texts import field_name, filter_value
 
 LABELS = ("title", "question", "answer", "sources", "page", "filters", "made", "none")
 
@@ -55,7 +55,7 @@ def _filters_text(answer: Answer) -> str:
     active = answer.filters.active()
     if not active:
         return _labels(answer)["none"]
-    shown = {k: sender_type_name(v, lang) if k == "sender_type" else v for k, v in active.items()}
+    shown = {k: filter_value(k, v, lang) for k, v in active.items()}
     return ", ".join(f"{field_name(k, lang)} = {v}" for k, v in shown.items())
 
 

@@ -349,7 +349,7 @@ def test_metadata_edit_shows_in_the_next_answer(app_env, fresh_index):
     assert len(table) == 5 and "Norddjurs Kommune" in set(table["sender"])
     row = int(table.index[table["doc_id"] == norddjurs.doc_id][0])
     # AppTest cannot type into data_editor cells; it accepts the editor's edit state (what the browser sends).
-    at.session_state["lib_editor"] = {"edited_rows": {row: {"sender": new_sender}}, "added_rows": [], "deleted_rows": []}
+    at.session_state[editor.key] = {"edited_rows": {row: {"sender": new_sender}}, "added_rows": [], "deleted_rows": []}
     at.run()
     _no_exception(at)
     _button(at, "Gem ændringer").click().run()
@@ -440,7 +440,7 @@ def test_the_library_shows_no_internals_and_asks_before_removing(app_env, fresh_
     shown = list(editor.proto.column_order)
     assert shown[0] == "sender" and "doc_id" not in shown  # no hash as the first (or any) column
     labels = {name: columns[name]["label"] for name in shown}
-    assert labels == {"sender": "Afsender", "check": "Bemærkning", "sender_type": "Afsendertype",
+    assert labels == {"sender": "Afsender", "check": "Tjek afsender", "sender_type": "Afsendertype",
                       "municipality": "Kommune", "date": "Dato", "hearing": "Høring", "title": "Titel",
                       "pages": "Sider", "chunks": "Tekststykker", "file": "Fil"}
     table = editor.value
@@ -450,7 +450,7 @@ def test_the_library_shows_no_internals_and_asks_before_removing(app_env, fresh_
     assert row["date"] == "11.09.2023" and row["file"] == "002_eb13e6cc94d726ef.txt"
     assert row["sender_type"] == "kommune"  # stored as the value, shown as a word (the column's format_func)
     review = {d.sender for d in manifest.documents.values() if d.needs_review}
-    assert review and set(table[table["check"] == "Tjek afsender"]["sender"]) == review
+    assert review and set(table[table["check"]]["sender"]) == review  # ticked: a guess (untick to confirm it)
     assert any("Tjek afsender" in w.value for w in at.warning)
     assert not any(norddjurs.doc_id in c for c in cells)
     # identifiers only under "Tekniske detaljer"
@@ -486,7 +486,7 @@ def test_the_library_shows_no_internals_and_asks_before_removing(app_env, fresh_
     _no_exception(at)
     editor = at.data_editor[0]
     columns = json.loads(editor.proto.columns)
-    assert [columns[c]["label"] for c in editor.proto.column_order][:4] == ["Sender", "Note", "Sender type",
+    assert [columns[c]["label"] for c in editor.proto.column_order][:4] == ["Sender", "Check sender", "Sender type",
                                                                            "Municipality"]
     hedensted = editor.value[editor.value["sender"].str.startswith("Hedensted")].iloc[0]
     assert hedensted["date"] == "19 Sep 2023"
@@ -501,9 +501,10 @@ def test_a_date_corrected_in_the_library_as_written(app_env, fresh_index):
     assert med.date is None
     at = app_env(fresh_index.index)
     _open_page(at, "dokumenter")
-    table = at.data_editor[0].value
+    editor = at.data_editor[0]
+    table = editor.value
     row = int(table.index[table["doc_id"] == med.doc_id][0])
-    at.session_state["lib_editor"] = {"edited_rows": {row: {"date": "3.10.2023"}}, "added_rows": [], "deleted_rows": []}
+    at.session_state[editor.key] = {"edited_rows": {row: {"date": "3.10.2023"}}, "added_rows": [], "deleted_rows": []}
     at.run()
     _button(at, "Gem ændringer").click().run()
     _no_exception(at)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -52,8 +53,11 @@ CHROME_TEXT = """(exclude) => {
   for (const e of document.querySelectorAll('[placeholder]')) {
     if (!e.closest(skip) && e.checkVisibility({visibilityProperty: true})) out.push(e.getAttribute('placeholder'));
   }
-  for (const e of document.querySelectorAll('[aria-label]')) {  // what a screen reader says
-    if (!e.closest(skip) && e.checkVisibility()) out.push(e.getAttribute('aria-label'));
+  // what a screen reader says, answers and passages included: their aria-labels are the app's and Streamlit's
+  // (a chat message's "Chat message from user", a code block's copy button), never the letters' words
+  const aria = ['[data-testid="stIconMaterial"]', 'script', 'style', ...exclude].join(', ');
+  for (const e of document.querySelectorAll('[aria-label]')) {
+    if (!e.closest(aria) && e.checkVisibility()) out.push(e.getAttribute('aria-label'));
   }
   return out.join('\\n');
 }"""
@@ -202,6 +206,18 @@ def test_every_page_in_both_languages_offline(app_server, browser, tmp_path):  #
                 answer = page.get_by_test_id("stChatMessage").last.inner_text()
                 assert "Hedensted" in answer, answer[:500]
                 text = _check_language(page, lang, "chat with an answer")
+                # every panel under the answer open (sources, technical details): their controls in one language,
+                # dates as everywhere else in the interface (19.09.2023 / 19 Sep 2023), never ISO
+                last = page.get_by_test_id("stChatMessage").last
+                for i in range(last.get_by_test_id("stExpander").count()):
+                    panel = last.get_by_test_id("stExpander").nth(i)
+                    if not panel.locator("details").first.evaluate("d => d.open"):
+                        panel.locator("summary").first.click()
+                        _settle(page)
+                _check_language(page, lang, "chat with the answer's panels open")
+                shown = page.get_by_test_id("stChatMessage").last.inner_text()
+                assert {"da": "Dato: 19.09.2023", "en": "Date: 19 Sep 2023"}[lang] in shown, shown[-2000:]
+                assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", shown), shown[-2000:]
             if name == "dokumenter":
                 assert {"da": "Vælg filer", "en": "Choose files"}[lang] in text  # the uploader's button
                 assert "50MB" not in text and "50 MB" in text  # the limit from our label, not Streamlit's line
@@ -215,6 +231,12 @@ def test_every_page_in_both_languages_offline(app_server, browser, tmp_path):  #
                 assert {"da": "Datointerval", "en": "Date range"}[lang] in calendar
                 page.get_by_test_id("stSidebar").get_by_test_id("stDateInputField").screenshot(
                     path=str(tmp_path / f"date-{lang}.png"))
+                page.keyboard.press("Escape")
+                _settle(page)
+                # an open list (the themes to merge): its close button too
+                page.get_by_test_id("stMultiSelect").first.click()
+                page.get_by_role("option").first.wait_for(timeout=30_000)
+                _check_language(page, lang, "an open multiselect", exclude + ('[role="option"]',))
                 page.keyboard.press("Escape")
                 _settle(page)
             _shot(page, tmp_path, f"walk-{lang}-{name}")

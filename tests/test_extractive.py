@@ -107,4 +107,7 @@ def test_describe_filters_names_user_and_inferred_filters():
         "Afgrænset til: afsendertype = MED-udvalg; kommune = Roskilde (udledt af spørgsmålet – kan fjernes)."
     )
     assert describe_filters(Filters(), "da") == ""
-    assert describe_filters(Filters(date_from="2023-01-01"), "en") == "Limited to: from date = 2023-01-01."
+    # dates as everywhere people read them (issue 21 #12: one date format), not ISO
+    assert describe_filters(Filters(date_from="2023-01-01"), "en") == "Limited to: from date = 1 Jan 2023."
+    assert describe_filters(Filters(date_from="2023-09-01", date_to="2023-09-30"), "da") == (
+        "Afgrænset til: fra dato = 01.09.2023; til dato = 30.09.2023.")

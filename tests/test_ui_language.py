@@ -30,12 +30,14 @@ ENGLISH = ["Upload", "Browse files", "Drag and drop", "per file", "Choose", "Sea
            "Index", "Municipality", "Hearing", "Pages", "File", "Check sender", "New conversation", "None",
            # what a screen reader says (aria-label)
            "start date", "end date", "Collapse", "Expand", "Open", "Sidebar", "heading", "upload", "year", "month",
-           "day", "App pages", "Show/hide"]
+           "day", "App pages", "Show/hide", "Chat message", "Feedback rating", "Copy to clipboard", "Dismiss",
+           "options available", "option available"]
 DANISH = ["Søg", "Spørg", "Dokumenter", "Dokument", "Hent", "Indlæs", "Vælg", "Gem", "Fjern", "Filtre", "Sprog",
           "Afsender", "Afsendertype", "Temaer", "Tekniske", "Ingen", "gælder", "åååå", "Gå til", "Ryd", "samtale",
           "Svartype", "dokumenter", "tekststykker", "Indeks", "sprogmodel", "Dato", "Sider", "Fil", "Tjek",
           "Bemærkning", "Annullér", "Kommune", "Høring", "alle",
-          "startdato", "slutdato", "Sidepanel", "Åbn", "filindlæsning", "Skjul"]
+          "startdato", "slutdato", "Sidepanel", "Åbn", "filindlæsning", "Skjul", "Dit spørgsmål", "Svar", "Bedøm",
+          "udklipsholderen", "valgmuligheder", "valgmulighed", "Luk"]
 # (The calendar's month and day names, and its "måned"/"år" pickers, follow the browser's own language.)
 OTHER = {"da": ENGLISH, "en": DANISH}
 
@@ -108,8 +110,8 @@ def test_every_page_speaks_one_language(app_env, sample_index, lang):  # noqa: F
         assert not wrong, f"{lang} page {page or 'chat'!r} shows the other language: {wrong}"
     # the library's column headers are words of the interface's language (not "title / pages / chunks / source")
     library = " | ".join(seen["dokumenter"])
-    expected = {"da": ["Afsender", "Afsendertype", "Dato", "Titel", "Sider", "Tekststykker", "Fil", "Bemærkning"],
-                "en": ["Sender", "Sender type", "Date", "Title", "Pages", "Passages", "File", "Note"]}[lang]
+    expected = {"da": ["Afsender", "Afsendertype", "Dato", "Titel", "Sider", "Tekststykker", "Fil", "Tjek afsender"],
+                "en": ["Sender", "Sender type", "Date", "Title", "Pages", "Passages", "File", "Check sender"]}[lang]
     for header in expected:
         assert header in seen["dokumenter"], (header, library)
     for internal in ("doc_id", "chunks", "source", "pages", "Embedding"):

@@ -2,18 +2,22 @@
 
 What a user reads here is words in the interface's language: column headers from the phrasebook, sender types
 as words ("kommune", "MED-udvalg"), dates as "11.09.2023", empty cells empty, files by their own name, and a
-"Tjek afsender" mark where the sender is a guess (``needs_review``). Identifiers (doc_id, the full path) are
-shown only under "Tekniske detaljer". Removing a document asks for confirmation first.
+ticked "Tjek afsender" box where the sender is a guess (``needs_review``): untick it and save to confirm the
+sender. Identifiers (doc_id, the full path) are shown only under "Tekniske detaljer". Removing a document asks
+for confirmation first. A correction is bound to its document, never to a row position (see "edits" below).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 import streamlit as st
 
 from core.senders import SENDER_TYPES
+from core.phrases import readable_date
 from export.safe import literal_cell
 from index.records import EDITABLE_FIELDS
 from ingest.corrections import CorrectionError, set_metadata
@@ -29,7 +33,12 @@ SHOWN = ["sender", "check", "sender_type", "municipality", "date", "hearing", "t
 
 TEXT_FIELDS = [f for f in EDITABLE_FIELDS if f != "sender_type"]
 
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+EDITOR = "lib_editor"
+"""The editor's key begins so; the rest is a digest of the frame it shows (``editor_key``)."""
+FRAME = "lib_frame"
+"""Session: the frame the editor showed last, ``{"key": …, "rows": […]}`` (``Frame``)."""
+SAVED = "lib_saved"
+"""Session: what the last save did, shown after the rerun that follows it."""
 
 
 def file_name(source: str) -> str:
@@ -37,18 +46,6 @@ def file_name(source: str) -> str:
     outer, _, inner = source.partition("#")
     name = PurePosixPath(outer.replace("\\", "/")).name
     return f"{PurePosixPath(inner).name} ({name})" if inner else name
-
-
-def readable_date(iso: str | None, lang: str) -> str:
-    """An ISO date as people write it: "11.09.2023" (da), "11 Sep 2023" (en); "" when there is none; a value
-    that is not an ISO date as itself."""
-    if not iso:
-        return ""
-    try:
-        day = dt.date.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{day:%d.%m.%Y}" if lang == "da" else f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
 
 
 def _cell(value: object) -> object:
@@ -65,7 +62,7 @@ def rows_of(documents: list[DocumentSummary], lang: str) -> list[dict]:
         {
             "doc_id": d.doc_id,
             "sender": _cell(d.sender),
-            "check": t(lang, "check_sender") if d.needs_review else "",
+            "check": d.needs_review,  # ticked: the sender is a guess; untick and save to confirm it
             "sender_type": d.sender_type,
             "municipality": _cell(d.municipality),
             "date": readable_date(d.date, lang),
@@ -84,7 +81,7 @@ def _column_config(lang: str) -> dict:
     return {
         "doc_id": None,  # hidden: identifiers only under "Tekniske detaljer"
         "sender": text(t(lang, "col.sender")),
-        "check": text(t(lang, "col.check"), help=t(lang, "check_sender_help"), disabled=True),
+        "check": st.column_config.CheckboxColumn(t(lang, "col.check"), help=t(lang, "check_sender_help")),
         "sender_type": st.column_config.SelectboxColumn(
             t(lang, "col.sender_type"), options=list(SENDER_TYPES), format_func=lambda v: sidebar.type_name(v, lang),
             required=True,
@@ -109,6 +106,138 @@ def _changes(before: dict, after: dict) -> dict[str, str | None]:
     return fields
 
 
+# --- edits: bound to the frame the editor showed, and through it to documents --------------------------------
+#
+# Streamlit keeps a keyed data_editor's edits by row position, and (since 1.4x, for a fixed number of rows) keeps
+# them while the data changes under the same key: an edit made to Hedensted's row, filtered to one row, stayed
+# on "row 0" when the filter showed Roskilde's row instead, and "Gem ændringer" wrote it there. So the editor's
+# key is a digest of exactly the rows it shows (documents, order, every cell, language): any other frame is a new
+# editor with no edits, an edit is mapped to its document through the frame it was made in, and edits left in a
+# frame that is no longer shown are dropped with a notice, never carried to another row.
+
+
+def editor_key(rows: list[dict], lang: str) -> str:
+    """The editor's widget key for this frame: the same rows in the same order, the same cells, the same language."""
+    frame = json.dumps([lang, rows], ensure_ascii=False, sort_keys=True, default=str)
+    return f"{EDITOR}-{hashlib.sha256(frame.encode('utf-8')).hexdigest()[:16]}"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What a user changed in one row of a frame: the document it belongs to, the corrected fields, and whether
+    the guessed sender was confirmed (the "Tjek afsender" box unticked) or a box ticked that cannot be."""
+
+    doc_id: str
+    sender: str  # the row's sender as shown, to name the document in messages
+    fields: dict[str, str | None]
+    confirm: bool = False
+    tick: bool = False  # "Tjek afsender" ticked on a sender that is not a guess: nothing to store
+
+    @property
+    def empty(self) -> bool:
+        return not (self.fields or self.confirm or self.tick)
+
+
+def edits_of(rows: list[dict], state: object) -> list[Edit]:
+    """The edits in a data editor's ``state`` (its ``edited_rows``, by row position) bound to the documents of
+    ``rows``, the exact frame the editor showed. A position outside the frame is dropped; so is a row whose cells
+    are as they were (nothing changed, nothing written)."""
+    edited = state.get("edited_rows") if hasattr(state, "get") else None
+    edits = []
+    for position, cells in sorted((int(k), v) for k, v in (edited or {}).items()):
+        if not 0 <= position < len(rows) or not isinstance(cells, dict):
+            continue
+        before = rows[position]
+        after = {**before, **{k: v for k, v in cells.items() if k in before and k != "doc_id"}}
+        check_before, check_after = bool(before.get("check")), bool(after.get("check"))
+        edit = Edit(
+            doc_id=before["doc_id"], sender=str(before.get("sender") or ""), fields=_changes(before, after),
+            confirm=check_before and not check_after, tick=check_after and not check_before,
+        )
+        if not edit.empty:
+            edits.append(edit)
+    return edits
+
+
+def _pending(frame: dict | None) -> list[Edit]:
+    """The unsaved edits of the frame the editor showed last (none when there is none)."""
+    if not frame:
+        return []
+    return edits_of(frame["rows"], st.session_state.get(frame["key"]))
+
+
+def _save(edits: list[Edit], documents: dict[str, DocumentSummary], lang: str) -> list[tuple[str, str]]:
+    """Store each edit on its document: corrected fields, and a confirmed sender as a correction to the same name
+    (it clears ``needs_review`` now and on every re-ingest, ingest/corrections.py). Returns the messages to show,
+    as (kind, text) with kind "success", "info" or "error": what was stored first, then what was not."""
+    corrected = confirmed = 0
+    notes: list[tuple[str, str]] = []
+    for edit in edits:
+        fields = dict(edit.fields)
+        if edit.confirm and "sender" not in fields and "sender_type" not in fields:
+            fields["sender"] = documents[edit.doc_id].sender  # the stored name, not the cell (a "'=…" literal)
+        if edit.tick:
+            notes.append(("info", t(lang, "check_not_guess", sender=escape_markdown(edit.sender))))
+        if not fields:
+            continue
+        try:  # a document removed meanwhile is refused here ("no document"), never another one written
+            set_metadata(resources.searcher().index, edit.doc_id, fields)
+        except CorrectionError as exc:
+            notes.append(("error", escape_markdown(f"{edit.sender}: {exc.render(lang)}")))
+            continue
+        corrected += bool(edit.fields)
+        confirmed += not edit.fields
+    stored = [("success", t(lang, "saved", n=corrected))] if corrected else []
+    stored += [("success", t(lang, "sender_confirmed", n=confirmed))] if confirmed else []
+    return stored + notes or [("info", t(lang, "nothing_to_save"))]
+
+
+def _show(said: list[tuple[str, str]]) -> None:
+    for kind, text in said:
+        getattr(st, kind)(text)
+
+
+def _filtered(rows: list[dict], query: str, lang: str) -> list[dict]:
+    """The rows where ``query`` occurs in what a user reads: cells, the sender type as a word, "Tjek afsender"."""
+    if not query:
+        return rows
+
+    def shown(r: dict) -> list[str]:
+        words = [str(v) for k, v in r.items() if k not in ("doc_id", "check")]
+        return [*words, sidebar.type_name(r["sender_type"], lang), t(lang, "check_sender") if r["check"] else ""]
+
+    return [r for r in rows if any(query in w.lower() for w in shown(r))]
+
+
+def _render_editor(documents: list[DocumentSummary], query: str, lang: str) -> None:
+    """The table to correct metadata in (the rows that ``query`` finds), and "Gem ændringer"."""
+    rows = _filtered(rows_of(documents, lang), query, lang)
+    key = editor_key(rows, lang)
+    previous = st.session_state.get(FRAME)
+    if previous and previous["key"] != key:
+        dropped = _pending(previous)  # edits made in a frame no longer shown: said, never carried over
+        if dropped:
+            senders = ", ".join(f"»{escape_markdown(e.sender)}«" for e in dropped)
+            st.warning(t(lang, "edits_dropped", senders=senders))
+    st.session_state[FRAME] = {"key": key, "rows": rows}
+    st.data_editor(
+        rows,
+        key=key,
+        hide_index=True,
+        width="stretch",
+        column_order=SHOWN,
+        disabled=["doc_id", "pages", "chunks", "file"],
+        column_config=_column_config(lang),
+    )
+    if st.button(t(lang, "save_changes"), key="lib_save"):
+        with waiting_shown(lang):  # behind another writer (an ingest): said at once, saved when it is free
+            said = _save(edits_of(rows, st.session_state.get(key)), {d.doc_id: d for d in documents}, lang)
+        st.session_state.pop(FRAME, None)  # saved: the next frame is a fresh editor, nothing was dropped
+        st.session_state[SAVED] = said
+        st.rerun()
+    _show(st.session_state.pop(SAVED, []))
+
+
 def _label(d: DocumentSummary) -> str:
     """A document as the remove picker names it: sender and file name."""
     return f"{d.sender} – {file_name(d.source)}"
@@ -129,35 +258,10 @@ def render() -> None:
         st.info(t(lang, "empty_index"))
         return
     query = st.text_input(t(lang, "search_docs"), key="lib_filter").strip().lower()
-    rows = rows_of(documents, lang)
-    if query:
-        shown = lambda r: [v for k, v in r.items() if k != "doc_id"] + [sidebar.type_name(r["sender_type"], lang)]  # noqa: E731
-        rows = [r for r in rows if any(query in str(v).lower() for v in shown(r))]
     review = sum(1 for d in documents if d.needs_review)
     if review:
         st.warning(t(lang, "check_sender_count", n=review))
-    edited = st.data_editor(
-        rows,
-        key="lib_editor",
-        hide_index=True,
-        width="stretch",
-        column_order=SHOWN,
-        disabled=["doc_id", "check", "pages", "chunks", "file"],
-        column_config=_column_config(lang),
-    )
-    if st.button(t(lang, "save_changes"), key="lib_save"):
-        changed = 0
-        by_id = {r["doc_id"]: r for r in rows}
-        with waiting_shown(lang):  # behind another writer (an ingest): said at once, saved when it is free
-            for row in edited:
-                fields = _changes(by_id.get(row["doc_id"], {}), row)
-                if fields:
-                    try:
-                        set_metadata(resources.searcher().index, row["doc_id"], fields)
-                        changed += 1
-                    except CorrectionError as exc:
-                        st.error(escape_markdown(f"{row['sender']}: {exc.render(lang)}"))
-        st.success(t(lang, "saved", n=changed))
+    _render_editor(documents, query, lang)
     _render_technical(documents, lang)
     st.divider()
     _render_remove(documents, lang)

@@ -10,7 +10,8 @@ For the rest, ``install(lang)`` adds one small element to the page:
 * a script that puts the phrasebook's texts (keys ``ui.widget.*``) in place of Streamlit's English ones, in the
   page itself (text, ``aria-label``, ``title``, ``placeholder``), and keeps doing so as Streamlit renders
   (a MutationObserver). It replaces only exact, whole texts from the table below, and never inside Markdown,
-  HTML, captions, alerts or text fields (letters, answers and what the user types are never touched). The
+  HTML, captions, alerts or text fields (letters, answers and what the user types are never touched) except
+  the attributes of Streamlit's own buttons there (a code block's "Copy to clipboard"). The
   table holds both languages' texts, so a switch of language turns the other language's words back as well.
 
 Why a script rather than CSS ``content:`` overlays: the page's text itself changes, so screen readers, copy and
@@ -74,6 +75,11 @@ STREAMLIT_TEXTS: dict[str, str] = {
     "Format": "format",
     "Thumbs up": "thumbs_up",
     "Thumbs down": "thumbs_down",
+    "Feedback rating": "feedback_rating",  # what a screen reader says of the two buttons together
+    "Chat message from user": "chat_user",  # ... of a question in the conversation
+    "Chat message from assistant": "chat_assistant",  # ... of an answer
+    "Copy to clipboard": "copy",  # the button of a code block (the technical details under an answer)
+    "Dismiss": "dismiss",  # the button that closes an open selectbox or multiselect list
     "Expand": "expand",
     "App pages": "app_pages",
     "Sidebar": "sidebar",
@@ -99,6 +105,11 @@ STREAMLIT_PREFIXES: dict[str, tuple[str, str]] = {  # -> (key, what follows our 
 STREAMLIT_SUFFIXES: dict[str, tuple[str, str]] = {  # -> (key, what comes before our text)
     " start date": ("start_date", " "),
     " end date": ("end_date", " "),
+    # what a screen reader is told when a list opens or an option is picked (an aria-live region): "11 options
+    # available.", "Øget tilgang, selected"
+    " options available.": ("options_available", " "),
+    " option available.": ("option_available", " "),
+    ", selected": ("selected", ", "),
 }
 
 MARKER = "hoering-widget-texts"
@@ -166,8 +177,8 @@ _SCRIPT = """
     const t = translated(n.nodeValue);
     if (t !== null && t !== n.nodeValue) n.nodeValue = t;
   };
-  const element = (e) => {
-    if (e.closest(SKIP) && !e.matches("input, textarea")) return;
+  const element = (e) => {  // a widget's own button inside a code block or an alert is Streamlit's, not text
+    if (e.closest(SKIP) && !e.matches("input, textarea, button")) return;
     for (const a of ATTRS) {
       const v = e.getAttribute(a), t = v ? translated(v) : null;
       if (t !== null && t !== v) e.setAttribute(a, t);

@@ -191,6 +191,26 @@ PHRASES: dict[str, dict[str, str]] = {
         "da": "Gemt: {n} dokument(er) rettet.",
         "en": "Saved: {n} document(s) corrected.",
     },
+    "ui.sender_confirmed": {
+        "da": "Gemt: afsender bekræftet for {n} dokument(er).",
+        "en": "Saved: sender confirmed for {n} document(s).",
+    },
+    "ui.nothing_to_save": {
+        "da": "Ingen ændringer at gemme: intet er skrevet.",
+        "en": "No changes to save: nothing was written.",
+    },
+    "ui.edits_dropped": {
+        "da": "Ikke gemte rettelser til {senders} er kasseret, fordi tabellen nu viser noget andet (filter, sprog "
+              "eller indhold er ændret). Intet er gemt; ret igen, og klik »Gem ændringer«.",
+        "en": "Unsaved corrections to {senders} were discarded because the table now shows something else (filter, "
+              "language or content changed). Nothing was saved; correct again and click “Save changes”.",
+    },
+    "ui.check_not_guess": {
+        "da": "{sender}: afsenderen er ikke gættet, så der er intet at bekræfte; markeringen er ikke gemt. Ret "
+              "afsenderen i tabellen, hvis den er forkert.",
+        "en": "{sender}: the sender is not a guess, so there is nothing to confirm; the tick was not saved. Correct "
+              "the sender in the table if it is wrong.",
+    },
     "ui.remove": {
         "da": "Fjern dokument",
         "en": "Remove document",
@@ -311,17 +331,21 @@ PHRASES: dict[str, dict[str, str]] = {
     "ui.col.pages": {"da": "Sider", "en": "Pages"},
     "ui.col.chunks": {"da": "Tekststykker", "en": "Passages"},
     "ui.col.file": {"da": "Fil", "en": "File"},
-    "ui.col.check": {"da": "Bemærkning", "en": "Note"},
+    "ui.col.check": {"da": "Tjek afsender", "en": "Check sender"},
     "ui.col.doc_id": {"da": "Dokument-id", "en": "Document id"},
     "ui.col.path": {"da": "Sti", "en": "Path"},
     "ui.check_sender": {"da": "Tjek afsender", "en": "Check sender"},
     "ui.check_sender_help": {
-        "da": "Afsenderen er gættet ud fra brevets første linjer. Ret den i tabellen, hvis den er forkert.",
-        "en": "The sender was guessed from the letter's first lines. Correct it in the table if it is wrong.",
+        "da": "Markeret: afsenderen er gættet ud fra brevets første linjer. Ret den, hvis den er forkert, eller "
+              "fjern markeringen for at bekræfte den, og gem.",
+        "en": "Ticked: the sender was guessed from the letter's first lines. Correct it if it is wrong, or untick "
+              "the box to confirm it, and save.",
     },
     "ui.check_sender_count": {
-        "da": "{n} dokument(er) har en afsender, der bør tjekkes (markeret »Tjek afsender«).",
-        "en": "{n} document(s) have a sender that should be checked (marked “Check sender”).",
+        "da": "{n} dokument(er) har en afsender, der bør tjekkes (markeret i »Tjek afsender«). Ret afsenderen, "
+              "eller fjern markeringen for at bekræfte den, og klik »Gem ændringer«.",
+        "en": "{n} document(s) have a sender that should be checked (ticked in “Check sender”). Correct the "
+              "sender, or untick the box to confirm it, and click “Save changes”.",
     },
     "ui.technical": {"da": "Tekniske detaljer", "en": "Technical details"},
     "ui.remove_confirm": {
@@ -385,6 +409,11 @@ PHRASES: dict[str, dict[str, str]] = {
     "ui.widget.format": {"da": "Format", "en": "Format"},
     "ui.widget.thumbs_up": {"da": "Godt svar", "en": "Good answer"},
     "ui.widget.thumbs_down": {"da": "Dårligt svar", "en": "Poor answer"},
+    "ui.widget.feedback_rating": {"da": "Bedøm svaret", "en": "Rate the answer"},
+    "ui.widget.chat_user": {"da": "Dit spørgsmål", "en": "Your question"},
+    "ui.widget.chat_assistant": {"da": "Svar", "en": "Answer"},
+    "ui.widget.copy": {"da": "Kopiér til udklipsholderen", "en": "Copy to clipboard"},
+    "ui.widget.dismiss": {"da": "Luk", "en": "Close"},
     "ui.widget.expand": {"da": "Fold ud", "en": "Expand"},
     "ui.widget.app_pages": {"da": "Sider", "en": "App pages"},
     "ui.widget.sidebar": {"da": "Sidepanel", "en": "Sidebar"},
@@ -399,6 +428,9 @@ PHRASES: dict[str, dict[str, str]] = {
     "ui.widget.start_date": {"da": "startdato", "en": "start date"},
     "ui.widget.remove_file": {"da": "Fjern", "en": "Remove"},
     "ui.widget.end_date": {"da": "slutdato", "en": "end date"},
+    "ui.widget.options_available": {"da": "valgmuligheder.", "en": "options available."},
+    "ui.widget.option_available": {"da": "valgmulighed.", "en": "option available."},
+    "ui.widget.selected": {"da": "valgt", "en": "selected"},
     "ui.widget.collapse": {"da": "Fold sammen", "en": "Collapse"},
     # --- end h14-shell ---------------------------------------------------------------------------------------------
     # --- issue 16, the app up at once: the sample letters ingested in the background (ui/resources.py, app.py) ---
