@@ -187,8 +187,9 @@ class _Worker:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError
-            ready, _, _ = select.select([fd], [], [], left)
-            if not ready:
+            poller = select.poll()  # not select.select: a process with more than 1024 open files (a server) may read too
+            poller.register(fd, select.POLLIN)
+            if not poller.poll(left * 1000):
                 raise TimeoutError
             piece = os.read(fd, min(size - len(out), 4 * MB))
             if not piece:

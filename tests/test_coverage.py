@@ -84,8 +84,8 @@ def test_plain_ask_json_has_no_coverage_keys(sample_index):
 @pytest.mark.parametrize(
     "question, expected",
     [
-        ("Hvem nævner ventelister?", "Ingen høringssvar matcher afgrænsningen: afsendertype = regioner; fra dato = 2030-01-01. Fjern"),
-        ("Who mentions waiting lists?", "No responses match the scope: sender type = regions; from date = 2030-01-01. Remove"),
+        ("Hvem nævner ventelister?", "Ingen høringssvar matcher afgrænsningen: afsendertype = regioner; fra dato = 01.01.2030. Fjern"),
+        ("Who mentions waiting lists?", "No responses match the scope: sender type = regions; from date = 1 Jan 2030. Remove"),
     ],
 )
 def test_an_empty_scope_says_so_and_how_to_widen_it(searcher, question, expected):

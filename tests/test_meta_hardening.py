@@ -487,5 +487,5 @@ def test_the_library_page_shows_tjek_afsender_for_the_claims(claimed, tmp_path, 
     finally:
         _reset_caches()
     for name, doc in docs.items():
-        assert (marked[name] == "Tjek afsender") is doc["needs_review"], name
-    assert marked["gmail.eml"] == marked["cyrillic.eml"] == "Tjek afsender" and marked["genuine.eml"] == ""
+        assert bool(marked[name]) is doc["needs_review"], name  # the "Tjek afsender" box is ticked (issue 21 #12)
+    assert marked["gmail.eml"] and marked["cyrillic.eml"] and not marked["genuine.eml"]
