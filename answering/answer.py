@@ -133,5 +133,8 @@ def answer_stream(
         if not answer.citations:  # no LLM, or nothing it cited could be verified: quote instead
             answer.method = "extractive"
             answer.text, answer.citations = extractive_answer(language, relevant, quote_for, result.filters)
+    labels = sender_labels([c.doc_id for c in answer.citations], snap, language)
+    for citation in answer.citations:  # a source header names the letter as the answer does (issue 21 #4)
+        citation.label = labels.get(citation.doc_id)
     answer.timings["total"] = time.perf_counter() - started
     yield answer

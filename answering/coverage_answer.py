@@ -151,4 +151,6 @@ def build_answer(question: str, result: CoverageResult, quote_for) -> Answer:
     answer.text = "\n".join(lines)
     answer.grounded = k > 0
     answer.counts = {"in_scope": n_scope, "mentions": k}
+    for citation in answer.citations:  # a source header names the letter as the answer does (issue 21 #4)
+        citation.label = labels.get(citation.doc_id)
     return answer

@@ -25,6 +25,7 @@ class Citation(BaseModel):
     start: int | None = None  # the quote's character span in the cleaned document text
     end: int | None = None
     ocr: bool = False  # the passage's text was (partly) read by OCR; not part of the public JSON
+    label: str | None = None  # how the answer names the sender (answering.texts.sender_labels); not in the JSON
 
     def to_json(self) -> dict:
         return {

@@ -74,7 +74,7 @@ def say(console: Console, *parts: object, keep_newlines: bool = False) -> None:
     for part in parts:
         text, style = part if isinstance(part, tuple) else (part, "")
         line.append_text(safe(text, style, keep_newlines))
-    console.print(line, highlight=False)
+    console.print(line, highlight=False, soft_wrap=True)  # one line stays one line in a log or a pipe (no wrap at 80)
 
 
 def fail(text: str, code: int = 2) -> None:
@@ -525,14 +525,17 @@ def remove(
         plan = remove_planned(targets, settings_for(index))
     except TargetError as exc:  # empty, too short or ambiguous: nothing was removed
         fail(str(exc), 2)
+    unknown = list(plan.targets.unknown)
     if as_json:
-        _print_json({"removed": plan.doc_ids})
+        _print_json({"removed": plan.doc_ids, **({"not_found": unknown} if unknown else {})})
     else:
         err.print(phrase("removed", n=len(plan.documents)))
         for document in plan.documents:  # exactly what went: each document with its sender and source
             say(err, phrase("removed_document", doc_id=document.doc_id, sender=document.sender or "–",
                             source=document.source))
-    raise typer.Exit(0 if plan.documents else 1)
+    for target in unknown:  # a typo is said, never silently dropped
+        say(err, (phrase("error"), "red"), " ", phrase("remove_not_found", target=target))
+    raise typer.Exit(0 if plan.documents and not unknown else 1)
 
 
 @app.command(help=phrase("repair_help"))

@@ -127,17 +127,29 @@ _FUNCTION_WORDS = frozenset(  # Danish and English function words (a vocabulary,
 KEYWORD_LIST_WORDS = 8
 
 
+_KEYWORD_LABEL = re.compile(r"^\W*(?:nøgleord|søgeord|emneord|stikord|keywords?|tags?|search\s+terms)\s*:", re.I)
+
+
 def is_keyword_list(text: str) -> bool:
-    """True for a line that is a list of keywords, not a sentence."""
+    """True for a line that is a list of keywords, not a sentence: labelled so ("Nøgleord: …"), without a function
+    word, one word stem repeated through it ("ventelister, venteliste, … ventelister til botilbud"), or a long run
+    of one- and two-word items between commas with hardly a function word."""
     words = _WORD.findall(text)
     if len(words) < KEYWORD_LIST_WORDS:
         return False
-    lowered = [w.lower() for w in words]
-    if not any(w in _FUNCTION_WORDS for w in lowered):
+    if _KEYWORD_LABEL.match(text):
         return True
-    content = [w for w in lowered if w not in _FUNCTION_WORDS]
-    most = max((content.count(w) for w in set(content)), default=0)
-    return most * 4 >= len(lowered) and most >= 3
+    lowered = [w.lower() for w in words]
+    function = sum(w in _FUNCTION_WORDS for w in lowered)
+    if not function:
+        return True
+    stems = [w[:6] for w in lowered if w not in _FUNCTION_WORDS]  # "venteliste", "ventelister": one stem
+    most = max((stems.count(w) for w in set(stems)), default=0)
+    if most * 4 >= len(lowered) and most >= 3:
+        return True
+    items = [item.split() for item in re.split(r"[,;]", text) if item.strip()]
+    short = sum(len(item) <= 2 for item in items)
+    return len(items) >= 6 and short >= 0.8 * len(items) and function * 10 <= len(lowered)
 
 
 _ADMINISTRATIVE = re.compile(

@@ -40,7 +40,8 @@ _SLASHES = "\u2044\u2215\uff0f"
 _ODD_SPACES = "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _VIEW = str.maketrans(
     {**{c: "\u2060" for c in _INVISIBLE}, **{c: "-" for c in _DASHES}, **{c: "/" for c in _SLASHES},
-     **{c: " " for c in _ODD_SPACES}, **{c: "\n" for c in "\r\x0b\x0c\x85\u2028\u2029"}, "\uff0e": "."}
+     **{c: " " for c in _ODD_SPACES}, **{c: "\n" for c in "\r\x0b\x0c\x85\u2028\u2029"}, "\uff0e": ".",
+     "\\": "/", "_": "-"}  # 150275\\4365, 150275_4366: a slash or a dash to whoever wrote them
 )
 _SEP = r" *+(?:[-./] *+)?(?:\n *+){0,2}(?:[-/] *+)?"
 _RUN = re.compile(rf"\d+(?:(?=[ \n./-]){_SEP}\d+)*")
@@ -48,6 +49,8 @@ _GROUP = re.compile(r"\d+")
 _CUE = re.compile(r"(?:cpr|personn(?:umme)?r|person-nr|personalidentificationnumber|civilregistrationnumber)"
                   r"[^\d\n]{0,24}$")
 _CUE_REACH = 60  # characters before a number in which a cue word is looked for (letter-spaced: "C P R - n r .")
+# After a cue word also the date with a four-digit year: "CPR: 15 02 1975 4337", "cpr 15.02.1975-4338".
+_LONG_YEAR = re.compile(r"(?<![\d.\-/])(\d\d)( ?[ .\-/] ?)(\d\d)\2(\d{4}) *[ \-/] *(\d{4})(?![\d])")
 _JOIN_WORDS = ("og", "eller", "samt", "til", "and", "or")
 CPR_MASK = "[CPR]"
 PARAGRAPH_LINE = 200  # a line longer than this is a whole paragraph, not a wrapped line
@@ -223,10 +226,11 @@ def _mask(text: str) -> tuple[str, list[tuple[int, int]]]:
     if "\u2060" in view:  # left out of the view; ``positions`` maps the view's positions back to the text's
         positions = [i for i, c in enumerate(view) if c != "\u2060"]
         view = view.replace("\u2060", "")
+    spans = [span for run in _RUN.finditer(view) for span in _numbers_in_run(view, run)]
+    spans += [m.span() for m in _LONG_YEAR.finditer(view) if _long_year_cpr(view, m)]
     replaced = []
-    for run in _RUN.finditer(view):
-        for start, end in _numbers_in_run(view, run):
-            replaced.append((start, end) if positions is None else (positions[start], positions[end - 1] + 1))
+    for start, end in _disjoint(spans):
+        replaced.append((start, end) if positions is None else (positions[start], positions[end - 1] + 1))
     if not replaced:
         return text, []
     pieces, last = [], 0
@@ -271,6 +275,21 @@ def _numbers_in_run(view: str, run: re.Match) -> list[tuple[int, int]]:
     return found
 
 
+def _long_year_cpr(view: str, m: re.Match) -> bool:
+    """"15.02.1975-4338" after a cue word: a real date with a four-digit year of a living person, then four digits."""
+    day, month, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
+    return 1858 <= year <= 2099 and _valid_date(day, month, year % 100) and _cued(view, m.start())
+
+
+def _disjoint(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans in order, each overlapping one left out (two rules may find the same number)."""
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end))
+    return kept
+
+
 def _cued(view: str, start: int) -> bool:
     """Whether a cue word ("CPR-nummer er", "personnr.:", letter-spaced too) comes right before ``start``."""
     return bool(_CUE.search(re.sub(r"[ \n]", "", view[max(0, start - _CUE_REACH) : start]).lower()))
@@ -300,7 +319,10 @@ def _cpr_shape(sizes: list[int], seps: list[str], whole: bool, cued: Callable[[]
     edges = list(itertools.accumulate(sizes))[:-1]
     date_edges = [e for e in edges if e < 6]
     serial_edges = [e for e in edges if e > 6]
-    return (set(date_edges) <= {2, 4} or date_edges == [1, 2, 3, 4, 5]) and serial_edges in ([], [7, 8, 9])
+    date_written = set(date_edges) <= {2, 4} or date_edges == [1, 2, 3, 4, 5]
+    # the serial in one group, letter-spaced, or in any groups after a date that ends at a group ("150275 43 62";
+    # not "15.02.2023 12": a four-digit year runs over the date's end)
+    return date_written and (serial_edges in ([], [7, 8, 9]) or 6 in edges)
 
 
 def mask_cpr_in_name(name: str) -> str:

@@ -53,11 +53,24 @@ def stored_source(source: str, path: str | None = None) -> str:
 
 
 def document_id(origin: str, text: str) -> str:
-    """A document's id: a hash of where it came from (its stored source: the file, the mail, or the zip member
-    "bundle.zip#svar/brev.pdf") and its cleaned text. Five citizens mailing the same text are five documents;
-    the same file re-saved with the same text keeps its id. (Indexes written before this keep their ids, a
-    hash of the text alone, until their file changes: an unchanged file is skipped by its byte hash.)"""
+    """A document's id: a hash of where it came from (``canonical_origin``: the file, the mail, or the zip member
+    "bundle.zip#svar/brev.pdf", whatever path it was named by) and its cleaned text. Five citizens mailing the
+    same text are five documents; the same file re-saved with the same text keeps its id, and so does the same
+    file named relative or absolute (one document, two sources). A folder moved elsewhere is new files. (Indexes
+    written before this keep their ids, a hash of the text alone, until their file changes: an unchanged file is
+    skipped by its byte hash.)"""
     return hashlib.sha256(f"{origin}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def canonical_origin(source: str, path: str) -> str:
+    """Where a letter came from, however its file was named: the file's real path (``svar/a.txt``,
+    ``/srv/svar/a.txt`` and ``./svar/../svar/a.txt`` are one file; a link names the file it leads to) and the
+    member inside it (``#svar/brev.pdf``). Only hashed into the id, never stored."""
+    inner = source[len(path):] if source.startswith(path) else ""
+    try:
+        return os.path.realpath(path) + inner
+    except (OSError, ValueError):
+        return source
 
 
 @dataclass
@@ -200,6 +213,7 @@ def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter, mi
                 prepared.member_failures.append((item.source, reason))
                 prepared.warnings.append(f"{item.source.removeprefix(path + '#')}: {reason}")
                 continue
+            origin = canonical_origin(item.source, path)
             item = item.model_copy(
                 update={
                     "source": stored_source(item.source, path),
@@ -212,7 +226,7 @@ def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter, mi
             content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
             meta = extract_metadata(item, text)
             doc = Document(
-                doc_id=document_id(item.source, text),
+                doc_id=document_id(origin, text),
                 source=item.source,
                 content_hash=content_hash,
                 pages=len(item.pages),
@@ -421,6 +435,7 @@ class Targets:
 
     files: tuple[str, ...] = ()
     doc_ids: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()  # targets that name no file or document (said, not silently dropped)
 
 
 @dataclass(frozen=True)
@@ -450,8 +465,8 @@ def resolve_targets(manifest: Manifest, targets: list[str], language: str = "da"
     with its CPR number unmasked) — all of its documents. A document: its doc_id, a doc_id prefix of at least
     MIN_ID_PREFIX characters that names exactly one document, or its own source (a zip member
     "bundle.zip#svar/brev.txt") — that document alone. Every target is checked before anything is removed; an
-    empty, too short or ambiguous target raises TargetError. Targets that name nothing are left out (the caller
-    reports that nothing was removed)."""
+    empty, too short or ambiguous target raises TargetError. Targets that name nothing are listed as ``unknown``
+    (the caller says so). An id is read in any case ("3F2A…" is "3f2a…")."""
     by_abspath = {os.path.abspath(source): source for source in manifest.files}
     by_own_source: dict[str, list[str]] = {}
     for doc_id, record in manifest.documents.items():
@@ -459,6 +474,7 @@ def resolve_targets(manifest: Manifest, targets: list[str], language: str = "da"
             by_own_source.setdefault(_absolute(source), []).append(doc_id)
     files: list[str] = []
     documents: list[str] = []
+    unknown: list[str] = []
     for target in targets:
         wanted = target.strip()
         if not wanted:
@@ -475,19 +491,21 @@ def resolve_targets(manifest: Manifest, targets: list[str], language: str = "da"
         if own is not None:  # a document's own source: a zip member, an attachment of an older index
             documents.extend(own)
             continue
-        if wanted in manifest.documents:  # a whole doc_id
-            documents.append(wanted)
+        if wanted.lower() in manifest.documents:  # a whole doc_id
+            documents.append(wanted.lower())
             continue
         if len(wanted) < MIN_ID_PREFIX:
             raise TargetError("remove_short_prefix", language=language, target=wanted, min=MIN_ID_PREFIX)
-        matches = sorted(d for d in manifest.documents if d.startswith(wanted))
+        matches = sorted(d for d in manifest.documents if d.startswith(wanted.lower()))
         if not matches:
+            unknown.append(wanted)
             continue
         if len(matches) > 1:
             shown = ", ".join(matches[:5]) + (" …" if len(matches) > 5 else "")
             raise TargetError("remove_ambiguous", language=language, target=wanted, n=len(matches), ids=shown)
         documents.append(matches[0])
-    return Targets(files=tuple(dict.fromkeys(files)), doc_ids=tuple(dict.fromkeys(documents)))
+    return Targets(files=tuple(dict.fromkeys(files)), doc_ids=tuple(dict.fromkeys(documents)),
+                   unknown=tuple(dict.fromkeys(unknown)))
 
 
 def _absolute(source: str) -> str:

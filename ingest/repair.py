@@ -71,7 +71,9 @@ def repair(
     manifest = index.manifest()
     if not manifest.files:
         raise RepairError("repair_empty", language=settings.language, index=index.root)
-    moved = move_aside(index)
     sources = sorted(manifest.files)
+    if not any(os.path.isfile(s) or os.path.isfile(s.split("#", 1)[0]) for s in sources):  # nothing to rebuild from
+        raise RepairError("repair_no_files", language=settings.language, n=len(sources), source=sources[0])
+    moved = move_aside(index)
     report = ingest(sources, settings, embedder=embedder, index=Index(settings), on_progress=on_progress)
     return RepairReport(moved_to=moved, report=report)

@@ -261,6 +261,8 @@ def test_cpr_in_a_file_name_is_masked_with_a_tag_that_keeps_files_apart():
         "1 5 0 2 7 5 4 3 2 6",
         "15.02.75\u2013\n4328",  # wrapped after an en dash
         "1\u200b5.02.75-4329",  # an invisible character inside
+        "150275\\4365",  # a backslash (red-team attack)
+        "150275_4366",  # an underscore
     ],
 )
 def test_cpr_numbers_in_more_written_forms_are_masked(cpr):
@@ -276,6 +278,13 @@ def test_cpr_numbers_in_more_written_forms_are_masked(cpr):
         ("Personnummer (CPR): ", "1502 75 4321"),
         ("C P R - n u m m e r :  ", "1 5 0 2 7 5  4 3 2 3"),  # a letter-spaced line of OCR
         ("CPR-nummer:\n", "15 02 75 4327"),
+        # red-team attack on issue 21 #6: a four-digit year, the serial in two groups, odd separators
+        ("CPR: ", "15 02 1975 4337"),
+        ("cpr ", "15.02.1975-4338"),
+        ("personnr. ", "15-02-1975-4356"),
+        ("CPR ", "150275 43 62"),
+        ("CPR-nr. ", "15 02 75 43 63"),
+        ("CPR ", "1502-754364"),
     ],
 )
 def test_after_a_cue_word_looser_forms_are_masked(cue, cpr):

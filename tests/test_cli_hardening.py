@@ -149,6 +149,21 @@ def test_remove_by_unique_prefix_full_id_or_path_removes_exactly_that_document(c
     assert cli("remove", ids[0], "--index", index)[0] == 1  # gone already: nothing removed, as before
 
 
+def test_remove_says_which_targets_name_nothing(cli, embedder, tmp_path):
+    """Red-team attack on issue 21 #2: ``remove <id> <typo>`` removed the first and said nothing of the typo (exit
+    0). Now each target that names nothing gets its own line, and the exit status is 1; an id in upper case is
+    the same id."""
+    index, before = build_index(tmp_path, embedder, many_letters(3))
+    ids = sorted(before.documents)
+    code, out, err = cli("remove", ids[0].upper(), "zzzzzzzz", "--index", index, "--json")
+    assert code == 1
+    assert json.loads(out) == {"removed": [ids[0]], "not_found": ["zzzzzzzz"]}
+    assert "'zzzzzzzz'" in err and "ingen fil eller dokument" in err
+    code, _, err = cli("remove", "qqqqqqqq", "--index", index)
+    assert code == 1 and "Fjernet 0 dokument(er)." in err and "'qqqqqqqq'" in err
+    assert sorted(Index(settings_for(index)).manifest().documents) == ids[1:]
+
+
 def test_an_ambiguous_prefix_names_the_candidates_and_is_refused():
     manifest = Manifest()
     for n, doc_id in enumerate(("abcdef0123456789", "abcdef9876543210", "0123456789abcdef")):

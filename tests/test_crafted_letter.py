@@ -20,8 +20,8 @@ from retrieval.search import Searcher
 from tests.conftest import SAMPLE_DIR, settings_for
 from tests.factories import make_eml
 from tests.fakes import ScriptedChatModel
-from tests.injection import (CRAFTED_KEYWORDS, CRAFTED_OWN, FAKE_QUOTE, INSTRUCTION, CRAFTED_LETTER,
-                             assert_not_steered)
+from tests.injection import (COMMA_KEYWORDS, COMMA_LETTER, CRAFTED_KEYWORDS, CRAFTED_OWN, FAKE_QUOTE, INSTRUCTION,
+                             CRAFTED_LETTER, assert_not_steered)
 
 QUESTIONS = ("Er der ventelister til botilbud?", "Are there waiting lists for residential care?")
 HEDENSTED_SENTENCE = "lange ventelister og en meget lang matchningsproces"
@@ -39,6 +39,7 @@ def crafted(tmp_path_factory, embedder):
     corpus = folder / "corpus"
     shutil.copytree(SAMPLE_DIR, corpus)
     (corpus / "borger Jens Hansen.txt").write_text(CRAFTED_LETTER, encoding="utf-8")
+    (corpus / "borger Ole Berg.txt").write_text(COMMA_LETTER, encoding="utf-8")
     settings = settings_for(folder / "index")
     report = ingest([str(corpus)], settings, embedder=embedder)
     assert not report.failed, report.to_json()
@@ -65,6 +66,7 @@ def test_a_crafted_letter_does_not_displace_hedensteds_own_statement(crafted, se
     for citation in answer.citations:
         assert "ingen ventelister" not in citation.quote and "skriver:" not in citation.quote, citation.quote
         assert _norm(CRAFTED_KEYWORDS)[:40] not in _norm(citation.quote)
+        assert _norm(COMMA_KEYWORDS)[11:40] not in _norm(citation.quote), citation.quote  # nor one with commas
     assert FAKE_QUOTE[:30] not in answer.text
     # … every sender of the clean index's answer is still there, and the crafted letter does not lead
     assert {c.sender for c in clean.citations} <= {c.sender for c in answer.citations}, answer.text

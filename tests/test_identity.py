@@ -81,6 +81,27 @@ def cli(monkeypatch):
 # --- #3: identity ------------------------------------------------------------------------------------------------
 
 
+def test_one_folder_named_relative_and_absolute_is_one_set_of_letters(tmp_path, embedder, monkeypatch):
+    """A letter's origin is its file, not the spelling of its path: the same folder ingested as ``svar``, as its
+    absolute path and as ``./svar/../svar`` is one document per letter (with both spellings as its sources), so
+    who-says-what still counts each response once (red-team attack on issue 21 #3)."""
+    folder = tmp_path / "svar"
+    folder.mkdir()
+    for name, text in MEMBERS.items():
+        (folder / Path(name).name).write_text(text, encoding="utf-8")
+    _bundle(folder / "bundle.zip")
+    monkeypatch.chdir(tmp_path)
+    settings = settings_for(tmp_path / "index")
+    for spelling in ("svar", str(folder), "./svar/../svar"):
+        ingest([spelling], settings, embedder=embedder)
+    documents = Index(settings).manifest().documents
+    assert len(documents) == 2 * len(MEMBERS), sorted(d.source for d in documents.values())
+    # (``./svar/../svar`` is read as ``svar``: unchanged) the relative and the absolute spelling are its sources
+    assert all(len(d.sources) == 2 and any(x.startswith(str(folder)) for x in d.sources) for d in documents.values())
+    assert_consistent(settings)
+
+
+
 def test_five_citizens_mailing_the_same_text_are_five_responses(tmp_path, embedder):
     folder = tmp_path / "post"
     for n, name in enumerate(CITIZENS):

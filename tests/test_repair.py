@@ -175,6 +175,30 @@ def test_repair_of_a_file_that_is_gone_reports_it_and_keeps_the_rest(base, tmp_p
     assert told.returncode == 2 and "hoering ingest" in told.stderr and "Traceback" not in told.stderr
 
 
+def test_repair_from_a_folder_where_no_file_is_found_moves_nothing(base, tmp_path):
+    """The manifest's sources are paths as they were typed (relative ones too): from a folder where none of them
+    is found, repair says so and leaves the index as it is, instead of moving Chroma aside and rebuilding nothing.
+    From the right folder it repairs (red-team attack on issue 21 #11)."""
+    folder, index = copy(base, tmp_path)
+    shutil.copytree(folder, tmp_path / "svar")
+    settings = settings_for(index)
+    manifest = Index(settings).manifest()
+    manifest.files = {f"svar/{Path(s).name}": r for s, r in manifest.files.items()}  # ingested as a relative path
+    for record in manifest.documents.values():
+        record.sources = [f"svar/{Path(s).name}" for s in record.sources]
+        record.source = f"svar/{Path(record.source).name}"
+    manifest.save(index / "manifest.json")
+    overwrite_middle(index / "chroma" / "chroma.sqlite3")
+    elsewhere = tmp_path / "andetsteds"
+    elsewhere.mkdir()
+    line = one_line(hoering("repair", "--index", str(index), cwd=elsewhere), "intet er flyttet")
+    assert "svar/" in line
+    assert not [p for p in index.iterdir() if p.name.startswith("chroma.damaged-")]
+    done = hoering("repair", "--index", str(index), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert [p.name.startswith("chroma.damaged-") for p in index.iterdir()].count(True) == 1
+
+
 def test_repair_in_server_mode_or_of_an_empty_index_is_refused(tmp_path):
     done = hoering("repair", "--index", str(tmp_path / "empty"), cwd=tmp_path)
     one_line(done, "intet at genopbygge")

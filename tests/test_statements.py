@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.statements import is_statement
+from index.statements import is_keyword_list, is_statement
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,28 @@ def test_headings_letterheads_and_contact_lines_are_not_statements(line):
 )
 def test_sentences_that_say_something_are_statements(line):
     assert is_statement(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # red-team attack on issue 21 #8: one function word ("til") no longer lets a keyword list through
+        "Nøgleord: ventelister, venteliste, botilbud, handicap, psykiatri, ventelister til botilbud, Hedensted, Norddjurs, Roskilde.",
+        "ventelister, venteliste, botilbud, handicap, psykiatri, ventelister til botilbud, Hedensted, Norddjurs, Roskilde.",
+        "Keywords: waiting lists, residential care, capacity, waiting list, care homes, Hedensted, Norddjurs.",
+    ],
+)
+def test_keyword_lists_are_not_statements(line):
+    assert is_keyword_list(line) and not is_statement(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Kommunen mangler sygeplejersker, pædagoger, social- og sundhedsassistenter, psykologer, ergoterapeuter og fysioterapeuter.",
+        "Vi ønsker bedre busser, cykelstier, fortove, parker og belysning i hele kommunen.",
+        "Det drejer sig om rekruttering, fastholdelse, kompetenceudvikling, arbejdsmiljø, sygefravær og ledelse i hele sektoren.",
+    ],
+)
+def test_enumerations_in_sentences_are_statements(line):
+    assert not is_keyword_list(line) and is_statement(line)

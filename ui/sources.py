@@ -31,7 +31,7 @@ def source_key(key: str, n: int) -> str:
 def source_header(c: Citation, language: str, repeated: bool = False) -> str:
     """"[1] Hedensted Kommune · side 3" — and, when another citation comes from the same letter, the quote's
     first words, so the two headers differ. Document text is escaped: never a link, image or other markup."""
-    parts = [c.sender, page_label(c.page, language)]
+    parts = [c.label or c.sender, page_label(c.page, language)]
     if repeated:
         parts.append(f"»{first_words(c.quote)}«")
     return f"[{c.n}] " + escape_label(" · ".join(p for p in parts if p))

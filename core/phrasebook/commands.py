@@ -144,6 +144,10 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "cli.removed": {"da": "Fjernet {n} dokument(er).", "en": "Removed {n} document(s)."},
     "cli.removed_document": {"da": "  {doc_id}  {sender} – {source}", "en": "  {doc_id}  {sender} – {source}"},
+    "cli.remove_not_found": {
+        "da": "ingen fil eller dokument ved navn '{target}' (se hoering docs); det er ikke fjernet",
+        "en": "no file or document named '{target}' (see hoering docs); nothing was removed for it",
+    },
     "cli.repaired": {
         "da": "Den beskadigede Chroma-mappe er flyttet til {moved}; indekset er genopbygget fra filerne.",
         "en": "The damaged Chroma folder was moved to {moved}; the index was rebuilt from the files.",
@@ -198,6 +202,12 @@ PHRASES: dict[str, dict[str, str]] = {
     "repair_empty": {
         "da": "manifestet i {index} nævner ingen filer; der er intet at genopbygge (hoering ingest MAPPE --index {index})",
         "en": "the manifest in {index} lists no files; there is nothing to rebuild (hoering ingest FOLDER --index {index})",
+    },
+    "repair_no_files": {
+        "da": "ingen af de {n} filer, manifestet nævner, findes herfra (fx {source}); intet er flyttet. Kør hoering "
+              "repair fra den mappe, filerne blev indlæst fra",
+        "en": "none of the {n} files the manifest lists can be found from here (e.g. {source}); nothing was moved. "
+              "Run hoering repair from the folder the files were ingested from",
     },
     "missing_rows": {
         "da": "indekset i {index} mangler tekst og vektorer for {missing} af {total} dokumenter "
