@@ -31,6 +31,9 @@ class FileRecord(BaseModel):
     file_hash: str
     size: int
     doc_ids: list[str]
+    # The own sources of documents a person removed from this file (a zip member "bundle.zip#svar/brev.txt"):
+    # a new version of the file does not bring them back.
+    removed: list[str] = Field(default_factory=list)
 
 
 class Manifest(BaseModel):

@@ -74,11 +74,15 @@ def forget_files(manifest: Manifest, paths: list[str]) -> list[str]:
 def forget_documents(manifest: Manifest, doc_ids: list[str]) -> None:
     """Take single documents out of the files that list them; a file keeps its record (and its byte hash, so an
     unchanged re-ingest neither brings the documents back nor drops the others) while any of its documents
-    remain, and is forgotten with its last one."""
+    remain, and is forgotten with its last one. The file remembers the removed documents' own sources, so that a
+    new version of it (a bundle downloaded again) does not bring them back either."""
     wanted = set(doc_ids)
     for key, record in list(manifest.files.items()):
         if wanted.isdisjoint(record.doc_ids):
             continue
+        gone = [manifest.documents[d] for d in record.doc_ids if d in wanted and d in manifest.documents]
+        record.removed = list(dict.fromkeys([*record.removed, *(s for r in gone for s in r.sources
+                                                                if s == key or s.startswith(key + "#"))]))
         record.doc_ids = [d for d in record.doc_ids if d not in wanted]
         if not record.doc_ids:
             del manifest.files[key]
@@ -300,7 +304,8 @@ class IndexWriter:
             if rec and forget_source(rec, key):
                 self.index.manifests.mark_uncommitted()  # Chroma changes before the commit: a crash is repaired
                 self.index.store.update_metadata(old, {"source": rec.source})
-        self.manifest.files[key] = FileRecord(file_hash=file_hash, size=size, doc_ids=list(dict.fromkeys(doc_ids)))
+        self.manifest.files[key] = FileRecord(file_hash=file_hash, size=size, doc_ids=list(dict.fromkeys(doc_ids)),
+                                              removed=record.removed if record else [])
         if old_ids:  # only a changed file can leave documents nobody points to
             self.manifest.drop_unreferenced()
         self.changed = True

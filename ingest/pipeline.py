@@ -312,7 +312,11 @@ class _Run:
         new_ids: list[str] = []
         written = 0
         notes: list[str] = []
+        removed = set(record.removed) if record else set()
         for doc, chunks in prepared.documents:
+            if doc.source in removed:  # a person removed this letter of the file: a new version does not bring it back
+                notes.append(message("removed_before", self.settings.language, source=doc.source))
+                continue
             existing = self.writer.listed(doc.doc_id)  # listed: the same text from the same place (a file re-saved)
             if existing is None:
                 notes.append(self._duplicate_note(doc))

@@ -61,6 +61,12 @@ PHRASES: dict[str, dict[str, str]] = {
     # the line above an attachment's text in its mail's document, and an outcome's note on a duplicate letter
     "mail_attachment": {"da": "Vedhæftet fil: {name}", "en": "Attached file: {name}"},
     "same_content": {"da": "samme indhold som {source}", "en": "same content as {source}"},
+    "removed_before": {
+        "da": "{source} er fjernet tidligere og indlæses ikke igen (fjern hele filen og indlæs den igen for at få "
+              "det tilbage)",
+        "en": "{source} was removed earlier and is not ingested again (remove the whole file, then ingest it, to "
+              "bring it back)",
+    },
     "model_mismatch": {
         "da": "indekset i {index} er bygget med embedding-modellen '{stored}', men '{configured}' er valgt. "
         "Vektorer fra to modeller kan ikke blandes: brug et andet indeks (--index) eller vælg '{stored}'.",
