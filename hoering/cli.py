@@ -159,6 +159,8 @@ def ingest(
                 progress.advance(task)
                 if outcome.status == Status.failed:
                     tell(outcome)
+                elif outcome.detail and not as_json:  # "samme indhold som …", an attachment that was not read …
+                    say(progress.console, (phrase("note"), "yellow"), " ", outcome.source, ": ", outcome.detail)
             elif kind == "member":  # a refused or failed file inside a zip bundle
                 tell(info["outcome"])
 

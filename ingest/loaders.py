@@ -586,7 +586,7 @@ def mail_documents(
         try:
             loaded = load_bytes(payload(), filename, f"{source}#{filename}")
         except LoadError as exc:
-            warnings.append(f"{filename}: {exc.code}")
+            warnings.append(f"{filename}: {message(exc.code, 'da', **exc.params)}")  # words, never a bare code
             continue
         for doc in loaded:  # (a zip attached to a mail: each of its files)
             titles.append(doc.title or filename)
@@ -671,7 +671,7 @@ def load_zip(data: bytes, source: str) -> list[LoadedDocument]:
     result = load_bundle(data, source)
     if not result.documents:
         raise LoadError("zip_nothing", failed=len(result.failures))
-    result.documents[0].warnings.extend(f"{member}: {error.code}" for member, error in result.failures)
+    result.documents[0].warnings.extend(f"{member}: {message(e.code, 'da', **e.params)}" for member, e in result.failures)
     return result.documents
 
 

@@ -327,3 +327,14 @@ def test_a_correction_of_a_member_survives_a_changed_bundle(bundle_index, embedd
     assert now[karen].doc_id != ids[karen] and now[karen].sender == "Karen Holm (næstformand)"
     assert now[f"{zip_path}#svar/Ny.txt"].sender == "Ole Ny"
     assert_consistent(settings)
+
+
+def test_the_cli_says_when_a_letter_has_the_same_text_as_another(tmp_path, cli):
+    """The copy's line is printed, not only kept in --json (red-team attack on issue 21 #3)."""
+    folder = tmp_path / "svar"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_text(_signed(CAMPAIGN, "Karen Holm"), encoding="utf-8")
+    code, _, err = cli("ingest", str(folder), "--index", str(tmp_path / "index"))
+    assert code == 0
+    assert "Bemærk" in err and "samme indhold som" in err and "a.txt" in err, err

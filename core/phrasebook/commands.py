@@ -118,6 +118,7 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     # progress and results
     "cli.error": {"da": "FEJL", "en": "ERROR"},
+    "cli.note": {"da": "Bemærk", "en": "Note"},
     "cli.ingesting": {"da": "Indlæser", "en": "Ingesting"},
     "cli.ingesting_chunks": {"da": "Indlæser ({chunks} tekststykker indlejret)", "en": "Ingesting ({chunks} chunks embedded)"},
     "cli.waiting_for_writer": {
