@@ -178,7 +178,7 @@ def test_an_ambiguous_prefix_names_the_candidates_and_is_refused():
         resolve_targets(manifest, ["a"], language="en")
     assert resolve_targets(manifest, ["abcdef0"]) == Targets(doc_ids=("abcdef0123456789",))  # a document, not its file
     assert resolve_targets(manifest, ["/svar/2.txt", "0123456789abcdef"]) == Targets(("/svar/2.txt",), ("0123456789abcdef",))
-    assert resolve_targets(manifest, ["ffffffff"]) == Targets()  # names nothing: nothing to remove (exit 1)
+    assert resolve_targets(manifest, ["ffffffff"]) == Targets(unknown=("ffffffff",))  # names nothing: said (exit 1)
 
 
 # ---------------------------------------------------------------------- 20: filter values that match nothing
