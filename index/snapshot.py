@@ -323,7 +323,11 @@ def _from_store(index: Index, manifest: Manifest, previous: Snapshot | None, att
 
     kept = np.flatnonzero([d in reuse for d in previous.columns["doc_id"]]) if reuse else np.zeros(0, np.int64)
     all_ids = [previous.ids[r] for r in kept] + stored.ids
-    order = np.argsort(np.array(all_ids, dtype=object), kind="stable") if all_ids else np.zeros(0, np.int64)
+    # Rows in the order of their documents' texts (content hash), then chunk id: an order that does not depend on
+    # where the letters lie on disk (a doc_id hashes the file's path too), so themes and ties come out the same
+    # for the same letters in any folder.
+    keys = [(manifest.documents[cid.rsplit(":", 1)[0]].content_hash, cid) for cid in all_ids]
+    order = np.array(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64) if keys else np.zeros(0, np.int64)
     ids = [all_ids[i] for i in order]
     all_texts = [previous.texts[r] for r in kept] + stored.texts
     all_records = [previous.records[r] for r in kept] + fresh_records

@@ -70,3 +70,28 @@ def in_process_cli(monkeypatch):
         return result.exit_code, result.stdout, result.stderr
 
     return run
+
+
+def start_chroma_server(chroma: str, folder: Path) -> tuple[subprocess.Popen, int]:
+    """A real ``chroma run`` (the command ``chroma``) storing in ``folder/db`` on a free loopback port, its log in
+    ``folder/server.log``; returns once its heartbeat answers (the test fails if it does not start in 60 s).
+    Stop it with ``stop``."""
+    import time
+    import urllib.request
+
+    port = free_port()
+    with open(folder / "server.log", "wb") as log:  # the child keeps its own copy of the descriptor
+        process = subprocess.Popen([chroma, "run", "--path", str(folder / "db"), "--host", "127.0.0.1",
+                                    "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2).read()
+            return process, port
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                stop(process)
+                import pytest
+
+                pytest.fail("chroma run did not start:\n" + (folder / "server.log").read_text(errors="replace")[-2000:])
+            time.sleep(0.3)

@@ -8,14 +8,13 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 
 import pytest
 
 from index.manifest_store import ChromaManifestStore
 from ingest.pipeline import ingest
 from tests.conftest import REPO, SAMPLE_DIR, settings_for
-from tests.processes import free_port, python_env, stop
+from tests.processes import python_env, start_chroma_server, stop
 from tests.test_server_mode import QUESTIONS, _chroma_binary
 
 pytestmark = pytest.mark.server
@@ -46,27 +45,14 @@ cli.main()
 @pytest.fixture
 def mortal_server(tmp_path, sample_index, embedder):
     """A Chroma server of its own (this test kills it), with the sample ingested through it."""
-    port = free_port()
-    log = open(tmp_path / "server.log", "wb")
-    process = subprocess.Popen([_chroma_binary(), "run", "--path", str(tmp_path / "db"), "--host", "127.0.0.1",
-                                "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    process, port = start_chroma_server(_chroma_binary(), tmp_path)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2).read()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("chroma run did not start")
-                time.sleep(0.3)
         settings = settings_for(tmp_path / "local", chroma_host="127.0.0.1", chroma_port=port, chroma_prefix="mortal",
                                 embedding_cache=sample_index.index / "embeddings.sqlite")
         assert ingest([str(SAMPLE_DIR)], settings, embedder=embedder).to_json()["ingested"] == 5
         yield settings, process
     finally:
         stop(process)
-        log.close()
 
 
 def test_a_cli_reader_whose_server_dies_after_its_first_answer_says_so_in_one_line(mortal_server, tmp_path):

@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from ingest.pipeline import ingest
 from retrieval.search import Searcher
 from tests.conftest import REPO, SAMPLE_DIR, settings_for
 from tests.factories import CYCLING_LETTER
-from tests.processes import free_port, stop
+from tests.processes import start_chroma_server, stop
 
 pytestmark = pytest.mark.server
 
@@ -41,26 +40,9 @@ def _chroma_binary() -> str:
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory):
     """A real Chroma server on a free loopback port, stopped by its process id afterwards."""
-    data = tmp_path_factory.mktemp("chroma-server")
-    port = free_port()
-    log = open(data / "server.log", "wb")
-    process = subprocess.Popen(
-        [_chroma_binary(), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2).read()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                stop(process)
-                pytest.fail("chroma run did not start:\n" + (data / "server.log").read_text(errors="replace")[-2000:])
-            time.sleep(0.3)
+    process, port = start_chroma_server(_chroma_binary(), tmp_path_factory.mktemp("chroma-server"))
     yield {"host": "127.0.0.1", "port": port, "process": process}
     stop(process)
-    log.close()
     assert process.poll() is not None
 
 

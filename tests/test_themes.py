@@ -149,3 +149,23 @@ def test_themes_page_scopes_with_its_own_heading_and_reruns_for_free(sample_inde
         get_settings.cache_clear()
         st.cache_resource.clear()
         st.cache_data.clear()
+
+
+def test_the_same_letters_in_another_folder_give_the_same_themes(searcher, sample_index, tmp_path, embedder):
+    """A doc_id hashes the letter's file path (issue 21 #3), so the same letters ingested from another folder get
+    other ids; the snapshot's rows follow the letters' texts, not their ids, so the themes are the same (they were
+    not, and a checkout in another folder failed the theme tests)."""
+    from ingest.pipeline import ingest
+    from tests.conftest import SAMPLE_DIR, settings_for
+
+    elsewhere = tmp_path / "et" / "andet" / "sted"
+    shutil.copytree(SAMPLE_DIR, elsewhere)
+    settings = settings_for(tmp_path / "index", embedding_cache=sample_index.index / "embeddings.sqlite")
+    assert ingest([str(elsewhere)], settings, embedder=embedder).to_json()["ingested"] == 5
+    other = Searcher(settings, embedder=embedder)
+    assert set(other.snapshot().ids).isdisjoint(searcher.snapshot().ids)  # other ids …
+
+    def seen(themes):
+        return [(t.label, sorted(_prefix(s.quote.source) for s in t.senders)) for t in themes]
+
+    assert seen(build_themes(other, apply_edits=False)) == seen(build_themes(searcher, apply_edits=False))  # … same themes
