@@ -579,6 +579,10 @@ def main() -> None:  # console-script entry point
     # against them); passive: 0.02 s. A long-running app keeps the default: its steady searches are about twice
     # as fast with spinning threads (12 vs 20-24 ms p50 on the sample, 2-core machine). Unless set otherwise.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    # A panic in Chroma's native core (a damaged database) is answered with one line of ours; Rust's own backtrace
+    # (223 lines where RUST_BACKTRACE=1 is set) is shown only when asked for with HOERING_DEBUG=1.
+    if os.environ.get("HOERING_DEBUG") != "1":
+        os.environ["RUST_BACKTRACE"] = "0"
     app()
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import shutil
 import sqlite3
 import subprocess
@@ -229,3 +230,21 @@ def test_damage_chroma_meets_after_the_check_is_the_same_line(tmp_path, said):
     panic = type("PanicException", (BaseException,), {})("called `Result::unwrap()` on an `Err` value")
     assert "hoering repair" in explain(panic, settings)
     assert explain(RuntimeError(said), settings_for(tmp_path / "s", chroma_host="127.0.0.1")) is None
+
+
+@pytest.mark.parametrize("debug, shown", [(None, "0"), ("1", "1")])
+def test_rusts_own_backtrace_is_shown_only_with_hoering_debug(monkeypatch, debug, shown):
+    """A panic in Chroma's native core gets our one line; Rust's backtrace (223 lines where RUST_BACKTRACE=1 is
+    set, as on this machine) only with HOERING_DEBUG=1 (red-team attack on issue 21 #11)."""
+    from hoering import cli
+
+    monkeypatch.setenv("RUST_BACKTRACE", "1")
+    monkeypatch.setenv("OMP_WAIT_POLICY", "PASSIVE")  # what main() sets too: undone after the test
+    if debug:
+        monkeypatch.setenv("HOERING_DEBUG", debug)
+    else:
+        monkeypatch.delenv("HOERING_DEBUG", raising=False)
+    monkeypatch.setattr(sys, "argv", ["hoering", "--help"])
+    with pytest.raises(SystemExit):
+        cli.main()
+    assert os.environ["RUST_BACKTRACE"] == shown
