@@ -130,11 +130,10 @@ def answer_stream(
             for piece in llm_answer_stream(llm, standalone, language, relevant, result.filters, answer, quote_for,
                                            scope, labels):
                 yield piece
+            for citation in answer.citations:  # a source header names the letter as the answer does
+                citation.label = labels.get(citation.doc_id)
         if not answer.citations:  # no LLM, or nothing it cited could be verified: quote instead
             answer.method = "extractive"
             answer.text, answer.citations = extractive_answer(language, relevant, quote_for, result.filters)
-    labels = sender_labels([c.doc_id for c in answer.citations], snap, language)
-    for citation in answer.citations:  # a source header names the letter as the answer does (issue 21 #4)
-        citation.label = labels.get(citation.doc_id)
     answer.timings["total"] = time.perf_counter() - started
     yield answer

@@ -61,6 +61,7 @@ def extractive_answer(language: str, passages: list[Passage], quote_for, filters
         cites = []
         for passage, quote in quoted[doc_id]:
             citation = make_citation(len(citations) + 1, passage, quote)
+            citation.label = labels[doc_id]  # a source header names the letter as the answer does
             if citation.verified:
                 citations.append(citation)
                 cites.append(citation)

@@ -208,6 +208,7 @@ def test_the_answer_quotes_two_namesakes_as_two_voices(namesakes):
         by_line.setdefault(line, set()).add(citation.doc_id)
         if citation.doc_id in labels:
             assert line.startswith(f"- {labels[citation.doc_id]} skriver: "), line
+            assert citation.label == labels[citation.doc_id]  # the source header names it the same way
     assert all(len(docs) == 1 for docs in by_line.values())  # one letter per line
     impostor = next(d for d, r in documents.items() if r.source.endswith("norddjurs.eml"))
     assert impostor in {c.doc_id for c in answer.citations}, answer.text
