@@ -29,8 +29,8 @@ class Words(BaseModel):
                            description="the scope the words name, before the user's filters (which win) are applied")
     topic: str = Field(description="the question without the words that became filters")
     terms: list[str] = Field(default_factory=list, description="BM25 terms of the topic")
-    scope_only: bool = Field(False, description="the words name a scope and no topic of their own "
-                                                '("og hvad siger Norddjurs?")')
+    # e.g. "og hvad siger Norddjurs?": the words name a scope and no topic of their own
+    scope_only: bool = Field(False, description="the words name a scope and no topic of their own")
 
 
 class Query(Words):
