@@ -27,7 +27,8 @@ class Words(BaseModel):
                                          "(``filters.inferred`` names which)")
     named: Filters = Field(default_factory=Filters,
                            description="the scope the words name, before the user's filters (which win) are applied")
-    topic: str = Field(description="the question without the words that became filters")
+    topic: str = Field(description="the question without the words that became filters (a follow-up: the previous "
+                                   "question's topic, with the follow-up's own topic words when it has any)")
     terms: list[str] = Field(default_factory=list, description="BM25 terms of the topic")
     # e.g. "og hvad siger Norddjurs?": the words name a scope and no topic of their own
     scope_only: bool = Field(False, description="the words name a scope and no topic of their own")
@@ -40,8 +41,8 @@ class Query(Words):
     language: str = Field(description="'da' or 'en': the answer's language and the search's fusion weights")
     scope_inferred: bool = Field(False, description="a scope (sender type, municipality, sender) was read from the "
                                                     "question's words")
-    follow_up: bool = Field(False, description="the topic is the previous question's (the question named only a "
-                                               "scope, or leaned on the previous one)")
+    follow_up: bool = Field(False, description="the topic carries the previous question's over (the question named "
+                                               "only a scope, or leaned on the previous one)")
     dense_text: str = Field(description="what is embedded: the topic when a scope was read from the words or the "
                                         "topic was carried over, else the text")
 
