@@ -9,16 +9,17 @@ import time
 from typing import Iterator
 
 from answering.chat_model import ChatModel
-from answering.conversation import Turn, condense_without_llm
+from answering.conversation import Turn, read_question
 from answering.extractive import extractive_answer, nearest_quotes, not_found_answer
 from answering.grounding import is_grounded, relevance
 from answering.texts import no_match, phrase, sender_labels
 from answering.sentences import QuoteFinder
-from retrieval.query import detect_language
 from answering.schema import Answer
+from answering.trace import grounding_trace
 from index.records import Filters
 from core.phrases import PhrasedError
 from index.snapshot import Snapshot
+from retrieval.question import Query, with_search_words
 from retrieval.search import SearchResult, Searcher
 
 TOP_K = 8
@@ -41,36 +42,24 @@ def check_question(question: str, settings) -> None:
 
 
 def prepare(question: str, searcher: Searcher, filters: Filters | None, history: list[Turn] | None,
-            llm: ChatModel | None = None, snap: Snapshot | None = None) -> tuple[str, SearchResult]:
-    """Standalone question, effective filters and the search result (over ``snap``, else the current snapshot)."""
+            llm: ChatModel | None = None, snap: Snapshot | None = None, *, query: Query | None = None,
+            ) -> tuple[str, SearchResult]:
+    """Standalone question, effective filters and the search result (over ``snap``, else the current snapshot).
+    ``query``: the question as ``answering.ask`` read it (read here when None)."""
     snap = snap or searcher.snapshot()
-    standalone, carried = question, None
-    if history:
-        if llm is not None:
-            from answering.llm import condense_question
-
-            standalone = condense_question(llm, question, history)
-        else:
-            standalone, carried = condense_without_llm(question, history, snap.senders)
-    language = detect_language(standalone, searcher.settings.language)
-    query, search_language = standalone, None
-    if llm is not None and language != "da":
+    if query is None:
+        query = read_question(question, snap.senders, filters, history, default_language=searcher.settings.language,
+                              llm=llm)
+    searched = query
+    if llm is not None and query.language != "da":
         from answering.llm import danish_rewrite
 
-        rewrite = danish_rewrite(llm, standalone)
+        rewrite = danish_rewrite(llm, query.text)
         if rewrite:  # search the Danish letters with Danish words too
-            query, search_language = f"{rewrite}\n{standalone}", "da"
-    if carried is not None:
-        user = filters or Filters()
-        effective = user.merged_with(carried) if not user.is_empty() else carried
-        for field in user.blocked:  # a filter the user removed is not carried back in either
-            if field in effective.inferred:
-                effective = effective.without(field)
-        result = searcher.search(query, effective, k=TOP_K, infer=False, language=search_language, snap=snap)
-    else:
-        result = searcher.search(query, filters, k=TOP_K, language=search_language, snap=snap)
-    result.language = language
-    return standalone, result
+            searched = with_search_words(query, f"{rewrite}\n{query.text}", "da")
+    result = searcher.search(searched, k=TOP_K, snap=snap)
+    result.language = query.language
+    return query.text, result
 
 
 def answer_question(
@@ -97,15 +86,20 @@ def answer_stream(
     llm: ChatModel | None = None,
     *,
     snap: Snapshot | None = None,
+    query: Query | None = None,
 ) -> Iterator[str | Answer]:
     """Yields text pieces while an LLM writes, then the verified Answer (always last). The whole answer reads one
-    snapshot of the index: ``snap``, else the current one."""
+    snapshot of the index: ``snap``, else the current one; and the question as read once: ``query``, else read
+    here."""
     started = time.perf_counter()
     check_question(question, searcher.settings)
     snap = snap or searcher.snapshot()
-    standalone, result = prepare(question, searcher, filters, history, llm, snap)
+    if query is None:
+        query = read_question(question, snap.senders, filters, history, default_language=searcher.settings.language,
+                              llm=llm)
+    standalone, result = prepare(question, searcher, filters, history, llm, snap, query=query)
     language = result.language
-    quote_for = QuoteFinder(searcher, searcher.dense_text(standalone, result.filters), snapshot=snap)  # the topic picks the quote
+    quote_for = QuoteFinder(searcher, query.dense_text, snapshot=snap)  # the topic picks the quote
     answer = Answer(question=question, text="", language=language, filters=result.filters, standalone_question=standalone)
     answer.timings["search"] = result.seconds
     relevant = [p for p in result.passages if relevance(p, language) >= 0]
@@ -135,5 +129,6 @@ def answer_stream(
         if not answer.citations:  # no LLM, or nothing it cited could be verified: quote instead
             answer.method = "extractive"
             answer.text, answer.citations = extractive_answer(language, relevant, quote_for, result.filters)
+    answer.trace = grounding_trace(query, result, snap)
     answer.timings["total"] = time.perf_counter() - started
     yield answer

@@ -1,8 +1,10 @@
 """One way to ask: the CLI and the app both answer through ``ask`` and nothing else.
 
 ``ask`` chooses between the answer (the most relevant passages, answering.answer) and who-says-what (every
-document in scope gets a verdict, answering.coverage_answer) by ``mode``, reads one snapshot of the index for the
-whole answer, and yields the text pieces an LLM writes followed by exactly one ``Answer``.
+document in scope gets a verdict, answering.coverage_answer) by ``mode``, reads one snapshot of the index and the
+question once (``Query``: language, scope, topic, terms; retrieval/question.py) for the whole answer, and yields
+the text pieces an LLM writes followed by exactly one ``Answer``, whose ``trace`` holds that reading and why each
+decision fell as it did.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ from typing import Callable, Iterable, Iterator, Literal, get_args
 
 from answering.answer import answer_stream, check_question
 from answering.chat_model import ChatModel
-from answering.conversation import Turn
+from answering.conversation import Turn, read_question
 from answering.coverage_answer import coverage_answer
 from answering.schema import Answer
 from index.records import Filters
+from retrieval.question import read_query
 from retrieval.search import Searcher
 
 Mode = Literal["answer", "coverage"]
@@ -72,11 +75,14 @@ def ask(
 
     stage("search")
     snap = searcher.snapshot()  # one snapshot for search, quotes and verdicts alike
-    if mode == "coverage":
-        yield coverage_answer(question, searcher, filters, llm=llm, on_progress=on_progress, snap=snap)
+    default = searcher.settings.language
+    if mode == "coverage":  # the question as asked: who says what takes no history
+        query = read_query(question, snap.senders, filters, default_language=default)
+        yield coverage_answer(question, searcher, filters, llm=llm, on_progress=on_progress, snap=snap, query=query)
         return
+    query = read_question(question, snap.senders, filters, history, default_language=default, llm=llm)
     staged = _StagedSearcher(searcher, stage) if on_stage is not None else searcher
-    for item in answer_stream(question, staged, filters, history, llm, snap=snap):
+    for item in answer_stream(question, staged, filters, history, llm, snap=snap, query=query):
         stage("quotes")
         stage("write")
         yield item

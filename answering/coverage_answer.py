@@ -14,9 +14,11 @@ from core.phrases import LANGUAGES, PHRASES, message
 from core.senders import SENDER_TYPES
 from retrieval.coverage import CoverageResult, document_verdicts
 from answering.schema import Answer, CoverageEntry
+from answering.trace import coverage_trace
 from index.llm_cache import LLMCache
 from index.records import Filters
 from index.snapshot import Snapshot
+from retrieval.question import Query
 from retrieval.schema import Verdict
 from retrieval.search import Searcher
 
@@ -74,16 +76,22 @@ def lead_sentence(answer: Answer) -> str:
 
 
 def coverage_answer(question: str, searcher: Searcher, filters: Filters | None = None, llm: ChatModel | None = None,
-                    on_progress: Progress | None = None, *, snap: Snapshot | None = None) -> Answer:
-    """Who says what (``method == "coverage"``), over ``snap`` or else the current snapshot. With an LLM, each
-    mentioning respondent also gets a stance and a one-line position (map step, cached per document and question,
-    in parallel batches with ``on_progress(done, total)``)."""
+                    on_progress: Progress | None = None, *, snap: Snapshot | None = None,
+                    query: Query | None = None) -> Answer:
+    """Who says what (``method == "coverage"``), over ``snap`` or else the current snapshot, for ``query`` (the
+    question as ``answering.ask`` read it; read here when None). One judge decides the verdicts and picks their
+    quotes. With an LLM, each mentioning respondent also gets a stance and a one-line position (map step, cached
+    per document and question, in parallel batches with ``on_progress(done, total)``)."""
     snap = snap or searcher.snapshot()
-    result = document_verdicts(searcher, question, filters, snap=snap)
-    quote_for = QuoteFinder(searcher, question, searcher.judge(snap, question, result.filters, result.language))
+    query = searcher.read(query or question, filters, snap=snap)
+    judge = searcher.judge(snap, query)
+    result = document_verdicts(searcher, query, snap=snap, judge=judge)
+    quote_for = QuoteFinder(searcher, query.text, judge)
     if llm is not None:
         _add_positions(llm, searcher, result, on_progress)
-    return build_answer(question, result, quote_for)
+    answer = build_answer(question, result, quote_for)
+    answer.trace = coverage_trace(query, result, judge, {e.doc_id: e.mentions for e in answer.coverage})
+    return answer
 
 
 def _add_positions(llm: ChatModel, searcher: Searcher, result: CoverageResult, on_progress: Progress | None) -> None:

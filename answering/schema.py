@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from answering.trace import Trace
 from index.records import Filters, Passage
 from retrieval.schema import Verdict
 
@@ -64,10 +65,13 @@ class Answer(BaseModel):
     timings: dict[str, float] = Field(default_factory=dict)
     coverage: list[CoverageEntry] = Field(default_factory=list, description="who-says-what: every document in scope")
     counts: dict[str, int] | None = Field(None, description="who-says-what: in_scope and mentions")
+    trace: Trace | None = Field(None, description="how the question was read and why each decision fell as it did "
+                                                  "(answering/trace.py); not in the public JSON unless asked for")
 
-    def to_json(self) -> dict:
-        """The public ``hoering ask --json`` shape (see README)."""
-        return {
+    def to_json(self, *, trace: bool = False) -> dict:
+        """The public ``hoering ask --json`` shape (see README); ``trace``: with the answer's trace added under
+        ``"trace"`` (an opt-in, never the default)."""
+        data = {
             "question": self.question,
             "answer": self.text,
             "filters": self.filters.to_json(),
@@ -79,3 +83,6 @@ class Answer(BaseModel):
                 else {}
             ),
         }
+        if trace and self.trace is not None:
+            data["trace"] = self.trace.model_dump(mode="json")
+        return data

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel, Field
 
-from retrieval.query import query_terms, strip_scope_words
-from retrieval.relevance import Judge
+from retrieval.question import Query
+from retrieval.relevance import FEATURES, Judge
 from index.records import Filters, Passage
 from retrieval.schema import Verdict
 from retrieval.search import Searcher
@@ -27,6 +27,7 @@ class DocumentVerdict(Verdict):
     municipality: str | None = None
     date: str | None = None
     score: float
+    signals: dict[str, float] = Field(default_factory=dict)  # the judge's signals of the deciding sentence (trace)
     passages: list[Passage] = Field(default_factory=list)
     llm_quote: str | None = None  # the map step's quote, once verified
 
@@ -55,22 +56,21 @@ def lexical_rows(rows: np.ndarray, bm25: np.ndarray) -> np.ndarray:
     return rows[best[scores[best] > 0]]
 
 
-def document_verdicts(searcher: Searcher, question: str, filters: Filters | None = None, *, infer: bool = True,
-                      language: str | None = None, snap: Snapshot | None = None) -> CoverageResult:
+def document_verdicts(searcher: Searcher, question: str | Query, filters: Filters | None = None, *, infer: bool = True,
+                      language: str | None = None, snap: Snapshot | None = None, judge: Judge | None = None) -> CoverageResult:
     """A verdict for every document in scope: it mentions the topic when its best statement sentence clears
-    the calibrated ``mention`` threshold (retrieval/relevance.py); that sentence is cited first."""
-    from retrieval.query import detect_language
-
+    the calibrated ``mention`` threshold (retrieval/relevance.py); that sentence is cited first. ``question``: a
+    question read once (a string is read here with ``filters``, ``infer`` and ``language``); ``judge``: the
+    question's judge when the caller has built it (``Searcher.judge``), else built here."""
     snap = snap or searcher.snapshot()
-    language = language or detect_language(question, searcher.settings.language)
-    filters = searcher.resolve_filters(question, filters, infer, snap)
+    query = searcher.read(question, filters, infer=infer, language=language, snap=snap)
+    filters, language = query.filters, query.language
     rows = np.flatnonzero(snap.mask(filters))
-    result = CoverageResult(question=question, language=language, filters=filters, verdicts=[])
+    result = CoverageResult(question=query.text, language=language, filters=filters, verdicts=[])
     if rows.size == 0:
         return result
-    judge = searcher.judge(snap, question, filters, language)
-    topic = strip_scope_words(question, filters) or question
-    bm25 = snap.bm25.scores(list(dict.fromkeys(query_terms(topic))))
+    judge = judge or searcher.judge(snap, query)
+    bm25 = snap.bm25.scores(list(dict.fromkeys(query.terms)))
     docs = snap.columns["doc_id"][rows]
     for doc_id in dict.fromkeys(docs):
         mine = rows[docs == doc_id]
@@ -83,6 +83,7 @@ def document_verdicts(searcher: Searcher, question: str, filters: Filters | None
                 sender_type=passages[0].sender_type, municipality=passages[0].municipality,
                 date=record.date if record else None, mentions=judge.mentions(evidence),
                 score=evidence.probability if evidence else 0.0, passages=passages,
+                signals=dict(zip(FEATURES, evidence.features, strict=True)) if evidence else {},
             )
         )
     result.verdicts.sort(key=lambda v: (not v.mentions, -v.score))

@@ -16,7 +16,8 @@ from index.bm25 import tokenize
 from index.embedding import Embedder, create_embedder
 from index.index import Index
 from retrieval import background
-from retrieval.query import detect_language, infer_filters, query_terms, strip_scope_words
+from retrieval.query import detect_language, infer_filters, query_terms
+from retrieval.question import Query, read_query
 from retrieval.relevance import Judge, calibration_for
 from index.records import Filters, Passage
 from index.snapshot import Snapshot, SnapshotCache
@@ -101,7 +102,7 @@ class Searcher:
 
     def search(
         self,
-        query: str,
+        query: str | Query,
         filters: Filters | None = None,
         k: int = 5,
         *,
@@ -111,55 +112,72 @@ class Searcher:
         diversify: bool = True,
         snap: Snapshot | None = None,
     ) -> SearchResult:
-        """The ``k`` best passages for ``query`` in scope. ``snap``: the snapshot to read (the current one when
-        None), so that every step of one answer reads the same committed index."""
+        """The ``k`` best passages for ``query`` in scope. ``query``: a question read once (retrieval/question.py),
+        or a string, read here (with ``filters``, ``infer`` and ``language``, which a Query already holds).
+        ``snap``: the snapshot to read (the current one when None), so that every step of one answer reads the
+        same committed index."""
         started = time.perf_counter()
         snap = snap or self.snapshot()
-        language = language or detect_language(query, self.settings.language)
-        filters = self.resolve_filters(query, filters, infer, snap)
+        query = self.read(query, filters, infer=infer, language=language, snap=snap)
+        filters = query.filters
         mask = snap.mask(filters)
         rows = np.flatnonzero(mask)
-        result = SearchResult(query, language, filters, [], snap.doc_ids_in_scope(filters), snap.version)
+        result = SearchResult(query.text, query.language, filters, [], snap.doc_ids_in_scope(filters), snap.version)
         if rows.size == 0:
             result.seconds = time.perf_counter() - started
             return result
-        topic = strip_scope_words(query, filters) or query
         # Inside a scope inferred from a name ("Norddjurs"), the name only lifts every passage of that sender;
         # the topic alone ranks them (and keeps "What does Norddjurs say about cycle lanes?" ungrounded).
-        ranking_text = topic if {"municipality", "sender"} & set(filters.inferred) else query
-        scores = self.score_rows(snap, rows, ranking_text, topic, language, mode)
+        ranking_text = query.ranking_text
+        scores = self.score_rows(snap, rows, ranking_text, query.topic, query.language, mode, terms=query.terms)
         result.passages = self._select(snap, rows, scores, k, diversify)
-        grounding_text = self.dense_text(query, filters)
-        if mode != "bm25" and grounding_text != ranking_text and result.passages:
+        if mode != "bm25" and query.dense_text != ranking_text and result.passages:
             # A group word ("kommunerne", "municipalities") drags or lifts every passage of the group alike: the
             # passages' dense scores, which grounding reads, are those of the topic alone (the ranking is kept).
             chosen = np.array([snap.row_of[p.chunk_id] for p in result.passages])
-            for passage, dense in zip(result.passages, self.dense_scores(snap, chosen, grounding_text)):
+            for passage, dense in zip(result.passages, self.dense_scores(snap, chosen, query.dense_text), strict=True):
                 passage.topic_dense = float(dense)
-        coverage = term_coverage(snap, query_terms(topic))
+        coverage = term_coverage(snap, query.terms)
         for passage in result.passages:
             passage.coverage = coverage(passage.text)
         result.seconds = time.perf_counter() - started
         return result
 
+    def read(self, query: str | Query, filters: Filters | None = None, *, infer: bool = True,
+             language: str | None = None, snap: Snapshot | None = None) -> Query:
+        """``query`` as read (retrieval/question.py): a Query as it is; a string read with ``filters`` (and, when
+        ``infer``, the scope its words name among ``snap``'s senders) in ``language`` (detected when None)."""
+        if isinstance(query, Query):
+            return query
+        senders = (snap or self.snapshot()).senders if infer else ()
+        return read_query(query, senders, filters, infer=infer, language=language,
+                          default_language=self.settings.language)
+
     @staticmethod
     def dense_text(query: str, filters: Filters) -> str:
-        """What is embedded for a question: the topic alone when a scope was inferred from its words."""
-        scoped = {"municipality", "sender", "sender_type"} & set(filters.inferred)
-        return (strip_scope_words(query, filters) or query) if scoped else query
+        """What is embedded for a question searched with ``filters``: the topic alone when a scope was inferred
+        from its words (``Query.dense_text``; kept for callers that hold a string)."""
+        return read_query(query, (), filters, infer=False, language="da").dense_text
 
-    def judge(self, snap: Snapshot, query: str, filters: Filters, language: str) -> Judge:
+    def judge(self, snap: Snapshot, query: str | Query, filters: Filters | None = None,
+              language: str | None = None) -> Judge:
         """The calibrated relevance judge for this question (retrieval/relevance.py): the topic alone is embedded
-        inside a scope inferred from the question (``dense_text``), the topic's terms give coverage."""
-        topic = strip_scope_words(query, filters) or query
-        q = self.embed_query(self.dense_text(query, filters))
-        return Judge(snap, q, background.baseline(self.embedder, q), term_coverage(snap, query_terms(topic)),
-                     calibration_for(self.embedder.name, language))
+        inside a scope inferred from the question (``Query.dense_text``), the topic's terms give coverage. Built
+        once per answer and shared by everything that judges it. A string is read with ``filters`` as given
+        (no inference) in ``language``."""
+        if not isinstance(query, Query):
+            query = read_query(query, (), filters, infer=False, language=language,
+                               default_language=self.settings.language)
+        q = self.embed_query(query.dense_text)
+        return Judge(snap, q, background.baseline(self.embedder, q), term_coverage(snap, query.terms),
+                     calibration_for(self.embedder.name, query.language))
 
-    def score_rows(self, snap: Snapshot, rows: np.ndarray, query: str, topic: str, language: str, mode: Mode):
-        """(fused, bm25, dense) scores of the given rows."""
+    def score_rows(self, snap: Snapshot, rows: np.ndarray, query: str, topic: str, language: str, mode: Mode, *,
+                   terms: list[str] | None = None):
+        """(fused, bm25, dense) scores of the given rows (BM25 over ``terms``, else the terms of ``topic``)."""
         dense = self.dense_scores(snap, rows, query) if mode != "bm25" else np.zeros(rows.size, np.float32)
-        bm25 = snap.bm25.scores(query_terms(topic))[rows] if mode != "dense" else np.zeros(rows.size, np.float32)
+        terms = query_terms(topic) if terms is None else terms
+        bm25 = snap.bm25.scores(terms)[rows] if mode != "dense" else np.zeros(rows.size, np.float32)
         if mode == "bm25":
             return bm25, bm25, dense
         if mode == "dense":

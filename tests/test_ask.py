@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 
 import pytest
 
@@ -37,6 +38,31 @@ def snapshot_loads(searcher, monkeypatch):
 
     monkeypatch.setattr(searcher, "snapshot", counted)
     return calls
+
+
+@pytest.fixture
+def calls(searcher, monkeypatch):
+    """Counts the calls of the functions that read a question (wherever a module imported them by name) and of
+    the judge's construction: ``calls["strip_scope_words"]`` …"""
+    import retrieval.query as query
+
+    counted: dict[str, int] = {}
+
+    def wrap(name, function):
+        def counting(*args, **kwargs):
+            counted[name] = counted.get(name, 0) + 1
+            return function(*args, **kwargs)
+
+        return counting
+
+    for name in ("strip_scope_words", "detect_language", "infer_filters"):
+        original = getattr(query, name)
+        counting = wrap(name, original)
+        for module in list(sys.modules.values()):
+            if getattr(module, name, None) is original:
+                monkeypatch.setattr(module, name, counting)
+    monkeypatch.setattr(searcher, "judge", wrap("judge", searcher.judge))
+    return counted
 
 
 def test_modes_are_those_of_the_cli():
@@ -143,6 +169,87 @@ def test_one_snapshot_read_for_who_says_what_with_a_chat_model(sample_index, mak
                               on_progress=lambda done, total: progress.append((done, total))))
     assert answer.method == "coverage" and answer.counts == {"in_scope": 2, "mentions": 1}
     assert progress[-1] == (1, 1) and len(loads) == 1
+
+
+# --- a question is read once -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["answer", "coverage"])
+@pytest.mark.parametrize("question", [WAITING_DA, "What does Roskilde say about recruitment?"])
+def test_a_question_is_read_once(searcher, calls, mode, question):
+    final_answer(ask(question, searcher, mode=mode))
+    assert calls.get("strip_scope_words") == 1 and calls.get("detect_language") == 1, calls
+    assert calls.get("infer_filters") == 1, calls
+    assert calls.get("judge", 0) == (1 if mode == "coverage" else 0), calls  # built once, for verdicts and quotes
+
+
+def test_a_follow_up_is_read_once(searcher, calls):
+    first = final_answer(ask(WAITING_DA, searcher))
+    calls.clear()
+    answer = final_answer(ask("og hvad siger Norddjurs?", searcher, history=[Turn.of(first)]))
+    assert answer.filters.municipality == "Norddjurs" and answer.trace.query.topic == first.trace.query.topic
+    assert calls.get("strip_scope_words") == 1 and calls.get("detect_language") == 1, calls
+
+
+def test_the_judge_is_built_once_for_who_says_what_with_a_chat_model(searcher, calls):
+    final_answer(ask(WAITING_DA, searcher, mode="coverage", llm=ScriptedChatModel(respond=lambda p: "ikke json")))
+    assert calls.get("judge") == 1, calls
+
+
+# --- the trace of an answer --------------------------------------------------------------------------------
+
+
+def test_the_trace_of_an_answered_question(searcher):
+    answer = final_answer(ask(WAITING_DA, searcher))
+    trace = answer.trace
+    assert trace.query.language == "da" and trace.query.scope_inferred and trace.query.filters == answer.filters
+    assert trace.query.topic == "Hvad siger om ventelister?" and trace.query.terms == ["ventelist"]
+    grounding = trace.grounding
+    assert grounding.grounded is answer.grounded is True and grounding.reason == "answered"
+    assert grounding.letters_in_scope == 2 and grounding.bar["dense"] > 0
+    assert grounding.margin is not None and grounding.margin >= 0
+    assert grounding.margin == max(p.margin for p in grounding.passages)
+    assert [p.chunk_id for p in grounding.passages if p.margin >= 0] == [p.chunk_id for p in answer.passages]
+    top = grounding.passages[0]
+    assert top.sender == "Hedensted Kommune (Voksenhandicap)" and set(top.signals) == {"dense", "coverage"}
+    assert trace.coverage is None
+    assert "trace" not in answer.to_json()  # the public JSON is unchanged
+    assert answer.to_json(trace=True)["trace"]["grounding"]["reason"] == "answered"  # an explicit opt-in
+
+
+def test_the_trace_of_a_refused_question(searcher):
+    answer = final_answer(ask("Hvad siger høringssvarene om cykelstier langs landevejene?", searcher))
+    grounding = answer.trace.grounding
+    assert answer.grounded is grounding.grounded is False
+    assert grounding.reason == "no_passage_clears_the_bar" and grounding.letters_in_scope == 5
+    assert grounding.margin < 0 and all(p.margin < 0 for p in grounding.passages)
+    assert not answer.trace.query.scope_inferred and "cykelsti" in answer.trace.query.terms
+
+
+def test_the_trace_of_a_scope_without_letters(searcher):
+    from index.records import Filters
+
+    answer = final_answer(ask(WAITING_DA, searcher, filters=Filters(sender_type="region")))
+    grounding = answer.trace.grounding
+    assert grounding.reason == "no_letters_in_scope" and grounding.letters_in_scope == 0 and not grounding.passages
+    assert grounding.margin is None and answer.trace.query.filters.sender_type == "region"
+    coverage = final_answer(ask(WAITING_DA, searcher, mode="coverage", filters=Filters(sender_type="region")))
+    assert coverage.trace.coverage.reason == "no_letters_in_scope" and coverage.trace.coverage.verdicts == []
+
+
+def test_the_trace_of_who_says_what(searcher):
+    answer = final_answer(ask(WAITING_DA, searcher, mode="coverage"))
+    trace = answer.trace
+    assert trace.grounding is None and trace.query.filters.sender_type == "kommune"
+    coverage = trace.coverage
+    assert coverage.reason == "decided" and 0 < coverage.threshold < 1
+    assert [v.doc_id for v in coverage.verdicts] == [e.doc_id for e in answer.coverage]
+    for verdict, entry in zip(coverage.verdicts, answer.coverage, strict=True):
+        assert verdict.state == ("mentions" if entry.mentions else "not_mentioned")
+        assert set(verdict.signals) == {"margin", "context", "coverage"}
+        assert (verdict.probability >= coverage.threshold) is (verdict.state == "mentions")
+    assert [v.state for v in coverage.verdicts] == ["mentions", "not_mentioned"]
+    assert "trace" not in answer.to_json()
 
 
 def test_a_question_over_the_limit_is_refused_in_either_mode(searcher):

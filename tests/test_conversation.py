@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from answering.answer import answer_question
-from answering.conversation import Turn, condense_without_llm, is_follow_up
+from answering.conversation import Turn, condense_without_llm, is_follow_up, read_question
 from answering.schema import Answer
 from index.records import Filters
+from retrieval.query import query_terms
 from tests.fakes import ScriptedChatModel
 
 WAITING_DA = "Hvad siger kommunerne om ventelister?"
@@ -85,7 +86,76 @@ def test_a_new_full_question_is_not_rewritten():
     assert condense_without_llm("og Norddjurs?", [], SENDERS) == ("og Norddjurs?", None)
 
 
+# --- the question read once, in its conversation (read_question) -------------------------------------
+
+KOMMUNE = Filters(sender_type="kommune", inferred=["sender_type"])
+TOPIC = "Hvad siger om ventelister?"
+
+
+@pytest.mark.parametrize("topic", [TOPIC, None])  # carried by the turn, or read again from its standalone question
+def test_a_follow_up_naming_only_a_scope_keeps_the_topic_and_changes_the_scope(topic):
+    previous = Turn(WAITING_DA, WAITING_DA, KOMMUNE, topic=topic)
+    query = read_question("og hvad siger Norddjurs?", SENDERS, history=[previous])
+    assert query.follow_up and query.scope_only and query.language == "da"
+    assert query.topic == TOPIC and query.terms == query_terms(TOPIC) == ["ventelist"]
+    assert query.dense_text == TOPIC  # the new question adds no topic words to what is embedded
+    assert query.filters.active() == {"municipality": "Norddjurs"} and query.filters.inferred == ["municipality"]
+    assert query.question == "og hvad siger Norddjurs?" and query.text == f"{TOPIC} (og hvad siger Norddjurs?)"
+
+
+def test_an_english_follow_up_keeps_the_english_topic():
+    question = "What do the municipalities say about waiting lists?"
+    previous = Turn(question, question, KOMMUNE, topic="What do the say about waiting lists?")
+    query = read_question("And Roskilde?", SENDERS, history=[previous])
+    assert query.language == "en" and query.follow_up
+    assert query.topic == "What do the say about waiting lists?" and query.terms == query_terms("waiting lists")
+    assert query.filters.active() == {"municipality": "Roskilde"}
+
+
+def test_a_follow_up_of_a_follow_up_keeps_the_first_topic():
+    second = Turn("og hvad siger Norddjurs?", f"{TOPIC} (og hvad siger Norddjurs?)",
+                  Filters(municipality="Norddjurs", inferred=["municipality"]), topic=TOPIC)
+    query = read_question("og Roskilde?", SENDERS, history=[second])
+    assert query.topic == TOPIC and query.text == f"{TOPIC} (og Roskilde?)"
+    assert query.filters.active() == {"municipality": "Roskilde"}
+
+
+def test_a_follow_up_with_words_of_its_own_adds_them_to_the_topic():
+    query = read_question("Hvad med borgerne?", SENDERS, history=[Turn(WAITING_DA, WAITING_DA, KOMMUNE, topic=TOPIC)])
+    assert query.follow_up and not query.scope_only
+    assert query.topic == f"{TOPIC} (Hvad med borgerne?)" and query.terms == query_terms(query.topic)
+    assert query.filters == KOMMUNE  # no new scope: the previous one stays
+
+
+def test_an_elliptic_follow_up_keeps_topic_and_scope():
+    query = read_question("og hvorfor?", SENDERS, history=[Turn(WAITING_DA, WAITING_DA, KOMMUNE, topic=TOPIC)])
+    assert query.follow_up and query.topic == TOPIC and query.filters == KOMMUNE
+
+
+def test_a_new_question_in_a_conversation_is_read_as_it_stands():
+    question = "Hvem nævner lighed i sundhed?"
+    query = read_question(question, SENDERS, history=[Turn(WAITING_DA, WAITING_DA, KOMMUNE, topic=TOPIC)])
+    assert not query.follow_up and query.text == query.topic == question and query.filters.is_empty()
+
+
+def test_the_users_filters_win_on_a_follow_up():
+    query = read_question("og hvad siger Norddjurs?", SENDERS, Filters(municipality="Hedensted"),
+                          history=[Turn(WAITING_DA, WAITING_DA, KOMMUNE, topic=TOPIC)])
+    assert query.filters.municipality == "Hedensted" and "municipality" not in query.filters.inferred
+
+
 # --- end to end without an LLM ------------------------------------------------------------------------
+
+
+def test_a_turn_carries_its_topic_from_the_answers_trace(searcher, first):
+    turn = Turn.of(first)
+    assert turn == Turn(WAITING_DA, WAITING_DA, first.filters, topic=TOPIC)
+    follow_up = answer_question("og hvad siger Norddjurs?", searcher, history=[turn])
+    assert follow_up.trace.query.topic == TOPIC and follow_up.trace.query.follow_up
+    assert Turn.of(follow_up).topic == TOPIC  # and so on down the conversation
+    third = answer_question("og Roskilde?", searcher, history=[turn, Turn.of(follow_up)])
+    assert third.standalone_question == f"{TOPIC} (og Roskilde?)" and third.filters.municipality == "Roskilde"
+
 
 
 def test_follow_up_carries_the_topic_and_sets_the_municipality(searcher, first):
