@@ -89,6 +89,25 @@ def test_a_line_about_the_letter_itself_is_never_quoted_as_what_it_says(searcher
         assert_citations_verbatim(answer, chunk_texts)
 
 
+@pytest.mark.parametrize("question", [
+    WAITING_DA, WAITING_EN, "What do the municipalities say about waiting lists?", "Hvem nævner ventelister?",
+    "Do the municipalities say anything about waiting lists?", "Hvad skriver høringssvarene om ventelister?",
+])
+def test_the_design_cards_question_quotes_hedensted_and_no_line_about_the_letter(searcher, chunk_texts, question):
+    """Issue 22 #4: "What do the municipalities say about waiting lists?" quoted »Høringssvaret er fremlagt for
+    Udvalget for Social Omsorg …« as [2] beside Hedensted's waiting-list sentence; a line about the letter is no
+    statement (index/statements.py) and is never quoted while another passage says something."""
+    from index.statements import is_meta_discourse, is_statement
+
+    answer = answer_question(question, searcher)
+    assert answer.grounded and answer.citations
+    assert any("lange ventelister" in c.quote for c in answer.citations)
+    assert all(is_statement(c.quote) and not is_meta_discourse(c.quote) for c in answer.citations), answer.text
+    assert "fremlagt for" not in answer.text
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    assert_citations_verbatim(answer, chunk_texts)
+
+
 def test_off_topic_danish_question_is_refused(searcher):
     answer = answer_question(OFF_DA, searcher)
     assert answer.grounded is False

@@ -111,3 +111,30 @@ def test_describe_filters_names_user_and_inferred_filters():
     assert describe_filters(Filters(date_from="2023-01-01"), "en") == "Limited to: from date = 1 Jan 2023."
     assert describe_filters(Filters(date_from="2023-09-01", date_to="2023-09-30"), "da") == (
         "Afgrænset til: fra dato = 01.09.2023; til dato = 30.09.2023.")
+
+
+def test_a_line_about_the_letter_is_never_quoted_while_another_passage_says_something(searcher):
+    """Hedensted's last passage holds nothing but "Høringssvaret er fremlagt for Udvalget for Social Omsorg …", a
+    greeting and a signature: beside a passage that says something, it is not quoted at all (issue 22 #4)."""
+    from index.statements import is_meta_discourse, is_statement
+
+    question = "Hvad siger kommunerne om ventelister?"
+    result = searcher.search(question, k=8)
+    letter_only = [p for p in result.passages if p.text.startswith("Høringssvaret er fremlagt")]
+    assert letter_only, "the sample index has Hedensted's closing passage among the passages"
+    quote_for = QuoteFinder(searcher, question)
+    assert not is_statement(quote_for(letter_only[0]))
+    text, citations = extractive_answer("da", result.passages, quote_for, result.filters)
+    assert citations and "fremlagt for" not in text
+    assert all(is_statement(c.quote) and not is_meta_discourse(c.quote) for c in citations)
+    assert any("lange ventelister" in c.quote for c in citations)
+
+
+def test_nearest_passages_never_show_a_line_about_the_letter(searcher):
+    from answering.extractive import nearest_quotes
+
+    question = "Hvad siger kommunerne om ventelister?"
+    passages = searcher.search(question, k=8).passages
+    shown = nearest_quotes(passages, QuoteFinder(searcher, question), limit=8)
+    assert shown and all("fremlagt for" not in quote for _, quote in shown)
+    assert all(not p.text.startswith("Høringssvaret er fremlagt") for p, _ in shown)
