@@ -13,8 +13,8 @@ from typing import Iterator
 
 from answering.chat_model import ChatModel, LangChainChatModel, human
 from answering.conversation import Turn
-from answering.citations import (MARKER, claim_sentences, group_claim, group_supported, make_citation, meaningful_quote,
-                                  quote_fits_claim, quote_reported)
+from answering.citations import (MARKER, claim_sentences, group_claim, group_supported, in_text_order, make_citation,
+                                  meaningful_quote, quote_fits_claim, quote_reported)
 from answering.prompts import answer_messages, template
 from answering.texts import phrase
 from core.settings import Settings
@@ -100,7 +100,8 @@ def verify_answer(raw: str, passages: list[Passage], quote_for, language: str = 
     group in ``scope`` (doc_id → sender type; the retrieved passages' documents when not given).
 
     Unverifiable markers are replaced by a visible "[?]", as is an uncited claim about all of a group; a note
-    says how many were removed.
+    says how many were removed. The citations are numbered in the order the text first cites them
+    (``in_text_order``): [1] is the first passage cited, whatever its place among the retrieved passages.
     """
     text = _MULTI_MARKER.sub(lambda m: "".join(f"[{n.strip()}]" for n in re.split(r"[,;]", m.group(1))), raw.strip())
     markers = list(MARKER.finditer(text))
@@ -125,7 +126,8 @@ def verify_answer(raw: str, passages: list[Passage], quote_for, language: str = 
     verified_text = "".join(out)
     if dropped:
         verified_text += "\n\n" + phrase(language, "unverified").format(n=dropped)
-    return verified_text, sorted(citations.values(), key=lambda c: c.n), dropped
+    verified_text, numbered = in_text_order(verified_text, list(citations.values()))
+    return verified_text, numbered, dropped
 
 
 def _verified(text: str, match: re.Match, passages: list[Passage], language: str) -> Citation | None:
