@@ -4,7 +4,7 @@ letter, never per sender name), each cited."""
 from __future__ import annotations
 
 from answering.citations import in_text_order, make_citation
-from answering.texts import describe_filters, phrase, sender_labels
+from answering.texts import describe_filters, none_mention, phrase, sender_labels
 from answering.schema import Citation
 from index.records import Passage
 from index.statements import is_reported, is_statement
@@ -105,9 +105,15 @@ def nearest_quotes(nearest: list[Passage], quote_for, limit: int = 3) -> list[tu
     return shown
 
 
-def not_found_answer(language: str, nearest: list[Passage], filters, quote_for) -> str:
-    """The plain refusal, with the closest passages shown as such (never as an answer)."""
-    text = phrase(language, "not_found") + (phrase(language, "in_scope") if not filters.is_empty() else "") + "."
+def not_found_answer(language: str, nearest: list[Passage], filters, quote_for, *, in_scope: int | None = None,
+                     topic: str | None = None) -> str:
+    """The refusal, with the closest passages shown as such (never as an answer). Given the number of letters in
+    scope, it names them, the scope and the topic ("Ingen af de 2 høringssvar fra Aarhus Kommune nævner et nyt
+    fodboldstadion."); without it, the plain "Høringssvarene nævner ikke det, du spørger om"."""
+    if in_scope:
+        text = none_mention(in_scope, filters, topic, language)
+    else:
+        text = phrase(language, "not_found") + (phrase(language, "in_scope") if not filters.is_empty() else "") + "."
     shown = nearest_quotes(nearest, quote_for)
     if shown:
         lines = [text, "", phrase(language, "nearest")]

@@ -138,3 +138,29 @@ def test_nearest_passages_never_show_a_line_about_the_letter(searcher):
     shown = nearest_quotes(passages, QuoteFinder(searcher, question), limit=8)
     assert shown and all("fremlagt for" not in quote for _, quote in shown)
     assert all(not p.text.startswith("Høringssvaret er fremlagt") for p, _ in shown)
+
+
+def test_none_mention_names_the_count_the_scope_and_the_topic():
+    from answering.texts import none_mention
+
+    aarhus = Filters(sender="Aarhus Kommune")
+    assert none_mention(2, aarhus, "et nyt fodboldstadion", "da") == (
+        "Ingen af de 2 høringssvar fra Aarhus Kommune nævner et nyt fodboldstadion.")
+    assert none_mention(2, aarhus, "a new football stadium", "en") == (
+        "None of the 2 responses from Aarhus Kommune mention a new football stadium.")
+    assert none_mention(5, Filters(), "et nyt fodboldstadion", "da") == "Ingen af de 5 høringssvar nævner et nyt fodboldstadion."
+    assert none_mention(1, Filters(municipality="Norddjurs"), None, "da") == (
+        "Det eneste høringssvar fra Norddjurs nævner ikke det, du spørger om.")
+    assert none_mention(1200, Filters(), "ventelister", "da") == "Ingen af de 1.200 høringssvar nævner ventelister."
+    scoped = Filters(sender_type="kommune", municipality="Roskilde", hearing="Budget 2024", date_from="2023-09-01",
+                     date_to="2023-10-31", inferred=["sender_type"])
+    assert none_mention(3, scoped, "ventelister", "da") == (
+        "Ingen af de 3 høringssvar fra kommuner i Roskilde til høringen Budget 2024 dateret 01.09.2023–31.10.2023 "
+        "nævner ventelister.")
+    assert none_mention(3, scoped, "waiting lists", "en") == (
+        "None of the 3 responses from municipalities in Roskilde to the consultation Budget 2024 dated 1 Sep 2023–31 "
+        "Oct 2023 mention waiting lists.")
+    assert none_mention(2, Filters(date_from="2023-09-01"), "ventelister", "da") == (
+        "Ingen af de 2 høringssvar dateret fra 01.09.2023 nævner ventelister.")
+    assert none_mention(2, Filters(date_to="2023-09-01"), "waiting lists", "en") == (
+        "None of the 2 responses dated up to 1 Sep 2023 mention waiting lists.")
