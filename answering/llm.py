@@ -20,6 +20,7 @@ from answering.texts import phrase
 from core.settings import Settings
 from answering.schema import Answer, Citation
 from index.records import Passage
+from index.statements import is_meta_discourse
 
 _QUOTED = re.compile(r"[»“\"„]([^«”\"“]{3,600})[«”\"“]\s*$")
 _TRAILING_MARKERS = re.compile(r"(?:\s*\[(?:\d{1,3}|\?)\])+\s*$")
@@ -95,7 +96,8 @@ def llm_answer_stream(llm: ChatModel, question: str, language: str, passages: li
 def verify_answer(raw: str, passages: list[Passage], quote_for, language: str = "da",
                   scope: dict[str, str] | None = None) -> tuple[str, list[Citation], int]:
     """Keep only citations that point to a retrieved passage and carry a quote that stands in it verbatim, in
-    the letter's own words (not another party's words it reports), and fits its claim; a claim about a group
+    the letter's own words (not another party's words it reports, nor a line about the letter itself), and fits
+    its claim; a claim about a group
     of senders ("Alle kommuner støtter …") needs quotes from that group, for "alle" from every document of the
     group in ``scope`` (doc_id → sender type; the retrieved passages' documents when not given).
 
@@ -149,6 +151,8 @@ def _verified(text: str, match: re.Match, passages: list[Passage], language: str
     citation = make_citation(n, passage, quoted.group(1).strip())
     if not citation.verified or quote_reported(passage, citation):
         return None
+    if is_meta_discourse(citation.quote):  # a line about the letter itself ("Høringssvaret er fremlagt for …")
+        return None  # says nothing about the matter: never evidence of a claim
     return citation
 
 

@@ -131,6 +131,16 @@ def test_llm_citations_are_renumbered_in_the_order_of_the_text(searcher):
     assert citations[0].chunk_id == passages[k - 1].chunk_id and citations[1].chunk_id == passages[h - 1].chunk_id
 
 
+def test_a_line_about_the_letter_is_never_an_llm_citation(searcher):
+    passages = searcher.search(WAITING_DA, k=8).passages
+    line = "Høringssvaret er fremlagt for Udvalget for Social Omsorg den 2. oktober 2023."
+    n = next(i for i, p in enumerate(passages, 1) if line in p.text)
+    raw = f"Hedensted skriver »{PHRASE}« [1], og Hedensted skriver »{line}« [{n}]."
+    text, citations, dropped = verify_answer(raw, passages, QuoteFinder(searcher, WAITING_DA))
+    assert [c.quote for c in citations] == [PHRASE] and dropped == 1
+    assert f"»{line}« [?]" in text
+
+
 def test_a_bare_marker_is_never_a_citation(searcher):
     passages = searcher.search(WAITING_DA, k=8).passages
     text, citations, dropped = verify_answer("HACKET [1]", passages, QuoteFinder(searcher, WAITING_DA))
