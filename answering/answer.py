@@ -14,6 +14,7 @@ from answering.extractive import extractive_answer, nearest_quotes, not_found_an
 from answering.grounding import is_grounded, relevance
 from answering.texts import no_match, phrase, sender_labels
 from answering.sentences import QuoteFinder
+from answering.topic import asked_topic
 from answering.schema import Answer
 from answering.trace import grounding_trace
 from index.records import Filters
@@ -111,7 +112,9 @@ def answer_stream(
     elif not is_grounded(result.passages, language):
         # the nearest passages the text shows (never a letterhead or contact line), for the shells' source panels
         answer.passages = [p for p, _ in nearest_quotes(result.passages, quote_for)] or result.passages[:3]
-        answer.text = not_found_answer(language, result.passages, result.filters, quote_for)
+        # the letters in scope raise no such thing: say so, naming how many, the scope and the topic as asked
+        answer.text = not_found_answer(language, result.passages, result.filters, quote_for,
+                                       in_scope=len(result.scope_doc_ids), topic=asked_topic(standalone, language))
     else:
         answer.grounded = True
         answer.passages = relevant

@@ -83,6 +83,29 @@ def _page_of_quote(passage: Passage, span: tuple[int, int] | None) -> int:
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 
+
+def in_text_order(text: str, citations: list[Citation]) -> tuple[str, list[Citation]]:
+    """``text`` and ``citations`` numbered in the order the text cites them: the first marker is [1], the next
+    new one [2] …, a marker cited again keeps its number; markers and the list are renumbered alike (copies, the
+    given citations are left as they are). What stands inside a quote (»… [3] …«, a letter's own footnote mark) is
+    the letter's text and is never a marker. A citation the text never cites follows in its old order; a marker
+    without a citation is left as it stands (verification has replaced those by "[?]")."""
+    by_n = {c.n: c for c in citations}
+    masked = _QUOTED_SPAN.sub(lambda m: " " * len(m.group(0)), text)
+    markers = [m for m in MARKER.finditer(masked) if int(m.group(1)) in by_n]
+    order: dict[int, int] = {}
+    for match in markers:
+        order.setdefault(int(match.group(1)), len(order) + 1)
+    for c in citations:
+        order.setdefault(c.n, len(order) + 1)
+    pieces, cursor = [], 0
+    for match in markers:
+        pieces += [text[cursor : match.start()], f"[{order[int(match.group(1))]}]"]
+        cursor = match.end()
+    renumbered = "".join(pieces) + text[cursor:]
+    return renumbered, sorted((c.model_copy(update={"n": order[c.n]}) for c in citations), key=lambda c: c.n)
+
+
 # An LLM's quote counts only with at least 4 words and 20 characters. The shortest statements that take a
 # position in the letters have a subject, a verb and an object or qualifier ("Vi er imod forslaget",
 # "Ventelisterne er for lange"); shorter fragments ("i hele regionen", "ikke en løsning", "Kommune") stand

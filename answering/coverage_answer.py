@@ -3,13 +3,13 @@ nævner det ikke." Every document in scope is accounted for; citations are verif
 
 from __future__ import annotations
 
-import re
 from typing import Callable
 
 from answering.chat_model import ChatModel
 from answering.citations import make_citation
 from answering.sentences import QuoteFinder
 from answering.texts import describe_filters, no_match, sender_labels, sender_type_name
+from answering.topic import topic_of
 from core.phrases import LANGUAGES, PHRASES, message
 from core.senders import SENDER_TYPES
 from retrieval.coverage import CoverageResult, document_verdicts
@@ -22,21 +22,9 @@ from retrieval.question import Query
 from retrieval.schema import Verdict
 from retrieval.search import Searcher
 
-_TOPIC = {
-    "da": re.compile(r"\b(?:om|vedrørende|angående|til)\s+(.+?)\s*\??$", re.I),
-    "en": re.compile(r"\b(?:about|on|regarding|concerning)\s+(.+?)\s*\??$", re.I),
-}
-_MENTION_VERB = re.compile(r"^(?:hvem|hvilke\s+\w+|who|which\s+\w+)\s+(?:nævner|omtaler|skriver om|mentions?|raises?|talks? about)\s+(.+?)\s*\??$", re.I)
-
-
 def _word(language: str, key: str, **params: object) -> str:
     """A word of the who-says-what sentence ("af", "nævner" …) from the phrasebook."""
     return message(f"coverage.{key}", language, **params)
-
-
-def topic_of(question: str, language: str) -> str | None:
-    m = _MENTION_VERB.match(question.strip()) or _TOPIC.get(language, _TOPIC["en"]).search(question.strip())
-    return m.group(1).strip(" ?.") if m else None
 
 
 def _join(names: list[str], word: str) -> str:

@@ -3,8 +3,8 @@ letter, never per sender name), each cited."""
 
 from __future__ import annotations
 
-from answering.citations import make_citation
-from answering.texts import describe_filters, phrase, sender_labels
+from answering.citations import in_text_order, make_citation
+from answering.texts import describe_filters, none_mention, phrase, sender_labels
 from answering.schema import Citation
 from index.records import Passage
 from index.statements import is_reported, is_statement
@@ -43,12 +43,7 @@ def extractive_answer(language: str, passages: list[Passage], quote_for, filters
     nothing to the question comes after the letters that do. A document's sender is named as
     ``sender_labels`` names it (told apart from another letter of the same sender name)."""
     quoted: dict[str, list[tuple[Passage, str]]] = {}
-    seen: set[str] = set()
-    for passage in select_passages(passages):
-        quote = " ".join(quote_for(passage).split())
-        if quote in seen or is_reported(quote):  # never another party's words as this letter's
-            continue
-        seen.add(quote)
+    for passage, quote in _quotes(passages, quote_for):
         quoted.setdefault(passage.doc_id, []).append((passage, quote))
     score = getattr(quote_for, "score", None)
     order = list(quoted)
@@ -71,7 +66,23 @@ def extractive_answer(language: str, passages: list[Passage], quote_for, filters
     scope = describe_filters(filters, language)
     if scope:
         lines += ["", scope]
-    return "\n".join(lines), citations
+    return in_text_order("\n".join(lines), citations)  # [1] is the first quote of the text, then [2] …
+
+
+def _quotes(passages: list[Passage], quote_for) -> list[tuple[Passage, str]]:
+    """The selected passages with their quotes, each quote once and never another party's words as this letter's.
+    A quote that is no statement (a line about the letter itself such as "Høringssvaret er fremlagt for …", a
+    letterhead, a contact line: index/statements.py) is left out when another passage gives one that is."""
+    chosen: list[tuple[Passage, str]] = []
+    seen: set[str] = set()
+    for passage in select_passages(passages):
+        quote = " ".join(quote_for(passage).split())
+        if quote in seen or is_reported(quote):
+            continue
+        seen.add(quote)
+        chosen.append((passage, quote))
+    said = [(p, q) for p, q in chosen if is_statement(q)]
+    return said or chosen
 
 
 def _labels(quote_for, doc_ids: list[str], passages: list[Passage], language: str) -> dict[str, str]:
@@ -94,9 +105,15 @@ def nearest_quotes(nearest: list[Passage], quote_for, limit: int = 3) -> list[tu
     return shown
 
 
-def not_found_answer(language: str, nearest: list[Passage], filters, quote_for) -> str:
-    """The plain refusal, with the closest passages shown as such (never as an answer)."""
-    text = phrase(language, "not_found") + (phrase(language, "in_scope") if not filters.is_empty() else "") + "."
+def not_found_answer(language: str, nearest: list[Passage], filters, quote_for, *, in_scope: int | None = None,
+                     topic: str | None = None) -> str:
+    """The refusal, with the closest passages shown as such (never as an answer). Given the number of letters in
+    scope, it names them, the scope and the topic ("Ingen af de 2 høringssvar fra Aarhus Kommune nævner et nyt
+    fodboldstadion."); without it, the plain "Høringssvarene nævner ikke det, du spørger om"."""
+    if in_scope:
+        text = none_mention(in_scope, filters, topic, language)
+    else:
+        text = phrase(language, "not_found") + (phrase(language, "in_scope") if not filters.is_empty() else "") + "."
     shown = nearest_quotes(nearest, quote_for)
     if shown:
         lines = [text, "", phrase(language, "nearest")]

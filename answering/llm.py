@@ -13,13 +13,14 @@ from typing import Iterator
 
 from answering.chat_model import ChatModel, LangChainChatModel, human
 from answering.conversation import Turn
-from answering.citations import (MARKER, claim_sentences, group_claim, group_supported, make_citation, meaningful_quote,
-                                  quote_fits_claim, quote_reported)
+from answering.citations import (MARKER, claim_sentences, group_claim, group_supported, in_text_order, make_citation,
+                                  meaningful_quote, quote_fits_claim, quote_reported)
 from answering.prompts import answer_messages, template
 from answering.texts import phrase
 from core.settings import Settings
 from answering.schema import Answer, Citation
 from index.records import Passage
+from index.statements import is_meta_discourse
 
 _QUOTED = re.compile(r"[»“\"„]([^«”\"“]{3,600})[«”\"“]\s*$")
 _TRAILING_MARKERS = re.compile(r"(?:\s*\[(?:\d{1,3}|\?)\])+\s*$")
@@ -95,12 +96,14 @@ def llm_answer_stream(llm: ChatModel, question: str, language: str, passages: li
 def verify_answer(raw: str, passages: list[Passage], quote_for, language: str = "da",
                   scope: dict[str, str] | None = None) -> tuple[str, list[Citation], int]:
     """Keep only citations that point to a retrieved passage and carry a quote that stands in it verbatim, in
-    the letter's own words (not another party's words it reports), and fits its claim; a claim about a group
+    the letter's own words (not another party's words it reports, nor a line about the letter itself), and fits
+    its claim; a claim about a group
     of senders ("Alle kommuner støtter …") needs quotes from that group, for "alle" from every document of the
     group in ``scope`` (doc_id → sender type; the retrieved passages' documents when not given).
 
     Unverifiable markers are replaced by a visible "[?]", as is an uncited claim about all of a group; a note
-    says how many were removed.
+    says how many were removed. The citations are numbered in the order the text first cites them
+    (``in_text_order``): [1] is the first passage cited, whatever its place among the retrieved passages.
     """
     text = _MULTI_MARKER.sub(lambda m: "".join(f"[{n.strip()}]" for n in re.split(r"[,;]", m.group(1))), raw.strip())
     markers = list(MARKER.finditer(text))
@@ -125,7 +128,8 @@ def verify_answer(raw: str, passages: list[Passage], quote_for, language: str = 
     verified_text = "".join(out)
     if dropped:
         verified_text += "\n\n" + phrase(language, "unverified").format(n=dropped)
-    return verified_text, sorted(citations.values(), key=lambda c: c.n), dropped
+    verified_text, numbered = in_text_order(verified_text, list(citations.values()))
+    return verified_text, numbered, dropped
 
 
 def _verified(text: str, match: re.Match, passages: list[Passage], language: str) -> Citation | None:
@@ -147,6 +151,8 @@ def _verified(text: str, match: re.Match, passages: list[Passage], language: str
     citation = make_citation(n, passage, quoted.group(1).strip())
     if not citation.verified or quote_reported(passage, citation):
         return None
+    if is_meta_discourse(citation.quote):  # a line about the letter itself ("Høringssvaret er fremlagt for …")
+        return None  # says nothing about the matter: never evidence of a claim
     return citation
 
 

@@ -8,7 +8,7 @@ from retrieval.query import query_terms
 from index.records import Passage
 from retrieval.relevance import Judge
 from retrieval.search import Searcher
-from index.statements import is_administrative, is_keyword_list, is_reported, statement_flags
+from index.statements import is_administrative, is_keyword_list, is_meta_discourse, is_reported, statement_flags
 from index.snapshot import Snapshot
 
 MIN_QUOTE = 60
@@ -53,15 +53,17 @@ class QuoteFinder:
         matter = statements & ~np.array([is_administrative(s) for s in sentences])
         if matter.any():
             statements = matter
-        if not statements.any():  # no statement: any sentence but another party's words or a keyword list
-            statements = np.array([not is_reported(s) and not is_keyword_list(s) for s in sentences], dtype=bool)
+        if not statements.any():  # no statement: any sentence but another party's words, a keyword list or a line
+            # about the letter itself (the answer leaves out a passage whose quote is no statement, extractive.py)
+            statements = np.array([not is_reported(s) and not is_keyword_list(s) and not is_meta_discourse(s)
+                                   for s in sentences], dtype=bool)
         if statements.any():
             scores = np.where(statements, scores, -np.inf)
         best = int(np.argmax(scores))
         self._scores[passage.chunk_id] = float(scores[best])
         start, end = (int(x) for x in spans[best])
-        if end - start < MIN_QUOTE and best + 1 < len(spans):
-            end = int(spans[best + 1][1])
+        if end - start < MIN_QUOTE and best + 1 < len(spans) and not is_meta_discourse(sentences[best + 1]):
+            end = int(spans[best + 1][1])  # a short sentence with the next, unless that one is about the letter
         return _trim(_strip_bullet(text[start:end]))
 
 

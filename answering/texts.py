@@ -54,6 +54,40 @@ def no_match(filters: Filters, language: str) -> str:
     return message("coverage.no_match", language, scope=scope) if scope else message("answer.empty_index", language)
 
 
+def none_mention(n: int, filters: Filters, topic: str | None, language: str) -> str:
+    """When the ``n`` letters in scope (n >= 1) hold none that addresses the topic: "Ingen af de 2 høringssvar fra
+    Aarhus Kommune nævner et nyt fodboldstadion." / "None of the 5 responses mention a new football stadium." The
+    topic as the question words it (``answering.topic.asked_topic``); "det, du spørger om" when none was read."""
+    from core.phrases import number
+
+    key = "answer.none_mention_one" if n == 1 else "answer.none_mention"
+    return message(key, language, n=number(n, language), scope=scope_words(filters, language),
+                   topic=topic or message("answer.asked_about", language))
+
+
+def scope_words(filters: Filters, language: str) -> str:
+    """The scope as words after "høringssvar"/"responses": " fra Aarhus Kommune", " fra kommuner i Norddjurs",
+    " til høringen Budget 2024 dateret 01.09.2023–31.10.2023"; "" without filters."""
+    active = filters.active()
+    words = []
+    if "sender" in active:
+        words.append(phrase(language, "scope_sender", value=active["sender"]))
+    else:
+        if "sender_type" in active:
+            words.append(phrase(language, "scope_sender_type", value=sender_type_name(active["sender_type"], language)))
+        if "municipality" in active:
+            key = "scope_municipality_in" if "sender_type" in active else "scope_municipality"
+            words.append(phrase(language, key, value=active["municipality"]))
+    if "hearing" in active:
+        words.append(phrase(language, "scope_hearing", value=active["hearing"]))
+    dates = {f: filter_value(f, active[f], language) for f in ("date_from", "date_to") if f in active}
+    if len(dates) == 2:
+        words.append(phrase(language, "scope_dates", start=dates["date_from"], end=dates["date_to"]))
+    for field, value in dates.items() if len(dates) == 1 else ():
+        words.append(phrase(language, f"scope_{field}", value=value))
+    return "".join(words)
+
+
 def scope_parts(filters: Filters, language: str) -> str:
     """The active filters: 'afsendertype = kommuner (udledt af spørgsmålet – kan fjernes); kommune = Aarhus'."""
     parts = []

@@ -54,10 +54,11 @@ from index.store import DATABASE, header_damage
 if TYPE_CHECKING:
     from index.index import Index
 
+# 7: lines about the letter itself ("Høringssvaret er fremlagt for …", issue 22) are not statements;
 # 6: rows in the order of their documents' content hash (not of doc ids, which hash a file's path); 5: keyword lists with commas or a label ("Nøgleord: …") are not statements; 4: statements.npy judged by the rules of issue 21 (another party's words reported, keyword lists are not
 # statements); 3: a CRC-32 of every file (2 had them of the texts and the chunk list only). An older cache is
 # written again.
-FORMAT = 6
+FORMAT = 7
 ROOT_NAME = "read-cache"
 TEMP_PREFIX = ".tmp-"
 STALE_TEMP_SECONDS = 3600  # a temporary folder this old belongs to a writer that died: removed

@@ -28,10 +28,10 @@ def is_statement(text: str) -> bool:
 
 
 def says_something(text: str) -> bool:
-    """True when ``text`` is a sentence that says something: not a heading, letterhead, contact line, table row
-    or list of keywords (``is_keyword_list``). Whose words they are is ``is_reported``'s question."""
+    """True when ``text`` is a sentence that says something: not a heading, letterhead, contact line, table row,
+    list of keywords (``is_keyword_list``) or line about the letter itself (``is_meta_discourse``). Whose words they are is ``is_reported``'s question."""
     words = _WORD.findall(text)
-    if len(words) < MIN_WORDS or is_keyword_list(text):
+    if len(words) < MIN_WORDS or is_keyword_list(text) or is_meta_discourse(text):
         return False
     if _CONTACT.search(text) or _PAGE.search(text) or _RUN_IN_PAGE.search(text):
         return False
@@ -160,5 +160,124 @@ _ADMINISTRATIVE = re.compile(
 
 def is_administrative(text: str) -> bool:
     """A sentence about the letter itself (who received or discussed it, thanks, greetings), not a statement about
-    the matter: never a theme's quote or label, never an answer's quote while its passage says more."""
-    return bool(_ADMINISTRATIVE.search(text))
+    the matter: never a theme's quote or label, never an answer's quote while its passage says more. Wider than
+    ``is_meta_discourse`` (which decides evidence): any sentence that names the response ("høringssvar …")."""
+    return bool(_ADMINISTRATIVE.search(text)) or is_meta_discourse(text)
+
+
+# Lines about the letter itself (meta-discourse), not about the matter: the letter or its procedure as subject
+# ("Høringssvaret er fremlagt for Udvalget for Social Omsorg …", "Høringssvaret er godkendt af …"), thanks and
+# greetings ("Tak for muligheden for at afgive høringssvar", "Med venlig hilsen"), receiving, submitting,
+# forwarding or attaching ("Vi har modtaget …", "Hermed fremsendes …", "Vedlagt …", "Vi henviser til …"), and
+# pointers to a table, an attachment or what follows ("… fremgår af skemaet indsat nedenfor", "se bilag", "Vi
+# vil give følgende opmærksomhedspunkter videre:"). These rules read the *form* of a sentence: the communicative
+# act and the letter's own vocabulary for itself, never a topic. A sentence that goes on to say something
+# ("Tak for muligheden, men vi er bekymrede for …", "… og vil understrege, at …") is a statement, and so is a
+# question; sentences of more than META_WORDS words are taken to say more than the act.
+META_WORDS = 40
+INTRODUCER_WORDS = 20  # "Vi har følgende bemærkninger:" is short; a long sentence ending in a colon says more
+_SUBJECT = r"(?:[\w.()/-]+\s+){1,7}?"  # the subject of the sentence: up to seven words before its verb
+_LETTER = (r"(?:hørings\s?svar(?:et)?|høringsbidrag(?:et)?|udtale-?\s?svar(?:et)?|svar(?:et)?|brev(?:et)?|"
+           r"notat(?:et)?|udtalelsen?|skrivelsen?|bemærkninger(?:ne)?|kommentarer(?:ne)?|henvendelsen?|"
+           r"(?:consultation\s+)?response|letter|submission|reply|comments|note)")
+_PROCEDURE = (r"(?:fremlagt|forelagt|godkendt|behandlet|drøftet|vedtaget|sendt|fremsendt|afgivet|udarbejdet|"
+              r"skrevet|indsendt|tiltrådt|underskrevet|afsendt|udformet|koordineret|submitted|approved|presented|"
+              r"discussed|prepared|sent|endorsed|adopted|signed|forwarded|written|drafted|agreed)")
+_POINTER = (r"(?:nedenfor|herunder|nedenstående|i\s+bilag(?:\s*\d+)?|"
+            r"i\s+(?:den\s+|det\s+)?(?:vedlagte|vedhæftede)\s+\w+|"
+            r"vedlagt|below|attached|enclosed|in\s+the\s+(?:attached|enclosed|following)\s+\w+|"
+            r"in\s+(?:the\s+)?(?:annex|appendix|attachment)(?:\s*\d+)?)")
+_META_RULES = tuple(re.compile(p, re.IGNORECASE) for p in (
+    # closings, greetings and signatures
+    r"^(?:med\s+)?(?:venlig(?:st)?e?|de\s+bedste|mange|kærlig|hjertelig)\s+hilsen(?:er)?\b",
+    r"^(?:kind|best|warm|with\s+kind|with\s+best)\s+regards\b|^(?:yours\s+(?:sincerely|faithfully|truly)|sincerely)\b",
+    r"^(?:på\s+vegne\s+af|on\s+behalf\s+of|p\.\s?v\.)\s",
+    r"^(?:kære|dear)\s+[^.!?]{0,60}[,!]?$",
+    # thanks
+    r"^(?:(?:mange|tusind|hjertelig|stor)\s+)?tak\s+for\b|^(?:many\s+)?thanks\s+for\b|^thank\s+you\b",
+    rf"^{_SUBJECT}(?:takker|thanks?|takke|would\s+like\s+to\s+thank)\s+(?:\w+\s+){{0,2}}?for\b",
+    r"\b(?:grateful|taknemmelige?)\s+for\s+(?:the\s+opportunity|the\s+invitation|muligheden|invitationen)\b",
+    # the letter (or its comments) as the subject of a procedure; the letter approved or discussed
+    (rf"^(?:(?:dette|denne|disse|det|den|de|vores|vort|vor|nærværende|this|the|our|these)\s+)?(?:\w+\s+)?{_LETTER}\s+"
+     rf"(?:(?:er|blev|bliver|vil\s+blive|har\s+været|is|was|has\s+been|have\s+been|will\s+be|are|were)\s+)?"
+     rf"(?:\w+\s+){{0,2}}?{_PROCEDURE}\b"),
+    (rf"\b(?:har|have|has)\s+(?:\w+\s+){{0,2}}?(?:godkendt|tiltrådt|behandlet|drøftet|approved|endorsed|discussed)\s+"
+     rf"(?:\w+\s+){{0,2}}?(?:{_LETTER})\b"),
+    # a body has discussed or considered the proposal (the procedure, not a view of it)
+    (rf"^{_SUBJECT}(?:har|have|has)\s+(?:\w+\s+){{0,2}}?(?:drøftet|behandlet|discussed|considered|reviewed)\s+"
+     r"(?:[\w-]+\s+){0,2}?[\w-]*(?:forslag|udkast|høring|materiale|plan|proposal|draft|consultation)"),
+    # received, submitted, forwarded, attached, referred to
+    (rf"^{_SUBJECT}(?:har|have|has)\s+(?:\w+\s+){{0,3}}?(?:modtaget|received)\s+(?:\w+\s+){{0,3}}?"
+     r"[\w-]*(?:høring|invitation|materiale|brev|henvendelse|udkast|forslag|mail|consultation|letter|draft|"
+     r"proposal|document|request)"),
+    (r"^(?:\S+\s+){0,8}?(?:hermed|herved|hereby)\b.*\b(?:fremsend|sende|sendes|afgive|afgiver|afgives|indsend|"
+     r"submit|forward|vedlæg|enclose|følger)"),
+    (r"^(?:vedlagt|vedhæftet|attached|enclosed|please\s+find)\b|"
+     r"\b(?:er|is|are)\s+(?:hermed\s+)?(?:vedlagt|vedhæftet|attached|enclosed)\s*[.:]?$"),
+    (r"^\(?(?:se|jf\.?|see|cf\.?|please\s+see)\s+(?:\w+\s+){0,2}?(?:bilag\w*|vedlagte|vedhæftede|nedenfor|nedenstående|"
+     r"herunder|ovenfor|ovenstående|skema\w*|tabel\w*|attachment|annex\w*|appendix|enclosure|below|above|table)\b"),
+    rf"^{_SUBJECT}(?:henviser|refererer|refer|refers)\s+(?:\w+\s+){{0,2}}?(?:til|to)\s+(?!,|at\b|that\b|the\s+fact\b)",
+    # contact and availability
+    (r"\b(?:kan|bedes)\s+rettes\s+til\b|\b(?:står|stiller\s+os)\s+gerne\s+til\s+rådighed\b|\buddyber\s+gerne\b|"
+     r"\bdo\s+not\s+hesitate\s+to\s+contact\b|\bplease\s+contact\b|"
+     r"\b(?:happy|glad)\s+to\s+(?:elaborate|discuss|answer)\b"),
+))
+# pointers: a sentence (no clause boundary) that says where the comments stand, or introduces what follows
+_POINTS_TO = re.compile(
+    rf"^[^,;]*\b(?:fremgår|findes|ses|fremkommer|følger|er\s+(?:samlet|beskrevet|angivet|opstillet|uddybet|listet|"
+    rf"vist|indsat|gengivet)|appears?|follows?|can\s+be\s+found|(?:is|are)\s+(?:set\s+out|listed|given|shown|"
+    rf"summari[sz]ed|described))\b[^,;]*\b{_POINTER}\s*[.:]?$|"
+    r"^[^,;]*\bfremgår\s+af\s+(?:det\s+|den\s+|de\s+)?(?:vedlagte\s+|vedhæftede\s+|nedenstående\s+|følgende\s+)?"
+    r"(?:skema\w*|bilag\w*|tabel\w*|oversigt\w*)(?:\s+\w+){0,2}\s*[.:]?$", re.IGNORECASE)
+_INTRODUCES = re.compile(r"^[^,;]*\b(?:følgende|nedenstående|the\s+following|as\s+follows|som\s+følger)\b[^:,;]*:$",
+                         re.IGNORECASE)
+# A sentence that goes on after the act to say something: "… og vil understrege, at …", "…, men …", or a further
+# clause that is neither more thanks or greeting ("Tak for ordet, og tak for talen"), a vocative ("…, formand,"),
+# nor more procedure ("Hermed fremsendes høringssvaret, som er godkendt af byrådet").
+_GOES_ON = re.compile(
+    r"\b(?:men|but|however|fordi|because|idet)\b|\bog\s+(?:vi|jeg|vil|skal|kan|må|ønsker|mener|finder|ser|er|har|"
+    r"understreger|bemærker|opfordrer|anbefaler)\b|\band\s+(?:we|i|would|will|want|believe|find|note|are|have|stress|"
+    r"urge|recommend)\b", re.IGNORECASE)
+_CLAUSE = re.compile(r"\s*[,;–—]\s+")
+_MORE_OF_THE_ACT = re.compile(
+    rf"^(?:(?:og|and|også|i\s+øvrigt|also)\s+)*(?:(?:mange|tusind|stor)\s+)?(?:tak|thanks?|tillykke|velkommen|"
+    rf"congratulations|welcome|med\s+venlig)\b|\b{_PROCEDURE}\b", re.IGNORECASE)
+
+
+def _goes_on(line: str) -> bool:
+    """Whether ``line`` says more than its act (thanks, a pointer, a procedure): see ``_GOES_ON``."""
+    if _GOES_ON.search(line):
+        return True
+    further = _CLAUSE.split(line)[1:]
+    return any(len(p.split()) > 2 and not _MORE_OF_THE_ACT.search(p) for p in further)
+
+
+# Words one of the rules needs (a quick test before the rules run: most sentences have none of them); "_" marks
+# the start of a word.
+_MAY_BE_META = tuple(w.replace("_", " ") for w in (
+    "hilsen regards sincerely vegne behalf _p.v kære dear _tak thank grateful _svar hørings udtale _brev notat "
+    "udtalelse skrivelse bemærkning kommentar henvendelse response letter submission reply comments _note drøftet "
+    "behandlet discussed considered reviewed modtaget received hermed herved hereby vedlagt vedhæftet attached "
+    "enclosed please bilag _se_ _jf _see_ _cf henviser refererer refer rettes rådighed uddyber contact elaborate "
+    "nedenfor herunder nedenstående below annex appendix attachment fremgår følgende following follows").split())
+_BULLET = re.compile(r"^\s*(?:[-•–*]|\d{1,2}[.)])\s+")
+
+
+def is_meta_discourse(text: str) -> bool:
+    """True when the sentence ``text`` is about the letter itself or its procedure, not about the matter: the
+    response as the subject of a procedure ("Høringssvaret er fremlagt for …", "… er godkendt af …"), thanks and
+    greetings ("Tak for muligheden for at afgive høringssvar", "Med venlig hilsen"), receiving, submitting,
+    forwarding, attaching or referring ("Vi har modtaget …", "Vi henviser til …"), or a pointer to a table, an
+    attachment or what follows ("… fremgår af skemaet indsat nedenfor", "se bilag", "… følgende punkter videre:").
+    Rules about the form of the sentence (``_META_RULES``), never about its topic."""
+    lowered = " " + text.lower().lstrip("(-•–* ")
+    if not any(word in lowered for word in _MAY_BE_META):
+        return False
+    line = _BULLET.sub("", " ".join(text.split()))
+    if not line or line.endswith("?") or len(line.split()) > META_WORDS:
+        return False
+    if _POINTS_TO.search(line) or (_INTRODUCES.search(line) and len(line.split()) <= INTRODUCER_WORDS):
+        return True
+    if not any(rule.search(line) for rule in _META_RULES):
+        return False
+    return not _goes_on(line)

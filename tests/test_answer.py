@@ -89,12 +89,32 @@ def test_a_line_about_the_letter_itself_is_never_quoted_as_what_it_says(searcher
         assert_citations_verbatim(answer, chunk_texts)
 
 
+@pytest.mark.parametrize("question", [
+    WAITING_DA, WAITING_EN, "What do the municipalities say about waiting lists?", "Hvem nævner ventelister?",
+    "Do the municipalities say anything about waiting lists?", "Hvad skriver høringssvarene om ventelister?",
+])
+def test_the_design_cards_question_quotes_hedensted_and_no_line_about_the_letter(searcher, chunk_texts, question):
+    """Issue 22 #4: "What do the municipalities say about waiting lists?" quoted »Høringssvaret er fremlagt for
+    Udvalget for Social Omsorg …« as [2] beside Hedensted's waiting-list sentence; a line about the letter is no
+    statement (index/statements.py) and is never quoted while another passage says something."""
+    from index.statements import is_meta_discourse, is_statement
+
+    answer = answer_question(question, searcher)
+    assert answer.grounded and answer.citations
+    assert any("lange ventelister" in c.quote for c in answer.citations)
+    assert all(is_statement(c.quote) and not is_meta_discourse(c.quote) for c in answer.citations), answer.text
+    assert "fremlagt for" not in answer.text
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    assert_citations_verbatim(answer, chunk_texts)
+
+
 def test_off_topic_danish_question_is_refused(searcher):
     answer = answer_question(OFF_DA, searcher)
     assert answer.grounded is False
     assert answer.citations == []
     assert answer.to_json()["citations"] == []
-    assert answer.text.startswith("Høringssvarene nævner ikke")
+    # the letters exist but none raises the topic: say that, naming how many and the topic as asked (issue 22 #4)
+    assert answer.text.startswith("Ingen af de 5 høringssvar nævner cykelstier langs landevejene.\n")
     assert "Nærmeste uddrag (besvarer ikke spørgsmålet direkte):" in answer.text
     assert 0 < len(answer.passages) <= 3  # nearest passages, shown as such
 
@@ -103,7 +123,7 @@ def test_off_topic_english_question_is_refused(searcher):
     answer = answer_question(OFF_EN, searcher)
     assert answer.grounded is False
     assert answer.citations == []
-    assert answer.text.startswith("The responses do not mention")
+    assert answer.text.startswith("None of the 5 responses mention closing rural primary schools.\n")
     assert "Nearest passages (they do not answer the question directly):" in answer.text
 
 
@@ -123,8 +143,32 @@ def test_plausible_off_topic_questions_are_refused(searcher, question):
 def test_refusal_within_an_inferred_scope_says_so(searcher):
     answer = answer_question("Hvad siger kommunerne om cykelstier langs landevejene?", searcher)
     assert answer.grounded is False
-    assert answer.text.startswith("Høringssvarene nævner ikke det, du spørger om (inden for den valgte afgrænsning).")
+    assert answer.text.startswith("Ingen af de 2 høringssvar fra kommuner nævner cykelstier langs landevejene.\n")
     assert "afsendertype = kommuner" in answer.text
+
+
+@pytest.mark.parametrize("question, filters, expected", [
+    ("Hvad siger Norddjurs om et nyt fodboldstadion?", None,
+     "Det eneste høringssvar fra Norddjurs nævner ikke et nyt fodboldstadion."),
+    ("What does Norddjurs say about a new football stadium?", None,
+     "The only response from Norddjurs does not mention a new football stadium."),
+    ("Hvad mener kommunerne om et nyt fodboldstadion?", Filters(sender="Norddjurs Kommune"),
+     "Det eneste høringssvar fra Norddjurs Kommune nævner ikke et nyt fodboldstadion."),
+    ("Do any of the responses mention a new football stadium?", None,
+     "None of the 5 responses mention a new football stadium."),
+    ("Which employee committees mention a new football stadium?", None,
+     "None of the 3 responses from employee (MED) committees mention a new football stadium."),
+    ("Er der nogen, der har set et nyt fodboldstadion?", None,  # no topic read from the question's form
+     "Ingen af de 5 høringssvar nævner det, du spørger om."),
+])
+def test_a_refusal_names_the_letters_in_scope_and_the_topic(searcher, question, filters, expected):
+    """Letters in scope, none on the topic: the refusal says so, with how many letters, the scope and the topic as
+    the question words it, in its language; the nearest passages still follow, labelled as nearest."""
+    answer = answer_question(question, searcher, filters)
+    assert answer.grounded is False and answer.citations == []
+    assert answer.text.split("\n")[0] == expected
+    nearest = "Nærmeste uddrag" if answer.language == "da" else "Nearest passages"
+    assert nearest in answer.text
 
 
 def test_empty_scope_says_there_are_no_responses_within_it(searcher):

@@ -220,7 +220,7 @@ def test_conversation_on_the_sample_corpus(app_env, sample_index):
     assert not follow.grounded and not _verified(follow)
     assert follow.passages and {p.sender for p in follow.passages} == {"Norddjurs Kommune"}
     text = _last_assistant_markdown(at).replace("\\", "")
-    assert text.startswith("Høringssvarene nævner ikke det, du spørger om (inden for den valgte afgrænsning).")
+    assert text.startswith("Det eneste høringssvar fra Norddjurs nævner ikke ventelister.")
     assert "Nærmeste uddrag (besvarer ikke spørgsmålet direkte):" in text
     # the letter named as answers name it: "Norddjurs Kommune (afsender ikke bekræftet)" while unconfirmed
     from index.index import Index

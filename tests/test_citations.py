@@ -166,3 +166,39 @@ def test_a_quote_after_a_page_break_inside_one_chunk_names_its_own_page(make_set
     on_one = make_citation(2, passage, "Vi har laest planen")
     assert on_two.verified and on_two.page == 2
     assert on_one.verified and on_one.page == 1
+
+
+# --- citations numbered in the order the text cites them ----------------------------------------------------
+
+
+def _citation(n: int):
+    from answering.schema import Citation
+
+    return Citation(n=n, doc_id=f"d{n}", chunk_id=f"d{n}:0", source="s.txt", sender=f"S{n}", page=1, quote=f"q{n}",
+                    verified=True)
+
+
+def test_citations_are_numbered_in_the_order_the_text_cites_them():
+    from answering.citations import in_text_order
+
+    text, citations = in_text_order("A skriver »x« [3]. B skriver »y« [1]; A igen [3]. Ukendt [?].",
+                                    [_citation(1), _citation(3)])
+    assert text == "A skriver »x« [1]. B skriver »y« [2]; A igen [1]. Ukendt [?]."
+    assert [(c.n, c.doc_id) for c in citations] == [(1, "d3"), (2, "d1")]
+
+
+def test_a_number_inside_a_quote_is_the_letters_text_not_a_marker():
+    from answering.citations import in_text_order
+
+    text, citations = in_text_order("»som vist i note [2] herunder« [3] og »z« [2]", [_citation(2), _citation(3)])
+    assert text == "»som vist i note [2] herunder« [1] og »z« [2]"
+    assert [c.doc_id for c in citations] == ["d3", "d2"]
+
+
+def test_in_text_order_leaves_the_given_citations_alone_and_keeps_uncited_ones_last():
+    from answering.citations import in_text_order
+
+    given = [_citation(1), _citation(2)]
+    text, citations = in_text_order("kun »y« [2]", given)
+    assert text == "kun »y« [1]" and [(c.n, c.doc_id) for c in citations] == [(1, "d2"), (2, "d1")]
+    assert [c.n for c in given] == [1, 2]

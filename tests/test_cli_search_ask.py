@@ -169,7 +169,7 @@ def test_ask_off_topic_is_refused_in_json(cli):
     assert set(data) == ASK_KEYS
     assert data["grounded"] is False
     assert data["citations"] == []
-    assert data["answer"].startswith("Høringssvarene nævner ikke")
+    assert data["answer"].startswith("Ingen af de 5 høringssvar nævner cykelstier langs landevejene.")
 
 
 def test_ask_english_question(cli):

@@ -168,7 +168,7 @@ def test_follow_up_carries_the_topic_and_sets_the_municipality(searcher, first):
     assert answer.passages and {p.sender for p in answer.passages} == {"Norddjurs Kommune"}
     # Norddjurs does not write about waiting lists: the honest answer is a refusal within that scope
     assert answer.grounded is False and answer.citations == []
-    assert answer.text.startswith("Høringssvarene nævner ikke det, du spørger om (inden for den valgte afgrænsning).")
+    assert answer.text.startswith("Det eneste høringssvar fra Norddjurs nævner ikke ventelister.\n")
     assert "kommune = Norddjurs (udledt af spørgsmålet – kan fjernes)" in answer.text
 
 

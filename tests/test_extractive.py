@@ -111,3 +111,56 @@ def test_describe_filters_names_user_and_inferred_filters():
     assert describe_filters(Filters(date_from="2023-01-01"), "en") == "Limited to: from date = 1 Jan 2023."
     assert describe_filters(Filters(date_from="2023-09-01", date_to="2023-09-30"), "da") == (
         "Afgrænset til: fra dato = 01.09.2023; til dato = 30.09.2023.")
+
+
+def test_a_line_about_the_letter_is_never_quoted_while_another_passage_says_something(searcher):
+    """Hedensted's last passage holds nothing but "Høringssvaret er fremlagt for Udvalget for Social Omsorg …", a
+    greeting and a signature: beside a passage that says something, it is not quoted at all (issue 22 #4)."""
+    from index.statements import is_meta_discourse, is_statement
+
+    question = "Hvad siger kommunerne om ventelister?"
+    result = searcher.search(question, k=8)
+    letter_only = [p for p in result.passages if p.text.startswith("Høringssvaret er fremlagt")]
+    assert letter_only, "the sample index has Hedensted's closing passage among the passages"
+    quote_for = QuoteFinder(searcher, question)
+    assert not is_statement(quote_for(letter_only[0]))
+    text, citations = extractive_answer("da", result.passages, quote_for, result.filters)
+    assert citations and "fremlagt for" not in text
+    assert all(is_statement(c.quote) and not is_meta_discourse(c.quote) for c in citations)
+    assert any("lange ventelister" in c.quote for c in citations)
+
+
+def test_nearest_passages_never_show_a_line_about_the_letter(searcher):
+    from answering.extractive import nearest_quotes
+
+    question = "Hvad siger kommunerne om ventelister?"
+    passages = searcher.search(question, k=8).passages
+    shown = nearest_quotes(passages, QuoteFinder(searcher, question), limit=8)
+    assert shown and all("fremlagt for" not in quote for _, quote in shown)
+    assert all(not p.text.startswith("Høringssvaret er fremlagt") for p, _ in shown)
+
+
+def test_none_mention_names_the_count_the_scope_and_the_topic():
+    from answering.texts import none_mention
+
+    aarhus = Filters(sender="Aarhus Kommune")
+    assert none_mention(2, aarhus, "et nyt fodboldstadion", "da") == (
+        "Ingen af de 2 høringssvar fra Aarhus Kommune nævner et nyt fodboldstadion.")
+    assert none_mention(2, aarhus, "a new football stadium", "en") == (
+        "None of the 2 responses from Aarhus Kommune mention a new football stadium.")
+    assert none_mention(5, Filters(), "et nyt fodboldstadion", "da") == "Ingen af de 5 høringssvar nævner et nyt fodboldstadion."
+    assert none_mention(1, Filters(municipality="Norddjurs"), None, "da") == (
+        "Det eneste høringssvar fra Norddjurs nævner ikke det, du spørger om.")
+    assert none_mention(1200, Filters(), "ventelister", "da") == "Ingen af de 1.200 høringssvar nævner ventelister."
+    scoped = Filters(sender_type="kommune", municipality="Roskilde", hearing="Budget 2024", date_from="2023-09-01",
+                     date_to="2023-10-31", inferred=["sender_type"])
+    assert none_mention(3, scoped, "ventelister", "da") == (
+        "Ingen af de 3 høringssvar fra kommuner i Roskilde til høringen Budget 2024 dateret 01.09.2023–31.10.2023 "
+        "nævner ventelister.")
+    assert none_mention(3, scoped, "waiting lists", "en") == (
+        "None of the 3 responses from municipalities in Roskilde to the consultation Budget 2024 dated 1 Sep 2023–31 "
+        "Oct 2023 mention waiting lists.")
+    assert none_mention(2, Filters(date_from="2023-09-01"), "ventelister", "da") == (
+        "Ingen af de 2 høringssvar dateret fra 01.09.2023 nævner ventelister.")
+    assert none_mention(2, Filters(date_to="2023-09-01"), "waiting lists", "en") == (
+        "None of the 2 responses dated up to 1 Sep 2023 mention waiting lists.")

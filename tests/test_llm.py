@@ -115,6 +115,32 @@ def test_grouped_markers_are_expanded_and_each_must_carry_a_verbatim_quote(searc
     assert "[1][?]" in text and "[?][?]" in text
 
 
+def test_llm_citations_are_renumbered_in_the_order_of_the_text(searcher):
+    """The model cites the retrieved passages by their number; the answer numbers them as the text cites them:
+    [1] is the first quote of the text, markers and the citation list alike (issue 22 #4)."""
+    passages = searcher.search(WAITING_DA, k=8).passages
+    other = "manglen på faguddannet personale udgør et stigende og stort problem på socialområdet"
+    k = next(i for i, p in enumerate(passages, 1) if other in _norm(p.text))
+    h = next(i for i, p in enumerate(passages, 1) if PHRASE in _norm(p.text))
+    assert k > h  # the model cites a later passage first
+    raw = f"Norddjurs Kommune skriver »{other}« [{k}]. Hedensted Kommune skriver »{PHRASE}« [{h}] og igen [{k}]."
+    text, citations, dropped = verify_answer(raw, passages, QuoteFinder(searcher, WAITING_DA))
+    assert dropped == 1  # the bare second [k] carries no quote of its own
+    assert text.startswith(f"Norddjurs Kommune skriver »{other}« [1]. Hedensted Kommune skriver »{PHRASE}« [2] og igen [?].")
+    assert [(c.n, c.quote) for c in citations] == [(1, other), (2, PHRASE)]
+    assert citations[0].chunk_id == passages[k - 1].chunk_id and citations[1].chunk_id == passages[h - 1].chunk_id
+
+
+def test_a_line_about_the_letter_is_never_an_llm_citation(searcher):
+    passages = searcher.search(WAITING_DA, k=8).passages
+    line = "Høringssvaret er fremlagt for Udvalget for Social Omsorg den 2. oktober 2023."
+    n = next(i for i, p in enumerate(passages, 1) if line in p.text)
+    raw = f"Hedensted skriver »{PHRASE}« [1], og Hedensted skriver »{line}« [{n}]."
+    text, citations, dropped = verify_answer(raw, passages, QuoteFinder(searcher, WAITING_DA))
+    assert [c.quote for c in citations] == [PHRASE] and dropped == 1
+    assert f"»{line}« [?]" in text
+
+
 def test_a_bare_marker_is_never_a_citation(searcher):
     passages = searcher.search(WAITING_DA, k=8).passages
     text, citations, dropped = verify_answer("HACKET [1]", passages, QuoteFinder(searcher, WAITING_DA))

@@ -16,6 +16,27 @@ PHRASES: dict[str, dict[str, str]] = {
     "answer.sender_letter_n": {"da": "brev {n}", "en": "letter {n}"},
     "answer.sender_unverified": {"da": "afsender ikke bekræftet", "en": "sender not verified"},
     "answer.in_scope": {"da": " (inden for den valgte afgrænsning)", "en": " (within the selected scope)"},
+    # the letters in scope hold none that raises the topic: their number, the scope and the topic as the question
+    # words it ("Ingen af de 2 høringssvar fra Aarhus Kommune nævner et nyt fodboldstadion.")
+    "answer.none_mention": {
+        "da": "Ingen af de {n} høringssvar{scope} nævner {topic}.",
+        "en": "None of the {n} responses{scope} mention {topic}.",
+    },
+    "answer.none_mention_one": {
+        "da": "Det eneste høringssvar{scope} nævner ikke {topic}.",
+        "en": "The only response{scope} does not mention {topic}.",
+    },
+    "answer.asked_about": {"da": "det, du spørger om", "en": "what you are asking about"},  # no topic read
+    # the scope in that sentence, one filter after another (a sender names the letters; its type and municipality
+    # would only repeat it)
+    "answer.scope_sender": {"da": " fra {value}", "en": " from {value}"},
+    "answer.scope_sender_type": {"da": " fra {value}", "en": " from {value}"},  # " fra kommuner"
+    "answer.scope_municipality": {"da": " fra {value}", "en": " from {value}"},
+    "answer.scope_municipality_in": {"da": " i {value}", "en": " in {value}"},  # after a sender type
+    "answer.scope_hearing": {"da": " til høringen {value}", "en": " to the consultation {value}"},
+    "answer.scope_date_from": {"da": " dateret fra {value}", "en": " dated from {value}"},
+    "answer.scope_date_to": {"da": " dateret til og med {value}", "en": " dated up to {value}"},
+    "answer.scope_dates": {"da": " dateret {start}–{end}", "en": " dated {start}–{end}"},
     "answer.nearest": {
         "da": "Nærmeste uddrag (besvarer ikke spørgsmålet direkte):",
         "en": "Nearest passages (they do not answer the question directly):",
