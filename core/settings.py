@@ -20,6 +20,11 @@ class Settings(BaseSettings):
         "'sentence-transformers:<model id or local path>'.",
     )
     embedding_device: str = Field("cpu", description="Device for the sentence-transformers backend.")
+    model_cache: Path | None = Field(
+        None,
+        description="Where the bundled encoder rebuilt as a transformers model is kept (built once, ~0.5 GB); "
+        "default ~/.cache/hoeringsassistent.",
+    )
     embedding_batch_size: int = Field(16, ge=1)
     embedding_cache: Path | None = Field(
         None, description="Embedding cache (SQLite) shared by indexes; default <index>/embeddings.sqlite."
