@@ -1,4 +1,4 @@
-.PHONY: run test setup test-llm eval bench bench-scale
+.PHONY: run test setup test-llm eval bench bench-scale train-judge
 
 run:        ## set up, ingest the sample corpus if needed, start the app on 127.0.0.1:8501
 	bash scripts/run.sh
@@ -14,6 +14,9 @@ test-llm:   ## set up, install llama-cpp-python + Gemma 3 270M if missing, run t
 
 eval:       ## the evaluations: retrieval (this system and its peers) on the sample corpus; the decisions (eval/decisions.py)
 	bash scripts/setup.sh && .venv/bin/python eval/run_eval.py && .venv/bin/python eval/decisions.py
+
+train-judge: ## train the relevance judge's head and fit its three-state band (eval/train_judge.py; CPU, about 20 minutes)
+	bash scripts/setup.sh && .venv/bin/python eval/train_judge.py
 
 bench:      ## the ingest benchmark on the sample corpus (see bench/README.md)
 	bash scripts/setup.sh && .venv/bin/python bench/ingest_bench.py

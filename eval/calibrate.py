@@ -48,6 +48,10 @@ class Unit:
     group: str  # leave-one-group-out: xquad fold or topic id
     label: bool
     features: np.ndarray = field(default_factory=lambda: np.zeros((0, len(FEATURES))))  # FEATURES per candidate
+    vectors: np.ndarray | None = None  # each candidate sentence's vector (the learned judge's input)
+    query: np.ndarray | None = None  # the question's vector as the judge embeds it
+    texts: list[str] = field(default_factory=list)  # each candidate sentence's text
+    question: str = ""
 
 
 def _grounding_units(searcher, questions, group_of) -> list[Unit]:
@@ -58,8 +62,11 @@ def _grounding_units(searcher, questions, group_of) -> list[Unit]:
         result = searcher.search(text, k=SEARCH_K, language=lang)
         judge = searcher.judge(snap, text, result.filters, lang)
         rows = np.array([snap.row_of[p.chunk_id] for p in result.passages], dtype=np.int64)
-        feats = [judge.candidates(np.array([row]))[1] for row in rows]
-        units.append(Unit("answer", lang, group_of(group), bool(answerable), np.vstack(feats) if feats else np.zeros((0, len(FEATURES)))))
+        picked = [judge.candidates(np.array([row])) for row in rows]
+        feats = [f for _, f in picked]
+        sentences = np.concatenate([s for s, _ in picked]) if picked else np.zeros(0, np.int64)
+        units.append(Unit("answer", lang, group_of(group), bool(answerable), np.vstack(feats) if feats else np.zeros((0, len(FEATURES))),
+                          snap.sentence_vectors[sentences], judge.q, [judge._text(int(i)) for i in sentences], text))
     return units
 
 
@@ -83,7 +90,10 @@ def _mention_units(searcher, topics, key) -> list[Unit]:
                 if source not in topic["mentions"]:
                     continue
                 lexical = lexical_rows(mine, bm25)
-                units.append(Unit("mention", lang, topic["id"], bool(topic["mentions"][source]), judge.candidates(mine, lexical)[1]))
+                sentences, feats = judge.candidates(mine, lexical)
+                units.append(Unit("mention", lang, topic["id"], bool(topic["mentions"][source]), feats,
+                                  snap.sentence_vectors[sentences], judge.q, [judge._text(int(i)) for i in sentences],
+                                  question))
     return units
 
 

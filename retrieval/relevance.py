@@ -32,23 +32,64 @@ CALIBRATION = Path(__file__).resolve().parent / "data" / "relevance.json"
 # Sentences of a unit (a passage, or a whole document) whose coverage is computed: the best by margin, plus
 # every sentence of the unit's lexically best chunks. Bounds the Python work per document on large scopes.
 LEXICAL_CANDIDATES = 12
+HEAD_FILE = Path(__file__).resolve().parent / "data" / "judge.npz"
 # margin: the sentence's cosine minus the question's background baseline; context: the same for the sentence's
-# chunk (what surrounds the sentence); coverage: the share of the question's topical terms in the sentence.
-FEATURES = ("margin", "context", "coverage")
+# chunk (what surrounds the sentence); coverage: the share of the question's topical terms in the sentence; head: the
+# learned head's score of (question, sentence) minus its mean over the background, / HEAD_SCALE (0 without a head).
+FEATURES = ("margin", "context", "coverage", "head")
+HEAD_SCALE = 10.0
 
 
 @dataclass(frozen=True)
 class Calibration:
-    """A logistic model over FEATURES and the probability at which a document mentions the topic."""
+    """A logistic model over FEATURES, its calibration (Platt: a·z + b, fitted on held-out topics) and the
+    decisions on the calibrated probability: ``threshold`` forces a yes/no, [lower, upper) is *usikker*."""
 
     weights: tuple[float, ...]
     bias: float
     threshold: float
+    platt: tuple[float, float] = (1.0, 0.0)
+    lower: float | None = None
+    upper: float | None = None
+    features: tuple[str, ...] = FEATURES[:3]  # the FEATURES this language's model reads, in its weights' order
 
     def probability(self, features: np.ndarray) -> np.ndarray:
-        """Probability per row of ``features`` (n × len(FEATURES))."""
-        z = np.asarray(features, dtype=np.float64) @ np.asarray(self.weights) + self.bias
-        return 1.0 / (1.0 + np.exp(-z))
+        """Calibrated probability per row of ``features`` (n × len(FEATURES))."""
+        x = np.asarray(features, dtype=np.float64)[:, [FEATURES.index(f) for f in self.features]]
+        z = x @ np.asarray(self.weights) + self.bias
+        return 1.0 / (1.0 + np.exp(-(self.platt[0] * z + self.platt[1])))
+
+
+@dataclass(frozen=True)
+class Head:
+    """The learned head over the encoder's unit vectors (eval/train_judge.py): scale · q·(D + U Vᵀ)·x + bias."""
+
+    diag: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+    scale: float
+    bias: float
+    embedder: str  # the embedder whose vectors it was trained on
+
+    def scores(self, q: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """The head's logit of question vector ``q`` (d,) against each row of ``x`` (n × d)."""
+        x = np.asarray(x, dtype=np.float32)
+        return self.scale * (x @ (q * self.diag) + (x @ self.v) @ (q @ self.u)) + self.bias
+
+
+@lru_cache(maxsize=2)
+def load_head(path: Path = HEAD_FILE) -> Head | None:
+    """The shipped head (None where the file is missing: the judge then runs on the cheap signals alone)."""
+    if not path.exists():
+        return None
+    data = np.load(path)
+    return Head(data["diag"], data["u"], data["v"], float(data["scale"]), float(data["bias"]), str(data["embedder"]))
+
+
+def head_for(embedder_name: str) -> Head | None:
+    """The shipped head where it was trained on this embedder's vectors."""
+    head = load_head()
+    return head if head is not None and head.embedder == embedder_name else None
 
 
 @dataclass(frozen=True)
@@ -68,7 +109,9 @@ def load_calibrations(path: Path = CALIBRATION) -> dict[str, dict[str, Calibrati
     data = json.loads(path.read_text(encoding="utf-8"))
     out: dict[str, dict[str, Calibration]] = {}
     for model, languages in data["models"].items():
-        out[model] = {lang: Calibration(tuple(c["weights"]), c["bias"], c["threshold"]) for lang, c in languages.items()}
+        out[model] = {lang: Calibration(tuple(c["weights"]), c["bias"], c["threshold"], tuple(c.get("platt", (1.0, 0.0))),
+                                        c.get("lower"), c.get("upper"), tuple(c.get("features", FEATURES[:3])))
+                      for lang, c in languages.items()}
     return out
 
 
@@ -84,12 +127,15 @@ class Judge:
     """Scores sentences of a snapshot for one question (query vector, baseline, topical terms)."""
 
     def __init__(self, snap: Snapshot, query_vector: np.ndarray, baseline: float, coverage_of: Callable[[str], float],
-                 calibration: Calibration) -> None:
+                 calibration: Calibration, head: Head | None = None, background: np.ndarray | None = None) -> None:
         self.snap = snap
         self.q = query_vector / (np.linalg.norm(query_vector) or 1.0)
         self.baseline = baseline
         self.coverage_of = coverage_of
         self.calibration = calibration
+        self.head = head if background is not None else None
+        # the head's zero point for this question: its mean score over the fixed background sentences
+        self.head_baseline = float(head.scores(self.q, background).mean()) if self.head is not None else 0.0
 
     def candidates(self, rows: np.ndarray, lexical: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(sentence indices, features) of the statement sentences of chunk ``rows`` worth judging: the best by
@@ -106,7 +152,10 @@ class Judge:
         chosen = sentences[take]
         context = snap.vectors[snap.sentence_rows[chosen]] @ self.q - self.baseline
         coverage = [self.coverage_of(self._text(int(s))) for s in chosen]
-        return chosen, np.column_stack([margins[take], context, coverage]).astype(np.float64)
+        head = np.zeros(chosen.size)
+        if self.head is not None:
+            head = (self.head.scores(self.q, snap.sentence_vectors[chosen]) - self.head_baseline) / HEAD_SCALE
+        return chosen, np.column_stack([margins[take], context, coverage, head]).astype(np.float64)
 
     def best(self, rows: np.ndarray, lexical: np.ndarray | None = None) -> Evidence | None:
         """The statement sentence among those of chunk ``rows`` that best addresses the question, with its

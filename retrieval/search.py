@@ -18,7 +18,7 @@ from index.index import Index
 from retrieval import background
 from retrieval.query import detect_language, infer_filters, query_terms
 from retrieval.question import Query, read_query
-from retrieval.relevance import Judge, calibration_for
+from retrieval.relevance import Judge, calibration_for, head_for
 from index.records import Filters, Passage
 from index.snapshot import Snapshot, SnapshotCache
 
@@ -170,7 +170,8 @@ class Searcher:
                                default_language=self.settings.language)
         q = self.embed_query(query.dense_text)
         return Judge(snap, q, background.baseline(self.embedder, q), term_coverage(snap, query.terms),
-                     calibration_for(self.embedder.name, query.language))
+                     calibration_for(self.embedder.name, query.language), head_for(self.embedder.name),
+                     background.vectors(self.embedder))
 
     def score_rows(self, snap: Snapshot, rows: np.ndarray, query: str, topic: str, language: str, mode: Mode, *,
                    terms: list[str] | None = None):

@@ -12,6 +12,7 @@ import pytest
 from answering.answer import QuestionTooLongError, answer_question
 from answering.ask import MODES, ask, final_answer, text_pieces
 from answering.conversation import Turn
+from retrieval.relevance import FEATURES
 from answering.coverage_answer import coverage_answer
 from answering.schema import Answer
 from retrieval.search import Searcher
@@ -246,7 +247,7 @@ def test_the_trace_of_who_says_what(searcher):
     assert [v.doc_id for v in coverage.verdicts] == [e.doc_id for e in answer.coverage]
     for verdict, entry in zip(coverage.verdicts, answer.coverage, strict=True):
         assert verdict.state == ("mentions" if entry.mentions else "not_mentioned")
-        assert set(verdict.signals) == {"margin", "context", "coverage"}
+        assert set(verdict.signals) == set(FEATURES)  # the judge's signals of the deciding sentence
         assert (verdict.probability >= coverage.threshold) is (verdict.state == "mentions")
     assert [v.state for v in coverage.verdicts] == ["mentions", "not_mentioned"]
     assert "trace" not in answer.to_json()

@@ -6,7 +6,7 @@ import numpy as np
 
 from answering.coverage_answer import coverage_answer
 from retrieval.background import baseline, sentences, vectors
-from retrieval.relevance import FEATURES, calibration_for, load_calibrations
+from retrieval.relevance import FEATURES, Calibration, Head, calibration_for, head_for, load_calibrations, load_head
 from retrieval.search import Searcher
 
 SKIVE = """Høringssvar fra Skive Kommune 12. oktober 2023
@@ -26,8 +26,34 @@ def test_the_shipped_calibration_covers_both_languages(embedder):
     assert embedder.name in models
     for language in ("da", "en"):
         calibration = calibration_for(embedder.name, language)
-        assert len(calibration.weights) == len(FEATURES) and 0 < calibration.threshold < 1
+        assert set(calibration.features) <= set(FEATURES) and len(calibration.weights) == len(calibration.features)
+        assert 0 < calibration.threshold < 1
         assert all(w > 0 for w in calibration.weights)  # every signal counts for a mention, none against
+        # the three states: a band around the forced threshold on the calibrated probability
+        assert calibration.lower is not None and calibration.upper is not None
+        assert 0 <= calibration.lower <= calibration.threshold <= calibration.upper <= 1
+        assert calibration.platt[0] > 0  # calibration keeps the order of the model's scores
+
+
+def test_the_shipped_head_is_small_trained_on_this_embedder_and_starts_from_cosine(embedder):
+    head = load_head()
+    assert head is not None and head_for(embedder.name) is head and head_for("another/model") is None
+    assert head.diag.shape == (embedder.dim,) and head.scale > 0
+    q = embedder.embed_query("Hvad siger kommunerne om ventelister?")
+    near = embedder.embed_passages(["Vi er bekymrede for de lange ventelister til botilbud."])
+    far = embedder.embed_passages(["Kommunen har vedtaget en ny plan for cykelstier langs landevejene."])
+    assert head.scores(q, near)[0] > head.scores(q, far)[0]
+    # the head reweights the dimensions of the cosine; it does not turn it around
+    assert (head.diag > 0).mean() > 0.9
+
+
+def test_a_calibration_reads_its_own_features_in_its_own_order():
+    calibration = Calibration(weights=(2.0, 1.0), bias=-1.0, threshold=0.5, platt=(2.0, 0.5), features=("head", "margin"))
+    x = np.zeros((1, len(FEATURES)))
+    x[0, FEATURES.index("head")], x[0, FEATURES.index("margin")] = 1.0, 3.0
+    z = 2.0 * 1.0 + 1.0 * 3.0 - 1.0
+    assert calibration.probability(x)[0] == np.float64(1 / (1 + np.exp(-(2.0 * z + 0.5))))
+    assert isinstance(load_head(), Head)
 
 
 def test_the_background_is_shipped_for_the_default_embedder_and_reads_a_baseline(embedder):
