@@ -74,3 +74,25 @@ def test_use_band_sets_the_band_of_the_named_language_only(tmp_path, monkeypatch
     shipped = band_for(E5, "en")
     use_band(monkeypatch, tmp_path, da=(0.05, 0.5))
     assert band_for(E5, "da") == Band(0.05, 0.5) and band_for(E5, "en") == shipped
+
+
+def test_a_verdict_keeps_its_boolean_in_step_with_its_state():
+    """retrieval.schema.Verdict: ``mentions`` is True only for ``verdict == "mentions"`` (uncertain counts as not
+    mentioning); either one implies the other; a contradiction is refused; the probability has 3 decimals in JSON."""
+    from pydantic import ValidationError
+
+    from retrieval.schema import Verdict
+
+    base = {"doc_id": "d", "source": "s.txt", "sender": "Norddjurs Kommune", "sender_type": "kommune",
+            "probability": 0.41237}
+    assert Verdict(**base, verdict="uncertain").mentions is False
+    assert Verdict(**base, verdict="mentions").mentions is True
+    assert Verdict(**base, mentions=False).verdict == "not_mentioned"
+    assert Verdict(**base, mentions=True).verdict == "mentions"
+    with pytest.raises(ValidationError):
+        Verdict(**base, mentions=True, verdict="uncertain")
+    with pytest.raises(ValidationError):
+        Verdict(**base, verdict="maybe")
+    uncertain = Verdict(**base, verdict="uncertain")
+    assert uncertain.probability == 0.41237  # exact in Python
+    assert uncertain.model_dump(mode="json")["probability"] == 0.412
