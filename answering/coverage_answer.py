@@ -1,5 +1,9 @@
 """The who-says-what answer: "1 af 2 kommuner nævner ventelister: Hedensted Kommune (…) [1]. Norddjurs Kommune
-nævner det ikke." Every document in scope is accounted for; citations are verified as everywhere else."""
+nævner det ikke." Every document in scope is accounted for; citations are verified as everywhere else.
+
+With uncertain verdicts (retrieval/verdict.py) the lead carries their count and each state has its own line:
+"2 af 5 kommuner nævner ventelister · 1 usikker." / "Nævner det: …" / "Usikkert: Norddjurs Kommune (»…« [3])." /
+"… nævner det ikke." An uncertain letter is quoted with its best sentence, so a person decides it in seconds."""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from index.snapshot import Snapshot
 from retrieval.question import Query
 from retrieval.schema import Verdict
 from retrieval.search import Searcher
+from retrieval.verdict import ORDER
 
 def _word(language: str, key: str, **params: object) -> str:
     """A word of the who-says-what sentence ("af", "nævner" …) from the phrasebook."""
@@ -51,16 +56,22 @@ def _topic(question: str, lang: str) -> str:
 
 def lead_sentence(answer: Answer) -> str:
     """The short lead of a who-says-what answer, for a shell that shows the verdicts as a table:
-    "1 af 2 kommuner nævner ventelister." (the counts, no quotes); the answer's text when nothing was in scope."""
+    "1 af 2 kommuner nævner ventelister." or "2 af 5 kommuner nævner ventelister · 1 usikker." (the counts, no
+    quotes); the answer's text when nothing was in scope."""
     counts = answer.counts or {}
-    n_scope, k = counts.get("in_scope", 0), counts.get("mentions", 0)
+    n_scope, k, u = counts.get("in_scope", 0), counts.get("mentions", 0), counts.get("uncertain", 0)
     if answer.method != "coverage" or not n_scope:
         return answer.text
     lang = answer.language
     topic = _topic(answer.question, lang)
     verb = _word(lang, "mention_one" if k == 1 else "mention")
-    lead = f"{k} {_word(lang, 'of')} {n_scope} {_group(answer.filters.sender_type, lang)} {verb} {topic}."
-    return lead + (" " + _word(lang, "none", topic=topic) if k == 0 else "")
+    lead = f"{k} {_word(lang, 'of')} {n_scope} {_group(answer.filters.sender_type, lang)} {verb} {topic}{_uncertain(u, lang)}."
+    return lead + (" " + _word(lang, "none", topic=topic) if k == 0 and u == 0 else "")
+
+
+def _uncertain(u: int, lang: str) -> str:
+    """" · 1 usikker" after the count of a who-says-what lead; "" without uncertain verdicts."""
+    return " · " + _word(lang, "uncertain_count" if u == 1 else "uncertain_count_plural", n=u) if u else ""
 
 
 def coverage_answer(question: str, searcher: Searcher, filters: Filters | None = None, llm: ChatModel | None = None,
@@ -78,7 +89,7 @@ def coverage_answer(question: str, searcher: Searcher, filters: Filters | None =
     if llm is not None:
         _add_positions(llm, searcher, result, on_progress)
     answer = build_answer(question, result, quote_for)
-    answer.trace = coverage_trace(query, result, judge, {e.doc_id: e.mentions for e in answer.coverage})
+    answer.trace = coverage_trace(query, result, judge, {e.doc_id: e.verdict for e in answer.coverage})
     return answer
 
 
@@ -100,18 +111,22 @@ def _add_positions(llm: ChatModel, searcher: Searcher, result: CoverageResult, o
 
 
 def build_answer(question: str, result: CoverageResult, quote_for) -> Answer:
+    """The answer over ``result``'s verdicts. A mentioning or uncertain letter is quoted with its best passage (a
+    verified citation, numbered in the order the text names them); a letter the judge said mentions the topic but
+    whose quote cannot be verified is shown as uncertain (a person reads it), never as mentioning."""
     lang = result.language if result.language in LANGUAGES else "en"
     answer = Answer(question=question, text="", language=lang, filters=result.filters, grounded=False, method="coverage")
     n_scope = len(result.verdicts)
     group = _group(result.filters.sender_type, lang)
     topic = _topic(question, lang)
-    pieces = []
+    pieces: dict[str, list[str]] = {"mentions": [], "uncertain": []}
     snap = getattr(quote_for, "snapshot", None)  # one voice per document: a sender name shared is told apart
     labels = sender_labels([v.doc_id for v in result.verdicts], snap, lang) if snap is not None else {}
     for verdict in result.verdicts:
         label = labels.get(verdict.doc_id, verdict.sender)
+        state = verdict.verdict
         cited = []
-        if verdict.mentions:
+        if state != "not_mentioned":
             for passage in verdict.passages[:1]:
                 citation = make_citation(len(answer.citations) + 1, passage, verdict.llm_quote or quote_for(passage))
                 if not citation.verified:
@@ -120,33 +135,42 @@ def build_answer(question: str, result: CoverageResult, quote_for) -> Answer:
                     answer.citations.append(citation)
                     answer.passages.append(passage)
                     cited.append(citation.n)
-            if cited:
+            if not cited:
+                state = "uncertain"
+                pieces[state].append(label)
+            elif verdict.summary and state == "mentions":  # written by the LLM; the verified quote stands beside it
                 quote = answer.citations[-1].quote
-                if verdict.summary:  # written by the LLM; the verified quote stands beside it
-                    pieces.append(f"{label} ({stance_word(verdict.stance, lang)}): {verdict.summary} »{quote}« [{cited[0]}]")
-                else:
-                    pieces.append(f"{label} (»{quote}« [{cited[0]}])")
+                pieces[state].append(f"{label} ({stance_word(verdict.stance, lang)}): {verdict.summary} »{quote}« [{cited[0]}]")
+            else:
+                pieces[state].append(f"{label} (»{answer.citations[-1].quote}« [{cited[0]}])")
         shared = verdict.model_dump(include=set(Verdict.model_fields))
-        answer.coverage.append(CoverageEntry(**{**shared, "mentions": verdict.mentions and bool(cited)}, citations=cited,
-                                             label=label))
-    k = sum(e.mentions for e in answer.coverage)
-    silent = [e.label or e.sender for e in answer.coverage if not e.mentions]
+        shared.update(verdict=state, mentions=state == "mentions", probability=verdict.probability)
+        answer.coverage.append(CoverageEntry(**shared, citations=cited, label=label))
+    answer.coverage.sort(key=lambda e: ORDER[e.verdict])  # a demoted letter joins the uncertain ones
+    k = sum(e.verdict == "mentions" for e in answer.coverage)
+    u = sum(e.verdict == "uncertain" for e in answer.coverage)
+    silent = [e.label or e.sender for e in answer.coverage if e.verdict == "not_mentioned"]
     verb = _word(lang, "mention_one" if k == 1 else "mention")
     lines = []
     if n_scope == 0:  # the filters leave no letter (an empty index has no filters to name)
         lines.append(no_match(result.filters, lang))
+    elif u:  # the counts, then a line per state: the uncertain letters with their best sentence
+        lines.append(f"{k} {_word(lang, 'of')} {n_scope} {group} {verb} {topic}{_uncertain(u, lang)}.")
+        if k:
+            lines.append(_word(lang, "mentioning_line", letters="; ".join(pieces["mentions"])))
+        lines.append(_word(lang, "uncertain_line", letters="; ".join(pieces["uncertain"])))
     elif k == 0:
         lines.append(f"0 {_word(lang, 'of')} {n_scope} {group} {_word(lang, 'mention')} {topic}. " + _word(lang, "none", topic=topic))
     else:
-        lines.append(f"{k} {_word(lang, 'of')} {n_scope} {group} {verb} {topic}: " + "; ".join(pieces) + ".")
-        if silent:
-            lines.append(f"{_join(silent, _word(lang, 'and'))} {_word(lang, 'not' if len(silent) == 1 else 'not_plural')}.")
+        lines.append(f"{k} {_word(lang, 'of')} {n_scope} {group} {verb} {topic}: " + "; ".join(pieces["mentions"]) + ".")
+    if silent and (k or u):
+        lines.append(f"{_join(silent, _word(lang, 'and'))} {_word(lang, 'not' if len(silent) == 1 else 'not_plural')}.")
     scope = describe_filters(result.filters, lang)
     if scope and n_scope:
         lines += ["", scope]
     answer.text = "\n".join(lines)
     answer.grounded = k > 0
-    answer.counts = {"in_scope": n_scope, "mentions": k}
+    answer.counts = {"in_scope": n_scope, "mentions": k, "uncertain": u}
     for citation in answer.citations:  # a source header names the letter as the answer does (issue 21 #4)
         citation.label = labels.get(citation.doc_id)
     return answer

@@ -40,7 +40,9 @@ class Citation(BaseModel):
 
 
 class CoverageEntry(Verdict):
-    """A verdict in an answer, with its citation numbers (public JSON shape, see README)."""
+    """A verdict in an answer, with its citation numbers (public JSON shape, see README): ``mentions`` (the forced
+    boolean), ``verdict`` (``mentions`` | ``not_mentioned`` | ``uncertain``) and ``probability`` (3 decimals).
+    A mentioning or uncertain entry cites its best passage."""
 
     citations: list[int] = Field(default_factory=list)
     # the sender as the answer names this document (told apart from a letter of the same sender name, marked
@@ -64,7 +66,7 @@ class Answer(BaseModel):
     error: str | None = Field(None, description='what went wrong on the way, e.g. "llm_failed" (the answer stands)')
     timings: dict[str, float] = Field(default_factory=dict)
     coverage: list[CoverageEntry] = Field(default_factory=list, description="who-says-what: every document in scope")
-    counts: dict[str, int] | None = Field(None, description="who-says-what: in_scope and mentions")
+    counts: dict[str, int] | None = Field(None, description="who-says-what: in_scope, mentions and uncertain")
     trace: Trace | None = Field(None, description="how the question was read and why each decision fell as it did "
                                                   "(answering/trace.py); not in the public JSON unless asked for")
 

@@ -104,13 +104,14 @@ def grounding_trace(query: Query, result: SearchResult, snap: Snapshot) -> Trace
     return Trace(query=query, grounding=grounding)
 
 
-def coverage_trace(query: Query, result: CoverageResult, judge: Judge, mentions: dict[str, bool]) -> Trace:
-    """The trace of a who-says-what answer: ``mentions`` is each document's verdict as the answer states it."""
+def coverage_trace(query: Query, result: CoverageResult, judge: Judge, states: dict[str, str]) -> Trace:
+    """The trace of a who-says-what answer: ``states`` is each document's verdict as the answer states it."""
     verdicts = [
-        VerdictTrace(doc_id=v.doc_id, sender=v.sender, signals=dict(v.signals), probability=v.score,
-                     state="mentions" if mentions.get(v.doc_id, v.mentions) else "not_mentioned")
+        VerdictTrace(doc_id=v.doc_id, sender=v.sender, signals=dict(v.signals), probability=v.probability,
+                     state=states.get(v.doc_id, v.verdict))
         for v in result.verdicts
     ]
     reason = "decided" if verdicts else ("empty_index" if not judge.snap.ids else "no_letters_in_scope")
-    return Trace(query=query, coverage=CoverageTrace(reason=reason, threshold=judge.calibration.threshold,
+    band = (result.band.lower, result.band.upper) if result.band is not None else None
+    return Trace(query=query, coverage=CoverageTrace(reason=reason, threshold=judge.calibration.threshold, band=band,
                                                      verdicts=verdicts))

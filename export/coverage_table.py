@@ -1,6 +1,10 @@
 """Who says what as a table: one row per document in scope — afsender | type | nævner emnet? | citat | side —
 in the answer's language, and the same table as XLSX and CSV for the official.
 
+"Nævner emnet?" is the verdict's state: ja / nej / usikker. An uncertain row shows its best sentence in the quote
+column (the letter's own words, verified), so a person decides it in seconds; rows are listed mentions first,
+then the uncertain ones, then the letters that do not mention the topic.
+
 Every cell written to a file goes through export.safe.literal_cell (no spreadsheet takes a sender or a quote as
 a formula); XLSX cells are stored as strings, the page as a number.
 """
@@ -16,13 +20,16 @@ from answering.schema import Answer
 from core.phrases import message
 from export.labels import sender_type_word
 from export.safe import literal_cell
+from retrieval.verdict import ORDER
 
 COLUMNS = ("sender", "type", "mentions", "quote", "page", "source")
+_CELL = {"mentions": "coverage_table.yes", "not_mentioned": "coverage_table.no", "uncertain": "coverage_table.uncertain"}
 
 
 @dataclass(frozen=True)
 class CoverageRow:
-    """One document's verdict as a person reads it; ``n`` is the citation number behind the quote (or None)."""
+    """One document's verdict as a person reads it; ``n`` is the citation number behind the quote (or None);
+    ``verdict`` the state (``mentions`` | ``not_mentioned`` | ``uncertain``), ``mentioned`` its forced boolean."""
 
     sender: str
     type: str
@@ -32,6 +39,7 @@ class CoverageRow:
     source: str
     n: int | None
     mentioned: bool
+    verdict: str = "not_mentioned"
 
     def cells(self) -> tuple:
         return (self.sender, self.type, self.mentions, self.quote, self.page, self.source)
@@ -42,12 +50,18 @@ def headers(language: str) -> tuple[str, ...]:
     return tuple(message(f"coverage_table.{c}", language) for c in COLUMNS)
 
 
+def state_word(verdict: str, language: str) -> str:
+    """A verdict's state as the table's cell says it: "ja", "nej", "usikker" (or English)."""
+    return message(_CELL[verdict], language)
+
+
 def coverage_rows(answer: Answer) -> list[CoverageRow]:
-    """The verdicts of a who-says-what answer, in its order (the answer's citations give quote and page)."""
+    """The verdicts of a who-says-what answer: mentions, uncertain, not mentioned, each in the answer's order (the
+    answer's citations give quote and page)."""
     lang = answer.language
     by_n = {c.n: c for c in answer.citations if c.verified}
     rows = []
-    for entry in answer.coverage:
+    for entry in sorted(answer.coverage, key=lambda e: ORDER[e.verdict]):
         cited = [by_n[n] for n in entry.citations if n in by_n]
         first = cited[0] if cited else None
         quote = first.quote if first else ""
@@ -57,12 +71,13 @@ def coverage_rows(answer: Answer) -> list[CoverageRow]:
         rows.append(CoverageRow(
             sender=entry.label or entry.sender,  # two letters of one sender name are two rows, told apart
             type=sender_type_word(entry.sender_type, lang),
-            mentions=message("coverage_table.yes" if entry.mentions else "coverage_table.no", lang),
+            mentions=state_word(entry.verdict, lang),
             quote=quote,
             page=first.page if first else None,
             source=f"[{first.n}]" if first else "",
             n=first.n if first else None,
             mentioned=bool(entry.mentions),
+            verdict=entry.verdict,
         ))
     return rows
 

@@ -1,9 +1,9 @@
 """Who says what: a verdict for EVERY document in scope (not top-k), with its best passages.
 
 Without an LLM the verdict comes from the calibrated relevance judge (retrieval/relevance.py,
-docs/decisions/0010-calibrated-relevance.md): a document mentions the topic when one of its statement sentences
-addresses it. Sentences are scored with one matrix product per document, so 500 documents cost well under
-a second.
+docs/decisions/0010-calibrated-relevance.md): a document's probability is its best statement sentence's, and
+the band of retrieval/verdict.py makes it *mentions*, *not mentioned* or *uncertain*. Sentences are scored with
+one matrix product per document, so 500 documents cost well under a second.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from retrieval.relevance import FEATURES, Judge
 from index.records import Filters, Passage
 from retrieval.schema import Verdict
 from retrieval.search import Searcher
+from retrieval.verdict import ORDER, Band, band_for, decide
 from index.snapshot import Snapshot
 
 PASSAGES_PER_DOC = 2
@@ -37,10 +38,15 @@ class CoverageResult(BaseModel):
     language: str
     filters: Filters
     verdicts: list[DocumentVerdict]
+    band: Band | None = None  # the band the verdicts were decided with (None: nothing in scope)
 
     @property
     def mentioning(self) -> list[DocumentVerdict]:
         return [v for v in self.verdicts if v.mentions]
+
+    @property
+    def uncertain(self) -> list[DocumentVerdict]:
+        return [v for v in self.verdicts if v.verdict == "uncertain"]
 
 
 LEXICAL_ROWS = 3
@@ -58,10 +64,13 @@ def lexical_rows(rows: np.ndarray, bm25: np.ndarray) -> np.ndarray:
 
 def document_verdicts(searcher: Searcher, question: str | Query, filters: Filters | None = None, *, infer: bool = True,
                       language: str | None = None, snap: Snapshot | None = None, judge: Judge | None = None) -> CoverageResult:
-    """A verdict for every document in scope: it mentions the topic when its best statement sentence clears
-    the calibrated ``mention`` threshold (retrieval/relevance.py); that sentence is cited first. ``question``: a
-    question read once (a string is read here with ``filters``, ``infer`` and ``language``); ``judge``: the
-    question's judge when the caller has built it (``Searcher.judge``), else built here."""
+    """A verdict for every document in scope, from the judge's calibrated probability for its best statement
+    sentence (that sentence is cited first) and the band of this embedder and language (retrieval/verdict.py): at
+    or above the band, the document mentions the topic; below it, it does not; inside it, the verdict is
+    uncertain. A document without a statement sentence does not mention it. Listed: mentions, uncertain, not
+    mentioned; within each, by probability. ``question``: a question read once (a string is read here with
+    ``filters``, ``infer`` and ``language``); ``judge``: the question's judge when the caller has built it
+    (``Searcher.judge``), else built here."""
     snap = snap or searcher.snapshot()
     query = searcher.read(question, filters, infer=infer, language=language, snap=snap)
     filters, language = query.filters, query.language
@@ -70,6 +79,7 @@ def document_verdicts(searcher: Searcher, question: str | Query, filters: Filter
     if rows.size == 0:
         return result
     judge = judge or searcher.judge(snap, query)
+    result.band = band = band_for(searcher.embedder.name, language)
     bm25 = snap.bm25.scores(list(dict.fromkeys(query.terms)))
     docs = snap.columns["doc_id"][rows]
     for doc_id in dict.fromkeys(docs):
@@ -77,16 +87,18 @@ def document_verdicts(searcher: Searcher, question: str | Query, filters: Filter
         evidence = judge.best(mine, lexical_rows(mine, bm25))
         passages = _passages(snap, judge, mine, evidence, bm25)
         record = snap.manifest.documents.get(str(doc_id))
+        probability = evidence.probability if evidence else 0.0
         result.verdicts.append(
             DocumentVerdict(
                 doc_id=str(doc_id), source=passages[0].source, sender=passages[0].sender,
                 sender_type=passages[0].sender_type, municipality=passages[0].municipality,
-                date=record.date if record else None, mentions=judge.mentions(evidence),
-                score=evidence.probability if evidence else 0.0, passages=passages,
+                date=record.date if record else None,
+                verdict=decide(probability, band) if evidence else "not_mentioned", probability=probability,
+                score=probability, passages=passages,
                 signals=dict(zip(FEATURES, evidence.features, strict=True)) if evidence else {},
             )
         )
-    result.verdicts.sort(key=lambda v: (not v.mentions, -v.score))
+    result.verdicts.sort(key=lambda v: (ORDER[v.verdict], -v.score))
     return result
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pydantic import BaseModel
+from typing import Any, Literal
+
+from pydantic import BaseModel, field_serializer, model_validator
 
 from core.phrases import PhrasedError
 from core.senders import SENDER_TYPE_FORMS, sender_type_of
@@ -63,15 +65,48 @@ def _municipality(value: str, language: str) -> str:
     raise FilterError("unknown_municipality", language=language, value=value, hint=hint)
 
 
+VerdictState = Literal["mentions", "not_mentioned", "uncertain"]
+
+
 class Verdict(BaseModel):
-    """Whether one document in scope addresses the topic (who-says-what mode)."""
+    """Whether one document in scope addresses the topic (who-says-what mode), in three states
+    (retrieval/verdict.py): ``verdict`` is ``mentions``, ``not_mentioned`` or ``uncertain`` (the judge's
+    probability fell in the band that decides nothing: a person reads the letter's best sentence).
+
+    ``mentions`` is the forced boolean of before: True only for ``verdict == "mentions"``, so an uncertain letter
+    counts as not mentioning. Given only one of the two, the other follows from it; given both, they must agree.
+    ``probability`` is the judge's calibrated probability that the document mentions the topic (3 decimals in
+    JSON)."""
 
     doc_id: str
     source: str
     sender: str
     sender_type: str
     mentions: bool
+    verdict: VerdictState
+    probability: float
     stance: str | None = None
     summary: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_from_the_other(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            has_verdict, has_mentions = data.get("verdict") is not None, data.get("mentions") is not None
+            if has_verdict and not has_mentions:
+                data = {**data, "mentions": data["verdict"] == "mentions"}
+            elif has_mentions and not has_verdict:
+                data = {**data, "verdict": "mentions" if data["mentions"] else "not_mentioned"}
+        return data
+
+    @model_validator(mode="after")
+    def _agree(self) -> Verdict:
+        if self.mentions != (self.verdict == "mentions"):
+            raise ValueError(f"mentions={self.mentions} contradicts verdict={self.verdict!r}")
+        return self
+
+    @field_serializer("probability")
+    def _rounded(self, probability: float) -> float:
+        return round(probability, 3)
 
 

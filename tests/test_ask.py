@@ -94,13 +94,13 @@ def test_ask_gives_what_answer_question_gives(searcher):
 def test_a_group_question_in_coverage_mode_is_who_says_what(searcher):
     answer = final_answer(ask(WAITING_DA, searcher, mode="coverage"))
     assert answer.method == "coverage"
-    assert answer.counts == {"in_scope": 2, "mentions": 1}
+    assert answer.counts == {"in_scope": 2, "mentions": 1, "uncertain": 0}
     assert answer.text.splitlines()[0].startswith("1 af 2 kommuner nævner ventelister")
     norddjurs = next(e for e in answer.coverage if e.sender == "Norddjurs Kommune")
     assert f"{norddjurs.label} nævner det ikke." in answer.text  # marked "(afsender ikke bekræftet)" when unconfirmed
     data = answer.to_json()
     assert set(data) == {"question", "answer", "filters", "grounded", "citations", "coverage", "counts"}
-    assert data["counts"] == {"in_scope": 2, "mentions": 1} and len(data["coverage"]) == 2
+    assert data["counts"] == {"in_scope": 2, "mentions": 1, "uncertain": 0} and len(data["coverage"]) == 2
     direct = coverage_answer(WAITING_DA, searcher)  # what the shells called before: the same answer
     assert json.dumps(data, ensure_ascii=False) == json.dumps(direct.to_json(), ensure_ascii=False)
 
@@ -168,7 +168,7 @@ def test_one_snapshot_read_for_who_says_what_with_a_chat_model(sample_index, mak
     progress: list[tuple[int, int]] = []
     answer = final_answer(ask(WAITING_DA, searcher, mode="coverage", llm=ScriptedChatModel(respond=lambda p: "ikke json"),
                               on_progress=lambda done, total: progress.append((done, total))))
-    assert answer.method == "coverage" and answer.counts == {"in_scope": 2, "mentions": 1}
+    assert answer.method == "coverage" and answer.counts == {"in_scope": 2, "mentions": 1, "uncertain": 0}
     assert progress[-1] == (1, 1) and len(loads) == 1
 
 
@@ -305,7 +305,7 @@ def test_the_chat_page_in_who_says_what_mode(chat_app):
     at.chat_input[0].set_value(WAITING_DA).run()
     assert not at.exception, [e.value for e in at.exception]
     [answer] = _assistant_answers(at)
-    assert answer.method == "coverage" and answer.counts == {"in_scope": 2, "mentions": 1}
+    assert answer.method == "coverage" and answer.counts == {"in_scope": 2, "mentions": 1, "uncertain": 0}
     assert answer.question == WAITING_DA
     assistant = [m for m in at.chat_message if m.name == "assistant"][-1]
     rendered = " ".join(md.value for md in assistant.markdown)

@@ -45,10 +45,11 @@ def test_who_says_what_is_a_table_whose_rows_open_their_source(app_env, sample_i
     at.segmented_control(key="mode").set_value("coverage").run()
     _ask(at, QUESTION)
     answer = _last_answer(at)
-    assert answer.method == "coverage" and answer.counts == {"in_scope": 2, "mentions": 1}
+    assert answer.method == "coverage" and answer.counts == {"in_scope": 2, "mentions": 1, "uncertain": 0}
     texts = _assistant_texts(at)
     assert texts[0] == "1 af 2 kommuner nævner ventelister\\."  # the short lead: counts, no wall of quotes
     assert "»" not in texts[0]  # the quotes are in the table
+    assert not any("usikker" in text for text in texts)  # the shipped band decides both letters: no uncertain line
     frames = at.dataframe
     assert len(frames) == 1
     table = frames[0].value
@@ -70,6 +71,33 @@ def test_who_says_what_is_a_table_whose_rows_open_their_source(app_env, sample_i
     at.run()
     _no_exception(at)
     assert at.session_state["cite-a1-1"] is True
+
+
+def test_an_uncertain_letter_says_so_in_the_lead_and_shows_its_best_sentence(app_env, sample_index, tmp_path,  # noqa: F811
+                                                                          monkeypatch):
+    """Three-state verdicts on the page: with a band that leaves Norddjurs uncertain, the lead counts it
+    ("· 1 usikker"), its row says "usikker" and shows its best sentence (the row opens its source), between the
+    letters that mention the topic and those that do not."""
+    from tests.test_verdict import use_band
+
+    use_band(monkeypatch, tmp_path, da=(0.05, 0.5))
+    at = app_env(sample_index.index)
+    at.segmented_control(key="mode").set_value("coverage").run()
+    _ask(at, QUESTION)
+    answer = _last_answer(at)
+    assert answer.counts == {"in_scope": 2, "mentions": 1, "uncertain": 1}
+    texts = _assistant_texts(at)
+    assert texts[0] == "1 af 2 kommuner nævner ventelister · 1 usikker\\."
+    assert any(text.startswith("»usikker«: brevet kunne ikke afgøres sikkert") for text in texts), texts
+    rows = at.dataframe[0].value.to_dict("records")
+    assert [row["Nævner emnet?"] for row in rows] == ["ja", "usikker"]
+    assert rows[1]["Afsender"].startswith("Norddjurs Kommune") and rows[1]["Kilde"] == "[2]"
+    assert rows[1]["Citat"] == answer.citations[1].quote and rows[1]["Side"] == answer.citations[1].page
+    _nothing_internal(at, answer)
+    at.session_state["a1_table"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    at.run()
+    _no_exception(at)
+    assert at.session_state["cite-a1-2"] is True
 
 
 def test_an_english_answer_is_english_throughout(app_env, sample_index):  # noqa: F811
@@ -202,7 +230,7 @@ def test_who_says_what_with_filters_that_leave_no_letter_says_so(app_env, sample
     at.segmented_control(key="mode").set_value("coverage").run()
     _ask(at, "Hvem nævner ventelister?")
     answer = _last_answer(at)
-    assert answer.counts == {"in_scope": 0, "mentions": 0}
+    assert answer.counts == {"in_scope": 0, "mentions": 0, "uncertain": 0}
     shown = " ".join(_assistant_texts(at)).replace("\\", "")
     assert "Ingen høringssvar matcher afgrænsningen: afsendertype = regioner. Fjern et af filtrene" in shown, shown
     assert not at.dataframe and "Afgrænset til" not in shown

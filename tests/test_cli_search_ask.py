@@ -17,6 +17,9 @@ SEARCH_KEYS = {"query", "filters", "passages"}
 PASSAGE_KEYS = {"rank", "doc_id", "source", "sender", "sender_type", "page", "text", "score"}
 ASK_KEYS = {"question", "answer", "filters", "grounded", "citations"}
 CITATION_KEYS = {"n", "doc_id", "source", "sender", "page", "quote"}
+COVERAGE_KEYS = {"doc_id", "source", "sender", "sender_type", "mentions", "verdict", "probability", "stance", "summary",
+                 "citations"}
+COUNT_KEYS = {"in_scope", "mentions", "uncertain"}
 
 
 @pytest.fixture
@@ -214,6 +217,38 @@ def test_ask_queries_in_coverage_mode_carries_coverage_and_counts(cli, tmp_path)
     for item in data:
         assert set(item) == ASK_KEYS | {"coverage", "counts"}
         assert item["counts"]["in_scope"] == len(item["coverage"]) == 5
+        _coverage_shape(item)
+
+
+def _coverage_shape(item: dict) -> None:
+    """Each coverage row keeps the boolean ``mentions`` and adds ``verdict`` and ``probability`` (3 decimals);
+    ``counts`` always carries ``uncertain``; the counts are the rows'."""
+    assert set(item["counts"]) == COUNT_KEYS
+    for row in item["coverage"]:
+        assert set(row) == COVERAGE_KEYS
+        assert row["verdict"] in ("mentions", "not_mentioned", "uncertain")
+        assert row["mentions"] is (row["verdict"] == "mentions")
+        assert isinstance(row["probability"], float) and 0 <= row["probability"] <= 1
+        assert round(row["probability"], 3) == row["probability"]
+        assert bool(row["citations"]) == (row["verdict"] != "not_mentioned")
+    states = [row["verdict"] for row in item["coverage"]]
+    assert item["counts"]["mentions"] == states.count("mentions")
+    assert item["counts"]["uncertain"] == states.count("uncertain")
+
+
+def test_ask_coverage_json_shows_uncertain_verdicts(cli, tmp_path, monkeypatch):
+    """With a band that leaves letters uncertain: ``verdict`` says so, ``mentions`` stays false for them, the
+    counts carry them, and each is cited with its best sentence."""
+    from tests.test_verdict import use_band
+
+    use_band(monkeypatch, tmp_path, da=(0.05, 0.5))
+    item = _json(cli("ask", "Hvad siger kommunerne om ventelister?", "--mode", "coverage", "--json"))
+    _coverage_shape(item)
+    assert item["counts"] == {"in_scope": 2, "mentions": 1, "uncertain": 1}
+    uncertain = next(row for row in item["coverage"] if row["verdict"] == "uncertain")
+    assert uncertain["sender"] == "Norddjurs Kommune" and uncertain["mentions"] is False
+    assert uncertain["citations"] == [2] and [c["n"] for c in item["citations"]] == [1, 2]
+    assert item["answer"].splitlines()[0] == "1 af 2 kommuner nævner ventelister · 1 usikker."
 
 
 def test_ask_needs_a_question_or_queries_but_not_both(cli, tmp_path):

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
 
-from answering.coverage_answer import coverage_answer, topic_of
+from answering.coverage_answer import coverage_answer, lead_sentence, topic_of
 from answering.citations import locate
 from hoering.cli import app
 from retrieval.coverage import document_verdicts
+from retrieval.verdict import ORDER
+from tests.test_verdict import use_band
 
 
 @pytest.mark.parametrize(
@@ -21,11 +24,23 @@ def test_municipalities_on_waiting_lists(searcher, sample_docs, question):
     answer = coverage_answer(question, searcher)
     municipalities = {d.doc_id for d in sample_docs.values() if d.sender_type == "kommune"}
     assert {e.doc_id for e in answer.coverage} == municipalities  # scope is exactly the municipalities
-    assert answer.counts == {"in_scope": 2, "mentions": 1}
     by_sender = {e.sender: e for e in answer.coverage}
     hedensted = next(e for s, e in by_sender.items() if s.startswith("Hedensted Kommune"))
     norddjurs = by_sender["Norddjurs Kommune"]
-    assert hedensted.mentions and hedensted.citations and not norddjurs.mentions and not norddjurs.citations
+    assert 0 <= norddjurs.probability < hedensted.probability <= 1
+    assert hedensted.citations and norddjurs.verdict != "mentions"
+    if answer.language == "en":
+        # English verdicts are decided only where they are right 97 % of the time on held-out topics, which the
+        # judge reaches for few English pairs (docs/decisions/0013): Hedensted is *uncertain*, shown with its
+        # waiting-list sentence for a person to decide, never "does not mention"
+        assert hedensted.verdict in ("mentions", "uncertain")
+        assert answer.counts["in_scope"] == 2 and answer.counts["mentions"] + answer.counts["uncertain"] >= 1
+        citation = next(c for c in answer.citations if c.n == hedensted.citations[0])
+        assert "ventelister" in citation.quote
+        return
+    assert answer.counts == {"in_scope": 2, "mentions": 1, "uncertain": 0}  # the shipped band decides both letters
+    assert hedensted.mentions and not norddjurs.mentions and not norddjurs.citations
+    assert (hedensted.verdict, norddjurs.verdict) == ("mentions", "not_mentioned")
     citation = next(c for c in answer.citations if c.n == hedensted.citations[0])
     passage = next(p for p in answer.passages if p.chunk_id == citation.chunk_id)
     assert citation.verified and locate(citation.quote, passage.text)
@@ -50,9 +65,70 @@ def test_no_filter_covers_all_five(searcher, sample_docs):
     answer = coverage_answer("Hvem nævner rekruttering og fastholdelse af personale?", searcher)
     assert answer.counts["in_scope"] == 5 and len(answer.coverage) == 5
     assert answer.counts["mentions"] == sum(e.mentions for e in answer.coverage)
+    assert answer.counts["uncertain"] == sum(e.verdict == "uncertain" for e in answer.coverage)
     silent = [e.sender for e in answer.coverage if not e.mentions]
     for sender in silent:  # everyone not mentioning is named too
         assert sender in answer.text
+
+
+RECRUITMENT = "Hvem nævner rekruttering og fastholdelse af personale?"
+
+
+def test_verdicts_follow_the_band(searcher, tmp_path, monkeypatch):
+    """retrieval.coverage decides each letter by the band of retrieval/verdict.py: inside it, uncertain (not a
+    mention in the boolean); the verdicts listed mentions, uncertain, not mentioned, by probability within."""
+    shipped = document_verdicts(searcher, RECRUITMENT)
+    assert not shipped.uncertain and shipped.band.lower == shipped.band.upper
+    p = {v.doc_id: v.probability for v in shipped.verdicts}
+    use_band(monkeypatch, tmp_path, da=(0.1, 0.9))
+    result = document_verdicts(searcher, RECRUITMENT)
+    assert {v.doc_id: v.probability for v in result.verdicts} == p  # the band decides; the judge is unchanged
+    for v in result.verdicts:
+        expected = "mentions" if v.probability >= 0.9 else "not_mentioned" if v.probability < 0.1 else "uncertain"
+        assert v.verdict == expected and v.mentions == (expected == "mentions")
+    assert result.uncertain and [ORDER[v.verdict] for v in result.verdicts] == sorted(ORDER[v.verdict] for v in result.verdicts)
+
+
+def test_uncertain_letters_are_counted_named_and_quoted(searcher, tmp_path, monkeypatch):
+    """The lead carries the uncertain count ("· 2 usikre"); the uncertain letters have their own line, each with
+    its best sentence as a verified citation, numbered after the mentioning letters' in the order the text names
+    them; the JSON keeps the boolean and adds the state and probability."""
+    use_band(monkeypatch, tmp_path, da=(0.1, 0.9), en=(0.1, 0.9))
+    answer = coverage_answer(RECRUITMENT, searcher)
+    states = [e.verdict for e in answer.coverage]
+    k, u = states.count("mentions"), states.count("uncertain")
+    assert u >= 1 and answer.counts == {"in_scope": 5, "mentions": k, "uncertain": u}
+    assert states == sorted(states, key=ORDER.__getitem__)
+    lines = answer.text.splitlines()
+    note = f"{u} usikre" if u > 1 else "1 usikker"
+    assert lines[0] == f"{k} af 5 høringssvar nævner rekruttering og fastholdelse af personale · {note}."
+    assert lines[1].startswith("Nævner det: ")
+    unsure = next(line for line in lines if line.startswith("Usikkert: "))
+    for entry in answer.coverage:
+        if entry.verdict == "not_mentioned":
+            assert not entry.citations and entry.label not in unsure
+            continue
+        assert not entry.mentions or entry.verdict == "mentions"
+        [n] = entry.citations
+        citation = answer.citations[n - 1]
+        assert citation.verified and citation.doc_id == entry.doc_id
+        if entry.verdict == "uncertain":  # named with its best sentence, so a person decides in seconds
+            assert f"{entry.label} (»{citation.quote}« [{n}])" in unsure
+    assert [c.n for c in answer.citations] == [int(n) for n in re.findall(r"\[(\d+)\]", answer.text)]
+    data = answer.to_json()
+    assert data["counts"]["uncertain"] == u
+    assert [(e["verdict"], e["mentions"]) for e in data["coverage"]] == [(s, s == "mentions") for s in states]
+
+
+def test_uncertain_only_is_no_none_sentence(searcher, tmp_path, monkeypatch):
+    """No letter decided as mentioning but one uncertain: "0 af 2 … · 1 usikker.", never "Ingen af dem nævner …"."""
+    use_band(monkeypatch, tmp_path, da=(0.05, 0.999))
+    answer = coverage_answer("Hvad siger kommunerne om ventelister?", searcher)
+    assert answer.counts == {"in_scope": 2, "mentions": 0, "uncertain": 2} and not answer.grounded
+    lines = answer.text.splitlines()
+    assert lines[0] == "0 af 2 kommuner nævner ventelister · 2 usikre."
+    assert lines[1].startswith("Usikkert: ") and "Ingen af dem" not in answer.text
+    assert lead_sentence(answer) == lines[0]
 
 
 def test_topic_extraction():
@@ -68,9 +144,12 @@ def test_cli_coverage_json_shape(sample_index):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert {"question", "answer", "filters", "grounded", "citations", "coverage", "counts"} <= set(data)
-    assert data["counts"] == {"in_scope": 2, "mentions": 1}
+    assert data["counts"] == {"in_scope": 2, "mentions": 1, "uncertain": 0}
     for entry in data["coverage"]:
-        assert set(entry) == {"doc_id", "source", "sender", "sender_type", "mentions", "stance", "summary", "citations"}
+        assert set(entry) == {"doc_id", "source", "sender", "sender_type", "mentions", "verdict", "probability",
+                              "stance", "summary", "citations"}
+        assert entry["mentions"] == (entry["verdict"] == "mentions")
+        assert entry["verdict"] in ("mentions", "not_mentioned") and round(entry["probability"], 3) == entry["probability"]
     cited = {n for e in data["coverage"] for n in e["citations"]}
     assert cited == {c["n"] for c in data["citations"]}
 
@@ -93,7 +172,7 @@ def test_an_empty_scope_says_so_and_how_to_widen_it(searcher, question, expected
     from index.records import Filters
 
     answer = coverage_answer(question, searcher, Filters(sender_type="region", date_from="2030-01-01"))
-    assert answer.counts == {"in_scope": 0, "mentions": 0} and not answer.grounded
+    assert answer.counts == {"in_scope": 0, "mentions": 0, "uncertain": 0} and not answer.grounded
     assert answer.text.startswith(expected), answer.text
     assert "Afgrænset til" not in answer.text and "Limited to" not in answer.text
 

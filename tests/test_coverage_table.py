@@ -20,7 +20,9 @@ from index.records import Filters
 HOSTILE = "=HYPERLINK(\"http://evil.example\",\"klik\")"
 
 
-def _answer(language: str = "da") -> Answer:
+def _answer(language: str = "da", *, uncertain: bool = False) -> Answer:
+    """Two letters that mention the topic, one that does not and, with ``uncertain``, one the judge left
+    uncertain (listed last in the answer, with its best sentence as citation 3)."""
     citations = [
         Citation(n=1, doc_id="d1", chunk_id="d1:0", source="/x/001_569e1742befe58b9.txt", sender="Hedensted Kommune",
                  sender_type="kommune", page=3, quote="Vi har lange ventelister.", verified=True),
@@ -29,15 +31,23 @@ def _answer(language: str = "da") -> Answer:
     ]
     coverage = [
         CoverageEntry(doc_id="d1", source="/x/001_569e1742befe58b9.txt", sender="Hedensted Kommune",
-                      sender_type="kommune", mentions=True, citations=[1]),
+                      sender_type="kommune", mentions=True, probability=0.97, citations=[1]),
         CoverageEntry(doc_id="d2", source="/x/brev.txt", sender=HOSTILE, sender_type="borger", mentions=True,
-                      citations=[2]),
+                      probability=0.81, citations=[2]),
         CoverageEntry(doc_id="d3", source="/x/003_be0da06586603f9f.txt", sender="LMU Hjernesgade",
-                      sender_type="med_udvalg", mentions=False, citations=[]),
+                      sender_type="med_udvalg", mentions=False, probability=0.04, citations=[]),
     ]
+    counts = {"in_scope": 3, "mentions": 2, "uncertain": 0}
+    if uncertain:
+        citations.append(Citation(n=3, doc_id="d4", chunk_id="d4:0", source="/x/002_eb13e6cc94d726ef.txt",
+                                  sender="Norddjurs Kommune", sender_type="kommune", page=2,
+                                  quote="Ventetiden er lang for nogle borgere.", verified=True))
+        coverage.append(CoverageEntry(doc_id="d4", source="/x/002_eb13e6cc94d726ef.txt", sender="Norddjurs Kommune",
+                                      sender_type="kommune", verdict="uncertain", probability=0.41, citations=[3]))
+        counts = {"in_scope": 4, "mentions": 2, "uncertain": 1}
     return Answer(question="Hvad siger de om ventelister?" if language == "da" else "What do they say about waiting lists?",
                   text="…", language=language, method="coverage", grounded=True, citations=citations,
-                  coverage=coverage, counts={"in_scope": 3, "mentions": 2}, filters=Filters())
+                  coverage=coverage, counts=counts, filters=Filters())
 
 
 def test_rows_in_the_answers_language_with_quote_page_and_citation():
@@ -58,6 +68,30 @@ def test_rows_in_the_answers_language_with_quote_page_and_citation():
 def test_lead_sentence_is_the_count_without_quotes():
     assert lead_sentence(_answer()) == "2 af 3 høringssvar nævner ventelister."
     assert lead_sentence(_answer("en")) == "2 of 3 responses mention waiting lists."
+
+
+def test_uncertain_rows_say_so_show_their_best_sentence_and_come_between():
+    """Ja / nej / usikker in the mentions column; the uncertain letter's best sentence in the quote column so a
+    person decides it at a glance; sorted mentions, uncertain, not mentioned whatever the answer's order."""
+    rows = coverage_rows(_answer(uncertain=True))
+    assert [r.cells() for r in rows] == [
+        ("Hedensted Kommune", "kommune", "ja", "Vi har lange ventelister.", 3, "[1]"),
+        (HOSTILE, "borger", "ja", "+45 er ikke et tal, men en formel?", 1, "[2]"),
+        ("Norddjurs Kommune", "kommune", "usikker", "Ventetiden er lang for nogle borgere.", 2, "[3]"),
+        ("LMU Hjernesgade", "MED-udvalg", "nej", "", None, ""),
+    ]
+    assert [(r.verdict, r.mentioned, r.n) for r in rows] == [
+        ("mentions", True, 1), ("mentions", True, 2), ("uncertain", False, 3), ("not_mentioned", False, None)]
+    english = coverage_rows(_answer("en", uncertain=True))
+    assert [r.mentions for r in english] == ["yes", "yes", "uncertain", "no"]
+    assert lead_sentence(_answer(uncertain=True)) == "2 af 4 høringssvar nævner ventelister · 1 usikker."
+    assert lead_sentence(_answer("en", uncertain=True)) == "2 of 4 responses mention waiting lists · 1 uncertain."
+    text = to_csv(_answer(uncertain=True)).decode("utf-8")
+    csv_rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert csv_rows[3] == ["Norddjurs Kommune", "kommune", "usikker", "Ventetiden er lang for nogle borgere.", "2", "[3]"]
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(_answer(uncertain=True)))).active
+    assert [c.value for c in sheet[4]] == ["Norddjurs Kommune", "kommune", "usikker",
+                                           "Ventetiden er lang for nogle borgere.", 2, "[3]"]
 
 
 def test_csv_and_xlsx_carry_every_row_and_no_formula():
@@ -114,6 +148,7 @@ def test_a_real_who_says_what_table(searcher, question, language, group):
     assert lead_sentence(answer).startswith(f"1 {'af' if language == 'da' else 'of'} 2 {group} ")
     words = {"da": ("kommune", "ja", "nej"), "en": ("municipality", "yes", "no")}[language]
     assert {r.type for r in rows} == {words[0]} and {r.mentions for r in rows} == set(words[1:])
+    assert [r.verdict for r in rows] == [e.verdict for e in answer.coverage] == ["mentions", "not_mentioned"]
 
 
 def test_stages_of_an_answer_come_in_order(searcher):

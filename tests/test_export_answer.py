@@ -159,3 +159,33 @@ def test_docx_accepts_characters_xml_forbids():
     answer = _made_up_answer(question="Hvad siger\x0c kommunerne\x00 om ventelister?\x1b")
     _, text = _docx_text(to_docx(answer))
     assert "Spørgsmål: Hvad siger kommunerne om ventelister?" in text
+
+
+@pytest.mark.parametrize("question, language", [
+    ("Hvad siger kommunerne om ventelister?", "da"),
+    ("What do the municipalities say about waiting lists?", "en"),
+])
+def test_a_who_says_what_export_shows_each_letters_state_and_the_uncertain_count(searcher, tmp_path, monkeypatch,
+                                                                              question, language):
+    """Three-state verdicts in the exported answer (Markdown and Word): the lead counts the uncertain letters, the
+    uncertain letter has its own line with its best sentence, and the table says ja / usikker per letter."""
+    from answering.coverage_answer import coverage_answer
+    from tests.test_verdict import use_band
+
+    use_band(monkeypatch, tmp_path, **{language: (0.05, 0.4)})  # Norddjurs falls inside the band, Hedensted above
+    answer = coverage_answer(question, searcher)
+    assert answer.counts == {"in_scope": 2, "mentions": 1, "uncertain": 1}
+    norddjurs = next(e for e in answer.coverage if e.verdict == "uncertain")
+    quote = answer.citations[norddjurs.citations[0] - 1].quote
+    words = {"da": ("1 af 2 kommuner nævner ventelister · 1 usikker.", "Usikkert: ", "ja", "usikker"),
+             "en": ("1 of 2 municipalities mentions waiting lists · 1 uncertain.", "Uncertain: ", "yes", "uncertain")}
+    lead, unsure, yes, uncertain = words[language]
+    markdown = _unescape(to_markdown(answer))
+    _, text = _docx_text(to_docx(answer))
+    for out in (markdown, text):
+        assert lead in out
+        assert f"{unsure}{norddjurs.label} (»{quote}« [2])." in out
+    assert f"| {norddjurs.label} | {sender_type_word('kommune', language)} | {uncertain} | {quote} |" in markdown
+    [table] = docx.Document(io.BytesIO(to_docx(answer))).tables
+    assert [row.cells[2].text for row in table.rows[1:]] == [yes, uncertain]
+    assert table.rows[2].cells[3].text == quote

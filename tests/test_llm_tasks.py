@@ -49,7 +49,7 @@ def test_map_step_gives_stance_and_position_with_a_verified_quote(searcher):
     assert cited.verified and cited.quote == PHRASE  # the model's own quote, verified in its passage
     assert "Hedensted Kommune (Voksenhandicap) (bekymret): Oplever lange ventelister" in answer.text
     assert progress[-1] == (1, 1)
-    assert answer.counts == {"in_scope": 2, "mentions": 1} and answer.method == "coverage"
+    assert answer.counts == {"in_scope": 2, "mentions": 1, "uncertain": 0} and answer.method == "coverage"
 
 
 @pytest.mark.parametrize("reply", ["ikke json", '{"stance": "jubler", "summary": "x"}', '{"stance": "støtter"}'])

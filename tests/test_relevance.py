@@ -76,7 +76,7 @@ def test_a_letterhead_never_carries_a_verdict_or_its_quote(make_settings, embedd
     ingest([folder], settings, embedder=embedder)
     searcher = Searcher(settings, embedder=embedder)
     answer = coverage_answer("Hvad siger Skive om ventelister?", searcher)
-    assert answer.counts == {"in_scope": 1, "mentions": 1}
+    assert answer.counts == {"in_scope": 1, "mentions": 1, "uncertain": 0}
     quote = answer.citations[0].quote
     assert "ventelister til botilbud" in quote
     assert not quote.startswith("Høringssvar fra") and "@" not in quote

@@ -13,7 +13,7 @@ from answering.conversation import Turn
 from answering.coverage_answer import lead_sentence
 from answering.texts import FIELD_NAMES, SENDER_TYPE_NAMES, describe_filters
 from export.answer import to_docx, to_markdown
-from export.coverage_table import coverage_rows, headers, to_csv, to_xlsx
+from export.coverage_table import coverage_rows, headers, state_word, to_csv, to_xlsx
 from export.feedback import record_feedback
 from answering.schema import Answer
 from index.records import Filters
@@ -110,7 +110,8 @@ def column_widths(names: tuple[str, ...]) -> dict[str, int]:
 
 def _render_coverage(answer: Answer, lang: str, key: str) -> None:
     """Who says what: the short lead with the counts, then every document in scope as a sortable table whose
-    rows open their source, and the table as Excel or CSV."""
+    rows open their source (mentions, uncertain, not mentioned; an uncertain row shows its best sentence, and a
+    line under the table says what "usikker" asks of the reader), and the table as Excel or CSV."""
     alang = answer.language
     st.markdown(answer_markdown(lead_sentence(answer)))
     rows = coverage_rows(answer)
@@ -134,6 +135,8 @@ def _render_coverage(answer: Answer, lang: str, key: str) -> None:
         if chosen and rows[chosen[0]].n is not None:
             st.session_state[source_key(key, rows[chosen[0]].n)] = True
     st.caption(t(lang, "table_hint"))
+    if (answer.counts or {}).get("uncertain"):  # the rows a person decides: what "usikker" means, in a line
+        st.caption(t(lang, "table_uncertain_hint", word=state_word("uncertain", alang)))
     scope = describe_filters(answer.filters, alang)
     if scope and (answer.counts or {}).get("in_scope"):
         st.markdown(escape_markdown(scope))

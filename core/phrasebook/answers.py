@@ -79,6 +79,12 @@ PHRASES: dict[str, dict[str, str]] = {
     "coverage.topic": {"da": "emnet", "en": "the topic"},
     "coverage.and": {"da": "og", "en": "and"},
     "coverage.none": {"da": "Ingen af dem nævner {topic}.", "en": "None of them mentions {topic}."},
+    # three-state verdicts (retrieval/verdict.py): "2 af 5 kommuner nævner ventelister · 1 usikker.", then a line
+    # per state: "Nævner det: …" and "Usikkert: Norddjurs Kommune (»…« [3])."
+    "coverage.uncertain_count": {"da": "{n} usikker", "en": "{n} uncertain"},
+    "coverage.uncertain_count_plural": {"da": "{n} usikre", "en": "{n} uncertain"},
+    "coverage.mentioning_line": {"da": "Nævner det: {letters}.", "en": "Mentioning it: {letters}."},
+    "coverage.uncertain_line": {"da": "Usikkert: {letters}.", "en": "Uncertain: {letters}."},
     # who says what when the filters leave no letter: the filters, and how to widen them
     "coverage.no_match": {
         "da": "Ingen høringssvar matcher afgrænsningen: {scope}. Fjern et af filtrene eller vælg en bredere værdi "
@@ -105,6 +111,7 @@ PHRASES: dict[str, dict[str, str]] = {
     "coverage_table.source": {"da": "Kilde", "en": "Source"},
     "coverage_table.yes": {"da": "ja", "en": "yes"},
     "coverage_table.no": {"da": "nej", "en": "no"},
+    "coverage_table.uncertain": {"da": "usikker", "en": "uncertain"},  # the judge decided neither: read the quote
     "coverage_table.sheet": {"da": "Hvem siger hvad", "en": "Who says what"},
     # one answer exported (export/answer.py): a file named by its own name, "Filtre: …" in words
     "answer_export.file": {"da": "fil: {name}", "en": "file: {name}"},

@@ -469,6 +469,13 @@ PHRASES: dict[str, dict[str, str]] = {
         "da": "Sortér ved at klikke på en kolonneoverskrift. Vælg en række for at åbne dens kilde nedenfor.",
         "en": "Sort by clicking a column header. Select a row to open its source below.",
     },
+    # under a who-says-what table with uncertain verdicts (retrieval/verdict.py); {word}: the table's own cell word
+    "ui.table_uncertain_hint": {
+        "da": "»{word}«: brevet kunne ikke afgøres sikkert. Citatet er dets bedste sætning om emnet – læs det, og "
+              "afgør selv.",
+        "en": "“{word}”: the letter could not be decided with confidence. The quote is its best sentence on the "
+              "topic – read it and decide.",
+    },
     "ui.table_xlsx": {"da": "Hent tabellen (Excel)", "en": "Download the table (Excel)"},
     "ui.table_csv": {"da": "Hent tabellen (CSV)", "en": "Download the table (CSV)"},
     "ui.nearest_note": {
