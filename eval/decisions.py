@@ -36,6 +36,9 @@ QUICK_FLOORS = {
     "grounding holdout.jsonl en answered": 0.75, "grounding holdout.jsonl en refused": 1.0,
     "verdicts coverage.jsonl da F1": 0.76, "verdicts coverage.jsonl en F1": 0.64,
     "verdicts coverage.jsonl da P": 0.79, "verdicts coverage.jsonl en P": 0.65,
+    # three states (ADR 0013, 2026-12-06: .576 decided, .951 right in Danish): about half decided, few wrong
+    "verdicts coverage.jsonl da decided": 0.5, "verdicts coverage.jsonl da decided_right": 0.93,
+    "verdicts coverage.jsonl en decided_right": 0.93,
 }
 DESIGN_CARD = ("What do the municipalities say about waiting lists?", "Hvad siger kommunerne om ventelister?")
 
@@ -65,10 +68,13 @@ def grounding(searcher, items) -> dict:
 
 def verdicts(searcher, topics, key) -> dict:
     from retrieval.coverage import document_verdicts
+    from retrieval.relevance import calibration_for
+
+    threshold = {lang: calibration_for(searcher.embedder.name, lang).threshold for lang in ("da", "en")}
 
     out = {}
     for lang in ("da", "en"):
-        pred, labels, absent_marked, seconds = [], [], 0, []
+        pred, labels, absent_marked, seconds, states = [], [], 0, [], []
         for topic in topics:
             started = time.perf_counter()
             result = document_verdicts(searcher, topic[f"question_{lang}"], language=lang)
@@ -77,12 +83,17 @@ def verdicts(searcher, topics, key) -> dict:
             for v in result.verdicts:
                 name = key(v.source)
                 if name in topic["mentions"]:
-                    pred.append(v.mentions)
+                    pred.append(v.probability >= threshold[lang])  # the forced (boolean) verdict
+                    states.append(v.verdict)
                     labels.append(topic["mentions"][name])
-                    absent_marked += (not raised) and v.mentions
+                    absent_marked += (not raised) and v.verdict == "mentions"
         p, y = np.array(pred, bool), np.array(labels, bool)
         score = f1(p, y)
+        st = np.array(states)
+        decided = st != "uncertain"
+        right = ((st == "mentions") & y) | ((st == "not_mentioned") & ~y)
         out[lang] = {"pairs": len(p), "F1": score[0], "P": score[1], "R": score[2], "absent_marked": int(absent_marked),
+                     "decided": float(decided.mean()), "decided_right": float(right[decided].mean()) if decided.any() else 1.0,
                      "p50_ms": statistics.median(seconds) * 1000}
     return out
 
@@ -135,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         report(f"grounding {name}", grounding(sample, [(q.question, q.lang, not q.offtopic, None) for q in qs]),
                ("n", "answered", "refused", "F1", "P", "R"))
     report("verdicts coverage.jsonl", verdicts(sample, load_coverage(ROOT / "eval" / "coverage.jsonl"), lambda s: prefix_of(s)),
-           ("pairs", "F1", "P", "R", "absent_marked", "p50_ms"))
+           ("pairs", "F1", "P", "R", "absent_marked", "decided", "decided_right", "p50_ms"))
     for question in DESIGN_CARD:
         started = time.perf_counter()
         answer = answer_question(question, sample)

@@ -1,19 +1,23 @@
 """The calibrated relevance judge behind who-says-what: does this document raise the question's topic?
 
 Each letter's verdict (the notat's "k af n") rests on its best statement sentence. A sentence is judged by
-three signals, each on a scale that carries over between languages and index sizes:
+signals that carry over between languages and index sizes:
 
 * ``margin``: its cosine to the question minus the question's own baseline over a fixed Danish background
   (retrieval/background.py), so an English question, which sits lower on every Danish sentence, is read
   against its own zero point;
 * ``context``: the same for the chunk around it;
-* ``coverage``: the IDF-weighted share of the question's topical terms (Danish stems) that it contains.
+* ``coverage``: the IDF-weighted share of the question's topical terms (Danish stems) that it contains;
+* ``head``: a head trained from the bundled encoder's vectors on squad-da (a reweighted cosine, ``Head``), read
+  against its own mean over the same background.
 
-A logistic model per question language turns them into a probability; its weights and threshold are fitted
-on labelled topics by ``eval/calibrate.py`` and ship as ``retrieval/data/relevance.json``. Only statement
-sentences count as evidence (index/statements.py), and the sentence that carries the verdict is the one
-quoted. The same judge was measured for grounding too and not adopted: the dense rule of
-answering/grounding.py serves the letters better (docs/decisions/0010-calibrated-relevance.md).
+A logistic model per question language, over the signals its language was fitted with, turns them into a
+calibrated probability, and a band around it leaves undecided (*usikker*) what the judge cannot decide 97 % right
+(retrieval/verdict.py). Weights, calibration and band are fitted on labelled topics and the head is trained by
+``eval/train_judge.py`` (``make train-judge``); they ship as ``retrieval/data/relevance.json`` and
+``retrieval/data/judge.npz``. Only statement sentences count as evidence (index/statements.py), and the sentence
+that carries the verdict is the one quoted. The same judge was measured for grounding and not adopted: the dense
+rule of answering/grounding.py serves the letters better (docs/decisions/0010, 0013).
 """
 
 from __future__ import annotations
@@ -117,7 +121,7 @@ def load_calibrations(path: Path = CALIBRATION) -> dict[str, dict[str, Calibrati
 
 def calibration_for(embedder_name: str, language: str) -> Calibration:
     """The calibration of this embedder and question language (English's for other languages). An embedder
-    without its own calibration uses the default embedder's, which is only approximate: run eval/calibrate.py."""
+    without its own calibration uses the default embedder's, which is only approximate: run eval/train_judge.py."""
     models = load_calibrations()
     languages = models.get(embedder_name) or models[next(iter(models))]
     return languages.get(language) or languages["en"]
