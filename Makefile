@@ -15,7 +15,7 @@ test-llm:   ## set up, install llama-cpp-python + Gemma 3 270M if missing, run t
 eval:       ## the evaluations: retrieval (this system and its peers) on the sample corpus; the decisions (eval/decisions.py)
 	bash scripts/setup.sh && .venv/bin/python eval/run_eval.py && .venv/bin/python eval/decisions.py
 
-train-judge: ## train the relevance judge's head and fit its three-state band (eval/train_judge.py; CPU, about 20 minutes)
+train-judge: ## train the relevance judge's head, fit its three-state band (eval/train_judge.py; 2 CPUs: ~45 min the first time, then ~3)
 	bash scripts/setup.sh && .venv/bin/python eval/train_judge.py
 
 bench:      ## the ingest benchmark on the sample corpus (see bench/README.md)

@@ -435,6 +435,7 @@ class StageTimer(Instrument):
 
     STAGES = [
         ("retrieval.search", "Searcher", "snapshot", "snapshot() (stat check)"),
+        ("retrieval.search", None, "read_query", "read_query (language, scope, topic, terms)"),
         ("retrieval.search", None, "detect_language", "detect_language"),
         ("retrieval.search", "Searcher", "resolve_filters", "resolve_filters (inference)"),
         ("index.snapshot", "Snapshot", "mask", "Snapshot.mask"),

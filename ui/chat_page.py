@@ -33,11 +33,7 @@ def _messages() -> list[dict]:
 
 
 def _history() -> list[Turn]:
-    return [
-        Turn(question=m["answer"].question, standalone=m["answer"].standalone_question or m["answer"].question,
-             filters=m["answer"].filters)
-        for m in _messages() if m["role"] == "assistant"
-    ]
+    return [Turn.of(m["answer"]) for m in _messages() if m["role"] == "assistant"]  # each with its topic
 
 
 def _chip_label(field: str, value: str, lang: str) -> str:
