@@ -11,10 +11,12 @@ from typing import Iterator
 from answering.chat_model import ChatModel
 from answering.conversation import Turn, read_question
 from answering.extractive import extractive_answer, nearest_quotes, not_found_answer
-from answering.grounding import is_grounded, relevance
+from answering.grounding import relevance
 from answering.texts import no_match, phrase, sender_labels
 from answering.sentences import QuoteFinder
 from answering.topic import asked_topic
+from retrieval.coverage import document_verdicts
+from retrieval.relevance import calibration_for
 from answering.schema import Answer
 from answering.trace import grounding_trace
 from index.records import Filters
@@ -104,17 +106,29 @@ def answer_stream(
     answer = Answer(question=question, text="", language=language, filters=result.filters, standalone_question=standalone)
     answer.timings["search"] = result.seconds
     relevant = [p for p in result.passages if relevance(p, language) >= 0]
+    verdicts = None
+    if snap.ids and result.scope_doc_ids and not relevant:
+        # no passage clears the bar: the relevance judge reads every letter in scope (as who-says-what does), and a
+        # letter it decides mentions the topic answers with its deciding passage (docs/decisions/0013)
+        verdicts = document_verdicts(searcher, query, snap=snap)
+        relevant = [v.passages[0] for v in verdicts.verdicts if v.verdict == "mentions" and v.passages]
+    # letters the judge could not decide but leans towards (at or above its forced yes/no threshold): they may say it
+    leaning = calibration_for(searcher.embedder.name, language).threshold
+    uncertain = [v.passages[0] for v in verdicts.verdicts
+                 if v.verdict == "uncertain" and v.probability >= leaning and v.passages] if verdicts else []
 
     if not snap.ids:
         answer.text = phrase(language, "empty_index")
     elif not result.scope_doc_ids:
         answer.text = no_match(result.filters, language)  # the filters, and how to widen them
-    elif not is_grounded(result.passages, language):
+    elif not relevant:
+        nearest = uncertain + [p for p in result.passages if p.doc_id not in {u.doc_id for u in uncertain}]
         # the nearest passages the text shows (never a letterhead or contact line), for the shells' source panels
-        answer.passages = [p for p, _ in nearest_quotes(result.passages, quote_for)] or result.passages[:3]
-        # the letters in scope raise no such thing: say so, naming how many, the scope and the topic as asked
-        answer.text = not_found_answer(language, result.passages, result.filters, quote_for,
-                                       in_scope=len(result.scope_doc_ids), topic=asked_topic(standalone, language))
+        answer.passages = [p for p, _ in nearest_quotes(nearest, quote_for)] or nearest[:3]
+        # the letters in scope raise no such thing: say so, naming how many, the scope and the topic as asked (or,
+        # where the judge is unsure of some, that they may and a person should read them)
+        answer.text = not_found_answer(language, nearest, result.filters, quote_for, in_scope=len(result.scope_doc_ids),
+                                       topic=asked_topic(standalone, language), uncertain=len(uncertain))
     else:
         answer.grounded = True
         answer.passages = relevant
@@ -132,6 +146,6 @@ def answer_stream(
         if not answer.citations:  # no LLM, or nothing it cited could be verified: quote instead
             answer.method = "extractive"
             answer.text, answer.citations = extractive_answer(language, relevant, quote_for, result.filters)
-    answer.trace = grounding_trace(query, result, snap)
+    answer.trace = grounding_trace(query, result, snap, verdicts, len(uncertain))
     answer.timings["total"] = time.perf_counter() - started
     yield answer

@@ -106,12 +106,12 @@ def nearest_quotes(nearest: list[Passage], quote_for, limit: int = 3) -> list[tu
 
 
 def not_found_answer(language: str, nearest: list[Passage], filters, quote_for, *, in_scope: int | None = None,
-                     topic: str | None = None) -> str:
+                     topic: str | None = None, uncertain: int = 0) -> str:
     """The refusal, with the closest passages shown as such (never as an answer). Given the number of letters in
     scope, it names them, the scope and the topic ("Ingen af de 2 høringssvar fra Aarhus Kommune nævner et nyt
     fodboldstadion."); without it, the plain "Høringssvarene nævner ikke det, du spørger om"."""
     if in_scope:
-        text = none_mention(in_scope, filters, topic, language)
+        text = none_mention(in_scope, filters, topic, language, uncertain)
     else:
         text = phrase(language, "not_found") + (phrase(language, "in_scope") if not filters.is_empty() else "") + "."
     shown = nearest_quotes(nearest, quote_for)

@@ -54,15 +54,17 @@ def no_match(filters: Filters, language: str) -> str:
     return message("coverage.no_match", language, scope=scope) if scope else message("answer.empty_index", language)
 
 
-def none_mention(n: int, filters: Filters, topic: str | None, language: str) -> str:
+def none_mention(n: int, filters: Filters, topic: str | None, language: str, uncertain: int = 0) -> str:
     """When the ``n`` letters in scope (n >= 1) hold none that addresses the topic: "Ingen af de 2 høringssvar fra
     Aarhus Kommune nævner et nyt fodboldstadion." / "None of the 5 responses mention a new football stadium." The
     topic as the question words it (``answering.topic.asked_topic``); "det, du spørger om" when none was read."""
     from core.phrases import number
 
     key = "answer.none_mention_one" if n == 1 else "answer.none_mention"
+    if uncertain:  # the judge could not decide some letters: never "none mentions it", say who may
+        key = "answer.none_clearly_one" if uncertain == 1 else "answer.none_clearly"
     return message(key, language, n=number(n, language), scope=scope_words(filters, language),
-                   topic=topic or message("answer.asked_about", language))
+                   topic=topic or message("answer.asked_about", language), k=number(uncertain, language))
 
 
 def scope_words(filters: Filters, language: str) -> str:

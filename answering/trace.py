@@ -20,7 +20,8 @@ if TYPE_CHECKING:  # the records are read, never built, here: Answer's schema st
     from retrieval.relevance import Judge
     from retrieval.search import SearchResult
 
-GroundingReason = Literal["answered", "empty_index", "no_letters_in_scope", "no_passage_clears_the_bar"]
+GroundingReason = Literal["answered", "answered_by_verdicts", "empty_index", "no_letters_in_scope",
+                          "no_passage_clears_the_bar", "only_uncertain_letters"]
 VerdictState = Literal["mentions", "not_mentioned", "uncertain"]
 
 
@@ -81,8 +82,11 @@ def grounding_bar(language: str) -> dict[str, float]:
     return bar
 
 
-def grounding_trace(query: Query, result: SearchResult, snap: Snapshot) -> Trace:
-    """The trace of an answer (answer mode) over ``result``, searched in ``snap``."""
+def grounding_trace(query: Query, result: SearchResult, snap: Snapshot, verdicts: CoverageResult | None = None,
+                    leaning: int = 0) -> Trace:
+    """The trace of an answer (answer mode) over ``result``, searched in ``snap``; ``verdicts``: the letters'
+    verdicts where the passages cleared no bar and the judge read every letter in scope; ``leaning``: how many
+    uncertain letters the judge leans towards (named in the refusal as letters that may say it)."""
     language = result.language
     passages = [
         PassageSignals(rank=p.rank, chunk_id=p.chunk_id, doc_id=p.doc_id, sender=p.sender,
@@ -95,10 +99,12 @@ def grounding_trace(query: Query, result: SearchResult, snap: Snapshot) -> Trace
     elif not result.scope_doc_ids:
         reason = "no_letters_in_scope"
     elif not is_grounded(result.passages, language):
-        reason = "no_passage_clears_the_bar"
+        states = {v.verdict for v in verdicts.verdicts} if verdicts is not None else set()
+        reason = ("answered_by_verdicts" if "mentions" in states else "only_uncertain_letters" if leaning
+                  else "no_passage_clears_the_bar")
     else:
         reason = "answered"
-    grounding = GroundingTrace(grounded=reason == "answered", reason=reason, letters_in_scope=len(result.scope_doc_ids),
+    grounding = GroundingTrace(grounded=reason in ("answered", "answered_by_verdicts"), reason=reason, letters_in_scope=len(result.scope_doc_ids),
                                bar=grounding_bar(language), margin=max((p.margin for p in passages), default=None),
                                passages=passages)
     return Trace(query=query, grounding=grounding)

@@ -236,3 +236,28 @@ def test_english_off_topic_question_naming_a_municipality_is_refused(searcher):
     answer = answer_question("What does Norddjurs say about cycle lanes?", searcher)
     assert answer.filters.municipality == "Norddjurs"
     assert answer.grounded is False and answer.citations == []
+
+
+def test_a_letter_the_judge_is_unsure_of_is_never_said_not_to_mention_it(searcher):
+    """No passage clears the grounding bar for this wording, but the judge leans towards Hedensted (uncertain,
+    above its forced threshold): the refusal never says "none mention", it says one may and shows that letter's
+    sentence first (issue 22: answerable questions refused with the answer underneath)."""
+    answer = answer_question("Which municipalities mention waiting lists?", searcher)
+    assert answer.grounded is False and answer.citations == []
+    assert answer.text.startswith("None of the 2 responses from municipalities clearly mention waiting lists; one of "
+                                  "them may do so and should be read by a person")
+    assert answer.passages[0].sender.startswith("Hedensted Kommune") and "ventelister" in answer.passages[0].text
+    assert answer.trace.grounding.reason == "only_uncertain_letters"
+
+
+def test_a_letter_the_judge_decides_mentions_it_answers_where_no_passage_clears_the_bar(searcher, monkeypatch):
+    """Where the dense bar refuses (set out of reach here), a letter the relevance judge decides mentions the topic
+    answers with its deciding passage, quoted and verified (docs/decisions/0013)."""
+    import answering.grounding as grounding
+
+    monkeypatch.setitem(grounding.DENSE_THRESHOLD, "da", 2.0)
+    monkeypatch.setattr(grounding, "LEXICAL_DENSE_FLOOR", 2.0)
+    answer = answer_question("Hvad siger kommunerne om ventelister?", searcher)
+    assert answer.grounded is True and answer.trace.grounding.reason == "answered_by_verdicts"
+    assert [c.sender for c in answer.citations] == ["Hedensted Kommune (Voksenhandicap)"]
+    assert answer.citations[0].verified and "ventelister" in answer.citations[0].quote

@@ -139,4 +139,4 @@ def test_verdicts_of_a_query_are_the_verdicts_of_the_string(searcher):
     assert by_query.model_dump() == by_string.model_dump()
     mentioning = by_query.mentioning
     assert [v.sender for v in mentioning] == ["Hedensted Kommune (Voksenhandicap)"]
-    assert set(mentioning[0].signals) == {"margin", "context", "coverage"}
+    assert set(mentioning[0].signals) == {"margin", "context", "coverage", "head"}  # the judge's signals

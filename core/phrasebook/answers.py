@@ -26,6 +26,14 @@ PHRASES: dict[str, dict[str, str]] = {
         "da": "Det eneste høringssvar{scope} nævner ikke {topic}.",
         "en": "The only response{scope} does not mention {topic}.",
     },
+    "answer.none_clearly": {
+        "da": "Ingen af de {n} høringssvar{scope} nævner tydeligt {topic}; {k} af dem kan gøre det og bør læses af en person (nærmeste uddrag nedenfor).",
+        "en": "None of the {n} responses{scope} clearly mention {topic}; {k} of them may do so and should be read by a person (nearest passages below).",
+    },
+    "answer.none_clearly_one": {
+        "da": "Ingen af de {n} høringssvar{scope} nævner tydeligt {topic}; ét af dem kan gøre det og bør læses af en person (nærmeste uddrag nedenfor).",
+        "en": "None of the {n} responses{scope} clearly mention {topic}; one of them may do so and should be read by a person (nearest passages below).",
+    },
     "answer.asked_about": {"da": "det, du spørger om", "en": "what you are asking about"},  # no topic read
     # the scope in that sentence, one filter after another (a sender names the letters; its type and municipality
     # would only repeat it)
