@@ -188,7 +188,8 @@ def test_the_mode_switch_stays_on_and_table_headers_are_whole(server, browser, t
     page.wait_for_function("document.fonts.check('14px \"Source Sans\"')", timeout=30_000)
     for lang, mode, question, lead in (
         ("da", "Hvem siger hvad", QUESTION, "1 af 2 kommuner nævner ventelister."),
-        ("en", "Who says what", ENGLISH, "1 of 2 municipalities mentions waiting lists."),
+        # the shipped English band leaves Hedensted uncertain (docs/decisions/0013): counted, never "does not mention"
+        ("en", "Who says what", ENGLISH, "0 of 2 municipalities mention waiting lists ·"),
     ):
         if lang == "en":
             page.get_by_role("button", name="Ny samtale").click()

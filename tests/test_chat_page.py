@@ -80,7 +80,7 @@ def test_an_uncertain_letter_says_so_in_the_lead_and_shows_its_best_sentence(app
     letters that mention the topic and those that do not."""
     from tests.test_verdict import use_band
 
-    use_band(monkeypatch, tmp_path, da=(0.05, 0.5))
+    use_band(monkeypatch, tmp_path, da=(0.005, 0.5))  # measured: Norddjurs .019 inside, Hedensted .998 above
     at = app_env(sample_index.index)
     at.segmented_control(key="mode").set_value("coverage").run()
     _ask(at, QUESTION)
@@ -100,7 +100,7 @@ def test_an_uncertain_letter_says_so_in_the_lead_and_shows_its_best_sentence(app
     assert at.session_state["cite-a1-2"] is True
 
 
-def test_an_english_answer_is_english_throughout(app_env, sample_index):  # noqa: F811
+def test_an_english_answer_is_english_throughout(app_env, sample_index, tmp_path, monkeypatch):  # noqa: F811
     at = app_env(sample_index.index)
     at.segmented_control(key="language_choice").set_value("en").run()
     _ask(at, "What do the municipalities say about waiting lists?")
@@ -118,11 +118,29 @@ def test_an_english_answer_is_english_throughout(app_env, sample_index):  # noqa
     assert "[\\[1\\]](#cite-a1-1)" in texts[0]
     _nothing_internal(at, answer)
 
-    # who says what in English: lead, table headers and cells
+    # who says what in English: lead, table headers and cells. The shipped English band decides few verdicts
+    # (docs/decisions/0013): Hedensted (p .23) is uncertain, shown with its waiting-list sentence, never "no"
     at.segmented_control(key="mode").set_value("coverage").run()
     _ask(at, "What do the municipalities say about waiting lists?")
+    answer = _last_answer(at)
     table = at.dataframe[0].value
     assert list(table.columns) == ["Sender", "Type", "Mentions the topic?", "Quote", "Page", "Source"]
+    assert set(table["Type"]) == {"municipality"} and "yes" not in set(table["Mentions the topic?"])
+    hedensted = table.loc[table["Sender"] == "Hedensted Kommune (Voksenhandicap)"].iloc[0]
+    assert hedensted["Mentions the topic?"] == "uncertain" and "lange ventelister" in hedensted["Quote"]
+    u = answer.counts["uncertain"]
+    texts = _assistant_texts(at)
+    assert texts[0] == f"0 of 2 municipalities mention waiting lists · {u} uncertain\\."
+    for text in texts:
+        assert not DANISH.search(re.sub(r"»[^«]*«", "", text).replace("\\", "")), text
+    _nothing_internal(at, answer)
+
+    # with a band that decides both letters (set around Hedensted .23 and Norddjurs .03): "yes" and "no"
+    from tests.test_verdict import use_band
+
+    use_band(monkeypatch, tmp_path, en=(0.1, 0.2))
+    _ask(at, "What do the municipalities say about waiting lists?")
+    table = at.dataframe[-1].value
     assert set(table["Mentions the topic?"]) == {"yes", "no"} and set(table["Type"]) == {"municipality"}
     assert _assistant_texts(at)[0] == "1 of 2 municipalities mentions waiting lists\\."
 
@@ -199,6 +217,11 @@ def test_who_says_what_with_a_chat_model_reports_progress_and_words_stances(app_
     original = chat_page._Status.progress
     monkeypatch.setattr(chat_page._Status, "progress",
                         lambda self, done, total: (calls.append((done, total)), original(self, done, total))[1])
+    from tests.test_verdict import use_band
+
+    # a band that decides Hedensted (p .23) as mentioning, so its position is mapped (the shipped English band
+    # leaves it uncertain: docs/decisions/0013)
+    use_band(monkeypatch, tmp_path, en=(0.1, 0.2))
     at = app_env(index)
     at.segmented_control(key="language_choice").set_value("en").run()
     at.segmented_control(key="mode").set_value("coverage").run()

@@ -241,7 +241,7 @@ def test_ask_coverage_json_shows_uncertain_verdicts(cli, tmp_path, monkeypatch):
     counts carry them, and each is cited with its best sentence."""
     from tests.test_verdict import use_band
 
-    use_band(monkeypatch, tmp_path, da=(0.05, 0.5))
+    use_band(monkeypatch, tmp_path, da=(0.005, 0.5))  # measured: Norddjurs .019 inside, Hedensted .998 above
     item = _json(cli("ask", "Hvad siger kommunerne om ventelister?", "--mode", "coverage", "--json"))
     _coverage_shape(item)
     assert item["counts"] == {"in_scope": 2, "mentions": 1, "uncertain": 1}

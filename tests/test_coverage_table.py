@@ -16,6 +16,7 @@ from answering.schema import Answer, Citation, CoverageEntry
 from export.coverage_table import coverage_rows, headers, to_csv, to_xlsx
 from export.labels import file_label, first_words, page_label, sender_type_word
 from index.records import Filters
+from tests.test_verdict import use_band
 
 HOSTILE = "=HYPERLINK(\"http://evil.example\",\"klik\")"
 
@@ -129,11 +130,32 @@ def test_labels_say_what_a_reader_needs():
     assert first_words("Vi oplever store kapacitetsudfordringer, som kommer til syne") == "Vi oplever store kapacitetsudfordringer, som kommer …"
 
 
+def test_a_real_english_table_leaves_undecided_letters_uncertain_with_their_best_sentence(searcher):
+    """The shipped English band decides only verdicts that are right 97 % of the time (docs/decisions/0013), which
+    the judge reaches for few English pairs: Hedensted (p .23) is *uncertain*, shown with its waiting-list
+    sentence for a person to decide, never "no"; Norddjurs (p .03) is never "yes"."""
+    answer = final_answer(ask("What do the municipalities say about waiting lists?", searcher, mode="coverage"))
+    rows = coverage_rows(answer)
+    hedensted = next(r for r in rows if r.sender.startswith("Hedensted"))
+    assert hedensted.verdict == "uncertain" and hedensted.mentions == "uncertain" and not hedensted.mentioned
+    assert "lange ventelister" in hedensted.quote and hedensted.page == 1 and hedensted.n == 1
+    norddjurs = next(r for r in rows if r.sender.startswith("Norddjurs Kommune"))
+    assert norddjurs.verdict != "mentions" and not norddjurs.mentioned
+    assert bool(norddjurs.quote) == (norddjurs.verdict == "uncertain")  # an uncertain row shows its best sentence
+    k, u = answer.counts["mentions"], answer.counts["uncertain"]
+    assert k == 0 and u >= 1 and answer.counts["in_scope"] == 2
+    assert lead_sentence(answer) == f"0 of 2 municipalities mention waiting lists · {u} uncertain."
+
+
 @pytest.mark.parametrize("question, language, group", [
     ("Hvad siger kommunerne om ventelister?", "da", "kommuner"),
     ("What do the municipalities say about waiting lists?", "en", "municipalities"),
 ])
-def test_a_real_who_says_what_table(searcher, question, language, group):
+def test_a_real_who_says_what_table(searcher, tmp_path, monkeypatch, question, language, group):
+    """A band that decides both letters (the shipped Danish one; for English one set around the measured
+    probabilities, Hedensted .23 and Norddjurs .03): a "yes" row with its quote and a "no" row without."""
+    if language == "en":
+        use_band(monkeypatch, tmp_path, en=(0.1, 0.2))
     stages = []
     answer = final_answer(ask(question, searcher, mode="coverage", on_stage=stages.append))
     assert stages == ["search"] and answer.language == language

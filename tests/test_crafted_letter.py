@@ -76,15 +76,24 @@ def test_a_crafted_letter_does_not_displace_hedensteds_own_statement(crafted, se
     assert first_hedensted < first_crafted, answer.text
 
 
-def test_who_says_what_never_takes_the_fake_quote_as_evidence(crafted):
+def test_who_says_what_never_takes_the_fake_quote_as_evidence(crafted, tmp_path, monkeypatch):
+    """Hedensted is cited with its own waiting-list sentence, never with the words the citizen puts in its mouth:
+    under the shipped band (which leaves it uncertain today: p .80, below the Danish band's upper bound; never "does
+    not mention"), and under a band that decides it (set below its measured probability): it mentions the topic."""
+    from tests.test_verdict import use_band
+
     crafted_searcher, crafted_id, hedensted_id = crafted
-    answer = coverage_answer(QUESTIONS[0], crafted_searcher)
-    entries = {e.doc_id: e for e in answer.coverage}
-    assert entries[hedensted_id].mentions
-    cited = {c.doc_id: c for c in answer.citations}
-    assert HEDENSTED_SENTENCE in cited[hedensted_id].quote
-    if crafted_id in cited:  # the citizen may mention waiting lists in words of their own, never in the fake quote
-        assert "ingen ventelister" not in cited[crafted_id].quote and "Hedensted" not in cited[crafted_id].quote
+    for band in (None, (0.05, 0.7)):
+        if band:
+            use_band(monkeypatch, tmp_path, da=band)
+        answer = coverage_answer(QUESTIONS[0], crafted_searcher)
+        entries = {e.doc_id: e for e in answer.coverage}
+        verdict = entries[hedensted_id].verdict
+        assert verdict != "not_mentioned" and (verdict == "mentions" or not band)
+        cited = {c.doc_id: c for c in answer.citations}
+        assert HEDENSTED_SENTENCE in cited[hedensted_id].quote
+        if crafted_id in cited:  # the citizen may mention waiting lists in words of their own, never in the fake quote
+            assert "ingen ventelister" not in cited[crafted_id].quote and "Hedensted" not in cited[crafted_id].quote
 
 
 def _passage_number(prompt: str, needle: str) -> int:

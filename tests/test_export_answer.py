@@ -172,7 +172,8 @@ def test_a_who_says_what_export_shows_each_letters_state_and_the_uncertain_count
     from answering.coverage_answer import coverage_answer
     from tests.test_verdict import use_band
 
-    use_band(monkeypatch, tmp_path, **{language: (0.05, 0.4)})  # Norddjurs falls inside the band, Hedensted above
+    # Norddjurs falls inside the band, Hedensted above (measured: da .019 and .998, en .030 and .233)
+    use_band(monkeypatch, tmp_path, **{language: {"da": (0.005, 0.5), "en": (0.01, 0.2)}[language]})
     answer = coverage_answer(question, searcher)
     assert answer.counts == {"in_scope": 2, "mentions": 1, "uncertain": 1}
     norddjurs = next(e for e in answer.coverage if e.verdict == "uncertain")
