@@ -169,3 +169,17 @@ def test_the_same_letters_in_another_folder_give_the_same_themes(searcher, sampl
         return [(t.label, sorted(_prefix(s.quote.source) for s in t.senders)) for t in themes]
 
     assert seen(build_themes(other, apply_edits=False)) == seen(build_themes(searcher, apply_edits=False))  # … same themes
+
+
+def test_clustering_is_deterministic_and_needs_no_random_seeds():
+    """Themes start from the centres of a Ward tree, not from random seeds: the same sentences group the same way."""
+    import numpy as np
+
+    from answering.themes import _cluster
+
+    rng = np.random.default_rng(7)
+    features = rng.normal(size=(120, 16))
+    features /= np.linalg.norm(features, axis=1, keepdims=True)
+    first, again = _cluster(features), _cluster(features.copy())
+    assert (first == again).all()
+    assert len(set(first.tolist())) == round(1.6 * np.sqrt(120))
