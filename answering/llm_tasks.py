@@ -25,8 +25,10 @@ MAX_WORKERS = 4
 Progress = Callable[[int, int], None]
 
 
-def run_prompts(llm: ChatModel, task: str, prompts: list[str], cache: LLMCache | None, progress: Progress | None = None) -> list[str | None]:
-    """Ask the model every prompt (cached, in parallel); None where the call failed."""
+def run_prompts(llm: ChatModel, task: str, prompts: list[str], cache: LLMCache | None, progress: Progress | None = None,
+                valid: Callable[[str], bool] | None = None) -> list[str | None]:
+    """Ask the model every prompt (cached, in parallel); None where the call failed. Only replies ``valid`` accepts
+    are cached: a reply the task cannot use is asked again next time, not kept for good."""
     model = llm.name
     results: list[str | None] = [None] * len(prompts)
     todo = []
@@ -50,7 +52,7 @@ def run_prompts(llm: ChatModel, task: str, prompts: list[str], cache: LLMCache |
         for future in as_completed([pool.submit(call, i) for i in todo]):
             i, text = future.result()
             results[i] = text
-            if text is not None and cache:
+            if text is not None and cache and (valid is None or valid(text)):
                 cache.put(LLMCache.key(model, task, prompts[i]), text)
             done += 1
             if progress:
@@ -91,7 +93,8 @@ def respondent_positions(llm: ChatModel, question: str, language: str, responden
         for sender, passages in respondents
     ]
     out: list[tuple[Position | None, Citation | None]] = []
-    for (sender, passages), raw in zip(respondents, run_prompts(llm, "coverage_map", prompts, cache, progress)):
+    for (sender, passages), raw in zip(respondents, run_prompts(llm, "coverage_map", prompts, cache, progress,
+                                                                           valid=lambda t: parse_structured(t, Position) is not None)):
         position = parse_structured(raw, Position)  # the raw reply is what is cached
         citation = None
         if position and position.quote and meaningful_quote(position.quote):  # "»Kommune«" proves no position
@@ -120,14 +123,16 @@ def theme_titles(llm: ChatModel, themes_quotes: list[list[str]], cache: LLMCache
         template("theme_title").format(quotes="\n".join(f"- »{neutralise(q)}«" for q in quotes[:8]))
         for quotes in themes_quotes
     ]
-    return [valid_title(raw) for raw in run_prompts(llm, "theme_title", prompts, cache, progress)]
+    return [valid_title(raw) for raw in run_prompts(llm, "theme_title", prompts, cache, progress,
+                                                    valid=lambda t: valid_title(t) is not None)]
 
 
 def written_summaries(llm: ChatModel, documents: list[tuple[str, str]], cache: LLMCache | None = None, progress: Progress | None = None) -> list[str | None]:
     """A résumé per (sender, text); None when the model failed or wrote more than a short paragraph."""
     prompts = [template("respondent_summary").format(sender=neutralise(s), text=neutralise(t[:6000])) for s, t in documents]
     out = []
-    for raw in run_prompts(llm, "respondent_summary", prompts, cache, progress):
+    for raw in run_prompts(llm, "respondent_summary", prompts, cache, progress,
+                           valid=lambda t: 0 < len(t.split()) <= 90):
         text = " ".join((raw or "").split())
         out.append(text if text and len(text.split()) <= 90 else None)
     return out

@@ -75,6 +75,15 @@ def test_per_document_work_is_cached(searcher):
     assert next(e for e in again.coverage if e.sender.startswith("Hedensted")).stance == "bekymret"
 
 
+def test_a_reply_the_task_cannot_use_is_asked_again_not_cached(tmp_path):
+    cache = LLMCache(tmp_path / "c.sqlite")
+    assert run_prompts(ScriptedChatModel(respond=lambda p: "ikke json"), "t", ["a"], cache, valid=lambda t: t.startswith("{")) == ["ikke json"]
+    good = ScriptedChatModel(respond=lambda p: '{"ok": 1}')
+    assert run_prompts(good, "t", ["a"], cache, valid=lambda t: t.startswith("{")) == ['{"ok": 1}'] and len(good.calls) == 1
+    again = ScriptedChatModel(respond=lambda p: "never asked")
+    assert run_prompts(again, "t", ["a"], cache) == ['{"ok": 1}'] and again.calls == []  # the usable reply is kept
+
+
 def test_run_prompts_survives_a_failing_call(tmp_path):
     def flaky(prompt: str) -> str:
         if "2" in prompt:
