@@ -13,14 +13,8 @@ from index.records import Filters
 from retrieval.coverage import document_verdicts
 from retrieval.query import query_terms
 from retrieval.question import Query, read_query, read_words, with_search_words
+from tests.test_query import SAMPLE_SENDERS
 
-SAMPLE_SENDERS = [
-    "Hedensted Kommune (Voksenhandicap)",
-    "Hoved-MEDudvalget for Socialområdet",
-    "LMU Specialområde Hjernesgade (SOH)",
-    "Norddjurs Kommune",
-    "OMU Social, Roskilde Kommune",
-]
 WAITING_DA = "Hvad siger kommunerne om ventelister?"
 
 
