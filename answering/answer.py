@@ -44,15 +44,9 @@ def check_question(question: str, settings) -> None:
                                    limit=number(limit, language))
 
 
-def prepare(question: str, searcher: Searcher, filters: Filters | None, history: list[Turn] | None,
-            llm: ChatModel | None = None, snap: Snapshot | None = None, *, query: Query | None = None,
-            ) -> tuple[str, SearchResult]:
-    """Standalone question, effective filters and the search result (over ``snap``, else the current snapshot).
-    ``query``: the question as ``answering.ask`` read it (read here when None)."""
-    snap = snap or searcher.snapshot()
-    if query is None:
-        query = read_question(question, snap.senders, filters, history, default_language=searcher.settings.language,
-                              llm=llm)
+def prepare(query: Query, searcher: Searcher, llm: ChatModel | None, snap: Snapshot) -> SearchResult:
+    """The search result for ``query`` (the question as read once) over ``snap``; with an LLM, a question in
+    another language is also searched in the model's Danish words."""
     searched = query
     if llm is not None and query.language != "da":
         from answering.llm import danish_rewrite
@@ -62,7 +56,7 @@ def prepare(question: str, searcher: Searcher, filters: Filters | None, history:
             searched = with_search_words(query, f"{rewrite}\n{query.text}", "da")
     result = searcher.search(searched, k=TOP_K, snap=snap)
     result.language = query.language
-    return query.text, result
+    return result
 
 
 def answer_question(
@@ -100,22 +94,22 @@ def answer_stream(
     if query is None:
         query = read_question(question, snap.senders, filters, history, default_language=searcher.settings.language,
                               llm=llm)
-    standalone, result = prepare(question, searcher, filters, history, llm, snap, query=query)
+    standalone, result = query.text, prepare(query, searcher, llm, snap)
     language = result.language
     quote_for = QuoteFinder(searcher, query.dense_text, snapshot=snap)  # the topic picks the quote
     answer = Answer(question=question, text="", language=language, filters=result.filters, standalone_question=standalone)
     answer.timings["search"] = result.seconds
     relevant = [p for p in result.passages if relevance(p, language) >= 0]
-    verdicts = None
+    verdicts, uncertain = None, []
     if snap.ids and result.scope_doc_ids and not relevant:
         # no passage clears the bar: the relevance judge reads every letter in scope (as who-says-what does), and a
         # letter it decides mentions the topic answers with its deciding passage (docs/decisions/0013)
         verdicts = document_verdicts(searcher, query, snap=snap)
         relevant = [v.passages[0] for v in verdicts.verdicts if v.verdict == "mentions" and v.passages]
-    # letters the judge could not decide but leans towards (at or above its forced yes/no threshold): they may say it
-    leaning = calibration_for(searcher.embedder.name, language).threshold
-    uncertain = [v.passages[0] for v in verdicts.verdicts
-                 if v.verdict == "uncertain" and v.probability >= leaning and v.passages] if verdicts else []
+        # letters it could not decide but leans towards (at or above its forced yes/no threshold) may say it
+        leaning = calibration_for(searcher.embedder.name, language).threshold
+        uncertain = [v.passages[0] for v in verdicts.verdicts
+                     if v.verdict == "uncertain" and v.probability >= leaning and v.passages]
 
     if not snap.ids:
         answer.text = phrase(language, "empty_index")

@@ -90,14 +90,3 @@ def _with_user_filters(carried: Filters, filters: Filters | None) -> Filters:
         if field in effective.inferred:
             effective = effective.without(field)
     return effective
-
-
-def condense_without_llm(question: str, history: list[Turn], known_senders: list[str]) -> tuple[str, Filters | None]:
-    """Carry the previous topic over to an elliptic follow-up; new scope words replace the old inferred ones.
-
-    Returns (standalone question, filters to use or None for "infer from the question as usual")."""
-    carried = _carry(question, read_words(question, known_senders), history)
-    if carried is None:
-        return question, None
-    standalone, _, scope = carried
-    return standalone, scope

@@ -4,9 +4,9 @@ Units are statement sentences (index/statements.py), each once although overlapp
 titles and administrative sentences (who received or discussed the letter, thanks, greetings) are left out.
 Representation: the stored sentence embeddings (centred, so the shared "Danish letter about social policy"
 direction does not dominate) next to TF-IDF over Danish stems (reduced by SVD), equally weighted; KMeans with
-k ≈ 1.6·√n started from the centres of a Ward tree (stable when one sentence more or less is in scope). A member farther than QUOTE_FLOOR from its theme's centre is neither quoted nor counted; a letter outside
-the theme joins it with a sentence that uses two of the theme's keywords. Each letter is quoted with its sentence
-nearest the centre.
+k ≈ 1.6·√n started from the centres of a Ward tree (stable when one sentence more or less is in scope). A member
+farther than QUOTE_FLOOR from its theme's centre is neither quoted nor counted; a letter outside the theme joins it
+with a sentence that uses two of the theme's keywords. Each letter is quoted with its sentence nearest the centre.
 
 Labels without a language model are phrases of the letters themselves: within the theme's most central sentences,
 the clause fragment of at most eight words that carries most of the theme's distinctive words (c-TF-IDF, more for

@@ -152,15 +152,19 @@ def sparse_scores(units: list[Unit], work: Path) -> list[np.ndarray]:
     return out
 
 
-def unit_features(units: list[Unit], head: dict | None, background: np.ndarray, sparse: list[np.ndarray]) -> list[np.ndarray]:
-    """Per unit: ALL_FEATURES per candidate (the head's logit minus its mean over the background sentences)."""
+def unit_features(units: list[Unit], head: dict, background: np.ndarray, sparse: list[np.ndarray]) -> list[np.ndarray]:
+    """Per unit: ALL_FEATURES per candidate; the head's signal as the product computes it (retrieval.relevance.Head:
+    its logit minus its mean over the background sentences, / HEAD_SCALE)."""
+    from retrieval.relevance import HEAD_SCALE, Head
+
+    scorer = Head(head["diag"], head["u"], head["v"], float(head["scale"]), float(head["bias"]), embedder="")
     out = []
     for u, sp in zip(units, sparse):
         if not len(u.features):
             out.append(np.zeros((0, len(ALL_FEATURES))))
             continue
-        base = head_scores(head, u.query[None, :], background).mean()
-        extra = (head_scores(head, np.repeat(u.query[None, :], len(u.vectors), 0), u.vectors) - base)[:, None] / 10.0
+        base = scorer.scores(u.query, background).mean()
+        extra = (scorer.scores(u.query, u.vectors) - base)[:, None] / HEAD_SCALE
         out.append(np.hstack([u.features[:, :3], extra, sp[:, None]]))  # the cheap signals as collected
     return out
 

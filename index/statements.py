@@ -29,7 +29,8 @@ def is_statement(text: str) -> bool:
 
 def says_something(text: str) -> bool:
     """True when ``text`` is a sentence that says something: not a heading, letterhead, contact line, table row,
-    list of keywords (``is_keyword_list``) or line about the letter itself (``is_meta_discourse``). Whose words they are is ``is_reported``'s question."""
+    list of keywords (``is_keyword_list``) or line about the letter itself (``is_meta_discourse``). Whose words
+    they are is ``is_reported``'s question."""
     words = _WORD.findall(text)
     if len(words) < MIN_WORDS or is_keyword_list(text) or is_meta_discourse(text):
         return False

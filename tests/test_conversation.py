@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from answering.answer import answer_question
-from answering.conversation import Turn, condense_without_llm, is_follow_up, read_question
+from answering.conversation import Turn, is_follow_up, read_question
 from answering.schema import Answer
 from index.records import Filters
 from retrieval.query import query_terms
@@ -59,22 +59,28 @@ def test_is_follow_up(question, expected):
     assert is_follow_up(question) is expected
 
 
-def test_condense_without_llm_carries_the_topic_and_replaces_the_inferred_scope():
+def _carried(question: str, history: list[Turn]) -> tuple[str, Filters]:
+    """(the question as searched, the filters searched) of ``question`` read in its conversation."""
+    query = read_question(question, SENDERS, None, history)
+    return query.text, query.filters
+
+
+def test_a_follow_up_carries_the_topic_and_replaces_the_inferred_scope():
     previous = Turn(WAITING_DA, WAITING_DA, Filters(sender_type="kommune", inferred=["sender_type"]))
-    standalone, filters = condense_without_llm("og hvad siger Norddjurs?", [previous], SENDERS)
+    standalone, filters = _carried("og hvad siger Norddjurs?", [previous])
     assert "ventelister" in standalone and "Norddjurs" in standalone
     assert "kommunerne" not in standalone  # the old scope word does not come back as a topic word
     assert filters.active() == {"municipality": "Norddjurs"}
     assert filters.inferred == ["municipality"]
 
 
-def test_condense_without_llm_keeps_user_filters_and_the_old_scope_when_no_new_one():
+def test_a_follow_up_keeps_user_filters_and_the_old_scope_when_no_new_one():
     previous = Turn(WAITING_DA, WAITING_DA, Filters(sender_type="kommune", date_from="2023-09-01", inferred=["sender_type"]))
-    standalone, filters = condense_without_llm("og hvad siger Norddjurs?", [previous], SENDERS)
+    standalone, filters = _carried("og hvad siger Norddjurs?", [previous])
     assert filters.active() == {"municipality": "Norddjurs", "date_from": "2023-09-01"}  # user filter kept
     assert filters.inferred == ["municipality"]
 
-    standalone, filters = condense_without_llm("og hvorfor?", [previous], SENDERS)
+    standalone, filters = _carried("og hvorfor?", [previous])
     assert "ventelister" in standalone
     assert filters == previous.filters
 
@@ -82,8 +88,9 @@ def test_condense_without_llm_keeps_user_filters_and_the_old_scope_when_no_new_o
 def test_a_new_full_question_is_not_rewritten():
     previous = Turn(WAITING_DA, WAITING_DA, Filters(sender_type="kommune", inferred=["sender_type"]))
     question = "Hvem nævner lighed i sundhed blandt borgerne?"
-    assert condense_without_llm(question, [previous], SENDERS) == (question, None)
-    assert condense_without_llm("og Norddjurs?", [], SENDERS) == ("og Norddjurs?", None)
+    for asked, history in ((question, [previous]), ("og Norddjurs?", [])):
+        query = read_question(asked, SENDERS, None, history)
+        assert query.text == asked and not query.follow_up
 
 
 # --- the question read once, in its conversation (read_question) -------------------------------------
