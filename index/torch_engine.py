@@ -65,6 +65,10 @@ class TorchEngine:
 
     def __init__(self, model_cache: Path | str | None = None, precision: Precision = "auto",
                  threads: int | None = None) -> None:
+        # Idle OpenMP threads sleep instead of spinning (read when torch's OpenMP loads, i.e. on its first import):
+        # on a machine with other work running, spinning threads cut throughput five-fold (5 against 25 chunks/s
+        # with one other busy core, docs/decisions/0014).
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import torch
 
         from index import encoder

@@ -384,8 +384,6 @@ def ingest(
     notify = on_progress or (lambda kind, info: None)
     index = index or Index(settings)
     embedder = embedder or embedder_for(settings)
-    if getattr(embedder, "engine", None) == "torch":
-        embedder.prefetch()  # type: ignore[attr-defined]  # PyTorch loads while the first files are read
     report = IngestReport()
     with IndexWriter(index, embedder, on_progress=notify) as writer:
         run = _Run(writer, settings)

