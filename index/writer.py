@@ -381,10 +381,12 @@ class IndexWriter:
     # --- committing ----------------------------------------------------------------------------------------------
 
     def commit_when_due(self) -> None:
-        """Commit when it is time: every 25 changes, or every 2 % of the index when that is more (a commit writes
-        the whole manifest), and at least every 15 s while there are changes."""
+        """Commit when it is time: the first change at once (the first letter of a long ingest can be searched
+        within seconds), then every 25 changes, or every 2 % of the index when that is more (a commit writes the
+        whole manifest), and at least every 15 s while there are changes."""
         every = max(COMMIT_EVERY_DOCS, len(self.manifest.documents) // 50)
-        due = self.pending >= every or time.monotonic() - self.last_commit > COMMIT_EVERY_SECONDS
+        first = self.manifest.version == self._entered_version
+        due = first or self.pending >= every or time.monotonic() - self.last_commit > COMMIT_EVERY_SECONDS
         if self.pending and due:
             self.commit()
 
