@@ -164,6 +164,20 @@ def missing_reason(path: str, language: str = "da") -> str:
     return message("not_regular_file", language, kind=kind)
 
 
+def new_bytes(files: list[str], manifest: Manifest) -> int:
+    """The bytes of the files an ingest will probably read (not listed, or listed with another size): what it
+    may have to embed, known before any file is read."""
+    total = 0
+    for path in files:
+        try:
+            size = Path(path).stat().st_size
+        except OSError:
+            continue
+        known = manifest.files.get(stored_source(path))
+        total += 0 if known and known.size == size else size
+    return total
+
+
 def prepare_file(path: str, manifest: Manifest, settings: Settings, splitter, missing: frozenset[str] = frozenset()) -> Prepared:
     """Read, hash and — unless unchanged — load, clean, describe and chunk one file. A file whose documents
     lost their rows in Chroma (``missing``) is never unchanged: it is read again to rebuild them. Loading runs in
@@ -396,6 +410,8 @@ def ingest(
             report.outcomes.append(FileOutcome(source=path, status=Status.failed, detail=message("symlink_outside", settings.language)))
         notify("start", {"files": len(files)})
         splitter = make_splitter(settings.chunk_size, settings.chunk_overlap)
+        if hasattr(embedder, "expect"):  # the bundled model picks its engine by the work (index/embedding.py)
+            embedder.expect(new_bytes(files, writer.manifest))
 
         def give_way() -> None:  # to a writer waiting for the lock (a docs set, a remove, an upload): see IndexWriter
             if writer.give_way():

