@@ -25,8 +25,8 @@ Precision = Literal["auto", "bfloat16", "float32"]
 PASSAGE = "passage: "
 QUERY = "query: "
 MAX_TOKENS = 512  # the model's positions (514, less the two XLM-R reserves)
-BATCH_TEXTS = 16  # texts per forward pass at most (chunks of ~200 tokens: measured best with 8–16)
-BATCH_TOKENS = 4096  # padded tokens per forward pass at most (short sentences go 100+ to a pass)
+BATCH_TEXTS = 64  # texts per forward pass at most (sentences: 419 a second in passes of 48–64, 261 in passes of 16)
+BATCH_TOKENS = 3072  # padded tokens per pass at most (chunks of ~200 tokens: 15 a pass, 49.5 a second; 2,560–4,096 alike)
 
 
 def native_bf16(cpuinfo: str = "/proc/cpuinfo") -> bool:
@@ -101,7 +101,7 @@ class TorchEngine:
             return out
         prefixed = [prefix + t for t in texts]
         with self._lock:
-            for group in batches(self._lengths(prefixed)):
+            for group in batches(self._lengths(prefixed), BATCH_TEXTS, BATCH_TOKENS):
                 states, mask, _ = self._states([prefixed[i] for i in group])
                 weights = mask.unsqueeze(-1).to(states.dtype)
                 pooled = (states * weights).sum(1) / weights.sum(1).clamp(min=1)
@@ -119,7 +119,7 @@ class TorchEngine:
         shift = len(prefix)
         torch = self._torch
         with self._lock:
-            for group in batches(self._lengths(prefixed)):
+            for group in batches(self._lengths(prefixed), BATCH_TEXTS, BATCH_TOKENS):
                 states, mask, offsets = self._states([prefixed[i] for i in group])
                 weights = mask.unsqueeze(-1).to(states.dtype)
                 pooled = (states * weights).sum(1) / weights.sum(1).clamp(min=1)
