@@ -89,7 +89,7 @@ def check_database(settings: Settings) -> None:
     if damage:
         raise store_damaged(settings, damage)
     try:
-        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=10)) as con:
+        with closing(sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=10)) as con:
             con.text_factory = bytes  # a damaged page can hold anything: not decoded as text here
             rows = con.execute("PRAGMA quick_check(1)").fetchall()
             if rows == [(b"ok",)]:

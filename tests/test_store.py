@@ -77,3 +77,21 @@ def test_whole_collections_are_read_a_page_at_a_time(sample_index, monkeypatch):
     assert (store.stored_doc_ids(), store.orphan_doc_ids(set(manifest.documents))) == whole
     assert whole[0] == set(manifest.documents) and whole[1] == []
     assert len(calls) == -(-store.chunks.count() // 5) and all(c["limit"] == 5 for c in calls)
+
+
+def test_an_index_named_by_a_relative_path_opens(embedder, tmp_path, monkeypatch):
+    """`make run` uses the default HOERING_INDEX, data/index: relative. The store's check of its database must
+    open it (it once built a file URI of the relative path, and the app stopped at its first question)."""
+    from index import store
+    from ingest.pipeline import ingest
+    from retrieval.search import Searcher
+    from tests.factories import letter
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "svar.txt").write_text(letter("Faxe Kommune", "Vi ønsker flere busser om aftenen."), encoding="utf-8")
+    settings = settings_for(tmp_path.relative_to(tmp_path) / "data" / "index")
+    assert not settings.index.is_absolute()
+    ingest(["svar.txt"], settings, embedder=embedder)
+    store._checked.clear()  # the check runs once per process and state of the file: make it run here
+    store.close_embedded()
+    assert Searcher(settings, embedder=embedder).search("busser om aftenen", k=1).passages[0].sender == "Faxe Kommune"
