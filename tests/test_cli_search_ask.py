@@ -29,7 +29,7 @@ def cli(sample_index, embedder, monkeypatch):
 
     for var in ("HOERING_LLM", "HOERING_INDEX", "HOERING_EMBEDDING", "HOERING_LANGUAGE", "HOERING_CHROMA_HOST"):
         monkeypatch.delenv(var, raising=False)
-    monkeypatch.setattr("retrieval.search.create_embedder", lambda *args, **kwargs: embedder)
+    monkeypatch.setattr("retrieval.search.embedder_for", lambda *args, **kwargs: embedder)
     get_settings.cache_clear()
     runner = CliRunner()
 

