@@ -38,7 +38,7 @@ def test_late_chunking_pools_sentences_from_their_chunks_pass_and_caches_nothing
     rows = sorted({int(r) for r in snap.sentence_rows})
     texts = [snap.texts[r] for r in rows]
     spans = [[tuple(int(x) for x in snap.sentence_spans[s]) for s in np.flatnonzero(snap.sentence_rows == r)] for r in rows]
-    chunk_vectors, parts = embedder.ensure_torch().encode_with_spans(texts, spans)
+    chunk_vectors, parts = embedder.torch.encode_with_spans(texts, spans)
     for k, r in enumerate(rows):
         stored = snap.sentence_vectors[snap.sentence_rows == r]
         assert np.allclose(stored, parts[k], atol=1e-5)  # each sentence pooled from its chunk's pass
