@@ -10,6 +10,10 @@ from typing import Literal, get_args
 MatchStatus = Literal["sikker", "usikker", "ingen"]  # a sure match, one the official confirms, no listed party
 MATCH_STATUSES: tuple[str, ...] = get_args(MatchStatus)
 
+# Words that join the parts of a body's name and tell no party from another ("Hoved-MEDudvalget for
+# Socialområdet", "Udvalget for Social og Sundhed"): left out when names are compared.
+NAME_FUNCTION_WORDS = frozenset({"for", "i", "på", "ved", "af", "og", "til", "the", "of", "and", "in"})
+
 
 @dataclass(frozen=True)
 class Party:

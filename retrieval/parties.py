@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from core.gazetteer import Gazetteer, gazetteer
-from core.parties import MATCH_STATUSES, MatchStatus, Party
+from core.parties import MATCH_STATUSES, NAME_FUNCTION_WORDS, MatchStatus, Party
 from core.senders import classify_name
 
 __all__ = ["NameForm", "PartyAnswer", "PartyMatch", "PartyMatching", "match_parties", "name_form", "score_names"]
@@ -53,7 +53,6 @@ _MED_WORD = re.compile(r"(?<!\w)MED(?!\w)")  # "MED" in capitals is the committe
 _ACRONYM = re.compile(r"\(\s*([A-ZÆØÅ]{2,6})\s*\)")
 _KOMMUNE = re.compile(r"(?<!\w)(?:regions)?kommune(?:s|n|ns|r|rne)?(?!\w)", re.IGNORECASE)
 _REGION = re.compile(r"(?<!\w)region\s+([\wæøå]+)", re.IGNORECASE)
-_STOP = frozenset({"for", "i", "på", "ved", "af", "og", "til", "the", "of", "and", "in"})
 _ENDINGS = ("ernes", "erne", "ets", "ens", "et", "en", "er", "es", "e", "s")
 _GENERIC = frozenset({"kommune", "region"})
 
@@ -165,7 +164,7 @@ def name_form(name: str, gaz: Gazetteer | None = None) -> NameForm:
             words.append(f"kommune:{mun.name}".lower())
             continue
         low = word.lower()
-        if low in _STOP:
+        if low in NAME_FUNCTION_WORDS:
             continue
         words.append(low if low in kinds or low in _GENERIC else _stem(low))
     return NameForm(" ".join(words), frozenset(kinds), frozenset(places), acronyms, body)
