@@ -172,7 +172,9 @@ def name_form(name: str, gaz: Gazetteer | None = None) -> NameForm:
 
 def score_names(sender: NameForm, party: NameForm) -> tuple[float, str]:
     """How well a sender's form matches a party's (0-100) and why, as a reason code."""
-    if sender.text == party.text and sender.acronyms <= party.acronyms | sender.acronyms:
+    if not sender.text and not sender.acronyms or not party.text and not party.acronyms:
+        return 0.0, "not_listed"
+    if sender.text == party.text:
         return 100.0, "same_name"
     score = float(fuzz.token_set_ratio(_generic_kind(sender, party), _generic_kind(party, sender)))
     reason = "fuzzy"
@@ -193,9 +195,11 @@ def score_names(sender: NameForm, party: NameForm) -> tuple[float, str]:
     return score, reason
 
 
-def match_parties(senders: Sequence[str], parties: Sequence[Party], gaz: Gazetteer | None = None) -> PartyMatching:
-    """Each sender's match on the list, one-to-one (see the module's docstring), and each party's answer."""
+def match_parties(senders: Sequence[str | None], parties: Sequence[Party], gaz: Gazetteer | None = None) -> PartyMatching:
+    """Each sender's match on the list, one-to-one (see the module's docstring), and each party's answer. A letter
+    with no recognised sender (None or "") matches no party."""
     gaz = gaz or gazetteer()
+    senders = [s or "" for s in senders]
     forms = [name_form(s, gaz) for s in senders]
     groups: dict[tuple[str, frozenset[str]], list[int]] = {}
     for i, form in enumerate(forms):

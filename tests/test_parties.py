@@ -113,4 +113,6 @@ def test_one_to_one_unless_the_same_sender_wrote_twice(parties):
 def test_no_parties_or_no_senders():
     assert match_parties([], []).matches == () and match_parties(["Norddjurs Kommune"], []).uninvited == (
         "Norddjurs Kommune",)
+    unknown = match_parties([None, ""], [Party("Norddjurs Kommune", 1)])
+    assert [m.status for m in unknown.matches] == ["ingen", "ingen"]
     assert match_parties([], [Party("Norddjurs Kommune", 1)]).not_answered == (Party("Norddjurs Kommune", 1),)
