@@ -174,7 +174,7 @@ def score_names(sender: NameForm, party: NameForm) -> tuple[float, str]:
     """How well a sender's form matches a party's (0-100) and why, as a reason code."""
     if not sender.text and not sender.acronyms or not party.text and not party.acronyms:
         return 0.0, "not_listed"
-    if sender.text == party.text:
+    if sender.text == party.text and (sender.text or sender.acronyms == party.acronyms):
         return 100.0, "same_name"
     score = float(fuzz.token_set_ratio(_generic_kind(sender, party), _generic_kind(party, sender)))
     reason = "fuzzy"
