@@ -59,6 +59,7 @@ NO_REMARKS_WORDS = 40  # a sentence longer than this says more than that it has 
 # by index.statements (too short or not a sentence); these are the procedural sentences around "no remarks"
 # ("Kommunen har gennemgået det fremsendte materiale.", "Vi har læst høringsmaterialet.")
 _PROCEDURAL = re.compile(
+    r"^(?:hermed|herved|hereby)\b|"
     r"\b(?:har|have|has)\s+(?:[\w.-]+\s+){0,3}?(?:gennemgået|læst|set\s+på|kigget\s+på|modtaget|behandlet|drøftet|"
     r"vurderet|reviewed|read|received|considered|examined)\b", re.IGNORECASE)
 PROCEDURAL_WORDS = 20

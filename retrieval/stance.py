@@ -39,8 +39,12 @@ _MARKERS: tuple[tuple[str, int, str], ...] = (
     ("support", 2, rf"\bbakker?\s+{_O}op\s+(?:om|bag)\b|\bstøtter\s+{_O}op\s+om\b"),
     ("support", 2, rf"\bstøtter\b|\bkan\s+{_O}støtte\b|\bvil\s+{_O}støtte\b"),
     ("support", 2, rf"\ber\s+{_O}positive?\s+(?:over\s+for|overfor|indstillet)\b|\bser\s+{_O}positivt\s+på\b"),
-    ("support", 2, rf"\bhilser\s+{_O}(?:[\w-]+\s+){{0,4}}?velkommen\b|\bbyder\s+{_O}(?:[\w-]+\s+){{0,4}}?velkommen\b"),
+    ("support", 2, r"\bhilser\s+(?:[\w-]+\s+){0,16}?velkomm(?:en|ent|e)\b"),
+    # a recommendation to reject is opposition ("… anbefaler at afvise forslaget")
+    ("opposition", 2, rf"\b(?:anbefaler|indstiller)\s+{_O}at\s+(?:afvise|forkaste|undlade|opgive|droppe)\b"),
     ("support", 1, rf"\banbefaler\b|\bkan\s+{_O}anbefale\b"),
+    ("support", 1, (rf"\bsætter\s+{_O}pris\s+på\b|\ber\s+{_O}glade?\s+for\b|\bdeler\s+(?:[\w-]+\s+){{0,3}}?"
+                   rf"(?:fokus|ønske|opfattelse|holdning|vurdering|synspunkt)\w*\b|\bappreciates?\b")),
     ("support", 2, rf"\bbifalder\b|\bglæder\s+{_O}(?:sig|os)\s+over\b|\ber\s+{_O}enige?\s+i\b|\bgår\s+{_O}ind\s+for\b"),
     ("support", 2, (rf"\bkan\s+{_O}tiltræde\b|\btiltræder\b|\bsupports?\b|\bwelcomes?\b|\bendorses?\b|"
                    rf"\b(?:agree|agrees)\s+with\b|\bin\s+favou?r\s+of\b")),
@@ -49,9 +53,9 @@ _MARKERS: tuple[tuple[str, int, str], ...] = (
     ("opposition", 2, (rf"\ber\s+{_O}(?:uenige?|kritiske?)\s+(?:i|over\s+for|overfor)\b|\bopposes?\b|\bobjects?\s+to\b|"
                       r"\b(?:are|is)\s+against\b")),
     ("concern", 1, (rf"\ber\s+{_O}(?:bekymret|bekymrede|betænkelige?|urolige?)\b|\bfrygter\b|\badvarer\s+{_O}(?:mod|imod)\b|"
-                   rf"\bbeklager\b|\bconcerned\b|\bfear\b|\bwarns?\s+against\b")),
+                   rf"\bbeklager\b|\bdet\s+er\s+{_O}(?:bekymrende|betænkeligt|foruroligende)\b|\bconcerned\b|\bfear\b|\bwarns?\s+against\b")),
     ("request", 0, (rf"\bopfordrer\s+{_O}(?:til|regionen|kommunen|udvalget|byrådet)\b|\bopfordrer\b|\bforeslår\b|"
-                   rf"\bønsker\b|\bhenstiller\b|\bbeder\s+{_O}om\b|\burges?\b|\bproposes?\b|\brequests?\b")),
+                   rf"\bønsker\b|\bbør\b|\bder\s+er\s+{_O}behov\s+for\b|\bshould\b|\bhenstiller\b|\bbeder\s+{_O}om\b|\burges?\b|\bproposes?\b|\brequests?\b")),
 )
 _RULES = tuple((kind, weight, re.compile(p, re.IGNORECASE)) for kind, weight, p in _MARKERS)
 # "ingen indvendinger/indsigelser (mod …)": no objection, which leans to support
@@ -63,6 +67,8 @@ NEGATION_BEFORE = 3  # words before the marker in which a negation turns it ("ka
 _SUBORDINATE = re.compile(r"(?:,\s*|\s)(?:at|som|hvis|fordi|når|hvor|selvom|der|hvorvidt|that|which|who|if|because)\s+"
                           r"(?!(?:vi|jeg|we|i)\b)", re.IGNORECASE)
 _COORDINATE = re.compile(r"\s*(?:;|,?\s+(?:og|men|samt|but|and)\s+(?=(?:vi|jeg|we|i|derfor|dog)\b))", re.IGNORECASE)
+_OPINION = re.compile(r"\b(?:mener|finder|synes|vurderer|understreger|påpeger|believes?|finds?|considers?)\s*"
+                      r"(?:\w+\s+){0,2}?(?:vi|jeg|we|i)?\s*$", re.IGNORECASE)
 MARGIN = 2.0  # one side must weigh at least this many times the other to decide the letter
 _TURNED = {"support": ("opposition", 2), "opposition": ("support", 1), "request": ("opposition", 1)}
 _POLARITY = {"support": "for", "opposition": "imod", "concern": "imod", "request": "", "no_remarks": ""}
@@ -127,24 +133,36 @@ def sentence_markers(sentence: str) -> SentenceStance:
     found: list[Marker] = []
     taken: list[tuple[int, int]] = []
     offset = 0
-    for clause in _main_clauses(line):
+    for clause, cut in _main_clauses(line):
         for kind, weight, rule in _RULES:
             for match in rule.finditer(clause):
+                if match.start() >= cut:  # inside a clause about someone else
+                    continue
                 start, end = offset + match.start(), offset + match.end()
                 if any(a < end and start < b for a, b in taken):
                     continue
                 taken.append((start, end))
-                found.append(_marker(kind, weight, clause, match))
-        if _NO_OBJECTION.search(clause):
-            found.append(Marker("support", _NO_OBJECTION.search(clause).group(0), True, 1))
+                found.append(_marker(kind, weight, clause[:cut] if match.end() > cut else clause, match))
+        no_objection = _NO_OBJECTION.search(clause[:cut])
+        if no_objection:
+            found.append(Marker("support", no_objection.group(0), True, 1))
         offset += len(clause)
     return SentenceStance(sentence, tuple(m for m in found if m is not None))
 
 
-def _main_clauses(line: str) -> list[str]:
-    """The writer's own clauses of a sentence: each coordinated clause up to its first subordinate clause."""
-    clauses = _COORDINATE.split(line)
-    return [c[: s.start()] if (s := _SUBORDINATE.search(c)) else c for c in clauses]
+def _main_clauses(line: str) -> list[tuple[str, int]]:
+    """The writer's own clauses of a sentence: each coordinated clause, with the position where its first
+    subordinate clause begins (a marker must start before it; "anbefaler at afvise" starts before its "at")."""
+    return [(c, _cut(c)) for c in _COORDINATE.split(line)]
+
+
+def _cut(clause: str) -> int:
+    """Where the first subordinate clause about someone else begins: not the "at" clause of the writer's own
+    opinion verb ("Vi mener, at der bør …", "Kommunen finder, at …"), which states the writer's position."""
+    for s in _SUBORDINATE.finditer(clause):
+        if not _OPINION.search(clause[: s.start()]):
+            return s.start()
+    return len(clause)
 
 
 def _marker(kind: str, weight: int, clause: str, match: re.Match[str]) -> Marker | None:
