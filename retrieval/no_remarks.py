@@ -39,7 +39,9 @@ NO_REMARKS_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.comp
     ("noted", (r"\b(?:tager|tages|taget|tog)\s+(?:[\w-]+\s+){0,4}?til\s+efterretning\s*[.!]?\s*$|"
               r"\b(?:takes?|taken|take)\s+note\s+of\s+(?:the\s+)?(?:consultation|proposal|draft|information)\s*[.!]?$")),
     # "… kan tiltræde forslaget uden bemærkninger", "… godkendes uden bemærkninger"
-    ("without", rf"\buden\s+{_FURTHER}{_NOUN}\b"),
+    ("without", (rf"\b(?:tiltræde|tiltræder|tiltrædes|godkende|godkender|godkendes|vedtage|vedtager|vedtages|"
+                rf"acceptere|accepterer|anbefale|anbefaler|tage|tager|tages|approve|approves|endorse|accept)\s+"
+                rf"(?:[\w-]+\s+){{0,5}}?uden\s+{_FURTHER}{_NOUN}\b")),
     # "… har intet at bemærke", "… har ikke noget at tilføje", "nothing to add"
     ("nothing_to", (r"\b(?:intet|ikke\s+noget|ikke\s+yderligere|nothing)\s+(?:\w+\s+)?(?:at|to)\s+(?:bemærke|indvende|"
                    r"tilføje|kommentere|add|remark|comment)\b")),

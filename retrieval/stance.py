@@ -42,6 +42,10 @@ _MARKERS: tuple[tuple[str, int, str], ...] = (
     ("support", 2, r"\bhilser\s+(?:[\w-]+\s+){0,16}?velkomm(?:en|ent|e)\b"),
     # a recommendation to reject is opposition ("… anbefaler at afvise forslaget")
     ("opposition", 2, rf"\b(?:anbefaler|indstiller)\s+{_O}at\s+(?:afvise|forkaste|undlade|opgive|droppe)\b"),
+    # "anbefaler, at X vedtages" is support; "anbefaler, at regionen ser på …" asks for something
+    ("support", 1, (rf"\b(?:anbefaler|kan\s+{_O}anbefale)(?:\s+[\w-]+){{0,3}}?,?\s+at\s+(?:[\w-]+\s+){{1,6}}?(?:vedtages|godkendes|"
+                   rf"gennemføres|fastholdes|tiltrædes|besluttes|realiseres)\b")),
+    ("request", 0, r"\b(?:anbefaler|kan\s+(?:[\w-]+\s+){0,3}?anbefale)(?:\s+[\w-]+){0,3}?,?\s+at\b"),
     ("support", 1, rf"\banbefaler\b|\bkan\s+{_O}anbefale\b"),
     ("support", 1, (rf"\bsætter\s+{_O}pris\s+på\b|\ber\s+{_O}glade?\s+for\b|\bdeler\s+(?:[\w-]+\s+){{0,3}}?"
                    rf"(?:fokus|ønske|opfattelse|holdning|vurdering|synspunkt)\w*\b|\bappreciates?\b")),
@@ -64,7 +68,8 @@ _NO_OBJECTION = re.compile(r"\b(?:ingen|ikke\s+(?:nogen\s+)?|no)\s*(?:\w+\s+)?(?
 _NEGATION = re.compile(r"\b(?:ikke|ej|aldrig|hverken|næppe|not|never|no|cannot|can't)\b", re.IGNORECASE)
 NEGATION_BEFORE = 3  # words before the marker in which a negation turns it ("kan ikke tilslutte sig")
 # a clause about someone else: a marker inside it is not the writer's ("Vi noterer, at regionen støtter …")
-_SUBORDINATE = re.compile(r"(?:,\s*|\s)(?:at|som|hvis|fordi|når|hvor|selvom|der|hvorvidt|that|which|who|if|because)\s+"
+_SUBORDINATE = re.compile(r"(?:^(?:hvis|såfremt|medmindre|selvom|når|if|unless|when|although)|(?:,\s*|\s)(?:at|som|"
+                          r"hvis|såfremt|medmindre|fordi|når|hvor|selvom|der|hvorvidt|that|which|who|if|unless|because))\s+"
                           r"(?!(?:vi|jeg|we|i)\b)", re.IGNORECASE)
 _COORDINATE = re.compile(r"\s*(?:;|,?\s+(?:og|men|samt|but|and)\s+(?=(?:vi|jeg|we|i|derfor|dog)\b))", re.IGNORECASE)
 _OPINION = re.compile(r"\b(?:mener|finder|synes|vurderer|understreger|påpeger|believes?|finds?|considers?)\s*"
@@ -126,6 +131,8 @@ class Stance:
 def sentence_markers(sentence: str) -> SentenceStance:
     """The markers of one sentence, scoped to its own clauses and with negation handled."""
     line = " ".join(sentence.split())
+    if line.endswith("?"):
+        return SentenceStance(sentence, ())  # a question states no position
     if no_remarks_rule(line):
         if _NO_OBJECTION.search(line):
             return SentenceStance(sentence, (Marker("support", _NO_OBJECTION.search(line).group(0), True, 1),))

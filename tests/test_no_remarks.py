@@ -86,3 +86,8 @@ def test_wrapped_lines_are_joined_and_mail_lines_kept_apart():
     text = "Kommunen har ingen bemærk-\nninger til forslaget og er\nglad for det. Næste sætning.\n\nVenlig hilsen\nJens"
     assert split_sentences(text) == ["Kommunen har ingen bemærkninger til forslaget og er glad for det.",
                                      "Næste sætning.", "Venlig hilsen", "Jens"]
+
+
+def test_without_remarks_counts_only_after_an_approving_verb():
+    assert no_remarks_rule("Udvalget kan tiltræde forslaget uden bemærkninger.") == "without"
+    assert no_remarks_rule("Påtegningen er afgivet uden forbehold og uden bemærkninger.") is None

@@ -95,3 +95,11 @@ def test_the_labelled_set_holds_its_measured_level():
     assert result["letters"]["accuracy"] >= 0.75
     no_remarks = result["no_remarks"]["per_class"]["True"]
     assert no_remarks["precision"] == 1.0 and no_remarks["recall"] == 1.0
+
+
+def test_questions_conditions_and_recommendations():
+    assert sentence_markers("Hvordan ønsker de, at infrastrukturen skal se ud?").kind is None
+    assert sentence_markers("Såfremt byrådet tiltræder indstillingen, vil forvaltningen gå videre.").kind is None
+    assert sentence_markers("Vi anbefaler, at forslaget vedtages.").kind == "support"
+    assert sentence_markers("Udvalget anbefaler desuden, at byrådet ser på formen.").kind == "request"
+    assert sentence_markers("Vi kan ikke anbefale, at forslaget vedtages.").kind == "opposition"
