@@ -57,9 +57,9 @@ _MARKERS: tuple[tuple[str, int, str], ...] = (
     ("opposition", 2, (rf"\ber\s+{_O}(?:uenige?|kritiske?)\s+(?:i|over\s+for|overfor)\b|\bopposes?\b|\bobjects?\s+to\b|"
                       r"\b(?:are|is)\s+against\b")),
     ("concern", 1, (rf"\ber\s+{_O}(?:bekymret|bekymrede|betænkelige?|urolige?)\b|\bfrygter\b|\badvarer\s+{_O}(?:mod|imod)\b|"
-                   rf"\bbeklager\b|\bdet\s+er\s+{_O}(?:bekymrende|betænkeligt|foruroligende)\b|\bconcerned\b|\bfear\b|\bwarns?\s+against\b")),
+                   rf"\bbeklager\b(?!,?\s+hvis\b)|\bdet\s+er\s+{_O}(?:bekymrende|betænkeligt|foruroligende)\b|\bconcerned\b|\bfear\b|\bwarns?\s+against\b")),
     ("request", 0, (rf"\bopfordrer\s+{_O}(?:til|regionen|kommunen|udvalget|byrådet)\b|\bopfordrer\b|\bforeslår\b|"
-                   rf"\bønsker\b|\bbør\b|\bder\s+er\s+{_O}behov\s+for\b|\bshould\b|\bhenstiller\b|\bbeder\s+{_O}om\b|\burges?\b|\bproposes?\b|\brequests?\b")),
+                   rf"\bønsker\b(?!\s+(?:om|til)\b)|\bbør\b|\bder\s+er\s+{_O}behov\s+for\b|\bshould\b|\bhenstiller\b|\bbeder\s+{_O}om\b|\burges?\b|\bproposes?\b|\brequests?\b")),
 )
 _RULES = tuple((kind, weight, re.compile(p, re.IGNORECASE)) for kind, weight, p in _MARKERS)
 # "ingen indvendinger/indsigelser (mod …)": no objection, which leans to support
