@@ -34,7 +34,7 @@ SHINGLE = 5  # words per shingle
 NUM_PERM = 128
 MIN_WORDS = 60  # letters shorter than this are never grouped ("ingen bemærkninger", one-line mails)
 MIN_SIZE = 3  # the fewest letters that make a campaign
-THRESHOLD = {"minhash": 0.5, "tfidf": 0.7}  # pair similarity that joins two letters
+THRESHOLD = {"minhash": 0.5, "tfidf": 0.6}  # pair similarity that joins two letters
 MATCH = 0.5  # a member's sentence is the template's when its word-set Jaccard with one template sentence reaches this
 MIN_ADDED_WORDS = 8  # added passages shorter than this (a sender line, a signature) are not "own additions"
 
