@@ -35,6 +35,7 @@ NUM_PERM = 128
 MIN_WORDS = 60  # letters shorter than this are never grouped ("ingen bemærkninger", one-line mails)
 MIN_SIZE = 3  # the fewest letters that make a campaign
 THRESHOLD = {"minhash": 0.5, "tfidf": 0.6}  # pair similarity that joins two letters
+TEMPLATE_SAMPLE = 15  # members that vote on the template's sentences
 MATCH = 0.5  # a member's sentence is the template's when its word-set Jaccard with one template sentence reaches this
 MIN_ADDED_WORDS = 8  # added passages shorter than this (a sender line, a signature) are not "own additions"
 
@@ -120,8 +121,13 @@ def _components(n: int, pairs: dict[tuple[int, int], float]) -> list[list[int]]:
     return list(groups.values())
 
 
+_LINE_WRAP = re.compile(r"(?<!\n)\n(?!\n)")
+
+
 def _sentences(text: str) -> list[tuple[int, int, frozenset[str]]]:
-    return [(a, b, frozenset(words(text[a:b]))) for a, b in sentence_spans(text)]
+    """Sentences as (start, end, word set); a single line break is a wrap, not a break, so re-wrapped copies match."""
+    flat = _LINE_WRAP.sub(" ", text)  # same length: the spans are the text's own
+    return [(a, b, frozenset(words(text[a:b]))) for a, b in sentence_spans(flat)]
 
 
 def _matches(sentence: frozenset[str], template: list[frozenset[str]]) -> bool:
@@ -135,12 +141,13 @@ def _matches(sentence: frozenset[str], template: list[frozenset[str]]) -> bool:
 
 
 def added_passages(text: str, template: list[frozenset[str]], min_words: int = MIN_ADDED_WORDS) -> list[str]:
-    """The passages of ``text`` whose sentences the template lacks: adjacent unmatched sentences form one passage."""
+    """The passages of ``text`` whose sentences the template lacks: adjacent unmatched sentences of one paragraph
+    form one passage (a blank line ends it, so a signature after an added last paragraph stays out of it)."""
     runs: list[list[int]] = []
     previous = False
     for a, b, sentence in _sentences(text):
         own = not _matches(sentence, template)
-        if own and previous:
+        if own and previous and "\n\n" not in text[runs[-1][1]:a]:
             runs[-1][1] = b
         elif own:
             runs.append([a, b])
@@ -148,9 +155,13 @@ def added_passages(text: str, template: list[frozenset[str]], min_words: int = M
     return [text[a:b] for a, b in runs if len(words(text[a:b])) >= min_words]
 
 
-def _template_sentences(texts: list[str]) -> list[frozenset[str]]:
-    """Sentences found (by word-set match) in at least half of the members: the template the members share."""
-    per_member = [[s for _, _, s in _sentences(t)] for t in texts]
+def _template_sentences(texts: list[str], sample: int = TEMPLATE_SAMPLE) -> list[frozenset[str]]:
+    """Sentences found (by word-set match) in at least half of the members: the template the members share.
+
+    Voted on by at most ``sample`` members spread evenly over the campaign, so a campaign of thousands costs no more.
+    """
+    step = max(1, len(texts) // sample)
+    per_member = [[s for _, _, s in _sentences(t)] for t in texts[::step][:sample]]
     template: list[frozenset[str]] = []
     for sentences in per_member:
         for s in sentences:

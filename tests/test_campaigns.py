@@ -110,3 +110,14 @@ def test_the_synthetic_hearing_ground_truth_is_reproduced():
         found = " ".join(campaigns[0].added[name])
         assert found in paragraph and len(found) >= 0.9 * len(paragraph)
     assert not set(truth["ingen_bemaerkninger"]) & set(campaigns[0].members)
+
+
+def test_a_rewrapped_copy_with_its_paragraph_last_gives_the_paragraph_without_the_signature():
+    import textwrap
+
+    rewrapped = "\n\n".join(textwrap.fill(p, 70) for p in TEMPLATE.split("\n\n"))  # line breaks as a PDF has them
+    letter = f"Høringssvar fra Karen Holm\n\n{rewrapped}\n\n{ADDED}\n\nMed venlig hilsen\nKaren Holm\n"
+    docs = [(f"kopi_{i}", _copy(i)) for i in range(4)] + [("omformet", letter)]
+    [campaign] = group_campaigns(docs)
+    assert len(campaign.members) == 5
+    assert campaign.added == {"omformet": [ADDED]}
