@@ -42,7 +42,11 @@ MIN_ADDED_WORDS = 8  # added passages shorter than this (a sender line, a signat
 
 @dataclass(frozen=True)
 class Campaign:
-    """Letters sharing one template. ``similarity``: mean similarity of the members to the representative."""
+    """Letters sharing one template, joined as connected pairs (single link) above the method's threshold.
+
+    ``similarity``: mean estimated similarity (MinHash Jaccard or TF-IDF cosine) of the other members to the
+    representative, a member that is linked to the group only through others counting 0 (a lower bound).
+    """
 
     template_id: str  # "A", "B", … in order of size
     members: list[str]  # doc ids, in input order (the representative included)
