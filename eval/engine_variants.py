@@ -40,7 +40,7 @@ import shutil
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,8 +76,6 @@ def late_embed_queued(writer) -> None:
     sentence none of whose tokens lies in the model's window (a chunk over 512 tokens) is embedded alone."""
     import numpy as np
 
-    from index.store import PendingDocument, SentenceBatch
-
     queued, writer._queued, writer._queued_chars = writer._queued, [], 0
     if not queued:
         return
@@ -94,7 +92,7 @@ def late_embed_queued(writer) -> None:
     LATE_STATS["chunks"] += len(texts)
     base = 0
     for q in queued:
-        document, chunks = q.document, q.chunks
+        chunks = q.chunks
         seen = [0] * len(chunks)
         sentence_matrix = np.zeros((len(q.spans), engine.dim), dtype=np.float32)
         for row, (i, _, _, _) in enumerate(q.spans):
@@ -108,15 +106,7 @@ def late_embed_queued(writer) -> None:
         LATE_STATS["sentences"] += len(q.spans)
         matrix = np.asarray(chunk_vectors[base:base + len(chunks)], dtype=np.float32)
         base += len(chunks)
-        rows = SentenceBatch(
-            ids=[f"{cid}:s{j:03d}" for _, cid, j, _ in q.spans],
-            chunk_ids=[cid for _, cid, _, _ in q.spans],
-            spans=[span for _, _, _, span in q.spans],
-            embeddings=sentence_matrix,
-        )
-        writer._unwritten.append(PendingDocument(document, chunks, matrix, rows))
-        writer._unwritten_rows += len(chunks) + len(rows.ids)
-        writer.notify("chunks", {"n": len(chunks), "source": document.source})
+        writer._stage(q, matrix, sentence_matrix)
 
 
 @contextmanager
@@ -134,8 +124,6 @@ def late_chunking():
 
 def build_all(variant: str, work: Path, embedder) -> dict[str, float]:
     """Every available corpus ingested from scratch with ``variant``; seconds per corpus."""
-    from ingest.pipeline import ingest
-
     here = variant_work(work, variant)
     if here.exists():
         shutil.rmtree(here)
@@ -143,20 +131,9 @@ def build_all(variant: str, work: Path, embedder) -> dict[str, float]:
     for name in CORPORA:
         if not corpora.available(name):
             continue
-        if name == "sample":
-            source = ROOT / "data" / "sample"
-        elif name == "nytaarstaler":
-            source = corpora.NYTAAR
-        else:
-            source = here / "files" / name
-            corpora._write_xquad(source, int(name.rsplit("-", 1)[1]))
-        settings = corpora.settings_for(name, here)
-        started = time.perf_counter()
-        if variant == "late":
-            with late_chunking():
-                ingest([source], settings, embedder=embedder)
-        else:
-            ingest([source], settings, embedder=embedder)
+        started = time.perf_counter()  # (writing xquad's paragraph files is included: milliseconds)
+        with late_chunking() if variant == "late" else nullcontext():
+            corpora.build(name, here, embedder)
         seconds[name] = time.perf_counter() - started
         print(f"  {variant} {name}: ingested in {seconds[name]:.1f} s", file=sys.stderr)
     return seconds

@@ -80,32 +80,33 @@ class TorchEngine:
         self.precision = ("bfloat16" if native_bf16() else "float32") if precision == "auto" else precision
         self._lock = threading.Lock()
 
-    def _states(self, texts: list[str]):
-        """One forward pass: (token states as float32, attention mask, offsets) of ``texts`` as they are."""
+    def _passes(self, texts: list[str]):
+        """Forward passes over ``texts`` (tokenized once, sorted by length into batches): per pass, the texts'
+        positions, their token states (float32), the attention mask and each text's character offsets per token."""
         torch = self._torch
-        enc = self.tokenizer(texts, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt",
-                             return_offsets_mapping=True)
-        offsets = enc.pop("offset_mapping")
-        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16,
-                                                    enabled=self.precision == "bfloat16"):
-            states = self.model(**enc).last_hidden_state
-        return states.float(), enc["attention_mask"], offsets
+        enc = self.tokenizer(texts, truncation=True, max_length=MAX_TOKENS, return_offsets_mapping=True)
+        ids, offsets = enc["input_ids"], enc["offset_mapping"]
+        for group in batches([len(i) for i in ids], BATCH_TEXTS, BATCH_TOKENS):
+            padded = self.tokenizer.pad({"input_ids": [ids[i] for i in group]}, return_tensors="pt")
+            with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16,
+                                                        enabled=self.precision == "bfloat16"):
+                states = self.model(**padded).last_hidden_state
+            yield group, states.float(), padded["attention_mask"], [offsets[i] for i in group]
 
-    def _lengths(self, texts: list[str]) -> list[int]:
-        return [min(len(ids), MAX_TOKENS) for ids in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]
+    def _pooled(self, states, mask) -> np.ndarray:
+        """e5's text vector: the unit-length mean of the states of the real (unpadded) tokens."""
+        weights = mask.unsqueeze(-1).to(states.dtype)
+        pooled = (states * weights).sum(1) / weights.sum(1).clamp(min=1)
+        return self._torch.nn.functional.normalize(pooled, dim=-1).numpy()
 
     def encode(self, texts: list[str], prefix: str = PASSAGE) -> np.ndarray:
         """Unit vectors of ``texts`` (e5's mean of the token states), in the order given."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
-        prefixed = [prefix + t for t in texts]
         with self._lock:
-            for group in batches(self._lengths(prefixed), BATCH_TEXTS, BATCH_TOKENS):
-                states, mask, _ = self._states([prefixed[i] for i in group])
-                weights = mask.unsqueeze(-1).to(states.dtype)
-                pooled = (states * weights).sum(1) / weights.sum(1).clamp(min=1)
-                out[group] = self._torch.nn.functional.normalize(pooled, dim=-1).numpy()
+            for group, states, mask, _ in self._passes([prefix + t for t in texts]):
+                out[group] = self._pooled(states, mask)
         return out
 
     def encode_with_spans(self, texts: list[str], spans: list[list[tuple[int, int]]],
@@ -115,21 +116,20 @@ class TorchEngine:
         model's window gets a zero row."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         parts = [np.zeros((len(s), self.dim), dtype=np.float32) for s in spans]
-        prefixed = [prefix + t for t in texts]
+        if not texts:
+            return out, parts
         shift = len(prefix)
         torch = self._torch
         with self._lock:
-            for group in batches(self._lengths(prefixed), BATCH_TEXTS, BATCH_TOKENS):
-                states, mask, offsets = self._states([prefixed[i] for i in group])
-                weights = mask.unsqueeze(-1).to(states.dtype)
-                pooled = (states * weights).sum(1) / weights.sum(1).clamp(min=1)
-                out[group] = torch.nn.functional.normalize(pooled, dim=-1).numpy()
-                starts, ends = offsets[..., 0], offsets[..., 1]
+            for group, states, mask, offsets in self._passes([prefix + t for t in texts]):
+                out[group] = self._pooled(states, mask)
                 for row, i in enumerate(group):
-                    real = (mask[row] > 0) & (ends[row] > starts[row])  # special and padding tokens have no text
+                    spots = torch.tensor(offsets[row]).reshape(-1, 2)
+                    starts, ends = spots[:, 0], spots[:, 1]
+                    real = ends > starts  # special tokens have no text
                     for k, (a, b) in enumerate(spans[i]):
-                        inside = real & (starts[row] < b + shift) & (ends[row] > a + shift)
+                        inside = real & (starts < b + shift) & (ends > a + shift)
                         if bool(inside.any()):
-                            vector = states[row][inside].mean(0)
+                            vector = states[row, : len(spots)][inside].mean(0)
                             parts[i][k] = torch.nn.functional.normalize(vector, dim=-1).numpy()
         return out, parts

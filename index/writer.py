@@ -274,7 +274,7 @@ class IndexWriter:
             start = end
         dim = embedder.dim
         for q in queued:
-            document, chunks, spans = q.document, q.chunks, q.spans
+            chunks, spans = q.chunks, q.spans
             sentence_matrix = np.zeros((len(spans), dim), dtype=np.float32)
             for row, text in enumerate(q.sentence_texts()):
                 sentence_matrix[row] = vectors[text]
@@ -286,15 +286,19 @@ class IndexWriter:
                 matrix, has = pooled(sentence_matrix, owners, lengths if CHUNK_VECTORS == "weighted" else np.ones(len(spans)), len(chunks))
                 for i in np.flatnonzero(~has):
                     matrix[i] = vectors[chunks[i].text]
-            rows = SentenceBatch(
-                ids=[f"{cid}:s{j:03d}" for _, cid, j, _ in spans],
-                chunk_ids=[cid for _, cid, _, _ in spans],
-                spans=[span for _, _, _, span in spans],
-                embeddings=sentence_matrix,
-            )
-            self._unwritten.append(PendingDocument(document, chunks, matrix, rows))
-            self._unwritten_rows += len(chunks) + len(rows.ids)
-            self.notify("chunks", {"n": len(chunks), "source": document.source})
+            self._stage(q, matrix, sentence_matrix)
+
+    def _stage(self, q: _Queued, matrix: np.ndarray, sentence_matrix: np.ndarray) -> None:
+        """A queued document with its chunk and sentence vectors, buffered for the next write to Chroma."""
+        rows = SentenceBatch(
+            ids=[f"{cid}:s{j:03d}" for _, cid, j, _ in q.spans],
+            chunk_ids=[cid for _, cid, _, _ in q.spans],
+            spans=[span for _, _, _, span in q.spans],
+            embeddings=sentence_matrix,
+        )
+        self._unwritten.append(PendingDocument(q.document, q.chunks, matrix, rows))
+        self._unwritten_rows += len(q.chunks) + len(rows.ids)
+        self.notify("chunks", {"n": len(q.chunks), "source": q.document.source})
 
     def record_file(self, key: str, file_hash: str, size: int, doc_ids: list[str]) -> None:
         """A file (its name in the index) now holds these documents (added, or listed already). Its old documents
