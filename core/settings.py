@@ -52,6 +52,13 @@ class Settings(BaseSettings):
     chunk_size: int = Field(800, ge=100)
     chunk_overlap: int = Field(100, ge=0)
 
+    review_db_url: str | None = Field(
+        None,
+        description="The database of the hearings' case files (høringsliste, party matches, confirmed themes) as a "
+        "SQLAlchemy URL, e.g. postgresql+psycopg://user@host/hoering for a team sharing one; default SQLite "
+        "<index>/casefile.sqlite.",
+    )
+
     chroma_host: str | None = Field(None, description="Chroma server host; unset means embedded.")
     chroma_port: int = 8000
     chroma_ssl: bool = False

@@ -191,6 +191,33 @@ class Snapshot:
         keep.flags.writeable = False  # shared by every caller of this scope
         return keep
 
+    @cached_property
+    def _rows_by_document(self) -> dict[str, np.ndarray]:
+        codes, values = self._codes["doc_id"]
+        order = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[order], np.arange(len(values) + 1))
+        return {values[c]: order[bounds[c]:bounds[c + 1]] for c in range(len(values))}
+
+    def rows_of(self, doc_id: str) -> np.ndarray:
+        """The chunk rows of document ``doc_id`` in the order of their text (none for an unknown document)."""
+        rows = self._rows_by_document.get(doc_id)
+        if rows is None:
+            return np.zeros(0, dtype=np.int64)
+        return rows[np.argsort([self.records[r].start for r in rows], kind="stable")]
+
+    def document_text(self, doc_id: str) -> str:
+        """A document's cleaned text put together from its chunks (overlaps once; the white space between two
+        chunks, which the chunker leaves out, as line breaks): the same words in the same order as the stored
+        text, read without a call to the store."""
+        parts, end = [], 0
+        for row in self.rows_of(doc_id):
+            record, text = self.records[row], self.texts[row]
+            if record.start > end:
+                parts.append("\n" * (record.start - end))
+            parts.append(text[max(0, end - record.start):])
+            end = max(end, record.start + len(text))
+        return "".join(parts)
+
     def doc_ids_in_scope(self, filters: Filters) -> list[str]:
         """Documents with a row in scope, in row order (remembered per scope; the caller gets its own list)."""
         codes, values = self._codes["doc_id"]

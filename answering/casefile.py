@@ -1,0 +1,245 @@
+"""A hearing's case file: who was asked and who answered, which letters only say "ingen bemærkninger", which share
+a campaign's template, and each letter's stance — computed from one snapshot of the index and what the official
+stored about the hearing (index/casefile_store.py), never stored itself.
+
+One function per stage, each over the letters of one hearing:
+``letters_of`` (the hearing's letters and their texts) → ``_outcomes`` (no remarks, stance: retrieval/no_remarks.py,
+retrieval/stance.py) → ``_campaigns`` (ingest/campaigns.py, over the letters with content) → ``_matches``
+(retrieval/parties.py against the høringsliste; the official's links win) → ``_parties`` (each listed party's
+outcome). ``case_file`` runs them and counts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from core.casefile import NO_HEARING, ConfirmedTheme, HearingRecord, Outcome, hearing_key
+from core.parties import MatchStatus
+from index.snapshot import Snapshot
+from ingest.campaigns import group_campaigns
+from retrieval.no_remarks import no_remarks
+from retrieval.parties import match_parties
+from retrieval.stance import stance
+
+PartyStatus = Literal["svar", "ingen_bemaerkninger", "usikker", "ikke_modtaget"]
+
+
+class LetterEntry(BaseModel):
+    """One letter of the hearing and what the case file says about it."""
+
+    doc_id: str
+    source: str
+    sender: str
+    sender_type: str
+    date: str | None = None
+    needs_review: bool = False  # the sender was guessed from weak evidence
+    outcome: Outcome
+    no_remarks_sentence: str | None = None
+    stance: str = "uklar"  # for / imod / uklar (retrieval/stance.py); "uklar" for a letter with no remarks
+    stance_sentence: str | None = None
+    party: str | None = None  # the listed party it answers for
+    match: MatchStatus | None = None  # None: the hearing has no list
+    match_score: float = 0.0
+    match_reason: str | None = None
+    match_source: str | None = None  # "regel" or "person"
+    campaign: str | None = None  # template id ("A", "B" …)
+    representative: bool = False
+    added: list[str] = Field(default_factory=list)  # a campaign letter's own passages
+
+
+class PartyEntry(BaseModel):
+    """One invited party and its outcome: answered, answered "ingen bemærkninger", a match the official must
+    confirm, or no answer."""
+
+    name: str
+    row: int
+    status: PartyStatus
+    doc_ids: list[str] = Field(default_factory=list)  # letters that answer for it for sure
+    uncertain: list[str] = Field(default_factory=list)  # letters matched to it "usikker"
+
+
+class CampaignEntry(BaseModel):
+    template_id: str
+    size: int
+    representative: str
+    members: list[str]
+    with_additions: list[str]
+    similarity: float
+
+
+class Counts(BaseModel):
+    received: int = 0  # letters of the hearing
+    with_content: int = 0
+    no_remarks: int = 0
+    distinct: int = 0  # letters, a campaign counted once
+    campaigns: int = 0
+    campaign_letters: int = 0
+    invited: int = 0
+    invited_answered: int = 0  # listed parties answered (with content or no remarks), for sure
+    invited_no_remarks: int = 0
+    not_answered: int = 0
+    uncertain_matches: int = 0  # letters matched "usikker"
+    uninvited: int = 0  # letters from senders on no list
+    stance: dict[str, int] = Field(default_factory=dict)
+
+
+class CaseFile(BaseModel):
+    hearing: str  # the key ("" for letters that name no hearing)
+    sent: str | None = None
+    deadline: str | None = None
+    first_received: str | None = None
+    last_received: str | None = None
+    has_list: bool = False
+    letters: list[LetterEntry]
+    parties: list[PartyEntry] = Field(default_factory=list)
+    campaigns: list[CampaignEntry] = Field(default_factory=list)
+    themes: list[ConfirmedTheme] = Field(default_factory=list)
+    counts: Counts
+
+    def letter(self, doc_id: str) -> LetterEntry | None:
+        return next((x for x in self.letters if x.doc_id == doc_id), None)
+
+    @property
+    def with_content(self) -> list[str]:
+        """Doc ids of the letters that say something (placed on themes; "ingen bemærkninger" never is)."""
+        return [x.doc_id for x in self.letters if x.outcome == "svar"]
+
+    @property
+    def no_remarks(self) -> list[str]:
+        return [x.doc_id for x in self.letters if x.outcome == "ingen_bemaerkninger"]
+
+    def to_json(self) -> dict:
+        return self.model_dump(mode="json")
+
+
+@dataclass(frozen=True)
+class HearingSummary:
+    """A hearing as the chooser lists it: its key and how many letters carry it."""
+
+    hearing: str
+    letters: int
+
+
+def hearings_in(snap: Snapshot, stored: list[str] = ()) -> list[HearingSummary]:
+    """The hearings of the index (the letters' hearing field, "" for none) and those only stored (a list imported
+    before its letters), most letters first."""
+    counts = Counter(hearing_key(d.hearing) for d in snap.manifest.documents.values())
+    for name in stored:
+        counts.setdefault(hearing_key(name), 0)
+    return [HearingSummary(h, n) for h, n in sorted(counts.items(), key=lambda hn: (-hn[1], hn[0]))]
+
+
+def letters_of(snap: Snapshot, hearing: str) -> list[tuple[object, str]]:
+    """The hearing's letters (manifest records, by date then sender) with their texts."""
+    key = hearing_key(hearing)
+    records = [d for d in snap.manifest.documents.values() if hearing_key(d.hearing) == key]
+    records.sort(key=lambda d: (d.date or "9999", d.sender or "", d.doc_id))
+    return [(d, snap.document_text(d.doc_id)) for d in records]
+
+
+def _outcomes(letters: list[tuple[object, str]]) -> list[LetterEntry]:
+    entries = []
+    for record, text in letters:
+        remarks = no_remarks(text)
+        entry = LetterEntry(doc_id=record.doc_id, source=record.source, sender=record.sender or "",
+                            sender_type=record.sender_type or "ukendt", date=record.date,
+                            needs_review=bool(getattr(record, "needs_review", False)),
+                            outcome="ingen_bemaerkninger" if remarks.found else "svar",
+                            no_remarks_sentence=remarks.sentence if remarks.found else None)
+        if not remarks.found:
+            position = stance(text)
+            entry.stance = position.stance
+            entry.stance_sentence = position.deciding[0] if position.deciding else None
+        entries.append(entry)
+    return entries
+
+
+def _campaigns(entries: list[LetterEntry], texts: dict[str, str]) -> list[CampaignEntry]:
+    """Campaigns among the letters with content (a letter with no remarks is never a campaign's member)."""
+    docs = [(e.doc_id, texts[e.doc_id]) for e in entries if e.outcome == "svar"]
+    found = group_campaigns(docs)
+    by_id = {e.doc_id: e for e in entries}
+    out = []
+    for campaign in found:
+        for member in campaign.members:
+            entry = by_id[member]
+            entry.campaign = campaign.template_id
+            entry.representative = member == campaign.representative
+            entry.added = list(campaign.added.get(member, []))
+        out.append(CampaignEntry(template_id=campaign.template_id, size=len(campaign.members),
+                                 representative=campaign.representative, members=list(campaign.members),
+                                 with_additions=campaign.with_additions, similarity=round(campaign.similarity, 3)))
+    return out
+
+
+def _matches(entries: list[LetterEntry], record: HearingRecord) -> None:
+    """Each letter's party: the official's link where she made one, else the matching rules' (sikker / usikker /
+    ingen)."""
+    if not record.has_list:
+        return
+    matching = match_parties([e.sender for e in entries], record.parties)
+    linked = {link.doc_id: link for link in record.links}
+    listed = {p.name for p in record.parties}
+    for entry, match in zip(entries, matching.matches):
+        link = linked.get(entry.doc_id)
+        if link is not None and (link.party is None or link.party in listed):
+            entry.party, entry.match, entry.match_score = link.party, ("sikker" if link.party else "ingen"), 100.0
+            entry.match_reason, entry.match_source = "confirmed", link.source
+            continue
+        entry.party = match.party.name if match.party is not None else None
+        entry.match, entry.match_score, entry.match_reason = match.status, round(match.score, 1), match.reason
+        entry.match_source = "regel"
+
+
+def _parties(entries: list[LetterEntry], record: HearingRecord) -> list[PartyEntry]:
+    out = []
+    for party in record.parties:
+        sure = [e for e in entries if e.party == party.name and e.match == "sikker"]
+        unsure = [e.doc_id for e in entries if e.party == party.name and e.match == "usikker"]
+        if sure:
+            status = "svar" if any(e.outcome == "svar" for e in sure) else "ingen_bemaerkninger"
+        else:
+            status = "usikker" if unsure else "ikke_modtaget"
+        out.append(PartyEntry(name=party.name, row=party.row, status=status, doc_ids=[e.doc_id for e in sure],
+                              uncertain=unsure))
+    return out
+
+
+def _counts(entries: list[LetterEntry], parties: list[PartyEntry], campaigns: list[CampaignEntry],
+            has_list: bool) -> Counts:
+    in_campaigns = sum(c.size for c in campaigns)
+    return Counts(
+        received=len(entries),
+        with_content=sum(e.outcome == "svar" for e in entries),
+        no_remarks=sum(e.outcome == "ingen_bemaerkninger" for e in entries),
+        distinct=len(entries) - in_campaigns + len(campaigns),
+        campaigns=len(campaigns), campaign_letters=in_campaigns,
+        invited=len(parties),
+        invited_answered=sum(p.status in ("svar", "ingen_bemaerkninger") for p in parties),
+        invited_no_remarks=sum(p.status == "ingen_bemaerkninger" for p in parties),
+        not_answered=sum(p.status == "ikke_modtaget" for p in parties),
+        uncertain_matches=sum(e.match == "usikker" for e in entries),
+        uninvited=sum(e.match == "ingen" for e in entries) if has_list else 0,
+        stance=dict(Counter(e.stance for e in entries if e.outcome == "svar")),
+    )
+
+
+def case_file(snap: Snapshot, record: HearingRecord) -> CaseFile:
+    """The case file of hearing ``record.name`` over snapshot ``snap``."""
+    letters = letters_of(snap, record.name)
+    texts = {d.doc_id: text for d, text in letters}
+    entries = _outcomes(letters)
+    campaigns = _campaigns(entries, texts)
+    _matches(entries, record)
+    parties = _parties(entries, record)
+    dates = sorted(e.date for e in entries if e.date)
+    return CaseFile(
+        hearing=record.name or NO_HEARING, sent=record.sent, deadline=record.deadline,
+        first_received=dates[0] if dates else None, last_received=dates[-1] if dates else None,
+        has_list=record.has_list, letters=entries, parties=parties, campaigns=campaigns, themes=list(record.themes),
+        counts=_counts(entries, parties, campaigns, record.has_list),
+    )
