@@ -34,6 +34,9 @@ _HEARING = re.compile(
     r"(?:til|vedr\.?|vedrørende|om|på|angående|:|–|-)\s*(?:høring\s+(?:af|om|over)\s+)?(.{6,160})",
     re.I,
 )
+# "… ingen bemærkninger til høringen." / "… til forslaget": the words point at a hearing without naming it.
+_NAMES_NOTHING = re.compile(r"^(?:den(?:ne)?\s+|det(?:te)?\s+)?(?:høring(?:en)?|forslag(?:et)?|udkast(?:et)?|"
+                            r"materialet|sagen|planen)\s*[.!]?\s*$", re.I)
 _FROM_LINE = re.compile(r"^(?:hørings\s?svar|høringsbidrag|udtale-?\s?svar|bemærkninger)\s+fra\s+(.{3,100}?)\s*[.:]?$", re.I)
 _BUDGET = re.compile(r"\b(budget(?:forslag(?:et)?)?\s*(?:for\s+)?\d{4}(?:\s*[-–]\s*\d{2,4})?)", re.I)
 _TITLE_SUFFIXES = ("chef", "leder", "direktør", "konsulent", "formand", "borgmester", "sekretær", "rådgiver", "næstformand")
@@ -54,7 +57,7 @@ def extract_metadata(doc: LoadedDocument, text: str, gaz: Gazetteer | None = Non
     mentions = gaz.municipality_mentions(text)
 
     sender, sender_type, municipality, needs_review = _sender(lines, mentions, doc, gaz)
-    hearing = _hearing(lines, text)
+    hearing = _hearing(([doc.title] if doc.title else []) + lines, text)  # a mail's subject names it first
     title = _title(doc, lines)
     return DocumentMetadata(
         # The text is masked already; a title or sender taken from the container (PDF /Title, e-mail
@@ -364,7 +367,7 @@ def _letter_date(lines: list[str]) -> str | None:
 def _hearing(lines: list[str], text: str) -> str | None:
     for line in lines[:15]:
         m = _HEARING.search(line)
-        if m and m.start() < 40:
+        if m and m.start() < 40 and not _NAMES_NOTHING.match(m.group(1)):
             value = m.group(1)
             budget = _BUDGET.match(value)
             return _tidy(budget.group(1) if budget else re.split(r"(?<=[a-zæøå0-9])\.\s|\.$", value)[0])

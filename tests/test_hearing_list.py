@@ -11,7 +11,7 @@ from ingest.hearing_list import read_csv, read_hearing_list, read_lines, read_xl
 HEARING = Path(__file__).parent / "data" / "hearing"
 SAMPLE = [
     "HMU, Socialområdet", "Hedensted kommune", "Norddjurs Kommune", "Lokal-MED-udvalget, Specialområde Hjernesgade",
-    "OMU Social, Roskilde", "Syddjurs Kommune", "Danske Handicaporganisationer",
+    "OMU Social, Roskilde", "Syddjurs Kommune", "Danske Handicaporganisationer", "Skanderborg Kommune", "Favrskov Kommune",
 ]
 
 

@@ -1,6 +1,6 @@
 """Rebuild the sample hearing's høringsliste (hoeringsliste.xlsx and hoeringsliste.csv) from PARTIES:
 `.venv/bin/python tests/data/hearing/make_list.py`. The names are written as a ministry's list would write them,
-not as the letters in data/sample do; the last two parties sent no letter."""
+not as the letters in data/sample do; two parties sent no letter, two answered "ingen bemærkninger" (letters/)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ PARTIES = (
     ("OMU Social, Roskilde", "omu@roskilde.dk", "MED-udvalg"),
     ("Syddjurs Kommune", "syddjurs@syddjurs.dk", "Kommune"),  # did not answer
     ("Danske Handicaporganisationer", "dh@handicap.dk", "Organisation"),  # did not answer
+    ("Skanderborg Kommune", "skanderborg@skanderborg.dk", "Kommune"),  # "ingen bemærkninger" (letters/, a letter)
+    ("Favrskov Kommune", "favrskov@favrskov.dk", "Kommune"),  # "ingen bemærkninger" (letters/, a one-line mail)
 )
 
 
