@@ -17,7 +17,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from core.casefile import NO_HEARING, ConfirmedTheme, HearingRecord, Outcome, hearing_key
+from core.casefile import NO_HEARING, ConfirmedTheme, HearingRecord, Outcome, hearing_key, theme_id_of
+from core.phrases import PhrasedError, message
 from core.parties import MatchStatus
 from index.snapshot import Snapshot
 from ingest.campaigns import group_campaigns
@@ -243,3 +244,42 @@ def case_file(snap: Snapshot, record: HearingRecord) -> CaseFile:
         has_list=record.has_list, letters=entries, parties=parties, campaigns=campaigns, themes=list(record.themes),
         counts=_counts(entries, parties, campaigns, record.has_list),
     )
+
+
+class HearingError(PhrasedError):
+    """A hearing named on the command line or in the app that is no hearing, or fits several."""
+
+
+def resolve_hearing(name: str | None, known: list[str]) -> str:
+    """The hearing ``name`` means among ``known``: itself, else the one whose name contains it (case-insensitive).
+    None: the only hearing there is. Raises HearingError when none or several fit."""
+    shown = ", ".join(f"»{k or message('casefile.no_hearing', 'da')}«" for k in known) or "–"
+    if name is None:
+        if len(known) == 1:
+            return known[0]
+        raise HearingError("hearing_needed", known=shown)
+    key = hearing_key(name)
+    if key in known:
+        return key
+    wanted = key.lower()
+    fits = [k for k in known if wanted and wanted in k.lower()]
+    if len(fits) == 1:
+        return fits[0]
+    if fits:
+        raise HearingError("hearing_ambiguous", name=name, matches=", ".join(f"»{k}«" for k in fits))
+    raise HearingError("hearing_unknown", name=name, known=shown)
+
+
+MAX_LABEL = 120
+
+
+def confirmed_themes(labels: list[tuple[str, str]]) -> list[ConfirmedTheme]:
+    """The official's themes from (label, description) pairs in her order: labels tidied, the same label once."""
+    out: dict[str, ConfirmedTheme] = {}
+    for label, description in labels:
+        label = " ".join(label.split())
+        if not label or len(label) > MAX_LABEL:
+            raise HearingError("theme_label_bad", max=MAX_LABEL)
+        theme_id = theme_id_of(label)
+        out.setdefault(theme_id, ConfirmedTheme(theme_id, label, " ".join(description.split())))
+    return list(out.values())

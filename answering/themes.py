@@ -216,7 +216,7 @@ CACHED_SCOPES = 32
 
 
 def _cache_key(searcher: Searcher, snap: Snapshot, filters: Filters, llm: ChatModel | None) -> tuple:
-    scope = tuple(sorted(filters.active().items()))
+    scope = (*sorted(filters.active().items()), filters.documents)
     return (str(searcher.index.root), snap.version, len(snap.ids), scope, llm.name if llm is not None else None)
 
 

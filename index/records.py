@@ -192,6 +192,9 @@ class Filters(BaseModel):
     date_to: str | None = None
     inferred: list[str] = Field(default_factory=list)
     blocked: list[str] = Field(default_factory=list, description="fields the user removed: never inferred")
+    # A scope of exactly these documents (a hearing's letters with content, as its case file has them): set by
+    # the case file, never by a user or from a question; not one of FILTER_FIELDS, so not in the answer's JSON.
+    documents: tuple[str, ...] | None = None
 
     def active(self) -> dict[str, str]:
         return {f: getattr(self, f) for f in FILTER_FIELDS if getattr(self, f)}

@@ -173,6 +173,9 @@ class Snapshot:
 
     def _compute_mask(self, filters: Filters) -> np.ndarray:
         keep = np.ones(len(self.ids), dtype=bool)
+        if filters.documents is not None:
+            wanted_docs = set(filters.documents)
+            keep &= self._where("doc_id", lambda d: d in wanted_docs)
         if filters.sender:
             needle = filters.sender.lower()
             keep &= self._where("sender", lambda s: needle in s.lower())
@@ -228,7 +231,7 @@ class Snapshot:
 
 
 def _scope_key(filters: Filters) -> tuple:
-    return tuple(getattr(filters, f) for f in FILTER_FIELDS)
+    return (*(getattr(filters, f) for f in FILTER_FIELDS), filters.documents)
 
 
 def _remembered(memo: dict, key: tuple, compute: Callable[[], T]) -> T:

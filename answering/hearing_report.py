@@ -1,0 +1,131 @@
+"""Everything a høringsnotat for one hearing says, as data, from one snapshot: the case file (answering/casefile.py),
+a résumé per letter, and the hearing's themes — the official's confirmed themes with every letter placed by the
+relevance judge (answering/placement.py), or, before she has confirmed any, the suggested themes
+(answering/themes.py) — as one cell per (letter, theme) with its verdict, stance and quote, and the counts per
+theme (letters, and letters with each campaign counted once) and per sender type. export/ renders it."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from pydantic import BaseModel, Field
+
+from answering.casefile import CaseFile, case_file
+from answering.chat_model import ChatModel
+from answering.placement import place_letters
+from answering.themes import build_themes
+from core.casefile import HearingRecord
+from index.records import Filters
+from index.snapshot import Snapshot
+from retrieval.schema import VerdictState
+from retrieval.search import Searcher
+from retrieval.stance import stance_of_sentences
+
+
+class ThemeCell(BaseModel):
+    """One letter on one theme."""
+
+    theme_id: str
+    doc_id: str
+    verdict: VerdictState
+    probability: float | None = None  # None for a suggested theme (its members are not judged)
+    stance: str = "uklar"
+    quote: str | None = None
+    page: int | None = None
+
+
+class ThemeCount(BaseModel):
+    theme_id: str
+    label: str
+    mentions: int = 0
+    uncertain: int = 0
+    not_mentioned: int = 0
+    mentions_distinct: int = 0  # letters that mention it, a campaign counted once
+    stance: dict[str, int] = Field(default_factory=dict)  # of the letters that mention it
+    by_sender_type: dict[str, int] = Field(default_factory=dict)  # letters that mention it, per sender type
+
+
+class HearingReport(BaseModel):
+    case: CaseFile
+    confirmed: bool  # the themes are the official's (placed by the judge), not suggestions
+    summaries: dict[str, str]
+    themes: list[ThemeCount]
+    cells: list[ThemeCell]
+
+    def cell(self, theme_id: str, doc_id: str) -> ThemeCell | None:
+        return next((c for c in self.cells if c.theme_id == theme_id and c.doc_id == doc_id), None)
+
+    def to_json(self) -> dict:
+        return self.model_dump(mode="json")
+
+
+def scope_of(case: CaseFile) -> Filters:
+    """The letters of the hearing that say something: what themes are found in and placed on."""
+    return Filters(documents=tuple(case.with_content))
+
+
+def _confirmed_cells(searcher: Searcher, snap: Snapshot, case: CaseFile) -> list[ThemeCell]:
+    placements = place_letters(searcher, case.themes, scope_of(case), snap=snap, exclude=case.no_remarks)
+    return [ThemeCell(theme_id=p.theme_id, doc_id=p.doc_id, verdict=p.verdict, probability=round(p.probability, 3),
+                      stance=p.stance, quote=p.quote.quote if p.quote else None, page=p.quote.page if p.quote else None)
+            for p in placements]
+
+
+def _suggested(searcher: Searcher, case: CaseFile, llm: ChatModel | None) -> tuple[list[tuple[str, str]], list[ThemeCell]]:
+    if not case.with_content:
+        return [], []
+    themes = build_themes(searcher, scope_of(case), llm=llm)
+    cells = []
+    for theme in themes:
+        members = {s.doc_id: s for s in theme.senders}
+        for doc_id in case.with_content:
+            s = members.get(doc_id)
+            if s is None:
+                cells.append(ThemeCell(theme_id=theme.theme_id, doc_id=doc_id, verdict="not_mentioned"))
+            else:
+                cells.append(ThemeCell(theme_id=theme.theme_id, doc_id=doc_id, verdict="mentions",
+                                       stance=stance_of_sentences([s.quote.quote]).stance, quote=s.quote.quote,
+                                       page=s.quote.page))
+    return [(t.theme_id, t.label) for t in themes], cells
+
+
+def _counts(themes: list[tuple[str, str]], cells: list[ThemeCell], case: CaseFile) -> list[ThemeCount]:
+    by_theme: dict[str, list[ThemeCell]] = defaultdict(list)
+    for c in cells:
+        by_theme[c.theme_id].append(c)
+    out = []
+    for theme_id, label in themes:
+        mine = by_theme.get(theme_id, [])
+        mentioning = [c for c in mine if c.verdict == "mentions"]
+        letters = [case.letter(c.doc_id) for c in mentioning]
+        campaigns = {x.campaign for x in letters if x is not None and x.campaign}
+        out.append(ThemeCount(
+            theme_id=theme_id, label=label, mentions=len(mentioning),
+            uncertain=sum(c.verdict == "uncertain" for c in mine),
+            not_mentioned=sum(c.verdict == "not_mentioned" for c in mine),
+            mentions_distinct=sum(1 for x in letters if x is None or not x.campaign) + len(campaigns),
+            stance=dict(Counter(c.stance for c in mentioning)),
+            by_sender_type=dict(Counter(x.sender_type for x in letters if x is not None)),
+        ))
+    return out
+
+
+def hearing_report(searcher: Searcher, record: HearingRecord, *, llm: ChatModel | None = None,
+                   summarize=None, snap: Snapshot | None = None) -> HearingReport:
+    """The report of hearing ``record.name`` from one snapshot. ``summarize(snap, doc_id) -> str`` writes a
+    letter's résumé (a letter with no remarks is summed up by its no-remarks sentence)."""
+    snap = snap or searcher.snapshot()
+    case = case_file(snap, record)
+    if case.themes:
+        themes = [(t.theme_id, t.label) for t in case.themes]
+        cells = _confirmed_cells(searcher, snap, case)
+    else:
+        themes, cells = _suggested(searcher, case, llm)
+    summaries = {}
+    for letter in case.letters:
+        if letter.outcome == "ingen_bemaerkninger":
+            summaries[letter.doc_id] = letter.no_remarks_sentence or ""
+        elif summarize is not None:
+            summaries[letter.doc_id] = summarize(snap, letter.doc_id)
+    return HearingReport(case=case, confirmed=bool(case.themes), summaries=summaries,
+                         themes=_counts(themes, cells, case), cells=cells)
