@@ -260,3 +260,24 @@ def to_xlsx(report: HearingReport) -> bytes:
 
 
 __all__ = ["RESPONSE_COLUMNS", "WIDTHS_CM", "crosstab", "intro_lines", "title", "to_docx", "to_xlsx"]
+
+
+def build_hearing_notat(searcher, record, llm=None, on_progress=None) -> HearingReport:
+    """The report of one hearing with a résumé per letter: extractive (answering/summary.py), or written by the
+    LLM when one is given (falling back per letter)."""
+    from answering.hearing_report import hearing_report
+    from export.notat import extractive_summary
+
+    snap = searcher.snapshot()
+    report = hearing_report(searcher, record, llm=llm, snap=snap, summarize=lambda _snap, doc_id: extractive_summary(searcher, doc_id))
+    if llm is not None:
+        from answering.llm_tasks import written_summaries
+        from index.llm_cache import LLMCache
+
+        letters = [x for x in report.case.letters if x.outcome == "svar"]
+        texts = [(x.sender, snap.document_text(x.doc_id)) for x in letters]
+        written = written_summaries(llm, texts, LLMCache.in_index(searcher.index.root), on_progress)
+        for letter, text in zip(letters, written):
+            if text:
+                report.summaries[letter.doc_id] = text
+    return report

@@ -503,15 +503,47 @@ def export_notat(
 
     settings = settings_for(index)
     filters = _filters(settings, sender, sender_type, municipality, hearing, date_from, date_to)
-    notat = build_notat(Searcher(settings), filters, llm=create_chat_model(settings))
+    searcher = Searcher(settings)
+    report = _hearing_report(searcher, settings, hearing, filters)
     target = out or Path(f"hoeringsnotat.{fmt}")
-    data = to_docx(notat) if fmt == "docx" else to_xlsx(notat)
+    if report is not None:  # one hearing: its case file, as an official signs it
+        from export import hearing_notat
+
+        data = hearing_notat.to_docx(report) if fmt == "docx" else hearing_notat.to_xlsx(report)
+        respondents, themes = report.case.counts.received, len(report.themes)
+    else:  # several hearings and none chosen: every letter in scope, as before
+        notat = build_notat(searcher, filters, llm=create_chat_model(settings))
+        data = to_docx(notat) if fmt == "docx" else to_xlsx(notat)
+        respondents, themes = len(notat.respondents), len(notat.themes)
     try:
         target.write_bytes(data)
     except OSError as exc:
         fail(explain(exc, None, settings.language) or message("cannot_write", settings.language, path=target,
                                                               error=exc.strerror or exc), 2)
-    say(err, phrase("written", target=target, n=len(notat.respondents), themes=len(notat.themes)))
+    say(err, phrase("written", target=target, n=respondents, themes=themes))
+
+
+def _hearing_report(searcher, settings: Settings, hearing: Optional[str], filters):
+    """The report of the one hearing the notat is for: the hearing named (exactly, or the one whose name contains
+    it), or the index's only hearing; None when the index has several and none is named, or other filters narrow
+    the scope (the notat then covers every letter in scope)."""
+    from answering.casefile import HearingError, hearings_in, resolve_hearing
+    from answering.llm import create_chat_model
+    from export.hearing_notat import build_hearing_notat
+    from index.casefile_store import CaseFileStore
+
+    if any(v for f, v in filters.active().items() if f != "hearing"):
+        return None
+    store = CaseFileStore.for_settings(settings)
+    snap = searcher.snapshot()
+    known = [h.hearing for h in hearings_in(snap, store.hearing_names()) if h.letters]
+    if hearing is None and len(known) != 1:
+        return None
+    try:
+        key = resolve_hearing(hearing, known)
+    except HearingError as exc:
+        fail(exc.render(settings.language), 2)
+    return build_hearing_notat(searcher, store.hearing(key), llm=create_chat_model(settings))
 
 
 @app.command(help=phrase("remove_help"))
@@ -571,6 +603,11 @@ def repair(index: Optional[Path] = IndexOption, as_json: bool = JsonOption) -> N
         err.print(phrase("ingest_summary", ingested=data["ingested"], unchanged=data["unchanged"], removed=data["removed"],
                          failed=len(data["failed"]), chunks=data["chunks"], seconds=data["seconds"]))
     raise typer.Exit(1 if done.report.failed else 0)
+
+
+from hoering.hearing_cli import hearing_app  # noqa: E402 - its commands use the helpers above
+
+app.add_typer(hearing_app, name="hearing")
 
 
 def main() -> None:  # console-script entry point
