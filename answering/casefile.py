@@ -231,7 +231,12 @@ def _counts(entries: list[LetterEntry], parties: list[PartyEntry], campaigns: li
 
 def case_file(snap: Snapshot, record: HearingRecord) -> CaseFile:
     """The case file of hearing ``record.name`` over snapshot ``snap``."""
-    letters = letters_of(snap, record.name)
+    return case_file_of(letters_of(snap, record.name), record)
+
+
+def case_file_of(letters: list[tuple[object, str]], record: HearingRecord) -> CaseFile:
+    """The case file of these letters (records with doc_id, source, sender, sender_type, date; and their texts)
+    as hearing ``record``."""
     texts = {d.doc_id: text for d, text in letters}
     entries = _outcomes(letters)
     campaigns = _campaigns(entries, texts)

@@ -28,6 +28,8 @@ _FURTHER = r"(?:(?:yderligere|særlige|videre|konkrete|væsentlige|further|addit
 NO_REMARKS_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(p, re.IGNORECASE)) for name, p in (
     # "X har ingen bemærkninger", "Der er ikke bemærkninger fra …", "We have no comments"
     ("has_none", rf"\b(?:har|er|have|has|are|is)\s+(?:[\w.-]+\s+){{0,4}}?{_NO}\s*{_FURTHER}{_NOUN}\b"),
+    # a subordinate clause puts the negation before the verb: "…, at man ikke har bemærkninger til høringen"
+    ("has_none_clause", rf"\b(?:ikke|aldrig)\s+(?:har|havde|er)\s+(?:nogen\s+|nogle\s+)?{_FURTHER}{_NOUN}\b"),
     # "Ingen bemærkninger.", "No comments", "Ingen yderligere kommentarer fra Skive Kommune"
     ("bare", rf"^\W*(?:ingen|no)\s+{_FURTHER}{_NOUN}\b"),
     # "… giver ikke anledning til bemærkninger", "… does not give rise to any comments"
