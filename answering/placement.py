@@ -27,6 +27,7 @@ from pydantic import BaseModel
 from answering.citations import make_citation
 from answering.schema import Citation
 from core.casefile import ConfirmedTheme
+from core.phrases import message
 from index.records import Filters
 from index.snapshot import Snapshot
 from retrieval.coverage import lexical_rows
@@ -41,7 +42,7 @@ QuestionForm = Literal["label", "frame", "who"]
 # How a theme is put to the judge: its label as written, or inside a Danish question frame (measured: see module doc)
 QUESTION_FORMS: tuple[str, ...] = ("label", "frame", "who")
 DEFAULT_FORM: QuestionForm = "who"
-_FRAMES = {"frame": "Hvad siger høringssvarene om {topic}?", "who": "Hvem nævner {topic}?"}
+_FRAMES = {"frame": "theme.question_frame", "who": "theme.question_who"}  # phrase keys (core/phrasebook/answers.py)
 
 
 class Placement(BaseModel):
@@ -61,14 +62,16 @@ class Placement(BaseModel):
         return self.verdict == "mentions"
 
 
-def question_of(theme: ConfirmedTheme, form: QuestionForm = DEFAULT_FORM, *, description: bool = False) -> str:
+def question_of(theme: ConfirmedTheme, form: QuestionForm = DEFAULT_FORM, *, description: bool = False,
+                language: str = "da") -> str:
     """What the judge is asked about ``theme``: its label (with the official's description when ``description``),
-    as written (``label``) or inside a Danish question frame (``frame``)."""
+    as written (``label``) or inside a question frame in ``language`` ("Hvem nævner …?", "Hvad siger
+    høringssvarene om …?")."""
     text = theme.query if description else theme.label
     if form in _FRAMES:
         # "Rekruttering af …" reads "om rekruttering af …"; an acronym ("MED-udvalg", "FN") keeps its capitals
         lowered = text[:1].lower() + text[1:] if text[1:2].islower() else text
-        return _FRAMES[form].format(topic=lowered.rstrip(". "))
+        return message(_FRAMES[form], language, topic=lowered.rstrip(". "))
     return text
 
 
@@ -78,8 +81,8 @@ def place_letters(searcher: Searcher, themes: Sequence[ConfirmedTheme], filters:
     """Every letter in scope (``filters``) but those of ``exclude`` (e.g. letters with "ingen bemærkninger") placed
     on every theme of ``themes``, over one snapshot (``snap``, else the current one); theme by theme in the given
     order, letters in the snapshot's order. ``form`` and ``description``: how each theme is asked (``question_of``;
-the defaults are the measured best). ``language``: the language the themes are read in (detected from each
-    question when None, the index's language when it does not tell)."""
+    the defaults are the measured best). ``language``: the language the themes are asked in (None: the index's
+    language for the question frame, and each question's language detected)."""
     snap = snap or searcher.snapshot()
     rows = np.flatnonzero(snap.mask(filters))
     if exclude:
@@ -90,8 +93,8 @@ the defaults are the measured best). ``language``: the language the themes are r
     per_doc = {str(doc_id): rows[docs == doc_id] for doc_id in dict.fromkeys(docs)}
     placements: list[Placement] = []
     for theme in themes:
-        query = searcher.read(question_of(theme, form, description=description), filters, infer=False,
-                              language=language, snap=snap)
+        question = question_of(theme, form, description=description, language=language or searcher.settings.language)
+        query = searcher.read(question, filters, infer=False, language=language, snap=snap)
         placements.extend(_place_theme(searcher, snap, theme, query, per_doc))
     return placements
 
