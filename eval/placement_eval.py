@@ -17,6 +17,12 @@ before any placement was run; nothing was tuned on them.
     .venv/bin/python -m eval.placement_eval [--json] [--errors] [--quick]
 
 ``--quick``: the sample set in the shipped form only; exits 1 below the floors (tests/test_placement.py).
+``--bench INDEX``: the seconds to place every letter of an existing index on BENCH_THEMES (10 themes), cold (first
+run: the 10 questions embedded) and warm (best of 3) — e.g. the 200-letter hearing of bench/campaign_hearing.py:
+
+    .venv/bin/python bench/campaign_hearing.py /tmp/hearing200
+    HOERING_INDEX=/tmp/idx200 .venv/bin/hoering ingest /tmp/hearing200
+    .venv/bin/python -m eval.placement_eval --bench /tmp/idx200
 """
 
 from __future__ import annotations
@@ -41,6 +47,11 @@ TARGET_RIGHT, TARGET_DECIDED = 0.97, 0.80  # issue 22: decided verdicts right >=
 # Floors of the quick run (sample set, shipped form "who", no description): measured decided .700, right .976 (41 of
 # 42), P 1.0, nothing marked on the two themes no letter raises; the floors are that less a pair or two
 QUICK_FLOORS = {"decided_right": 0.95, "decided": 0.65, "P": 0.9, "marked_on_absent": 0}
+
+
+# Themes for the speed bench: an official's list for a hearing made of Folketinget speeches (bench/campaign_hearing.py)
+BENCH_THEMES = ("Klimapolitik og grøn omstilling", "Sundhedsvæsenet", "Udlændinge og integration", "Forsvaret",
+                "Skat og afgifter", "Folkeskolen", "Ældrepleje", "Landbruget", "Kollektiv trafik", "Boligpolitik")
 
 
 def load(path: Path) -> list[dict]:
@@ -147,6 +158,29 @@ def run(names=("sample", "corpus"), forms=(("label", True), ("label", False), ("
     return out
 
 
+def bench(index: Path) -> dict:
+    """Seconds to place every letter of the index at ``index`` on BENCH_THEMES: the first run and the best of 3 more."""
+    from answering.placement import place_letters
+    from core.casefile import ConfirmedTheme, theme_id_of
+    from core.settings import Settings
+    from index.records import Filters
+    from retrieval.search import Searcher
+
+    started = time.perf_counter()
+    searcher = Searcher(Settings(index=index))
+    snap = searcher.snapshot()
+    loaded = time.perf_counter() - started
+    themes = [ConfirmedTheme(theme_id_of(label), label) for label in BENCH_THEMES]
+    times, placements = [], []
+    for _ in range(4):
+        started = time.perf_counter()
+        placements = place_letters(searcher, themes, Filters(), snap=snap)
+        times.append(time.perf_counter() - started)
+    return {"letters": len({p.doc_id for p in placements}), "themes": len(themes), "pairs": len(placements),
+            "snapshot_and_model_s": loaded, "first_s": times[0], "warm_s": min(times[1:]),
+            **{v: sum(p.verdict == v for p in placements) for v in ("mentions", "uncertain", "not_mentioned")}}
+
+
 def _fmt(x) -> str:
     return f"{x:.3f}" if isinstance(x, float) else str(x)
 
@@ -156,9 +190,13 @@ def main(argv=None) -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--errors", action="store_true", help="list the usikker and wrong pairs")
     ap.add_argument("--quick", action="store_true", help="sample set, shipped form; exit 1 below the floors")
+    ap.add_argument("--bench", type=Path, metavar="INDEX", help="time the placement over an existing index")
     args = ap.parse_args(argv)
     from answering.placement import DEFAULT_FORM
 
+    if args.bench:
+        print(json.dumps(bench(args.bench), indent=1))
+        return 0
     if args.quick:
         result = run(("sample",), ((DEFAULT_FORM, False),), errors=args.errors)
     else:
