@@ -77,6 +77,9 @@ PHRASES: dict[str, dict[str, str]] = {
     "field.date_from": {"da": "fra dato", "en": "from date"},
     "field.date_to": {"da": "til dato", "en": "to date"},
     "theme.untitled": {"da": "Tema", "en": "Theme"},  # a theme without keywords (answering/themes.py)
+    # how a confirmed theme is put to the relevance judge (answering/placement.py; "who" is the measured default)
+    "theme.question_who": {"da": "Hvem nævner {topic}?", "en": "Who mentions {topic}?"},
+    "theme.question_frame": {"da": "Hvad siger høringssvarene om {topic}?", "en": "What do the responses say about {topic}?"},
     # who says what (answering/coverage_answer.py)
     "coverage.of": {"da": "af", "en": "of"},
     "coverage.mention": {"da": "nævner", "en": "mention"},
