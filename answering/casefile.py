@@ -26,7 +26,7 @@ from retrieval.no_remarks import no_remarks
 from retrieval.parties import match_parties
 from retrieval.stance import stance
 
-PartyStatus = Literal["svar", "ingen_bemaerkninger", "usikker", "ikke_modtaget"]
+PartyStatus = Literal["answered", "no_remarks", "uncertain", "not_received"]
 
 
 class LetterEntry(BaseModel):
@@ -46,7 +46,7 @@ class LetterEntry(BaseModel):
     match: MatchStatus | None = None  # None: the hearing has no list
     match_score: float = 0.0
     match_reason: str | None = None
-    match_source: str | None = None  # "regel" or "person"
+    match_source: str | None = None  # "rule" or "person"
     campaign: str | None = None  # template id ("A", "B" …)
     representative: bool = False
     added: list[str] = Field(default_factory=list)  # a campaign letter's own passages
@@ -60,7 +60,7 @@ class PartyEntry(BaseModel):
     row: int
     status: PartyStatus
     doc_ids: list[str] = Field(default_factory=list)  # letters that answer for it for sure
-    uncertain: list[str] = Field(default_factory=list)  # letters matched to it "usikker"
+    uncertain: list[str] = Field(default_factory=list)  # letters matched to it "uncertain"
 
 
 class CampaignEntry(BaseModel):
@@ -83,7 +83,7 @@ class Counts(BaseModel):
     invited_answered: int = 0  # listed parties answered (with content or no remarks), for sure
     invited_no_remarks: int = 0
     not_answered: int = 0
-    uncertain_matches: int = 0  # letters matched "usikker"
+    uncertain_matches: int = 0  # letters matched "uncertain"
     uninvited: int = 0  # letters from senders on no list
     stance: dict[str, int] = Field(default_factory=dict)
 
@@ -107,11 +107,11 @@ class CaseFile(BaseModel):
     @property
     def with_content(self) -> list[str]:
         """Doc ids of the letters that say something (placed on themes; "ingen bemærkninger" never is)."""
-        return [x.doc_id for x in self.letters if x.outcome == "svar"]
+        return [x.doc_id for x in self.letters if x.outcome == "response"]
 
     @property
     def no_remarks(self) -> list[str]:
-        return [x.doc_id for x in self.letters if x.outcome == "ingen_bemaerkninger"]
+        return [x.doc_id for x in self.letters if x.outcome == "no_remarks"]
 
     def to_json(self) -> dict:
         return self.model_dump(mode="json")
@@ -149,7 +149,7 @@ def _outcomes(letters: list[tuple[object, str]]) -> list[LetterEntry]:
         entry = LetterEntry(doc_id=record.doc_id, source=record.source, sender=record.sender or "",
                             sender_type=record.sender_type or "ukendt", date=record.date,
                             needs_review=bool(getattr(record, "needs_review", False)),
-                            outcome="ingen_bemaerkninger" if remarks.found else "svar",
+                            outcome="no_remarks" if remarks.found else "response",
                             no_remarks_sentence=remarks.sentence if remarks.found else None)
         if not remarks.found:
             position = stance(text)
@@ -161,7 +161,7 @@ def _outcomes(letters: list[tuple[object, str]]) -> list[LetterEntry]:
 
 def _campaigns(entries: list[LetterEntry], texts: dict[str, str]) -> list[CampaignEntry]:
     """Campaigns among the letters with content (a letter with no remarks is never a campaign's member)."""
-    docs = [(e.doc_id, texts[e.doc_id]) for e in entries if e.outcome == "svar"]
+    docs = [(e.doc_id, texts[e.doc_id]) for e in entries if e.outcome == "response"]
     found = group_campaigns(docs)
     by_id = {e.doc_id: e for e in entries}
     out = []
@@ -188,23 +188,23 @@ def _matches(entries: list[LetterEntry], record: HearingRecord) -> None:
     for entry, match in zip(entries, matching.matches):
         link = linked.get(entry.doc_id)
         if link is not None and (link.party is None or link.party in listed):
-            entry.party, entry.match, entry.match_score = link.party, ("sikker" if link.party else "ingen"), 100.0
+            entry.party, entry.match, entry.match_score = link.party, ("sure" if link.party else "unlisted"), 100.0
             entry.match_reason, entry.match_source = "confirmed", link.source
             continue
         entry.party = match.party.name if match.party is not None else None
         entry.match, entry.match_score, entry.match_reason = match.status, round(match.score, 1), match.reason
-        entry.match_source = "regel"
+        entry.match_source = "rule"
 
 
 def _parties(entries: list[LetterEntry], record: HearingRecord) -> list[PartyEntry]:
     out = []
     for party in record.parties:
-        sure = [e for e in entries if e.party == party.name and e.match == "sikker"]
-        unsure = [e.doc_id for e in entries if e.party == party.name and e.match == "usikker"]
+        sure = [e for e in entries if e.party == party.name and e.match == "sure"]
+        unsure = [e.doc_id for e in entries if e.party == party.name and e.match == "uncertain"]
         if sure:
-            status = "svar" if any(e.outcome == "svar" for e in sure) else "ingen_bemaerkninger"
+            status = "answered" if any(e.outcome == "response" for e in sure) else "no_remarks"
         else:
-            status = "usikker" if unsure else "ikke_modtaget"
+            status = "uncertain" if unsure else "not_received"
         out.append(PartyEntry(name=party.name, row=party.row, status=status, doc_ids=[e.doc_id for e in sure],
                               uncertain=unsure))
     return out
@@ -215,17 +215,17 @@ def _counts(entries: list[LetterEntry], parties: list[PartyEntry], campaigns: li
     in_campaigns = sum(c.size for c in campaigns)
     return Counts(
         received=len(entries),
-        with_content=sum(e.outcome == "svar" for e in entries),
-        no_remarks=sum(e.outcome == "ingen_bemaerkninger" for e in entries),
+        with_content=sum(e.outcome == "response" for e in entries),
+        no_remarks=sum(e.outcome == "no_remarks" for e in entries),
         distinct=len(entries) - in_campaigns + len(campaigns),
         campaigns=len(campaigns), campaign_letters=in_campaigns,
         invited=len(parties),
-        invited_answered=sum(p.status in ("svar", "ingen_bemaerkninger") for p in parties),
-        invited_no_remarks=sum(p.status == "ingen_bemaerkninger" for p in parties),
-        not_answered=sum(p.status == "ikke_modtaget" for p in parties),
-        uncertain_matches=sum(e.match == "usikker" for e in entries),
-        uninvited=sum(e.match == "ingen" for e in entries) if has_list else 0,
-        stance=dict(Counter(e.stance for e in entries if e.outcome == "svar")),
+        invited_answered=sum(p.status in ("answered", "no_remarks") for p in parties),
+        invited_no_remarks=sum(p.status == "no_remarks" for p in parties),
+        not_answered=sum(p.status == "not_received" for p in parties),
+        uncertain_matches=sum(e.match == "uncertain" for e in entries),
+        uninvited=sum(e.match == "unlisted" for e in entries) if has_list else 0,
+        stance=dict(Counter(e.stance for e in entries if e.outcome == "response")),
     )
 
 

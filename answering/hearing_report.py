@@ -123,7 +123,7 @@ def hearing_report(searcher: Searcher, record: HearingRecord, *, llm: ChatModel 
         themes, cells = _suggested(searcher, case, llm)
     summaries = {}
     for letter in case.letters:
-        if letter.outcome == "ingen_bemaerkninger":
+        if letter.outcome == "no_remarks":
             summaries[letter.doc_id] = letter.no_remarks_sentence or ""
         elif summarize is not None:
             summaries[letter.doc_id] = summarize(snap, letter.doc_id)

@@ -67,7 +67,7 @@ def question_of(theme: ConfirmedTheme, form: QuestionForm = DEFAULT_FORM, *, des
     """What the judge is asked about ``theme``: its label (with the official's description when ``description``),
     as written (``label``) or inside a question frame in ``language`` ("Hvem nævner …?", "Hvad siger
     høringssvarene om …?")."""
-    text = theme.query if description else theme.label
+    text = f"{theme.label}. {theme.description}" if description and theme.description else theme.label
     if form in _FRAMES:
         # "Rekruttering af …" reads "om rekruttering af …"; an acronym ("MED-udvalg", "FN") keeps its capitals
         lowered = text[:1].lower() + text[1:] if text[1:2].islower() else text

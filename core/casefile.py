@@ -12,10 +12,10 @@ from typing import Literal, get_args
 
 from core.parties import Party
 
-Outcome = Literal["svar", "ingen_bemaerkninger"]  # a letter with content, or one that only says it has no remarks
+Outcome = Literal["response", "no_remarks"]  # a letter with content, or one that only says it has no remarks
 OUTCOMES: tuple[str, ...] = get_args(Outcome)
 
-LinkSource = Literal["regel", "person"]  # who tied a letter to a party: the matching rules or an official
+LinkSource = Literal["rule", "person"]  # who tied a letter to a party: the matching rules or an official
 LINK_SOURCES: tuple[str, ...] = get_args(LinkSource)
 
 NO_HEARING = ""  # the hearing key of letters that name none (shown as "Uden høring")
@@ -39,16 +39,13 @@ class PartyLink:
 @dataclass(frozen=True)
 class ConfirmedTheme:
     """A theme the official confirmed for a hearing: a label as a case officer writes it (a noun phrase), and
-    optionally a description that says more about what belongs to it (it guides the placement of letters)."""
+    optionally a description for the reader of what belongs to it. The relevance judge is asked about the label
+    alone ("Hvem nævner <label>?", answering/placement.py): asking the description too halved the letters found
+    (eval/placement_eval.py)."""
 
     theme_id: str
     label: str
     description: str = ""
-
-    @property
-    def query(self) -> str:
-        """What the relevance judge is asked about each letter: the label, and the description when there is one."""
-        return f"{self.label}. {self.description}".strip() if self.description else self.label
 
 
 def theme_id_of(label: str) -> str:

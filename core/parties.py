@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
-MatchStatus = Literal["sikker", "usikker", "ingen"]  # a sure match, one the official confirms, no listed party
+MatchStatus = Literal["sure", "uncertain", "unlisted"]  # a sure match, one the official confirms, no listed party
 MATCH_STATUSES: tuple[str, ...] = get_args(MatchStatus)
 
 # Words that join the parts of a body's name and tell no party from another ("Hoved-MEDudvalget for

@@ -130,7 +130,7 @@ def to_docx(report: HearingReport) -> bytes:
     table.style = "Table Grid"
     for cell, name in zip(table.rows[0].cells, RESPONSE_COLUMNS):
         _cell_text(cell, name, bold=True)
-    for letter in (x for x in case.letters if x.outcome == "svar"):
+    for letter in (x for x in case.letters if x.outcome == "response"):
         cells = table.add_row().cells
         values = [display_date(letter.date), letter.sender or letter.source, role_name(letter.sender_type),
                   _stance(letter.stance), report.summaries.get(letter.doc_id, ""), ""]
@@ -140,12 +140,12 @@ def to_docx(report: HearingReport) -> bytes:
 
     document.add_heading(_m("hnotat.section.no_remarks"), level=1)
     _bullets(document, [f"{x.sender or x.source} ({display_date(x.date)}): »{x.no_remarks_sentence or ''}«"
-                        for x in case.letters if x.outcome == "ingen_bemaerkninger"])
+                        for x in case.letters if x.outcome == "no_remarks"])
     if case.has_list:
         document.add_heading(_m("hnotat.section.not_received"), level=1)
-        _bullets(document, [p.name for p in case.parties if p.status == "ikke_modtaget"])
+        _bullets(document, [p.name for p in case.parties if p.status == "not_received"])
         document.add_heading(_m("hnotat.section.uninvited"), level=1)
-        _bullets(document, [x.sender or x.source for x in case.letters if x.match == "ingen"])
+        _bullets(document, [x.sender or x.source for x in case.letters if x.match == "unlisted"])
     if case.campaigns:
         document.add_heading(_m("hnotat.section.campaigns"), level=1)
         for campaign in case.campaigns:
@@ -221,7 +221,7 @@ def to_xlsx(report: HearingReport) -> bytes:
     header = [*RESPONSE_COLUMNS, _m("hnotat.column.outcome"), _m("hnotat.column.party"), _m("hnotat.column.match"),
               _m("hnotat.column.campaign"), _m("notat.column.source")]
     rows = [["", x.sender or x.source, role_name(x.sender_type),
-             _stance(x.stance) if x.outcome == "svar" else "", report.summaries.get(x.doc_id, ""), "",
+             _stance(x.stance) if x.outcome == "response" else "", report.summaries.get(x.doc_id, ""), "",
              _m(f"casefile.outcome.{x.outcome}"), x.party or "", _m(f"casefile.match.{x.match}") if x.match else "",
              x.campaign or "", x.source.replace("\\", "/").rsplit("/", 1)[-1]] for x in case.letters]
     sheet = _sheet(workbook, _m("notat.responses_sheet"), header, rows, [13, 36, 15, 12, 80, 28, 18, 36, 20, 11, 30], first=True)
@@ -274,7 +274,7 @@ def build_hearing_notat(searcher, record, llm=None, on_progress=None) -> Hearing
         from answering.llm_tasks import written_summaries
         from index.llm_cache import LLMCache
 
-        letters = [x for x in report.case.letters if x.outcome == "svar"]
+        letters = [x for x in report.case.letters if x.outcome == "response"]
         texts = [(x.sender, snap.document_text(x.doc_id)) for x in letters]
         written = written_summaries(llm, texts, LLMCache.in_index(searcher.index.root), on_progress)
         for letter, text in zip(letters, written):

@@ -113,7 +113,7 @@ def hearing_status(hearing: Optional[str] = typer.Argument(None, help=phrase("he
     for x in case.letters:
         table.add_row(*(safe(v) for v in (
             x.doc_id, x.sender or x.source, message(f"casefile.outcome.{x.outcome}", "da"),
-            message(f"casefile.stance.{x.stance}", "da") if x.outcome == "svar" else "", x.party or "",
+            message(f"casefile.stance.{x.stance}", "da") if x.outcome == "response" else "", x.party or "",
             message(f"casefile.match.{x.match}", "da") if x.match else "", x.campaign or "")))
     out.print(table)
     if case.has_list:
@@ -154,7 +154,7 @@ def hearing_match(hearing: str = HearingArgument, doc_id: str = typer.Argument(.
     elif clear:
         say(err, phrase("hearing_unlinked", doc_id=mine[0]))
     else:
-        say(err, phrase("hearing_linked", doc_id=mine[0], party=party or message("casefile.match.ingen", "da")))
+        say(err, phrase("hearing_linked", doc_id=mine[0], party=party or message("casefile.match.unlisted", "da")))
 
 
 @hearing_app.command("dates", help=phrase("hearing_dates_help"))

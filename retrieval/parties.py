@@ -11,10 +11,10 @@ an uncertain one at most, and so does a name that shares nothing with the party 
 
 Assignment is one-to-one and greedy, best score first: each party goes to at most one sender. Letters whose
 senders have the same form (one body writing twice: a letter and a supplement) count as one sender and may all
-answer for the party. A sender whose best party went to a better-scoring sender gets that party as "usikker"
-(reason "contested") for the official to decide; it never takes it as "sikker". A match is "sikker" only at
+answer for the party. A sender whose best party went to a better-scoring sender gets that party as "uncertain"
+(reason "contested") for the official to decide; it never takes it as "sure". A match is "sure" only at
 ``SURE`` or above and with no free alternative party within ``MARGIN``; between ``POSSIBLE`` and ``SURE``, or
-ambiguous, it is "usikker"; below ``POSSIBLE`` the sender is on no list ("ingen": answered though not invited)."""
+ambiguous, it is "uncertain"; below ``POSSIBLE`` the sender is on no list ("unlisted": answered though not invited)."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ class NameForm:
 
 @dataclass(frozen=True)
 class PartyMatch:
-    """One sender and the listed party it was matched to (None for "ingen"), the score (0-100), the status and
+    """One sender and the listed party it was matched to (None for "unlisted"), the score (0-100), the status and
     the reason as a code: "same_name", "fuzzy", "acronym", "ambiguous", "contested", "below_sure",
     "type_differs", "only_kind", "same_kind", "place_differs", "kind_differs", "not_listed"."""
 
@@ -97,7 +97,7 @@ class PartyMatch:
 @dataclass(frozen=True)
 class PartyAnswer:
     """One listed party: ``answered`` when a sender is matched to it for sure; ``senders`` those matched for
-    sure, ``uncertain`` those matched to it "usikker" (the official confirms or adjusts)."""
+    sure, ``uncertain`` those matched to it "uncertain" (the official confirms or adjusts)."""
 
     party: Party
     answered: bool

@@ -22,6 +22,8 @@ EXPECTED = {
     "002_eb13e6cc94d726ef.txt": "Norddjurs Kommune",
     "003_be0da06586603f9f.txt": "Lokal-MED-udvalget, Specialområde Hjernesgade",
     "004_706f00e2ad085e7e.txt": "OMU Social, Roskilde",
+    "favrskov_ingen_bemaerkninger.eml": "Favrskov Kommune",  # tests/data/hearing/letters: "ingen bemærkninger"
+    "skanderborg_ingen_bemaerkninger.docx": "Skanderborg Kommune",
 }
 SILENT = ["Syddjurs Kommune", "Danske Handicaporganisationer"]
 
@@ -30,7 +32,7 @@ SILENT = ["Syddjurs Kommune", "Danske Handicaporganisationer"]
 def sample_senders() -> dict[str, str]:
     """The sender each sample letter's metadata records, read by the project's pipeline (no model needed)."""
     senders = {}
-    for path in sorted((ROOT / "data" / "sample").glob("*.txt")):
+    for path in [*sorted((ROOT / "data" / "sample").glob("*.txt")), *sorted((LIST / "letters").iterdir())]:
         (doc,) = load_bytes(path.read_bytes(), path.name, str(path))
         text, _ = clean_pages(doc.pages)
         senders[path.name] = extract_metadata(doc, text).sender
@@ -47,7 +49,7 @@ def test_every_sample_sender_is_matched_for_sure_to_its_listed_party(sample_send
     for (name, sender), match in zip(sample_senders.items(), result.matches, strict=True):
         assert match.sender == sender
         assert match.party is not None and match.party.name == EXPECTED[name], (sender, match)
-        assert match.status == "sikker" and match.score >= 88, match
+        assert match.status == "sure" and match.score >= 88, match
     assert result.uninvited == ()
 
 
@@ -67,10 +69,10 @@ def test_a_sender_on_no_list_answered_uninvited(sample_senders, parties):
 
 def test_an_ambiguous_sender_is_flagged_usikker_never_guessed(parties):
     bare = match_parties(["MED-udvalget"], parties).matches[0]
-    assert bare.status == "usikker" and bare.party is not None and bare.party.name in EXPECTED.values()
+    assert bare.status == "uncertain" and bare.party is not None and bare.party.name in EXPECTED.values()
     two = (*parties, Party("HMU, Psykiatri og Social", 9))
     match = match_parties(["Hoved-MEDudvalget"], two).matches[0]
-    assert match.status == "usikker" and match.reason in ("ambiguous", "only_kind")
+    assert match.status == "uncertain" and match.reason in ("ambiguous", "only_kind")
     answers = {a.party.name: a for a in match_parties(["Hoved-MEDudvalget"], two).parties}
     assert not answers["HMU, Socialområdet"].answered  # an uncertain match is not an answer until confirmed
     assert answers[match.party.name].uncertain == ("Hoved-MEDudvalget",)
@@ -79,9 +81,9 @@ def test_an_ambiguous_sender_is_flagged_usikker_never_guessed(parties):
 def test_a_neighbouring_municipality_or_another_committee_kind_is_never_a_match(parties):
     result = match_parties(["Syddjurs Kommunes", "LMU Socialområdet", "Roskilde Kommune"], parties)
     syd, lmu, roskilde = result.matches
-    assert syd.party is not None and syd.party.name == "Syddjurs Kommune" and syd.status == "sikker"
-    assert lmu.status == "usikker" and lmu.reason == "only_kind"  # an LMU, but of another place: ask
-    assert roskilde.status != "sikker"  # the municipality is not its OMU
+    assert syd.party is not None and syd.party.name == "Syddjurs Kommune" and syd.status == "sure"
+    assert lmu.status == "uncertain" and lmu.reason == "only_kind"  # an LMU, but of another place: ask
+    assert roskilde.status != "sure"  # the municipality is not its OMU
     assert score_names(name_form("Norddjurs Kommune"), name_form("Syddjurs Kommune"))[1] == "place_differs"
     assert score_names(name_form("HMU Socialområdet"), name_form("LMU Socialområdet"))[1] == "kind_differs"
 
@@ -101,9 +103,9 @@ def test_one_to_one_unless_the_same_sender_wrote_twice(parties):
     result = match_parties(["Norddjurs Kommune", "Norddjurs kommune", "Hoved-MEDudvalget for Socialområdet",
                             "HMU"], parties)
     first, again, hmu, bare = result.matches
-    assert first.status == again.status == "sikker" and first.party == again.party  # one body, two letters
-    assert hmu.status == "sikker" and hmu.party is not None and hmu.party.name == "HMU, Socialområdet"
-    assert bare.status == "usikker" and bare.reason == "contested"  # never a second sure match for the party
+    assert first.status == again.status == "sure" and first.party == again.party  # one body, two letters
+    assert hmu.status == "sure" and hmu.party is not None and hmu.party.name == "HMU, Socialområdet"
+    assert bare.status == "uncertain" and bare.reason == "contested"  # never a second sure match for the party
     answers = {a.party.name: a for a in result.parties}
     assert answers["Norddjurs Kommune"].senders == ("Norddjurs Kommune", "Norddjurs kommune")
     assert answers["HMU, Socialområdet"].senders == ("Hoved-MEDudvalget for Socialområdet",)
@@ -114,5 +116,5 @@ def test_no_parties_or_no_senders():
     assert match_parties([], []).matches == () and match_parties(["Norddjurs Kommune"], []).uninvited == (
         "Norddjurs Kommune",)
     unknown = match_parties([None, ""], [Party("Norddjurs Kommune", 1)])
-    assert [m.status for m in unknown.matches] == ["ingen", "ingen"]
+    assert [m.status for m in unknown.matches] == ["unlisted", "unlisted"]
     assert match_parties([], [Party("Norddjurs Kommune", 1)]).not_answered == (Party("Norddjurs Kommune", 1),)
