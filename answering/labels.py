@@ -56,7 +56,8 @@ _SUBJECT = re.compile(r"^(?:jeg|du|han|hun|vi|man|der|som|de|den|det|i)$", re.IG
 _FINITE = re.compile(r"(?:[^e]r|er|[^eu]s|ede|te|de)$", re.IGNORECASE)  # forms a finite verb takes (tried only in context)
 _PASSIVE = re.compile(r"[^cns]es$", re.IGNORECASE)  # "skabes", "prioriteres" (not "proces", nor a genitive "-ernes")
 # a head noun is not a participle, an adjective of a derivational ending, a genitive or a passive
-_NOT_HEAD = re.compile(r"(?:ende|ede|ige|lige|ig|lig|isk|iske|somme|bare|[^us]s)$", re.IGNORECASE)
+_GENITIVE = r"(?:ens|ets|ers|nes|es|[aeioyæøå]s)$"  # "regionens", "udvalgets", "borgers" (not "indsats", "fokus")
+_NOT_HEAD = re.compile(rf"(?:ende|ede|ige|lige|ig|lig|isk|iske|somme|bare|{_GENITIVE})", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,8 @@ def _is_verb(words: list[str], i: int) -> bool:
     if len(word) > 4 and _PASSIVE.search(word):
         return True  # "skabes", "tiltrækkes"
     if _FINITE.search(word):
-        if before and _SUBJECT.match(before) and not (before in ("de", "den", "det") and i > 1):
+        pronoun = before in ("de", "den", "det")  # or an article: then only a present or passive form follows
+        if before and _SUBJECT.match(before) and not (pronoun and (i > 1 or not re.search(r"[rs]$", word))):
             return True  # "vi oplever", "der knytter", "som henvender"
         if after and _SUBJECT.match(after) and after.lower() not in ("de", "den", "det", "i"):
             return True  # "Generelt oplever vi"
@@ -154,7 +156,7 @@ def head_noun(word: str, before: str = "") -> bool:
         return True
     if not _NOT_HEAD.search(word):
         return True
-    return before in ("P", "D", "J") and not re.search(r"[^us]s$", word, re.IGNORECASE)
+    return before in ("P", "D", "J") and not re.search(_GENITIVE, word, re.IGNORECASE)
 
 
 _WORD = re.compile(r"[^\W_][\w-]*", re.UNICODE)
