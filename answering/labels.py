@@ -48,7 +48,7 @@ _BLOCK = re.compile(
     r"er|var|være|været|bliver|blev|blive|blevet|har|havde|have|haft|kan|kunne|skal|skulle|vil|ville|må|måtte|"
     r"bør|burde|får|fik|få|gør|gjorde|gøre|sker|ske|skete|ses|findes|fandtes|fremgår|står|stod|ligger|lå|går|gik|"
     r"kommer|kom|giver|gav|tager|tog|siger|sagde|ser|så|mener|finder|synes|ønsker|håber|vurderer|oplever|"
-    r"velkommen|velkomment|velkomne|enig|enige|glad|glade|"
+    r"øvrigt|hjem|hjemme|ude|inde|velkommen|velkomment|velkomne|enig|enige|glad|glade|"
     r"not|is|are|was|were|be|been|has|have|had|can|could|shall|should|will|would|may|must|we|i|you|they|it|"
     r"that|which|who|also|very)$", re.IGNORECASE)
 _MODAL = re.compile(r"^(?:at|kan|kunne|skal|skulle|vil|ville|må|måtte|bør|burde|to)$", re.IGNORECASE)
@@ -109,6 +109,11 @@ def _is_verb(words: list[str], i: int) -> bool:
     after = words[i + 1] if i + 1 < len(words) else ""
     if before and _MODAL.match(before):
         return True  # "at understøtte", "skal sikre"
+    k = i - 1
+    while k > 0 and i - k <= 3 and _BLOCK.match(words[k]) and not _MODAL.match(words[k]):
+        k -= 1  # "vil jeg gerne fastholde", "kan vi understøtte": a subject or an adverb between
+    if k < i - 1 and _MODAL.match(words[k]) and words[k].lower() != "at":
+        return True
     if len(word) > 4 and _PASSIVE.search(word):
         return True  # "skabes", "tiltrækkes"
     if _FINITE.search(word):
