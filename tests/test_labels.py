@@ -26,7 +26,7 @@ def test_a_fragment_is_not(label):
 
 
 def test_phrases_are_found_inside_a_clause():
-    words = "Vi oplever store kapacitetsudfordringer og lange ventelister i psykiatrien".split()
+    words = ["Vi", "oplever", "store", "kapacitetsudfordringer", "og", "lange", "ventelister", "i", "psykiatrien"]
     found = {" ".join(words[i:j]) for i, j in noun_phrases(tag(words))}
     assert "store kapacitetsudfordringer og lange ventelister" in found
     assert "lange ventelister i psykiatrien" not in found  # a coordination is not cut in two
