@@ -34,7 +34,8 @@ from pydantic import BaseModel, Field
 
 from answering.chat_model import ChatModel
 from answering.citations import make_citation
-from index.bm25 import content_words, stem_words, stopwords, tokenize
+from answering.labels import noun_phrases, tag
+from index.bm25 import content_words, stem_words, tokenize
 from answering.schema import Citation
 from index.llm_cache import LLMCache
 from index.records import Filters
@@ -58,8 +59,6 @@ GENERIC_SHARE = 0.5  # a stem found in more than half of the themes is too commo
 QUOTE_FLOOR = 0.35
 JOIN_KEYWORDS = 2  # a letter outside a theme joins it with a sentence using this many of its three keywords
 PREFIX = 6  # ... compared by their first six letters  # a member this far from its theme's centre (cosine in the clustering space) is not quoted
-LABEL_WORDS = 8  # a label is a phrase of the letters of at most this many words
-NOUN_BONUS = 1.3  # a phrase that reads as a noun phrase (see _phrase_label)
 LENGTH_POWER = 0.5  # longer phrases carry more words of the theme; this keeps them short
 TOP_STEMS = 8  # a quote that uses the theme's own words fits it better …
 KEYWORD_FIT = 0.1  # … by this much for all of them (on top of its closeness to the centre)
@@ -67,10 +66,6 @@ LABEL_POOL = 15  # the label is sought in at most this many of the most central 
 _SEGMENT = re.compile(r"[,.;:!?()\[\]\"”“»«/–—]|\s-\s")
 _WORDS = re.compile(r"[^\W_][\w-]*", re.U)
 _BULLET = re.compile(r"^\s*[-–•*]\s+")  # a list item's dash is not part of what it says
-_ARTICLE = re.compile(r"^(?:den|det|de|the)$", re.I)
-# Words a Danish noun phrase follows: prepositions, articles, possessives (a grammar fact, not a topic).
-_NOUN_FOLLOWS = re.compile(r"^(?:af|på|til|for|om|med|ved|mellem|under|over|efter|fra|mod|i|en|et|den|det|de|"
-                           r"vores|deres|jeres|sin|sit|sine|hans|hendes|dens|dets|of|on|to|for|about|with|the|a|an)$", re.I)
 
 
 class ThemeSender(BaseModel):
@@ -354,45 +349,30 @@ def _theme(snap: Snapshot, idx: list[int], texts: list[str], features: np.ndarra
 
 
 def _phrase_label(sentences: list[str], weights: dict[str, float], names: frozenset[str]) -> str | None:
-    """The theme's label: the phrase (at most LABEL_WORDS words, within one clause, beginning and ending with a
-    content word) of its most central sentences that carries most of the theme's distinctive words. Never a name:
-    a capitalised word inside a sentence (Danish capitalises names only), an acronym or a sender's word."""
-    stop = stopwords()
+    """The theme's label: the noun phrase (2–6 words, answering/labels.py) of its most central sentences that
+    carries most of the theme's distinctive words, its head noun counted twice (the head names the topic). Never a
+    name: a capitalised word inside a sentence (Danish capitalises names only), an acronym, a number or a sender's
+    word."""
     best, best_score = None, 0.0
     pool = sentences[: min(LABEL_POOL, max(3, math.ceil(len(sentences) * 0.5)))]
     for rank, sentence in enumerate(pool):
         offset = 0
-        for segment in _SEGMENT.split(sentence):
+        for segment in _SEGMENT.split(_BULLET.sub("", sentence)):
             tokens = [m.group(0) for m in _WORDS.finditer(segment)]
             first_of_sentence = offset == 0
             offset += len(segment) + 1
             if not tokens:
                 continue
+            named = [t.lower() in names or (t[:1].isupper() and not (i == 0 and first_of_sentence))
+                     or (len(t) > 1 and t.isupper()) or any(ch.isdigit() for ch in t) for i, t in enumerate(tokens)]
+            words = [t.lower() if i == 0 and first_of_sentence else t for i, t in enumerate(tokens)]
             stems = stem_words([t.lower() for t in tokens])
-            ok = []
-            for i, token in enumerate(tokens):
-                lower = token.lower()
-                named = lower in names or (token[:1].isupper() and not (i == 0 and first_of_sentence)) or \
-                    (len(token) > 1 and token.isupper()) or any(ch.isdigit() for ch in token)
-                ok.append(not named)
-            content = [t.lower() not in stop and len(t) > 2 and ok[i] for i, t in enumerate(tokens)]
-            for i in range(len(tokens)):
-                if not content[i]:
-                    continue
-                for j in range(i + 1, min(len(tokens), i + LABEL_WORDS)):
-                    if not content[j] or not all(ok[i:j + 1]):
-                        continue
-                    distinct = set(stems[i:j + 1])
-                    weight = sum(weights.get(s, 0.0) for s in distinct)
-                    # A phrase after a preposition or an article ("mangel på [faguddannet personale]") or opening the
-                    # sentence is a noun phrase; one cut out of a clause ("vi [oplever store …]") reads worse.
-                    noun = (i == 0 and first_of_sentence) or (i > 0 and bool(_NOUN_FOLLOWS.match(tokens[i - 1])))
-                    whole = j == len(tokens) - 1  # ending with its clause
-                    score = weight * (NOUN_BONUS if noun else 1.0) * (1.2 if whole else 1.0) / (j - i + 2) ** LENGTH_POWER / (1 + 0.15 * rank)
-                    if score > best_score:
-                        # "den borgerrettede indsats", not "borgerrettede indsats": an adjective keeps its article
-                        article = i > 0 and bool(_ARTICLE.match(tokens[i - 1])) and tokens[i].endswith("e") and j - i + 1 < LABEL_WORDS
-                        best, best_score = tokens[i - article:j + 1], score
+            for i, j in noun_phrases(tag(words, named)):
+                weight = sum(weights.get(st, 0.0) for st in set(stems[i:j])) + weights.get(stems[j - 1], 0.0)
+                whole = j == len(tokens)  # ending with its clause
+                score = weight * (1.1 if whole else 1.0) / (j - i + 1) ** LENGTH_POWER / (1 + 0.15 * rank)
+                if score > best_score:
+                    best, best_score = words[i:j], score
     if not best:
         return None
     text = " ".join(best)

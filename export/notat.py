@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import io
 import math
-import re
 from dataclasses import dataclass
 from datetime import date
-
-import numpy as np
 
 from answering.chat_model import ChatModel
 from core.phrases import message
@@ -18,23 +15,13 @@ from export.safe import clean_text, literal_cell
 from index.llm_cache import LLMCache
 from index.records import Filters
 from retrieval.search import Searcher
+from answering.summary import letter_summary
 from answering.themes import Theme, build_themes
-from index.statements import is_administrative
-from index.statements import is_statement
 
 LANGUAGE = "da"  # the høringsnotat is written in Danish
 COLUMNS = [message(f"notat.column.{c}", LANGUAGE) for c in ("date", "sender", "role", "summary", "assessment")]
 THEME_COLUMNS = [message(f"notat.column.{c}", LANGUAGE)
                  for c in ("theme", "sender", "role", "statements", "quote", "source", "page")]
-SUMMARY_SENTENCES = 3
-SUMMARY_CHARS = 450
-MIN_SENTENCE = 40
-_BULLET = re.compile(r"^\s*[-–•*]\s+")
-_PARAGRAPH = re.compile(r"\n\s*\n|\n\s*[-–•*]\s|\t")  # a blank line, a new bullet or a table cell
-# A résumé should not open by pointing back at a sentence it leaves out ("Dette …", "Men …", "Indsatsen bør også …").
-_ANAPHORA = re.compile(r"^(?:dette|disse|denne|den|derfor|men|og|samtidig|tilsvarende|ligeledes|desuden|herunder|"
-                       r"hvilket|her|\w+\s+(?:bør|skal|er|kan)\s+også)\b", re.I)
-ANAPHORA_PENALTY = 0.05
 
 
 def role_name(sender_type: str) -> str:
@@ -61,51 +48,9 @@ class Notat:
 
 
 def extractive_summary(searcher: Searcher, doc_id: str) -> str:
-    """A coherent résumé in the letter's own words: the best run of consecutive statement sentences (three, or two,
-    or one when longer runs do not fit SUMMARY_CHARS), in the letter's order, from one passage. "Best" is closest,
-    on average, to the letter's mean statement vector; headings, contact lines and administrative sentences
-    ("Høringssvaret er fremlagt for …") break a run and are never part of it."""
-    snap = searcher.snapshot()
-    rows = np.flatnonzero(snap.columns["doc_id"] == doc_id)
-    # absolute start → (text, vector or None when no statement, whether a new paragraph begins with it)
-    sentences: dict[int, tuple[str, np.ndarray | None, bool]] = {}
-    certain: set[int] = set()  # starts whose paragraph flag was seen from inside a chunk (not as its first sentence)
-    for row in rows:
-        spans, vectors = snap.sentences_of(int(row))
-        chunk = snap.texts[row]
-        previous_end = None
-        for (a, b), v in zip(spans, vectors):
-            a, b = int(a), int(b)
-            start = snap.records[row].start + a
-            raw = chunk[a:b]
-            text = " ".join(raw.split())
-            usable = b - a >= MIN_SENTENCE and is_statement(text) and not is_administrative(text)
-            known = previous_end is not None
-            new_paragraph = not known or bool(_BULLET.match(raw) or _PARAGRAPH.search(chunk[previous_end:a]))
-            previous_end = b
-            if start not in sentences or (known and start not in certain):  # overlapping chunks repeat sentences
-                sentences[start] = (_BULLET.sub("", text), v if usable else None, new_paragraph)
-                if known:
-                    certain.add(start)
-    ordered = [sentences[k] for k in sorted(sentences)]
-    statements = [v for _, v, _ in ordered if v is not None]
-    if not statements:
-        return ""
-    centroid = np.mean(statements, axis=0)
-    for n in (SUMMARY_SENTENCES, 2, 1):
-        best, best_score = None, -np.inf
-        for i in range(len(ordered) - n + 1):
-            run = ordered[i:i + n]
-            if any(v is None for _, v, _ in run) or any(p for _, _, p in run[1:]):  # one passage: no paragraph break
-                continue
-            text = " ".join(t for t, _, _ in run)
-            score = float(np.mean([v @ centroid for _, v, _ in run])) - (ANAPHORA_PENALTY if _ANAPHORA.match(text) else 0.0)
-            if len(text) <= SUMMARY_CHARS and score > best_score:
-                best, best_score = text, score
-        if best:
-            return best
-    text = max(((t, float(v @ centroid)) for t, v, _ in ordered if v is not None), key=lambda tv: tv[1])[0]
-    return text[: text.rfind(" ", 0, SUMMARY_CHARS)] + " …"
+    """The letter's résumé in its own words (answering/summary.py ``letter_summary`` over the searcher's
+    snapshot)."""
+    return letter_summary(searcher.snapshot(), doc_id)
 
 
 def display_date(iso: str | None, language: str = LANGUAGE) -> str:

@@ -183,3 +183,11 @@ def test_clustering_is_deterministic_and_needs_no_random_seeds():
     first, again = _cluster(features), _cluster(features.copy())
     assert (first == again).all()
     assert len(set(first.tolist())) == round(1.6 * np.sqrt(120))
+
+
+def test_labels_are_noun_phrases_of_two_to_six_words(searcher):
+    from answering.labels import fragment_reason
+
+    labels = [t.label for t in build_themes(searcher, apply_edits=False)]
+    assert all(fragment_reason(label) is None for label in labels), [(l, fragment_reason(l)) for l in labels]
+    assert all(2 <= len(label.split()) <= 6 for label in labels if " · " not in label), labels
