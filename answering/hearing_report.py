@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from answering.casefile import CaseFile, case_file
 from answering.chat_model import ChatModel
 from answering.placement import place_letters
+from answering.summary import letter_summary
 from answering.themes import build_themes
 from core.casefile import HearingRecord
 from index.records import Filters
@@ -111,9 +112,9 @@ def _counts(themes: list[tuple[str, str]], cells: list[ThemeCell], case: CaseFil
 
 
 def hearing_report(searcher: Searcher, record: HearingRecord, *, llm: ChatModel | None = None,
-                   summarize=None, snap: Snapshot | None = None) -> HearingReport:
-    """The report of hearing ``record.name`` from one snapshot. ``summarize(snap, doc_id) -> str`` writes a
-    letter's résumé (a letter with no remarks is summed up by its no-remarks sentence)."""
+                   summaries: bool = True, snap: Snapshot | None = None) -> HearingReport:
+    """The report of hearing ``record.name`` from one snapshot, with a résumé per letter when ``summaries``
+    (answering/summary.py; a letter with no remarks is summed up by its no-remarks sentence)."""
     snap = snap or searcher.snapshot()
     case = case_file(snap, record)
     if case.themes:
@@ -121,11 +122,11 @@ def hearing_report(searcher: Searcher, record: HearingRecord, *, llm: ChatModel 
         cells = _confirmed_cells(searcher, snap, case)
     else:
         themes, cells = _suggested(searcher, case, llm)
-    summaries = {}
+    texts = {}
     for letter in case.letters:
         if letter.outcome == "no_remarks":
-            summaries[letter.doc_id] = letter.no_remarks_sentence or ""
-        elif summarize is not None:
-            summaries[letter.doc_id] = summarize(snap, letter.doc_id)
-    return HearingReport(case=case, confirmed=bool(case.themes), summaries=summaries,
+            texts[letter.doc_id] = letter.no_remarks_sentence or ""
+        elif summaries:
+            texts[letter.doc_id] = letter_summary(snap, letter.doc_id)
+    return HearingReport(case=case, confirmed=bool(case.themes), summaries=texts,
                          themes=_counts(themes, cells, case), cells=cells)

@@ -266,10 +266,9 @@ def build_hearing_notat(searcher, record, llm=None, on_progress=None) -> Hearing
     """The report of one hearing with a résumé per letter: extractive (answering/summary.py), or written by the
     LLM when one is given (falling back per letter)."""
     from answering.hearing_report import hearing_report
-    from export.notat import extractive_summary
 
     snap = searcher.snapshot()
-    report = hearing_report(searcher, record, llm=llm, snap=snap, summarize=lambda _snap, doc_id: extractive_summary(searcher, doc_id))
+    report = hearing_report(searcher, record, llm=llm, snap=snap)
     if llm is not None:
         from answering.llm_tasks import written_summaries
         from index.llm_cache import LLMCache

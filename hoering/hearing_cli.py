@@ -210,7 +210,7 @@ def themes_matrix(hearing: Optional[str] = HearingOpt, index: Optional[Path] = I
 
     _, searcher, snap, store = _context(index)
     key = _resolve(hearing, snap, store)
-    report = hearing_report(searcher, store.hearing(key), snap=snap)
+    report = hearing_report(searcher, store.hearing(key), snap=snap, summaries=False)
     if as_json:
         data = report.to_json()
         _print_json({"hearing": key, "confirmed": data["confirmed"], "themes": data["themes"], "cells": data["cells"]})
