@@ -264,9 +264,10 @@ def resolve_hearing(name: str | None, known: list[str]) -> str:
             return known[0]
         raise HearingError("hearing_needed", known=shown)
     key = hearing_key(name)
-    if key in known:
-        return key
     wanted = key.lower()
+    exact = [k for k in known if k.lower() == wanted]
+    if exact:
+        return key if key in exact else exact[0]
     fits = [k for k in known if wanted and wanted in k.lower()]
     if len(fits) == 1:
         return fits[0]

@@ -74,11 +74,11 @@ def hearing_import(hearing: str = HearingArgument, source: str = typer.Argument(
             fail(message("queries_unreadable", _language(), path=path, reason=message("queries_missing", _language())), 2)
         found = read_hearing_list(path)
     problems = [{"row": p.row, "code": p.code, "detail": p.detail} for p in found.problems]
-    if not found.parties:
+    if not found.parties:  # nothing is replaced by an empty list
         for p in found.problems:
-            say(err, (phrase("error"), "red"), " ", phrase("hearing_problem", row=p.row, problem=message(
+            say(err, (phrase("note"), "yellow"), " ", phrase("hearing_problem", row=p.row, problem=message(
                 f"casefile.problem.{p.code}", _language(), detail=p.detail)))
-        raise typer.Exit(2)
+        fail(message("hearing_no_parties", _language(), source=source), 2)
     store.set_parties(key, found.parties)
     if as_json:
         _print_json({"hearing": key, "parties": [p.name for p in found.parties], "column": found.column,

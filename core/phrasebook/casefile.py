@@ -174,6 +174,8 @@ PHRASES: dict[str, dict[str, str]] = {
                           "en": "'{name}' fits several consultations: {matches}. Write more of the name."},
     "hearing_needed": {"da": "Indekset har flere høringer; vælg en med --hearing: {known}.",
                        "en": "The index has several consultations; choose one with --hearing: {known}."},
+    "hearing_no_parties": {"da": "Ingen parter fundet i {source}; høringslisten er ikke ændret.",
+                           "en": "No parties found in {source}; the list was not changed."},
     "party_unknown": {"da": "»{party}« står ikke på høringslisten for »{hearing}«.",
                       "en": "'{party}' is not on the list of '{hearing}'."},
     "letter_not_in_hearing": {"da": "Svaret {doc_id} hører ikke til høringen »{hearing}«.",
