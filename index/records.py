@@ -192,8 +192,10 @@ class Filters(BaseModel):
     date_to: str | None = None
     inferred: list[str] = Field(default_factory=list)
     blocked: list[str] = Field(default_factory=list, description="fields the user removed: never inferred")
-    # A scope of exactly these documents (a hearing's letters with content, as its case file has them): set by
-    # the case file, never by a user or from a question; not one of FILTER_FIELDS, so not in the answer's JSON.
+    # A scope of exactly these documents (a hearing's letters, as its case file or the app's hearing chooser has
+    # them; the hearing filter above finds every hearing whose name contains it): set by the case file or the
+    # chooser, never from a question; not one of FILTER_FIELDS, so not in the answer's JSON. Kept by merged_with
+    # and without.
     documents: tuple[str, ...] | None = None
 
     def active(self) -> dict[str, str]:
@@ -210,14 +212,14 @@ class Filters(BaseModel):
             if field not in values and field not in self.blocked:
                 values[field] = value
                 marks.append(field)
-        return Filters(**values, inferred=marks, blocked=list(self.blocked))
+        return Filters(**values, inferred=marks, blocked=list(self.blocked), documents=self.documents)
 
     def without(self, field: str) -> "Filters":
         """This filter removed; if it was inferred, it will not be inferred again."""
         values = self.active()
         values.pop(field, None)
         blocked = list(self.blocked) + ([field] if field in self.inferred and field not in self.blocked else [])
-        return Filters(**values, inferred=[f for f in self.inferred if f != field], blocked=blocked)
+        return Filters(**values, inferred=[f for f in self.inferred if f != field], blocked=blocked, documents=self.documents)
 
     def to_json(self) -> dict:
         data = {**self.active(), "inferred": list(self.inferred)}

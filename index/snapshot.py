@@ -185,11 +185,8 @@ class Snapshot:
             wanted = filters.municipality.lower()
             keep &= self._where("municipality", lambda m: m.lower() == wanted)
         if filters.hearing:
-            # A hearing named in full is that hearing ("Budget 2024" is not "Budget 2024-2027"); a part of a name
-            # finds every hearing that contains it.
             needle = filters.hearing.lower()
-            exact = needle in {v.lower() for v in self._codes["hearing"][1]}
-            keep &= self._where("hearing", (lambda h: h.lower() == needle) if exact else (lambda h: needle in h.lower()))
+            keep &= self._where("hearing", lambda h: needle in h.lower())
         if filters.date_from:
             keep &= self._where("date", lambda d: bool(d) and d >= filters.date_from)
         if filters.date_to:
