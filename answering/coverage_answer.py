@@ -22,6 +22,8 @@ from answering.trace import coverage_trace
 from index.llm_cache import LLMCache
 from index.records import Filters
 from index.snapshot import Snapshot
+from ingest.campaigns import MIN_SIZE, group_campaigns
+from retrieval.no_remarks import no_remarks
 from retrieval.question import Query
 from retrieval.schema import Verdict
 from retrieval.search import Searcher
@@ -67,6 +69,34 @@ def lead_sentence(answer: Answer) -> str:
     verb = _word(lang, "mention_one" if k == 1 else "mention")
     lead = f"{k} {_word(lang, 'of')} {n_scope} {_group(answer.filters.sender_type, lang)} {verb} {topic}{_uncertain(u, lang)}."
     return lead + (" " + _word(lang, "none", topic=topic) if k == 0 and u == 0 else "")
+
+
+_no_remarks_memo: dict[tuple[int, str], bool] = {}
+
+
+def _only_no_remarks(snap: Snapshot | None, doc_id: str) -> bool:
+    """Whether the letter only says it has no remarks (retrieval/no_remarks.py), remembered per index version."""
+    if snap is None:
+        return False
+    key = (snap.version, doc_id)
+    if key not in _no_remarks_memo:
+        if len(_no_remarks_memo) > 100_000:
+            _no_remarks_memo.clear()
+        _no_remarks_memo[key] = no_remarks(snap.document_text(doc_id)).found
+    return _no_remarks_memo[key]
+
+
+def _campaign_counts(snap: Snapshot | None, mentioning: list[str]) -> dict[str, int]:
+    """Campaign letters among the letters that mention the topic (ingest/campaigns.py: near-identical letters of
+    one template): {"letters": in campaigns, "campaigns": how many, "distinct": the letters with each campaign
+    counted once}; {} when there are none (or fewer letters than a campaign needs)."""
+    if snap is None or len(mentioning) < MIN_SIZE:
+        return {}
+    found = group_campaigns([(doc_id, snap.document_text(doc_id)) for doc_id in mentioning])
+    members = sum(len(c.members) for c in found)
+    if not found:
+        return {}
+    return {"letters": members, "campaigns": len(found), "distinct": len(mentioning) - members + len(found)}
 
 
 def _uncertain(u: int, lang: str) -> str:
@@ -149,7 +179,8 @@ def build_answer(question: str, result: CoverageResult, quote_for) -> Answer:
     answer.coverage.sort(key=lambda e: ORDER[e.verdict])  # a demoted letter joins the uncertain ones
     k = sum(e.verdict == "mentions" for e in answer.coverage)
     u = sum(e.verdict == "uncertain" for e in answer.coverage)
-    silent = [e.label or e.sender for e in answer.coverage if e.verdict == "not_mentioned"]
+    declined = {e.doc_id for e in answer.coverage if e.verdict == "not_mentioned" and _only_no_remarks(snap, e.doc_id)}
+    silent = [e.label or e.sender for e in answer.coverage if e.verdict == "not_mentioned" and e.doc_id not in declined]
     verb = _word(lang, "mention_one" if k == 1 else "mention")
     lines = []
     if n_scope == 0:  # the filters leave no letter (an empty index has no filters to name)
@@ -165,12 +196,22 @@ def build_answer(question: str, result: CoverageResult, quote_for) -> Answer:
         lines.append(f"{k} {_word(lang, 'of')} {n_scope} {group} {verb} {topic}: " + "; ".join(pieces["mentions"]) + ".")
     if silent and (k or u):
         lines.append(f"{_join(silent, _word(lang, 'and'))} {_word(lang, 'not' if len(silent) == 1 else 'not_plural')}.")
+    if declined:  # "ingen bemærkninger" is the letter's answer to the whole hearing, not silence on this topic
+        names = [e.label or e.sender for e in answer.coverage if e.doc_id in declined]
+        lines.append(_word(lang, "no_remarks_one" if len(names) == 1 else "no_remarks", letters=_join(names, _word(lang, "and"))))
+    campaign = _campaign_counts(snap, [e.doc_id for e in answer.coverage if e.verdict == "mentions"])
+    if campaign:
+        lines.append(_word(lang, "campaigns", **campaign))
     scope = describe_filters(result.filters, lang)
     if scope and n_scope:
         lines += ["", scope]
     answer.text = "\n".join(lines)
     answer.grounded = k > 0
     answer.counts = {"in_scope": n_scope, "mentions": k, "uncertain": u}
+    if declined:
+        answer.counts["no_remarks"] = len(declined)
+    if campaign:  # only where letters that mention it share a template: counted both ways
+        answer.counts.update(campaign_letters=campaign["letters"], mentions_distinct=campaign["distinct"])
     for citation in answer.citations:  # a source header names the letter as the answer does (issue 21 #4)
         citation.label = labels.get(citation.doc_id)
     return answer

@@ -192,3 +192,39 @@ def test_cli_coverage_with_an_empty_scope_says_so(sample_index):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Ingen høringssvar matcher afgrænsningen: afsendertype = regioner. Fjern et af filtrene"), done.stdout
+
+
+def test_no_remarks_letters_are_not_said_to_be_silent_on_the_topic(hearing_build, embedder):
+    """Issue 24 #3: a letter that only says "ingen bemærkninger" is never counted as "nævner det ikke"."""
+    from retrieval.search import Searcher
+
+    answer = coverage_answer("Hvem nævner ventelister?", Searcher(hearing_build, embedder=embedder))
+    assert answer.counts["no_remarks"] == 2
+    silent_line = next(line for line in answer.text.splitlines() if line.endswith("nævner det ikke."))
+    assert "Skanderborg" not in silent_line and "Favrskov" not in silent_line
+    assert "Skanderborg Kommune og Favrskov Kommune har ingen bemærkninger til høringen." in answer.text
+
+
+def test_campaign_letters_are_counted_both_ways(make_settings, embedder, tmp_path):
+    """Issue 24 #4: letters that share a template are counted as letters and with the campaign counted once."""
+    from ingest.pipeline import ingest
+    from retrieval.search import Searcher
+
+    template = ("Vi skriver for at udtrykke vores bekymring over de lange ventelister til bosteder og aflastning. "
+                "Familier venter i mere end et år på en plads, og imens slides de pårørende op. Vi opfordrer "
+                "regionen til at afsætte flere midler til pladser, så ventetiden kan bringes ned, og til at "
+                "inddrage de pårørende i planlægningen af nye tilbud. Det haster for de familier, der venter nu.")
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    for i, name in enumerate(("Anne Holm", "Bo Riis", "Carl Dam", "Dorte Lund")):
+        (folder / f"kampagne_{i}.txt").write_text(f"Høringssvar fra {name}\n\n{template}\n\nMed venlig hilsen\n{name}\n",
+                                                  encoding="utf-8")
+    (folder / "eget.txt").write_text("Høringssvar fra Ældrerådet\n\nÆldrerådet peger på ventelisterne til "
+                                     "plejeboliger, som er vokset det seneste år, og ønsker en plan for flere pladser.\n",
+                                     encoding="utf-8")
+    settings = make_settings("campaign")
+    assert not ingest([str(folder)], settings, embedder=embedder).failed
+    answer = coverage_answer("Hvem nævner ventelister?", Searcher(settings, embedder=embedder))
+    assert answer.counts["mentions"] == 5
+    assert answer.counts["campaign_letters"] == 4 and answer.counts["mentions_distinct"] == 2
+    assert "Heraf er 4 enslydende breve fra 1 kampagne(r); talt som ét svar pr. kampagne er det 2." in answer.text

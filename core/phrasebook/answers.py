@@ -90,6 +90,16 @@ PHRASES: dict[str, dict[str, str]] = {
     "coverage.topic": {"da": "emnet", "en": "the topic"},
     "coverage.and": {"da": "og", "en": "and"},
     "coverage.none": {"da": "Ingen af dem nævner {topic}.", "en": "None of them mentions {topic}."},
+    # letters that only say they have no remarks (retrieval/no_remarks.py): not silence on the topic
+    "coverage.no_remarks_one": {"da": "{letters} har ingen bemærkninger til høringen.",
+                                "en": "{letters} has no remarks on the consultation."},
+    "coverage.no_remarks": {"da": "{letters} har ingen bemærkninger til høringen.",
+                            "en": "{letters} have no remarks on the consultation."},
+    # letters that mention it and share a template (ingest/campaigns.py): counted both ways
+    "coverage.campaigns": {
+        "da": "Heraf er {letters} enslydende breve fra {campaigns} kampagne(r); talt som ét svar pr. kampagne er det {distinct}.",
+        "en": "Of these, {letters} are identical letters from {campaigns} campaign(s); counting each campaign once, that is {distinct}.",
+    },
     # three-state verdicts (retrieval/verdict.py): "2 af 5 kommuner nævner ventelister · 1 usikker.", then a line
     # per state: "Nævner det: …" and "Usikkert: Norddjurs Kommune (»…« [3])."
     "coverage.uncertain_count": {"da": "{n} usikker", "en": "{n} uncertain"},
