@@ -9,7 +9,6 @@ import gzip
 import json
 import shutil
 import time
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
