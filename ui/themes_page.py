@@ -13,6 +13,7 @@ import streamlit as st
 from answering.themes import Theme, ThemeEdits, apply_theme_edits, build_themes, edit_themes, edits_path
 from core.phrases import message
 from core.senders import SENDER_TYPES
+from export.hearing_notat import build_hearing_notat, to_docx as hearing_docx, to_xlsx as hearing_xlsx
 from export.notat import build_notat, to_docx, to_xlsx
 from index.records import Filters
 from ui import resources, sidebar
@@ -49,8 +50,12 @@ def render() -> None:
         return
     col1, col2 = st.columns(2)
     if col1.button(t(lang, "notat_prepare"), key="notat_prepare"):
-        notat = build_notat(searcher, scope, llm=llm)
-        st.session_state.notat = (to_docx(notat), to_xlsx(notat))
+        if scope.hearing is not None:  # one hearing chosen: its notat (its case file, list and themes)
+            report = build_hearing_notat(searcher, resources.casefile_store().hearing(scope.hearing), llm=llm)
+            st.session_state.notat = (hearing_docx(report), hearing_xlsx(report))
+        else:
+            notat = build_notat(searcher, scope, llm=llm)
+            st.session_state.notat = (to_docx(notat), to_xlsx(notat))
     if "notat" in st.session_state:
         docx_bytes, xlsx_bytes = st.session_state.notat
         col1.download_button(t(lang, "notat_docx"), docx_bytes, file_name="hoeringsnotat.docx", key="notat_docx",
