@@ -31,7 +31,7 @@ from answering.casefile import (
     confirmed_themes,
 )
 from answering.hearing_report import HearingReport, hearing_report
-from core.casefile import HearingRecord, PartyLink, hearing_key
+from core.casefile import OUTCOMES, HearingRecord, PartyLink, hearing_key
 from core.phrases import PHRASES, message, readable_date
 from core.senders import SENDER_TYPES
 from export.hearing_notat import build_hearing_notat, crosstab, to_docx, to_xlsx
@@ -48,6 +48,7 @@ SAID = f"{P}said"  # what the last action did, shown after the rerun that follow
 NOTAT = f"{P}notat"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+WITH_CONTENT, NO_REMARKS = OUTCOMES  # a letter's outcome: it says something, or only that it has no remarks
 MARKS = {"mentions": "✓", "uncertain": "?", "not_mentioned": "–"}
 
 
@@ -265,7 +266,7 @@ def letter_rows(case: CaseFile, lang: str) -> list[dict]:
             t(lang, "col.sender"): _cell(_sender(x)),
             t(lang, "col.date"): readable_date(x.date, lang),
             message("hnotat.column.outcome", lang): message(f"casefile.outcome.{x.outcome}", lang),
-            message("hnotat.column.stance", lang): message(f"casefile.stance.{x.stance}", lang) if x.outcome == "svar" else "",
+            message("hnotat.column.stance", lang): message(f"casefile.stance.{x.stance}", lang) if x.outcome == WITH_CONTENT else "",
         }
         if case.has_list:
             row[message("hnotat.column.party", lang)] = _cell(x.party)
@@ -343,7 +344,7 @@ def _render_no_remarks(case: CaseFile, lang: str) -> None:
     lines = [t(lang, "cf.no_remarks_line", sender=escape_markdown(_sender(x)),
                date=escape_markdown(readable_date(x.date, lang) or "–"),
                sentence=escape_markdown(x.no_remarks_sentence or ""))
-             for x in case.letters if x.outcome == "ingen_bemaerkninger"]
+             for x in case.letters if x.outcome == NO_REMARKS]
     st.markdown("\n".join(f"- {line}" for line in lines) if lines else escape_markdown(message("hnotat.none", lang)))
     if case.has_list:
         st.subheader(message("hnotat.section.not_received", lang))
@@ -454,7 +455,7 @@ def matrix_rows(report: HearingReport, lang: str) -> tuple[list[dict], dict[str,
     columns = {f"t{i}": th.label for i, th in enumerate(report.themes)}
     ids = {th.theme_id: f"t{i}" for i, th in enumerate(report.themes)}
     rows = []
-    for letter in (x for x in report.case.letters if x.outcome == "svar"):
+    for letter in (x for x in report.case.letters if x.outcome == WITH_CONTENT):
         row: dict = {"sender": _cell(_sender(letter))}
         for column in columns:
             row[column] = ""
