@@ -10,6 +10,7 @@ import html
 
 import streamlit as st
 
+from answering.casefile import case_file
 from answering.themes import Theme, ThemeEdits, apply_theme_edits, build_themes, edit_themes, edits_path
 from core.phrases import message
 from core.senders import SENDER_TYPES
@@ -22,9 +23,18 @@ from ui.texts import t
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _themes(index: str, version: int, scope: tuple[tuple[str, str], ...], llm_name: str | None) -> list[Theme]:
-    """The themes of one scope of one index version, before officials' edits (the arguments are the cache key)."""
-    return build_themes(resources.searcher(), Filters(**dict(scope)), apply_edits=False, llm=resources.chat_model())
+def _themes(index: str, version: int, scope: tuple[tuple[str, str], ...], llm_name: str | None,
+            documents: tuple[str, ...] | None = None) -> list[Theme]:
+    """The themes of one scope of one index version, before officials' edits (the arguments are the cache key);
+    ``documents``: for one hearing, its letters with content (a letter with no remarks is never in a theme)."""
+    return build_themes(resources.searcher(), Filters(**dict(scope), documents=documents), apply_edits=False,
+                        llm=resources.chat_model())
+
+
+def _hearing_letters(hearing: str) -> tuple[str, ...]:
+    """The letters of ``hearing`` that say something, as its case file has them (answering/casefile.py)."""
+    snap = resources.searcher().snapshot()
+    return tuple(case_file(snap, resources.casefile_store().hearing(hearing)).with_content)
 
 
 def _role(sender_type: str, lang: str) -> str:
@@ -42,8 +52,9 @@ def render() -> None:
     llm = resources.chat_model()
     with st.spinner(t(lang, "themes_working")):
         snap = searcher.snapshot()
+        documents = _hearing_letters(scope.hearing) if scope.hearing is not None else None
         base = _themes(str(searcher.index.root), snap.version, tuple(sorted(scope.active().items())),
-                       llm.name if llm is not None else None)
+                       llm.name if llm is not None else None, documents)
         themes = apply_theme_edits(base, ThemeEdits.load(edits_path(searcher)))
     if not themes:
         st.info(t(lang, "empty_index"))
