@@ -32,6 +32,7 @@ pytestmark = pytest.mark.browser
 SHOTS = Path(os.environ.get("BROWSER_SHOTS", "/work/shots/shell"))
 PAGES = {  # page -> its title in the navigation, by language
     "chat": {"da": "Spørg høringssvarene", "en": "Ask the responses"},
+    "hoering": {"da": "Høringen", "en": "The consultation"},
     "temaer": {"da": "Temaer og høringsnotat", "en": "Themes and consultation report"},
     "dokumenter": {"da": "Dokumenter", "en": "Documents"},
 }
@@ -250,7 +251,7 @@ def test_every_page_in_both_languages_offline(app_server, browser, tmp_path):  #
             _shot(page, tmp_path, f"walk-{lang}-{name}")
     # The navigation icons are Material Symbols from the font the app serves (no emoji font needed, no fetch).
     icons = page.get_by_test_id("stSidebarNav").get_by_test_id("stIconMaterial")
-    assert icons.count() == 3
+    assert icons.count() == len(PAGES)
     assert page.evaluate("() => document.fonts.check('24px \"Material Symbols Rounded\"', 'forum')")
     assert page.evaluate("""() => [...document.fonts].some(f => f.family.includes('Material Symbols')
                                                              && f.status === 'loaded')""")

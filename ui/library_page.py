@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 
 import streamlit as st
 
+from core.casefile import hearing_key
 from core.senders import SENDER_TYPES
 from core.phrases import readable_date
 from export.safe import literal_cell
@@ -245,12 +246,15 @@ def _label(d: DocumentSummary) -> str:
 
 def render() -> None:
     lang = sidebar.render_language()
+    hearing = sidebar.render_hearing(lang)  # the hearing chosen on any page: its letters only ("alle": all)
     sidebar.render_status(lang)
     sidebar.render_upload(lang)
     st.title(t(lang, "library_page"))
     st.caption(t(lang, "library_intro"))
     s = resources.settings()
     documents = list_documents(s, resources.searcher().index)
+    if hearing is not None:
+        documents = [d for d in documents if hearing_key(d.hearing) == hearing]
     done = st.session_state.pop("lib_removed", None)
     if done:
         st.success(t(lang, "removed", doc=escape_markdown(done)))

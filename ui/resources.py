@@ -12,6 +12,7 @@ import streamlit as st
 from answering.chat_model import ChatModel
 from answering.llm import create_chat_model
 from core.settings import Settings, get_settings
+from index.casefile_store import CaseFileStore
 from retrieval.search import Searcher
 
 
@@ -42,6 +43,11 @@ def chat_model() -> ChatModel | None:
     """The configured language model (one per process), or None: answers are then built from quotes."""
     s = settings()
     return _chat_model(s.llm, s.llm_base_url)
+
+
+def casefile_store() -> CaseFileStore:
+    """The case files of the index (its SQLite file, or the shared database of HOERING_REVIEW_DB_URL)."""
+    return CaseFileStore.for_settings(settings())
 
 
 def language() -> str:

@@ -1,4 +1,5 @@
-"""The sidebar: language, filters for the next question, index and LLM status, upload."""
+"""The sidebar: language, the hearing the official works on, filters for the next question, index and LLM status,
+upload."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from ingest.loaders import SUPPORTED_SUFFIXES
 from core.senders import SENDER_TYPES
 from ingest.schema import Status
 from ingest.uploads import UploadError, discard as discard_uploads, save_upload
+from answering.casefile import HearingSummary, hearings_in
+from core.phrases import message
 from index.records import Filters
 from index.waiting import waiting_notice
 from ui import resources
@@ -37,6 +40,7 @@ def render_filters(lang: str, heading: str = "filters") -> Filters:
     snap = resources.searcher().snapshot()
     docs = list(snap.manifest.documents.values())
     all_ = t(lang, "all")
+    hearing = render_hearing(lang)  # first: the hearing the official works on, the same on every page
     st.sidebar.subheader(t(lang, heading))
     sender_type = st.sidebar.selectbox(
         t(lang, "sender_type"), [all_, *SENDER_TYPES], key="f_sender_type",
@@ -46,7 +50,6 @@ def render_filters(lang: str, heading: str = "filters") -> Filters:
     municipality = st.sidebar.selectbox(
         t(lang, "municipality"), [all_, *sorted({d.municipality for d in docs if d.municipality})], key="f_municipality"
     )
-    hearing = st.sidebar.selectbox(t(lang, "hearing"), [all_, *sorted({d.hearing for d in docs if d.hearing})], key="f_hearing")
     # Day first, as Danes and the English of the EU write dates; the empty fields read "dd.mm.åååå" in Danish
     # (ui/widget_texts.py: Streamlit's date field is always "yyyy").
     dates = st.sidebar.date_input(t(lang, "date_range"), value=(), key="f_dates", format="DD.MM.YYYY")
@@ -57,9 +60,60 @@ def render_filters(lang: str, heading: str = "filters") -> Filters:
         date_from = dates.isoformat()
     pick = lambda v: None if v == all_ else v  # noqa: E731
     return Filters(
-        sender_type=pick(sender_type), sender=pick(sender), municipality=pick(municipality), hearing=pick(hearing),
+        sender_type=pick(sender_type), sender=pick(sender), municipality=pick(municipality), hearing=hearing or None,
         date_from=date_from, date_to=date_to, blocked=list(st.session_state.get("blocked", [])),
     )
+
+
+# --- the hearing chooser: one choice for every page ------------------------------------------------------------
+#
+# The choice lives in a plain session key (HEARING), not in the widget's own state: Streamlit forgets a widget's
+# value on a page that does not draw it, and the case file page offers no "alle høringer". The widget (key
+# HEARING_WIDGET, the same on every page) is set from HEARING before it is drawn and writes back only when the
+# user changes it; a change of hearing also drops every unsaved choice made on the case file page (keys that
+# begin with CASEFILE_PREFIX), so nothing chosen for one hearing's letters is ever shown or saved for another's.
+
+HEARING = "hearing_choice"
+HEARING_WIDGET = "f_hearing"
+CASEFILE_PREFIX = "cf_"
+ALL = "\x00all"  # the option "alle høringer" (no hearing's key: keys are names with their white space folded)
+
+
+def hearing_options(required: bool) -> list[HearingSummary]:
+    """The hearings to choose from, most letters first: those of the index and those only stored (a list imported
+    before its letters). Where a page can look across hearings (``required`` False) a question cannot be scoped to
+    the letters that name no hearing (Filters has no such value): that entry is left out there."""
+    snap = resources.searcher().snapshot()
+    found = hearings_in(snap, resources.casefile_store().hearing_names())
+    return found if required else [h for h in found if h.hearing]
+
+
+def _hearing_changed() -> None:
+    st.session_state[HEARING] = st.session_state.get(HEARING_WIDGET)
+    st.session_state.pop("notat", None)  # the themes page's notat was made for the hearing chosen before
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(CASEFILE_PREFIX)]:
+        del st.session_state[key]
+
+
+def render_hearing(lang: str, required: bool = False) -> str | None:
+    """The chooser of the hearing the official works on; returns its key ("" for letters that name none), or
+    None for "alle høringer" (offered only where ``required`` is False) or when the index has no hearing."""
+    found = hearing_options(required)
+    counts = {h.hearing: h.letters for h in found}
+    options = ([] if required else [ALL]) + list(counts)
+    if not options:
+        return None
+    chosen = st.session_state.get(HEARING, ALL)
+    st.session_state[HEARING_WIDGET] = chosen if chosen in options else options[0]
+
+    def shown(key: str | None) -> str:
+        if key == ALL:
+            return message("casefile.all_hearings", lang)
+        return t(lang, "hearing_option", hearing=key or message("casefile.no_hearing", lang), n=counts[key])
+
+    value = st.sidebar.selectbox(t(lang, "hearing"), options, key=HEARING_WIDGET, format_func=shown,
+                                 on_change=_hearing_changed)
+    return None if value == ALL else value
 
 
 def type_name(value: str, lang: str) -> str:

@@ -10,9 +10,11 @@ import html
 
 import streamlit as st
 
+from answering.casefile import case_file
 from answering.themes import Theme, ThemeEdits, apply_theme_edits, build_themes, edit_themes, edits_path
 from core.phrases import message
 from core.senders import SENDER_TYPES
+from export.hearing_notat import build_hearing_notat, to_docx as hearing_docx, to_xlsx as hearing_xlsx
 from export.notat import build_notat, to_docx, to_xlsx
 from index.records import Filters
 from ui import resources, sidebar
@@ -21,9 +23,18 @@ from ui.texts import t
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _themes(index: str, version: int, scope: tuple[tuple[str, str], ...], llm_name: str | None) -> list[Theme]:
-    """The themes of one scope of one index version, before officials' edits (the arguments are the cache key)."""
-    return build_themes(resources.searcher(), Filters(**dict(scope)), apply_edits=False, llm=resources.chat_model())
+def _themes(index: str, version: int, scope: tuple[tuple[str, str], ...], llm_name: str | None,
+            documents: tuple[str, ...] | None = None) -> list[Theme]:
+    """The themes of one scope of one index version, before officials' edits (the arguments are the cache key);
+    ``documents``: for one hearing, its letters with content (a letter with no remarks is never in a theme)."""
+    return build_themes(resources.searcher(), Filters(**dict(scope), documents=documents), apply_edits=False,
+                        llm=resources.chat_model())
+
+
+def _hearing_letters(hearing: str) -> tuple[str, ...]:
+    """The letters of ``hearing`` that say something, as its case file has them (answering/casefile.py)."""
+    snap = resources.searcher().snapshot()
+    return tuple(case_file(snap, resources.casefile_store().hearing(hearing)).with_content)
 
 
 def _role(sender_type: str, lang: str) -> str:
@@ -41,16 +52,21 @@ def render() -> None:
     llm = resources.chat_model()
     with st.spinner(t(lang, "themes_working")):
         snap = searcher.snapshot()
+        documents = _hearing_letters(scope.hearing) if scope.hearing is not None else None
         base = _themes(str(searcher.index.root), snap.version, tuple(sorted(scope.active().items())),
-                       llm.name if llm is not None else None)
+                       llm.name if llm is not None else None, documents)
         themes = apply_theme_edits(base, ThemeEdits.load(edits_path(searcher)))
     if not themes:
         st.info(t(lang, "empty_index"))
         return
     col1, col2 = st.columns(2)
     if col1.button(t(lang, "notat_prepare"), key="notat_prepare"):
-        notat = build_notat(searcher, scope, llm=llm)
-        st.session_state.notat = (to_docx(notat), to_xlsx(notat))
+        if scope.hearing is not None:  # one hearing chosen: its notat (its case file, list and themes)
+            report = build_hearing_notat(searcher, resources.casefile_store().hearing(scope.hearing), llm=llm)
+            st.session_state.notat = (hearing_docx(report), hearing_xlsx(report))
+        else:
+            notat = build_notat(searcher, scope, llm=llm)
+            st.session_state.notat = (to_docx(notat), to_xlsx(notat))
     if "notat" in st.session_state:
         docx_bytes, xlsx_bytes = st.session_state.notat
         col1.download_button(t(lang, "notat_docx"), docx_bytes, file_name="hoeringsnotat.docx", key="notat_docx",

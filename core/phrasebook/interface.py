@@ -483,4 +483,116 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "These passages resemble the question but do not answer it, so there is no answer to download.",
     },
     # --- end h14-chat ---
+    # --- h24-app: the hearing chooser (every page) and the page "Høringen" (ui/casefile_page.py) -----------------
+    "ui.hearing_option": {"da": "{hearing} ({n} svar)", "en": "{hearing} ({n} responses)"},
+    "ui.casefile_page": {"da": "Høringen", "en": "The consultation"},
+    "ui.casefile_intro": {
+        "da": "Høringens sagsmappe: hvem høringen blev sendt til, hvem der har svaret, hvem der ikke har bemærkninger, "
+              "kampagnebreve og de temaer, du fastlægger. Høringsnotatet for høringen laves nederst på siden.",
+        "en": "The consultation's case file: who it was sent to, who answered, who has no remarks, campaign letters "
+              "and the themes you set. The consultation report is made at the bottom of the page.",
+    },
+    "ui.cf.no_hearings": {
+        "da": "Indekset har ingen høringssvar endnu. Indlæs svar på siden »Spørg høringssvarene«.",
+        "en": "The index holds no responses yet. Ingest responses on the page “Ask the responses”.",
+    },
+    "ui.cf.received": {"da": "Modtaget", "en": "Received"},
+    "ui.cf.with_content": {"da": "Med bemærkninger", "en": "With remarks"},
+    "ui.cf.no_remarks": {"da": "Ingen bemærkninger", "en": "No remarks"},
+    "ui.cf.campaigns": {"da": "Kampagner", "en": "Campaigns"},
+    "ui.cf.invited": {"da": "Inviterede parter", "en": "Invited parties"},
+    "ui.cf.answered": {"da": "Har svaret", "en": "Answered"},
+    "ui.cf.not_answered": {"da": "Ikke svaret", "en": "Not answered"},
+    "ui.cf.uninvited": {"da": "Ikke på listen", "en": "Not on the list"},
+    "ui.cf.uncertain": {"da": "Skal bekræftes", "en": "To confirm"},
+    "ui.cf.list_heading": {"da": "Høringsliste", "en": "List of invited parties"},
+    "ui.cf.list_import": {"da": "Indlæs høringsliste", "en": "Import the list of invited parties"},
+    "ui.cf.list_help": {
+        "da": "Et regneark (XLSX) eller en CSV-fil med en kolonne med navne – eller indsæt navnene, ét pr. linje. "
+              "En ny liste erstatter den gamle.",
+        "en": "A spreadsheet (XLSX) or a CSV file with a column of names – or paste the names, one a line. "
+              "A new list replaces the old one.",
+    },
+    "ui.cf.list_file": {"da": "Fil med høringslisten (XLSX eller CSV)", "en": "File with the list (XLSX or CSV)"},
+    "ui.cf.list_text": {"da": "Eller indsæt navne, ét pr. linje", "en": "Or paste names, one a line"},
+    "ui.cf.list_go": {"da": "Indlæs listen", "en": "Import the list"},
+    "ui.cf.list_nothing": {"da": "Vælg en fil eller indsæt navne først.", "en": "Choose a file or paste names first."},
+    "ui.cf.list_done": {"da": "Høringsliste indlæst: {n} parter.", "en": "List imported: {n} parties."},
+    "ui.cf.list_failed": {"da": "Der kunne ikke læses nogen parter; den gamle liste er bevaret.",
+                          "en": "No party could be read; the old list is kept."},
+    "ui.cf.list_problems": {"da": "Rækker, der ikke blev til en part:", "en": "Rows that gave no party:"},
+    "ui.cf.col.row": {"da": "Række", "en": "Row"},
+    "ui.cf.col.problem": {"da": "Problem", "en": "Problem"},
+    "ui.cf.parties_heading": {"da": "Parter på høringslisten", "en": "Parties on the list"},
+    "ui.cf.col.party": {"da": "Part", "en": "Party"},
+    "ui.cf.col.letters": {"da": "Svar fra", "en": "Response from"},
+    "ui.cf.letters_heading": {"da": "Modtagne svar", "en": "Responses received"},
+    "ui.cf.uncertain_heading": {"da": "Bekræft usikre match", "en": "Confirm uncertain matches"},
+    "ui.cf.uncertain_intro": {
+        "da": "Afsenderen ligner en part på høringslisten, men ikke sikkert nok. Vælg den rigtige part – eller "
+              "»ingen part« – og bekræft. Kun det svar, du bekræfter, bliver gemt.",
+        "en": "The sender resembles a party on the list, but not surely enough. Choose the right party – or "
+              "“no party” – and confirm. Only the response you confirm is saved.",
+    },
+    "ui.cf.uncertain_line": {"da": "**{sender}** ligner **{party}** ({reason}, {score} %)",
+                             "en": "**{sender}** resembles **{party}** ({reason}, {score} %)"},
+    "ui.cf.match_pick": {"da": "Part for svaret fra {sender}", "en": "Party of the response from {sender}"},
+    "ui.cf.no_party": {"da": "Ingen part (ikke på høringslisten)", "en": "No party (not on the list)"},
+    "ui.cf.confirm": {"da": "Bekræft", "en": "Confirm"},
+    "ui.cf.linked": {"da": "Svaret fra »{sender}« er knyttet til »{party}«.",
+                     "en": "The response from “{sender}” is tied to “{party}”."},
+    "ui.cf.adjust_heading": {"da": "Ret et svars part", "en": "Correct a response's party"},
+    "ui.cf.reset": {"da": "Lad reglerne afgøre", "en": "Let the rules decide"},
+    "ui.cf.unlinked": {"da": "Svaret fra »{sender}«: reglerne afgør igen.",
+                       "en": "The response from “{sender}”: the rules decide again."},
+    "ui.cf.no_remarks_line": {"da": "**{sender}** ({date}): »{sentence}«", "en": "**{sender}** ({date}): “{sentence}”"},
+    "ui.cf.no_campaigns": {"da": "Ingen kampagner eller enslydende breve.", "en": "No campaigns or identical letters."},
+    "ui.cf.campaign_member": {"da": "**{sender}**: »{text}«", "en": "**{sender}**: “{text}”"},
+    "ui.cf.themes_heading": {"da": "Høringens temaer", "en": "The consultation's themes"},
+    "ui.cf.themes_suggested": {
+        "da": "Forslag til temaer, fundet i svarene. Bekræft dem, som de er – eller ret, tilføj og slet i tabellen og gem.",
+        "en": "Suggested themes, found in the responses. Confirm them as they are – or rename, add and remove in the "
+              "table and save.",
+    },
+    "ui.cf.themes_confirmed": {
+        "da": "Temaerne er fastlagt. Hvert svar med bemærkninger er placeret på hvert tema; et nyt svar placeres på dem.",
+        "en": "The themes are set. Every response with remarks is placed on every theme; a new response is placed on them.",
+    },
+    "ui.cf.themes_none": {
+        "da": "Ingen forslag (ingen svar med bemærkninger). Skriv temaerne i tabellen.",
+        "en": "No suggestions (no response with remarks). Write the themes in the table.",
+    },
+    "ui.cf.themes_confirm_as_is": {"da": "Bekræft de foreslåede temaer", "en": "Confirm the suggested themes"},
+    "ui.cf.themes_editor_help": {
+        "da": "Omdøb et tema i cellen, tilføj et i den nederste række, slet et ved at markere rækken. Rækkefølgen "
+              "følger »Nr.«.",
+        "en": "Rename a theme in its cell, add one in the bottom row, remove one by selecting its row. The order "
+              "follows “No.”.",
+    },
+    "ui.cf.col.position": {"da": "Nr.", "en": "No."},
+    "ui.cf.col.label": {"da": "Tema", "en": "Theme"},
+    "ui.cf.col.description": {"da": "Beskrivelse (valgfri)", "en": "Description (optional)"},
+    "ui.cf.themes_save": {"da": "Gem temaer", "en": "Save themes"},
+    "ui.cf.themes_saved": {"da": "{n} temaer gemt for høringen.", "en": "{n} themes saved for the consultation."},
+    "ui.cf.themes_empty": {"da": "Skriv mindst ét tema.", "en": "Write at least one theme."},
+    "ui.cf.themes_working": {"da": "Placerer svarene på temaerne …", "en": "Placing the responses on the themes …"},
+    "ui.cf.matrix_heading": {"da": "Svar × temaer", "en": "Responses × themes"},
+    "ui.cf.matrix_legend": {
+        "da": "✓ nævner · ? usikker – bør læses · – nævner ikke. Holdningen står efter mærket; citaterne under tabellen.",
+        "en": "✓ mentions · ? uncertain – should be read · – does not mention. The stance follows the mark; the "
+              "quotes are below the table.",
+    },
+    "ui.cf.quotes": {"da": "Citater: {label} ({n})", "en": "Quotes: {label} ({n})"},
+    "ui.cf.quote_line": {"da": "**{sender}** ({verdict}, {stance}): »{quote}«",
+                         "en": "**{sender}** ({verdict}, {stance}): “{quote}”"},
+    "ui.cf.quote_page": {"da": "side {page}", "en": "page {page}"},
+    "ui.cf.notat_heading": {"da": "Høringsnotat for høringen", "en": "Report of the consultation"},
+    "ui.cf.notat_intro": {
+        "da": "Forside med høringen og tallene ovenfor, modtagne svar, ingen bemærkninger, ikke modtaget, kampagner "
+              "og hvert tema med hvem der siger hvad.",
+        "en": "A title page with the consultation and the counts above, responses received, no remarks, not "
+              "received, campaigns, and each theme with who says what.",
+    },
+    "ui.cf.notat_working": {"da": "Laver høringsnotatet …", "en": "Building the report …"},
+    # --- end h24-app ---
 }
