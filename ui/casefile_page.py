@@ -284,7 +284,7 @@ def _render_letters(case: CaseFile, hearing: str, record: HearingRecord, lang: s
     if not case.has_list:
         return
     parties = [p.name for p in record.parties]
-    uncertain = [x for x in case.letters if x.match == "usikker"]
+    uncertain = [x for x in case.letters if x.match == "uncertain"]
     if uncertain:
         st.subheader(t(lang, "cf.uncertain_heading"))
         st.caption(t(lang, "cf.uncertain_intro"))
@@ -294,7 +294,7 @@ def _render_letters(case: CaseFile, hearing: str, record: HearingRecord, lang: s
                           party=escape_markdown(letter.party or "–"), reason=escape_markdown(reason),
                           score=round(letter.match_score)))
             _party_control(hearing, letter, parties, lang)
-    others = [x for x in case.letters if x.match != "usikker"]
+    others = [x for x in case.letters if x.match != "uncertain"]
     if others:
         with st.expander(t(lang, "cf.adjust_heading")):
             for letter in others:
@@ -348,7 +348,7 @@ def _render_no_remarks(case: CaseFile, lang: str) -> None:
     st.markdown("\n".join(f"- {line}" for line in lines) if lines else escape_markdown(message("hnotat.none", lang)))
     if case.has_list:
         st.subheader(message("hnotat.section.not_received", lang))
-        missing = [p.name for p in case.parties if p.status == "ikke_modtaget"]
+        missing = [p.name for p in case.parties if p.status == "not_received"]
         st.markdown("\n".join(f"- {escape_markdown(name)}" for name in missing) if missing
                     else escape_markdown(message("hnotat.none", lang)))
 

@@ -13,6 +13,7 @@ from core.senders import SENDER_TYPES
 from ingest.schema import Status
 from ingest.uploads import UploadError, discard as discard_uploads, save_upload
 from answering.casefile import HearingSummary, hearings_in
+from core.casefile import hearing_key
 from core.phrases import message
 from index.records import Filters
 from index.waiting import waiting_notice
@@ -59,9 +60,12 @@ def render_filters(lang: str, heading: str = "filters") -> Filters:
     elif isinstance(dates, dt.date):
         date_from = dates.isoformat()
     pick = lambda v: None if v == all_ else v  # noqa: E731
+    # The hearing filter finds every hearing whose name contains it ("Budget 2024" also finds "Budget 2024-2027"):
+    # the chosen hearing's letters, exactly, are the scope; the hearing's name stays for the answer's scope line.
+    documents = None if hearing is None else tuple(d.doc_id for d in docs if hearing_key(d.hearing) == hearing)
     return Filters(
         sender_type=pick(sender_type), sender=pick(sender), municipality=pick(municipality), hearing=hearing or None,
-        date_from=date_from, date_to=date_to, blocked=list(st.session_state.get("blocked", [])),
+        date_from=date_from, date_to=date_to, blocked=list(st.session_state.get("blocked", [])), documents=documents,
     )
 
 
@@ -79,13 +83,11 @@ CASEFILE_PREFIX = "cf_"
 ALL = "\x00all"  # the option "alle høringer" (no hearing's key: keys are names with their white space folded)
 
 
-def hearing_options(required: bool) -> list[HearingSummary]:
+def hearing_options() -> list[HearingSummary]:
     """The hearings to choose from, most letters first: those of the index and those only stored (a list imported
-    before its letters). Where a page can look across hearings (``required`` False) a question cannot be scoped to
-    the letters that name no hearing (Filters has no such value): that entry is left out there."""
+    before its letters); "alle høringer" comes first where a page can look across hearings (``required`` False)."""
     snap = resources.searcher().snapshot()
-    found = hearings_in(snap, resources.casefile_store().hearing_names())
-    return found if required else [h for h in found if h.hearing]
+    return hearings_in(snap, resources.casefile_store().hearing_names())
 
 
 def _hearing_changed() -> None:
@@ -98,7 +100,7 @@ def _hearing_changed() -> None:
 def render_hearing(lang: str, required: bool = False) -> str | None:
     """The chooser of the hearing the official works on; returns its key ("" for letters that name none), or
     None for "alle høringer" (offered only where ``required`` is False) or when the index has no hearing."""
-    found = hearing_options(required)
+    found = hearing_options()
     counts = {h.hearing: h.letters for h in found}
     options = ([] if required else [ALL]) + list(counts)
     if not options:
@@ -114,6 +116,12 @@ def render_hearing(lang: str, required: bool = False) -> str | None:
     value = st.sidebar.selectbox(t(lang, "hearing"), options, key=HEARING_WIDGET, format_func=shown,
                                  on_change=_hearing_changed)
     return None if value == ALL else value
+
+
+def chosen_hearing() -> str | None:
+    """The hearing chosen in the sidebar on this run ("" for the letters that name none), None for all hearings."""
+    value = st.session_state.get(HEARING_WIDGET, st.session_state.get(HEARING, ALL))
+    return None if value in (ALL, None) else value
 
 
 def type_name(value: str, lang: str) -> str:

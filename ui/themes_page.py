@@ -49,10 +49,11 @@ def render() -> None:
     st.title(t(lang, "themes_page"))
     st.caption(t(lang, "themes_intro"))
     scope = Filters(**filters.active())
+    hearing = sidebar.chosen_hearing() if filters.documents is not None else None
     llm = resources.chat_model()
     with st.spinner(t(lang, "themes_working")):
         snap = searcher.snapshot()
-        documents = _hearing_letters(scope.hearing) if scope.hearing is not None else None
+        documents = _hearing_letters(hearing) if hearing is not None else None
         base = _themes(str(searcher.index.root), snap.version, tuple(sorted(scope.active().items())),
                        llm.name if llm is not None else None, documents)
         themes = apply_theme_edits(base, ThemeEdits.load(edits_path(searcher)))
@@ -61,8 +62,8 @@ def render() -> None:
         return
     col1, col2 = st.columns(2)
     if col1.button(t(lang, "notat_prepare"), key="notat_prepare"):
-        if scope.hearing is not None:  # one hearing chosen: its notat (its case file, list and themes)
-            report = build_hearing_notat(searcher, resources.casefile_store().hearing(scope.hearing), llm=llm)
+        if hearing is not None:  # one hearing chosen: its notat (its case file, list and themes)
+            report = build_hearing_notat(searcher, resources.casefile_store().hearing(hearing), llm=llm)
             st.session_state.notat = (hearing_docx(report), hearing_xlsx(report))
         else:
             notat = build_notat(searcher, scope, llm=llm)
