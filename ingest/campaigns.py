@@ -27,7 +27,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ingest.chunking import sentence_spans
 
 _WORD = re.compile(r"\w+")
 SHINGLE = 5  # words per shingle
@@ -130,6 +129,8 @@ _LINE_WRAP = re.compile(r"(?<!\n)\n(?!\n)")
 
 def _sentences(text: str) -> list[tuple[int, int, frozenset[str]]]:
     """Sentences as (start, end, word set); a single line break is a wrap, not a break, so re-wrapped copies match."""
+    from ingest.chunking import sentence_spans  # langchain's splitter: loaded only where added text is sought
+
     flat = _LINE_WRAP.sub(" ", text)  # same length: the spans are the text's own
     return [(a, b, frozenset(words(text[a:b]))) for a, b in sentence_spans(flat)]
 
