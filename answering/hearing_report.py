@@ -130,3 +130,10 @@ def hearing_report(searcher: Searcher, record: HearingRecord, *, llm: ChatModel 
             texts[letter.doc_id] = letter_summary(snap, letter.doc_id)
     return HearingReport(case=case, confirmed=bool(case.themes), summaries=texts,
                          themes=_counts(themes, cells, case), cells=cells)
+
+
+def recount(report: HearingReport) -> HearingReport:
+    """The report's counts per theme again, after its cells changed (a person's verdicts laid over the judge's)."""
+    report.themes = _counts([(t.theme_id, t.label) for t in report.themes], report.cells, report.case)
+    report.case.counts.stance = dict(Counter(x.stance for x in report.case.letters if x.outcome == "response"))
+    return report

@@ -180,6 +180,8 @@ PHRASES: dict[str, dict[str, str]] = {
                       "en": "'{party}' is not on the list of '{hearing}'."},
     "letter_not_in_hearing": {"da": "Svaret {doc_id} hører ikke til høringen »{hearing}«.",
                               "en": "Response {doc_id} does not belong to '{hearing}'."},
+    "review_not_allowed": {"da": "{name} er læser og kan ikke ændre noget.",
+                           "en": "{name} is a reader and cannot change anything."},
     "theme_label_bad": {"da": "Et tema skal have et navn på højst {max} tegn.",
                         "en": "A theme needs a name of at most {max} characters."},
 }

@@ -1,0 +1,234 @@
+"""The review trail (core/review.py's records) in the case file's database (index/casefile_store.py: SQLite in the
+index folder, or ``HOERING_REVIEW_DB_URL``): the current decision per item and an append-only history.
+
+* The machine's answers are recorded with ``record_machine`` (many at once, one transaction). A new item is
+  *unreviewed*. Where a person has decided, the machine never overwrites her value: when its answer changes, the
+  item keeps her value, is marked ``machine_changed`` and *flagged*, and the history says so.
+* A person's decision (``decide``) or review state (``set_state``) is written with who, when, old → new and why;
+  the last write wins and both writes are in the history. Only an identity that may write (a case officer) can do
+  either: ``ReviewNotAllowed`` otherwise — the one gate every shell goes through.
+* The history is append-only: rows are never updated. ``forget_document`` applies the removal rule: when a letter
+  is removed its decisions go and its history is kept (values are codes and names, never the letter's text);
+  with ``erase=True`` (erasure on request) its history rows are deleted too.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Iterable, Sequence
+
+from sqlalchemy import Boolean, Column, Integer, String, Table, Text, and_, delete, insert, select, update
+
+from core.phrases import PhrasedError
+from core.review import Decision, HistoryEntry, Identity, ItemKey, ReviewState
+from core.settings import Settings
+from index.casefile_store import _engine, database_url, metadata
+
+MACHINE = "maskine"  # the history's "who" for the machine's changes
+
+decisions = Table(
+    "review_decisions", metadata,
+    Column("hearing", String(500), primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("doc_id", String(64), primary_key=True),
+    Column("subject", String(64), primary_key=True),
+    Column("value", Text),
+    Column("machine_value", Text),
+    Column("source", String(16), nullable=False),
+    Column("model", String(120)),
+    Column("decided_by", String(200)),
+    Column("decided_at", String(32), nullable=False),
+    Column("state", String(16), nullable=False, default="unreviewed"),
+    Column("machine_changed", Boolean, nullable=False, default=False),
+)
+history = Table(
+    "review_history", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("hearing", String(500), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("doc_id", String(64), nullable=False, index=True),
+    Column("subject", String(64), nullable=False),
+    Column("who", String(200), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("old_value", Text),
+    Column("new_value", Text),
+    Column("old_state", String(16)),
+    Column("new_state", String(16)),
+    Column("why", Text, nullable=False, default=""),
+)
+
+
+class ReviewNotAllowed(PhrasedError, PermissionError):
+    """A write by an identity that may only read."""
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _where(key: ItemKey):
+    return and_(decisions.c.hearing == key.hearing, decisions.c.kind == key.kind, decisions.c.doc_id == key.doc_id,
+                decisions.c.subject == key.subject)
+
+
+def _decision(row) -> Decision:
+    return Decision(ItemKey(row.hearing, row.kind, row.doc_id, row.subject), row.value, row.machine_value, row.source,
+                    row.model, row.decided_by, row.decided_at, row.state, bool(row.machine_changed))
+
+
+def _entry(row) -> HistoryEntry:
+    return HistoryEntry(row.id, ItemKey(row.hearing, row.kind, row.doc_id, row.subject), row.who, row.at,
+                        row.old_value, row.new_value, row.old_state, row.new_state, row.why or "")
+
+
+class ReviewStore:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._ready = False
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> "ReviewStore":
+        return cls(database_url(settings))
+
+    def _engine(self, create: bool = True):
+        if self.url.startswith("sqlite:///") and not create:
+            from pathlib import Path
+
+            if not Path(self.url.removeprefix("sqlite:///")).exists():
+                return None
+        engine = _engine(self.url)
+        if not self._ready:
+            if self.url.startswith("sqlite:///"):
+                from pathlib import Path
+
+                Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            metadata.create_all(engine)
+            self._ready = True
+        return engine
+
+    @staticmethod
+    def _check(identity: Identity) -> None:
+        if not identity.may_write:
+            raise ReviewNotAllowed("review_not_allowed", name=identity.name)
+
+    # the machine
+
+    def record_machine(self, items: Iterable[tuple[ItemKey, str | None]], *, source: str = "rule",
+                       model: str | None = None) -> int:
+        """Record the machine's answers; returns how many items were flagged because the machine's answer
+        changed under a person's decision."""
+        flagged = 0
+        now = _now()
+        with self._engine().begin() as c:
+            for key, value in items:
+                row = c.execute(select(decisions).where(_where(key))).first()
+                if row is None:
+                    c.execute(insert(decisions).values(
+                        hearing=key.hearing, kind=key.kind, doc_id=key.doc_id, subject=key.subject, value=value,
+                        machine_value=value, source=source, model=model, decided_by=None, decided_at=now,
+                        state="unreviewed", machine_changed=False))
+                elif row.machine_value == value:
+                    continue
+                elif row.source == "person":  # a person decided: keep her value, flag the item
+                    flagged += 1
+                    c.execute(update(decisions).where(_where(key)).values(machine_value=value, machine_changed=True,
+                                                                          state="flagged", model=model))
+                    c.execute(insert(history).values(
+                        hearing=key.hearing, kind=key.kind, doc_id=key.doc_id, subject=key.subject, who=MACHINE,
+                        at=now, old_value=row.machine_value, new_value=value, old_state=row.state,
+                        new_state="flagged", why="machine_changed"))
+                else:  # the machine's own earlier answer: replaced, and unreviewed again if it was reviewed
+                    state = "unreviewed" if row.state == "reviewed" else row.state
+                    c.execute(update(decisions).where(_where(key)).values(
+                        value=value, machine_value=value, source=source, model=model, decided_at=now, state=state))
+                    if row.state == "reviewed":
+                        c.execute(insert(history).values(
+                            hearing=key.hearing, kind=key.kind, doc_id=key.doc_id, subject=key.subject, who=MACHINE,
+                            at=now, old_value=row.value, new_value=value, old_state=row.state, new_state=state,
+                            why="machine_changed"))
+        return flagged
+
+    # a person
+
+    def decide(self, identity: Identity, key: ItemKey, value: str | None, *, why: str = "",
+               state: ReviewState = "reviewed") -> Decision:
+        """A person's value for an item (and its review state): it wins over the machine's from now on."""
+        self._check(identity)
+        now = _now()
+        with self._engine().begin() as c:
+            row = c.execute(select(decisions).where(_where(key))).first()
+            if row is None:
+                c.execute(insert(decisions).values(
+                    hearing=key.hearing, kind=key.kind, doc_id=key.doc_id, subject=key.subject, value=value,
+                    machine_value=None, source="person", model=None, decided_by=identity.name, decided_at=now,
+                    state=state, machine_changed=False))
+            else:
+                c.execute(update(decisions).where(_where(key)).values(
+                    value=value, source="person", decided_by=identity.name, decided_at=now, state=state,
+                    machine_changed=False))
+            c.execute(insert(history).values(
+                hearing=key.hearing, kind=key.kind, doc_id=key.doc_id, subject=key.subject, who=identity.name, at=now,
+                old_value=row.value if row else None, new_value=value, old_state=row.state if row else None,
+                new_state=state, why=why))
+            return _decision(c.execute(select(decisions).where(_where(key))).first())
+
+    def set_state(self, identity: Identity, key: ItemKey, state: ReviewState, *, why: str = "") -> Decision:
+        """Mark an item reviewed, flagged or unreviewed, its value unchanged (accepting the machine's answer keeps
+        its source)."""
+        self._check(identity)
+        now = _now()
+        with self._engine().begin() as c:
+            row = c.execute(select(decisions).where(_where(key))).first()
+            if row is None:
+                raise KeyError(key)
+            c.execute(update(decisions).where(_where(key)).values(state=state, machine_changed=False,
+                                                                  decided_by=identity.name, decided_at=now))
+            c.execute(insert(history).values(
+                hearing=key.hearing, kind=key.kind, doc_id=key.doc_id, subject=key.subject, who=identity.name, at=now,
+                old_value=row.value, new_value=row.value, old_state=row.state, new_state=state, why=why))
+            return _decision(c.execute(select(decisions).where(_where(key))).first())
+
+    # reading
+
+    def decision(self, key: ItemKey) -> Decision | None:
+        engine = self._engine(create=False)
+        if engine is None:
+            return None
+        with engine.connect() as c:
+            row = c.execute(select(decisions).where(_where(key))).first()
+        return _decision(row) if row else None
+
+    def decisions(self, hearing: str | None = None, *, kind: str | None = None, state: str | None = None,
+                  doc_id: str | None = None) -> list[Decision]:
+        engine = self._engine(create=False)
+        if engine is None:
+            return []
+        query = select(decisions)
+        for column, value in ((decisions.c.hearing, hearing), (decisions.c.kind, kind), (decisions.c.state, state),
+                              (decisions.c.doc_id, doc_id)):
+            if value is not None:
+                query = query.where(column == value)
+        with engine.connect() as c:
+            rows = c.execute(query.order_by(decisions.c.kind, decisions.c.doc_id, decisions.c.subject)).all()
+        return [_decision(r) for r in rows]
+
+    def history(self, hearing: str | None = None, *, doc_id: str | None = None, kind: str | None = None) -> list[HistoryEntry]:
+        engine = self._engine(create=False)
+        if engine is None:
+            return []
+        query = select(history)
+        for column, value in ((history.c.hearing, hearing), (history.c.doc_id, doc_id), (history.c.kind, kind)):
+            if value is not None:
+                query = query.where(column == value)
+        with engine.connect() as c:
+            return [_entry(r) for r in c.execute(query.order_by(history.c.id)).all()]
+
+    def forget_document(self, doc_ids: Sequence[str], *, erase: bool = False) -> None:
+        """A letter removed: its decisions go; its history stays (codes and names only), or goes too when
+        ``erase`` (erasure on request)."""
+        if not doc_ids:
+            return
+        with self._engine().begin() as c:
+            c.execute(delete(decisions).where(decisions.c.doc_id.in_(list(doc_ids))))
+            if erase:
+                c.execute(delete(history).where(history.c.doc_id.in_(list(doc_ids))))
