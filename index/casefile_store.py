@@ -3,9 +3,13 @@ dates and the themes she confirmed (core/casefile.py's records), in one SQL data
 
 By default the database is SQLite in the index folder (``<index>/casefile.sqlite``), so the case file travels
 with the index; ``HOERING_REVIEW_DB_URL`` names another one (PostgreSQL for a team whose app processes or
-machines share one case file; issue 25 adds the review trail to the same database). Every write is one
-transaction; a read of a database that does not exist yet reads an empty case file and creates nothing (a
+machines share one case file; index/review_store.py keeps the review trail in the same database). Every write is
+one transaction; a read of a database that does not exist yet reads an empty case file and creates nothing (a
 read-only index stays untouched).
+
+The schema is versioned with Alembic (index/migrations): the first use of a database by a store (a write, or a read
+of one that exists) upgrades it to the newest revision, under a lock so that two processes opening it at once do not
+race; a database at the newest revision is only read. One engine per URL is shared by every store of the process.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from sqlalchemy import Column, Engine, MetaData, String, Integer, Table, Text, c
 from core.casefile import ConfirmedTheme, HearingRecord, PartyLink, hearing_key
 from core.parties import Party
 from core.settings import Settings
+from index import migrations
 
 FILE_NAME = "casefile.sqlite"
 
@@ -91,6 +96,26 @@ def _engine(url: str) -> Engine:
         return engine
 
 
+def _sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None: another database, or SQLite in memory)."""
+    if not url.startswith("sqlite:///") or url == "sqlite:///:memory:":
+        return None
+    return Path(url.removeprefix("sqlite:///").split("?", 1)[0])
+
+
+def ready_engine(url: str, *, create: bool = True) -> Engine | None:
+    """The shared engine of ``url`` with its schema at the newest revision (migrated here when it is not), or None
+    when ``create`` is false and the database is a SQLite file that does not exist (nothing is created then)."""
+    path = _sqlite_path(url)
+    if path is not None and not path.exists():
+        if not create:
+            return None
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = _engine(url)
+    migrations.upgrade(engine)
+    return engine
+
+
 class CaseFileStore:
     """The case files of one index (or of one shared database)."""
 
@@ -102,25 +127,19 @@ class CaseFileStore:
     def for_settings(cls, settings: Settings) -> "CaseFileStore":
         return cls(database_url(settings))
 
-    def _exists(self) -> bool:
-        if not self.url.startswith("sqlite:///"):
-            return True
-        return Path(self.url.removeprefix("sqlite:///")).exists()
-
     def _writable(self) -> Engine:
-        engine = _engine(self.url)
         if not self._created:
-            if self.url.startswith("sqlite:///"):
-                Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-            metadata.create_all(engine)
+            ready_engine(self.url)
             self._created = True
-        return engine
+        return _engine(self.url)
 
     def _readable(self) -> Engine | None:
         """The engine, or None when the database does not exist yet (an empty case file)."""
-        if not self._exists():
-            return None
-        return self._writable()
+        if self._created:
+            return _engine(self.url)
+        engine = ready_engine(self.url, create=False)
+        self._created = engine is not None
+        return engine
 
     # reading
 

@@ -22,7 +22,7 @@ from sqlalchemy import Boolean, Column, Integer, String, Table, Text, and_, dele
 from core.phrases import PhrasedError
 from core.review import Decision, HistoryEntry, Identity, ItemKey, ReviewState
 from core.settings import Settings
-from index.casefile_store import _engine, database_url, metadata
+from index.casefile_store import _engine as _shared_engine, database_url, metadata, ready_engine
 
 MACHINE = "maskine"  # the history's "who" for the machine's changes
 
@@ -91,19 +91,12 @@ class ReviewStore:
         return cls(database_url(settings))
 
     def _engine(self, create: bool = True):
-        if self.url.startswith("sqlite:///") and not create:
-            from pathlib import Path
-
-            if not Path(self.url.removeprefix("sqlite:///")).exists():
-                return None
-        engine = _engine(self.url)
-        if not self._ready:
-            if self.url.startswith("sqlite:///"):
-                from pathlib import Path
-
-                Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-            metadata.create_all(engine)
-            self._ready = True
+        """The shared engine, its schema at the newest revision; None when ``create`` is false and the database is
+        a SQLite file that does not exist (a read creates nothing)."""
+        if self._ready:
+            return _shared_engine(self.url)
+        engine = ready_engine(self.url, create=create)
+        self._ready = engine is not None
         return engine
 
     @staticmethod
