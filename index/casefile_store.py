@@ -96,6 +96,14 @@ def _engine(url: str) -> Engine:
         return engine
 
 
+def close_engine(url: str) -> None:
+    """Close the shared engine of ``url`` and its pooled connections (a later use opens a new one)."""
+    with _lock:
+        engine = _engines.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
 def _sqlite_path(url: str) -> Path | None:
     """The file of a SQLite URL (None: another database, or SQLite in memory)."""
     if not url.startswith("sqlite:///") or url == "sqlite:///:memory:":

@@ -17,7 +17,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Iterable, Sequence
 
-from sqlalchemy import Boolean, Column, Integer, String, Table, Text, and_, delete, insert, select, update
+from sqlalchemy import Boolean, Column, Integer, String, Table, Text, and_, bindparam, delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.phrases import PhrasedError
 from core.review import Decision, HistoryEntry, Identity, ItemKey, ReviewState
@@ -56,6 +58,35 @@ history = Table(
     Column("new_state", String(16)),
     Column("why", Text, nullable=False, default=""),
 )
+
+
+def _update(*names: str, machine_only: bool = False):
+    """UPDATE of stored decisions by key, setting only ``names`` (bound as ``b_<name>``, executed for many rows at
+    once); ``machine_only``: a row a person has decided meanwhile (another process) is left as she left it."""
+    where = [column == bindparam(f"b_{column.name}") for column in decisions.primary_key.columns]
+    if machine_only:
+        where.append(decisions.c.source != "person")
+    return update(decisions).where(*where).values({name: bindparam(f"b_{name}") for name in names})
+
+
+_FLAG = _update("machine_value", "machine_changed", "state", "model")  # a person's value kept, the item flagged
+_REPLACE = _update("value", "machine_value", "source", "model", "decided_at", "state", machine_only=True)
+
+
+def _insert_new(dialect: str):
+    """INSERT of new decisions that leaves a row another process stored meanwhile as it is."""
+    if dialect == "postgresql":
+        return postgresql_insert(decisions).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite_insert(decisions).on_conflict_do_nothing()
+    return insert(decisions)
+
+
+def _logged(key: ItemKey, at: str, old_value, new_value, old_state, new_state) -> dict:
+    """A history row of the machine's change."""
+    return dict(hearing=key.hearing, kind=key.kind, doc_id=key.doc_id, subject=key.subject, who=MACHINE, at=at,
+                old_value=old_value, new_value=new_value, old_state=old_state, new_state=new_state,
+                why="machine_changed")
 
 
 class ReviewNotAllowed(PhrasedError, PermissionError):
@@ -109,36 +140,51 @@ class ReviewStore:
     def record_machine(self, items: Iterable[tuple[ItemKey, str | None]], *, source: str = "rule",
                        model: str | None = None) -> int:
         """Record the machine's answers; returns how many items were flagged because the machine's answer
-        changed under a person's decision."""
+        changed under a person's decision. One transaction: one SELECT of the items' hearings' stored decisions of
+        these kinds, then the new rows, the changed rows and the history each written in one batch."""
+        items = list(items)
+        if not items:
+            return 0
         flagged = 0
         now = _now()
         with self._engine().begin() as c:
+            query = select(decisions).where(decisions.c.hearing.in_({k.hearing for k, _ in items}),
+                                            decisions.c.kind.in_({k.kind for k, _ in items}))
+            stored = {ItemKey(r.hearing, r.kind, r.doc_id, r.subject): r._asdict() for r in c.execute(query)}
+            added: dict[ItemKey, dict] = {}
+            changed: dict[ItemKey, dict] = {}
+            logged: list[dict] = []
             for key, value in items:
-                row = c.execute(select(decisions).where(_where(key))).first()
+                row = added.get(key) or changed.get(key)
+                if row is None and key in stored:
+                    row = stored[key]
                 if row is None:
-                    c.execute(insert(decisions).values(
-                        hearing=key.hearing, kind=key.kind, doc_id=key.doc_id, subject=key.subject, value=value,
-                        machine_value=value, source=source, model=model, decided_by=None, decided_at=now,
-                        state="unreviewed", machine_changed=False))
-                elif row.machine_value == value:
+                    added[key] = dict(hearing=key.hearing, kind=key.kind, doc_id=key.doc_id, subject=key.subject,
+                                      value=value, machine_value=value, source=source, model=model, decided_by=None,
+                                      decided_at=now, state="unreviewed", machine_changed=False)
                     continue
-                elif row.source == "person":  # a person decided: keep her value, flag the item
+                if row["machine_value"] == value:
+                    continue
+                if key not in added and key not in changed:
+                    row = changed[key] = dict(row)
+                if row["source"] == "person":  # a person decided: keep her value, flag the item
                     flagged += 1
-                    c.execute(update(decisions).where(_where(key)).values(machine_value=value, machine_changed=True,
-                                                                          state="flagged", model=model))
-                    c.execute(insert(history).values(
-                        hearing=key.hearing, kind=key.kind, doc_id=key.doc_id, subject=key.subject, who=MACHINE,
-                        at=now, old_value=row.machine_value, new_value=value, old_state=row.state,
-                        new_state="flagged", why="machine_changed"))
+                    logged.append(_logged(key, now, row["machine_value"], value, row["state"], "flagged"))
+                    row.update(machine_value=value, machine_changed=True, state="flagged", model=model)
                 else:  # the machine's own earlier answer: replaced, and unreviewed again if it was reviewed
-                    state = "unreviewed" if row.state == "reviewed" else row.state
-                    c.execute(update(decisions).where(_where(key)).values(
-                        value=value, machine_value=value, source=source, model=model, decided_at=now, state=state))
-                    if row.state == "reviewed":
-                        c.execute(insert(history).values(
-                            hearing=key.hearing, kind=key.kind, doc_id=key.doc_id, subject=key.subject, who=MACHINE,
-                            at=now, old_value=row.value, new_value=value, old_state=row.state, new_state=state,
-                            why="machine_changed"))
+                    state = "unreviewed" if row["state"] == "reviewed" else row["state"]
+                    if row["state"] == "reviewed":
+                        logged.append(_logged(key, now, row["value"], value, row["state"], state))
+                    row.update(value=value, machine_value=value, source=source, model=model, decided_at=now,
+                               state=state)
+            if added:
+                c.execute(_insert_new(c.dialect.name), list(added.values()))
+            for statement, rows in ((_FLAG, [r for r in changed.values() if r["source"] == "person"]),
+                                    (_REPLACE, [r for r in changed.values() if r["source"] != "person"])):
+                if rows:
+                    c.execute(statement, [{f"b_{k}": v for k, v in row.items()} for row in rows])
+            if logged:
+                c.execute(insert(history), logged)
         return flagged
 
     # a person

