@@ -195,7 +195,8 @@ class ReviewStore:
         self._check(identity)
         now = _now()
         with self._engine().begin() as c:
-            row = c.execute(select(decisions).where(_where(key))).first()
+            # PostgreSQL: the row locked, a concurrent write waits and then reads this one's value as its "old"
+            row = c.execute(select(decisions).where(_where(key)).with_for_update()).first()
             if row is None:
                 c.execute(insert(decisions).values(
                     hearing=key.hearing, kind=key.kind, doc_id=key.doc_id, subject=key.subject, value=value,
@@ -217,7 +218,7 @@ class ReviewStore:
         self._check(identity)
         now = _now()
         with self._engine().begin() as c:
-            row = c.execute(select(decisions).where(_where(key))).first()
+            row = c.execute(select(decisions).where(_where(key)).with_for_update()).first()
             if row is None:
                 raise KeyError(key)
             c.execute(update(decisions).where(_where(key)).values(state=state, machine_changed=False,

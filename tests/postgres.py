@@ -27,7 +27,8 @@ def binaries() -> tuple[Path, Path] | None:
     on_path = [shutil.which(name) for name in ("initdb", "pg_ctl")]
     if all(on_path):
         return Path(on_path[0]), Path(on_path[1])
-    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0)
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"),
+                      key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0)
     for folder in reversed(versions):
         if (folder / "initdb").exists() and (folder / "pg_ctl").exists():
             return folder / "initdb", folder / "pg_ctl"
