@@ -11,15 +11,17 @@ transactional there: the lock is released with the commit). A database made by t
 ``metadata.create_all`` (the tables, no ``alembic_version``) is adopted at the baseline: the baseline creates only
 the tables that are missing, so its rows stay.
 
-A new revision: ``alembic -x url=sqlite:///path/casefile.sqlite revision --autogenerate -m "…"`` with
-``script_location = index/migrations`` (or ``alembic.command.revision(config(), …)``); SQLite's changes of a table
-go through batch mode (``render_as_batch``).
+A new revision: ``alembic.command.revision(config(url=<a database at head>), message="…", autogenerate=True)``
+writes ``versions/<id>_….py`` from the difference between that database and the stores' tables (review it: give it
+a short id and adopt-if-present logic where a table may already exist); SQLite's changes of a table go through batch
+mode (``render_as_batch``).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import IO
 
 from alembic import command
 from alembic.config import Config
@@ -32,9 +34,13 @@ BASELINE = "0001"
 LOCK_KEY = 0x686F6572696E67  # PostgreSQL advisory lock of the schema's migrations ("hoering")
 
 
-def config(connection: Connection | None = None) -> Config:
-    """Alembic's configuration of these migrations (``connection``: the one ``env.py`` migrates on)."""
-    cfg = Config()
+def config(connection: Connection | None = None, *, url: str | None = None, output: IO[str] | None = None) -> Config:
+    """Alembic's configuration of these migrations: ``connection`` the one ``env.py`` migrates on; ``url`` a
+    database for Alembic's own commands (``command.upgrade(config(url=…, output=…), "head", sql=True)`` writes the
+    SQL to ``output`` for a DBA, touching no database)."""
+    cfg = Config(output_buffer=output) if output is not None else Config()
+    if url:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     cfg.set_main_option("script_location", str(FOLDER))
     cfg.attributes["connection"] = connection
     return cfg

@@ -81,7 +81,7 @@ def _tables() -> list[tuple[str, list, list[tuple[str, str]]]]:
 
 
 def upgrade() -> None:
-    existing = set(sa.inspect(op.get_bind()).get_table_names())
+    existing = set() if op.get_context().as_sql else set(sa.inspect(op.get_bind()).get_table_names())
     for name, columns, indexes in _tables():
         if name in existing:  # made by create_all before migrations: kept as it is
             continue
