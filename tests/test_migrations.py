@@ -42,7 +42,7 @@ def _schema_is_head(engine) -> None:
 def test_an_empty_database_is_upgraded_to_head_once(url):
     engine = ready_engine(url)
     _schema_is_head(engine)
-    assert migrations.head() == migrations.BASELINE
+    assert migrations.head() == migrations.BASELINE == migrations.script_head()
     assert migrations.upgrade(engine) is False  # at head: only read
 
 
@@ -65,13 +65,15 @@ def _made_by_create_all(url: str, tables=None) -> None:
         c.execute(insert(links).values(hearing="H", doc_id="d1", party="HMU", source="person",
                                        updated="2025-01-03T00:00:00+00:00"))
         if tables is None:
-            c.execute(insert(decisions).values(hearing="H", kind="verdict", doc_id="d1", subject="t1", value="mentions",
-                                               machine_value="uncertain", source="person", decided_by="Anne",
+            c.execute(insert(decisions).values(hearing="H", kind="verdict", doc_id="d1", subject="t1",
+                                               value="mentions", machine_value="uncertain", source="person",
+                                               decided_by="Anne",
                                                decided_at="2025-01-03T00:00:00+00:00", state="reviewed",
                                                machine_changed=False))
             c.execute(insert(history).values(hearing="H", kind="verdict", doc_id="d1", subject="t1", who="Anne",
                                              at="2025-01-03T00:00:00+00:00", old_value="uncertain",
-                                             new_value="mentions", old_state="unreviewed", new_state="reviewed", why=""))
+                                             new_value="mentions", old_state="unreviewed", new_state="reviewed",
+                                             why=""))
     engine.dispose()
 
 

@@ -19,18 +19,18 @@ mode (``render_as_batch``).
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 FOLDER = Path(__file__).resolve().parent
 BASELINE = "0001"
+HEAD = "0001"  # the newest revision in versions/ (tests/test_migrations.py checks): a database at head is known
+# without importing Alembic (about 0.1 s), which is imported only to migrate
 LOCK_KEY = 0x686F6572696E67  # PostgreSQL advisory lock of the schema's migrations ("hoering")
 
 
@@ -38,6 +38,8 @@ def config(connection: Connection | None = None, *, url: str | None = None, outp
     """Alembic's configuration of these migrations: ``connection`` the one ``env.py`` migrates on; ``url`` a
     database for Alembic's own commands (``command.upgrade(config(url=…, output=…), "head", sql=True)`` writes the
     SQL to ``output`` for a DBA, touching no database)."""
+    from alembic.config import Config
+
     cfg = Config(output_buffer=output) if output is not None else Config()
     if url:
         cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -46,17 +48,23 @@ def config(connection: Connection | None = None, *, url: str | None = None, outp
     return cfg
 
 
-@lru_cache(maxsize=1)
 def head() -> str:
     """The newest revision."""
-    revision = ScriptDirectory.from_config(config()).get_current_head()
-    assert revision is not None
-    return revision
+    return HEAD
+
+
+def script_head() -> str | None:
+    """The newest revision as Alembic reads it from versions/ (``HEAD`` must be it)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(config()).get_current_head()
 
 
 def current(connection: Connection) -> str | None:
     """The database's revision (None: not under Alembic yet — empty, or made by ``create_all``)."""
-    return MigrationContext.configure(connection).get_current_revision()
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade(engine: Engine) -> bool:
@@ -86,5 +94,7 @@ def _migrate(c: Connection) -> bool:
     """Under the lock: look again (another process may have migrated meanwhile), then upgrade to head."""
     if current(c) == head():
         return False
+    from alembic import command
+
     command.upgrade(config(c), "head")
     return True
