@@ -141,3 +141,11 @@ def test_the_sql_of_the_migrations_for_a_dba():
         assert f"CREATE TABLE {table} (" in sql
     assert "CREATE INDEX ix_review_history_doc_id" in sql
     assert f"INSERT INTO alembic_version (version_num) VALUES ('{migrations.BASELINE}')" in sql
+
+
+def test_alembic_finds_nothing_to_migrate_at_head(url, capsys):
+    """Alembic's own check (env.py on a URL, as a developer runs it before writing a revision): the stores' tables
+    and the migrations agree."""
+    ready_engine(url)
+    command.check(migrations.config(url=url))
+    assert "No new upgrade operations detected" in capsys.readouterr().out

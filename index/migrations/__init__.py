@@ -19,6 +19,7 @@ mode (``render_as_batch``).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -40,7 +41,7 @@ def config(connection: Connection | None = None, *, url: str | None = None, outp
     SQL to ``output`` for a DBA, touching no database)."""
     from alembic.config import Config
 
-    cfg = Config(output_buffer=output) if output is not None else Config()
+    cfg = Config(output_buffer=output, stdout=sys.stdout)  # the stdout of now (Alembic's default: of its import)
     if url:
         cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     cfg.set_main_option("script_location", str(FOLDER))
