@@ -28,11 +28,11 @@ from core.phrases import PhrasedError
 from core.review import Decision, Identity, ItemKey, ReviewState
 from core.settings import Settings
 from index.review_store import ReviewNotAllowed, ReviewStore
-from ingest.corrections import fallback_identity
+from ingest.corrections import METADATA_MODEL, fallback_identity
 
 RULES_VERSION = "1"
 MODELS = {"stance": f"stance-rules@{RULES_VERSION}", "party": f"party-matching@{RULES_VERSION}",
-          "metadata": f"metadata-rules@{RULES_VERSION}", "campaign": f"campaign-minhash@{RULES_VERSION}"}
+          "metadata": METADATA_MODEL, "campaign": f"campaign-minhash@{RULES_VERSION}"}
 
 
 @lru_cache(maxsize=1)

@@ -63,6 +63,7 @@ def apply_corrections(manifest: Manifest, doc_id: str, sources: list[str], meta:
 
 
 DEFAULT_USER = "sagsbehandler"
+METADATA_MODEL = "metadata-rules@1"  # the review trail's name for the metadata rules (ingest/metadata.py)
 
 
 def fallback_identity(settings: Settings) -> Identity:
@@ -97,7 +98,10 @@ def _trail(store: ReviewStore, identity: Identity, before, after, fields: dict[s
     for field, value in fields.items():
         old = getattr(before, field, None)
         if old != value or field == "sender":
-            store.decide(identity, ItemKey(hearing, "metadata", after.doc_id, field), value, why=why)
+            key = ItemKey(hearing, "metadata", after.doc_id, field)
+            if store.decision(key) is None:  # what the metadata rules said, so the history has old → new
+                store.record_machine([(key, old)], source="rule", model=METADATA_MODEL)
+            store.decide(identity, key, value, why=why)
     if "sender" not in fields and "sender_type" in fields:  # the sender checked with its type
         key = ItemKey(hearing, "metadata", after.doc_id, "sender")
         found = store.decision(key)
