@@ -13,7 +13,16 @@ Items (core/review.py) come from the report:
 
 The queue lists, per hearing, the items not yet reviewed that a person must look at: *usikker* verdicts, senders
 the rules flagged ("Tjek afsender"), letters whose party match is uncertain or that match no listed party, campaign
-groups to confirm, and anything flagged (a person's item whose machine answer changed, or marked for follow-up).
+groups to confirm, and anything flagged (a person's item whose machine answer changed, or marked for follow-up),
+flagged first (``PRIORITY``). Its progress, like the notat's count, is over the items the report shows now
+(``current``).
+
+Every report a person sees or signs goes through ``reviewed_report`` (record, overlay, and ``report.review``: each
+decision's source and state, and how many are reviewed): ``hoering themes matrix``, the notat and its XLSX, ``hoering
+review list --queue``. A person's writes go through one gate (``check_writer`` / the store's ``ReviewNotAllowed``)
+with the identity the shell resolves (``default_identity`` until core/identity.py's resolver replaces it):
+``set_item`` (accept / value / flag / unreviewed), ``party_decided`` (the case file's match), and
+ingest/corrections.py's ``set_metadata`` (a history entry per changed field).
 """
 
 from __future__ import annotations
