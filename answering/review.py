@@ -87,8 +87,13 @@ def record(store: ReviewStore, report: HearingReport, embedder: str, known: list
         fresh = []
         for key, value in items:
             decision = by_key.get(key)
-            if decision is None or (decision.machine_value != value
-                                    and not (kind == "metadata" and decision.source == "person")):
+            if decision is None:
+                fresh.append((key, value))
+            elif decision.machine_value == value or (kind == "metadata" and decision.source == "person"):
+                continue
+            elif decision.source == "person" and decision.machine_value is None and decision.value == value:
+                continue  # she decided before the machine had answered, and it agrees: nothing changed
+            else:
                 fresh.append((key, value))
         if not fresh:
             continue

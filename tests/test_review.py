@@ -198,3 +198,13 @@ def test_a_removed_letters_history_is_kept_without_its_text_or_erased_on_request
     remove_planned([erased], settings, erase_history=True)
     assert trail.history(doc_id=erased) == [] and trail.decisions(doc_id=erased) == []
     assert trail.history(doc_id=kept)  # the other letter's history is untouched
+
+
+def test_a_person_who_decided_before_the_machine_answered_is_not_flagged_when_it_agrees(hearing):
+    settings, searcher, store, trail = hearing
+    snap = searcher.snapshot()
+    norddjurs = next(d.doc_id for d in snap.manifest.documents.values() if d.sender == "Norddjurs Kommune")
+    party_decided(trail, KAREN, VISIONS, norddjurs, "Norddjurs Kommune", state="unreviewed")  # no report yet
+    _report(settings, searcher, store)
+    decision = trail.decision(ItemKey(VISIONS, "party", norddjurs))
+    assert (decision.state, decision.machine_changed, decision.value) == ("unreviewed", False, "Norddjurs Kommune")
