@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from answering.casefile import CaseFile, case_file
 from answering.chat_model import ChatModel
@@ -46,12 +46,42 @@ class ThemeCount(BaseModel):
     by_sender_type: dict[str, int] = Field(default_factory=dict)  # letters that mention it, per sender type
 
 
+class ReviewMark(BaseModel):
+    """Where one decision of the report came from and whether a person has checked it (issue 25; filled by
+    answering/review.py's ``reviewed_report``)."""
+
+    kind: str  # verdict / stance / party / metadata / campaign (core/review.py)
+    doc_id: str
+    subject: str = ""
+    source: str  # rule / model / person
+    model: str | None = None  # the machine's name and version
+    decided_by: str | None = None  # the person who decided or reviewed it
+    state: str = "unreviewed"  # unreviewed / reviewed / flagged
+    machine_changed: bool = False
+
+
+class ReviewSummary(BaseModel):
+    """The review trail of a report: how many of its decisions a person has reviewed, and each one's mark."""
+
+    reviewed: int = 0
+    total: int = 0
+    marks: list[ReviewMark] = Field(default_factory=list)
+
+    _by_key: dict | None = PrivateAttr(default=None)
+
+    def mark(self, kind: str, doc_id: str, subject: str = "") -> ReviewMark | None:
+        if self._by_key is None:
+            self._by_key = {(m.kind, m.doc_id, m.subject): m for m in self.marks}
+        return self._by_key.get((kind, doc_id, subject))
+
+
 class HearingReport(BaseModel):
     case: CaseFile
     confirmed: bool  # the themes are the official's (placed by the judge), not suggestions
     summaries: dict[str, str]
     themes: list[ThemeCount]
     cells: list[ThemeCell]
+    review: ReviewSummary | None = None  # None: not laid over the review trail
 
     def cell(self, theme_id: str, doc_id: str) -> ThemeCell | None:
         return next((c for c in self.cells if c.theme_id == theme_id and c.doc_id == doc_id), None)

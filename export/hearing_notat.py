@@ -6,14 +6,16 @@ answered, uninvited, campaigns) → "Modtagne høringssvar" (date, sender, role,
 "Ingen bemærkninger" → "Ikke modtaget svar fra" → answers from senders not on the list → campaigns (size, additions,
 the representative and each member's own added text) → per theme, who says what with stance and quote, the
 uncertain letters and those that do not mention it → themes × sender type. The XLSX has one row per (letter, theme)
-besides the responses, the list and the campaigns. Every text from a letter goes through export.safe."""
+besides the responses, the list and the campaigns; each letter row and (letter, theme) row says where its decision
+came from (rule / model and version / the person) and its review state, and the title page how many decisions a
+person has reviewed (issue 25). Every text from a letter goes through export.safe."""
 
 from __future__ import annotations
 
 import io
 from datetime import date
 
-from answering.hearing_report import HearingReport, ThemeCount
+from answering.hearing_report import HearingReport, ReviewMark, ThemeCount
 from core.phrases import message
 from core.senders import SENDER_TYPES
 from export.notat import (LANGUAGE, _append, _cell_text, _fit_rows, _fix_table_layout, display_date,
@@ -58,7 +60,44 @@ def intro_lines(report: HearingReport) -> list[str]:
     if counts.campaigns:
         lines.append(_m("hnotat.counts_campaigns", letters=counts.campaign_letters, campaigns=counts.campaigns,
                         distinct=counts.distinct))
+    if report.review is not None and report.review.total:
+        lines.append(_m("hnotat.reviewed", reviewed=report.review.reviewed, total=report.review.total))
     return lines
+
+
+def source_text(mark: ReviewMark | None) -> str:
+    """Where a decision came from: the rule or the model with its version, or the person who decided it."""
+    if mark is None:
+        return ""
+    if mark.source == "person":
+        return _m("review.source.person", name=mark.decided_by or "")
+    return _m(f"review.source.{mark.source}", model=mark.model or "")
+
+
+def state_text(mark: ReviewMark | None) -> str:
+    """Its review state (gennemgået / ikke gennemgået / markeret til opfølgning), and by whom where a person
+    reviewed the machine's answer."""
+    if mark is None:
+        return ""
+    text = _m(f"review.state.{mark.state}")
+    if mark.state == "reviewed" and mark.source != "person" and mark.decided_by:
+        text = _m("review.state.reviewed_by", state=text, name=mark.decided_by)
+    return text + (_m("review.machine_changed_note") if mark.machine_changed else "")
+
+
+def letter_state(report: HearingReport, doc_id: str) -> ReviewMark | None:
+    """A letter row's review: the mark of its stance (a letter with remarks) or of its sender, its state the
+    least reviewed of the letter's own items (flagged before unreviewed before reviewed)."""
+    review = report.review
+    if review is None:
+        return None
+    own = [m for m in (review.mark(k, doc_id, s) for k, s in (("stance", ""), ("party", ""), ("metadata", "sender")))
+           if m is not None]
+    if not own:
+        return None
+    rank = {"flagged": 0, "unreviewed": 1, "reviewed": 2}
+    worst = min(own, key=lambda m: rank.get(m.state, 1))
+    return own[0].model_copy(update={"state": worst.state, "machine_changed": any(m.machine_changed for m in own)})
 
 
 def _stance(value: str) -> str:
@@ -219,12 +258,16 @@ def to_xlsx(report: HearingReport) -> bytes:
     case = report.case
     workbook = Workbook()
     header = [*RESPONSE_COLUMNS, _m("hnotat.column.outcome"), _m("hnotat.column.party"), _m("hnotat.column.match"),
-              _m("hnotat.column.campaign"), _m("notat.column.source")]
+              _m("hnotat.column.campaign"), _m("notat.column.source"), _m("review.column.decided_by"),
+              _m("review.column.state")]
     rows = [["", x.sender or x.source, role_name(x.sender_type),
              _stance(x.stance) if x.outcome == "response" else "", report.summaries.get(x.doc_id, ""), "",
              _m(f"casefile.outcome.{x.outcome}"), x.party or "", _m(f"casefile.match.{x.match}") if x.match else "",
-             x.campaign or "", x.source.replace("\\", "/").rsplit("/", 1)[-1]] for x in case.letters]
-    sheet = _sheet(workbook, _m("notat.responses_sheet"), header, rows, [13, 36, 15, 12, 80, 28, 18, 36, 20, 11, 30], first=True)
+             x.campaign or "", x.source.replace("\\", "/").rsplit("/", 1)[-1],
+             source_text(letter_state(report, x.doc_id)), state_text(letter_state(report, x.doc_id))]
+            for x in case.letters]
+    sheet = _sheet(workbook, _m("notat.responses_sheet"), header, rows,
+                   [13, 36, 15, 12, 80, 28, 18, 36, 20, 11, 30, 28, 24], first=True)
     for i, letter in enumerate(case.letters, start=2):
         _date_cell(sheet, i, 1, letter.date)
 
@@ -232,16 +275,18 @@ def to_xlsx(report: HearingReport) -> bytes:
     labels = {t.theme_id: t.label for t in report.themes}
     for c in report.cells:
         letter = case.letter(c.doc_id)
+        mark = report.review.mark("verdict", c.doc_id, c.theme_id) if report.review is not None else None
         cells.append([labels.get(c.theme_id, c.theme_id), _sender(report, c.doc_id),
                       role_name(letter.sender_type if letter else "ukendt"), _m(f"casefile.verdict.{c.verdict}"),
                       c.probability if c.probability is not None else "",
                       _stance(c.stance) if c.verdict != "not_mentioned" else "", c.quote or "",
-                      c.page if c.page is not None else "", (letter.campaign or "") if letter else ""])
+                      c.page if c.page is not None else "", (letter.campaign or "") if letter else "",
+                      source_text(mark), state_text(mark)])
     _sheet(workbook, _m("hnotat.sheet.letter_themes"),
            [_m("notat.column.theme"), _m("notat.column.sender"), _m("notat.column.role"), _m("hnotat.column.verdict"),
             _m("hnotat.column.probability"), _m("hnotat.column.stance"), _m("notat.column.quote"), _m("notat.column.page"),
-            _m("hnotat.column.campaign")],
-           cells, [36, 36, 15, 14, 12, 12, 80, 7, 11])
+            _m("hnotat.column.campaign"), _m("review.column.decided_by"), _m("review.column.state")],
+           cells, [36, 36, 15, 14, 12, 12, 80, 7, 11, 28, 24])
     header, rows = crosstab(report)
     _sheet(workbook, _m("hnotat.sheet.crosstab"), header, rows, [36] + [14] * (len(header) - 1))
     if case.has_list:
@@ -264,11 +309,14 @@ __all__ = ["RESPONSE_COLUMNS", "WIDTHS_CM", "crosstab", "intro_lines", "title", 
 
 def build_hearing_notat(searcher, record, llm=None, on_progress=None) -> HearingReport:
     """The report of one hearing with a résumé per letter: extractive (answering/summary.py), or written by the
-    LLM when one is given (falling back per letter)."""
+    LLM when one is given (falling back per letter); laid over the review trail (answering/review.py): a person's
+    verdicts and stances win, and each row says where its decision came from and whether it was reviewed."""
     from answering.hearing_report import hearing_report
 
+    from answering.review import reviewed_for
+
     snap = searcher.snapshot()
-    report = hearing_report(searcher, record, llm=llm, snap=snap)
+    report = reviewed_for(hearing_report(searcher, record, llm=llm, snap=snap), searcher.settings)
     if llm is not None:
         from answering.llm_tasks import written_summaries
         from index.llm_cache import LLMCache

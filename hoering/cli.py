@@ -230,9 +230,12 @@ def docs_set(
         raise typer.Exit(2)
     if len(doc_id.strip()) < MIN_ID_PREFIX:  # "" (an unset shell variable) would match every document
         fail(message("id_too_short", _language(), target=doc_id, min=MIN_ID_PREFIX), 2)
+    from index.review_store import ReviewNotAllowed
+
+    settings = settings_for(index or ctx.obj)
     try:
-        record = set_metadata(Index(settings_for(index or ctx.obj)), doc_id, fields)
-    except CorrectionError as exc:  # in the user's language (Danish by default)
+        record = set_metadata(Index(settings), doc_id, fields, identity=_identity(settings))
+    except (CorrectionError, ReviewNotAllowed) as exc:  # in the user's language (Danish by default)
         say(err, (exc.render(_language()), "red"))
         raise typer.Exit(2) from exc
     if as_json:
@@ -550,13 +553,17 @@ def _hearing_report(searcher, settings: Settings, hearing: Optional[str], filter
 @guarded
 def remove(
     targets: list[str] = typer.Argument(..., help=phrase("remove_targets")),
+    erase_history: bool = typer.Option(False, "--erase-history", help=phrase("erase_history_option")),
     index: Optional[Path] = IndexOption,
     as_json: bool = JsonOption,
 ) -> None:
     from ingest.pipeline import TargetError, remove_planned
 
+    settings = settings_for(index)
+    if erase_history:  # erasing the trail is a case officer's write
+        _writer(settings)
     try:
-        plan = remove_planned(targets, settings_for(index))
+        plan = remove_planned(targets, settings, erase_history=erase_history)
     except TargetError as exc:  # empty, too short or ambiguous: nothing was removed
         fail(str(exc), 2)
     unknown = list(plan.targets.unknown)
@@ -605,9 +612,32 @@ def repair(index: Optional[Path] = IndexOption, as_json: bool = JsonOption) -> N
     raise typer.Exit(1 if done.report.failed else 0)
 
 
+def _identity(settings: Settings):
+    """Who acts on the review trail from the command line (core/review.py's Identity): the one place the shell
+    resolves it (answering/review.py's ``default_identity``: HOERING_USER where set, else "sagsbehandler")."""
+    from answering.review import default_identity
+
+    return default_identity(settings)
+
+
+def _writer(settings: Settings):
+    """The identity, when it may write; a reader is refused (exit 2) before anything is written."""
+    from answering.review import check_writer
+    from index.review_store import ReviewNotAllowed
+
+    identity = _identity(settings)
+    try:
+        check_writer(identity)
+    except ReviewNotAllowed as exc:
+        fail(exc.render(_language()), 2)
+    return identity
+
+
 from hoering.hearing_cli import hearing_app  # noqa: E402 - its commands use the helpers above
+from hoering.review_cli import review_app  # noqa: E402 - its commands use the helpers above
 
 app.add_typer(hearing_app, name="hearing")
+app.add_typer(review_app, name="review")
 
 
 def main() -> None:  # console-script entry point

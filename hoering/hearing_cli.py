@@ -13,8 +13,8 @@ from rich.console import Console
 from rich.table import Table
 
 from core.phrases import message
-from hoering.cli import (HearingOpt, IndexOption, JsonOption, _language, _print_json, err, fail, guarded, phrase, safe,
-                         say, settings_for, themes_app)
+from hoering.cli import (HearingOpt, IndexOption, JsonOption, _language, _print_json, _writer, err, fail, guarded,
+                         phrase, safe, say, settings_for, themes_app)
 
 hearing_app = typer.Typer(help=phrase("hearing_help"))
 HearingArgument = typer.Argument(..., help=phrase("hearing_argument"))
@@ -129,12 +129,15 @@ def hearing_match(hearing: str = HearingArgument, doc_id: str = typer.Argument(.
                   party: Optional[str] = typer.Argument(None, help=phrase("party_argument")),
                   none: bool = typer.Option(False, "--none"), clear: bool = typer.Option(False, "--clear"),
                   index: Optional[Path] = IndexOption, as_json: bool = JsonOption) -> None:
-    from answering.casefile import letters_of
+    from answering.casefile import case_file, letters_of
+    from answering.review import party_decided
     from core.casefile import PartyLink
+    from index.review_store import ReviewStore
     from ingest.pipeline import MIN_ID_PREFIX
 
-    _, _, snap, store = _context(index)
+    settings, _, snap, store = _context(index)
     key = _resolve(hearing, snap, store)
+    identity = _writer(settings)  # a reader is refused before anything is written
     if sum((party is not None, none, clear)) != 1:
         fail(phrase("hearing_match_help"), 2)
     if len(doc_id.strip()) < MIN_ID_PREFIX:
@@ -143,12 +146,16 @@ def hearing_match(hearing: str = HearingArgument, doc_id: str = typer.Argument(.
     if len(mine) != 1:
         fail(message("letter_not_in_hearing", _language(), doc_id=doc_id, hearing=_shown(key)), 2)
     record = store.hearing(key)
-    if clear:
+    trail = ReviewStore.for_settings(settings)
+    if clear:  # the rules decide again: their answer, to be reviewed, in the history
         store.clear_link(key, mine[0])
+        letter = case_file(snap, store.hearing(key)).letter(mine[0])
+        party_decided(trail, identity, key, mine[0], letter.party if letter else None, state="unreviewed")
     else:
         if party is not None and party not in {p.name for p in record.parties}:
             fail(message("party_unknown", _language(), party=party, hearing=_shown(key)), 2)
         store.set_link(key, PartyLink(mine[0], None if none else party, "person"))
+        party_decided(trail, identity, key, mine[0], None if none else party)
     if as_json:
         _print_json({"hearing": key, "doc_id": mine[0], "party": None if (none or clear) else party, "cleared": clear})
     elif clear:
@@ -207,18 +214,28 @@ def themes_confirm(labels: Optional[list[str]] = typer.Argument(None), hearing: 
 def themes_matrix(hearing: Optional[str] = HearingOpt, index: Optional[Path] = IndexOption,
                   as_json: bool = JsonOption) -> None:
     from answering.hearing_report import hearing_report
+    from answering.review import reviewed_for
 
-    _, searcher, snap, store = _context(index)
+    settings, searcher, snap, store = _context(index)
     key = _resolve(hearing, snap, store)
-    report = hearing_report(searcher, store.hearing(key), snap=snap, summaries=False)
+    report = reviewed_for(hearing_report(searcher, store.hearing(key), snap=snap, summaries=False), settings)
+    review = report.review
     if as_json:
         data = report.to_json()
-        _print_json({"hearing": key, "confirmed": data["confirmed"], "themes": data["themes"], "cells": data["cells"]})
+        for cell in data["cells"]:  # where each verdict came from, and whether a person has checked it
+            mark = review.mark("verdict", cell["doc_id"], cell["theme_id"])
+            cell.update(source=mark.source if mark else None, model=mark.model if mark else None,
+                        decided_by=mark.decided_by if mark else None, state=mark.state if mark else None)
+        _print_json({"hearing": key, "confirmed": data["confirmed"], "themes": data["themes"], "cells": data["cells"],
+                     "review": {"reviewed": review.reviewed, "total": review.total}})
         return
     out = Console()
     for theme in report.themes:
         say(out, (theme.label, "bold"), f" ({theme.mentions}/{report.case.counts.with_content})")
         for cell in (c for c in report.cells if c.theme_id == theme.theme_id):
             letter = report.case.letter(cell.doc_id)
-            say(out, "  ", message(f"casefile.verdict.{cell.verdict}", "da"), ": ", letter.sender if letter else cell.doc_id,
-                f" »{cell.quote}«" if cell.quote else "")
+            mark = review.mark("verdict", cell.doc_id, cell.theme_id)
+            said_by = f" [{mark.decided_by}]" if mark and mark.source == "person" and mark.decided_by else ""
+            say(out, "  ", message(f"casefile.verdict.{cell.verdict}", "da"), said_by, ": ",
+                letter.sender if letter else cell.doc_id, f" »{cell.quote}«" if cell.quote else "")
+    say(out, message("hnotat.reviewed", "da", reviewed=review.reviewed, total=review.total))

