@@ -167,7 +167,10 @@ class ReviewStore:
                     continue
                 if key not in added and key not in changed:
                     row = changed[key] = dict(row)
-                if row["source"] == "person":  # a person decided: keep her value, flag the item
+                if row["source"] == "person" and row["machine_value"] is None and row["value"] == value:
+                    # the machine's first answer, after a person decided, is hers: nothing to look at again
+                    row.update(machine_value=value, model=model)
+                elif row["source"] == "person":  # a person decided: keep her value, flag the item
                     flagged += 1
                     logged.append(_logged(key, now, row["machine_value"], value, row["state"], "flagged"))
                     row.update(machine_value=value, machine_changed=True, state="flagged", model=model)

@@ -136,8 +136,9 @@ def test_reading_a_review_trail_that_does_not_exist_creates_nothing(tmp_path):
 
 
 def test_record_machine_of_2000_items_reads_once_and_is_fast(store, capsys):
-    """200 letters × 10 themes recorded new, then again with every answer changed (a tenth under a person's
-    decision: flagged), then again unchanged: each call one SELECT, each well under a second."""
+    """200 letters × 10 themes recorded new (a tenth already decided by a person, and the machine's first answer
+    differs from hers: flagged), then again with every answer changed (that tenth flagged again), then again
+    unchanged: each call one SELECT, each well under a second."""
     from sqlalchemy import event
 
     from index.casefile_store import ready_engine
@@ -170,3 +171,13 @@ def test_record_machine_of_2000_items_reads_once_and_is_fast(store, capsys):
         print(f"\nrecord_machine 2000 items on {engine.dialect.name}: "
               + ", ".join(f"{label} {seconds * 1000:.0f} ms" for label, seconds in timings.items()))
     assert max(timings.values()) < 2.0, timings
+
+
+def test_the_machines_first_answer_equal_to_a_persons_decision_flags_nothing(store):
+    """A person decided before the machine answered (a corrected sender); the machine then reads her value: no
+    change under her decision, nothing to look at again, and her history row keeps its old → new."""
+    key = verdict("doc9", "t9")
+    store.decide(ANNE, key, "mentions")
+    assert store.record_machine([(key, "mentions")], source="model", model="judge@1") == 0
+    item = store.decision(key)
+    assert (item.value, item.machine_value, item.state, item.machine_changed) == ("mentions", "mentions", "reviewed", False)
