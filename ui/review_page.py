@@ -12,9 +12,10 @@ kind, its letter and its subject; an action writes that one item (and, for a par
 or metadata) and nothing else. Every write goes through ``current_identity()``: a reader sees no controls, and the
 store refuses her writes (``ReviewNotAllowed``). Everything that comes from a letter is escaped (ui/safe.py).
 
-Speed: the report is computed and its machine decisions recorded once per (index version, case file state, review
-database) and process (``_recorded_report``: st.cache_resource), never on a rerun; a rerun reads the decisions (one
-query) and builds the queue; the queue is shown a page at a time."""
+Speed: the report is the page "Høringen"'s (its cache: computed once for both pages), and its machine decisions
+are recorded once per (index version, case file state, review database) and process (``_recorded_report``:
+st.cache_resource), never on a rerun; a rerun reads the decisions (one query) and builds the queue; the queue is
+shown a page at a time."""
 
 from __future__ import annotations
 
@@ -23,14 +24,14 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from answering.hearing_report import HearingReport, hearing_report
+from answering.hearing_report import HearingReport
 from answering.review import MODELS, Queue, QueueItem, record, review_queue
 from core.casefile import HearingRecord, PartyLink, hearing_key
 from core.phrases import PHRASES, message
 from core.review import Decision, Identity, ItemKey
 from index.review_store import ReviewNotAllowed, ReviewStore
 from ingest.corrections import CorrectionError, set_metadata
-from ui import resources, sidebar
+from ui import casefile_page, resources, sidebar
 from ui.casefile_page import fingerprint, hearing_tag
 from ui.safe import escape_label, escape_markdown
 from ui.texts import t
@@ -64,11 +65,12 @@ def current_identity() -> Identity:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _recorded_report(index: str, version: int, hearing: str, stored: str, db_url: str, embedder: str,
-                     _record: HearingRecord, _snap) -> HearingReport:
-    """The hearing's report (no résumés: the queue needs none), its machine decisions recorded in the review store
-    once for this index version, case file state and database. Shared, read-only: never mutated."""
-    report = hearing_report(resources.searcher(), _record, snap=_snap, summaries=False)
+def _recorded_report(index: str, version: int, hearing: str, stored: str, llm_name: str | None, db_url: str,
+                     embedder: str, _record: HearingRecord) -> HearingReport:
+    """The hearing's report, its machine decisions recorded in the review store once for this index version, case
+    file state and database. The report is the page "Høringen"'s (one computation for both pages: after the themes
+    are confirmed there, this page opens without placing a letter again). Held, not copied: never mutated."""
+    report = casefile_page._report(index, version, hearing, stored, llm_name, _record)
     record(ReviewStore(db_url), report, embedder)
     return report
 
@@ -171,9 +173,10 @@ def render() -> None:
     searcher = resources.searcher()
     snap = searcher.snapshot()
     settings = resources.settings()
+    llm = resources.chat_model()
     with st.spinner(t(lang, "review.working")):
         report = _recorded_report(str(searcher.index.root), snap.version, hearing, fingerprint(case_record),
-                                  store.url, settings.embedding, case_record, snap)
+                                  llm.name if llm is not None else None, store.url, settings.embedding, case_record)
     st.header(escape_markdown(hearing or message("casefile.no_hearing", lang)))
     decisions = review_store().decisions(hearing)
     tag = hearing_tag(hearing)
