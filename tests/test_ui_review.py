@@ -25,10 +25,10 @@ def _settings():
     return get_settings()
 
 
-def _case_store():
+def _case_store(settings=None):
     from index.casefile_store import CaseFileStore
 
-    return CaseFileStore.for_settings(_settings())
+    return CaseFileStore.for_settings(settings or _settings())
 
 
 def _review_store():
@@ -37,19 +37,20 @@ def _review_store():
     return ReviewStore.for_settings(_settings())
 
 
-def _prepare(list_text: str | None = None) -> None:
+def prepare(settings=None, list_text: str | None = None) -> None:
     """The høringsliste (the sample XLSX, or ``list_text`` as pasted lines) and the suggested themes confirmed,
-    written to this test's case file as the page "Høringen" writes them."""
+    written to the case file of ``settings`` (this test's settings by default) as the page "Høringen" writes them."""
     from answering.casefile import case_file, confirmed_themes
     from answering.hearing_report import scope_of
     from answering.themes import build_themes
     from ingest.hearing_list import read_lines, read_xlsx
     from retrieval.search import Searcher
 
-    store = _case_store()
+    settings = settings or _settings()
+    store = _case_store(settings)
     found = read_lines(list_text) if list_text else read_xlsx((LIST_DIR / "hoeringsliste.xlsx").read_bytes())
     store.set_parties(HEARING, found.parties)
-    searcher = Searcher(_settings())
+    searcher = Searcher(settings)
     case = case_file(searcher.snapshot(), store.hearing(HEARING))
     themes = build_themes(searcher, scope_of(case))
     assert themes, "no suggested themes"
@@ -82,7 +83,7 @@ def start(app_env, hearing_index, tmp_path, monkeypatch):  # noqa: F811
 
     def run(list_text: str | None = None) -> AppTest:
         at = app_env(hearing_index.index)
-        _prepare(list_text)
+        prepare(list_text=list_text)
         at.session_state["hearing_choice"] = HEARING
         _open_page(at, "gennemgang")
         return at
