@@ -250,3 +250,75 @@ def test_the_page_speaks_english(start):
         texts = [x.replace(name, "") for x in texts]
     wrong = {x: other_language(x, "en") for x in texts if other_language(x, "en")}
     assert not wrong, wrong
+
+
+@pytest.fixture
+def writable_hearing_index(tmp_path, embedder, sample_index):
+    """Settings of a new, writable index of the sample letters and the sample hearing's letters (a sender is
+    corrected in it)."""
+    import shutil
+
+    from ingest.pipeline import ingest
+    from tests.conftest import SAMPLE_DIR, settings_for
+    from tests.test_app import _seed_embedding_cache
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SAMPLE_DIR, corpus / "sample")
+    shutil.copytree(LIST_DIR / "letters", corpus / "letters")
+    settings = settings_for(tmp_path / "index")
+    _seed_embedding_cache(sample_index.index, settings.index)
+    report = ingest([str(corpus)], settings, embedder=embedder)
+    assert not report.failed, report.to_json()
+    return settings
+
+
+def test_a_corrected_sender_is_written_to_that_letter_only(app_env, writable_hearing_index, tmp_path,  # noqa: F811
+                                                           monkeypatch):
+    from index.index import Index
+
+    monkeypatch.setenv("HOERING_REVIEW_DB_URL", f"sqlite:///{tmp_path / 'casefile.sqlite'}")
+    at = app_env(writable_hearing_index.index)
+    prepare()
+    at.session_state["hearing_choice"] = HEARING
+    _open_page(at, "gennemgang")
+    documents = Index(writable_hearing_index).manifest().documents
+    guessed = [d for d in documents.values() if d.needs_review and d.hearing == HEARING]
+    assert guessed, "the sample hearing has no guessed sender"
+    doc = guessed[0]
+    key = ItemKey(HEARING, "metadata", doc.doc_id, "sender")
+    before = {d.key: d for d in _review_store().decisions(HEARING)}
+    assert before[key].value == doc.sender
+    corrected = f"{doc.sender}, Social og Sundhed"
+    at.text_input(key=item_key("value", key)).set_value(corrected).run()
+    at.button(key=item_key("change", key)).click().run()
+    _no_exception(at)
+    after_docs = Index(writable_hearing_index).manifest().documents
+    assert (after_docs[doc.doc_id].sender, after_docs[doc.doc_id].needs_review) == (corrected, False)
+    assert all(after_docs[d].sender == documents[d].sender for d in documents if d != doc.doc_id)
+    after = {d.key: d for d in _review_store().decisions(HEARING)}
+    d = after[key]
+    assert (d.value, d.source, d.state, d.decided_by, d.machine_changed) == \
+        (corrected, "person", "reviewed", "sagsbehandler", False)
+    # the person wrote that one item; the re-recording after the correction flagged nothing and reviewed nothing
+    assert [(e.key, e.who) for e in _review_store().history(HEARING)] == [(key, "sagsbehandler")]
+    assert {k for k in after if after[k].state != before.get(k, after[k]).state} == {key}
+    assert item_key("accept", key) not in _accept_buttons(at)
+
+
+def test_the_kind_filter_and_show_all(start):
+    at = start()
+    report = _report()
+    expected = _expected(report)
+    kind = next(s for s in at.selectbox if s.key.startswith(f"{P}kind_"))
+    at.selectbox(key=kind.key).set_value("verdict").run()
+    _no_exception(at)
+    assert _shown(at, report) == {k for k in expected if k.kind == "verdict"}
+    senders = {k for k in expected if k.kind == "metadata"}
+    assert senders, "the sample hearing has no guessed sender"
+    at.selectbox(key=kind.key).set_value("sender").run()
+    _no_exception(at)
+    assert _shown(at, report) == senders
+    state = next(s for s in at.selectbox if s.key.startswith(f"{P}state_"))
+    assert "Gennemgået" not in state.options  # reviewed items only with "vis alle"
+    at.toggle(key=next(t.key for t in at.toggle if t.key.startswith(f"{P}all_"))).set_value(True).run()
+    assert "Gennemgået" in at.selectbox(key=state.key).options

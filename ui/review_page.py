@@ -392,7 +392,7 @@ def _change(identity: Identity, item: QueueItem, value: object, report: HearingR
             # the letter's sender is the corrected one from now on (the machine reads it so): recorded as the
             # machine's answer first, so that the next recording does not take it for a change under her decision
             store.record_machine([(key, sender)], source="rule", model=MODELS["metadata"])
-            store.decide(identity, key, sender)
+            store.decide(identity, key, sender, why="sender_corrected")
 
         try:
             _act(identity, write_sender, item, t(lang, "review.changed", sender=escape_markdown(what),
