@@ -360,9 +360,9 @@ def _change(identity: Identity, item: QueueItem, value: object, report: HearingR
         if value not in VERDICT_CHOICES:
             _said(hearing, "warning", t(lang, "review.choose_first"))
             st.rerun()
+        shown = escape_markdown(_value(item, str(value), lang))
         _act(identity, lambda: review_store().decide(identity, key, str(value)), item,
-             t(lang, "review.changed", sender=escape_markdown(what), value=escape_markdown(_value(item, str(value), lang))),
-             lang)
+             t(lang, "review.changed", sender=escape_markdown(what), value=shown), lang)
     if key.kind == "party":
         listed = {p.name for p in resources.casefile_store().hearing(hearing).parties}
         doc = resources.searcher().snapshot().manifest.documents.get(key.doc_id)
