@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.errors import explain
-from ui import casefile_page, chat_page, library_page, resources, themes_page, widget_texts
+from ui import casefile_page, chat_page, library_page, resources, review_page, themes_page, widget_texts
 from ui.resources import language
 from ui.safe import escape_markdown
 from ui.texts import t
@@ -19,6 +19,7 @@ widget_texts.install(lang)  # Streamlit's own widget texts in the user's languag
 pages = [
     st.Page(chat_page.render, title=t(lang, "chat_page"), icon=":material/forum:", url_path="chat", default=True),
     st.Page(casefile_page.render, title=t(lang, "casefile_page"), icon=":material/folder_open:", url_path="hoering"),
+    st.Page(review_page.render, title=t(lang, "review.page"), icon=":material/fact_check:", url_path="gennemgang"),
     st.Page(themes_page.render, title=t(lang, "themes_page"), icon=":material/topic:", url_path="temaer"),
     st.Page(library_page.render, title=t(lang, "library_page"), icon=":material/description:", url_path="dokumenter"),
 ]

@@ -146,7 +146,7 @@ def test_no_icon_is_fetched_from_another_host(app_env, sample_index, monkeypatch
     monkeypatch.setattr(st, "Page", record_page)
     at = app_env(sample_index.index)
     _no_exception(at)
-    assert len(icons) == 5, icons  # the page icon and the four pages' icons
+    assert len(icons) == 6, icons  # the page icon and the five pages' icons
     page_icon, *nav_icons = icons
     assert page_icon and not page_icon.startswith(":") and "/" not in page_icon and "http" not in page_icon
     for icon in nav_icons:
