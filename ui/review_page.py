@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 import streamlit as st
 
 from answering.hearing_report import HearingReport
-from answering.review import MODELS, Queue, QueueItem, record, review_queue
+from answering.review import Queue, QueueItem, record, review_queue
 from core.casefile import HearingRecord, PartyLink, hearing_key
 from core.phrases import PHRASES, message
 from core.review import Decision, Identity, ItemKey
@@ -385,14 +385,10 @@ def _change(identity: Identity, item: QueueItem, value: object, report: HearingR
             st.rerun()
 
         def write_sender() -> None:
-            store = review_store()
-            if not identity.may_write:  # the gate, before the letter's metadata is touched
-                raise ReviewNotAllowed("review_not_allowed", name=identity.name)
-            set_metadata(resources.searcher().index, key.doc_id, {"sender": sender})
-            # the letter's sender is the corrected one from now on (the machine reads it so): recorded as the
-            # machine's answer first, so that the next recording does not take it for a change under her decision
-            store.record_machine([(key, sender)], source="rule", model=MODELS["metadata"])
-            store.decide(identity, key, sender, why="sender_corrected")
+            # the correction and its review trail in one place (ingest/corrections.py: the gate first, then the
+            # letter's metadata, then her decision with old → new in the history)
+            set_metadata(resources.searcher().index, key.doc_id, {"sender": sender}, identity=identity,
+                         why="sender_corrected")
 
         try:
             _act(identity, write_sender, item, t(lang, "review.changed", sender=escape_markdown(what),
