@@ -6,7 +6,12 @@ theme (letters, and letters with each campaign counted once) and per sender type
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+import os
 from collections import Counter, defaultdict
+from pathlib import Path
 
 from pydantic import BaseModel, Field, PrivateAttr
 
@@ -15,7 +20,7 @@ from answering.chat_model import ChatModel
 from answering.placement import place_letters
 from answering.summary import letter_summary
 from answering.themes import build_themes
-from core.casefile import HearingRecord
+from core.casefile import HearingRecord, hearing_key
 from index.records import Filters
 from index.snapshot import Snapshot
 from retrieval.schema import VerdictState
@@ -141,11 +146,67 @@ def _counts(themes: list[tuple[str, str]], cells: list[ThemeCell], case: CaseFil
     return out
 
 
+REPORTS = "reports"  # in the index folder: reports kept for the next process
+KEPT_REPORTS = 16
+
+
+def judge_files() -> str:
+    """A hash of the shipped judge (calibration and head): a report placed by another judge is not reused."""
+    data = Path(__file__).resolve().parents[1] / "retrieval" / "data"
+    digest = hashlib.sha256()
+    for name in ("relevance.json", "judge.npz"):
+        if (data / name).exists():
+            digest.update((data / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _kept_path(searcher: Searcher, snap: Snapshot, record: HearingRecord, llm: ChatModel | None,
+               summaries: bool) -> Path:
+    """Where the report of exactly these inputs is kept: the index version, the hearing's letters as the manifest
+    has them, what the official stored (list, links, themes), her theme edits, the model and the judge."""
+    letters = sorted((d.doc_id, d.sender, d.sender_type, d.date, d.hearing, d.needs_review)
+                     for d in snap.manifest.documents.values() if hearing_key(d.hearing) == record.name)
+    edits = searcher.index.root / "themes.json"
+    key = json.dumps([snap.version, len(snap.ids), letters, dataclasses.asdict(record),
+                      edits.read_text(encoding="utf-8") if edits.exists() else "", llm.name if llm else None, summaries,
+                      searcher.embedder.name, judge_files()], default=str, ensure_ascii=False)
+    return searcher.index.root / REPORTS / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
+
+
+def _keep(path: Path, report: "HearingReport") -> None:
+    """Write the report for the next process (atomically; the oldest beyond KEPT_REPORTS go). A read-only or full
+    index folder only costs the next process the computation."""
+    try:
+        path.parent.mkdir(exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(report.model_dump_json(), encoding="utf-8")
+        tmp.replace(path)
+        kept = sorted(path.parent.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[KEPT_REPORTS:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 def hearing_report(searcher: Searcher, record: HearingRecord, *, llm: ChatModel | None = None,
                    summaries: bool = True, snap: Snapshot | None = None) -> HearingReport:
     """The report of hearing ``record.name`` from one snapshot, with a résumé per letter when ``summaries``
-    (answering/summary.py; a letter with no remarks is summed up by its no-remarks sentence)."""
+    (answering/summary.py; a letter with no remarks is summed up by its no-remarks sentence). A report of the same
+    inputs made by any process before is read back (``<index>/reports``): placing 200 letters on 10 themes is done
+    once per index version and case file, not once per process."""
     snap = snap or searcher.snapshot()
+    path = _kept_path(searcher, snap, record, llm, summaries)
+    try:
+        return HearingReport.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    report = _compute(searcher, record, llm, summaries, snap)
+    _keep(path, report)
+    return report
+
+
+def _compute(searcher: Searcher, record: HearingRecord, llm: ChatModel | None, summaries: bool,
+             snap: Snapshot) -> HearingReport:
     case = case_file(snap, record)
     if case.themes:
         themes = [(t.theme_id, t.label) for t in case.themes]

@@ -27,12 +27,10 @@ ingest/corrections.py's ``set_metadata`` (a history entry per changed field).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from answering.hearing_report import HearingReport, ReviewMark, ReviewSummary
+from answering.hearing_report import HearingReport, judge_files, ReviewMark, ReviewSummary
 from core.phrases import PhrasedError
 from core.review import Decision, Identity, ItemKey, ReviewState
 from core.settings import Settings
@@ -47,13 +45,7 @@ MODELS = {"stance": f"stance-rules@{RULES_VERSION}", "party": f"party-matching@{
 @lru_cache(maxsize=1)
 def judge_version() -> str:
     """The relevance judge's version: a hash of its shipped calibration and head."""
-    data = Path(__file__).resolve().parents[1] / "retrieval" / "data"
-    digest = hashlib.sha256()
-    for name in ("relevance.json", "judge.npz"):
-        path = data / name
-        if path.exists():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:10]
+    return judge_files()[:10]
 
 
 def machine_items(report: HearingReport, embedder: str) -> dict[str, list[tuple[ItemKey, str | None]]]:
