@@ -196,10 +196,11 @@ def hearing_report(searcher: Searcher, record: HearingRecord, *, llm: ChatModel 
     once per index version and case file, not once per process."""
     snap = snap or searcher.snapshot()
     path = _kept_path(searcher, snap, record, llm, summaries)
-    try:
-        return HearingReport.model_validate_json(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        pass
+    for kept in (path, *([] if summaries else [_kept_path(searcher, snap, record, llm, True)])):
+        try:  # (a report with résumés serves one asked for without them)
+            return HearingReport.model_validate_json(kept.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
     report = _compute(searcher, record, llm, summaries, snap)
     _keep(path, report)
     return report

@@ -79,7 +79,8 @@ def _case(index: str, version: int, hearing: str, stored: str, _record: HearingR
 def _report(index: str, version: int, hearing: str, stored: str, llm_name: str | None,
             _record: HearingRecord) -> HearingReport:
     searcher = resources.searcher()
-    return hearing_report(searcher, _record, llm=resources.chat_model(), snap=searcher.snapshot())
+    # the pages show no résumé (the notat writes them): the report without them is a second faster
+    return hearing_report(searcher, _record, llm=resources.chat_model(), snap=searcher.snapshot(), summaries=False)
 
 
 # --- small helpers ---------------------------------------------------------------------------------------------
