@@ -139,6 +139,9 @@ def review_set(hearing: str = typer.Argument(..., help=phrase("hearing_argument"
     if trail.decision(key) is None:  # the machine's decisions of this hearing are recorded first
         _report(settings, searcher, snap, store, key_hearing)
     try:
+        if action == "accept" and kind == "metadata" and subject == "sender":  # a guessed sender confirmed: its
+            # "Tjek afsender" mark goes (kept on re-ingest), as the library's confirmation does
+            action, value = "value", trail.decision(key).value if trail.decision(key) else None
         if action == "value" and kind == "metadata":  # a document field: the correction, with its history
             from index.index import Index
             from ingest.corrections import CorrectionError, set_metadata

@@ -322,3 +322,28 @@ def test_the_kind_filter_and_show_all(start):
     assert "Gennemgået" not in state.options  # reviewed items only with "vis alle"
     at.toggle(key=next(t.key for t in at.toggle if t.key.startswith(f"{P}all_"))).set_value(True).run()
     assert "Gennemgået" in at.selectbox(key=state.key).options
+
+
+def test_accepting_a_guessed_sender_confirms_it_for_that_letter_only(app_env, writable_hearing_index, tmp_path,  # noqa: F811
+                                                                    monkeypatch):
+    """"Tjek afsender" accepted: the letter's check mark goes (as the library's confirmation), its item is reviewed
+    with one history entry, and no other letter changes."""
+    from index.index import Index
+
+    monkeypatch.setenv("HOERING_REVIEW_DB_URL", f"sqlite:///{tmp_path / 'casefile.sqlite'}")
+    at = app_env(writable_hearing_index.index)
+    prepare()
+    at.session_state["hearing_choice"] = HEARING
+    _open_page(at, "gennemgang")
+    documents = Index(writable_hearing_index).manifest().documents
+    doc = next(d for d in documents.values() if d.needs_review and d.hearing == HEARING)
+    key = ItemKey(HEARING, "metadata", doc.doc_id, "sender")
+    at.button(key=item_key("accept", key)).click().run()
+    _no_exception(at)
+    after = Index(writable_hearing_index).manifest().documents
+    assert (after[doc.doc_id].sender, after[doc.doc_id].needs_review) == (doc.sender, False)
+    assert all((after[d].sender, after[d].needs_review) == (documents[d].sender, documents[d].needs_review)
+               for d in documents if d != doc.doc_id)
+    decision = _review_store().decision(key)
+    assert (decision.state, decision.source, decision.value) == ("reviewed", "person", doc.sender)
+    assert [(e.key, e.who) for e in _review_store().history(HEARING)] == [(key, "sagsbehandler")]

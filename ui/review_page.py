@@ -309,8 +309,15 @@ def _render_actions(item: QueueItem, report: HearingReport, parties: list[str], 
     accept, flag, choice, change = st.columns([2, 3, 5, 2], vertical_alignment="bottom")
     if item.decision.state != "reviewed" and accept.button(t(lang, "review.accept"), key=item_key("accept", key),
                                                            type="primary"):
-        _act(identity, lambda: review_store().set_state(identity, key, "reviewed"), item,
-             t(lang, "review.accepted", sender=escape_markdown(what)), lang)
+        if key.kind == "metadata" and key.subject == "sender":  # accepting a guessed sender confirms it (its
+            # "Tjek afsender" mark goes, as in the library, kept on re-ingest; the trail records her decision)
+            def accept_item() -> None:
+                set_metadata(resources.searcher().index, key.doc_id, {"sender": item.decision.value}, identity=identity,
+                             why="sender_confirmed")
+        else:
+            def accept_item() -> None:
+                review_store().set_state(identity, key, "reviewed")
+        _act(identity, accept_item, item, t(lang, "review.accepted", sender=escape_markdown(what)), lang)
     if item.decision.state != "flagged" and flag.button(t(lang, "review.flag"), key=item_key("flag", key)):
         _act(identity, lambda: review_store().set_state(identity, key, "flagged", why="follow_up"), item,
              t(lang, "review.flagged", sender=escape_markdown(what)), lang)
