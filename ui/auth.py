@@ -125,7 +125,8 @@ def gate(lang: str) -> Identity:
         _login_form(lang)
     elif settings.auth == "proxy":
         st.title(t(lang, "auth.login_title"))
-        st.error(t(lang, "auth.proxy_refused", header=escape_markdown(settings.proxy_user_header)))
+        header = settings.proxy_user_header.replace("`", "")  # an HTTP header's name: a token, shown as code
+        st.error(t(lang, "auth.proxy_refused", header=f"`{header}`"))
     elif settings.auth == "oidc":
         _oidc_login(lang)
     st.stop()
