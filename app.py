@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from core.errors import explain
-from ui import casefile_page, chat_page, library_page, resources, review_page, themes_page, widget_texts
+from index.review_store import ReviewNotAllowed
+from ui import auth, casefile_page, chat_page, library_page, resources, review_page, themes_page, widget_texts
 from ui.resources import language
 from ui.safe import escape_markdown
 from ui.texts import t
@@ -42,6 +43,10 @@ def _sample_progress() -> None:
 
 
 def _run() -> None:
+    # Who you are, before any page (HOERING_AUTH): a login form, a proxy's user header or st.login; without one
+    # the run ends here with the login or the refusal page.
+    identity = auth.gate(lang)
+    auth.render_identity(identity, lang)
     progress = resources.sample_progress()  # (starts it when the index is empty and HOERING_SAMPLE is set)
     if progress is not None:
         st.session_state.sample_askable = progress.askable
@@ -51,6 +56,8 @@ def _run() -> None:
 
 try:
     _run()
+except ReviewNotAllowed as exc:  # a reader's write, refused on the server (ui/auth.py require_writer)
+    st.error(escape_markdown(exc.render(lang)))
 except Exception as exc:  # a failure of the machine or the setup (a Chroma server down at start or later …):
     line = explain(exc, resources.settings(), lang)  # the CLI's one line, in the user's language
     if line is None:

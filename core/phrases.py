@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core.formats import FORMAT_NAMES
-from core.phrasebook import answers, casefile, commands, exports, interface, messages
+from core.phrasebook import answers, casefile, commands, exports, identity, interface, messages
 
 LANGUAGES = ("da", "en")
 
@@ -31,7 +31,8 @@ def _merge(*tables: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 
 PHRASES: dict[str, dict[str, str]] = _merge(
-    messages.PHRASES, answers.PHRASES, interface.PHRASES, exports.PHRASES, commands.PHRASES, casefile.PHRASES
+    messages.PHRASES, answers.PHRASES, interface.PHRASES, exports.PHRASES, commands.PHRASES, casefile.PHRASES,
+    identity.PHRASES,
 )
 
 

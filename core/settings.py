@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -58,6 +58,51 @@ class Settings(BaseSettings):
         "SQLAlchemy URL, e.g. postgresql+psycopg://user@host/hoering for a team sharing one; default SQLite "
         "<index>/casefile.sqlite.",
     )
+
+    user: str | None = Field(
+        None,
+        description="The name the review trail records without a login (and the CLI's identity); default the OS "
+        "user's name, else 'sagsbehandler'.",
+    )
+    auth: Literal["none", "users", "proxy", "oidc"] = Field(
+        "none",
+        description="Who the app's user is: 'none' (HOERING_USER, role HOERING_DEFAULT_ROLE), 'users' (a login "
+        "against HOERING_USERS_FILE), 'proxy' (a reverse proxy's user header, HOERING_PROXY_USER_HEADER), 'oidc' "
+        "(Streamlit's st.login with the identity provider of .streamlit/secrets.toml).",
+    )
+    users_file: Path = Field(
+        Path("data/users.toml"),
+        description="The users file (TOML or JSON): name -> argon2 hash and role; written by 'hoering users add'.",
+    )
+    default_role: str = Field(
+        "case_officer",
+        description="The role of a user the configuration gives none: 'sagsbehandler'/'case_officer' (may correct "
+        "and review) or 'læser'/'reader' (asks and reads).",
+    )
+    proxy_user_header: str = Field("X-Forwarded-User", description="The proxy's header that names the user.")
+    proxy_role_header: str | None = Field(
+        None,
+        description="The proxy's header with the user's role (læser/sagsbehandler) or, with HOERING_ROLE_GROUPS, "
+        "the user's groups (separated by commas, semicolons or spaces).",
+    )
+    oidc_role_claim: str = Field(
+        "groups", description="The identity provider's claim with the user's role or groups (with 'oidc')."
+    )
+    role_groups: str | None = Field(
+        None,
+        description="Groups -> role, e.g. 'hoering-sagsbehandlere=sagsbehandler,hoering-laesere=læser': the proxy's "
+        "role header or the OIDC claim then holds groups; a user in a writing group is a case officer.",
+    )
+
+    @field_validator("default_role")
+    @classmethod
+    def _role_known(cls, value: str) -> str:
+        from core.identity import role_of
+
+        role = role_of(value)
+        if role is None:
+            raise ValueError(f"unknown role {value!r} (reader/læser or case_officer/sagsbehandler)")
+        return role
 
     chroma_host: str | None = Field(None, description="Chroma server host; unset means embedded.")
     chroma_port: int = 8000

@@ -26,6 +26,7 @@ from core.phrases import message
 from core.senders import SENDER_TYPES
 
 if TYPE_CHECKING:  # the commands import what they use when they run (a fast start for --help and usage errors)
+    from core.review import Identity
     from core.settings import Settings
     from answering.ask import Mode
     from answering.chat_model import ChatModel
@@ -92,6 +93,22 @@ def _language() -> str:
         return "da"
 
 
+def require_writer(settings: Settings) -> Identity:
+    """The identity of this call (core.identity.cli_identity: HOERING_USER, its role from the users file or
+    HOERING_DEFAULT_ROLE). Every writing command calls it first: a reader is refused with one line and exit 2
+    before anything is read or written (index/review_store.py's ReviewNotAllowed, the one write gate)."""
+    from core.identity import IdentityError, cli_identity
+    from index.review_store import ReviewNotAllowed
+
+    try:
+        identity = cli_identity(settings)
+        if not identity.may_write:
+            raise ReviewNotAllowed("review_not_allowed", name=identity.name)
+    except (IdentityError, ReviewNotAllowed) as exc:
+        fail(exc.render(settings.language), 2)
+    return identity
+
+
 def guarded(command):
     """Failures outside the command's own logic become one clear line (exit 2); a bug becomes one line too
     (exit 1; HOERING_DEBUG=1 shows the traceback)."""
@@ -132,11 +149,12 @@ def ingest(
     prune: bool = typer.Option(False, "--prune", help=phrase("prune_option")),
     as_json: bool = JsonOption,
 ) -> None:
+    settings = settings_for(index)
+    require_writer(settings)
     from index.index import ModelMismatchError
     from ingest.pipeline import ingest as run_ingest
     from ingest.schema import Status
 
-    settings = settings_for(index)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=as_json) as progress:
         task = progress.add_task(phrase("ingesting"), total=None)
@@ -216,6 +234,7 @@ def docs_set(
     index: Optional[Path] = IndexOption,
     as_json: bool = JsonOption,
 ) -> None:
+    require_writer(settings_for(index or ctx.obj))
     from ingest.corrections import CorrectionError, set_metadata
     from index.index import Index
 
@@ -459,6 +478,7 @@ def _searcher_for(ctx: typer.Context, index: Optional[Path]):
 @themes_app.command("rename", help=phrase("themes_rename_help"))
 @guarded
 def themes_rename(ctx: typer.Context, theme_id: str, label: str, index: Optional[Path] = IndexOption) -> None:
+    require_writer(settings_for(index or ctx.obj))
     from answering.themes import edit_themes
 
     edit_themes(_searcher_for(ctx, index), rename=(theme_id, label))
@@ -467,6 +487,7 @@ def themes_rename(ctx: typer.Context, theme_id: str, label: str, index: Optional
 @themes_app.command("merge", help=phrase("themes_merge_help"))
 @guarded
 def themes_merge(ctx: typer.Context, theme_ids: list[str], index: Optional[Path] = IndexOption) -> None:
+    require_writer(settings_for(index or ctx.obj))
     from answering.themes import edit_themes
 
     if len(theme_ids) < 2:
@@ -478,6 +499,7 @@ def themes_merge(ctx: typer.Context, theme_ids: list[str], index: Optional[Path]
 @themes_app.command("delete", help=phrase("themes_delete_help"))
 @guarded
 def themes_delete(ctx: typer.Context, theme_id: str, index: Optional[Path] = IndexOption) -> None:
+    require_writer(settings_for(index or ctx.obj))
     from answering.themes import edit_themes
 
     edit_themes(_searcher_for(ctx, index), delete=theme_id)
@@ -557,6 +579,7 @@ def remove(
     index: Optional[Path] = IndexOption,
     as_json: bool = JsonOption,
 ) -> None:
+    require_writer(settings_for(index))
     from ingest.pipeline import TargetError, remove_planned
 
     settings = settings_for(index)
@@ -582,6 +605,7 @@ def remove(
 @app.command(help=phrase("repair_help"))
 @guarded
 def repair(index: Optional[Path] = IndexOption, as_json: bool = JsonOption) -> None:
+    require_writer(settings_for(index))
     from ingest.repair import RepairError
     from ingest.repair import repair as run_repair
     from ingest.schema import Status
@@ -613,24 +637,19 @@ def repair(index: Optional[Path] = IndexOption, as_json: bool = JsonOption) -> N
 
 
 def _identity(settings: Settings):
-    """Who acts on the review trail from the command line (core/review.py's Identity): the one place the shell
-    resolves it (answering/review.py's ``default_identity``: HOERING_USER where set, else "sagsbehandler")."""
-    from answering.review import default_identity
+    """Who acts on the review trail from the command line: core.identity.cli_identity (HOERING_USER, its role from
+    the users file or HOERING_DEFAULT_ROLE); a configuration that names nobody is one line, exit 2."""
+    from core.identity import IdentityError, cli_identity
 
-    return default_identity(settings)
+    try:
+        return cli_identity(settings)
+    except IdentityError as exc:
+        fail(exc.render(settings.language), 2)
 
 
 def _writer(settings: Settings):
     """The identity, when it may write; a reader is refused (exit 2) before anything is written."""
-    from answering.review import check_writer
-    from index.review_store import ReviewNotAllowed
-
-    identity = _identity(settings)
-    try:
-        check_writer(identity)
-    except ReviewNotAllowed as exc:
-        fail(exc.render(_language()), 2)
-    return identity
+    return require_writer(settings)
 
 
 from hoering.hearing_cli import hearing_app  # noqa: E402 - its commands use the helpers above
@@ -638,6 +657,10 @@ from hoering.review_cli import review_app  # noqa: E402 - its commands use the h
 
 app.add_typer(hearing_app, name="hearing")
 app.add_typer(review_app, name="review")
+
+from hoering.users_cli import users_app  # noqa: E402 - its commands use the helpers above
+
+app.add_typer(users_app, name="users")
 
 
 def main() -> None:  # console-script entry point

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from core.phrases import message
 from hoering.cli import (HearingOpt, IndexOption, JsonOption, _language, _print_json, _writer, err, fail, guarded,
-                         phrase, safe, say, settings_for, themes_app)
+                         phrase, require_writer, safe, say, settings_for, themes_app)
 
 hearing_app = typer.Typer(help=phrase("hearing_help"))
 HearingArgument = typer.Argument(..., help=phrase("hearing_argument"))
@@ -62,6 +62,7 @@ def hearing_list(index: Optional[Path] = IndexOption, as_json: bool = JsonOption
 @guarded
 def hearing_import(hearing: str = HearingArgument, source: str = typer.Argument(..., help=phrase("hearing_import_help")),
                    index: Optional[Path] = IndexOption, as_json: bool = JsonOption) -> None:
+    require_writer(settings_for(index))
     from ingest.hearing_list import read_hearing_list, read_lines
 
     _, _, snap, store = _context(index)
@@ -129,6 +130,7 @@ def hearing_match(hearing: str = HearingArgument, doc_id: str = typer.Argument(.
                   party: Optional[str] = typer.Argument(None, help=phrase("party_argument")),
                   none: bool = typer.Option(False, "--none"), clear: bool = typer.Option(False, "--clear"),
                   index: Optional[Path] = IndexOption, as_json: bool = JsonOption) -> None:
+    require_writer(settings_for(index))
     from answering.casefile import case_file, letters_of
     from answering.review import party_decided
     from core.casefile import PartyLink
@@ -168,6 +170,7 @@ def hearing_match(hearing: str = HearingArgument, doc_id: str = typer.Argument(.
 @guarded
 def hearing_dates(hearing: str = HearingArgument, sent: Optional[str] = typer.Option(None, "--sent"),
                   deadline: Optional[str] = typer.Option(None, "--deadline"), index: Optional[Path] = IndexOption) -> None:
+    require_writer(settings_for(index))
     from datetime import date
 
     _, _, snap, store = _context(index)
@@ -186,6 +189,7 @@ def hearing_dates(hearing: str = HearingArgument, sent: Optional[str] = typer.Op
 @guarded
 def themes_confirm(labels: Optional[list[str]] = typer.Argument(None), hearing: Optional[str] = HearingOpt,
                    index: Optional[Path] = IndexOption, as_json: bool = JsonOption) -> None:
+    require_writer(settings_for(index))
     from answering.casefile import HearingError, case_file, confirmed_themes
     from answering.hearing_report import scope_of
     from answering.themes import build_themes

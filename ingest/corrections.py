@@ -67,9 +67,12 @@ METADATA_MODEL = "metadata-rules@1"  # the review trail's name for the metadata 
 
 
 def fallback_identity(settings: Settings) -> Identity:
-    """Who corrects where the shell names no one: the configured user (``settings.user`` where that setting
-    exists), else "sagsbehandler" (answering/review.py's ``default_identity`` is this)."""
-    return Identity(getattr(settings, "user", None) or DEFAULT_USER)
+    """Who corrects where the shell names no one: the configured user and role (core/identity.py's
+    ``default_identity``: HOERING_USER with HOERING_DEFAULT_ROLE; answering/review.py's ``default_identity`` is
+    this)."""
+    from core.identity import default_identity
+
+    return default_identity(settings)
 
 
 def set_metadata(index: Index, doc_id: str, fields: dict[str, str | None], *, identity: Identity | None = None,

@@ -37,7 +37,7 @@ from core.senders import SENDER_TYPES
 from export.hearing_notat import build_hearing_notat, crosstab, to_docx, to_xlsx
 from export.safe import literal_cell
 from ingest.hearing_list import HearingList, read_csv, read_lines, read_xlsx
-from ui import resources, sidebar
+from ui import auth, resources, sidebar
 from ui.library_page import file_name
 from ui.safe import escape_label, escape_markdown
 from ui.texts import t
@@ -222,11 +222,14 @@ def _render_list(hearing: str, record: HearingRecord, lang: str) -> None:
     with st.expander(t(lang, "cf.list_import"), expanded=not record.has_list):
         st.caption(t(lang, "cf.list_help"))
         round_ = st.session_state.get(f"{P}list_round", 0)
+        writer = auth.may_write()  # a reader sees the list; importing one is disabled (and refused if forced)
         upload = st.file_uploader(t(lang, "cf.list_file"), type=["xlsx", "xlsm", "csv", "txt"],
-                                  key=f"{P}list_file_{tag}_{round_}")
-        pasted = st.text_area(t(lang, "cf.list_text"), key=f"{P}list_text_{tag}_{round_}", height=120)
-        if not st.button(t(lang, "cf.list_go"), key=f"{P}list_go_{tag}"):
+                                  key=f"{P}list_file_{tag}_{round_}", disabled=not writer)
+        pasted = st.text_area(t(lang, "cf.list_text"), key=f"{P}list_text_{tag}_{round_}", height=120,
+                              disabled=not writer)
+        if not st.button(t(lang, "cf.list_go"), key=f"{P}list_go_{tag}", disabled=not writer):
             return
+        auth.require_writer()
         found = read_list(upload.name if upload else None, upload.getvalue() if upload else None, pasted)
         if found is None:
             st.warning(t(lang, "cf.list_nothing"))
@@ -309,13 +312,15 @@ def _party_control(hearing: str, letter: LetterEntry, parties: list[str], lang: 
     current = letter.party if letter.party in parties else NO_PARTY
     key = match_key(hearing, letter.doc_id)
     name = _sender(letter)
+    writer = auth.may_write()
     left, middle, right = st.columns([6, 2, 2], vertical_alignment="bottom")
     left.selectbox(t(lang, "cf.match_pick", sender=escape_label(name)), options, index=options.index(current), key=key,
-                   format_func=lambda v: t(lang, "cf.no_party") if v == NO_PARTY else v)
-    if middle.button(t(lang, "cf.confirm"), key=f"{P}link_{hearing_tag(hearing)}_{letter.doc_id}"):
+                   format_func=lambda v: t(lang, "cf.no_party") if v == NO_PARTY else v, disabled=not writer)
+    if middle.button(t(lang, "cf.confirm"), key=f"{P}link_{hearing_tag(hearing)}_{letter.doc_id}", disabled=not writer):
         _link(hearing, letter.doc_id, name, st.session_state.get(key), lang)
-    if letter.match_source == "person" and right.button(t(lang, "cf.reset"),
+    if letter.match_source == "person" and right.button(t(lang, "cf.reset"), disabled=not writer,
                                                          key=f"{P}unlink_{hearing_tag(hearing)}_{letter.doc_id}"):
+        auth.require_writer()
         resources.casefile_store().clear_link(hearing, letter.doc_id)
         _trail_party(hearing, letter.doc_id, None, cleared=True)
         st.session_state.pop(key, None)
@@ -325,7 +330,8 @@ def _party_control(hearing: str, letter: LetterEntry, parties: list[str], lang: 
 
 def _link(hearing: str, doc_id: str, sender: str, choice: object, lang: str) -> None:
     """Store the official's choice for letter ``doc_id`` of ``hearing``: re-checked against what is stored now
-    (the letter still in the hearing, the party still on its list), then one link written."""
+    (the letter still in the hearing, the party still on its list), then one link written. A reader: refused."""
+    auth.require_writer()
     store = resources.casefile_store()
     record = store.hearing(hearing)
     listed = {p.name for p in record.parties}
@@ -345,14 +351,15 @@ def _link(hearing: str, doc_id: str, sender: str, choice: object, lang: str) -> 
 def _trail_party(hearing: str, doc_id: str, party: str | None, *, cleared: bool = False) -> None:
     """The review trail of a party choice (issue 25): a person's decision with its history; a link cleared puts the
     rules' answer back, to be reviewed."""
-    from answering.review import default_identity, party_decided
+    from answering.review import party_decided
     from index.review_store import ReviewStore
+    from ui import auth
 
     settings = resources.settings()
     if cleared:
         letter = case_file(resources.searcher().snapshot(), resources.casefile_store().hearing(hearing)).letter(doc_id)
         party = letter.party if letter else None
-    party_decided(ReviewStore.for_settings(settings), default_identity(settings), hearing, doc_id, party,
+    party_decided(ReviewStore.for_settings(settings), auth.require_writer(), hearing, doc_id, party,
                   state="unreviewed" if cleared else "reviewed")
 
 
@@ -421,6 +428,7 @@ def edited_pairs(frame: pd.DataFrame) -> list[tuple[str, str]]:
 
 
 def _save_themes(hearing: str, pairs: list[tuple[str, str]], lang: str) -> None:
+    auth.require_writer()
     if not pairs:
         _said(hearing, "themes:warning", t(lang, "cf.themes_empty"))
         st.rerun()
@@ -440,11 +448,13 @@ def _render_themes(report: HearingReport, hearing: str, lang: str) -> None:
     st.subheader(t(lang, "cf.themes_heading"))
     _show_said(hearing, "themes")
     rows = theme_rows(report)
+    writer = auth.may_write()  # a reader sees the themes; confirming or editing them is disabled (refused if forced)
     if report.confirmed:
         st.caption(t(lang, "cf.themes_confirmed"))
     elif rows:
         st.caption(t(lang, "cf.themes_suggested"))
-        if st.button(t(lang, "cf.themes_confirm_as_is"), key=f"{P}themes_as_is_{tag}", type="primary"):
+        if st.button(t(lang, "cf.themes_confirm_as_is"), key=f"{P}themes_as_is_{tag}", type="primary",
+                     disabled=not writer):
             _save_themes(hearing, [(r["label"], "") for r in rows], lang)
     else:
         st.caption(t(lang, "cf.themes_none"))
@@ -452,14 +462,15 @@ def _render_themes(report: HearingReport, hearing: str, lang: str) -> None:
     digest = hashlib.sha1(json.dumps([lang, rows], ensure_ascii=False).encode()).hexdigest()[:10]
     frame = pd.DataFrame(rows, columns=["position", "label", "description"])
     edited = st.data_editor(
-        frame, key=f"{P}themes_{tag}_{digest}", num_rows="dynamic", hide_index=True, width="stretch",
+        frame, key=f"{P}themes_{tag}_{digest}", num_rows="dynamic" if writer else "fixed", hide_index=True,
+        width="stretch", disabled=not writer,
         column_config={
             "position": st.column_config.NumberColumn(t(lang, "cf.col.position"), min_value=1, step=1, width="small"),
             "label": st.column_config.TextColumn(t(lang, "cf.col.label"), max_chars=120, width="medium"),
             "description": st.column_config.TextColumn(t(lang, "cf.col.description"), width="large"),
         },
     )
-    if st.button(t(lang, "cf.themes_save"), key=f"{P}themes_save_{tag}"):
+    if st.button(t(lang, "cf.themes_save"), key=f"{P}themes_save_{tag}", disabled=not writer):
         _save_themes(hearing, edited_pairs(edited), lang)
     if report.confirmed and report.themes:
         _render_matrix(report, lang)

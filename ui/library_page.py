@@ -24,7 +24,7 @@ from index.records import EDITABLE_FIELDS
 from ingest.corrections import CorrectionError, set_metadata
 from ingest.pipeline import PlannedRemoval, RemovalPlan, preview_removal, remove_planned
 from retrieval.library import DocumentSummary, list_documents
-from ui import resources, sidebar
+from ui import auth, resources, sidebar
 from ui.safe import escape_markdown
 from ui.texts import t
 from ui.waiting import waiting_shown
@@ -170,7 +170,9 @@ def _pending(frame: dict | None) -> list[Edit]:
 def _save(edits: list[Edit], documents: dict[str, DocumentSummary], lang: str) -> list[tuple[str, str]]:
     """Store each edit on its document: corrected fields, and a confirmed sender as a correction to the same name
     (it clears ``needs_review`` now and on every re-ingest, ingest/corrections.py). Returns the messages to show,
-    as (kind, text) with kind "success", "info" or "error": what was stored first, then what was not."""
+    as (kind, text) with kind "success", "info" or "error": what was stored first, then what was not. A reader's
+    save is refused (ui/auth.py), however the click came."""
+    identity = auth.require_writer()
     corrected = confirmed = 0
     notes: list[tuple[str, str]] = []
     for edit in edits:
@@ -182,7 +184,7 @@ def _save(edits: list[Edit], documents: dict[str, DocumentSummary], lang: str) -
         if not fields:
             continue
         try:  # a document removed meanwhile is refused here ("no document"), never another one written
-            set_metadata(resources.searcher().index, edit.doc_id, fields)
+            set_metadata(resources.searcher().index, edit.doc_id, fields, identity=identity)
         except CorrectionError as exc:
             notes.append(("error", escape_markdown(f"{edit.sender}: {exc.render(lang)}")))
             continue
@@ -221,16 +223,17 @@ def _render_editor(documents: list[DocumentSummary], query: str, lang: str) -> N
             senders = ", ".join(f"»{escape_markdown(e.sender)}«" for e in dropped)
             st.warning(t(lang, "edits_dropped", senders=senders))
     st.session_state[FRAME] = {"key": key, "rows": rows}
+    writer = auth.may_write()  # a reader sees the table, every cell read-only, and no save
     st.data_editor(
         rows,
         key=key,
         hide_index=True,
         width="stretch",
         column_order=SHOWN,
-        disabled=["doc_id", "pages", "chunks", "file"],
+        disabled=["doc_id", "pages", "chunks", "file"] if writer else True,
         column_config=_column_config(lang),
     )
-    if st.button(t(lang, "save_changes"), key="lib_save"):
+    if st.button(t(lang, "save_changes"), key="lib_save", disabled=not writer):
         with waiting_shown(lang):  # behind another writer (an ingest): said at once, saved when it is free
             said = _save(edits_of(rows, st.session_state.get(key)), {d.doc_id: d for d in documents}, lang)
         st.session_state.pop(FRAME, None)  # saved: the next frame is a fresh editor, nothing was dropped
@@ -298,15 +301,17 @@ def _render_remove(documents: list[DocumentSummary], lang: str) -> None:
     if pending not in labels or pending != pick:
         st.session_state.pop("lib_confirm", None)
         pending = None
+    writer = auth.may_write()
     if pending is None:
-        if st.button(t(lang, "remove"), key="lib_remove", disabled=pick is None):
+        if st.button(t(lang, "remove"), key="lib_remove", disabled=pick is None or not writer):
             st.session_state.lib_confirm = pick
             st.rerun()
         return
     plan = preview_removal([pending], resources.settings(), index=resources.searcher().index)
     st.warning(removal_question(plan, lang))
     yes, no = st.columns(2)
-    if yes.button(t(lang, "remove_yes"), key="lib_remove_yes", type="primary"):
+    if yes.button(t(lang, "remove_yes"), key="lib_remove_yes", type="primary", disabled=not writer):
+        auth.require_writer()
         with waiting_shown(lang):
             done = remove_planned([pending], resources.settings(), index=resources.searcher().index)
         st.session_state.pop("lib_confirm", None)

@@ -57,8 +57,9 @@ def current_identity() -> Identity:
     """Who acts on this page, and what she may do: the one place a login (users file, proxy header, OIDC) plugs in.
     Without one: the configured user's name (``settings.user`` where the setting exists), else "sagsbehandler",
     as a case officer. Whether controls are shown follows ``Identity.may_write`` of what this returns."""
-    name = getattr(resources.settings(), "user", None) or DEFAULT_NAME
-    return Identity(str(name))
+    from ui import auth
+
+    return auth.current() or Identity(DEFAULT_NAME, "reader")  # (the gate lets nobody unnamed this far)
 
 
 # --- cached computations ------------------------------------------------------------------------------------------

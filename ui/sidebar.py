@@ -17,7 +17,7 @@ from core.casefile import hearing_key
 from core.phrases import message
 from index.records import Filters
 from index.waiting import waiting_notice
-from ui import resources
+from ui import auth, resources
 from ui.safe import escape_markdown
 from export.labels import sender_type_word
 from ui.texts import t
@@ -142,6 +142,9 @@ def render_status(lang: str) -> None:
 
 
 def render_upload(lang: str) -> None:
+    """Upload and ingest (a write: not shown to a reader, and refused for one however the click came)."""
+    if not auth.may_write():
+        return
     s = resources.settings()
     st.sidebar.subheader(t(lang, "upload"))
     files = st.sidebar.file_uploader(
@@ -151,6 +154,7 @@ def render_upload(lang: str) -> None:
     if not files or not st.sidebar.button(t(lang, "upload_button"), key="upload_go"):
         _render_last_upload()
         return
+    auth.require_writer()
     paths, problems = [], []
     limit = s.max_upload_mb * 1024 * 1024
     for f in files:

@@ -17,7 +17,7 @@ from core.senders import SENDER_TYPES
 from export.hearing_notat import build_hearing_notat, to_docx as hearing_docx, to_xlsx as hearing_xlsx
 from export.notat import build_notat, to_docx, to_xlsx
 from index.records import Filters
-from ui import resources, sidebar
+from ui import auth, resources, sidebar
 from ui.safe import escape_label, escape_markdown, highlighted_html
 from ui.texts import t
 
@@ -75,6 +75,7 @@ def render() -> None:
         col2.download_button(t(lang, "notat_xlsx"), xlsx_bytes, file_name="hoeringsnotat.xlsx", key="notat_xlsx",
                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     labels = {th.theme_id: th.label for th in themes}
+    writer = auth.may_write()  # a reader sees the themes; every edit control is disabled (and refused if forced)
     for theme in themes:
         title = f"{escape_label(theme.label)} — {t(lang, 'theme_letters', n=len(theme.senders))}"
         with st.expander(title, expanded=False):
@@ -83,18 +84,23 @@ def render() -> None:
                             f"{escape_markdown(t(lang, 'theme_sender_line', role=_role(s.sender_type, lang), n=s.count))}")
                 st.html(f"<blockquote>{highlighted_html(s.quote.quote)}<br>"
                         f"<small>{html.escape(s.sender)} · {t(lang, 'theme_quote_place', page=s.quote.page)}</small></blockquote>")
-            new_label = st.text_input(t(lang, "theme_rename"), value=theme.label, key=f"rename_{theme.theme_id}")
+            new_label = st.text_input(t(lang, "theme_rename"), value=theme.label, key=f"rename_{theme.theme_id}",
+                                      disabled=not writer)
             c1, c2 = st.columns(2)
-            if c1.button(t(lang, "theme_save"), key=f"save_{theme.theme_id}") and new_label.strip():
+            if c1.button(t(lang, "theme_save"), key=f"save_{theme.theme_id}", disabled=not writer) and new_label.strip():
+                auth.require_writer()
                 edit_themes(searcher, rename=(theme.theme_id, new_label.strip()))
                 st.session_state.pop("notat", None)
                 st.rerun()
-            if c2.button(t(lang, "theme_delete"), key=f"delete_{theme.theme_id}"):
+            if c2.button(t(lang, "theme_delete"), key=f"delete_{theme.theme_id}", disabled=not writer):
+                auth.require_writer()
                 edit_themes(searcher, delete=theme.theme_id)
                 st.session_state.pop("notat", None)
                 st.rerun()
-    picked = st.multiselect(t(lang, "theme_merge_pick"), list(labels), format_func=labels.get, key="merge_pick")
-    if st.button(t(lang, "theme_merge"), key="merge_go") and len(picked) >= 2:
+    picked = st.multiselect(t(lang, "theme_merge_pick"), list(labels), format_func=labels.get, key="merge_pick",
+                            disabled=not writer)
+    if st.button(t(lang, "theme_merge"), key="merge_go", disabled=not writer) and len(picked) >= 2:
+        auth.require_writer()
         edit_themes(searcher, merge=picked)
         st.session_state.pop("notat", None)
         st.rerun()
