@@ -1,7 +1,7 @@
 """Who is acting, and what they may do (issue 25 #4): the pure logic behind the app's login and the CLI's identity.
 The Streamlit part is ui/auth.py; the write gate is index/review_store.py's ``ReviewNotAllowed``.
 
-* ``HOERING_AUTH=none`` (the default): everyone is ``HOERING_USER`` (default: the OS user's name, else
+* ``HOERING_AUTH=none`` (the default): everyone is ``HOERING_USER`` (default:
   "sagsbehandler") with the role ``HOERING_DEFAULT_ROLE`` (default case officer).
 * ``users``: a users file (``HOERING_USERS_FILE``, TOML or JSON) maps a name to an argon2 hash and a role;
   ``verify`` checks a name and a password against it. ``add_user`` / ``save_users`` write it (``hoering users add``).
@@ -20,7 +20,6 @@ The users file, TOML (JSON the same shape: an object of objects)::
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import re
@@ -64,15 +63,10 @@ def role_of(value: object) -> Role | None:
 
 
 def default_name(settings: Settings | None = None) -> str:
-    """``HOERING_USER``, else the OS user's name, else "sagsbehandler"."""
+    """``HOERING_USER``, else "sagsbehandler". Never the OS account's name: on a server that is the service's
+    account ("streamlit", "root"), which would put a machine's name in the review trail as if it were a person's."""
     configured = (settings.user if settings is not None else None) or ""
-    if configured.strip():
-        return configured.strip()
-    try:
-        name = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name in the environment nor the password database
-        name = ""
-    return clean_name(name) or FALLBACK_NAME
+    return clean_name(configured.strip()) or FALLBACK_NAME
 
 
 def default_identity(settings: Settings) -> Identity:

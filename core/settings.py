@@ -61,8 +61,8 @@ class Settings(BaseSettings):
 
     user: str | None = Field(
         None,
-        description="The name the review trail records without a login (and the CLI's identity); default the OS "
-        "user's name, else 'sagsbehandler'.",
+        description="The name the review trail records without a login (and the CLI's identity); default "
+        "'sagsbehandler'.",
     )
     auth: Literal["none", "users", "proxy", "oidc"] = Field(
         "none",

@@ -62,7 +62,7 @@ def apply_corrections(manifest: Manifest, doc_id: str, sources: list[str], meta:
     return meta.model_copy(update=update) if update else meta
 
 
-DEFAULT_USER = "sagsbehandler"
+
 METADATA_MODEL = "metadata-rules@1"  # the review trail's name for the metadata rules (ingest/metadata.py)
 
 

@@ -132,14 +132,9 @@ def test_role_names_and_the_default_role():
 
 def test_the_default_name(monkeypatch):
     assert default_name(_settings(user="  Mette Kjær ")) == "Mette Kjær"
-    monkeypatch.setattr("getpass.getuser", lambda: "mkj")
-    assert default_name(_settings()) == "mkj"
-
-    def no_user():
-        raise OSError("no user")
-
-    monkeypatch.setattr("getpass.getuser", no_user)
+    monkeypatch.setattr("getpass.getuser", lambda: "streamlit")  # a service account is never taken for a person
     assert default_name(_settings()) == "sagsbehandler"
+    assert default_name(_settings(user="Anna\x1b[31m")) == "sagsbehandler"  # a control character: not a name
 
 
 def test_groups_map_to_roles():
@@ -221,9 +216,11 @@ def test_the_cli_identity(tmp_path):
 def _digest(folder: Path) -> dict[str, str]:
     """Every file under ``folder`` (the index, its case file included) by its SHA-256; SQLite's bookkeeping left
     out: a shared-memory index (-shm) and an empty write-ahead log (-wal), which come and go as a database is
-    opened and closed (a WAL that holds data is counted)."""
+    opened and closed (a WAL that holds data is counted); and the reports any reader's page keeps for the next
+    process (``reports/``: derived from the index and the case file, like the read cache, never a decision)."""
     def bookkeeping(p: Path) -> bool:
-        return p.name.endswith("-shm") or (p.name.endswith("-wal") and p.stat().st_size == 0)
+        return (p.name.endswith("-shm") or (p.name.endswith("-wal") and p.stat().st_size == 0)
+                or p.relative_to(folder).parts[0] == "reports")
 
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file() and not bookkeeping(p)}
