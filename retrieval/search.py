@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Callable, Literal
 
 import numpy as np
@@ -246,10 +246,17 @@ def term_coverage(snap: Snapshot, terms: list[str]) -> Callable[[str], float]:
     def score(text: str) -> float:
         if not total:
             return 0.0
-        present = set(tokenize(text))
+        present = _token_set(text)
         return sum(w for t, w in idf.items() if t in present) / total
 
     return score
+
+
+@lru_cache(maxsize=65536)
+def _token_set(text: str) -> frozenset[str]:
+    """A text's Danish stems, remembered: the judge reads the same sentences for every topic asked of a hearing
+    (a hearing's themes, who-says-what after who-says-what)."""
+    return frozenset(tokenize(text))
 
 
 class _OneBlasThread:

@@ -18,6 +18,7 @@ never topic words.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -128,8 +129,10 @@ class Stance:
     no_remarks: bool = False
 
 
+@lru_cache(maxsize=65536)
 def sentence_markers(sentence: str) -> SentenceStance:
-    """The markers of one sentence, scoped to its own clauses and with negation handled."""
+    """The markers of one sentence, scoped to its own clauses and with negation handled. Remembered per sentence: a
+    hearing's report reads each letter's sentences for its stance and again for each theme it is placed on."""
     line = " ".join(sentence.split())
     if line.endswith("?"):
         return SentenceStance(sentence, ())  # a question states no position
