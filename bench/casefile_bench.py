@@ -22,6 +22,7 @@ import argparse
 import gzip
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -140,11 +141,15 @@ def main(argv: list[str] | None = None) -> int:
         "export notat (docx)": [*hoering, "export", "notat", "--hearing", HEARING, "--out", str(out / "n.docx")],
         "export notat (xlsx)": [*hoering, "export", "notat", "--hearing", HEARING, "--format", "xlsx", "--out", str(out / "n.xlsx")],
     }
-    print(f"200 letters, best of {args.runs} fresh processes (goal: {GOAL_SECONDS:.0f} s each):")
+    print(f"200 letters, fresh processes (goal: {GOAL_SECONDS:.0f} s each): cold (no report kept: the first call after "
+          f"the index or the case file changed), then the best of {args.runs} with the report kept (<index>/reports)")
     for name, command in commands.items():
-        seconds = _best(command, args.runs, env)
-        print(f"  {name:<24} {seconds:6.2f} s  {'ok' if seconds <= GOAL_SECONDS else 'OVER'}")
-    print("in one process:")
+        shutil.rmtree(args.index / "reports", ignore_errors=True)
+        cold = _best(command, 1, env)
+        kept = _best(command, args.runs, env)
+        print(f"  {name:<24} cold {cold:6.2f} s  {'ok' if cold <= GOAL_SECONDS else 'OVER'}   kept {kept:6.2f} s")
+    print("in one process (cold):")
+    shutil.rmtree(args.index / "reports", ignore_errors=True)
     for name, seconds in in_process(args.index).items():
         print(f"  {name:<24} {seconds:6.2f} s")
     status = json.loads(subprocess.run(commands["hearing status --json"], capture_output=True, env=env, cwd=ROOT,
