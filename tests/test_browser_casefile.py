@@ -10,9 +10,9 @@ file as stored. Screenshots go to the test's tmp dir and, when /work/shots exist
 
 from __future__ import annotations
 
+import functools
 import io
 import os
-import shutil
 import time
 from pathlib import Path
 
@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.test_browser import _serve, browser  # noqa: F401  (a fixture and the server helper)
-from tests.test_browser_walk import _check_language, _settle, _wait_text
+from tests.test_browser_walk import _check_language, _settle, _wait_text, shot
 from tests.test_ui_casefile import HEARING, LIST_DIR, NOT_ANSWERED, hearing_index  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.browser
@@ -28,14 +28,7 @@ pytestmark = pytest.mark.browser
 SHOTS = Path(os.environ.get("HOERING_SHOTS", "/work/shots/casefile"))
 
 
-def _shot(page, tmp_path: Path, name: str) -> Path:
-    path = tmp_path / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    if SHOTS.parent.is_dir():
-        SHOTS.mkdir(exist_ok=True)
-        shutil.copy(path, SHOTS / path.name)
-    print(f"screenshot: {path}")
-    return path
+_shot = functools.partial(shot, shots=SHOTS)
 
 
 def _pick(page, box, option: str) -> None:

@@ -10,14 +10,14 @@ trail as stored. Screenshots go to the test's tmp dir and, when /work/shots exis
 
 from __future__ import annotations
 
+import functools
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.test_browser import _serve, browser  # noqa: F401  (a fixture and the server helper)
-from tests.test_browser_walk import _check_language, _settle, _wait_text
+from tests.test_browser_walk import _check_language, _settle, _wait_text, shot
 from tests.test_ui_casefile import HEARING, hearing_index  # noqa: F401  (a fixture)
 from tests.test_ui_review import prepare
 from ui.review_page import item_key
@@ -27,14 +27,7 @@ pytestmark = pytest.mark.browser
 SHOTS = Path(os.environ.get("HOERING_SHOTS", "/work/shots/review"))
 
 
-def _shot(page, tmp_path: Path, name: str) -> Path:
-    path = tmp_path / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    if SHOTS.parent.is_dir():
-        SHOTS.mkdir(exist_ok=True)
-        shutil.copy(path, SHOTS / path.name)
-    print(f"screenshot: {path}")
-    return path
+_shot = functools.partial(shot, shots=SHOTS)
 
 
 def _decisions(db: Path):

@@ -115,14 +115,20 @@ class Guard:
             route.abort()
 
 
-def _shot(page, tmp_path: Path, name: str) -> Path:
+def shot(page, tmp_path: Path, name: str, shots: Path = SHOTS) -> Path:
+    """A full-page screenshot in the test's tmp dir, copied to ``shots`` where its parent exists (for people)."""
     path = tmp_path / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
-    if SHOTS.parent.is_dir():
-        SHOTS.mkdir(exist_ok=True)
-        shutil.copy(path, SHOTS / path.name)
+    if shots.parent.is_dir():
+        shots.mkdir(exist_ok=True)
+        shutil.copy(path, shots / path.name)
     print(f"screenshot: {path}")
     return path
+
+
+_shot = shot  # (the name other browser tests import)
+
+
 
 
 def _settle(page, timeout: float = 120) -> None:
@@ -251,7 +257,7 @@ def test_every_page_in_both_languages_offline(app_server, browser, tmp_path):  #
                 _check_language(page, lang, "an open multiselect", exclude + ('[role="option"]',))
                 page.keyboard.press("Escape")
                 _settle(page)
-            _shot(page, tmp_path, f"walk-{lang}-{name}")
+            shot(page, tmp_path, f"walk-{lang}-{name}")
     # The navigation icons are Material Symbols from the font the app serves (no emoji font needed, no fetch).
     icons = page.get_by_test_id("stSidebarNav").get_by_test_id("stIconMaterial")
     assert icons.count() == len(PAGES)
@@ -294,17 +300,17 @@ def test_upload_becomes_searchable_and_removal_asks_first(fresh_index, browser, 
         page.get_by_role("button", name="Indlæs filerne").wait_for(timeout=60_000)
         _settle(page)
         _check_language(page, "da", "the uploader with a file chosen")
-        _shot(page, tmp_path, "upload-chosen")
+        shot(page, tmp_path, "upload-chosen")
         page.get_by_role("button", name="Indlæs filerne").click()
         _wait_text(page, "Færdig: 1 indlæst, 0 uændret, 0 fejl.")
         _settle(page)
-        _shot(page, tmp_path, "upload-done")
+        shot(page, tmp_path, "upload-done")
         assert "6 dokumenter" in page.get_by_test_id("stSidebar").inner_text()
         # ... and found by a question at once
         _ask(page, "Hvad siger høringssvarene om cykelparkering ved bostederne?")
         answer = page.get_by_test_id("stChatMessage").last.inner_text()
         assert "Cyklistforbundet Aarhus" in answer and "cykelparkering" in answer, answer[:800]
-        _shot(page, tmp_path, "upload-answer")
+        shot(page, tmp_path, "upload-answer")
 
         # The library: pick the letter, "Fjern dokument" asks, only "Ja, fjern dokumentet" removes it.
         _open(page, "dokumenter", "da")
@@ -316,13 +322,13 @@ def test_upload_becomes_searchable_and_removal_asks_first(fresh_index, browser, 
         page.get_by_role("button", name="Fjern dokument").click()
         _wait_text(page, "fra indekset?")
         _settle(page)
-        _shot(page, tmp_path, "library-confirm-remove")
+        shot(page, tmp_path, "library-confirm-remove")
         assert new.doc_id in Index(fresh_index).manifest().documents  # the first click only asked
         assert "Fjern »Cyklistforbundet Aarhus – cykelparkering.txt« fra indekset?" in page.inner_text("body")
         page.get_by_role("button", name="Ja, fjern dokumentet").click()
         _wait_text(page, "Fjernet: Cyklistforbundet Aarhus – cykelparkering.txt")
         _settle(page)
-        _shot(page, tmp_path, "library-removed")
+        shot(page, tmp_path, "library-removed")
         assert new.doc_id not in Index(fresh_index).manifest().documents
         context.close()
         assert guard.outside == [], guard.outside
@@ -340,7 +346,7 @@ def test_the_notat_downloads_as_docx(app_server, browser, tmp_path):  # noqa: F8
     download_button = page.get_by_role("button", name="Hent høringsnotat (Word)")
     download_button.wait_for(timeout=120_000)
     _settle(page)
-    _shot(page, tmp_path, "notat-ready")
+    shot(page, tmp_path, "notat-ready")
     with page.expect_download(timeout=60_000) as info:
         download_button.click()
     download = info.value
