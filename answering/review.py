@@ -136,10 +136,11 @@ class Queue:
     total: int
 
 
-def review_queue(report: HearingReport, store: ReviewStore) -> Queue:
-    """What needs a person first in this hearing, and how far the review has come."""
+def review_queue(report: HearingReport, all_decisions: list[Decision], *, include_reviewed: bool = False) -> Queue:
+    """What needs a person first in this hearing (``all_decisions``: the hearing's, ``ReviewStore.decisions``), and
+    how far the review has come; with ``include_reviewed`` also the items a person has reviewed that the same rules
+    name (the review page's "vis alle")."""
     h = report.case.hearing
-    all_decisions = store.decisions(h)
     by_key = {d.key: d for d in all_decisions}
     letters = {x.doc_id: x for x in report.case.letters}
     labels = {t.theme_id: t.label for t in report.themes}
@@ -147,7 +148,7 @@ def review_queue(report: HearingReport, store: ReviewStore) -> Queue:
 
     def add(key: ItemKey, reason: str, sentence: str | None, label: str | None = None) -> None:
         decision = by_key.get(key)
-        if decision is None or decision.state == "reviewed":
+        if decision is None or (decision.state == "reviewed" and not include_reviewed):
             return
         letter = letters.get(key.doc_id)
         items.append(QueueItem(decision, "flagged" if decision.state == "flagged" else reason,

@@ -65,7 +65,7 @@ def review_list(hearing: Optional[str] = HearingOption, state: Optional[str] = t
     trail = ReviewStore.for_settings(settings)
     key = _hearing(hearing, snap, store, trail, needed=queue)
     if queue:
-        found = review_queue(_report(settings, searcher, snap, store, key), trail)
+        found = review_queue(_report(settings, searcher, snap, store, key), trail.decisions(key))
         items = [i for i in found.items if (state is None or i.decision.state == state)
                  and (kind is None or i.decision.key.kind == kind)]
         if as_json:

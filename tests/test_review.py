@@ -62,7 +62,7 @@ def test_the_queue_lists_exactly_the_uncertain_verdicts_flagged_senders_and_unli
     assert not ingest([str(letter)], settings, embedder=embedder).failed
     searcher = Searcher(settings, embedder=embedder)
     report = _report(settings, searcher, store)
-    queue = review_queue(report, trail)
+    queue = review_queue(report, trail.decisions(report.case.hearing))
     h = VISIONS
     expected = {ItemKey(h, "verdict", c.doc_id, c.theme_id) for c in report.cells if c.verdict == "uncertain"}
     expected |= {ItemKey(h, "metadata", x.doc_id, "sender") for x in report.case.letters if x.needs_review}
@@ -77,7 +77,7 @@ def test_the_queue_lists_exactly_the_uncertain_verdicts_flagged_senders_and_unli
 
     set_item(trail, KAREN, verdict.decision.key, "accept", why="læst")  # accepted as the judge said it
     after = _report(settings, searcher, store)
-    queue2 = review_queue(after, trail)
+    queue2 = review_queue(after, trail.decisions(after.case.hearing))
     assert verdict.decision.key not in {i.decision.key for i in queue2.items}
     assert queue2.reviewed == 1 and _count(after) == f"1 af {queue.total} vurderinger er gennemgået af en sagsbehandler."
     mark = after.review.mark("verdict", verdict.decision.key.doc_id, verdict.decision.key.subject)
@@ -134,7 +134,7 @@ def test_a_changed_machine_answer_flags_a_persons_decision_never_replaces_it(hea
     assert decision.machine_value == (after.case.letter(norddjurs.doc_id).party or "")
     last = trail.history(VISIONS, doc_id=norddjurs.doc_id, kind="party")[-1]
     assert (last.who, last.why, last.old_value, last.new_state) == ("maskine", "machine_changed", "Norddjurs Kommune", "flagged")
-    queue = review_queue(after, trail)
+    queue = review_queue(after, trail.decisions(after.case.hearing))
     assert queue.items[0].decision.key == key and queue.items[0].reason == "flagged"  # first in the queue
 
     # a verdict: the judge's answer changes under her decision (the report recomputed with another answer)
@@ -170,7 +170,7 @@ def test_a_metadata_correction_is_in_the_history_and_confirms_the_sender(hearing
     assert entries[(hedensted.doc_id, "date")].new_value == "2023-09-30"
     after = _report(settings, Searcher(settings, embedder=searcher.embedder), store)
     assert not after.case.letter(norddjurs.doc_id).needs_review
-    queue = review_queue(after, trail)
+    queue = review_queue(after, trail.decisions(after.case.hearing))
     assert not any(i.reason == "check_sender" for i in queue.items)
     decision = trail.decision(ItemKey(VISIONS, "metadata", hedensted.doc_id, "sender"))
     assert (decision.value, decision.source, decision.state, decision.machine_changed) == (

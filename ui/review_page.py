@@ -20,7 +20,7 @@ shown a page at a time."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -89,17 +89,6 @@ def review_store() -> ReviewStore:
 # --- the queue ----------------------------------------------------------------------------------------------------
 
 
-class _Decisions:
-    """A read-only view of one hearing's decisions for ``review_queue``, read once per rerun; with ``reopen`` the
-    reviewed items count as open, so the queue's rules also name the items a person has already reviewed."""
-
-    def __init__(self, decisions: list[Decision], reopen: bool = False) -> None:
-        self._decisions = [replace(d, state="unreviewed") if reopen and d.state == "reviewed" else d for d in decisions]
-
-    def decisions(self, hearing: str | None = None, **_: object) -> list[Decision]:
-        return self._decisions
-
-
 @dataclass(frozen=True)
 class Entries:
     """The page's queue: the items in priority order (with the reviewed ones too where ``all_`` was asked), and the
@@ -112,13 +101,8 @@ class Entries:
 
 def entries(report: HearingReport, decisions: list[Decision], all_: bool = False) -> Entries:
     """The queue of ``review_queue`` in the product's order; with ``all_`` the reviewed items it would list too."""
-    queue: Queue = review_queue(report, _Decisions(decisions))  # type: ignore[arg-type]  (a read-only view)
-    items = queue.items
-    if all_:
-        actual = {d.key: d for d in decisions}
-        items = [replace(i, decision=actual.get(i.decision.key, i.decision))
-                 for i in review_queue(report, _Decisions(decisions, reopen=True)).items]  # type: ignore[arg-type]
-    items = sorted(items, key=lambda i: PRIORITY.index(i.reason) if i.reason in PRIORITY else len(PRIORITY))
+    queue: Queue = review_queue(report, decisions, include_reviewed=all_)
+    items = sorted(queue.items, key=lambda i: PRIORITY.index(i.reason))  # the page's order: flagged items last
     return Entries(items=items, reviewed=queue.reviewed, total=queue.total)
 
 
