@@ -32,6 +32,7 @@ Fixtures for everyone (ingest, retrieval, answering tests):
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,14 @@ def hearing_build(tmp_path_factory, embedder):
     report = ingest([str(SAMPLE_DIR), str(HEARING_DATA / "letters")], settings, embedder=embedder)
     assert not report.failed, report.to_json()
     return settings
+
+
+@pytest.fixture
+def hearing_copy(hearing_build, tmp_path):
+    """Settings of a writable copy of ``hearing_build``'s index (each test its own case file and review trail)."""
+    target = tmp_path / "index"
+    shutil.copytree(hearing_build.index, target)
+    return settings_for(target)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import shutil
 import time
 from types import SimpleNamespace
 
@@ -19,17 +18,15 @@ from index.casefile_store import CaseFileStore
 from ingest.hearing_list import read_hearing_list
 from ingest.pipeline import ingest
 from retrieval.search import Searcher
-from tests.conftest import HEARING_DATA, SAMPLE_DIR, settings_for
+from tests.conftest import HEARING_DATA, SAMPLE_DIR
 
 VISIONS = "Visions- og udviklingsplan for Socialområdet i Region Midtjylland"
 
 
 @pytest.fixture
-def hearing_index(hearing_build, tmp_path):
+def hearing_index(hearing_copy):
     """A writable copy of the hearing index (each test its own case file)."""
-    target = tmp_path / "index"
-    shutil.copytree(hearing_build.index, target)
-    return settings_for(target)
+    return hearing_copy
 
 
 def _open(settings, embedder):

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 
 import docx
@@ -29,10 +28,8 @@ def cli(monkeypatch):
 
 
 @pytest.fixture
-def index(hearing_build, tmp_path):
-    target = tmp_path / "index"
-    shutil.copytree(hearing_build.index, target)
-    return target
+def index(hearing_copy):
+    return hearing_copy.index
 
 
 def _json(out: str):

@@ -21,7 +21,7 @@ from index.casefile_store import CaseFileStore
 from ingest.hearing_list import read_hearing_list
 from ingest.pipeline import ingest
 from retrieval.search import Searcher
-from tests.conftest import HEARING_DATA, settings_for
+from tests.conftest import HEARING_DATA
 
 VISIONS = "Visions- og udviklingsplan for Socialområdet i Region Midtjylland"
 THEMES = ["Ventelister", "Rekruttering og fastholdelse af personale", "Samarbejde mellem kommune og region",
@@ -30,10 +30,8 @@ SHOTS = Path(os.environ.get("HOERING_SHOTS", "/work/shots")) / "hearing-notat"
 
 
 @pytest.fixture
-def hearing(hearing_build, tmp_path, embedder):
-    target = tmp_path / "index"
-    shutil.copytree(hearing_build.index, target)
-    settings = settings_for(target)
+def hearing(hearing_copy, embedder):
+    settings = hearing_copy
     store = CaseFileStore.for_settings(settings)
     store.set_parties(VISIONS, read_hearing_list(HEARING_DATA / "hoeringsliste.xlsx").parties)
     store.set_dates(VISIONS, sent="2023-08-21", deadline="2023-10-06")

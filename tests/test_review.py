@@ -6,7 +6,6 @@ removed letter's history is kept without its text, or erased on request."""
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
@@ -25,7 +24,7 @@ from ingest.corrections import set_metadata
 from ingest.hearing_list import read_hearing_list
 from ingest.pipeline import ingest, remove_planned
 from retrieval.search import Searcher
-from tests.conftest import HEARING_DATA, SAMPLE_DIR, settings_for
+from tests.conftest import HEARING_DATA, SAMPLE_DIR
 
 VISIONS = "Visions- og udviklingsplan for Socialområdet i Region Midtjylland"
 THEMES = ["Ventelister", "Rekruttering og fastholdelse af personale", "Samarbejde mellem kommune og region",
@@ -35,10 +34,8 @@ READER = Identity("Lars Læser", role="reader")
 
 
 @pytest.fixture
-def hearing(hearing_build, tmp_path, embedder):
-    target = tmp_path / "index"
-    shutil.copytree(hearing_build.index, target)
-    settings = settings_for(target)
+def hearing(hearing_copy, embedder):
+    settings = hearing_copy
     store = CaseFileStore.for_settings(settings)
     store.set_parties(VISIONS, read_hearing_list(HEARING_DATA / "hoeringsliste.xlsx").parties)
     store.set_themes(VISIONS, confirmed_themes([(label, "") for label in THEMES]))

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import subprocess
 
 import openpyxl
@@ -32,9 +31,8 @@ def cli(monkeypatch):
 
 
 @pytest.fixture
-def index(hearing_build, tmp_path, cli):
-    target = tmp_path / "index"
-    shutil.copytree(hearing_build.index, target)
+def index(hearing_copy, cli):
+    target = hearing_copy.index
     assert cli("hearing", "import-list", "visions", HEARING_DATA / "hoeringsliste.xlsx", "--index", target)[0] == 0
     assert cli("themes", "confirm", "--hearing", "visions", "Ventelister", "Rekruttering af personale",
                "--index", target)[0] == 0
