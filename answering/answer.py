@@ -1,6 +1,8 @@
-"""Answering a question: understand → search → ground → extractive or LLM answer → verify citations.
+"""The answer to a question as read once (``Query``): search → ground → extractive or LLM answer → verify
+citations; where no passage clears the bar, the relevance judge reads every letter in scope.
 
-The CLI and the app ask through answering.ask, which chooses between this answer and who-says-what.
+The CLI and the app ask through answering.ask, which reads the question and chooses between this answer and
+who-says-what.
 """
 
 from __future__ import annotations
@@ -9,18 +11,17 @@ import time
 from typing import Iterator
 
 from answering.chat_model import ChatModel
-from answering.conversation import Turn, read_question
 from answering.extractive import extractive_answer, nearest_quotes, not_found_answer
 from answering.grounding import relevance
 from answering.texts import no_match, phrase, sender_labels
 from answering.sentences import QuoteFinder
 from answering.topic import asked_topic
-from retrieval.coverage import document_verdicts
+from retrieval.coverage import CoverageResult, document_verdicts
 from retrieval.relevance import calibration_for
 from answering.schema import Answer
 from answering.trace import grounding_trace
-from index.records import Filters
-from core.phrases import PhrasedError
+from index.records import Passage
+from core.phrases import PhrasedError, number
 from index.snapshot import Snapshot
 from retrieval.question import Query, with_search_words
 from retrieval.search import SearchResult, Searcher
@@ -35,8 +36,6 @@ class QuestionTooLongError(PhrasedError, ValueError):
 
 def check_question(question: str, settings) -> None:
     """Raise QuestionTooLongError (one clear line, in the settings' language) for a question over the limit."""
-    from core.phrases import number
-
     limit = settings.max_question_chars
     if len(question) > limit:
         language = settings.language
@@ -59,87 +58,77 @@ def prepare(query: Query, searcher: Searcher, llm: ChatModel | None, snap: Snaps
     return result
 
 
-def answer_question(
-    question: str,
-    searcher: Searcher,
-    filters: Filters | None = None,
-    history: list[Turn] | None = None,
-    llm: ChatModel | None = None,
-) -> Answer:
-    """The whole answer at once (evaluations and tests; the CLI and the app ask through answering.ask)."""
-    final = None
-    for item in answer_stream(question, searcher, filters, history, llm):
-        if isinstance(item, Answer):
-            final = item
-    assert final is not None
-    return final
-
-
-def answer_stream(
-    question: str,
-    searcher: Searcher,
-    filters: Filters | None = None,
-    history: list[Turn] | None = None,
-    llm: ChatModel | None = None,
-    *,
-    snap: Snapshot | None = None,
-    query: Query | None = None,
-) -> Iterator[str | Answer]:
+def answer_stream(query: Query, searcher: Searcher, snap: Snapshot, *, llm: ChatModel | None = None
+                  ) -> Iterator[str | Answer]:
     """Yields text pieces while an LLM writes, then the verified Answer (always last). The whole answer reads one
-    snapshot of the index: ``snap``, else the current one; and the question as read once: ``query``, else read
-    here."""
+    snapshot of the index, ``snap``, and the question as ``answering.ask`` read it once, ``query``."""
     started = time.perf_counter()
-    check_question(question, searcher.settings)
-    snap = snap or searcher.snapshot()
-    if query is None:
-        query = read_question(question, snap.senders, filters, history, default_language=searcher.settings.language,
-                              llm=llm)
-    standalone, result = query.text, prepare(query, searcher, llm, snap)
+    result = prepare(query, searcher, llm, snap)
     language = result.language
     quote_for = QuoteFinder(searcher, query.dense_text, snapshot=snap)  # the topic picks the quote
-    answer = Answer(question=question, text="", language=language, filters=result.filters, standalone_question=standalone)
+    answer = Answer(question=query.question, text="", language=language, filters=result.filters,
+                    standalone_question=query.text)
     answer.timings["search"] = result.seconds
     relevant = [p for p in result.passages if relevance(p, language) >= 0]
     verdicts, uncertain = None, []
     if snap.ids and result.scope_doc_ids and not relevant:
-        # no passage clears the bar: the relevance judge reads every letter in scope (as who-says-what does), and a
-        # letter it decides mentions the topic answers with its deciding passage (docs/decisions/0013)
-        verdicts = document_verdicts(searcher, query, snap=snap)
-        relevant = [v.passages[0] for v in verdicts.verdicts if v.verdict == "mentions" and v.passages]
-        # letters it could not decide but leans towards (at or above its forced yes/no threshold) may say it
-        leaning = calibration_for(searcher.embedder.name, language).threshold
-        uncertain = [v.passages[0] for v in verdicts.verdicts
-                     if v.verdict == "uncertain" and v.probability >= leaning and v.passages]
-
+        verdicts, relevant, uncertain = _judged(query, searcher, snap, language)
     if not snap.ids:
         answer.text = phrase(language, "empty_index")
     elif not result.scope_doc_ids:
         answer.text = no_match(result.filters, language)  # the filters, and how to widen them
     elif not relevant:
-        nearest = uncertain + [p for p in result.passages if p.doc_id not in {u.doc_id for u in uncertain}]
-        # the nearest passages the text shows (never a letterhead or contact line), for the shells' source panels
-        answer.passages = [p for p, _ in nearest_quotes(nearest, quote_for)] or nearest[:3]
-        # the letters in scope raise no such thing: say so, naming how many, the scope and the topic as asked (or,
-        # where the judge is unsure of some, that they may and a person should read them)
-        answer.text = not_found_answer(language, nearest, result.filters, quote_for, in_scope=len(result.scope_doc_ids),
-                                       topic=asked_topic(standalone, language), uncertain=len(uncertain))
+        _say_not_found(answer, query, result, uncertain, quote_for)
     else:
-        answer.grounded = True
-        answer.passages = relevant
-        if llm is not None:
-            from answering.llm import llm_answer_stream
-
-            documents = snap.manifest.documents
-            scope = {d: documents[d].sender_type for d in result.scope_doc_ids if d in documents}
-            labels = sender_labels([p.doc_id for p in relevant], snap, language)
-            for piece in llm_answer_stream(llm, standalone, language, relevant, result.filters, answer, quote_for,
-                                           scope, labels):
-                yield piece
-            for citation in answer.citations:  # a source header names the letter as the answer does
-                citation.label = labels.get(citation.doc_id)
-        if not answer.citations:  # no LLM, or nothing it cited could be verified: quote instead
-            answer.method = "extractive"
-            answer.text, answer.citations = extractive_answer(language, relevant, quote_for, result.filters)
+        yield from _say_found(answer, query, result, relevant, snap, quote_for, llm)
     answer.trace = grounding_trace(query, result, snap, verdicts, len(uncertain))
     answer.timings["total"] = time.perf_counter() - started
     yield answer
+
+
+def _judged(query: Query, searcher: Searcher, snap: Snapshot, language: str
+            ) -> tuple[CoverageResult, list[Passage], list[Passage]]:
+    """No passage clears the bar: the relevance judge reads every letter in scope (as who-says-what does), and a
+    letter it decides mentions the topic answers with its deciding passage (docs/decisions/0013). Returns the
+    verdicts, the deciding passages, and those of the letters it could not decide but leans towards (at or above
+    its forced yes/no threshold), which may say it."""
+    verdicts = document_verdicts(searcher, query, snap=snap)
+    relevant = [v.passages[0] for v in verdicts.verdicts if v.verdict == "mentions" and v.passages]
+    leaning = calibration_for(searcher.embedder.name, language).threshold
+    uncertain = [v.passages[0] for v in verdicts.verdicts
+                 if v.verdict == "uncertain" and v.probability >= leaning and v.passages]
+    return verdicts, relevant, uncertain
+
+
+def _say_not_found(answer: Answer, query: Query, result: SearchResult, uncertain: list[Passage],
+                   quote_for: QuoteFinder) -> None:
+    """The letters in scope raise no such thing: say so, naming how many, the scope and the topic as asked (or,
+    where the judge is unsure of some, that they may and a person should read them); the nearest passages the
+    text shows (never a letterhead or contact line) go to the shells' source panels."""
+    language = answer.language
+    nearest = uncertain + [p for p in result.passages if p.doc_id not in {u.doc_id for u in uncertain}]
+    answer.passages = [p for p, _ in nearest_quotes(nearest, quote_for)] or nearest[:3]
+    answer.text = not_found_answer(language, nearest, result.filters, quote_for, in_scope=len(result.scope_doc_ids),
+                                   topic=asked_topic(query.text, language), uncertain=len(uncertain))
+
+
+def _say_found(answer: Answer, query: Query, result: SearchResult, relevant: list[Passage], snap: Snapshot,
+               quote_for: QuoteFinder, llm: ChatModel | None) -> Iterator[str]:
+    """The grounded answer: an LLM's, its pieces yielded as they come, when it cites what the letters say; else
+    (no LLM, or nothing it cited could be verified) the quotes themselves."""
+    language = answer.language
+    answer.grounded = True
+    answer.passages = relevant
+    if llm is not None:
+        from answering.llm import llm_answer_stream
+
+        documents = snap.manifest.documents
+        scope = {d: documents[d].sender_type for d in result.scope_doc_ids if d in documents}
+        labels = sender_labels([p.doc_id for p in relevant], snap, language)
+        yield from llm_answer_stream(llm, query.text, language, relevant, result.filters, answer, quote_for,
+                                     scope, labels)
+        for citation in answer.citations:  # a source header names the letter as the answer does
+            citation.label = labels.get(citation.doc_id)
+    if not answer.citations:
+        answer.method = "extractive"
+        answer.text, answer.citations = extractive_answer(language, relevant, quote_for, result.filters)

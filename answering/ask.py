@@ -13,9 +13,9 @@ from typing import Callable, Iterable, Iterator, Literal, get_args
 
 from answering.answer import answer_stream, check_question
 from answering.chat_model import ChatModel
-from answering.conversation import Turn, read_question
+from answering.conversation import read_question
 from answering.coverage_answer import coverage_answer
-from answering.schema import Answer
+from answering.schema import Answer, Turn
 from index.records import Filters
 from retrieval.question import read_query
 from retrieval.search import Searcher
@@ -78,14 +78,22 @@ def ask(
     default = searcher.settings.language
     if mode == "coverage":  # the question as asked: who says what takes no history
         query = read_query(question, snap.senders, filters, default_language=default)
-        yield coverage_answer(question, searcher, filters, llm=llm, on_progress=on_progress, snap=snap, query=query)
+        yield coverage_answer(query, searcher, snap, llm=llm, on_progress=on_progress)
         return
     query = read_question(question, snap.senders, filters, history, default_language=default, llm=llm)
     staged = _StagedSearcher(searcher, stage) if on_stage is not None else searcher
-    for item in answer_stream(question, staged, filters, history, llm, snap=snap, query=query):
+    for item in answer_stream(query, staged, snap, llm=llm):
         stage("quotes")
         stage("write")
         yield item
+
+
+def answer_question(question: str, searcher: Searcher, filters: Filters | None = None,
+                    history: list[Turn] | None = None, llm: ChatModel | None = None, *, mode: Mode = "answer",
+                    on_progress: Progress | None = None) -> Answer:
+    """The whole answer of ``ask`` at once (evaluations, benchmarks and tests)."""
+    return final_answer(ask(question, searcher, mode=mode, filters=filters, history=history, llm=llm,
+                            on_progress=on_progress))
 
 
 def text_pieces(items: Iterable[str | Answer], final: list[Answer]) -> Iterator[str]:

@@ -1,40 +1,26 @@
 """Follow-up questions ("og hvad siger Norddjurs?"): a follow-up keeps the previous topic and changes only the
-scope. ``read_question`` is the one reading of a question in a conversation (retrieval/question.py)."""
+scope. ``read_question`` is the one reading of a question in a conversation (retrieval/question.py); a turn of
+the conversation is ``answering.schema.Turn``."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from answering.schema import Turn
 from index.records import Filters
 from retrieval.query import detect_language, strip_scope_words
 from retrieval.question import Query, Words, as_query, read_words
 
 if TYPE_CHECKING:
     from answering.chat_model import ChatModel
-    from answering.schema import Answer
 
 _FOLLOW_UP = re.compile(
     r"^\s*(og|men|hvad med|hvad så med|og hvad|samme|and|but|what about|how about|and what)\b", re.I
 )
 # "… om ventelister?" / "… about waiting lists?": the question names its own topic ("about Roskilde" names a scope).
 _OWN_TOPIC = re.compile(r"\b(?i:om|vedrørende|angående|about|regarding|on)\s+[a-zæøå][\w-]{2,}")
-
-
-@dataclass
-class Turn:
-    question: str  # as asked
-    standalone: str  # as searched
-    filters: Filters
-    topic: str | None = None  # what the turn was about (its Query's topic); read from ``standalone`` when None
-
-    @classmethod
-    def of(cls, answer: Answer) -> Turn:
-        """The turn an answer makes in a conversation (its topic from the answer's trace)."""
-        topic = answer.trace.query.topic if answer.trace is not None else None
-        return cls(answer.question, answer.standalone_question or answer.question, answer.filters, topic)
 
 
 def is_follow_up(question: str) -> bool:

@@ -20,7 +20,6 @@ from retrieval.coverage import CoverageResult, document_verdicts
 from answering.schema import Answer, CoverageEntry
 from answering.trace import coverage_trace
 from index.llm_cache import LLMCache
-from index.records import Filters
 from index.snapshot import Snapshot
 from ingest.campaigns import MIN_SIZE, group_campaigns
 from retrieval.no_remarks import no_remarks
@@ -104,21 +103,18 @@ def _uncertain(u: int, lang: str) -> str:
     return " · " + _word(lang, "uncertain_count" if u == 1 else "uncertain_count_plural", n=u) if u else ""
 
 
-def coverage_answer(question: str, searcher: Searcher, filters: Filters | None = None, llm: ChatModel | None = None,
-                    on_progress: Progress | None = None, *, snap: Snapshot | None = None,
-                    query: Query | None = None) -> Answer:
-    """Who says what (``method == "coverage"``), over ``snap`` or else the current snapshot, for ``query`` (the
-    question as ``answering.ask`` read it; read here when None). One judge decides the verdicts and picks their
-    quotes. With an LLM, each mentioning respondent also gets a stance and a one-line position (map step, cached
-    per document and question, in parallel batches with ``on_progress(done, total)``)."""
-    snap = snap or searcher.snapshot()
-    query = searcher.read(query or question, filters, snap=snap)
+def coverage_answer(query: Query, searcher: Searcher, snap: Snapshot, *, llm: ChatModel | None = None,
+                    on_progress: Progress | None = None) -> Answer:
+    """Who says what (``method == "coverage"``) over ``snap``, for ``query`` (the question as ``answering.ask``
+    read it). One judge decides the verdicts and picks their quotes. With an LLM, each mentioning respondent also
+    gets a stance and a one-line position (map step, cached per document and question, in parallel batches with
+    ``on_progress(done, total)``)."""
     judge = searcher.judge(snap, query)
     result = document_verdicts(searcher, query, snap=snap, judge=judge)
     quote_for = QuoteFinder(searcher, query.text, judge)
     if llm is not None:
         _add_positions(llm, searcher, result, on_progress)
-    answer = build_answer(question, result, quote_for)
+    answer = build_answer(query.question, result, quote_for)
     answer.trace = coverage_trace(query, result, judge, {e.doc_id: e.verdict for e in answer.coverage})
     return answer
 
@@ -146,12 +142,31 @@ def build_answer(question: str, result: CoverageResult, quote_for) -> Answer:
     whose quote cannot be verified is shown as uncertain (a person reads it), never as mentioning."""
     lang = result.language if result.language in LANGUAGES else "en"
     answer = Answer(question=question, text="", language=lang, filters=result.filters, grounded=False, method="coverage")
-    n_scope = len(result.verdicts)
-    group = _group(result.filters.sender_type, lang)
-    topic = _topic(question, lang)
-    pieces: dict[str, list[str]] = {"mentions": [], "uncertain": []}
     snap = getattr(quote_for, "snapshot", None)  # one voice per document: a sender name shared is told apart
     labels = sender_labels([v.doc_id for v in result.verdicts], snap, lang) if snap is not None else {}
+    pieces = _cite_verdicts(answer, result, quote_for, labels)
+    k = sum(e.verdict == "mentions" for e in answer.coverage)
+    u = sum(e.verdict == "uncertain" for e in answer.coverage)
+    declined = {e.doc_id for e in answer.coverage if e.verdict == "not_mentioned" and _only_no_remarks(snap, e.doc_id)}
+    campaign = _campaign_counts(snap, [e.doc_id for e in answer.coverage if e.verdict == "mentions"])
+    answer.text = "\n".join(_lines(answer, result, pieces, declined, campaign, _topic(question, lang)))
+    answer.grounded = k > 0
+    answer.counts = {"in_scope": len(result.verdicts), "mentions": k, "uncertain": u}
+    if declined:
+        answer.counts["no_remarks"] = len(declined)
+    if campaign:  # only where letters that mention it share a template: counted both ways
+        answer.counts.update(campaign_letters=campaign["letters"], mentions_distinct=campaign["distinct"])
+    for citation in answer.citations:  # a source header names the letter as the answer does (issue 21 #4)
+        citation.label = labels.get(citation.doc_id)
+    return answer
+
+
+def _cite_verdicts(answer: Answer, result: CoverageResult, quote_for, labels: dict[str, str]) -> dict[str, list[str]]:
+    """Each verdict as an entry of ``answer.coverage`` (uncertain first after mentioning, as ORDER sorts them),
+    a mentioning or uncertain letter cited with its best verified quote; returns each state's pieces of text
+    ("Label (»quote« [n])")."""
+    lang = answer.language
+    pieces: dict[str, list[str]] = {"mentions": [], "uncertain": []}
     for verdict in result.verdicts:
         label = labels.get(verdict.doc_id, verdict.sender)
         state = verdict.verdict
@@ -177,9 +192,17 @@ def build_answer(question: str, result: CoverageResult, quote_for) -> Answer:
         shared.update(verdict=state, mentions=state == "mentions", probability=verdict.probability)
         answer.coverage.append(CoverageEntry(**shared, citations=cited, label=label))
     answer.coverage.sort(key=lambda e: ORDER[e.verdict])  # a demoted letter joins the uncertain ones
+    return pieces
+
+
+def _lines(answer: Answer, result: CoverageResult, pieces: dict[str, list[str]], declined: set[str],
+           campaign: dict[str, int], topic: str) -> list[str]:
+    """The answer's lines: the count (and a line per state where some are uncertain), who does not mention it,
+    who has no remarks at all, the campaign letters, and the scope."""
+    lang = answer.language
+    n_scope, group = len(result.verdicts), _group(result.filters.sender_type, lang)
     k = sum(e.verdict == "mentions" for e in answer.coverage)
     u = sum(e.verdict == "uncertain" for e in answer.coverage)
-    declined = {e.doc_id for e in answer.coverage if e.verdict == "not_mentioned" and _only_no_remarks(snap, e.doc_id)}
     silent = [e.label or e.sender for e in answer.coverage if e.verdict == "not_mentioned" and e.doc_id not in declined]
     verb = _word(lang, "mention_one" if k == 1 else "mention")
     lines = []
@@ -199,19 +222,9 @@ def build_answer(question: str, result: CoverageResult, quote_for) -> Answer:
     if declined:  # "ingen bemærkninger" is the letter's answer to the whole hearing, not silence on this topic
         names = [e.label or e.sender for e in answer.coverage if e.doc_id in declined]
         lines.append(_word(lang, "no_remarks_one" if len(names) == 1 else "no_remarks", letters=_join(names, _word(lang, "and"))))
-    campaign = _campaign_counts(snap, [e.doc_id for e in answer.coverage if e.verdict == "mentions"])
     if campaign:
         lines.append(_word(lang, "campaigns", **campaign))
     scope = describe_filters(result.filters, lang)
     if scope and n_scope:
         lines += ["", scope]
-    answer.text = "\n".join(lines)
-    answer.grounded = k > 0
-    answer.counts = {"in_scope": n_scope, "mentions": k, "uncertain": u}
-    if declined:
-        answer.counts["no_remarks"] = len(declined)
-    if campaign:  # only where letters that mention it share a template: counted both ways
-        answer.counts.update(campaign_letters=campaign["letters"], mentions_distinct=campaign["distinct"])
-    for citation in answer.citations:  # a source header names the letter as the answer does (issue 21 #4)
-        citation.label = labels.get(citation.doc_id)
-    return answer
+    return lines

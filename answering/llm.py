@@ -12,13 +12,12 @@ import re
 from typing import Iterator
 
 from answering.chat_model import ChatModel, LangChainChatModel, human
-from answering.conversation import Turn
 from answering.citations import (MARKER, claim_sentences, group_claim, group_supported, in_text_order, make_citation,
                                   meaningful_quote, quote_fits_claim, quote_reported)
 from answering.prompts import answer_messages, template
 from answering.texts import phrase
 from core.settings import Settings
-from answering.schema import Answer, Citation
+from answering.schema import Answer, Citation, Turn
 from index.records import Passage
 from index.statements import is_meta_discourse
 

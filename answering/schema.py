@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -88,3 +89,17 @@ class Answer(BaseModel):
         if trace and self.trace is not None:
             data["trace"] = self.trace.model_dump(mode="json")
         return data
+
+
+@dataclass
+class Turn:
+    question: str  # as asked
+    standalone: str  # as searched
+    filters: Filters
+    topic: str | None = None  # what the turn was about (its Query's topic); read from ``standalone`` when None
+
+    @classmethod
+    def of(cls, answer: Answer) -> Turn:
+        """The turn an answer makes in a conversation (its topic from the answer's trace)."""
+        topic = answer.trace.query.topic if answer.trace is not None else None
+        return cls(answer.question, answer.standalone_question or answer.question, answer.filters, topic)

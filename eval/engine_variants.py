@@ -161,7 +161,7 @@ def coverage_quotes(searcher, topics: list[dict], key) -> dict[str, list]:
 
 def answer_quotes(searcher, questions) -> dict[str, list[str]]:
     """{question id: the answer's citation quotes in order} (answering.answer.answer_question)."""
-    from answering.answer import answer_question
+    from answering.ask import answer_question
 
     return {q.id: [c.quote for c in answer_question(q.question, searcher).citations] for q in questions}
 

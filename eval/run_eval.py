@@ -51,7 +51,7 @@ def rank_metrics(questions: list[Question], ranked: list[list[tuple[str, str]]])
 
 
 def run_system(settings: Settings, questions: list[Question], mode: str, with_answers: bool):
-    from answering.answer import answer_question
+    from answering.ask import answer_question
     from retrieval.search import Searcher
 
     searcher = Searcher(settings)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from answering.answer import answer_question, answer_stream
+from answering.ask import answer_question, ask
 from answering.schema import Answer
 from index.records import Filters
 from retrieval.search import Searcher
@@ -181,9 +181,8 @@ def test_empty_scope_says_there_are_no_responses_within_it(searcher):
     answer = answer_question("Hvem nævner ventelister?", searcher, Filters(municipality="Aarhus"))
     assert answer.grounded is False and answer.citations == []
     assert answer.text.startswith("Ingen høringssvar matcher afgrænsningen: kommune = Aarhus. Fjern et af filtrene")
-    from answering.coverage_answer import coverage_answer
-
-    coverage = coverage_answer("Hvem nævner ventelister?", searcher, Filters(municipality="Aarhus"))
+    
+    coverage = answer_question("Hvem nævner ventelister?", searcher, Filters(municipality="Aarhus"), mode="coverage")
     assert coverage.text.startswith(answer.text)  # both modes say the same
 
 
@@ -216,7 +215,7 @@ def test_empty_index_says_so(make_settings, embedder):
 
 
 def test_answer_stream_without_llm_yields_only_the_final_answer(searcher):
-    items = list(answer_stream(WAITING_DA, searcher))
+    items = list(ask(WAITING_DA, searcher))
     assert len(items) == 1 and isinstance(items[0], Answer)
     assert items[0].grounded
 

@@ -9,12 +9,13 @@ import sys
 
 import pytest
 
-from answering.answer import QuestionTooLongError, answer_question
-from answering.ask import MODES, ask, final_answer, text_pieces
-from answering.conversation import Turn
+from answering.answer import QuestionTooLongError, answer_stream
+from answering.ask import MODES, answer_question, ask, final_answer, text_pieces
+from answering.conversation import read_question
+from retrieval.question import read_query
 from retrieval.relevance import FEATURES
 from answering.coverage_answer import coverage_answer
-from answering.schema import Answer
+from answering.schema import Answer, Turn
 from retrieval.search import Searcher
 from tests.fakes import BrokenChatModel, ScriptedChatModel
 
@@ -84,9 +85,10 @@ def test_a_danish_question_gets_an_extractive_answer_with_verified_citations(sea
     assert answer.counts is None and not answer.coverage
 
 
-def test_ask_gives_what_answer_question_gives(searcher):
+def test_ask_gives_what_the_answer_over_the_question_read_once_gives(searcher):
     asked = final_answer(ask(WAITING_DA, searcher))
-    direct = answer_question(WAITING_DA, searcher)
+    snap = searcher.snapshot()
+    direct = final_answer(answer_stream(read_question(WAITING_DA, snap.senders), searcher, snap))
     assert asked.to_json() == direct.to_json()
     assert asked.model_dump(exclude={"timings"}) == direct.model_dump(exclude={"timings"})
 
@@ -101,7 +103,8 @@ def test_a_group_question_in_coverage_mode_is_who_says_what(searcher):
     data = answer.to_json()
     assert set(data) == {"question", "answer", "filters", "grounded", "citations", "coverage", "counts"}
     assert data["counts"] == {"in_scope": 2, "mentions": 1, "uncertain": 0} and len(data["coverage"]) == 2
-    direct = coverage_answer(WAITING_DA, searcher)  # what the shells called before: the same answer
+    snap = searcher.snapshot()  # who-says-what over the question read once: the same answer
+    direct = coverage_answer(read_query(WAITING_DA, snap.senders), searcher, snap)
     assert json.dumps(data, ensure_ascii=False) == json.dumps(direct.to_json(), ensure_ascii=False)
 
 

@@ -254,7 +254,8 @@ def test_a_long_question_is_refused_at_once_with_the_limit(sample_cli, tmp_path)
 
 
 def test_the_limit_is_a_setting_and_the_api_refuses_too(cli, sample_index, searcher):
-    from answering.answer import QuestionTooLongError, answer_question
+    from answering.answer import QuestionTooLongError
+    from answering.ask import answer_question
 
     code, _, err = cli("search", "v" * 151, "--index", sample_index.index, env={"HOERING_MAX_QUESTION_CHARS": "150"})
     assert code == 2 and "150 tegn" in " ".join(err.split())

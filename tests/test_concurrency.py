@@ -12,7 +12,7 @@ import threading
 import time
 from pathlib import Path
 
-from answering.answer import answer_question
+from answering.ask import answer_question
 from ingest.pipeline import ingest
 from retrieval.search import Searcher
 from tests.factories import CYCLING_LETTER, letter
@@ -73,7 +73,7 @@ READER = """
 import json, sys, time
 from collections import Counter
 from pathlib import Path
-from answering.answer import answer_question
+from answering.ask import answer_question
 from retrieval.search import Searcher
 from tests.conftest import settings_for
 

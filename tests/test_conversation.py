@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from answering.answer import answer_question
-from answering.conversation import Turn, is_follow_up, read_question
+from answering.ask import answer_question
+from answering.conversation import is_follow_up, read_question
+from answering.schema import Turn
 from answering.schema import Answer
 from index.records import Filters
 from retrieval.query import query_terms

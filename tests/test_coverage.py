@@ -8,7 +8,8 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from answering.coverage_answer import coverage_answer, lead_sentence, topic_of
+from answering.ask import answer_question
+from answering.coverage_answer import lead_sentence, topic_of
 from answering.citations import locate
 from hoering.cli import app
 from retrieval.coverage import document_verdicts
@@ -21,7 +22,7 @@ from tests.test_verdict import use_band
     ["Hvad siger kommunerne om ventelister?", "What do the municipalities say about waiting lists?"],
 )
 def test_municipalities_on_waiting_lists(searcher, sample_docs, question):
-    answer = coverage_answer(question, searcher)
+    answer = answer_question(question, searcher, mode="coverage")
     municipalities = {d.doc_id for d in sample_docs.values() if d.sender_type == "kommune"}
     assert {e.doc_id for e in answer.coverage} == municipalities  # scope is exactly the municipalities
     by_sender = {e.sender: e for e in answer.coverage}
@@ -62,7 +63,7 @@ def test_no_filter_covers_all_five(searcher, sample_docs):
     result = document_verdicts(searcher, "Hvem nævner rekruttering og fastholdelse af personale?")
     assert result.filters.is_empty()
     assert {v.doc_id for v in result.verdicts} == {d.doc_id for d in sample_docs.values()}
-    answer = coverage_answer("Hvem nævner rekruttering og fastholdelse af personale?", searcher)
+    answer = answer_question("Hvem nævner rekruttering og fastholdelse af personale?", searcher, mode="coverage")
     assert answer.counts["in_scope"] == 5 and len(answer.coverage) == 5
     assert answer.counts["mentions"] == sum(e.mentions for e in answer.coverage)
     assert answer.counts["uncertain"] == sum(e.verdict == "uncertain" for e in answer.coverage)
@@ -96,7 +97,7 @@ def test_uncertain_letters_are_counted_named_and_quoted(searcher, tmp_path, monk
     its best sentence as a verified citation, numbered after the mentioning letters' in the order the text names
     them; the JSON keeps the boolean and adds the state and probability."""
     use_band(monkeypatch, tmp_path, da=(0.1, 0.9), en=(0.1, 0.9))
-    answer = coverage_answer(RECRUITMENT, searcher)
+    answer = answer_question(RECRUITMENT, searcher, mode="coverage")
     states = [e.verdict for e in answer.coverage]
     k, u = states.count("mentions"), states.count("uncertain")
     assert u >= 1 and answer.counts == {"in_scope": 5, "mentions": k, "uncertain": u}
@@ -125,7 +126,7 @@ def test_uncertain_letters_are_counted_named_and_quoted(searcher, tmp_path, monk
 def test_uncertain_only_is_no_none_sentence(searcher, tmp_path, monkeypatch):
     """No letter decided as mentioning, both uncertain: "0 af 2 … · 2 usikre.", never "Ingen af dem nævner …"."""
     use_band(monkeypatch, tmp_path, da=(0.005, 0.9999))  # measured: Norddjurs .019, Hedensted .998 — both inside
-    answer = coverage_answer("Hvad siger kommunerne om ventelister?", searcher)
+    answer = answer_question("Hvad siger kommunerne om ventelister?", searcher, mode="coverage")
     assert answer.counts == {"in_scope": 2, "mentions": 0, "uncertain": 2} and not answer.grounded
     lines = answer.text.splitlines()
     assert lines[0] == "0 af 2 kommuner nævner ventelister · 2 usikre."
@@ -173,7 +174,7 @@ def test_an_empty_scope_says_so_and_how_to_widen_it(searcher, question, expected
     """Issue 21 #12: filters that leave no letter printed only the filter line ("Afgrænset til: …")."""
     from index.records import Filters
 
-    answer = coverage_answer(question, searcher, Filters(sender_type="region", date_from="2030-01-01"))
+    answer = answer_question(question, searcher, Filters(sender_type="region", date_from="2030-01-01"), mode="coverage")
     assert answer.counts == {"in_scope": 0, "mentions": 0, "uncertain": 0} and not answer.grounded
     assert answer.text.startswith(expected), answer.text
     assert "Afgrænset til" not in answer.text and "Limited to" not in answer.text
@@ -198,7 +199,7 @@ def test_no_remarks_letters_are_not_said_to_be_silent_on_the_topic(hearing_build
     """Issue 24 #3: a letter that only says "ingen bemærkninger" is never counted as "nævner det ikke"."""
     from retrieval.search import Searcher
 
-    answer = coverage_answer("Hvem nævner ventelister?", Searcher(hearing_build, embedder=embedder))
+    answer = answer_question("Hvem nævner ventelister?", Searcher(hearing_build, embedder=embedder), mode="coverage")
     assert answer.counts["no_remarks"] == 2
     silent_line = next(line for line in answer.text.splitlines() if line.endswith("nævner det ikke."))
     assert "Skanderborg" not in silent_line and "Favrskov" not in silent_line
@@ -224,7 +225,7 @@ def test_campaign_letters_are_counted_both_ways(make_settings, embedder, tmp_pat
                                      encoding="utf-8")
     settings = make_settings("campaign")
     assert not ingest([str(folder)], settings, embedder=embedder).failed
-    answer = coverage_answer("Hvem nævner ventelister?", Searcher(settings, embedder=embedder))
+    answer = answer_question("Hvem nævner ventelister?", Searcher(settings, embedder=embedder), mode="coverage")
     assert answer.counts["mentions"] == 5
     assert answer.counts["campaign_letters"] == 4 and answer.counts["mentions_distinct"] == 2
     assert "Heraf er 4 enslydende breve fra 1 kampagne(r); talt som ét svar pr. kampagne er det 2." in answer.text

@@ -10,8 +10,7 @@ import shutil
 
 import pytest
 
-from answering.answer import answer_question, answer_stream
-from answering.coverage_answer import coverage_answer
+from answering.ask import answer_question, ask
 from answering.texts import sender_labels
 from export.coverage_table import coverage_rows
 from index.index import Index
@@ -86,7 +85,7 @@ def test_who_says_what_never_takes_the_fake_quote_as_evidence(crafted, tmp_path,
     for band in (None, (0.05, 0.7)):
         if band:
             use_band(monkeypatch, tmp_path, da=band)
-        answer = coverage_answer(QUESTIONS[0], crafted_searcher)
+        answer = answer_question(QUESTIONS[0], crafted_searcher, mode="coverage")
         entries = {e.doc_id: e for e in answer.coverage}
         verdict = entries[hedensted_id].verdict
         assert verdict != "not_mentioned" and (verdict == "mentions" or not band)
@@ -121,7 +120,7 @@ def test_an_obeyed_claim_about_a_group_needs_quotes_from_that_group(crafted, cla
         return f"{claim}: »{CRAFTED_OWN.rstrip('.')}« [{n}]."
 
     llm = _obeying(reply)
-    items = list(answer_stream(QUESTIONS[0], crafted_searcher, llm=llm))
+    items = list(ask(QUESTIONS[0], crafted_searcher, llm=llm))
     written = "".join(i for i in items[:-1] if isinstance(i, str))
     assert written.startswith(claim)  # the model did obey …
     answer = items[-1]
@@ -136,7 +135,7 @@ def test_an_llm_quote_of_the_fake_quote_is_not_evidence(crafted):
         n = _passage_number(prompt, FAKE_QUOTE)
         return f"Der er ingen ventelister til botilbud: »{FAKE_QUOTE.rstrip('.')}« [{n}]."
 
-    answer = answer_stream(QUESTIONS[0], crafted_searcher, llm=_obeying(reply))
+    answer = ask(QUESTIONS[0], crafted_searcher, llm=_obeying(reply))
     final = list(answer)[-1]
     assert final.method == "extractive" and final.dropped_citations == 1
     assert all("ingen ventelister" not in c.quote for c in final.citations)
@@ -151,7 +150,7 @@ def test_a_claim_about_all_municipalities_needs_every_municipality_in_scope(craf
     def answer_with(claim: str):
         def respond(prompt: str) -> str:
             return f"{claim}: »{quote}« [{_passage_number(prompt, quote)}]."
-        return list(answer_stream(QUESTIONS[0], crafted_searcher, llm=ScriptedChatModel(respond=respond)))[-1]
+        return list(ask(QUESTIONS[0], crafted_searcher, llm=ScriptedChatModel(respond=respond)))[-1]
 
     everyone = answer_with("Alle kommuner oplever lange ventelister til botilbud")
     assert everyone.method == "extractive" and everyone.dropped_citations == 1
@@ -226,7 +225,7 @@ def test_the_answer_quotes_two_namesakes_as_two_voices(namesakes):
 def test_who_says_what_counts_and_names_each_namesake(namesakes):
     searcher, documents = namesakes
     labels = _norddjurs_labels(searcher, documents, "da")
-    answer = coverage_answer("Hvem nævner ventelister til botilbud?", searcher)
+    answer = answer_question("Hvem nævner ventelister til botilbud?", searcher, mode="coverage")
     assert answer.counts["in_scope"] == len(documents) == 3
     assert {e.doc_id for e in answer.coverage} == set(documents)
     rows = {row.sender for row in coverage_rows(answer)}
@@ -239,7 +238,7 @@ def test_the_language_model_reads_two_namesakes_as_two_senders(namesakes):
     searcher, documents = namesakes
     labels = _norddjurs_labels(searcher, documents, "da")
     llm = ScriptedChatModel(respond=lambda prompt: "Jeg ved det ikke.")
-    list(answer_stream("Hvad skriver høringssvarene om ventelisterne til botilbud?", searcher, llm=llm))
+    list(ask("Hvad skriver høringssvarene om ventelisterne til botilbud?", searcher, llm=llm))
     prompt = "\n".join(m.content for m in llm.calls[-1])
     shown = [label for label in labels.values() if label.replace('"', "'") in prompt]
     assert len(shown) >= 1 and 'afsender="Norddjurs Kommune"' not in prompt, prompt[:2000]

@@ -20,7 +20,7 @@ QUESTION = "Hvad siger kommunerne om ventelister?"
 @pytest.fixture(scope="module")
 def real_answer(sample_index, embedder):
     """A real extractive answer over the sample corpus, with several verified citations."""
-    from answering.answer import answer_question
+    from answering.ask import answer_question
     from retrieval.search import Searcher
 
     answer = answer_question("Hvem nævner rekruttering og fastholdelse af personale?", Searcher(sample_index, embedder=embedder))
@@ -169,12 +169,12 @@ def test_a_who_says_what_export_shows_each_letters_state_and_the_uncertain_count
                                                                               question, language):
     """Three-state verdicts in the exported answer (Markdown and Word): the lead counts the uncertain letters, the
     uncertain letter has its own line with its best sentence, and the table says ja / usikker per letter."""
-    from answering.coverage_answer import coverage_answer
+    from answering.ask import answer_question
     from tests.test_verdict import use_band
 
     # Norddjurs falls inside the band, Hedensted above (measured: da .019 and .998, en .030 and .233)
     use_band(monkeypatch, tmp_path, **{language: {"da": (0.005, 0.5), "en": (0.01, 0.2)}[language]})
-    answer = coverage_answer(question, searcher)
+    answer = answer_question(question, searcher, mode="coverage")
     assert answer.counts == {"in_scope": 2, "mentions": 1, "uncertain": 1}
     norddjurs = next(e for e in answer.coverage if e.verdict == "uncertain")
     quote = answer.citations[norddjurs.citations[0] - 1].quote

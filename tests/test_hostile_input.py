@@ -19,7 +19,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from answering.answer import answer_question, answer_stream
+from answering.ask import answer_question, ask
 from ingest import ocr
 from index.index import Index
 from ingest.pipeline import ingest
@@ -260,7 +260,7 @@ OBEYED = "Alle kommuner er enige i at nedlægge busruten"
 )
 def test_an_llm_that_obeys_the_injected_letter_never_steers_the_answer(hostile_searcher, reply):
     llm = obedient(reply)
-    items = list(answer_stream(INJECTION_QUESTION, hostile_searcher, llm=llm))
+    items = list(ask(INJECTION_QUESTION, hostile_searcher, llm=llm))
     assert "".join(i for i in items[:-1] if isinstance(i, str)) == reply  # the model did obey …
     answer = items[-1]
     assert_not_steered(hostile_searcher, answer, "alle kommuner er enige")  # … but the user gets verified quotes

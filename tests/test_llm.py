@@ -14,7 +14,7 @@ import socket
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from answering.answer import answer_question, answer_stream
+from answering.ask import answer_question, ask
 from answering.chat_model import LangChainChatModel
 from answering.llm import condense_question, create_chat_model, danish_rewrite, verify_answer
 from answering.prompts import answer_messages, format_passages, neutralise
@@ -44,7 +44,7 @@ def fake(*responses: str) -> ScriptedChatModel:
 
 
 def test_streaming_yields_pieces_then_the_final_answer(searcher, chunk_texts):
-    items = list(answer_stream(WAITING_DA, searcher, llm=fake(GOOD)))
+    items = list(ask(WAITING_DA, searcher, llm=fake(GOOD)))
     pieces, final = items[:-1], items[-1]
     assert isinstance(final, Answer)
     assert len(pieces) > 5 and all(isinstance(p, str) for p in pieces)  # token by token, not one block
@@ -63,7 +63,7 @@ def test_streaming_yields_pieces_then_the_final_answer(searcher, chunk_texts):
 
 
 def test_fake_list_chat_model_streams_character_by_character(searcher):
-    items = list(answer_stream(WAITING_DA, searcher, llm=LangChainChatModel(FakeListChatModel(responses=[GOOD]))))
+    items = list(ask(WAITING_DA, searcher, llm=LangChainChatModel(FakeListChatModel(responses=[GOOD]))))
     assert sum(isinstance(i, str) for i in items) == len(GOOD)
     final = items[-1]
     assert final.method == "llm" and [c.quote for c in final.citations] == [PHRASE]
@@ -169,7 +169,7 @@ def test_an_llm_answer_without_any_citation_degrades_to_extractive(searcher):
 
 def test_a_failing_llm_never_costs_the_answer(searcher):
     llm = LangChainChatModel(FakeListChatModel(responses=[GOOD], error_on_chunk_number=10))
-    items = list(answer_stream(WAITING_DA, searcher, llm=llm))
+    items = list(ask(WAITING_DA, searcher, llm=llm))
     final = items[-1]
     assert isinstance(final, Answer)
     assert final.error == "llm_failed"
@@ -309,7 +309,7 @@ def test_an_obeyed_injection_never_becomes_the_answer(injected_searcher):
 
 def check_injection(injected_searcher, reply):
     llm = obedient(reply or "HACKET")
-    items = list(answer_stream(INJECTION_QUESTION, injected_searcher, llm=llm))
+    items = list(ask(INJECTION_QUESTION, injected_searcher, llm=llm))
     answer = items[-1]
     streamed = "".join(i for i in items[:-1] if isinstance(i, str))
     assert streamed.startswith("HACKET")  # the model did obey (what a real gullible model might do) …
@@ -341,7 +341,7 @@ def check_injection(injected_searcher, reply):
 
 
 def test_condense_question_uses_the_history_and_the_first_line():
-    from answering.conversation import Turn
+    from answering.schema import Turn
     from index.records import Filters
 
     llm = ScriptedChatModel(respond=lambda prompt: "Hvad siger Norddjurs om ventelister?\nForklaring: …")
@@ -352,7 +352,7 @@ def test_condense_question_uses_the_history_and_the_first_line():
 
 
 def test_helpers_fall_back_when_the_llm_fails():
-    from answering.conversation import Turn
+    from answering.schema import Turn
     from index.records import Filters
 
     def broken(prompt: str) -> str:

@@ -11,9 +11,8 @@ import shutil
 
 import pytest
 
-from answering.answer import answer_question
+from answering.ask import answer_question
 from answering.citations import MIN_QUOTE_CHARS, MIN_QUOTE_WORDS, make_citation, meaningful_quote
-from answering.coverage_answer import coverage_answer
 from answering.llm import verify_answer
 from answering.sentences import QuoteFinder
 from retrieval.search import Searcher
@@ -123,7 +122,7 @@ def copy_searcher(sample_index, make_settings, embedder):
 def test_coverage_map_does_not_cite_a_three_word_quote(copy_searcher):
     reply = json.dumps({"stance": "bekymret", "summary": "Kommunen har lange ventelister.", "quote": "lange ventelister og"},
                        ensure_ascii=False)
-    answer = coverage_answer(WAITING_DA, copy_searcher, llm=ScriptedChatModel(respond=lambda p: reply))
+    answer = answer_question(WAITING_DA, copy_searcher, llm=ScriptedChatModel(respond=lambda p: reply), mode="coverage")
     hedensted = next(e for e in answer.coverage if e.sender.startswith("Hedensted"))
     assert hedensted.mentions and hedensted.citations  # cited with the extractive whole-sentence quote instead
     cited = next(c for c in answer.citations if c.n == hedensted.citations[0])

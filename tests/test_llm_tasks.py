@@ -10,7 +10,7 @@ import shutil
 import docx
 import pytest
 
-from answering.coverage_answer import coverage_answer
+from answering.ask import answer_question
 from answering.llm_tasks import run_prompts, valid_title
 from export.notat import build_notat, to_docx
 from index.llm_cache import LLMCache
@@ -40,7 +40,7 @@ def position(prompt: str) -> str:
 def test_map_step_gives_stance_and_position_with_a_verified_quote(searcher):
     llm = ScriptedChatModel(respond=position)
     progress = []
-    answer = coverage_answer(QUESTION, searcher, llm=llm, on_progress=lambda done, total: progress.append((done, total)))
+    answer = answer_question(QUESTION, searcher, llm=llm, on_progress=lambda done, total: progress.append((done, total)), mode="coverage")
     hedensted = next(e for e in answer.coverage if e.sender.startswith("Hedensted"))
     norddjurs = next(e for e in answer.coverage if e.sender == "Norddjurs Kommune")
     assert hedensted.mentions and hedensted.stance == "bekymret" and "ventelister" in hedensted.summary
@@ -54,7 +54,7 @@ def test_map_step_gives_stance_and_position_with_a_verified_quote(searcher):
 
 @pytest.mark.parametrize("reply", ["ikke json", '{"stance": "jubler", "summary": "x"}', '{"stance": "støtter"}'])
 def test_invalid_map_output_falls_back_to_the_extractive_verdict(searcher, reply):
-    answer = coverage_answer(QUESTION, searcher, llm=ScriptedChatModel(respond=lambda p: reply))
+    answer = answer_question(QUESTION, searcher, llm=ScriptedChatModel(respond=lambda p: reply), mode="coverage")
     hedensted = next(e for e in answer.coverage if e.sender.startswith("Hedensted"))
     assert hedensted.mentions and hedensted.stance is None and hedensted.summary is None
     assert answer.citations and all(c.verified for c in answer.citations)
@@ -62,15 +62,15 @@ def test_invalid_map_output_falls_back_to_the_extractive_verdict(searcher, reply
 
 def test_a_misquote_from_the_model_is_never_cited(searcher):
     reply = json.dumps({"stance": "bekymret", "summary": "Korte ventelister.", "quote": "der er korte ventelister"})
-    answer = coverage_answer(QUESTION, searcher, llm=ScriptedChatModel(respond=lambda p: reply))
+    answer = answer_question(QUESTION, searcher, llm=ScriptedChatModel(respond=lambda p: reply), mode="coverage")
     assert all(c.verified and "korte ventelister" not in c.quote for c in answer.citations)
 
 
 def test_per_document_work_is_cached(searcher):
     llm = ScriptedChatModel(respond=position)
-    coverage_answer(QUESTION, searcher, llm=llm)
+    answer_question(QUESTION, searcher, llm=llm, mode="coverage")
     calls = len(llm.calls)
-    again = coverage_answer(QUESTION, searcher, llm=llm)
+    again = answer_question(QUESTION, searcher, llm=llm, mode="coverage")
     assert len(llm.calls) == calls  # nothing asked twice
     assert next(e for e in again.coverage if e.sender.startswith("Hedensted")).stance == "bekymret"
 

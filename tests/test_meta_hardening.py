@@ -199,8 +199,8 @@ def test_docs_set_clears_the_review_flag(tmp_path, embedder):
 
 
 def test_an_association_named_after_a_topic_does_not_take_over_the_question(built, embedder, records):
-    from answering.answer import answer_question
-    from answering.coverage_answer import coverage_answer
+    from answering.ask import answer_question
+    from answering.ask import answer_question
 
     _, settings, _ = built
     assert records["forening.txt"].sender == "Foreningen for kortere ventelister"
@@ -214,7 +214,7 @@ def test_an_association_named_after_a_topic_does_not_take_over_the_question(buil
     assert {c.sender for c in answer.citations} == {"Hedensted Kommune (Voksenhandicap)"}
     assert any("ventelister" in c.quote for c in answer.citations)
 
-    coverage = coverage_answer(question, searcher)
+    coverage = answer_question(question, searcher, mode="coverage")
     mentions = {e.sender: e.mentions for e in coverage.coverage}
     assert mentions["Hedensted Kommune (Voksenhandicap)"] is True
     assert "Foreningen for kortere ventelister" not in mentions  # not a municipality: out of scope

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from answering.coverage_answer import coverage_answer
+from answering.ask import answer_question
 from retrieval.background import baseline, sentences, vectors
 from retrieval.relevance import FEATURES, Calibration, Head, calibration_for, head_for, load_calibrations, load_head
 from retrieval.search import Searcher
@@ -75,7 +75,7 @@ def test_a_letterhead_never_carries_a_verdict_or_its_quote(make_settings, embedd
     settings = make_settings()
     ingest([folder], settings, embedder=embedder)
     searcher = Searcher(settings, embedder=embedder)
-    answer = coverage_answer("Hvad siger Skive om ventelister?", searcher)
+    answer = answer_question("Hvad siger Skive om ventelister?", searcher, mode="coverage")
     assert answer.counts == {"in_scope": 1, "mentions": 1, "uncertain": 0}
     quote = answer.citations[0].quote
     assert "ventelister til botilbud" in quote

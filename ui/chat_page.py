@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from answering.ask import ask, final_answer, text_pieces
-from answering.conversation import Turn
+from answering.schema import Turn
 from answering.coverage_answer import lead_sentence
 from answering.texts import FIELD_NAMES, SENDER_TYPE_NAMES, describe_filters
 from export.answer import to_docx, to_markdown
