@@ -62,7 +62,7 @@ def _grounding_units(searcher, questions, group_of) -> list[Unit]:
     snap = searcher.snapshot()
     for text, lang, answerable, group in questions:
         result = searcher.search(text, k=SEARCH_K, language=lang)
-        judge = searcher.judge(snap, text, result.filters, lang)
+        judge = searcher.judge(snap, searcher.read(text, result.filters, infer=False, language=lang))
         rows = np.array([snap.row_of[p.chunk_id] for p in result.passages], dtype=np.int64)
         picked = [judge.candidates(np.array([row])) for row in rows]
         feats = [f for _, f in picked]
@@ -82,7 +82,7 @@ def _mention_units(searcher, topics, key) -> list[Unit]:
         for lang in ("da", "en"):
             question = topic[f"question_{lang}"]
             filters = searcher.resolve_filters(question, None, True)
-            judge = searcher.judge(snap, question, filters, lang)
+            judge = searcher.judge(snap, searcher.read(question, filters, infer=False, language=lang))
             bm25 = snap.bm25.scores(list(dict.fromkeys(query_terms(strip_scope_words(question, filters) or question))))
             rows = np.flatnonzero(snap.mask(filters))
             docs = snap.columns["doc_id"][rows]

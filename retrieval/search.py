@@ -153,21 +153,11 @@ class Searcher:
         return read_query(query, senders, filters, infer=infer, language=language,
                           default_language=self.settings.language)
 
-    @staticmethod
-    def dense_text(query: str, filters: Filters) -> str:
-        """What is embedded for a question searched with ``filters``: the topic alone when a scope was inferred
-        from its words (``Query.dense_text``; kept for callers that hold a string)."""
-        return read_query(query, (), filters, infer=False, language="da").dense_text
-
-    def judge(self, snap: Snapshot, query: str | Query, filters: Filters | None = None,
-              language: str | None = None) -> Judge:
-        """The calibrated relevance judge for this question (retrieval/relevance.py): the topic alone is embedded
-        inside a scope inferred from the question (``Query.dense_text``), the topic's terms give coverage. Built
-        once per answer and shared by everything that judges it. A string is read with ``filters`` as given
-        (no inference) in ``language``."""
-        if not isinstance(query, Query):
-            query = read_query(query, (), filters, infer=False, language=language,
-                               default_language=self.settings.language)
+    def judge(self, snap: Snapshot, query: Query) -> Judge:
+        """The calibrated relevance judge for this question as read once (retrieval/question.py; a string is read
+        by ``read`` first): the topic alone is embedded inside a scope inferred from the question
+        (``Query.dense_text``), the topic's terms give coverage. Built once per answer and shared by everything
+        that judges it."""
         q = self.embed_query(query.dense_text)
         return Judge(snap, q, background.baseline(self.embedder, q), term_coverage(snap, query.terms),
                      calibration_for(self.embedder.name, query.language), head_for(self.embedder.name),

@@ -117,10 +117,10 @@ def test_search_reads_a_query_as_it_reads_the_string(searcher):
     assert (by_query.query, by_query.language, by_query.filters) == (by_string.query, by_string.language, by_string.filters)
 
 
-def test_the_judge_of_a_query_is_the_judge_of_the_string(searcher):
+def test_the_judge_of_a_query_is_the_judge_of_the_string_read_with_its_filters(searcher):
     snap = searcher.snapshot()
     query = read_query(WAITING_DA, snap.senders)
-    old = searcher.judge(snap, WAITING_DA, query.filters, "da")
+    old = searcher.judge(snap, searcher.read(WAITING_DA, query.filters, infer=False, language="da"))
     new = searcher.judge(snap, query)
     assert np.array_equal(old.q, new.q) and old.baseline == new.baseline
     assert old.calibration == new.calibration

@@ -86,7 +86,7 @@ def test_verdict_evidence_is_a_statement_of_the_document(searcher):
     snap = searcher.snapshot()
     question = "Hvem nævner rekruttering og fastholdelse af personale?"
     filters = searcher.resolve_filters(question, None, True)
-    judge = searcher.judge(snap, question, filters, "da")
+    judge = searcher.judge(snap, searcher.read(question, filters, infer=False, language="da"))
     rows = np.flatnonzero(snap.mask(filters))
     for doc in dict.fromkeys(snap.columns["doc_id"][rows]):
         mine = rows[snap.columns["doc_id"][rows] == doc]
