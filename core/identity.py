@@ -32,18 +32,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.phrases import PhrasedError
-from core.review import ROLES, Identity, Role
+from core.review import ROLES, Identity, Role, role_of
 
 if TYPE_CHECKING:
     from core.settings import Settings
 
 FALLBACK_NAME = "sagsbehandler"  # the default name where the OS has none
 MAX_NAME = 200  # the review trail's "who" column
-ROLE_NAMES: dict[str, Role] = {
-    "reader": "reader", "læser": "reader", "laeser": "reader",
-    "case_officer": "case_officer", "case-officer": "case_officer", "sagsbehandler": "case_officer",
-}
-"""Every way a role may be written (settings, the users file, a proxy's header, the CLI's --role)."""
 ROLE_WORDS: dict[Role, str] = {"reader": "læser", "case_officer": "sagsbehandler"}
 """A role as the users file writes it (Danish, as an administrator reads it)."""
 
@@ -53,13 +48,6 @@ class IdentityError(PhrasedError, ValueError):
 
     def __init__(self, code: str, **params: object) -> None:
         super().__init__(f"identity.{code}", **params)
-
-
-def role_of(value: object) -> Role | None:
-    """A role from any of its spellings ("læser", "Sagsbehandler", "case_officer"); None when it is none."""
-    if not isinstance(value, str):
-        return None
-    return ROLE_NAMES.get(value.strip().lower())
 
 
 def default_name(settings: Settings | None = None) -> str:

@@ -31,6 +31,18 @@ SOURCES: tuple[str, ...] = get_args(Source)
 
 Role = Literal["reader", "case_officer"]  # læser: asks and reads; sagsbehandler: may correct and review
 ROLES: tuple[str, ...] = get_args(Role)
+ROLE_NAMES: dict[str, Role] = {
+    "reader": "reader", "læser": "reader", "laeser": "reader",
+    "case_officer": "case_officer", "case-officer": "case_officer", "sagsbehandler": "case_officer",
+}
+"""Every way a role may be written (settings, the users file, a proxy's header, the CLI's --role)."""
+
+
+def role_of(value: object) -> Role | None:
+    """A role from any of its spellings ("læser", "Sagsbehandler", "case_officer"); None when it is none."""
+    if not isinstance(value, str):
+        return None
+    return ROLE_NAMES.get(value.strip().lower())
 
 
 @dataclass(frozen=True)

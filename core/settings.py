@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.review import role_of
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HOERING_", env_file=".env", extra="ignore")
@@ -97,8 +99,6 @@ class Settings(BaseSettings):
     @field_validator("default_role")
     @classmethod
     def _role_known(cls, value: str) -> str:
-        from core.identity import role_of
-
         role = role_of(value)
         if role is None:
             raise ValueError(f"unknown role {value!r} (reader/læser or case_officer/sagsbehandler)")

@@ -24,9 +24,9 @@ from pathlib import Path
 import pytest
 
 from core.identity import (IdentityError, add_user, claims_identity, cli_identity, default_name, group_roles,
-                           header, load_users, oidc_problems, oidc_provider, proxy_identity, remove_user, role_of,
+                           header, load_users, oidc_problems, oidc_provider, proxy_identity, remove_user,
                            verify)
-from core.review import Identity
+from core.review import Identity, role_of
 from core.settings import Settings
 from tests.processes import hoering_command, in_process_cli, python_env
 from tests.test_app import _button, _no_exception, _open_page, app_env, fresh_index  # noqa: F401  (fixtures)
