@@ -1,6 +1,8 @@
-"""``hoering hearing …`` and ``hoering themes confirm|matrix``: the hearing's case file on the command line, a thin
-shell over answering/casefile.py, answering/hearing_report.py and index/casefile_store.py (registered by
-hoering/cli.py). JSON shapes are documented in the README ("Høringens sagsmappe")."""
+"""``hoering hearing list|import-list|status|match|dates``: the hearing's case file on the command line (its
+høringsliste, each letter's outcome and party, the dates), a thin shell over answering/casefile.py,
+ingest/hearing_list.py and index/casefile_store.py; ``hearing_app`` holds the group. The hearing's themes are
+``themes confirm|matrix`` (hoering/themes_cli.py). JSON shapes are documented in the README ("Høringens
+sagsmappe")."""
 
 from __future__ import annotations
 
@@ -13,35 +15,13 @@ from rich.console import Console
 from rich.table import Table
 
 from core.phrases import message
-from hoering.cli import (HearingOpt, IndexOption, JsonOption, _language, _print_json, _writer, err, fail, guarded,
-                         phrase, require_writer, safe, say, settings_for, themes_app)
+from hoering.guard import guarded, require_writer, settings_for
+from hoering.hearings import case_context, hearing_named, letter_in_hearing, shown_hearing
+from hoering.options import IndexOption, JsonOption
+from hoering.output import err, fail, phrase, print_json, safe, say, settings_language
 
 hearing_app = typer.Typer(help=phrase("hearing_help"))
 HearingArgument = typer.Argument(..., help=phrase("hearing_argument"))
-
-
-def _context(index: Optional[Path]):
-    """(settings, searcher, snapshot, store) of the index."""
-    from index.casefile_store import CaseFileStore
-    from retrieval.search import Searcher
-
-    settings = settings_for(index)
-    searcher = Searcher(settings)
-    return settings, searcher, searcher.snapshot(), CaseFileStore.for_settings(settings)
-
-
-def _resolve(name: Optional[str], snap, store) -> str:
-    from answering.casefile import HearingError, hearings_in, resolve_hearing
-
-    known = [h.hearing for h in hearings_in(snap, store.hearing_names())]
-    try:
-        return resolve_hearing(name, known)
-    except HearingError as exc:
-        fail(exc.render(_language()), 2)
-
-
-def _shown(hearing: str) -> str:
-    return hearing or message("casefile.no_hearing", "da")
 
 
 @hearing_app.command("list", help=phrase("hearing_list_help"))
@@ -49,13 +29,13 @@ def _shown(hearing: str) -> str:
 def hearing_list(index: Optional[Path] = IndexOption, as_json: bool = JsonOption) -> None:
     from answering.casefile import hearings_in
 
-    _, _, snap, store = _context(index)
+    _, _, snap, store = case_context(index)
     found = hearings_in(snap, store.hearing_names())
     if as_json:
-        _print_json({"hearings": [{"hearing": h.hearing, "letters": h.letters} for h in found]})
+        print_json({"hearings": [{"hearing": h.hearing, "letters": h.letters} for h in found]})
         return
     for h in found:
-        say(Console(), (_shown(h.hearing), "bold"), " – ", phrase("hearing_line", letters=h.letters))
+        say(Console(), (shown_hearing(h.hearing), "bold"), " – ", phrase("hearing_line", letters=h.letters))
 
 
 @hearing_app.command("import-list", help=phrase("hearing_import_help"))
@@ -65,30 +45,30 @@ def hearing_import(hearing: str = HearingArgument, source: str = typer.Argument(
     require_writer(settings_for(index))
     from ingest.hearing_list import read_hearing_list, read_lines
 
-    _, _, snap, store = _context(index)
-    key = _resolve(hearing, snap, store)
+    _, _, snap, store = case_context(index)
+    key = hearing_named(hearing, snap, store)
     if source == "-":
         found = read_lines(sys.stdin.read())
     else:
         path = Path(source)
         if not path.is_file():
-            fail(message("queries_unreadable", _language(), path=path, reason=message("queries_missing", _language())), 2)
+            fail(message("queries_unreadable", settings_language(), path=path, reason=message("queries_missing", settings_language())), 2)
         found = read_hearing_list(path)
     problems = [{"row": p.row, "code": p.code, "detail": p.detail} for p in found.problems]
     if not found.parties:  # nothing is replaced by an empty list
         for p in found.problems:
             say(err, (phrase("note"), "yellow"), " ", phrase("hearing_problem", row=p.row, problem=message(
-                f"casefile.problem.{p.code}", _language(), detail=p.detail)))
-        fail(message("hearing_no_parties", _language(), source=source), 2)
+                f"casefile.problem.{p.code}", settings_language(), detail=p.detail)))
+        fail(message("hearing_no_parties", settings_language(), source=source), 2)
     store.set_parties(key, found.parties)
     if as_json:
-        _print_json({"hearing": key, "parties": [p.name for p in found.parties], "column": found.column,
-                     "problems": problems})
+        print_json({"hearing": key, "parties": [p.name for p in found.parties], "column": found.column,
+                    "problems": problems})
         return
-    say(err, phrase("hearing_imported", hearing=_shown(key), n=len(found.parties)))
+    say(err, phrase("hearing_imported", hearing=shown_hearing(key), n=len(found.parties)))
     for p in found.problems:
         say(err, (phrase("note"), "yellow"), " ", phrase("hearing_problem", row=p.row, problem=message(
-            f"casefile.problem.{p.code}", _language(), detail=p.detail)))
+            f"casefile.problem.{p.code}", settings_language(), detail=p.detail)))
 
 
 @hearing_app.command("status", help=phrase("hearing_status_help"))
@@ -97,15 +77,15 @@ def hearing_status(hearing: Optional[str] = typer.Argument(None, help=phrase("he
                    index: Optional[Path] = IndexOption, as_json: bool = JsonOption) -> None:
     from answering.casefile import case_file
 
-    _, _, snap, store = _context(index)
-    key = _resolve(hearing, snap, store)
+    _, _, snap, store = case_context(index)
+    key = hearing_named(hearing, snap, store)
     case = case_file(snap, store.hearing(key))
     if as_json:
-        _print_json(case.to_json())
+        print_json(case.to_json())
         return
     out = Console()
     counts = case.counts
-    say(out, (_shown(key), "bold"))
+    say(out, (shown_hearing(key), "bold"))
     say(out, phrase("status_counts", received=counts.received, with_content=counts.with_content,
                     no_remarks=counts.no_remarks, campaigns=counts.campaigns))
     table = Table("doc_id", *(message(k, "da") for k in ("notat.column.sender", "hnotat.column.outcome",
@@ -130,40 +110,34 @@ def hearing_match(hearing: str = HearingArgument, doc_id: str = typer.Argument(.
                   party: Optional[str] = typer.Argument(None, help=phrase("party_argument")),
                   none: bool = typer.Option(False, "--none"), clear: bool = typer.Option(False, "--clear"),
                   index: Optional[Path] = IndexOption, as_json: bool = JsonOption) -> None:
-    require_writer(settings_for(index))
-    from answering.casefile import case_file, letters_of
+    identity = require_writer(settings_for(index))  # a reader is refused before anything is read or written
+    from answering.casefile import case_file
     from answering.review import party_decided
     from core.casefile import PartyLink
     from index.review_store import ReviewStore
-    from ingest.pipeline import MIN_ID_PREFIX
 
-    settings, _, snap, store = _context(index)
-    key = _resolve(hearing, snap, store)
-    identity = _writer(settings)  # a reader is refused before anything is written
+    settings, _, snap, store = case_context(index)
+    key = hearing_named(hearing, snap, store)
     if sum((party is not None, none, clear)) != 1:
         fail(phrase("hearing_match_help"), 2)
-    if len(doc_id.strip()) < MIN_ID_PREFIX:
-        fail(message("id_too_short", _language(), target=doc_id, min=MIN_ID_PREFIX), 2)
-    mine = [d.doc_id for d, _ in letters_of(snap, key) if d.doc_id.startswith(doc_id.strip())]
-    if len(mine) != 1:
-        fail(message("letter_not_in_hearing", _language(), doc_id=doc_id, hearing=_shown(key)), 2)
+    doc = letter_in_hearing(doc_id, snap, key)
     record = store.hearing(key)
     trail = ReviewStore.for_settings(settings)
     if clear:  # the rules decide again: their answer, to be reviewed, in the history
-        store.clear_link(key, mine[0])
-        letter = case_file(snap, store.hearing(key)).letter(mine[0])
-        party_decided(trail, identity, key, mine[0], letter.party if letter else None, state="unreviewed")
+        store.clear_link(key, doc)
+        letter = case_file(snap, store.hearing(key)).letter(doc)
+        party_decided(trail, identity, key, doc, letter.party if letter else None, state="unreviewed")
     else:
         if party is not None and party not in {p.name for p in record.parties}:
-            fail(message("party_unknown", _language(), party=party, hearing=_shown(key)), 2)
-        store.set_link(key, PartyLink(mine[0], None if none else party, "person"))
-        party_decided(trail, identity, key, mine[0], None if none else party)
+            fail(message("party_unknown", settings_language(), party=party, hearing=shown_hearing(key)), 2)
+        store.set_link(key, PartyLink(doc, None if none else party, "person"))
+        party_decided(trail, identity, key, doc, None if none else party)
     if as_json:
-        _print_json({"hearing": key, "doc_id": mine[0], "party": None if (none or clear) else party, "cleared": clear})
+        print_json({"hearing": key, "doc_id": doc, "party": None if (none or clear) else party, "cleared": clear})
     elif clear:
-        say(err, phrase("hearing_unlinked", doc_id=mine[0]))
+        say(err, phrase("hearing_unlinked", doc_id=doc))
     else:
-        say(err, phrase("hearing_linked", doc_id=mine[0], party=party or message("casefile.match.unlisted", "da")))
+        say(err, phrase("hearing_linked", doc_id=doc, party=party or message("casefile.match.unlisted", "da")))
 
 
 @hearing_app.command("dates", help=phrase("hearing_dates_help"))
@@ -173,73 +147,13 @@ def hearing_dates(hearing: str = HearingArgument, sent: Optional[str] = typer.Op
     require_writer(settings_for(index))
     from datetime import date
 
-    _, _, snap, store = _context(index)
-    key = _resolve(hearing, snap, store)
+    _, _, snap, store = case_context(index)
+    key = hearing_named(hearing, snap, store)
     for value in (sent, deadline):
         try:
             if value is not None:
                 date.fromisoformat(value)
         except ValueError:
-            fail(message("bad_date", _language(), value=value), 2)
+            fail(message("bad_date", settings_language(), value=value), 2)
     store.set_dates(key, sent=sent, deadline=deadline)
-    say(err, phrase("hearing_dates_set", hearing=_shown(key)))
-
-
-@themes_app.command("confirm", help=phrase("themes_confirm_help"))
-@guarded
-def themes_confirm(labels: Optional[list[str]] = typer.Argument(None), hearing: Optional[str] = HearingOpt,
-                   index: Optional[Path] = IndexOption, as_json: bool = JsonOption) -> None:
-    require_writer(settings_for(index))
-    from answering.casefile import HearingError, case_file, confirmed_themes
-    from answering.hearing_report import scope_of
-    from answering.themes import build_themes
-
-    _, searcher, snap, store = _context(index)
-    key = _resolve(hearing, snap, store)
-    if labels:
-        pairs = [(label.split("::", 1)[0], label.split("::", 1)[1] if "::" in label else "") for label in labels]
-    else:  # the suggested themes, as they are (with the official's renames, merges and deletions)
-        case = case_file(snap, store.hearing(key))
-        pairs = [(t.label, "") for t in build_themes(searcher, scope_of(case))]
-    try:
-        themes = confirmed_themes(pairs)
-    except HearingError as exc:
-        fail(exc.render(_language()), 2)
-    store.set_themes(key, themes)
-    if as_json:
-        _print_json({"hearing": key, "themes": [{"theme_id": t.theme_id, "label": t.label, "description": t.description}
-                                                 for t in themes]})
-    else:
-        say(err, phrase("themes_confirmed", n=len(themes), hearing=_shown(key)))
-
-
-@themes_app.command("matrix", help=phrase("themes_matrix_help"))
-@guarded
-def themes_matrix(hearing: Optional[str] = HearingOpt, index: Optional[Path] = IndexOption,
-                  as_json: bool = JsonOption) -> None:
-    from answering.hearing_report import hearing_report
-    from answering.review import reviewed_for
-
-    settings, searcher, snap, store = _context(index)
-    key = _resolve(hearing, snap, store)
-    report = reviewed_for(hearing_report(searcher, store.hearing(key), snap=snap, summaries=False), settings)
-    review = report.review
-    if as_json:
-        data = report.to_json()
-        for cell in data["cells"]:  # where each verdict came from, and whether a person has checked it
-            mark = review.mark("verdict", cell["doc_id"], cell["theme_id"])
-            cell.update(source=mark.source if mark else None, model=mark.model if mark else None,
-                        decided_by=mark.decided_by if mark else None, state=mark.state if mark else None)
-        _print_json({"hearing": key, "confirmed": data["confirmed"], "themes": data["themes"], "cells": data["cells"],
-                     "review": {"reviewed": review.reviewed, "total": review.total}})
-        return
-    out = Console()
-    for theme in report.themes:
-        say(out, (theme.label, "bold"), f" ({theme.mentions}/{report.case.counts.with_content})")
-        for cell in (c for c in report.cells if c.theme_id == theme.theme_id):
-            letter = report.case.letter(cell.doc_id)
-            mark = review.mark("verdict", cell.doc_id, cell.theme_id)
-            said_by = f" [{mark.decided_by}]" if mark and mark.source == "person" and mark.decided_by else ""
-            say(out, "  ", message(f"casefile.verdict.{cell.verdict}", "da"), said_by, ": ",
-                letter.sender if letter else cell.doc_id, f" »{cell.quote}«" if cell.quote else "")
-    say(out, message("hnotat.reviewed", "da", reviewed=review.reviewed, total=review.total))
+    say(err, phrase("hearing_dates_set", hearing=shown_hearing(key)))

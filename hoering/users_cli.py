@@ -1,7 +1,8 @@
 """``hoering users add|list|remove``: the users file of ``HOERING_AUTH=users`` (``HOERING_USERS_FILE``), a thin
 shell over core/identity.py. A password is asked for twice with the input hidden, or read as the first line of
 stdin (a script: ``printf '%s\\n' "$PW" | hoering users add …``); it is never echoed, printed or logged, and only
-its argon2 hash is stored. Adding or removing a user is a write: a reader is refused (exit 2)."""
+its argon2 hash is stored. Adding or removing a user is a write: a reader is refused (exit 2). ``users_app``
+holds the group."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from typing import Optional
 import typer
 
 from core.phrases import message
-from hoering.cli import _language, _print_json, err, fail, guarded, phrase, require_writer, say, settings_for
+from hoering.guard import guarded, require_writer, settings_for
+from hoering.output import err, fail, phrase, print_json, say, settings_language
 
 users_app = typer.Typer(help=phrase("users_help"), no_args_is_help=True)
 
@@ -43,14 +45,14 @@ def users_add(name: str = typer.Argument(..., help=phrase("users_name")),
     require_writer(settings)
     found = role_of(role)
     if found is None:
-        fail(message("identity.bad_role", _language(), role=role), 2)
+        fail(message("identity.bad_role", settings_language(), role=role), 2)
     try:
         replaced = add_user(settings.users_file, name, read_password(), found)
     except IdentityError as exc:
-        fail(exc.render(_language()), 2)
+        fail(exc.render(settings_language()), 2)
     shown = name.strip()
     if as_json:
-        _print_json({"name": shown, "role": found, "replaced": replaced, "file": str(settings.users_file)})
+        print_json({"name": shown, "role": found, "replaced": replaced, "file": str(settings.users_file)})
         return
     say(err, phrase("user_replaced" if replaced else "user_added", name=shown, role=_role_word(found),
                     path=settings.users_file))
@@ -65,10 +67,10 @@ def users_list(as_json: bool = typer.Option(False, "--json")) -> None:
     try:
         users = load_users(settings.users_file)
     except IdentityError as exc:
-        fail(exc.render(_language()), 2)
+        fail(exc.render(settings_language()), 2)
     ordered = sorted(users.values(), key=lambda u: u.name.casefold())
     if as_json:  # names and roles, never a hash
-        _print_json({"users": [{"name": u.name, "role": u.role} for u in ordered]})
+        print_json({"users": [{"name": u.name, "role": u.role} for u in ordered]})
         return
     if not ordered:
         say(err, phrase("no_users", path=settings.users_file))
@@ -93,9 +95,9 @@ def users_remove(name: str = typer.Argument(..., help=phrase("users_name")),
     try:
         removed = remove_user(settings.users_file, name.strip())
     except IdentityError as exc:
-        fail(exc.render(_language()), 2)
+        fail(exc.render(settings_language()), 2)
     if as_json:
-        _print_json({"name": name.strip(), "removed": removed})
+        print_json({"name": name.strip(), "removed": removed})
     if not removed:
         fail(phrase("user_unknown", name=name.strip(), path=settings.users_file), 1)
     if not as_json:

@@ -468,7 +468,7 @@ def test_an_invalid_setting_is_one_line(small_index):
 def test_a_bug_is_one_line_and_exit_1_unless_debugging(monkeypatch):
     import typer
 
-    from hoering.cli import guarded
+    from hoering.guard import guarded
 
     probe = typer.Typer()
 

@@ -1,4 +1,4 @@
-"""`hoering search` and `hoering ask` (hoering/cli.py) through Typer's CliRunner on the real sample index.
+"""`hoering search` and `hoering ask` (hoering/ask_cli.py) through Typer's CliRunner on the real sample index.
 
 The JSON shapes are a public contract (README): keys are checked exactly.
 """

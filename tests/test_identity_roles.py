@@ -1,5 +1,5 @@
 """Who you are, and what you may do (issue 25 #4): core/identity.py, ``hoering users``, the CLI's write gate
-(hoering/cli.py ``require_writer``) and the app's (ui/auth.py), with real argon2 hashes, real files, the real
+(hoering/guard.py ``require_writer``) and the app's (ui/auth.py), with real argon2 hashes, real files, the real
 ``hoering`` command (in-process and as a process) and the app driven with AppTest on a real index.
 
 * The users file: a round trip (TOML and JSON) with argon2, a wrong password and an unknown name refused, only

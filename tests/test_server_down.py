@@ -26,8 +26,9 @@ WAITING = "ANSWERED-ONCE"
 # kills the server meanwhile), then answers the next questions.
 CHILD = f"""
 import sys
+import hoering.ask_cli as ask_cli
 import hoering.cli as cli
-original = cli._answer
+original = ask_cli._answer
 calls = []
 
 def answer_then_wait(*args, **kwargs):
@@ -37,7 +38,7 @@ def answer_then_wait(*args, **kwargs):
         sys.stdin.readline()
     return original(*args, **kwargs)
 
-cli._answer = answer_then_wait
+ask_cli._answer = answer_then_wait
 cli.main()
 """
 
