@@ -39,7 +39,8 @@ def read_password() -> str:
 def users_add(name: str = typer.Argument(..., help=phrase("users_name")),
               role: str = typer.Option("læser", "--role", help=phrase("users_role")),
               as_json: bool = typer.Option(False, "--json")) -> None:
-    from core.identity import IdentityError, add_user, role_of
+    from core.identity import IdentityError, add_user
+    from core.review import role_of
 
     settings = settings_for(None)
     require_writer(settings)
