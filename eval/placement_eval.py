@@ -65,7 +65,7 @@ def build(name: str, work: Path = corpora.WORK, embedder=None):
     from ingest.pipeline import ingest
 
     settings = corpora.settings_for("placement-corpus", work)
-    ingest([CORPUS_FILES], settings, embedder=embedder)
+    ingest(sorted(CORPUS_FILES.glob("*.txt")), settings, embedder=embedder)  # the letters, not the folder's README
     return settings
 
 
