@@ -135,7 +135,7 @@ def hearing_match(hearing: str = HearingArgument, doc_id: str = typer.Argument(.
     from answering.review import party_decided
     from core.casefile import PartyLink
     from index.review_store import ReviewStore
-    from ingest.pipeline import MIN_ID_PREFIX
+    from ingest.removal import MIN_ID_PREFIX
 
     settings, _, snap, store = _context(index)
     key = _resolve(hearing, snap, store)

@@ -120,7 +120,7 @@ def review_set(hearing: str = typer.Argument(..., help=phrase("hearing_argument"
     from core.casefile import PartyLink, hearing_key
     from core.review import DECISION_KINDS, ItemKey
     from index.review_store import ReviewNotAllowed, ReviewStore
-    from ingest.pipeline import MIN_ID_PREFIX
+    from ingest.removal import MIN_ID_PREFIX
 
     _choice(kind, DECISION_KINDS, "KIND")
     if sum((accept, value is not None, flag, unreviewed)) != 1:

@@ -20,7 +20,7 @@ import psutil
 import pytest
 
 from answering.answer import answer_question, answer_stream
-from ingest import ocr
+from ingest.formats import ocr
 from index.index import Index
 from ingest.pipeline import ingest
 from ingest.schema import Status
