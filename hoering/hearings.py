@@ -40,7 +40,7 @@ def letter_in_hearing(doc_id: str, snap, hearing: str) -> str:
     """The id of the one letter of ``hearing`` whose id starts with ``doc_id``; a prefix too short to be safe, or one
     that fits no letter or several, is one line, exit 2."""
     from answering.casefile import letters_of
-    from ingest.pipeline import MIN_ID_PREFIX
+    from ingest.removal import MIN_ID_PREFIX
 
     if len(doc_id.strip()) < MIN_ID_PREFIX:
         fail(message("id_too_short", settings_language(), target=doc_id, min=MIN_ID_PREFIX), 2)

@@ -3,7 +3,7 @@
 The worker is an ordinary Python process kept warm between files (it starts, and imports the parsers, once
 per ingesting process, not once per file) in a session of its own. For each file it gets the bytes and the
 budget, lowers its address-space limit (``RLIMIT_AS``) to its current size plus ``file_memory_mb`` and reads
-the file under the loaders' own bounds (:class:`ingest.loaders.LoadBudget`: a deadline, scanned pages,
+the file under the loaders' own bounds (:class:`ingest.formats.base.LoadBudget`: a deadline, scanned pages,
 unpacked content). Whatever the file does, the caller waits at most ``file_seconds`` plus a little grace; a
 worker over time is killed with its whole process group (Tesseract included) and replaced. A file that
 exceeds its budget, or crashes the parser, fails alone with a clear LoadError ("for kompleks …", "for stor
@@ -36,13 +36,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.loaders import LoadBudget, LoadError
+from ingest.formats import base, ocr
+from ingest.formats.base import MB, LoadBudget, LoadError, ZipLimits, budget_scope
+from ingest.formats.table import load_bytes
 from ingest.schema import LoadedDocument
 
 SUPPORTED = sys.platform.startswith("linux")  # elsewhere (no /proc, RLIMIT_AS not kept) read in-process, bounded by the loaders
 ROOT = str(Path(__file__).resolve().parents[1])  # the checkout this module is in: the worker imports the same code
 _HEADER = struct.Struct("!Q")
-MB = 1024 * 1024
 MAX_IDLE = 4  # warm workers kept (the pipeline prepares 2 files at a time)
 READY = b"ready\n"
 STARTUP_SECONDS = 120.0  # for a worker to import the parsers (about 2 s; more on a busy machine)
@@ -54,8 +55,8 @@ class Job:
     name: str
     source: str
     budget: LoadBudget
-    zip_limits: object  # ingest.bundles.ZipLimits in force in the caller
-    ocr_status: object  # ingest.ocr.OcrStatus as the caller sees it
+    zip_limits: ZipLimits  # in force in the caller (ingest.formats.base.LIMITS)
+    ocr_status: ocr.OcrStatus  # as the caller sees it
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def budget_of(settings) -> LoadBudget:
 
 
 def load_file(data: bytes, name: str, source: str, settings, shared: SharedTime | None = None) -> list[LoadedDocument]:
-    """Read one file's bytes (``name`` decides the format, as for ingest.loaders.load_bytes) within the
+    """Read one file's bytes (``name`` decides the format, as for ingest.formats.table.load_bytes) within the
     settings' budget, and within what is left of ``shared`` (a bundle's time) when that is less; raises LoadError,
     also when the file is over its budget ("bundle_too_slow" when the bundle's time ran out first)."""
     budget = budget_of(settings)
@@ -105,9 +106,7 @@ def load_file(data: bytes, name: str, source: str, settings, shared: SharedTime 
 
 
 def _load_within(data: bytes, name: str, source: str, budget: LoadBudget) -> list[LoadedDocument]:
-    from ingest import bundles, ocr
-
-    job = Job(data, name, source, budget, bundles.LIMITS, ocr.status())
+    job = Job(data, name, source, budget, base.LIMITS, ocr.status())
     if not SUPPORTED:
         return _run(job)
     for _attempt in range(2):
@@ -280,8 +279,6 @@ def shutdown() -> None:
 
 
 def _run(job: Job) -> list[LoadedDocument]:
-    from ingest.loaders import budget_scope, load_bytes
-
     with budget_scope(job.budget):
         return load_bytes(job.data, job.name, job.source)
 
@@ -295,9 +292,7 @@ def _address_space() -> int:
 def _serve(job: Job) -> dict:
     import resource
 
-    from ingest import bundles, ocr
-
-    bundles.LIMITS = job.zip_limits  # the caller's limits and OCR verdict, not this process's own
+    base.LIMITS = job.zip_limits  # the caller's limits and OCR verdict, not this process's own
     ocr._cached = job.ocr_status
     soft_as, hard_as = resource.getrlimit(resource.RLIMIT_AS)
     soft_cpu, hard_cpu = resource.getrlimit(resource.RLIMIT_CPU)
@@ -332,7 +327,6 @@ def _serve(job: Job) -> dict:
 PRELOAD = (
     "pypdf", "pypdf.filters", "docx", "PIL.Image", "PIL.ImageSequence", "PIL.TiffImagePlugin", "PIL.PngImagePlugin",
     "PIL.JpegImagePlugin", "pytesseract", "pypdfium2", "bs4", "charset_normalizer", "extract_msg",
-    "ingest.bundles", "ingest.ocr",
 )
 
 

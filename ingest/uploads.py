@@ -1,6 +1,6 @@
 """Files dropped into the app: size-checked, with sanitised names (no path traversal, CPR numbers masked), kept
 in the uploads folder while the index lists them: an upload whose ingest failed is deleted at once
-(``discard``), and an uploaded file goes when its last document is removed (``ingest.pipeline.remove``)."""
+(``discard``), and an uploaded file goes when its last document is removed (``ingest.removal.remove``)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path, PurePath
 
 from core.phrases import PhrasedError
 from ingest.clean import mask_cpr_in_name
-from ingest.loaders import SUPPORTED_SUFFIXES
+from core.formats import SUPPORTED_SUFFIXES
 
 
 MAX_NAME_BYTES = 150  # well below the 255-byte limit of file systems, with room for a "-<hash>" suffix

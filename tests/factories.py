@@ -13,6 +13,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
+DANISH = "Rødgrød med fløde på Ærø – Åbenrå og Øresund koster 5 € i Æbeltoft"  # what a wrong decoding garbles
+
 
 def pdf_bytes(pages: list[str], title: str | None = None) -> bytes:
     """A minimal valid PDF: one page per string, each line of it drawn in Helvetica (WinAnsiEncoding).

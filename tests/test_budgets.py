@@ -23,9 +23,10 @@ import psutil
 import pytest
 
 from core.phrases import message
-from ingest import ocr
+from ingest.formats import ocr
 from index.index import Index
-from ingest.loaders import LoadBudget, LoadError, budget_scope, load_bytes
+from ingest.formats.base import LoadBudget, LoadError, budget_scope
+from ingest.formats.table import load_bytes
 from ingest.pipeline import ingest
 from ingest.schema import Status
 from tests.conftest import settings_for
@@ -263,7 +264,7 @@ def test_each_member_of_a_zip_gets_its_own_budget(tmp_path):
 
     from ingest.chunking import make_splitter
     from index.manifest import Manifest
-    from ingest.pipeline import prepare_file
+    from ingest.prepare import prepare_file
 
     path = tmp_path / "bundt.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -292,7 +293,7 @@ def test_the_members_of_a_zip_share_one_time_budget(tmp_path):
 
     from index.manifest import Manifest
     from ingest.chunking import make_splitter
-    from ingest.pipeline import prepare_file
+    from ingest.prepare import prepare_file
 
     path = tmp_path / "bundt.zip"
     slow = [f"svar/scanning {n}.pdf" for n in range(1, 5)]

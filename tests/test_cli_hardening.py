@@ -25,7 +25,7 @@ from core.errors import describe_exception, visible
 from core.settings import get_settings
 from index.index import Index
 from index.manifest import DocRecord, FileRecord, Manifest
-from ingest.pipeline import MIN_ID_PREFIX, Targets, TargetError, resolve_targets
+from ingest.removal import MIN_ID_PREFIX, Targets, TargetError, resolve_targets
 from tests.conftest import settings_for
 from tests.factories import letter
 from tests.processes import free_port, hoering_command, python_env, in_process_cli

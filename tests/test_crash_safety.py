@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 from index.index import Index
-from ingest.pipeline import UNCOMMITTED_MARKER, ingest
+from index.manifest_store import UNCOMMITTED_MARKER
+from ingest.pipeline import ingest
 from index.snapshot import load_snapshot
 from tests.conftest import settings_for
 from tests.factories import letter

@@ -20,7 +20,7 @@ import psutil
 import pytest
 
 from answering.ask import answer_question, ask
-from ingest import ocr
+from ingest.formats import ocr
 from index.index import Index
 from ingest.pipeline import ingest
 from ingest.schema import Status

@@ -22,7 +22,8 @@ import pytest
 from core.settings import get_settings
 from index.index import Index
 from index.manifest_store import UNCOMMITTED_MARKER
-from ingest.pipeline import RemovalPlan, PlannedRemoval, Targets, ingest, plan_removal, preview_removal, remove_planned
+from ingest.pipeline import ingest
+from ingest.removal import RemovalPlan, PlannedRemoval, Targets, plan_removal, preview_removal, remove_planned
 from retrieval.library import list_documents
 from retrieval.search import Searcher
 from tests.conftest import settings_for

@@ -1,6 +1,7 @@
 """The house's layers (docs/decisions/0011): a lower layer never imports a higher one, also not inside a
 function. The contract is in pyproject.toml ([tool.importlinter]); import-linter checks it on the code's own
-import graph."""
+import graph. Within ingest/ no import goes round in a circle, also not through an import inside a function
+(grimp, import-linter's graph)."""
 
 from __future__ import annotations
 
@@ -37,3 +38,60 @@ def test_the_contract_catches_an_upward_import_inside_a_function(tmp_path):
     result = _lint(tmp_path, config)
     assert result.returncode != 0
     assert "index.store -> answering.ask" in result.stdout
+
+
+def _circles(package: str) -> list[list[str]]:
+    """The import circles among ``package``'s modules (each a strongly connected group of two or more), imports
+    inside functions included."""
+    import grimp
+
+    graph = grimp.build_graph(package, cache_dir=None)
+    edges = {m: graph.find_modules_directly_imported_by(m) for m in graph.modules}
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    circles: list[list[str]] = []
+
+    def visit(module: str) -> None:  # Tarjan's strongly connected components
+        order[module] = low[module] = len(order)
+        stack.append(module)
+        for other in edges[module]:
+            if other not in order:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in stack:
+                low[module] = min(low[module], order[other])
+        if low[module] == order[module]:
+            group = []
+            while not group or group[-1] != module:
+                group.append(stack.pop())
+            if len(group) > 1:
+                circles.append(sorted(group))
+
+    for module in sorted(graph.modules):
+        if module not in order:
+            visit(module)
+    return circles
+
+
+
+def test_no_import_circle_in_ingest():
+    """The formats (ingest/formats/) sit on their base; the mail and zip formats are handed the table's load_bytes
+    rather than importing it, and OCR and the zip bundles import nothing of the house but the base (and the
+    records they return)."""
+    import grimp
+
+    assert _circles("ingest") == []
+    graph = grimp.build_graph("ingest", cache_dir=None)
+    assert graph.find_modules_directly_imported_by("ingest.formats.ocr") == {"ingest.formats.base"}
+    assert graph.find_modules_directly_imported_by("ingest.formats.bundles") == {"ingest.formats.base", "ingest.schema"}
+
+
+def test_the_circle_check_sees_an_import_inside_a_function(tmp_path, monkeypatch):
+    """Not vacuous: two modules that import each other, one of them inside a function, are a circle."""
+    (tmp_path / "circled").mkdir()
+    (tmp_path / "circled" / "__init__.py").write_text("")
+    (tmp_path / "circled" / "a.py").write_text("def f():\n    from circled import b\n    return b\n")
+    (tmp_path / "circled" / "b.py").write_text("from circled import a\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert _circles("circled") == [["circled.a", "circled.b"]]

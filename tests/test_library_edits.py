@@ -123,7 +123,7 @@ def test_a_document_removed_meanwhile_drops_the_unsaved_edit_with_a_notice(libra
     """Another user removes a letter above the edited row (the rows shift up): the edit is dropped, said, and
     never lands on the row that now stands where it was made."""
     from index.index import Index
-    from ingest.pipeline import remove
+    from ingest.removal import remove
 
     at = library
     editor = at.data_editor[0]

@@ -9,7 +9,7 @@ import pytest
 from core.parties import Party
 from ingest.clean import clean_pages
 from ingest.hearing_list import read_hearing_list
-from ingest.loaders import load_bytes
+from ingest.formats.table import load_bytes
 from ingest.metadata import extract_metadata
 from retrieval.parties import match_parties, name_form, score_names
 

@@ -18,7 +18,8 @@ import pytest
 from index.embedding_cache import text_key
 from index.index import Index
 from ingest.clean import CPR_MASK
-from ingest.pipeline import ingest, remove
+from ingest.pipeline import ingest
+from ingest.removal import remove
 from ingest.schema import Status
 from ingest.uploads import discard, save_upload
 from tests.factories import letter, make_pdf

@@ -115,7 +115,7 @@ def test_the_scan_would_catch_a_danish_table():
 def test_errors_carry_a_code_and_parameters_and_survive_pickling():
     from index.index import IndexDamagedError
     from ingest.corrections import CorrectionError
-    from ingest.loaders import LoadError
+    from ingest.formats.base import LoadError
 
     load = pickle.loads(pickle.dumps(LoadError("unsupported_type", ext=".xyz")))
     assert (load.code, load.params) == ("unsupported_type", {"ext": ".xyz"})
@@ -168,13 +168,15 @@ def test_the_cli_tells_a_refused_correction_in_the_users_language(cli, tmp_path)
 
 
 def test_the_supported_formats_come_from_one_list(cli, monkeypatch):
-    from ingest import loaders, uploads
+    from ingest import uploads
+    from ingest.formats import bundles, mail, table
     from ui import sidebar
     from ui.texts import t
 
-    assert set(loaders.LOADERS) == set(SUPPORTED_SUFFIXES)  # every listed suffix is read, nothing else
-    assert loaders.SUPPORTED_SUFFIXES is uploads.SUPPORTED_SUFFIXES is sidebar.SUPPORTED_SUFFIXES is SUPPORTED_SUFFIXES
-    assert loaders.IMAGE_SUFFIXES == IMAGE_SUFFIXES
+    assert set(table.LOADERS) == set(SUPPORTED_SUFFIXES)  # every listed suffix is read, nothing else
+    assert (bundles.SUPPORTED_SUFFIXES is mail.SUPPORTED_SUFFIXES is uploads.SUPPORTED_SUFFIXES
+            is sidebar.SUPPORTED_SUFFIXES is SUPPORTED_SUFFIXES)
+    assert mail.IMAGE_SUFFIXES == IMAGE_SUFFIXES
     assert len(SUPPORTED_SUFFIXES) == len(set(SUPPORTED_SUFFIXES)) == sum(map(len, FORMATS.values())) == 14
     monkeypatch.setenv("COLUMNS", "300")
     code, help_text, _ = cli("ingest", "--help")

@@ -12,7 +12,7 @@ import pytest
 from ingest.clean import CPR_MASK
 from ingest.corrections import CorrectionError, set_metadata
 from index.index import Index
-from ingest.pipeline import discover, ingest, remove
+from ingest.pipeline import discover, ingest
 from ingest.schema import Status
 from retrieval.library import list_documents
 from tests.conftest import SAMPLE_DIR, SAMPLE_FILES
@@ -96,7 +96,7 @@ def test_leftovers_of_a_dead_run_are_cleaned_by_the_next_run_even_with_nothing_t
     """Chunks written but never committed (a run killed before its manifest commit) are invisible and removed."""
     import numpy as np
 
-    from ingest.pipeline import UNCOMMITTED_MARKER
+    from index.manifest_store import UNCOMMITTED_MARKER
 
     folder = write_letters(tmp_path / "svar")
     settings = make_settings()
@@ -230,37 +230,6 @@ def test_prune_only_touches_the_given_paths(embedder, make_settings, tmp_path):
     report = ingest([a], settings, prune_missing=True, embedder=embedder)
     assert report.removed == 0
     assert str(b / "vejle.txt") in Index(settings).manifest().files
-
-
-def test_remove_by_doc_id_prefix_and_by_path(embedder, make_settings, tmp_path):
-    folder = write_letters(tmp_path / "svar")
-    settings = make_settings()
-    ingest([folder], settings, embedder=embedder)
-    manifest = Index(settings).manifest()
-    faxe_id = manifest.files[str(folder / "faxe.txt")].doc_ids[0]
-    vejle_id = manifest.files[str(folder / "vejle.txt")].doc_ids[0]
-    assert remove([faxe_id[:8]], settings) == [faxe_id]
-    assert remove([str(folder / "vejle.txt")], settings) == [vejle_id]
-    assert remove(["ingen-sådan"], settings) == []
-    manifest = Index(settings).manifest()
-    assert set(manifest.documents) == set(manifest.referenced_doc_ids()) and len(manifest.documents) == 1
-    assert chroma_chunks(settings, faxe_id)["ids"] == [] and chroma_chunks(settings, vejle_id)["ids"] == []
-    assert_consistent(settings)
-    # a removed file comes back on the next ingest
-    assert ingest([folder], settings, embedder=embedder).to_json()["ingested"] == 2
-
-
-def test_removing_one_of_two_files_with_the_same_text_keeps_the_other(embedder, make_settings, tmp_path):
-    folder = write_letters(tmp_path / "svar", {"a.txt": LETTERS["faxe.txt"], "b.txt": LETTERS["faxe.txt"]})
-    settings = make_settings()
-    ingest([folder], settings, embedder=embedder)
-    manifest = Index(settings).manifest()
-    [a_id], [b_id] = manifest.files[str(folder / "a.txt")].doc_ids, manifest.files[str(folder / "b.txt")].doc_ids
-    assert remove([str(folder / "a.txt")], settings) == [a_id]
-    kept = Index(settings).manifest().documents[b_id]
-    assert kept.sources == [str(folder / "b.txt")] and kept.source == str(folder / "b.txt")
-    assert {m["source"] for m in chroma_chunks(settings, b_id)["metadatas"]} == {kept.source}
-    assert_consistent(settings)
 
 
 # ------------------------------------------------------------------------------------ bad files

@@ -15,7 +15,8 @@ import pytest
 from index import read_cache
 from index.index import Index
 from index.snapshot import load_snapshot
-from ingest.pipeline import ingest, remove
+from ingest.pipeline import ingest
+from ingest.removal import remove
 from tests.conftest import SAMPLE_DIR, SAMPLE_FILES
 from tests.factories import CYCLING_LETTER, letter
 from tests.processes import hoering_command, python_env

@@ -22,7 +22,8 @@ from index.index import Index
 from index.review_store import ReviewNotAllowed, ReviewStore
 from ingest.corrections import set_metadata
 from ingest.hearing_list import read_hearing_list
-from ingest.pipeline import ingest, remove_planned
+from ingest.pipeline import ingest
+from ingest.removal import remove_planned
 from retrieval.search import Searcher
 from tests.conftest import HEARING_DATA, SAMPLE_DIR
 

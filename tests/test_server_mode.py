@@ -124,7 +124,7 @@ def test_a_second_process_sees_every_commit_and_rebuilds_bm25_from_the_server(
         hit = reader.search("overdækkede cykelparkeringspladser", k=1).passages[0]
         assert hit.sender == "Cykelforeningen Østjylland"
     finally:
-        from ingest.pipeline import remove
+        from ingest.removal import remove
 
         remove([str(folder / "cykler.txt")], writer_settings)
 

@@ -8,7 +8,8 @@ import numpy as np
 
 from ingest.corrections import set_metadata
 from index.index import Index
-from ingest.pipeline import ingest, remove
+from ingest.pipeline import ingest
+from ingest.removal import remove
 from index.snapshot import load_snapshot
 from tests.factories import CYCLING_LETTER
 

@@ -22,7 +22,7 @@ from core.phrases import readable_date
 from export.safe import literal_cell
 from index.records import EDITABLE_FIELDS
 from ingest.corrections import CorrectionError, set_metadata
-from ingest.pipeline import PlannedRemoval, RemovalPlan, preview_removal, remove_planned
+from ingest.removal import PlannedRemoval, RemovalPlan, preview_removal, remove_planned
 from retrieval.library import DocumentSummary, list_documents
 from ui import auth, resources, sidebar
 from ui.safe import escape_markdown

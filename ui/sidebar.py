@@ -8,7 +8,7 @@ import datetime as dt
 import streamlit as st
 
 from ingest.pipeline import ingest
-from ingest.loaders import SUPPORTED_SUFFIXES
+from core.formats import SUPPORTED_SUFFIXES
 from core.senders import SENDER_TYPES
 from ingest.schema import Status
 from ingest.uploads import UploadError, discard as discard_uploads, save_upload

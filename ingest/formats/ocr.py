@@ -2,7 +2,8 @@
 
 Tesseract is a system program (Debian: ``tesseract-ocr`` and ``tesseract-ocr-dan``), driven through
 ``pytesseract``; PDF pages are rendered with ``pypdfium2``. Everything here is optional at run time:
-:func:`status` says whether OCR can run and, if not, why — the loaders then give a clear outcome.
+:func:`status` says whether OCR can run and, if not, why — the PDF and image loaders then give a clear outcome.
+Imports only ingest.formats.base of the project.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import io
 import shutil
 import threading
 from dataclasses import dataclass
+
+from ingest.formats.base import LoadError, current_budget
 
 LANGUAGE = "dan"
 RENDER_DPI = 300  # Tesseract reads letter-size print best at 300 dpi
@@ -58,10 +61,8 @@ def _probe() -> OcrStatus:
 
 def ocr_image(image) -> str:
     """Text of one PIL image with the Danish model (automatic page segmentation), within the file's time budget
-    (ingest.loaders.LoadBudget): Tesseract is stopped when the budget runs out."""
+    (ingest.formats.base.LoadBudget): Tesseract is stopped when the budget runs out."""
     import pytesseract
-
-    from ingest.loaders import LoadError, current_budget
 
     budget = current_budget()
     budget.check_time()
@@ -106,8 +107,6 @@ def open_frames(data: bytes, max_frames: int):
     from its headers alone that it has at most ``max_frames`` frames of at most MAX_IMAGE_PIXELS each.
     Returns (image, number of frames); decode each with :func:`frame`, one at a time (bounded memory)."""
     from PIL import Image
-
-    from ingest.loaders import LoadError
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     image = Image.open(io.BytesIO(data))

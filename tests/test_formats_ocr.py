@@ -1,4 +1,4 @@
-"""OCR of scanned letters (real Tesseract with Danish data when installed; its absence simulated)."""
+"""ingest.formats.ocr: OCR of scanned letters (real Tesseract with Danish data when installed; its absence simulated)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest import ocr
+from ingest.formats import ocr
 from tests.factories import letter, make_pdf, scanned_image, scanned_pdf_bytes
 
 needs_ocr = pytest.mark.skipif(not ocr.available(), reason=f"OCR unavailable: {ocr.status().reason}")
@@ -41,7 +41,7 @@ def test_status_names_a_reason_when_tesseract_or_danish_is_missing(monkeypatch):
 
 @needs_ocr
 def test_only_the_page_without_text_layer_is_ocred():
-    from ingest.loaders import load_bytes
+    from ingest.formats.table import load_bytes
 
     page1 = letter("Faxe Kommune", "Vi støtter planen for cykelstierne.")
     [doc] = load_bytes(scanned_pdf_bytes([page1]), "brev.pdf", "brev.pdf")
@@ -54,7 +54,7 @@ def test_only_the_page_without_text_layer_is_ocred():
 @needs_ocr
 @pytest.mark.parametrize("fmt,suffix", [("PNG", ".png"), ("JPEG", ".jpg"), ("TIFF", ".tiff")])
 def test_image_letters_are_read_as_one_ocr_page(fmt, suffix):
-    from ingest.loaders import load_bytes
+    from ingest.formats.table import load_bytes
 
     buf = io.BytesIO()
     scanned_image().convert("RGB").save(buf, fmt)

@@ -1,4 +1,4 @@
-"""Zip bundles: members ingested as if dropped alone; unsafe, oversized and too-deep members refused."""
+"""ingest.formats.bundles: zip members ingested as if dropped alone; unsafe, oversized and too-deep members refused."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import zipfile
 
 import pytest
 
-from ingest import bundles
-from ingest.bundles import ZipLimits, load_bundle, unsafe_name
+from ingest.formats import base, bundles
+from ingest.formats.base import LoadError, ZipLimits
+from ingest.formats.bundles import load_bundle, unsafe_name
+from ingest.formats.table import load_bytes
 from tests.factories import letter, pdf_bytes
 
 
@@ -50,7 +52,7 @@ def test_unsafe_names():
 
 
 def test_load_bundle_members_and_refusals():
-    result = load_bundle(bundle(), "hoering.zip", SMALL)
+    result = load_bundle(bundle(), "hoering.zip", SMALL, load=load_bytes)
     sources = sorted(d.source for d in result.documents)
     assert sources == sorted(
         ["hoering.zip#svar/faxe.pdf", "hoering.zip#svar/norddjurs.txt", "hoering.zip#svar/borger.txt",
@@ -65,42 +67,40 @@ def test_load_bundle_members_and_refusals():
 def test_nesting_deeper_than_two_is_refused():
     level3 = zip_bytes({"dybt.txt": b"Dybt begravet svar."})
     level2 = zip_bytes({"niveau3.zip": level3, "ok.txt": letter("Region Midtjylland", "Fint.").encode()})
-    result = load_bundle(zip_bytes({"niveau2.zip": level2}), "b.zip")
+    result = load_bundle(zip_bytes({"niveau2.zip": level2}), "b.zip", load=load_bytes)
     assert [d.source for d in result.documents] == ["b.zip#niveau2.zip#ok.txt"]
     assert [(m, e.code) for m, e in result.failures] == [("b.zip#niveau2.zip#niveau3.zip", "zip_too_deep")]
 
 
 def test_zip_bomb_ratio_and_size_lies_are_caught():
     bomb = zip_bytes({"bombe.txt": b"\0" * (5 * 1024 * 1024)})  # compresses ~1000:1
-    result = load_bundle(bomb, "b.zip", ZipLimits(max_ratio=100))
+    result = load_bundle(bomb, "b.zip", ZipLimits(max_ratio=100), load=load_bytes)
     assert [e.code for _, e in result.failures] == ["zip_ratio"]
     # A header that understates the size: never more than it claims is read (the CRC then fails).
     limits = ZipLimits(max_member_bytes=50_000, max_ratio=10_000)
     archive = zipfile.ZipFile(io.BytesIO(zip_bytes({"a.txt": b"x" * 200_000})))
     info = archive.infolist()[0]
     info.file_size = 10  # lie
-    with pytest.raises(bundles.LoadError) as caught:
+    with pytest.raises(LoadError) as caught:
         bundles._read_member(archive, info, limits, bundles._Budget(10**9))
     assert caught.value.code == "corrupt_zip"
     # A header that passes the checks but whose data is larger than the member limit is cut off while reading.
     archive = zipfile.ZipFile(io.BytesIO(zip_bytes({"a.txt": b"x" * 200_000})))
-    with pytest.raises(bundles.LoadError) as caught:
+    with pytest.raises(LoadError) as caught:
         bundles._read_member(archive, archive.infolist()[0], limits, bundles._Budget(10**9))
     assert caught.value.code == "zip_member_too_large"
 
 
 def test_total_size_and_member_count_limits():
     members = {f"svar{i}.txt": letter(f"Borger {i}", "Kort svar om planen.").encode() * 20 for i in range(5)}
-    result = load_bundle(zip_bytes(members), "b.zip", ZipLimits(max_members=3))
+    result = load_bundle(zip_bytes(members), "b.zip", ZipLimits(max_members=3), load=load_bytes)
     assert len(result.documents) == 3 and {e.code for _, e in result.failures} == {"zip_too_many"}
     size = len(next(iter(members.values())))
-    result = load_bundle(zip_bytes(members), "b.zip", ZipLimits(max_total_bytes=2 * size + 10))
+    result = load_bundle(zip_bytes(members), "b.zip", ZipLimits(max_total_bytes=2 * size + 10), load=load_bytes)
     assert len(result.documents) == 2 and {e.code for _, e in result.failures} == {"zip_total_too_large"}
 
 
 def test_corrupt_zip_is_a_clear_error():
-    from ingest.loaders import LoadError, load_bytes
-
     with pytest.raises(LoadError) as caught:
         load_bytes(b"PK\x03\x04 not really a zip", "b.zip", "b.zip")
     assert caught.value.code == "corrupt_zip"
@@ -112,7 +112,7 @@ def test_ingest_a_bundle(tmp_path, make_settings, embedder, monkeypatch):
     from ingest.pipeline import ingest
     from retrieval.search import Searcher
 
-    monkeypatch.setattr(bundles, "LIMITS", SMALL)
+    monkeypatch.setattr(base, "LIMITS", SMALL)
     path = tmp_path / "hoering.zip"
     path.write_bytes(bundle())
     settings = make_settings()

@@ -3,7 +3,9 @@
 Every supported member is loaded as if it had been dropped alone, with ``source`` naming the zip and the
 member path ("bundle.zip#svar/borger.pdf"). Refused members — unsafe paths, too large, suspicious
 compression, too many files, too deep nesting — and members that fail to load are returned as failures
-with a LoadError each; they never stop the other members.
+with a LoadError each; they never stop the other members. A member is read by the ``load`` the caller hands
+over (ingest.formats.table.load_bytes, or the pipeline's reading in a worker process), so this module imports
+only ingest.formats.base.
 """
 
 from __future__ import annotations
@@ -12,25 +14,15 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Callable
 
-from ingest.loaders import LOADERS, LoadError, load_bytes
+from core.formats import SUPPORTED_SUFFIXES
+from core.phrases import message
+from ingest.formats import base
+from ingest.formats.base import MB, LoadError, ReadFile, ZipLimits, size_text
 from ingest.schema import LoadedDocument
 
-
-@dataclass(frozen=True)
-class ZipLimits:
-    max_members: int = 2000  # files in one zip (each nested zip counts its own)
-    max_member_bytes: int = 100 * 1024 * 1024  # uncompressed size of one member
-    max_total_bytes: int = 1024 * 1024 * 1024  # uncompressed size of everything read from one bundle
-    max_ratio: float = 200.0  # uncompressed / compressed of one member (zip bombs)
-    max_depth: int = 2  # the bundle is depth 1; a zip inside it depth 2; deeper zips are refused
-
-
-LIMITS = ZipLimits()
 _SKIP_PARTS = ("__MACOSX",)
 _SKIP_NAMES = (".DS_Store", "Thumbs.db", "desktop.ini")
-MB = 1024 * 1024
 
 
 @dataclass
@@ -44,17 +36,25 @@ class _Budget:
     left: int
 
 
-Loader = Callable[[bytes, str, str], list[LoadedDocument]]  # (bytes, member name, member source) -> documents
+def load_zip(data: bytes, source: str, *, load: ReadFile) -> list[LoadedDocument]:
+    """A zip read as one file (dropped alone, attached to a mail): its members' documents, the failed members
+    named in a warning on the first; a zip of which nothing could be read is a LoadError."""
+    result = load_bundle(data, source, load=load)
+    if not result.documents:
+        raise LoadError("zip_nothing", failed=len(result.failures))
+    result.documents[0].warnings.extend(f"{member}: {message(e.code, 'da', **e.params)}" for member, e in result.failures)
+    return result.documents
 
 
-def load_bundle(data: bytes, source: str, limits: ZipLimits | None = None, load: Loader | None = None) -> BundleResult:
+def load_bundle(data: bytes, source: str, limits: ZipLimits | None = None, *, load: ReadFile) -> BundleResult:
     """Load every member of the zip ``data``; raises LoadError only when the zip itself cannot be read.
 
-    ``load`` reads one member (default: ingest.loaders.load_bytes in this process); the pipeline passes one
-    that reads each member in a worker process within its own time and memory budget (ingest.budget)."""
-    limits = limits or LIMITS
+    ``load`` reads one member (bytes, member name, member source): ingest.formats.table.load_bytes in this
+    process, or the pipeline's, which reads each member in a worker process within its own time and memory
+    budget (ingest.budget). ``limits``: the zip limits in force (base.LIMITS) unless given."""
+    limits = limits or base.LIMITS
     result = BundleResult()
-    _load_zip(data, source, 1, limits, _Budget(limits.max_total_bytes), result, load or load_bytes)
+    _load_zip(data, source, 1, limits, _Budget(limits.max_total_bytes), result, load)
     return result
 
 
@@ -67,7 +67,7 @@ def unsafe_name(name: str) -> bool:
 
 
 def _load_zip(
-    data: bytes, source: str, depth: int, limits: ZipLimits, budget: _Budget, result: BundleResult, load: Loader
+    data: bytes, source: str, depth: int, limits: ZipLimits, budget: _Budget, result: BundleResult, load: ReadFile
 ) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -89,7 +89,7 @@ def _load_zip(
                 result.failures.append((member_source, LoadError("zip_too_many", limit=limits.max_members)))
                 continue
             suffix = PurePosixPath(name).suffix.lower()
-            if suffix not in LOADERS:
+            if suffix not in SUPPORTED_SUFFIXES:
                 result.failures.append((member_source, LoadError("unsupported_type", ext=suffix or name)))
                 continue
             if suffix == ".zip" and depth >= limits.max_depth:
@@ -121,9 +121,9 @@ def _load_zip(
 def _check_sizes(info: zipfile.ZipInfo, limits: ZipLimits, budget: _Budget) -> LoadError | None:
     """Refuse by the declared sizes before reading (the reading itself enforces them again)."""
     if info.file_size > limits.max_member_bytes:
-        return LoadError("zip_member_too_large", size=_mb(info.file_size), limit=_mb(limits.max_member_bytes))
+        return LoadError("zip_member_too_large", size=size_text(info.file_size), limit=size_text(limits.max_member_bytes))
     if info.file_size > budget.left:
-        return LoadError("zip_total_too_large", limit=_mb(limits.max_total_bytes))
+        return LoadError("zip_total_too_large", limit=size_text(limits.max_total_bytes))
     if info.file_size > MB and info.file_size > limits.max_ratio * max(1, info.compress_size):
         return LoadError("zip_ratio", ratio=int(info.file_size / max(1, info.compress_size)), limit=int(limits.max_ratio))
     return None
@@ -142,8 +142,8 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ZipLim
                 out += piece
                 if len(out) > cap:
                     if cap == budget.left and cap < limits.max_member_bytes:
-                        raise LoadError("zip_total_too_large", limit=_mb(limits.max_total_bytes))
-                    raise LoadError("zip_member_too_large", size=f">{_mb(cap)}", limit=_mb(limits.max_member_bytes))
+                        raise LoadError("zip_total_too_large", limit=size_text(limits.max_total_bytes))
+                    raise LoadError("zip_member_too_large", size=f">{size_text(cap)}", limit=size_text(limits.max_member_bytes))
                 if len(out) > MB and len(out) > limits.max_ratio * max(1, info.compress_size):
                     raise LoadError("zip_ratio", ratio=int(len(out) / max(1, info.compress_size)), limit=int(limits.max_ratio))
     except LoadError:
@@ -153,11 +153,3 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ZipLim
     budget.left -= len(out)
     return bytes(out)
 
-
-def _mb(size: int) -> str:
-    """A size in plain units ("120 MB", "40 kB", "900 bytes")."""
-    if size >= MB:
-        return f"{size / MB:.1f}".removesuffix(".0") + " MB"
-    if size >= 1024:
-        return f"{size // 1024} kB"
-    return f"{size} bytes"
