@@ -28,7 +28,7 @@ from index.index import Index
 from index.manifest import Manifest
 from index.manifest_store import UNCOMMITTED_MARKER  # noqa: F401 - where the embedded index keeps its marker
 from index.records import EDITABLE_FIELDS, Chunk, Document
-from index.writer import SENTENCE_BATCH, IndexWriter  # noqa: F401 - SENTENCE_BATCH: bench/fill_cache.py reads it here
+from index.writer import IndexWriter, WriterTuning
 from ingest.budget import SharedTime, load_file, prewarm
 from ingest.chunking import chunk_document, make_splitter, sentence_spans
 from ingest.clean import clean_pages, mask_cpr_in_name
@@ -39,7 +39,6 @@ from ingest.schema import FileOutcome, IngestReport, Status
 from ingest.uploads import discard as discard_uploads
 
 ProgressCallback = Callable[[str, dict], None]
-EMBED_BATCH = 16  # texts per call where a caller batches by count (bench/); the writer batches by characters
 PLAIN_TEXT_SUFFIXES = (".txt", ".md")  # read as they are: a character takes at most 4 bytes
 IDLE_SECONDS = 0.5  # while the next file is being read, how often an ingest looks for a writer waiting for the lock
 
@@ -392,6 +391,7 @@ def ingest(
     embedder: Embedder | None = None,
     index: Index | None = None,
     on_progress: ProgressCallback | None = None,
+    tuning: WriterTuning | None = None,
 ) -> IngestReport:
     started = time.perf_counter()
     prewarm(2)  # the file-reading worker processes start while the index and the model load
@@ -399,7 +399,7 @@ def ingest(
     index = index or Index(settings)
     embedder = embedder or embedder_for(settings)
     report = IngestReport()
-    with IndexWriter(index, embedder, on_progress=notify) as writer:
+    with IndexWriter(index, embedder, on_progress=notify, tuning=tuning) as writer:
         run = _Run(writer, settings)
         files, missing, links = discover_all(paths)
         for path in missing:
