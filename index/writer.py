@@ -61,7 +61,7 @@ class WriterTuning:
     on_timing: Timing | None = None
 
 
-DEFAULT_TUNING = WriterTuning()
+DEFAULT_TUNING = WriterTuning()  # a writer given no tuning takes this one (looked up when it is made)
 
 
 def forget_source(record: DocRecord, path: str) -> bool:
