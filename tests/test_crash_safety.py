@@ -1,6 +1,6 @@
 """Crash safety of ingest (docs/decisions/0002): a real ``hoering ingest`` process killed with SIGKILL partway.
 
-The child commits every few documents (a wrapper lowers COMMIT_EVERY_DOCS; nothing else differs from
+The child commits every few documents (a wrapper lowers the writer's commit_every_docs; nothing else differs from
 ``python -m hoering ingest``) and is killed just after a commit, while it writes the next document to
 Chroma. The committed index it leaves must be whole; re-running the same ingest must finish the job with
 no document lost, none duplicated, no orphan rows; and a file being replaced must be visible wholly in
@@ -32,7 +32,7 @@ CHUNKING = {"chunk_size": 200, "chunk_overlap": 20}
 CHILD = """
 import sys
 import index.writer
-index.writer.COMMIT_EVERY_DOCS = int(sys.argv.pop(1))  # commit often, so the kill lands between commits
+index.writer.DEFAULT_TUNING = index.writer.WriterTuning(commit_every_docs=int(sys.argv.pop(1)))  # commit often, so the kill lands between commits
 from hoering.cli import main
 main()
 """

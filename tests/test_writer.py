@@ -11,12 +11,11 @@ import hashlib
 
 import pytest
 
-import index.writer as writer_module
 from index.index import Index
 from index.manifest_store import UNCOMMITTED_MARKER
 from index.records import Document
 from index.snapshot import load_snapshot
-from index.writer import IndexWriter
+from index.writer import IndexWriter, WriterTuning
 from ingest.chunking import chunk_document, make_splitter, sentence_spans
 from tests.index_checks import assert_consistent
 
@@ -164,10 +163,9 @@ def test_a_document_under_two_names_keeps_its_rows_when_one_is_forgotten(setting
     assert_consistent(settings)
 
 
-def test_the_writer_commits_when_due(settings, embedder, monkeypatch):
-    monkeypatch.setattr(writer_module, "COMMIT_EVERY_DOCS", 2)
+def test_the_writer_commits_when_due(settings, embedder):
     index = Index(settings)
-    with IndexWriter(index, embedder) as writer:
+    with IndexWriter(index, embedder, tuning=WriterTuning(commit_every_docs=2)) as writer:
         add(writer, "svar_a.txt")
         writer.commit_when_due()
         assert index.version() == 1 and writer.pending == 0  # the first change at once: searchable in seconds
@@ -221,7 +219,7 @@ def test_documents_are_embedded_together_with_the_vectors_each_text_has_alone(se
     counting = _CountingEmbedder(embedder)
     with IndexWriter(Index(settings), counting) as writer:
         ids = [add(writer, name) for name in LETTERS]
-        assert counting.calls == []  # queued until the rows are written (or EMBED_CHARS characters wait)
+        assert counting.calls == []  # queued until the rows are written (or embed_chars characters wait)
     assert len(counting.calls) == 1, counting.calls
     snap = load_snapshot(Index(settings))
     assert set(snap.columns["doc_id"]) == set(ids)
@@ -232,12 +230,11 @@ def test_documents_are_embedded_together_with_the_vectors_each_text_has_alone(se
         assert abs(float(vector @ alone) / float(vector @ vector) ** 0.5 - 1) < 1e-5
 
 
-def test_a_long_queue_is_embedded_in_calls_of_about_embed_chars(settings, embedder, monkeypatch):
-    monkeypatch.setattr(writer_module, "EMBED_CHARS", 150)
+def test_a_long_queue_is_embedded_in_calls_of_about_embed_chars(settings, embedder):
     counting = _CountingEmbedder(embedder)
-    with IndexWriter(Index(settings), counting) as writer:
+    with IndexWriter(Index(settings), counting, tuning=WriterTuning(embed_chars=150)) as writer:
         for name in LETTERS:
             add(writer, name)
-        assert counting.calls, "embedded while adding once EMBED_CHARS characters waited"
+        assert counting.calls, "embedded while adding once embed_chars characters waited"
     assert len(counting.calls) >= 2
     assert_consistent(settings)
