@@ -87,6 +87,8 @@ def check_database(settings: Settings) -> None:
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             return  # a writer holds it: not damage (the writer checked it)
+        if "readonly" in str(exc):  # a crashed writer's log waits to be replayed, which a read-only look cannot do
+            return  # not damage: the next writer (or read-write open) replays it
         raise store_damaged(settings, str(exc)) from exc
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # (SQLite's message itself may not decode)
         raise store_damaged(settings, str(exc)) from exc
