@@ -7,8 +7,9 @@ import re
 from datetime import datetime
 
 from core.phrases import message
+from core.senders import sender_type_label
 from export.coverage_table import COLUMNS, coverage_rows, headers
-from export.labels import file_label, page_label, sender_type_word
+from export.labels import file_label, page_label
 from export.safe import clean_text
 from answering.schema import Answer, Citation
 from answering.texts import field_name, filter_value
@@ -64,7 +65,7 @@ def _where(c: Citation, language: str) -> str:
     where = ", ".join(x for x in (file_label(c.source), page_label(c.page, language)) if x)
     if c.ocr:
         where += f" ({message('answer_export.ocr', language)})"
-    return f" ({sender_type_word(c.sender_type, language)}) – {where}"
+    return f" ({sender_type_label(c.sender_type, language)}) – {where}"
 
 
 def to_markdown(answer: Answer) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from answering.coverage_answer import stance_word
 from answering.schema import Answer
 from core.phrases import message
-from export.labels import sender_type_word
+from core.senders import sender_type_label
 from export.safe import literal_cell
 from retrieval.verdict import ORDER
 
@@ -96,7 +96,7 @@ def coverage_rows(answer: Answer) -> list[CoverageRow]:
             quote = f"{stance + ': ' if stance else ''}{entry.summary} »{first.quote}«"
         rows.append(CoverageRow(
             sender=entry.label or entry.sender,  # two letters of one sender name are two rows, told apart
-            type=sender_type_word(entry.sender_type, lang),
+            type=sender_type_label(entry.sender_type, lang),
             mentions=state_word(entry.verdict, lang),
             quote=quote,
             page=first.page if first else None,

@@ -17,9 +17,8 @@ from datetime import date
 
 from answering.hearing_report import HearingReport, ReviewMark, ThemeCount
 from core.phrases import message
-from core.senders import SENDER_TYPES
-from export.notat import (LANGUAGE, _append, _cell_text, _fit_rows, _fix_table_layout, display_date,
-                          role_name)
+from core.senders import SENDER_TYPES, sender_type_label
+from export.notat import LANGUAGE, _append, _cell_text, _fit_rows, _fix_table_layout, display_date
 from export.safe import clean_text, literal_cell
 
 
@@ -126,8 +125,8 @@ def _theme_section(document, report: HearingReport, theme: ThemeCount) -> None:
         letter = report.case.letter(cell.doc_id)
         par = document.add_paragraph(style="List Bullet")
         par.add_run(clean_text(_sender(report, cell.doc_id))).bold = True
-        par.add_run(clean_text(_m("hnotat.theme_sender", role=role_name(letter.sender_type if letter else "ukendt"),
-                                  stance=_stance(cell.stance).lower())))
+        role = sender_type_label(letter.sender_type if letter else "ukendt", LANGUAGE, "role")
+        par.add_run(clean_text(_m("hnotat.theme_sender", role=role, stance=_stance(cell.stance).lower())))
         if cell.quote:
             par.add_run(clean_text(f"»{cell.quote}«")).italic = True
         if cell.page:
@@ -143,7 +142,7 @@ def _theme_section(document, report: HearingReport, theme: ThemeCount) -> None:
 def crosstab(report: HearingReport) -> tuple[list[str], list[list]]:
     """Themes × sender type (letters that mention the theme): the header and one row per theme, with a total."""
     types = [t for t in SENDER_TYPES if any(th.by_sender_type.get(t) for th in report.themes)]
-    header = [_m("notat.column.theme"), *(role_name(t) for t in types), _m("hnotat.column.total")]
+    header = [_m("notat.column.theme"), *(sender_type_label(t, LANGUAGE, "role") for t in types), _m("hnotat.column.total")]
     rows = [[th.label, *(th.by_sender_type.get(t, 0) for t in types), th.mentions] for th in report.themes]
     return header, rows
 
@@ -171,8 +170,9 @@ def to_docx(report: HearingReport) -> bytes:
         _cell_text(cell, name, bold=True)
     for letter in (x for x in case.letters if x.outcome == "response"):
         cells = table.add_row().cells
-        values = [display_date(letter.date), letter.sender or letter.source, role_name(letter.sender_type),
-                  _stance(letter.stance), report.summaries.get(letter.doc_id, ""), ""]
+        values = [display_date(letter.date), letter.sender or letter.source,
+                  sender_type_label(letter.sender_type, LANGUAGE, "role"), _stance(letter.stance),
+                  report.summaries.get(letter.doc_id, ""), ""]
         for cell, value in zip(cells, values):
             _cell_text(cell, value)
     _fix_table_layout(table, WIDTHS_CM)
@@ -260,7 +260,7 @@ def to_xlsx(report: HearingReport) -> bytes:
     header = [*RESPONSE_COLUMNS, _m("hnotat.column.outcome"), _m("hnotat.column.party"), _m("hnotat.column.match"),
               _m("hnotat.column.campaign"), _m("notat.column.source"), _m("review.column.decided_by"),
               _m("review.column.state")]
-    rows = [["", x.sender or x.source, role_name(x.sender_type),
+    rows = [["", x.sender or x.source, sender_type_label(x.sender_type, LANGUAGE, "role"),
              _stance(x.stance) if x.outcome == "response" else "", report.summaries.get(x.doc_id, ""), "",
              _m(f"casefile.outcome.{x.outcome}"), x.party or "", _m(f"casefile.match.{x.match}") if x.match else "",
              x.campaign or "", x.source.replace("\\", "/").rsplit("/", 1)[-1],
@@ -277,7 +277,8 @@ def to_xlsx(report: HearingReport) -> bytes:
         letter = case.letter(c.doc_id)
         mark = report.review.mark("verdict", c.doc_id, c.theme_id) if report.review is not None else None
         cells.append([labels.get(c.theme_id, c.theme_id), _sender(report, c.doc_id),
-                      role_name(letter.sender_type if letter else "ukendt"), _m(f"casefile.verdict.{c.verdict}"),
+                      sender_type_label(letter.sender_type if letter else "ukendt", LANGUAGE, "role"),
+                      _m(f"casefile.verdict.{c.verdict}"),
                       c.probability if c.probability is not None else "",
                       _stance(c.stance) if c.verdict != "not_mentioned" else "", c.quote or "",
                       c.page if c.page is not None else "", (letter.campaign or "") if letter else "",

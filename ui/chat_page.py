@@ -11,7 +11,8 @@ import streamlit as st
 from answering.ask import ask, final_answer, text_pieces
 from answering.conversation import Turn
 from answering.coverage_answer import lead_sentence
-from answering.texts import FIELD_NAMES, SENDER_TYPE_NAMES, describe_filters
+from answering.texts import describe_filters, field_name
+from core.senders import sender_type_label
 from export.answer import to_docx, to_markdown
 from export.coverage_table import COLUMNS, coverage_rows, state_word, to_csv, to_xlsx
 from export.feedback import record_feedback
@@ -41,9 +42,9 @@ def _history() -> list[Turn]:
 
 def _chip_label(field: str, value: str, lang: str) -> str:
     """The chip in the answer's language ``lang``: "✕ afsendertype = kommuner (udledt af spørgsmålet)"."""
-    shown = SENDER_TYPE_NAMES[lang].get(value, value) if field == "sender_type" else value
+    shown = sender_type_label(value, lang, "group") if field == "sender_type" else value
     # A button label is Markdown; the value (a sender, municipality or hearing) comes from the letters.
-    return t(lang, "inferred_chip", label=f"{FIELD_NAMES[lang][field]} = {escape_label(shown)}")
+    return t(lang, "inferred_chip", label=f"{field_name(field, lang)} = {escape_label(shown)}")
 
 
 def _links(answer: Answer, key: str) -> dict[int, str]:
