@@ -16,7 +16,7 @@ from answering.conversation import Turn
 from answering.citations import (MARKER, claim_sentences, group_claim, group_supported, in_text_order, make_citation,
                                   meaningful_quote, quote_fits_claim, quote_reported)
 from answering.prompts import answer_messages, template
-from answering.texts import phrase
+from answering.texts import unverified_note
 from core.settings import Settings
 from answering.schema import Answer, Citation
 from index.records import Passage
@@ -127,7 +127,7 @@ def verify_answer(raw: str, passages: list[Passage], quote_for, language: str = 
     out.append(_marked(text[cursor:], cursor, unsupported))
     verified_text = "".join(out)
     if dropped:
-        verified_text += "\n\n" + phrase(language, "unverified").format(n=dropped)
+        verified_text += "\n\n" + unverified_note(dropped, language, in_text=True)
     verified_text, numbered = in_text_order(verified_text, list(citations.values()))
     return verified_text, numbered, dropped
 

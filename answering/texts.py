@@ -15,6 +15,13 @@ def phrase(language: str, key: str, **params: object) -> str:
     return message(f"answer.{key}", language, **params) if params else template(f"answer.{key}", language)
 
 
+def unverified_note(n: int, language: str, *, in_text: bool) -> str:
+    """The note on the ``n`` references of the language model that could not be verified: ``in_text`` under the
+    model's own answer, whose text marks each one "[?]"; otherwise the app's caption beside whichever answer stands
+    (the references are not shown as sources)."""
+    return message("answer.unverified" if in_text else "answer.unverified_caption", language, n=n)
+
+
 def field_name(field: str, language: str) -> str:
     """A filter field as an answer names it ("afsendertype")."""
     return message(f"field.{field}", language)

@@ -11,7 +11,7 @@ import streamlit as st
 from answering.ask import ask, final_answer, text_pieces
 from answering.conversation import Turn
 from answering.coverage_answer import lead_sentence
-from answering.texts import describe_filters, field_name
+from answering.texts import describe_filters, field_name, unverified_note
 from core.senders import sender_type_label
 from export.answer import to_docx, to_markdown
 from export.coverage_table import COLUMNS, coverage_rows, state_word, to_csv, to_xlsx
@@ -62,7 +62,7 @@ def _render_answer(answer: Answer, lang: str, index: int, last: bool, loading: d
     else:
         st.markdown(answer_markdown(answer.text, _links(answer, key)))
     if answer.dropped_citations:
-        st.caption(t(alang, "unverified", n=answer.dropped_citations))
+        st.caption(unverified_note(answer.dropped_citations, alang, in_text=False))
     if last:
         for field in answer.filters.inferred:
             value = answer.filters.active().get(field)

@@ -55,9 +55,15 @@ PHRASES: dict[str, dict[str, str]] = {
         "da": "Indekset er tomt: indlæs høringssvar først.",
         "en": "The index is empty: ingest consultation responses first.",
     },
+    # the model's references that could not be verified (answering.texts.unverified_note): under its answer, whose
+    # text marks each "[?]", and the app's caption beside whichever answer stands
     "answer.unverified": {
         "da": "({n} henvisning(er) kunne ikke verificeres i høringssvarene og er markeret [?].)",
         "en": "({n} reference(s) could not be verified in the responses and are marked [?].)",
+    },
+    "answer.unverified_caption": {
+        "da": "{n} henvisning(er) fra sprogmodellen kunne ikke verificeres og vises ikke som kilder.",
+        "en": "{n} reference(s) from the language model could not be verified and are not shown as sources.",
     },
     # one filter of the scope line: "afsendertype = kommuner"
     "answer.scope_part": {"da": "{field} = {value}", "en": "{field} = {value}"},
