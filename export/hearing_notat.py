@@ -147,6 +147,51 @@ def crosstab(report: HearingReport) -> tuple[list[str], list[list]]:
     return header, rows
 
 
+def _received(document, report: HearingReport) -> None:
+    """"Modtagne høringssvar": one row per letter with remarks (date, sender, role, stance, résumé, assessment)."""
+    document.add_heading(_m("hnotat.section.received"), level=1)
+    table = document.add_table(rows=1, cols=len(RESPONSE_COLUMNS))
+    table.style = "Table Grid"
+    for cell, name in zip(table.rows[0].cells, RESPONSE_COLUMNS):
+        _cell_text(cell, name, bold=True)
+    for letter in (x for x in report.case.letters if x.outcome == "response"):
+        cells = table.add_row().cells
+        values = [display_date(letter.date), letter.sender or letter.source,
+                  sender_type_label(letter.sender_type, LANGUAGE, "role"), _stance(letter.stance),
+                  report.summaries.get(letter.doc_id, ""), ""]
+        for cell, value in zip(cells, values):
+            _cell_text(cell, value)
+    _fix_table_layout(table, WIDTHS_CM)
+
+
+def _campaigns(document, report: HearingReport) -> None:
+    """Each campaign (size, template, how many added text, its representative) and each member's own added text."""
+    case = report.case
+    document.add_heading(_m("hnotat.section.campaigns"), level=1)
+    for campaign in case.campaigns:
+        document.add_paragraph(clean_text(_m("hnotat.campaign", size=campaign.size, template=campaign.template_id,
+                                             added=len(campaign.with_additions),
+                                             sender=_sender(report, campaign.representative))))
+        for member in campaign.with_additions:
+            letter = case.letter(member)
+            for passage in (letter.added if letter else []):
+                par = document.add_paragraph(style="List Bullet")
+                par.add_run(clean_text(_m("hnotat.campaign_added", sender=_sender(report, member)))).bold = True
+                par.add_run(clean_text(f"»{passage}«")).italic = True
+
+
+def _crosstab_table(document, report: HearingReport) -> None:
+    document.add_heading(_m("hnotat.section.crosstab"), level=1)
+    header, rows = crosstab(report)
+    grid = document.add_table(rows=1, cols=len(header))
+    grid.style = "Table Grid"
+    for cell, name in zip(grid.rows[0].cells, header):
+        _cell_text(cell, name, bold=True)
+    for row in rows:
+        for cell, value in zip(grid.add_row().cells, row):
+            _cell_text(cell, str(value))
+
+
 def to_docx(report: HearingReport) -> bytes:
     import docx
     from docx.enum.section import WD_ORIENT
@@ -163,20 +208,7 @@ def to_docx(report: HearingReport) -> bytes:
         document.add_paragraph(clean_text(line))
     document.add_page_break()
 
-    document.add_heading(_m("hnotat.section.received"), level=1)
-    table = document.add_table(rows=1, cols=len(RESPONSE_COLUMNS))
-    table.style = "Table Grid"
-    for cell, name in zip(table.rows[0].cells, RESPONSE_COLUMNS):
-        _cell_text(cell, name, bold=True)
-    for letter in (x for x in case.letters if x.outcome == "response"):
-        cells = table.add_row().cells
-        values = [display_date(letter.date), letter.sender or letter.source,
-                  sender_type_label(letter.sender_type, LANGUAGE, "role"), _stance(letter.stance),
-                  report.summaries.get(letter.doc_id, ""), ""]
-        for cell, value in zip(cells, values):
-            _cell_text(cell, value)
-    _fix_table_layout(table, WIDTHS_CM)
-
+    _received(document, report)
     document.add_heading(_m("hnotat.section.no_remarks"), level=1)
     _bullets(document, [f"{x.sender or x.source} ({display_date(x.date)}): »{x.no_remarks_sentence or ''}«"
                         for x in case.letters if x.outcome == "no_remarks"])
@@ -186,32 +218,14 @@ def to_docx(report: HearingReport) -> bytes:
         document.add_heading(_m("hnotat.section.uninvited"), level=1)
         _bullets(document, [x.sender or x.source for x in case.letters if x.match == "unlisted"])
     if case.campaigns:
-        document.add_heading(_m("hnotat.section.campaigns"), level=1)
-        for campaign in case.campaigns:
-            document.add_paragraph(clean_text(_m("hnotat.campaign", size=campaign.size, template=campaign.template_id,
-                                                 added=len(campaign.with_additions),
-                                                 sender=_sender(report, campaign.representative))))
-            for member in campaign.with_additions:
-                letter = case.letter(member)
-                for passage in (letter.added if letter else []):
-                    par = document.add_paragraph(style="List Bullet")
-                    par.add_run(clean_text(_m("hnotat.campaign_added", sender=_sender(report, member)))).bold = True
-                    par.add_run(clean_text(f"»{passage}«")).italic = True
+        _campaigns(document, report)
 
     document.add_heading(_m("hnotat.section.themes"), level=1)
     document.add_paragraph(_m("hnotat.themes_confirmed" if report.confirmed else "hnotat.themes_suggested"))
     for theme in report.themes:
         _theme_section(document, report, theme)
     if report.themes:
-        document.add_heading(_m("hnotat.section.crosstab"), level=1)
-        header, rows = crosstab(report)
-        grid = document.add_table(rows=1, cols=len(header))
-        grid.style = "Table Grid"
-        for cell, name in zip(grid.rows[0].cells, header):
-            _cell_text(cell, name, bold=True)
-        for row in rows:
-            for cell, value in zip(grid.add_row().cells, row):
-                _cell_text(cell, str(value))
+        _crosstab_table(document, report)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

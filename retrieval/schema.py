@@ -1,4 +1,7 @@
-"""Typed data of the read side: Filters, Passage, Citation, Answer."""
+"""The read side's checked input and typed verdict: ``validate_filters`` turns what a user typed into Filters
+(index/records.py) or a FilterError in her language; ``Verdict`` is whether one document in scope addresses the
+topic (who says what), in three states. (Passage and Filters live in index/records.py, Citation and Answer in
+answering/schema.py.)"""
 
 from __future__ import annotations
 
