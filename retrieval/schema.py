@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, field_serializer, model_validator
 
 from core.phrases import PhrasedError
-from core.senders import SENDER_TYPE_FORMS, sender_type_of
+from core.senders import SENDER_TYPE_FORMS, SenderType, sender_type_of
 from index.records import Filters
 
 
@@ -84,7 +84,7 @@ class Verdict(BaseModel):
     doc_id: str
     source: str
     sender: str
-    sender_type: str
+    sender_type: SenderType
     mentions: bool
     verdict: VerdictState
     probability: float
