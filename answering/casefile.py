@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from core.casefile import NO_HEARING, ConfirmedTheme, HearingRecord, Outcome, hearing_key, theme_id_of
 from core.phrases import PhrasedError, message
 from core.parties import MatchStatus
+from core.senders import SenderType
 from index.snapshot import Snapshot
 from ingest.campaigns import group_campaigns
 from retrieval.no_remarks import no_remarks
@@ -35,7 +36,7 @@ class LetterEntry(BaseModel):
     doc_id: str
     source: str
     sender: str
-    sender_type: str
+    sender_type: SenderType
     date: str | None = None
     needs_review: bool = False  # the sender was guessed from weak evidence
     outcome: Outcome

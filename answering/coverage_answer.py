@@ -12,10 +12,10 @@ from typing import Callable
 from answering.chat_model import ChatModel
 from answering.citations import make_citation
 from answering.sentences import QuoteFinder
-from answering.texts import describe_filters, no_match, sender_labels, sender_type_name
+from answering.texts import describe_filters, no_match, sender_labels
 from answering.topic import topic_of
 from core.phrases import LANGUAGES, PHRASES, message
-from core.senders import SENDER_TYPES
+from core.senders import SENDER_TYPES, sender_type_label
 from retrieval.coverage import CoverageResult, document_verdicts
 from answering.schema import Answer, CoverageEntry
 from answering.trace import coverage_trace
@@ -48,7 +48,7 @@ def stance_word(stance: str | None, language: str) -> str:
 
 
 def _group(kind: str | None, lang: str) -> str:
-    return sender_type_name(kind, lang) if kind in SENDER_TYPES else _word(lang, "responses")
+    return sender_type_label(kind, lang, "group") if kind in SENDER_TYPES else _word(lang, "responses")
 
 
 def _topic(question: str, lang: str) -> str:

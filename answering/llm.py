@@ -14,8 +14,8 @@ from typing import Iterator
 from answering.chat_model import ChatModel, LangChainChatModel, human
 from answering.citations import (MARKER, claim_sentences, group_claim, group_supported, in_text_order, make_citation,
                                   meaningful_quote, quote_fits_claim, quote_reported)
-from answering.prompts import answer_messages, template
-from answering.texts import phrase
+from answering.prompts import answer_messages, condense_prompt, translate_prompt
+from answering.texts import unverified_note
 from core.settings import Settings
 from answering.schema import Answer, Citation, Turn
 from index.records import Passage
@@ -126,7 +126,7 @@ def verify_answer(raw: str, passages: list[Passage], quote_for, language: str = 
     out.append(_marked(text[cursor:], cursor, unsupported))
     verified_text = "".join(out)
     if dropped:
-        verified_text += "\n\n" + phrase(language, "unverified").format(n=dropped)
+        verified_text += "\n\n" + unverified_note(dropped, language, in_text=True)
     verified_text, numbered = in_text_order(verified_text, list(citations.values()))
     return verified_text, numbered, dropped
 
@@ -191,8 +191,7 @@ def _claim_before(text: str) -> str:
 
 
 def condense_question(llm: ChatModel, question: str, history: list[Turn]) -> str:
-    history_text = "\n".join(f"- {turn.standalone}" for turn in history[-4:])
-    prompt = template("condense_question").format(history=history_text, question=question)
+    prompt = condense_prompt([turn.standalone for turn in history[-4:]], question)
     try:
         rewritten = llm.invoke(human(prompt)).strip().splitlines()
     except Exception:  # noqa: BLE001 - fall back to the question as asked
@@ -202,7 +201,7 @@ def condense_question(llm: ChatModel, question: str, history: list[Turn]) -> str
 
 def danish_rewrite(llm: ChatModel, question: str) -> str | None:
     try:
-        text = llm.invoke(human(template("translate_query").format(question=question))).strip()
+        text = llm.invoke(human(translate_prompt(question))).strip()
     except Exception:  # noqa: BLE001
         return None
     return text.splitlines()[0].strip() if text else None

@@ -14,7 +14,7 @@ from pydantic import BaseModel, field_validator
 
 from answering.chat_model import ChatModel, human, parse_structured
 from answering.citations import make_citation, meaningful_quote, quote_fits_claim
-from answering.prompts import LANGUAGE_NAMES, format_passages, neutralise, template
+from answering.prompts import coverage_map_prompt, summary_prompt, theme_title_prompt
 from answering.schema import Citation
 from index.llm_cache import LLMCache
 from index.records import Passage
@@ -85,13 +85,7 @@ class Position(BaseModel):
 def respondent_positions(llm: ChatModel, question: str, language: str, respondents: list[tuple[str, list[Passage]]],
                          cache: LLMCache | None = None, progress: Progress | None = None) -> list[tuple[Position | None, Citation | None]]:
     """Map step: for each (sender, passages) a validated Position and, if its quote verifies, a Citation."""
-    prompts = [
-        template("coverage_map").format(
-            sender=neutralise(sender), question=neutralise(question), passages=format_passages(passages),
-            language_name=LANGUAGE_NAMES.get(language, "dansk"),
-        )
-        for sender, passages in respondents
-    ]
+    prompts = [coverage_map_prompt(sender, question, language, passages) for sender, passages in respondents]
     out: list[tuple[Position | None, Citation | None]] = []
     for (sender, passages), raw in zip(respondents, run_prompts(llm, "coverage_map", prompts, cache, progress,
                                                                            valid=lambda t: parse_structured(t, Position) is not None)):
@@ -119,17 +113,14 @@ def valid_title(text: str | None) -> str | None:
 
 
 def theme_titles(llm: ChatModel, themes_quotes: list[list[str]], cache: LLMCache | None = None, progress: Progress | None = None) -> list[str | None]:
-    prompts = [
-        template("theme_title").format(quotes="\n".join(f"- »{neutralise(q)}«" for q in quotes[:8]))
-        for quotes in themes_quotes
-    ]
+    prompts = [theme_title_prompt(quotes) for quotes in themes_quotes]
     return [valid_title(raw) for raw in run_prompts(llm, "theme_title", prompts, cache, progress,
                                                     valid=lambda t: valid_title(t) is not None)]
 
 
 def written_summaries(llm: ChatModel, documents: list[tuple[str, str]], cache: LLMCache | None = None, progress: Progress | None = None) -> list[str | None]:
     """A résumé per (sender, text); None when the model failed or wrote more than a short paragraph."""
-    prompts = [template("respondent_summary").format(sender=neutralise(s), text=neutralise(t[:6000])) for s, t in documents]
+    prompts = [summary_prompt(sender, text) for sender, text in documents]
     out = []
     for raw in run_prompts(llm, "respondent_summary", prompts, cache, progress,
                            valid=lambda t: 0 < len(t.split()) <= 90):

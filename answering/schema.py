@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from answering.trace import Trace
+from core.senders import SenderType
 from index.records import Filters, Passage
 from retrieval.schema import Verdict
 
@@ -18,7 +19,7 @@ class Citation(BaseModel):
     chunk_id: str
     source: str
     sender: str
-    sender_type: str = ""
+    sender_type: SenderType = "ukendt"
     date: str | None = None
     hearing: str | None = None
     page: int

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import PurePosixPath
 
-from core.phrases import LANGUAGES, message, readable_date, template
-from core.senders import SENDER_TYPES
-from index.records import FILTER_FIELDS, Filters
+from core.phrases import message, readable_date, template
+from core.senders import sender_type_label
+from index.records import Filters
 
 
 def phrase(language: str, key: str, **params: object) -> str:
@@ -15,9 +15,11 @@ def phrase(language: str, key: str, **params: object) -> str:
     return message(f"answer.{key}", language, **params) if params else template(f"answer.{key}", language)
 
 
-def sender_type_name(value: str, language: str) -> str:
-    """A sender type as a group of senders ("kommuner", "municipalities"); an unknown value as itself."""
-    return message(f"sender_group.{value}", language) if value in SENDER_TYPES else value
+def unverified_note(n: int, language: str, *, in_text: bool) -> str:
+    """The note on the ``n`` references of the language model that could not be verified: ``in_text`` under the
+    model's own answer, whose text marks each one "[?]"; otherwise the app's caption beside whichever answer stands
+    (the references are not shown as sources)."""
+    return message("answer.unverified" if in_text else "answer.unverified_caption", language, n=n)
 
 
 def field_name(field: str, language: str) -> str:
@@ -29,15 +31,10 @@ def filter_value(field: str, value: str, language: str) -> str:
     """A filter's value as an answer shows it: a sender type as its group ("kommuner"), a date as the language
     writes it ("01.09.2023", "1 Sep 2023"), anything else as it is."""
     if field == "sender_type":
-        return sender_type_name(value, language)
+        return sender_type_label(value, language, "group")
     if field in ("date_from", "date_to"):
         return readable_date(value, language)
     return value
-
-
-# Views of the phrasebook for callers that index by language (the UI's filter chips and selectbox).
-SENDER_TYPE_NAMES = {lang: {value: sender_type_name(value, lang) for value in SENDER_TYPES} for lang in LANGUAGES}
-FIELD_NAMES = {lang: {field: field_name(field, lang) for field in FILTER_FIELDS} for lang in LANGUAGES}
 
 
 def describe_filters(filters: Filters, language: str) -> str:
@@ -76,7 +73,7 @@ def scope_words(filters: Filters, language: str) -> str:
         words.append(phrase(language, "scope_sender", value=active["sender"]))
     else:
         if "sender_type" in active:
-            words.append(phrase(language, "scope_sender_type", value=sender_type_name(active["sender_type"], language)))
+            words.append(phrase(language, "scope_sender_type", value=sender_type_label(active["sender_type"], language, "group")))
         if "municipality" in active:
             key = "scope_municipality_in" if "sender_type" in active else "scope_municipality"
             words.append(phrase(language, key, value=active["municipality"]))
@@ -117,7 +114,7 @@ def sender_labels(doc_ids, snap, language: str) -> dict[str, str]:
             notes.append(_letter_note(doc_id, record, documents, language))
         if record.needs_review:
             notes.append(phrase(language, "sender_unverified"))
-        sender = record.sender or message("sender_word.ukendt", language)
+        sender = record.sender or sender_type_label("ukendt", language)
         labels[doc_id] = phrase(language, "sender_note", sender=sender, notes="; ".join(notes)) if notes else sender
     return labels
 

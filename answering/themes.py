@@ -26,6 +26,7 @@ import math
 import re
 import threading
 from core.phrases import message
+from core.senders import SenderType
 from collections import Counter, OrderedDict, defaultdict
 from pathlib import Path
 
@@ -71,7 +72,7 @@ _BULLET = re.compile(r"^\s*[-–•*]\s+")  # a list item's dash is not part of 
 class ThemeSender(BaseModel):
     doc_id: str
     sender: str
-    sender_type: str
+    sender_type: SenderType
     count: int
     quote: Citation
 

@@ -1,10 +1,10 @@
 """The phrasebook: every user-facing text of the product, Danish first, English available, looked up by key.
 
 ``message(key, language, **params)`` is the one lookup. The texts live in ``core/phrasebook/`` (one data module
-per part of the product: file and setup messages, answers, the interface, the exports, the command line); no
-module outside ``core/`` holds a table of user-facing text (tests/test_phrases.py checks it). An unknown language
-falls back to Danish. Two parameters are always available: ``{formats}`` ("PDF, DOCX, …, TIFF") and
-``{formats_or}`` ("PDF, DOCX, … eller TIFF"), both from core.formats.
+per part of the product: file and setup messages, answers, the interface, the exports, the command line, the case
+file, identities, the sender types in words); no module outside ``core/`` holds a table of user-facing text
+(tests/test_phrases.py checks it). An unknown language falls back to Danish. Two parameters are always available:
+``{formats}`` ("PDF, DOCX, …, TIFF") and ``{formats_or}`` ("PDF, DOCX, … eller TIFF"), both from core.formats.
 
 ``PhrasedError`` is an error that carries data (a phrase key and its parameters) and becomes text only where it
 is shown: ``render(language)`` at the edges (CLI, UI); ``str()`` renders it in its default language.
@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core.formats import FORMAT_NAMES
-from core.phrasebook import answers, casefile, commands, exports, identity, interface, messages
+from core.phrasebook import answers, casefile, commands, exports, identity, interface, messages, senders
 
 LANGUAGES = ("da", "en")
 
@@ -32,7 +32,7 @@ def _merge(*tables: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 PHRASES: dict[str, dict[str, str]] = _merge(
     messages.PHRASES, answers.PHRASES, interface.PHRASES, exports.PHRASES, commands.PHRASES, casefile.PHRASES,
-    identity.PHRASES,
+    identity.PHRASES, senders.PHRASES,
 )
 
 

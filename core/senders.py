@@ -1,6 +1,7 @@
 """The sender vocabulary shared by every layer, and the one sender classifier: the sender types, the forms a user
-may write them in, what a sender's name says (type, municipality, region), and what proves a public sender (a
-mail address on its own domain). Pure functions over the text and the gazetteer (core/gazetteer.py)."""
+may write them in, the one labeller that words a type for a reader (``sender_type_label``, from the phrasebook),
+what a sender's name says (type, municipality, region), and what proves a public sender (a mail address on its own
+domain). Pure functions over the text and the gazetteer (core/gazetteer.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Literal, get_args
 
 from core.gazetteer import Gazetteer, gazetteer
+from core.phrases import message
 
 
 SenderType = Literal["kommune", "region", "med_udvalg", "organisation", "virksomhed", "borger", "ukendt"]
@@ -36,6 +38,18 @@ _SENDER_TYPE_OF = {form: kind for kind, forms in SENDER_TYPE_FORMS.items() for f
 def sender_type_of(value: str) -> str | None:
     """The sender type a user wrote, in any accepted form ("Kommunerne", "MED-udvalg" …), or None."""
     return _SENDER_TYPE_OF.get(re.sub(r"[\s-]+", "_", value.strip().lower()))
+
+
+SenderTypeForm = Literal["word", "role", "group"]
+
+
+def sender_type_label(value: str | None, language: str, form: SenderTypeForm = "word") -> str:
+    """A sender type as a reader reads it, in ``language`` (core/phrasebook/senders.py): as a ``word`` for one
+    sender ("kommune", "MED-udvalg", "municipality"), as the ``role`` a respondent speaks in ("Kommune", "MED
+    committee") or as a ``group`` of senders ("kommuner", "municipalities"). A value that is no sender type (None,
+    "") reads as "ukendt" in that form."""
+    kind = value if value in SENDER_TYPES else "ukendt"
+    return message(f"sender_type.{kind}.{form}", language)
 
 
 COMMITTEE = (

@@ -7,8 +7,9 @@ import re
 from datetime import datetime
 
 from core.phrases import message
-from export.coverage_table import coverage_rows, headers
-from export.labels import file_label, page_label, sender_type_word
+from core.senders import sender_type_label
+from export.coverage_table import COLUMNS, coverage_rows, headers
+from export.labels import file_label, page_label
 from export.safe import clean_text
 from answering.schema import Answer, Citation
 from answering.texts import field_name, filter_value
@@ -64,7 +65,7 @@ def _where(c: Citation, language: str) -> str:
     where = ", ".join(x for x in (file_label(c.source), page_label(c.page, language)) if x)
     if c.ocr:
         where += f" ({message('answer_export.ocr', language)})"
-    return f" ({sender_type_word(c.sender_type, language)}) – {where}"
+    return f" ({sender_type_label(c.sender_type, language)}) – {where}"
 
 
 def to_markdown(answer: Answer) -> str:
@@ -80,7 +81,7 @@ def to_markdown(answer: Answer) -> str:
         "",
     ]
     if answer.method == "coverage" and answer.coverage:  # who says what: the table too
-        lines += ["| " + " | ".join(_md(h) for h in headers(answer.language)) + " |", "|" + " --- |" * 6]
+        lines += ["| " + " | ".join(_md(h) for h in headers(answer.language)) + " |", "|" + " --- |" * len(COLUMNS)]
         for row in coverage_rows(answer):
             lines.append("| " + " | ".join(_md(" ".join(str(v).split())) if v is not None else "" for v in row.cells()) + " |")
         lines.append("")
@@ -109,7 +110,7 @@ def to_docx(answer: Answer) -> bytes:
             document.add_paragraph(block)
     if answer.method == "coverage" and answer.coverage:  # who says what: the table too
         rows = coverage_rows(answer)
-        table = document.add_table(rows=1 + len(rows), cols=6)
+        table = document.add_table(rows=1 + len(rows), cols=len(COLUMNS))
         table.style = "Table Grid"
         for j, header in enumerate(headers(answer.language)):
             table.rows[0].cells[j].paragraphs[0].add_run(_xml(header)).bold = True

@@ -18,11 +18,36 @@ from dataclasses import dataclass
 from answering.coverage_answer import stance_word
 from answering.schema import Answer
 from core.phrases import message
-from export.labels import sender_type_word
+from core.senders import sender_type_label
 from export.safe import literal_cell
 from retrieval.verdict import ORDER
 
-COLUMNS = ("sender", "type", "mentions", "quote", "page", "source")
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the table, named by its key (a ``CoverageRow`` field; its heading is the phrase
+    ``coverage_table.<key>``): its width in a spreadsheet (characters) and its least width on the chat page
+    (pixels), and whether its text wraps in the spreadsheet."""
+
+    key: str
+    chars: int
+    pixels: int
+    wrap: bool = False
+
+    def heading(self, language: str) -> str:
+        return message(f"coverage_table.{self.key}", language)
+
+
+# In the order of the files (CSV, XLSX, Markdown, Word); the chat page orders them its own way (ui/chat_page.py).
+# On the page: 860 px in all with the row marker.
+COLUMNS: tuple[Column, ...] = (
+    Column("sender", chars=34, pixels=170),
+    Column("type", chars=16, pixels=100),
+    Column("mentions", chars=14, pixels=110),
+    Column("quote", chars=80, pixels=290, wrap=True),
+    Column("page", chars=7, pixels=50),
+    Column("source", chars=7, pixels=50),
+)
 _CELL = {"mentions": "coverage_table.yes", "not_mentioned": "coverage_table.no", "uncertain": "coverage_table.uncertain"}
 
 
@@ -42,12 +67,13 @@ class CoverageRow:
     verdict: str = "not_mentioned"
 
     def cells(self) -> tuple:
-        return (self.sender, self.type, self.mentions, self.quote, self.page, self.source)
+        """The row's values in the order of ``COLUMNS``."""
+        return tuple(getattr(self, column.key) for column in COLUMNS)
 
 
 def headers(language: str) -> tuple[str, ...]:
     """The column headers: "Afsender", "Type", "Nævner emnet?", "Citat", "Side", "Kilde" (or English)."""
-    return tuple(message(f"coverage_table.{c}", language) for c in COLUMNS)
+    return tuple(column.heading(language) for column in COLUMNS)
 
 
 def state_word(verdict: str, language: str) -> str:
@@ -70,7 +96,7 @@ def coverage_rows(answer: Answer) -> list[CoverageRow]:
             quote = f"{stance + ': ' if stance else ''}{entry.summary} »{first.quote}«"
         rows.append(CoverageRow(
             sender=entry.label or entry.sender,  # two letters of one sender name are two rows, told apart
-            type=sender_type_word(entry.sender_type, lang),
+            type=sender_type_label(entry.sender_type, lang),
             mentions=state_word(entry.verdict, lang),
             quote=quote,
             page=first.page if first else None,
@@ -97,6 +123,7 @@ def to_xlsx(answer: Answer) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell.cell import TYPE_STRING
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
@@ -105,7 +132,7 @@ def to_xlsx(answer: Answer) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for i, row in enumerate(coverage_rows(answer), start=2):
-        for j, value in enumerate(row.cells(), start=1):
+        for j, (column, value) in enumerate(zip(COLUMNS, row.cells()), start=1):
             cell = sheet.cell(row=i, column=j)
             if value is None or value == "":
                 pass  # an empty cell stays empty
@@ -114,9 +141,9 @@ def to_xlsx(answer: Answer) -> bytes:
             else:
                 cell.value = literal_cell(value)
                 cell.data_type = TYPE_STRING  # never a formula, whatever the text
-            cell.alignment = Alignment(wrap_text=(j == 4), vertical="top")
-    for letter, width in zip("ABCDEF", (34, 16, 14, 80, 7, 7)):
-        sheet.column_dimensions[letter].width = width
+            cell.alignment = Alignment(wrap_text=column.wrap, vertical="top")
+    for j, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(j)].width = column.chars
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)

@@ -17,9 +17,8 @@ from datetime import date
 
 from answering.hearing_report import HearingReport, ReviewMark, ThemeCount
 from core.phrases import message
-from core.senders import SENDER_TYPES
-from export.notat import (LANGUAGE, _append, _cell_text, _fit_rows, _fix_table_layout, display_date,
-                          role_name)
+from core.senders import SENDER_TYPES, sender_type_label
+from export.notat import LANGUAGE, _append, _cell_text, _fit_rows, _fix_table_layout, display_date
 from export.safe import clean_text, literal_cell
 
 
@@ -126,8 +125,8 @@ def _theme_section(document, report: HearingReport, theme: ThemeCount) -> None:
         letter = report.case.letter(cell.doc_id)
         par = document.add_paragraph(style="List Bullet")
         par.add_run(clean_text(_sender(report, cell.doc_id))).bold = True
-        par.add_run(clean_text(_m("hnotat.theme_sender", role=role_name(letter.sender_type if letter else "ukendt"),
-                                  stance=_stance(cell.stance).lower())))
+        role = sender_type_label(letter.sender_type if letter else "ukendt", LANGUAGE, "role")
+        par.add_run(clean_text(_m("hnotat.theme_sender", role=role, stance=_stance(cell.stance).lower())))
         if cell.quote:
             par.add_run(clean_text(f"»{cell.quote}«")).italic = True
         if cell.page:
@@ -143,9 +142,54 @@ def _theme_section(document, report: HearingReport, theme: ThemeCount) -> None:
 def crosstab(report: HearingReport) -> tuple[list[str], list[list]]:
     """Themes × sender type (letters that mention the theme): the header and one row per theme, with a total."""
     types = [t for t in SENDER_TYPES if any(th.by_sender_type.get(t) for th in report.themes)]
-    header = [_m("notat.column.theme"), *(role_name(t) for t in types), _m("hnotat.column.total")]
+    header = [_m("notat.column.theme"), *(sender_type_label(t, LANGUAGE, "role") for t in types), _m("hnotat.column.total")]
     rows = [[th.label, *(th.by_sender_type.get(t, 0) for t in types), th.mentions] for th in report.themes]
     return header, rows
+
+
+def _received(document, report: HearingReport) -> None:
+    """"Modtagne høringssvar": one row per letter with remarks (date, sender, role, stance, résumé, assessment)."""
+    document.add_heading(_m("hnotat.section.received"), level=1)
+    table = document.add_table(rows=1, cols=len(RESPONSE_COLUMNS))
+    table.style = "Table Grid"
+    for cell, name in zip(table.rows[0].cells, RESPONSE_COLUMNS):
+        _cell_text(cell, name, bold=True)
+    for letter in (x for x in report.case.letters if x.outcome == "response"):
+        cells = table.add_row().cells
+        values = [display_date(letter.date), letter.sender or letter.source,
+                  sender_type_label(letter.sender_type, LANGUAGE, "role"), _stance(letter.stance),
+                  report.summaries.get(letter.doc_id, ""), ""]
+        for cell, value in zip(cells, values):
+            _cell_text(cell, value)
+    _fix_table_layout(table, WIDTHS_CM)
+
+
+def _campaigns(document, report: HearingReport) -> None:
+    """Each campaign (size, template, how many added text, its representative) and each member's own added text."""
+    case = report.case
+    document.add_heading(_m("hnotat.section.campaigns"), level=1)
+    for campaign in case.campaigns:
+        document.add_paragraph(clean_text(_m("hnotat.campaign", size=campaign.size, template=campaign.template_id,
+                                             added=len(campaign.with_additions),
+                                             sender=_sender(report, campaign.representative))))
+        for member in campaign.with_additions:
+            letter = case.letter(member)
+            for passage in (letter.added if letter else []):
+                par = document.add_paragraph(style="List Bullet")
+                par.add_run(clean_text(_m("hnotat.campaign_added", sender=_sender(report, member)))).bold = True
+                par.add_run(clean_text(f"»{passage}«")).italic = True
+
+
+def _crosstab_table(document, report: HearingReport) -> None:
+    document.add_heading(_m("hnotat.section.crosstab"), level=1)
+    header, rows = crosstab(report)
+    grid = document.add_table(rows=1, cols=len(header))
+    grid.style = "Table Grid"
+    for cell, name in zip(grid.rows[0].cells, header):
+        _cell_text(cell, name, bold=True)
+    for row in rows:
+        for cell, value in zip(grid.add_row().cells, row):
+            _cell_text(cell, str(value))
 
 
 def to_docx(report: HearingReport) -> bytes:
@@ -164,19 +208,7 @@ def to_docx(report: HearingReport) -> bytes:
         document.add_paragraph(clean_text(line))
     document.add_page_break()
 
-    document.add_heading(_m("hnotat.section.received"), level=1)
-    table = document.add_table(rows=1, cols=len(RESPONSE_COLUMNS))
-    table.style = "Table Grid"
-    for cell, name in zip(table.rows[0].cells, RESPONSE_COLUMNS):
-        _cell_text(cell, name, bold=True)
-    for letter in (x for x in case.letters if x.outcome == "response"):
-        cells = table.add_row().cells
-        values = [display_date(letter.date), letter.sender or letter.source, role_name(letter.sender_type),
-                  _stance(letter.stance), report.summaries.get(letter.doc_id, ""), ""]
-        for cell, value in zip(cells, values):
-            _cell_text(cell, value)
-    _fix_table_layout(table, WIDTHS_CM)
-
+    _received(document, report)
     document.add_heading(_m("hnotat.section.no_remarks"), level=1)
     _bullets(document, [f"{x.sender or x.source} ({display_date(x.date)}): »{x.no_remarks_sentence or ''}«"
                         for x in case.letters if x.outcome == "no_remarks"])
@@ -186,32 +218,14 @@ def to_docx(report: HearingReport) -> bytes:
         document.add_heading(_m("hnotat.section.uninvited"), level=1)
         _bullets(document, [x.sender or x.source for x in case.letters if x.match == "unlisted"])
     if case.campaigns:
-        document.add_heading(_m("hnotat.section.campaigns"), level=1)
-        for campaign in case.campaigns:
-            document.add_paragraph(clean_text(_m("hnotat.campaign", size=campaign.size, template=campaign.template_id,
-                                                 added=len(campaign.with_additions),
-                                                 sender=_sender(report, campaign.representative))))
-            for member in campaign.with_additions:
-                letter = case.letter(member)
-                for passage in (letter.added if letter else []):
-                    par = document.add_paragraph(style="List Bullet")
-                    par.add_run(clean_text(_m("hnotat.campaign_added", sender=_sender(report, member)))).bold = True
-                    par.add_run(clean_text(f"»{passage}«")).italic = True
+        _campaigns(document, report)
 
     document.add_heading(_m("hnotat.section.themes"), level=1)
     document.add_paragraph(_m("hnotat.themes_confirmed" if report.confirmed else "hnotat.themes_suggested"))
     for theme in report.themes:
         _theme_section(document, report, theme)
     if report.themes:
-        document.add_heading(_m("hnotat.section.crosstab"), level=1)
-        header, rows = crosstab(report)
-        grid = document.add_table(rows=1, cols=len(header))
-        grid.style = "Table Grid"
-        for cell, name in zip(grid.rows[0].cells, header):
-            _cell_text(cell, name, bold=True)
-        for row in rows:
-            for cell, value in zip(grid.add_row().cells, row):
-                _cell_text(cell, str(value))
+        _crosstab_table(document, report)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -260,7 +274,7 @@ def to_xlsx(report: HearingReport) -> bytes:
     header = [*RESPONSE_COLUMNS, _m("hnotat.column.outcome"), _m("hnotat.column.party"), _m("hnotat.column.match"),
               _m("hnotat.column.campaign"), _m("notat.column.source"), _m("review.column.decided_by"),
               _m("review.column.state")]
-    rows = [["", x.sender or x.source, role_name(x.sender_type),
+    rows = [["", x.sender or x.source, sender_type_label(x.sender_type, LANGUAGE, "role"),
              _stance(x.stance) if x.outcome == "response" else "", report.summaries.get(x.doc_id, ""), "",
              _m(f"casefile.outcome.{x.outcome}"), x.party or "", _m(f"casefile.match.{x.match}") if x.match else "",
              x.campaign or "", x.source.replace("\\", "/").rsplit("/", 1)[-1],
@@ -277,7 +291,8 @@ def to_xlsx(report: HearingReport) -> bytes:
         letter = case.letter(c.doc_id)
         mark = report.review.mark("verdict", c.doc_id, c.theme_id) if report.review is not None else None
         cells.append([labels.get(c.theme_id, c.theme_id), _sender(report, c.doc_id),
-                      role_name(letter.sender_type if letter else "ukendt"), _m(f"casefile.verdict.{c.verdict}"),
+                      sender_type_label(letter.sender_type if letter else "ukendt", LANGUAGE, "role"),
+                      _m(f"casefile.verdict.{c.verdict}"),
                       c.probability if c.probability is not None else "",
                       _stance(c.stance) if c.verdict != "not_mentioned" else "", c.quote or "",
                       c.page if c.page is not None else "", (letter.campaign or "") if letter else "",

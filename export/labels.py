@@ -1,7 +1,8 @@
-"""How a citation's metadata reads for a person: sender types as words, pages as "side 3", files by their own
-name (never the hash names of the sample corpus or an upload's content-hash suffix), in one language.
+"""How a citation's metadata reads for a person: pages as "side 3", files by their own name (never the hash names
+of the sample corpus or an upload's content-hash suffix), a quote by its first words, in one language. (Sender types
+in words: core.senders.sender_type_label.)
 
-Shared by every shell and export of one answer (ui/, export/answer.py, export/coverage_table.py).
+Shared by every shell and export of one answer (ui/, export/answer.py).
 """
 
 from __future__ import annotations
@@ -10,17 +11,11 @@ import re
 from pathlib import PurePath
 
 from core.phrases import message
-from core.senders import SENDER_TYPES
 
 # "001_569e1742befe58b9.txt" (the sample corpus, Høringsportalen downloads): a number and a content hash, no name.
 _HASH_NAME = re.compile(r"^\d*_?[0-9a-f]{12,64}$", re.I)
 # "brev-1a2b3c4d.pdf": an upload whose name was taken by other content got a content-hash suffix (ingest.uploads).
 _HASH_SUFFIX = re.compile(r"-[0-9a-f]{8}$")
-
-
-def sender_type_word(value: str | None, language: str) -> str:
-    """"kommune", "MED-udvalg", "municipality" …; an unknown value as "ukendt"/"unknown"."""
-    return message(f"sender_word.{value if value in SENDER_TYPES else 'ukendt'}", language)
 
 
 def page_label(page: int | None, language: str) -> str:

@@ -10,7 +10,7 @@ from datetime import date
 
 from answering.chat_model import ChatModel
 from core.phrases import message
-from core.senders import SENDER_TYPES
+from core.senders import sender_type_label
 from export.safe import clean_text, literal_cell
 from index.llm_cache import LLMCache
 from index.records import Filters
@@ -22,11 +22,6 @@ LANGUAGE = "da"  # the høringsnotat is written in Danish
 COLUMNS = [message(f"notat.column.{c}", LANGUAGE) for c in ("date", "sender", "role", "summary", "assessment")]
 THEME_COLUMNS = [message(f"notat.column.{c}", LANGUAGE)
                  for c in ("theme", "sender", "role", "statements", "quote", "source", "page")]
-
-
-def role_name(sender_type: str) -> str:
-    """A sender type as the role a respondent speaks in ("Kommune"); an unknown value as itself."""
-    return message(f"role.{sender_type}", LANGUAGE) if sender_type in SENDER_TYPES else sender_type
 
 
 @dataclass
@@ -78,8 +73,8 @@ def build_notat(searcher: Searcher, filters: Filters | None = None, llm: ChatMod
         written = written_summaries(llm, texts, LLMCache.in_index(searcher.index.root), on_progress)
         summaries = [w or s for w, s in zip(written, summaries)]
     respondents = [
-        Respondent(doc_id=d.doc_id, date=d.date or "", sender=d.sender or d.source, role=role_name(d.sender_type),
-                   summary=summary, source=d.source)
+        Respondent(doc_id=d.doc_id, date=d.date or "", sender=d.sender or d.source,
+                   role=sender_type_label(d.sender_type, LANGUAGE, "role"), summary=summary, source=d.source)
         for d, summary in zip(records, summaries)
     ]
     hearings = sorted({d.hearing for d in records if d.hearing})
@@ -155,7 +150,8 @@ def to_docx(notat: Notat) -> bytes:
         for s in theme.senders:
             par = document.add_paragraph(style="List Bullet")
             par.add_run(text(s.sender)).bold = True
-            par.add_run(text(message("notat.theme_sender", LANGUAGE, role=role_name(s.sender_type), count=s.count)))
+            role = sender_type_label(s.sender_type, LANGUAGE, "role")
+            par.add_run(text(message("notat.theme_sender", LANGUAGE, role=role, count=s.count)))
             par.add_run(text(f"»{s.quote.quote}«")).italic = True
             par.add_run(text(message("notat.quote_place", LANGUAGE, page=s.quote.page)))
     buffer = io.BytesIO()
@@ -221,8 +217,8 @@ def to_xlsx(notat: Notat) -> bytes:
         cell.font = Font(bold=True)
     for theme in notat.themes:
         for s in theme.senders:
-            _append(themes, [theme.label, s.sender, role_name(s.sender_type), s.count, s.quote.quote,
-                             s.quote.source.replace("\\", "/").rsplit("/", 1)[-1], s.quote.page])
+            _append(themes, [theme.label, s.sender, sender_type_label(s.sender_type, LANGUAGE, "role"), s.count,
+                             s.quote.quote, s.quote.source.replace("\\", "/").rsplit("/", 1)[-1], s.quote.page])
     for column, width in zip("ABCDEFG", THEME_WIDTHS):
         themes.column_dimensions[column].width = width
     for row in themes.iter_rows(min_row=2):

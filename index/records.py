@@ -1,29 +1,41 @@
-"""Typed records of the index layer: documents, chunks, the metadata every chunk carries, the scope of a
-read (Filters) and a chunk as read back (Passage). Every layer above reads and writes these, never dicts."""
+"""Typed records of the index layer: the fields a document is known by (``DocumentFields``, declared once: the
+document's metadata, a found passage and the library's summary derive from it), documents, chunks, the metadata
+every chunk carries, the scope of a read (Filters) and a chunk as read back (Passage). Every layer above reads and
+writes these, never dicts."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from core.senders import SenderType
 
 
-class DocumentMetadata(BaseModel):
+class DocumentFields(BaseModel):
+    """What a document is known by, in this order: who sent it (its name and sender type), the municipality it
+    speaks for, its date (ISO), the hearing it answers, its title. (Its ``source`` is declared by each record
+    that has one, where that record's field order wants it.)"""
+
     sender: str = ""
     sender_type: SenderType = "ukendt"
     municipality: str | None = None
     date: str | None = None  # ISO YYYY-MM-DD
     hearing: str | None = None
     title: str | None = None
+
+
+class DocumentMetadata(DocumentFields):
+    """A document's fields as ingest reads them and an official corrects them, and whether she should check the
+    sender. (Document and the manifest's DocRecord derive from it, with a ``source``.)"""
+
     # The sender was guessed from weak evidence (an opening sentence, a letterhead contradicting the e-mail
     # sender, nothing at all): an official should check it (``hoering docs set`` clears the flag).
     needs_review: bool = False
 
 
-EDITABLE_FIELDS: tuple[str, ...] = tuple(f for f in DocumentMetadata.model_fields if f != "needs_review")
+EDITABLE_FIELDS: tuple[str, ...] = tuple(DocumentFields.model_fields)
 """A document's metadata that an official may correct (``hoering docs set``, the library page): sender,
 sender_type, municipality, date, hearing, title."""
 
@@ -34,29 +46,18 @@ SCOPE_FIELDS: tuple[str, ...] = ("sender", "sender_type", "municipality", "heari
 """The stored fields a search scope (Filters) tests; ``date`` by ``date_from``/``date_to``."""
 
 
-class DocumentFields(Protocol):
-    """What a row's document metadata is read from: a Document (ingest) or a manifest DocRecord (commit)."""
-
-    source: str
-    sender: str
-    sender_type: SenderType
-    municipality: str | None
-    date: str | None
-    hearing: str | None
-    title: str | None
-
-
 def date_int(date: str | None) -> int:
     """A date as Chroma rows store it for range filters: 20230911 for "2023-09-11", 0 for none."""
     return int(date.replace("-", "")) if date else 0
 
 
-def stored_fields(doc: DocumentFields) -> dict[str, str]:
-    """The document metadata as every Chroma row stores it: METADATA_FIELDS in order, "" for None."""
+def stored_fields(doc: DocumentMetadata) -> dict[str, str]:
+    """The metadata of ``doc`` (a Document, or its manifest DocRecord: a DocumentMetadata with a ``source``) as
+    every Chroma row stores it: METADATA_FIELDS in order, "" for None."""
     return {field: (getattr(doc, field) or "") for field in METADATA_FIELDS}
 
 
-def committed_fields(doc: DocumentFields) -> dict[str, Any]:
+def committed_fields(doc: DocumentMetadata) -> dict[str, Any]:
     """The metadata every chunk row of a document carries, as the manifest (the commit point) has it: the
     stored fields and ``date_int``."""
     return {**stored_fields(doc), "date_int": date_int(doc.date)}
@@ -111,7 +112,9 @@ class ChunkRecord:
     ``to_chroma`` gives the row's Chroma metadata exactly as it has always been written (same keys in the same
     order, pages and page breaks comma-joined, None as "", ``date_int`` for date ranges, ``ocr`` only when
     true), and ``from_chroma`` reads it back: the two are inverses. Optional fields hold None, never "".
-    A row missing keys (an older or damaged store) reads with the defaults below."""
+    A row missing keys (an older or damaged store) reads with the defaults below. The document's fields are
+    DocumentFields' own, with its defaults (a plain slotted dataclass: the snapshot holds one per chunk;
+    tests/test_records.py keeps the two in step)."""
 
     doc_id: str
     index: int = 0
@@ -130,7 +133,7 @@ class ChunkRecord:
     title: str | None = None
 
     @classmethod
-    def of(cls, doc: DocumentFields, chunk: Chunk) -> "ChunkRecord":
+    def of(cls, doc: DocumentMetadata, chunk: Chunk) -> "ChunkRecord":
         """The record of a chunk of ``doc`` (a Document, or its manifest record)."""
         ocr_pages = getattr(doc, "ocr_pages", None) or ()
         return cls(
@@ -228,18 +231,12 @@ class Filters(BaseModel):
         return data
 
 
-class Passage(BaseModel):
-    """A chunk found for a question, with its scores and rank."""
+class Passage(DocumentFields):
+    """A chunk found for a question, with its document's fields, its scores and rank."""
 
     chunk_id: str
     doc_id: str
     source: str
-    sender: str
-    sender_type: SenderType
-    municipality: str | None = None
-    date: str | None = None
-    hearing: str | None = None
-    title: str | None = None
     page: int
     pages: list[int]
     page_breaks: list[int] = Field(default_factory=list, description="offsets in text where pages[1:] begin")

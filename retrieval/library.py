@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
-from core.senders import SenderType
 from core.settings import Settings
 from index.index import Index
 from index.manifest import DocRecord
-from index.records import EDITABLE_FIELDS
+from index.records import EDITABLE_FIELDS, DocumentMetadata
 
 
-class DocumentSummary(BaseModel):
+class DocumentSummary(DocumentMetadata):
+    """One document as the library lists it: its metadata (with ``needs_review``: the sender is a guess from weak
+    evidence, an official should check it), where it came from, its pages and chunks."""
+
     doc_id: str
     source: str
     sources: list[str]
-    sender: str
-    sender_type: SenderType
-    municipality: str | None
-    date: str | None
-    hearing: str | None
-    title: str | None
     pages: int
     chunks: int
-    needs_review: bool = False  # the sender is a guess from weak evidence: an official should check it
 
     @classmethod
     def from_record(cls, record: DocRecord) -> "DocumentSummary":

@@ -1,4 +1,7 @@
-"""Typed data of the read side: Filters, Passage, Citation, Answer."""
+"""The read side's checked input and typed verdict: ``validate_filters`` turns what a user typed into Filters
+(index/records.py) or a FilterError in her language; ``Verdict`` is whether one document in scope addresses the
+topic (who says what), in three states. (Passage and Filters live in index/records.py, Citation and Answer in
+answering/schema.py.)"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, field_serializer, model_validator
 
 from core.phrases import PhrasedError
-from core.senders import SENDER_TYPE_FORMS, sender_type_of
+from core.senders import SENDER_TYPE_FORMS, SenderType, sender_type_of
 from index.records import Filters
 
 
@@ -81,7 +84,7 @@ class Verdict(BaseModel):
     doc_id: str
     source: str
     sender: str
-    sender_type: str
+    sender_type: SenderType
     mentions: bool
     verdict: VerdictState
     probability: float

@@ -219,7 +219,7 @@ def test_the_mode_switch_stays_on_and_table_headers_are_whole(server, browser, t
         time.sleep(1)
         # Every header fits its column: its width in the grid's font, with 8 px padding on each side.
         names = headers(lang)
-        widths = column_widths(names)
+        widths = column_widths(lang)
         for name, measured in zip(names, page.evaluate(_HEADER_WIDTHS, list(names))):
             assert measured + 16 <= widths[name], (name, measured, widths[name])
         # The whole table is in view (columns and the row-selection column): no header scrolled off to the right.

@@ -1,6 +1,6 @@
 """export.coverage_table: who says what as a table (afsender | type | nævner emnet? | citat | side | kilde) in the
 answer's language, and as XLSX and CSV in which no cell can become a formula; export.labels: what a reader sees
-of a citation's metadata (sender types as words, pages, file names without hashes)."""
+of a citation's metadata (pages, file names without hashes; sender types as words: tests/test_senders.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from answering.ask import ask, final_answer
 from answering.coverage_answer import lead_sentence
 from answering.schema import Answer, Citation, CoverageEntry
 from export.coverage_table import coverage_rows, headers, to_csv, to_xlsx
-from export.labels import file_label, first_words, page_label, sender_type_word
+from export.labels import file_label, first_words, page_label
 from index.records import Filters
 from tests.test_verdict import use_band
 
@@ -124,8 +124,6 @@ def test_labels_say_what_a_reader_needs():
     assert file_label("/uploads/brev-1a2b3c4d.pdf") == "brev.pdf"  # the content-hash suffix of a name clash
     assert file_label("/in/bundle.zip#svar/borger.pdf") == "bundle.zip › borger.pdf"
     assert file_label(None) == "" and file_label("") == ""
-    assert sender_type_word("med_udvalg", "da") == "MED-udvalg" and sender_type_word("kommune", "en") == "municipality"
-    assert sender_type_word("noget_andet", "da") == "ukendt" and sender_type_word(None, "en") == "unknown"
     assert page_label(3, "da") == "side 3" and page_label(3, "en") == "page 3" and page_label(None, "da") == ""
     assert first_words("Vi oplever store kapacitetsudfordringer, som kommer til syne") == "Vi oplever store kapacitetsudfordringer, som kommer …"
 

@@ -10,7 +10,8 @@ import docx
 import pytest
 
 from export.answer import to_docx, to_markdown
-from export.labels import file_label, sender_type_word
+from core.senders import sender_type_label
+from export.labels import file_label
 from answering.schema import Answer, Citation
 from index.records import Filters
 
@@ -75,7 +76,7 @@ def test_markdown_of_a_real_answer_has_question_answer_and_every_citation(real_a
     for c in real_answer.citations:
         if c.verified:
             # the sender type as a word, the file only by its own name (the sample's hash names have none)
-            assert f"{c.n}. {c.sender} ({sender_type_word(c.sender_type, 'da')}) – side {c.page}: »{c.quote}«" in plain
+            assert f"{c.n}. {c.sender} ({sender_type_label(c.sender_type, 'da')}) – side {c.page}: »{c.quote}«" in plain
     assert "_" not in markdown.split("## Kilder")[1].split("_Filtre")[0]  # no hash file name, no raw "med_udvalg"
 
 
@@ -89,7 +90,7 @@ def test_docx_of_a_real_answer_has_question_answer_and_every_citation(real_answe
     verified = [c for c in real_answer.citations if c.verified]
     assert len(sources) == len(verified)
     for par, c in zip(sources, verified):
-        assert par.text == f"[{c.n}] {c.sender} ({sender_type_word(c.sender_type, 'da')}) – side {c.page}: »{c.quote}«"
+        assert par.text == f"[{c.n}] {c.sender} ({sender_type_label(c.sender_type, 'da')}) – side {c.page}: »{c.quote}«"
         assert c.source not in par.text and not file_label(c.source)
         assert par.runs[0].bold and par.runs[0].text == f"[{c.n}] {c.sender}"
         assert par.runs[-1].italic and par.runs[-1].text == f"»{c.quote}«"
@@ -186,7 +187,7 @@ def test_a_who_says_what_export_shows_each_letters_state_and_the_uncertain_count
     for out in (markdown, text):
         assert lead in out
         assert f"{unsure}{norddjurs.label} (»{quote}« [2])." in out
-    assert f"| {norddjurs.label} | {sender_type_word('kommune', language)} | {uncertain} | {quote} |" in markdown
+    assert f"| {norddjurs.label} | {sender_type_label('kommune', language)} | {uncertain} | {quote} |" in markdown
     [table] = docx.Document(io.BytesIO(to_docx(answer))).tables
     assert [row.cells[2].text for row in table.rows[1:]] == [yes, uncertain]
     assert table.rows[2].cells[3].text == quote

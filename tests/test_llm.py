@@ -205,6 +205,15 @@ def test_unverified_note_follows_the_answer_language(searcher):
     assert "kunne ikke verificeres" in text_da
 
 
+def test_the_unverified_note_in_the_text_and_beside_it():
+    """One function words the note: under the model's answer (its "[?]" marks) and as the app's caption."""
+    from answering.texts import unverified_note
+
+    assert unverified_note(2, "da", in_text=True) == "(2 henvisning(er) kunne ikke verificeres i høringssvarene og er markeret [?].)"
+    assert unverified_note(1, "en", in_text=False) == ("1 reference(s) from the language model could not be verified "
+                                                       "and are not shown as sources.")
+
+
 # --- prompts: passages are data ----------------------------------------------------------------------
 
 

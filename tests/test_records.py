@@ -13,7 +13,8 @@ from core.senders import SENDER_TYPES, SenderType
 from index.index import Index
 from index.manifest import DocRecord
 from index.records import (
-    EDITABLE_FIELDS, METADATA_FIELDS, Chunk, ChunkRecord, Document, DocumentMetadata, Passage, committed_fields,
+    EDITABLE_FIELDS, METADATA_FIELDS, Chunk, ChunkRecord, Document, DocumentFields, DocumentMetadata, Passage,
+    committed_fields,
 )
 from index.snapshot import load_snapshot
 from index.store import ChromaStore, PendingDocument
@@ -80,6 +81,25 @@ def test_one_field_list_and_one_sender_type_vocabulary():
     assert SENDER_TYPES == get_args(SenderType)
     for model in (DocumentMetadata, Passage):
         assert model.model_fields["sender_type"].annotation == SenderType
+
+
+def test_the_documents_fields_are_declared_once():
+    """DocumentFields is the one declaration: the records that carry a document's fields derive from it, the
+    editable fields are its fields, and the chunk row (a plain dataclass) holds the same fields with its defaults;
+    the records of the read side type the sender type as the vocabulary, never a plain string."""
+    from answering.casefile import LetterEntry
+    from answering.schema import Citation
+    from answering.themes import ThemeSender
+    from retrieval.library import DocumentSummary
+    from retrieval.schema import Verdict
+
+    assert EDITABLE_FIELDS == tuple(DocumentFields.model_fields)
+    for model in (DocumentMetadata, Document, DocRecord, Passage, DocumentSummary):
+        assert issubclass(model, DocumentFields), model
+    defaults = {name: field.default for name, field in DocumentFields.model_fields.items()}
+    assert {name: getattr(ChunkRecord("x"), name) for name in defaults} == defaults
+    for model in (Verdict, Citation, LetterEntry, ThemeSender):
+        assert model.model_fields["sender_type"].annotation == SenderType, model
 
 
 def _document() -> tuple[Document, list[Chunk]]:

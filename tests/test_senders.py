@@ -9,7 +9,7 @@ import pytest
 
 from core.gazetteer import gazetteer
 from core.senders import (
-    classify_name, institution_line, looks_alike, proven_by, sender_of_address, skeleton,
+    SENDER_TYPES, classify_name, institution_line, looks_alike, proven_by, sender_of_address, sender_type_label, skeleton,
 )
 from ingest.clean import clean_pages
 from ingest.metadata import extract_metadata
@@ -204,3 +204,27 @@ def test_ingest_and_the_query_side_read_a_name_alike(name, sender_type, word):
         assert filters.municipality == word
     elif group:
         assert filters.sender == name, filters
+
+
+# --- the one labeller of sender types ---------------------------------------------------------------------------
+
+
+def test_a_sender_type_as_a_word_for_one_sender():
+    """The who-says-what table, the source panel, the answer's exports, the filters."""
+    assert sender_type_label("med_udvalg", "da") == "MED-udvalg" and sender_type_label("kommune", "en") == "municipality"
+    assert sender_type_label("noget_andet", "da") == "ukendt" and sender_type_label(None, "en") == "unknown"
+
+
+def test_a_sender_type_as_a_role_and_as_a_group():
+    """The role a respondent speaks in (the høringsnotat, the themes and case-file pages) and a group of senders
+    (the scope line, a filter chip, "1 af 2 kommuner"). In English an employee committee's role is shorter than its
+    word."""
+    assert sender_type_label("kommune", "da", "role") == "Kommune" and sender_type_label("borger", "en", "role") == "Citizen"
+    assert sender_type_label("med_udvalg", "en", "role") == "MED committee"
+    assert sender_type_label("med_udvalg", "en") == "employee (MED) committee"
+    assert sender_type_label("kommune", "da", "group") == "kommuner"
+    assert sender_type_label("med_udvalg", "en", "group") == "employee (MED) committees"
+    assert sender_type_label("ukendt", "da", "group") == "ukendte afsendere"
+    for kind in SENDER_TYPES:  # every type has every form in both languages
+        for form in ("word", "role", "group"):
+            assert sender_type_label(kind, "da", form) and sender_type_label(kind, "en", form)

@@ -33,7 +33,7 @@ from answering.casefile import (
 from answering.hearing_report import HearingReport, hearing_report
 from core.casefile import OUTCOMES, HearingRecord, PartyLink, hearing_key
 from core.phrases import PHRASES, message, readable_date
-from core.senders import SENDER_TYPES
+from core.senders import SENDER_TYPES, sender_type_label
 from export.hearing_notat import build_hearing_notat, crosstab, to_docx, to_xlsx
 from export.safe import literal_cell
 from ingest.hearing_list import HearingList, read_csv, read_lines, read_xlsx
@@ -99,10 +99,6 @@ def _sender(letter: LetterEntry) -> str:
 
 def _phrase(key: str, lang: str, fallback: str) -> str:
     return message(key, lang) if key in PHRASES else fallback
-
-
-def _role(sender_type: str, lang: str) -> str:
-    return message(f"role.{sender_type}", lang) if sender_type in SENDER_TYPES else sender_type
 
 
 def _said(hearing: str, kind: str, text: str) -> None:
@@ -520,7 +516,7 @@ def _render_crosstab(report: HearingReport, lang: str) -> None:
     """Themes × sender type: the numbers of export.hearing_notat.crosstab, the headers in the user's language."""
     st.subheader(message("hnotat.section.crosstab", lang))
     types = [x for x in SENDER_TYPES if any(th.by_sender_type.get(x) for th in report.themes)]
-    header = [message("notat.column.theme", lang), *(_role(x, lang) for x in types), message("hnotat.column.total", lang)]
+    header = [message("notat.column.theme", lang), *(sender_type_label(x, lang, "role") for x in types), message("hnotat.column.total", lang)]
     _, rows = crosstab(report)
     st.dataframe([dict(zip(header, [_cell(row[0]), *row[1:]])) for row in rows], hide_index=True, width="stretch")
 

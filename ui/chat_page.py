@@ -11,9 +11,10 @@ import streamlit as st
 from answering.ask import ask, final_answer, text_pieces
 from answering.schema import Turn
 from answering.coverage_answer import lead_sentence
-from answering.texts import FIELD_NAMES, SENDER_TYPE_NAMES, describe_filters
+from answering.texts import describe_filters, field_name, unverified_note
+from core.senders import sender_type_label
 from export.answer import to_docx, to_markdown
-from export.coverage_table import coverage_rows, headers, state_word, to_csv, to_xlsx
+from export.coverage_table import COLUMNS, coverage_rows, state_word, to_csv, to_xlsx
 from export.feedback import record_feedback
 from answering.schema import Answer
 from index.records import Filters
@@ -26,6 +27,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROW_HEIGHT = 84  # three lines of a quote in the who-says-what table
 HEADER_CHAR_PX, HEADER_PADDING_PX = 7, 24  # a column header's width: per character, and padding with room to spare
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# The who-says-what table's columns on the page, by key: the citation number first and the page before the quote,
+# so both stay in view; the quote wraps.
+SCREEN_ORDER = ("source", "sender", "type", "mentions", "page", "quote")
 
 
 def _messages() -> list[dict]:
@@ -38,9 +42,9 @@ def _history() -> list[Turn]:
 
 def _chip_label(field: str, value: str, lang: str) -> str:
     """The chip in the answer's language ``lang``: "✕ afsendertype = kommuner (udledt af spørgsmålet)"."""
-    shown = SENDER_TYPE_NAMES[lang].get(value, value) if field == "sender_type" else value
+    shown = sender_type_label(value, lang, "group") if field == "sender_type" else value
     # A button label is Markdown; the value (a sender, municipality or hearing) comes from the letters.
-    return t(lang, "inferred_chip", label=f"{FIELD_NAMES[lang][field]} = {escape_label(shown)}")
+    return t(lang, "inferred_chip", label=f"{field_name(field, lang)} = {escape_label(shown)}")
 
 
 def _links(answer: Answer, key: str) -> dict[int, str]:
@@ -58,7 +62,7 @@ def _render_answer(answer: Answer, lang: str, index: int, last: bool, loading: d
     else:
         st.markdown(answer_markdown(answer.text, _links(answer, key)))
     if answer.dropped_citations:
-        st.caption(t(alang, "unverified", n=answer.dropped_citations))
+        st.caption(unverified_note(answer.dropped_citations, alang, in_text=False))
     if last:
         for field in answer.filters.inferred:
             value = answer.filters.active().get(field)
@@ -96,12 +100,13 @@ def _render_feedback(answer: Answer, lang: str, index: int) -> None:
             st.rerun()
 
 
-def column_widths(names: tuple[str, ...]) -> dict[str, int]:
-    """Pixel widths of the who-says-what table's columns (``headers()`` order), each wide enough for its header in
-    either language ("Mentions the topic?" was cut to "Mentions the topi…"): the grid writes headers in 14 px
-    Source Sans, under 7 px a character, with 8 px of padding on each side."""
-    minimum = (170, 100, 110, 290, 50, 50)  # sender, type, mentions, quote, page, source: 860 px with the row marker
-    return {name: max(width, HEADER_CHAR_PX * len(name) + HEADER_PADDING_PX) for name, width in zip(names, minimum)}
+def column_widths(language: str) -> dict[str, int]:
+    """Pixel widths of the who-says-what table's columns by heading, each its column's least width
+    (``export.coverage_table.COLUMNS``) or wide enough for its heading in ``language`` ("Mentions the topic?" was
+    cut to "Mentions the topi…"): the grid writes headings in 14 px Source Sans, under 7 px a character, with 8 px
+    of padding on each side."""
+    headings = {c.heading(language): c.pixels for c in COLUMNS}
+    return {name: max(pixels, HEADER_CHAR_PX * len(name) + HEADER_PADDING_PX) for name, pixels in headings.items()}
 
 
 def _render_coverage(answer: Answer, lang: str, key: str) -> None:
@@ -113,11 +118,10 @@ def _render_coverage(answer: Answer, lang: str, key: str) -> None:
     rows = coverage_rows(answer)
     if not rows:
         return
-    names = headers(alang)
-    columns = {name: [row.cells()[i] for row in rows] for i, name in enumerate(names)}
-    # The citation number first and the page before the quote, so both stay in view; the quote wraps.
-    order = [names[5], names[0], names[1], names[2], names[4], names[3]]
-    widths = column_widths(names)
+    names = {c.key: c.heading(alang) for c in COLUMNS}
+    columns = {names[c.key]: [getattr(row, c.key) for row in rows] for c in COLUMNS}
+    order = [names[key] for key in SCREEN_ORDER]
+    widths = column_widths(alang)
     table_key = f"{key}_table"
     selection = st.dataframe(
         columns, hide_index=True, column_order=order, key=table_key, on_select="rerun", selection_mode="single-row",

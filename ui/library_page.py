@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 import streamlit as st
 
 from core.casefile import hearing_key
-from core.senders import SENDER_TYPES
+from core.senders import SENDER_TYPES, sender_type_label
 from core.phrases import readable_date
 from export.safe import literal_cell
 from index.records import EDITABLE_FIELDS
@@ -84,7 +84,7 @@ def _column_config(lang: str) -> dict:
         "sender": text(t(lang, "col.sender")),
         "check": st.column_config.CheckboxColumn(t(lang, "col.check"), help=t(lang, "check_sender_help")),
         "sender_type": st.column_config.SelectboxColumn(
-            t(lang, "col.sender_type"), options=list(SENDER_TYPES), format_func=lambda v: sidebar.type_name(v, lang),
+            t(lang, "col.sender_type"), options=list(SENDER_TYPES), format_func=lambda v: sender_type_label(v, lang),
             required=True,
         ),
         "municipality": text(t(lang, "col.municipality")),
@@ -207,7 +207,7 @@ def _filtered(rows: list[dict], query: str, lang: str) -> list[dict]:
 
     def shown(r: dict) -> list[str]:
         words = [str(v) for k, v in r.items() if k not in ("doc_id", "check")]
-        return [*words, sidebar.type_name(r["sender_type"], lang), t(lang, "check_sender") if r["check"] else ""]
+        return [*words, sender_type_label(r["sender_type"], lang), t(lang, "check_sender") if r["check"] else ""]
 
     return [r for r in rows if any(query in w.lower() for w in shown(r))]
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from ingest.pipeline import ingest
 from core.formats import SUPPORTED_SUFFIXES
-from core.senders import SENDER_TYPES
+from core.senders import SENDER_TYPES, sender_type_label
 from ingest.schema import Status
 from ingest.uploads import UploadError, discard as discard_uploads, save_upload
 from answering.casefile import HearingSummary, hearings_in
@@ -19,7 +19,6 @@ from index.records import Filters
 from index.waiting import waiting_notice
 from ui import auth, resources
 from ui.safe import escape_markdown
-from export.labels import sender_type_word
 from ui.texts import t
 
 
@@ -45,7 +44,8 @@ def render_filters(lang: str, heading: str = "filters") -> Filters:
     st.sidebar.subheader(t(lang, heading))
     sender_type = st.sidebar.selectbox(
         t(lang, "sender_type"), [all_, *SENDER_TYPES], key="f_sender_type",
-        format_func=lambda v: v if v == all_ else type_name(v, lang),
+        # "(alle)" as itself, also the other language's one kept in the widget's state after a change of language
+        format_func=lambda v: sender_type_label(v, lang) if v in SENDER_TYPES else v,
     )
     sender = st.sidebar.selectbox(t(lang, "sender"), [all_, *sorted({d.sender for d in docs if d.sender})], key="f_sender")
     municipality = st.sidebar.selectbox(
@@ -122,11 +122,6 @@ def chosen_hearing() -> str | None:
     """The hearing chosen in the sidebar on this run ("" for the letters that name none), None for all hearings."""
     value = st.session_state.get(HEARING_WIDGET, st.session_state.get(HEARING, ALL))
     return None if value in (ALL, None) else value
-
-
-def type_name(value: str, lang: str) -> str:
-    """A sender type as a word for one sender ("kommune", "MED-udvalg"; "municipality" …); unknown as itself."""
-    return sender_type_word(value, lang) if value in SENDER_TYPES else value
 
 
 def render_status(lang: str) -> None:

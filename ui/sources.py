@@ -15,7 +15,8 @@ import streamlit as st
 
 from answering.schema import Answer, Citation
 from core.phrases import readable_date
-from export.labels import file_label, first_words, page_label, sender_type_word
+from core.senders import sender_type_label
+from export.labels import file_label, first_words, page_label
 from index.records import Passage
 from index.statements import is_statement
 from ui import resources
@@ -39,8 +40,8 @@ def source_header(c: Citation, language: str, repeated: bool = False) -> str:
 
 def metadata_line(c: Citation | Passage, language: str) -> str:
     """"Afsendertype: kommune · Dato: 11.09.2023 · Høring: … · Fil: brev.pdf" (Markdown, escaped); the date as
-    everywhere in the interface (``export.labels.readable_date``)."""
-    parts = [f"{t(language, 'source_type')}: {sender_type_word(c.sender_type, language)}"]
+    everywhere in the interface (``core.phrases.readable_date``)."""
+    parts = [f"{t(language, 'source_type')}: {sender_type_label(c.sender_type, language)}"]
     if c.date:
         parts.append(f"{t(language, 'source_date')}: {readable_date(c.date, language)}")
     if c.hearing:

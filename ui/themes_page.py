@@ -12,8 +12,7 @@ import streamlit as st
 
 from answering.casefile import case_file
 from answering.themes import Theme, ThemeEdits, apply_theme_edits, build_themes, edit_themes, edits_path
-from core.phrases import message
-from core.senders import SENDER_TYPES
+from core.senders import sender_type_label
 from export.hearing_notat import build_hearing_notat, to_docx as hearing_docx, to_xlsx as hearing_xlsx
 from export.notat import build_notat, to_docx, to_xlsx
 from index.records import Filters
@@ -35,10 +34,6 @@ def _hearing_letters(hearing: str) -> tuple[str, ...]:
     """The letters of ``hearing`` that say something, as its case file has them (answering/casefile.py)."""
     snap = resources.searcher().snapshot()
     return tuple(case_file(snap, resources.casefile_store().hearing(hearing)).with_content)
-
-
-def _role(sender_type: str, lang: str) -> str:
-    return message(f"role.{sender_type}", lang) if sender_type in SENDER_TYPES else sender_type
 
 
 def render() -> None:
@@ -81,7 +76,7 @@ def render() -> None:
         with st.expander(title, expanded=False):
             for s in theme.senders:
                 st.markdown(f"**{escape_markdown(s.sender)}**  \n"
-                            f"{escape_markdown(t(lang, 'theme_sender_line', role=_role(s.sender_type, lang), n=s.count))}")
+                            f"{escape_markdown(t(lang, 'theme_sender_line', role=sender_type_label(s.sender_type, lang, 'role'), n=s.count))}")
                 st.html(f"<blockquote>{highlighted_html(s.quote.quote)}<br>"
                         f"<small>{html.escape(s.sender)} · {t(lang, 'theme_quote_place', page=s.quote.page)}</small></blockquote>")
             new_label = st.text_input(t(lang, "theme_rename"), value=theme.label, key=f"rename_{theme.theme_id}",

@@ -55,20 +55,18 @@ PHRASES: dict[str, dict[str, str]] = {
         "da": "Indekset er tomt: indlæs høringssvar først.",
         "en": "The index is empty: ingest consultation responses first.",
     },
+    # the model's references that could not be verified (answering.texts.unverified_note): under its answer, whose
+    # text marks each "[?]", and the app's caption beside whichever answer stands
     "answer.unverified": {
         "da": "({n} henvisning(er) kunne ikke verificeres i høringssvarene og er markeret [?].)",
         "en": "({n} reference(s) could not be verified in the responses and are marked [?].)",
     },
+    "answer.unverified_caption": {
+        "da": "{n} henvisning(er) fra sprogmodellen kunne ikke verificeres og vises ikke som kilder.",
+        "en": "{n} reference(s) from the language model could not be verified and are not shown as sources.",
+    },
     # one filter of the scope line: "afsendertype = kommuner"
     "answer.scope_part": {"da": "{field} = {value}", "en": "{field} = {value}"},
-    # sender types as a group of senders ("1 af 2 kommuner …", "afsendertype = kommuner")
-    "sender_group.kommune": {"da": "kommuner", "en": "municipalities"},
-    "sender_group.region": {"da": "regioner", "en": "regions"},
-    "sender_group.med_udvalg": {"da": "MED-udvalg", "en": "employee (MED) committees"},
-    "sender_group.organisation": {"da": "organisationer", "en": "organisations"},
-    "sender_group.virksomhed": {"da": "virksomheder", "en": "companies"},
-    "sender_group.borger": {"da": "borgere", "en": "citizens"},
-    "sender_group.ukendt": {"da": "ukendte afsendere", "en": "unknown senders"},
     # the filter fields as an answer names them
     "field.sender": {"da": "afsender", "en": "sender"},
     "field.sender_type": {"da": "afsendertype", "en": "sender type"},
@@ -114,14 +112,6 @@ PHRASES: dict[str, dict[str, str]] = {
               "(e.g. a longer date range) to see more responses.",
     },
     # --- h14-chat: one language per answer (sender types as words, pages, source headers, the table) ---
-    # a sender type as one sender is called ("Hedensted Kommune · kommune")
-    "sender_word.kommune": {"da": "kommune", "en": "municipality"},
-    "sender_word.region": {"da": "region", "en": "region"},
-    "sender_word.med_udvalg": {"da": "MED-udvalg", "en": "employee (MED) committee"},
-    "sender_word.organisation": {"da": "organisation", "en": "organisation"},
-    "sender_word.virksomhed": {"da": "virksomhed", "en": "company"},
-    "sender_word.borger": {"da": "borger", "en": "citizen"},
-    "sender_word.ukendt": {"da": "ukendt", "en": "unknown"},
     "answer.page": {"da": "side {page}", "en": "page {page}"},  # "Norddjurs Kommune (side 1)"
     # who says what as a table (export/coverage_table.py): column headers and cells
     "coverage_table.sender": {"da": "Afsender", "en": "Sender"},

@@ -3,14 +3,6 @@
 from __future__ import annotations
 
 PHRASES: dict[str, dict[str, str]] = {
-    # a sender type as the role a respondent speaks in ("Udtaler sig som")
-    "role.kommune": {"da": "Kommune", "en": "Municipality"},
-    "role.region": {"da": "Region", "en": "Region"},
-    "role.med_udvalg": {"da": "MED-udvalg", "en": "MED committee"},
-    "role.organisation": {"da": "Organisation", "en": "Organisation"},
-    "role.virksomhed": {"da": "Virksomhed", "en": "Company"},
-    "role.borger": {"da": "Borger", "en": "Citizen"},
-    "role.ukendt": {"da": "Ukendt", "en": "Unknown"},
     # the høringsnotat
     "notat.title": {"da": "Høringsnotat", "en": "Consultation report"},
     "notat.title_hearing": {"da": "Høringsnotat: {hearing}", "en": "Consultation report: {hearing}"},

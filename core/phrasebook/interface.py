@@ -227,10 +227,6 @@ PHRASES: dict[str, dict[str, str]] = {
         "da": "Indekset er tomt. Indlæs høringssvar i sidepanelet.",
         "en": "The index is empty. Ingest responses in the sidebar.",
     },
-    "ui.unverified": {
-        "da": "{n} henvisning(er) fra sprogmodellen kunne ikke verificeres og vises ikke som kilder.",
-        "en": "{n} reference(s) from the language model could not be verified and are not shown as sources.",
-    },
     "ui.themes_page": {
         "da": "Temaer og høringsnotat",
         "en": "Themes and consultation report",
