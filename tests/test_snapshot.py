@@ -52,7 +52,7 @@ def test_a_reload_reads_only_new_or_changed_documents_and_equals_a_full_load(sam
     _same(reloaded, load_snapshot(index, cached=False))
     _same(from_cache, reloaded)
     assert {r.sender for r in reloaded.records if r.doc_id == corrected} == {"Rettet afsender"}
-    assert gone not in set(reloaded.columns["doc_id"])
+    assert gone not in set(reloaded.doc_ids_of(np.arange(len(reloaded.ids))))
 
 
 def test_a_scope_is_computed_once_and_cannot_be_changed_by_a_caller(sample_index):
@@ -62,8 +62,8 @@ def test_a_scope_is_computed_once_and_cannot_be_changed_by_a_caller(sample_index
     first = snap.mask(Filters(sender_type="kommune"))
     assert snap.mask(Filters(sender_type="kommune", inferred=["sender_type"])) is first  # same scope, same rows
     assert not first.flags.writeable
-    expected = np.array([t == "kommune" for t in snap.columns["sender_type"]])
+    expected = np.array([t == "kommune" for t in snap._columns["sender_type"]])
     assert np.array_equal(first, expected)
     docs = snap.doc_ids_in_scope(Filters(sender_type="kommune"))
     docs.append("mutated by a caller")
-    assert snap.doc_ids_in_scope(Filters(sender_type="kommune")) == list(dict.fromkeys(snap.columns["doc_id"][expected]))
+    assert snap.doc_ids_in_scope(Filters(sender_type="kommune")) == list(dict.fromkeys(snap.doc_ids_of(expected)))
