@@ -78,7 +78,8 @@ def build_notat(searcher: Searcher, filters: Filters | None = None, llm: ChatMod
     ]
     hearings = sorted({d.hearing for d in records if d.hearing})
     title = message("notat.title_hearing", LANGUAGE, hearing=hearings[0]) if len(hearings) == 1 else message("notat.title", LANGUAGE)
-    return Notat(title=title, filters=filters, respondents=respondents, themes=build_themes(searcher, filters, llm=llm, snap=snap))
+    return Notat(title=title, filters=filters, respondents=respondents,
+                 themes=build_themes(searcher, filters, llm=llm, snap=snap))
 
 
 # Column widths of the response table (cm): a landscape A4 page with 2.54 cm margins has 24.6 cm. The narrow

@@ -1,6 +1,6 @@
 """Résumés (answering/summary.py) on the real sample index: they state the letter's main point per the labels of
-eval/summaries.jsonl, never point at a table, and come out the same every time; the notat's résumés (export/notat.py build_notat) are
-the same résumés."""
+eval/summaries.jsonl, never point at a table, and come out the same every time; the notat's résumés
+(export/notat.py build_notat) are the same résumés."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ def test_no_resume_is_a_table_reference_and_each_is_deterministic(searcher):
         assert summary and not TABLE_REFERENCE.search(summary), (Path(doc.source).name, summary)
         assert letter_summary(snap, doc.doc_id) == summary
     notat = build_notat(searcher)
-    assert {r.doc_id: r.summary for r in notat.respondents} == {d: letter_summary(snap, d) for d in snap.manifest.documents}
+    summaries = {r.doc_id: r.summary for r in notat.respondents}
+    assert summaries == {d: letter_summary(snap, d) for d in snap.manifest.documents}
 
 
 def test_a_letter_without_statements_has_an_empty_resume(searcher):
