@@ -67,3 +67,17 @@ def test_a_scope_is_computed_once_and_cannot_be_changed_by_a_caller(sample_index
     docs = snap.doc_ids_in_scope(Filters(sender_type="kommune"))
     docs.append("mutated by a caller")
     assert snap.doc_ids_in_scope(Filters(sender_type="kommune")) == list(dict.fromkeys(snap.doc_ids_of(expected)))
+
+
+def test_readers_ask_by_document_and_agree_with_the_rows(sample_index):
+    """doc_id_of, doc_ids_of, rows_by_document and rows_of: what readers outside index/ use instead of the columns."""
+    for snap in (load_snapshot(Index(sample_index)), load_snapshot(Index(sample_index), cached=False)):
+        rows = np.arange(len(snap.ids))
+        docs = [snap.passage(r).doc_id for r in rows]
+        assert [snap.doc_id_of(r) for r in rows] == docs and list(snap.doc_ids_of(rows)) == docs
+        some = rows[::-2]  # any rows, in any order: grouped in order of their first row, each in the given order
+        grouped = snap.rows_by_document(some)
+        assert list(grouped) == list(dict.fromkeys(docs[r] for r in some))
+        assert all(list(mine) == [r for r in some if docs[r] == doc] for doc, mine in grouped.items())
+        for doc in snap.manifest.documents:
+            assert sorted(snap.rows_of(doc).tolist()) == [r for r in rows if docs[r] == doc]
