@@ -351,17 +351,12 @@ def _from_store(index: Index, manifest: Manifest, previous: Snapshot | None, att
     bm25 = index.load_bm25(manifest.version)
     if bm25 is None or bm25.chunk_ids != ids:
         bm25 = BM25Index.build(ids, texts, manifest.version)
-    rows, spans, sentence_vectors = _merged_sentences(index, previous, kept if reuse else None, fresh, ids)
-    if sum(len(r) for r in rows) == 0:  # an index built without sentence vectors: chunks stand in for them
-        return Snapshot(
-            manifest.version, manifest, ids, texts, records, vectors, bm25,
-            np.arange(len(ids), dtype=np.int64), np.array([(0, len(t)) for t in texts], dtype=np.int64).reshape(-1, 2),
-            vectors, sentences_are_chunks=True,
-        )
-    return Snapshot(
-        manifest.version, manifest, ids, texts, records, vectors, bm25,
-        np.concatenate(rows), np.vstack(spans), np.vstack(sentence_vectors),
-    )
+    sentences = _merged_sentences(index, previous, kept if reuse else None, fresh, ids)
+    if sentences is None:  # an index built without sentence vectors: chunks stand in for them
+        spans = np.array([(0, len(t)) for t in texts], dtype=np.int64).reshape(-1, 2)
+        return Snapshot(manifest.version, manifest, ids, texts, records, vectors, bm25,
+                        np.arange(len(ids), dtype=np.int64), spans, vectors, sentences_are_chunks=True)
+    return Snapshot(manifest.version, manifest, ids, texts, records, vectors, bm25, *sentences)
 
 
 def _read_fresh(index: Index, manifest: Manifest, previous: Snapshot | None,
@@ -388,18 +383,16 @@ def _read_fresh(index: Index, manifest: Manifest, previous: Snapshot | None,
 
 def _merged_rows(manifest: Manifest, previous: Snapshot | None, reuse: set[str], fresh: list[str],
                  stored: StoredChunks) -> tuple[list[str], list[str], list[ChunkRecord], np.ndarray, np.ndarray]:
-    """The rows of the new snapshot: the previous snapshot's rows of the reused documents (``kept``, returned
-    too) and the fresh ones (their metadata the manifest's, their vectors normalised), in one order: that of
-    their documents' texts (content hash), then chunk id — an order that does not depend on where the letters lie
-    on disk (a doc_id hashes the file's path too), so themes and ties come out the same for the same letters in
-    any folder."""
+    """The new snapshot's rows: the previous one's rows of the ``reuse``d documents (``kept``, returned too) and the
+    fresh ones (metadata the manifest's, vectors normalised), ordered by their documents' text (content hash), then
+    chunk id: an order that does not depend on where the letters lie on disk (a doc_id hashes the file's path too),
+    so themes and ties come out the same for the same letters in any folder."""
     committed = {d: committed_fields(manifest.documents[d]) for d in fresh}
     fresh_records = [ChunkRecord.from_chroma({**meta, **committed[meta["doc_id"]]}) for meta in stored.metadatas]
     dim = manifest.dim or (previous.vectors.shape[1] if previous is not None else 1)
     fresh_vectors = stored.embeddings.reshape(len(stored.ids), -1) if len(stored.ids) else np.zeros((0, dim), np.float32)
     norms = np.linalg.norm(fresh_vectors, axis=1, keepdims=True)
     fresh_vectors = fresh_vectors / np.where(norms == 0, 1, norms)
-
     kept = np.flatnonzero([d in reuse for d in previous._columns["doc_id"]]) if reuse else np.zeros(0, np.int64)
     all_ids = [previous.ids[r] for r in kept] + stored.ids
     keys = [(manifest.documents[cid.rsplit(":", 1)[0]].content_hash, cid) for cid in all_ids]
@@ -408,14 +401,14 @@ def _merged_rows(manifest: Manifest, previous: Snapshot | None, reuse: set[str],
     all_records = [previous.records[r] for r in kept] + fresh_records
     old_vectors = previous.vectors[kept] if reuse else np.zeros((0, dim), np.float32)
     vectors = np.vstack([old_vectors, fresh_vectors]).astype(np.float32, copy=False)[order]
-    return ([all_ids[i] for i in order], [all_texts[i] for i in order], [all_records[i] for i in order], vectors,
-            kept)
+    return [all_ids[i] for i in order], [all_texts[i] for i in order], [all_records[i] for i in order], vectors, kept
 
 
 def _merged_sentences(index: Index, previous: Snapshot | None, kept: np.ndarray | None, fresh: list[str],
-                      ids: list[str]) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
-    """The sentences of the new rows ``ids`` as (rows, spans, vectors) pieces: the previous snapshot's for its
-    ``kept`` rows (renumbered; None: nothing reused), the store's for the ``fresh`` documents."""
+                      ids: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The sentences of the new rows ``ids`` as (rows, spans, vectors): the previous snapshot's for its ``kept``
+    rows (renumbered; None: nothing reused), the store's for the ``fresh`` documents. None: there are none (an
+    index built without sentence vectors)."""
     row_of = {cid: i for i, cid in enumerate(ids)}
     rows, spans, sentence_vectors = [], [], []
     if kept is not None and not previous.sentences_are_chunks:
@@ -433,7 +426,9 @@ def _merged_sentences(index: Index, previous: Snapshot | None, kept: np.ndarray 
             rows.append(np.array([row_of[sentences.chunk_ids[i]] for i in keep], dtype=np.int64))
             spans.append(np.array([sentences.spans[i] for i in keep], dtype=np.int64).reshape(-1, 2))
             sentence_vectors.append(sentences.embeddings[keep].astype(np.float32, copy=False))
-    return rows, spans, sentence_vectors
+    if sum(len(r) for r in rows) == 0:
+        return None
+    return np.concatenate(rows), np.vstack(spans), np.vstack(sentence_vectors)
 
 
 class SnapshotCache:
