@@ -19,7 +19,6 @@ from core.senders import SENDER_TYPES, sender_type_label
 from retrieval.coverage import CoverageResult, document_verdicts
 from answering.schema import Answer, CoverageEntry
 from answering.trace import coverage_trace
-from index.llm_cache import LLMCache
 from index.snapshot import Snapshot
 from ingest.campaigns import MIN_SIZE, group_campaigns
 from retrieval.no_remarks import no_remarks
@@ -123,7 +122,7 @@ def _add_positions(llm: ChatModel, searcher: Searcher, result: CoverageResult, o
     from answering.llm_tasks import respondent_positions
 
     mentioning = result.mentioning
-    cache = LLMCache.in_index(searcher.index.root)
+    cache = searcher.paths.llm_cache()
     positions = respondent_positions(
         llm, result.question, result.language, [(v.sender, v.passages) for v in mentioning], cache, on_progress
     )

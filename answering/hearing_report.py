@@ -107,10 +107,11 @@ def _confirmed_cells(searcher: Searcher, snap: Snapshot, case: CaseFile) -> list
             for p in placements]
 
 
-def _suggested(searcher: Searcher, case: CaseFile, llm: ChatModel | None) -> tuple[list[tuple[str, str]], list[ThemeCell]]:
+def _suggested(searcher: Searcher, snap: Snapshot, case: CaseFile,
+               llm: ChatModel | None) -> tuple[list[tuple[str, str]], list[ThemeCell]]:
     if not case.with_content:
         return [], []
-    themes = build_themes(searcher, scope_of(case), llm=llm)
+    themes = build_themes(searcher, scope_of(case), llm=llm, snap=snap)
     cells = []
     for theme in themes:
         members = {s.doc_id: s for s in theme.senders}
@@ -146,8 +147,7 @@ def _counts(themes: list[tuple[str, str]], cells: list[ThemeCell], case: CaseFil
     return out
 
 
-REPORTS = "reports"  # in the index folder: reports kept for the next process
-KEPT_REPORTS = 16
+KEPT_REPORTS = 16  # reports kept for the next process (in the index folder: ``IndexPaths.reports``)
 
 
 def judge_files() -> str:
@@ -166,11 +166,11 @@ def _kept_path(searcher: Searcher, snap: Snapshot, record: HearingRecord, llm: C
     has them, what the official stored (list, links, themes), her theme edits, the model and the judge."""
     letters = sorted((d.doc_id, d.sender, d.sender_type, d.date, d.hearing, d.needs_review)
                      for d in snap.manifest.documents.values() if hearing_key(d.hearing) == record.name)
-    edits = searcher.index.root / "themes.json"
+    edits = searcher.paths.themes
     key = json.dumps([snap.version, len(snap.ids), letters, dataclasses.asdict(record),
                       edits.read_text(encoding="utf-8") if edits.exists() else "", llm.name if llm else None, summaries,
                       searcher.embedder.name, judge_files()], default=str, ensure_ascii=False)
-    return searcher.index.root / REPORTS / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
+    return searcher.paths.reports / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
 
 
 def _keep(path: Path, report: "HearingReport") -> None:
@@ -213,7 +213,7 @@ def _compute(searcher: Searcher, record: HearingRecord, llm: ChatModel | None, s
         themes = [(t.theme_id, t.label) for t in case.themes]
         cells = _confirmed_cells(searcher, snap, case)
     else:
-        themes, cells = _suggested(searcher, case, llm)
+        themes, cells = _suggested(searcher, snap, case, llm)
     texts = {}
     for letter in case.letters:
         if letter.outcome == "no_remarks":

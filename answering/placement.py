@@ -86,11 +86,10 @@ def place_letters(searcher: Searcher, themes: Sequence[ConfirmedTheme], filters:
     snap = snap or searcher.snapshot()
     rows = np.flatnonzero(snap.mask(filters))
     if exclude:
-        rows = rows[~np.isin(snap.columns["doc_id"][rows].astype(str), list(exclude))]
+        rows = rows[~np.isin(snap.doc_ids_of(rows).astype(str), list(exclude))]
     if rows.size == 0 or not themes:
         return []
-    docs = snap.columns["doc_id"][rows]
-    per_doc = {str(doc_id): rows[docs == doc_id] for doc_id in dict.fromkeys(docs)}
+    per_doc = snap.rows_by_document(rows)
     placements: list[Placement] = []
     for theme in themes:
         question = question_of(theme, form, description=description, language=language or searcher.settings.language)

@@ -49,7 +49,7 @@ class _Sentence:
 
 def _sentences(snap: Snapshot, doc_id: str) -> list[_Sentence]:
     """The letter's sentences in order (overlapping chunks repeat sentences: each once)."""
-    rows = np.flatnonzero(snap.columns["doc_id"] == doc_id)
+    rows = snap.rows_of(doc_id)
     sentences: dict[int, _Sentence] = {}
     certain: set[int] = set()  # starts whose paragraph flag was seen from inside a chunk (not as its first sentence)
     for row in rows:

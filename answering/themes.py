@@ -38,7 +38,6 @@ from answering.citations import make_citation
 from answering.labels import noun_phrases, tag
 from index.bm25 import content_words, stem_words, tokenize
 from answering.schema import Citation
-from index.llm_cache import LLMCache
 from index.records import Filters
 from retrieval.search import Searcher
 from index.snapshot import Snapshot
@@ -98,10 +97,6 @@ class ThemeEdits(BaseModel):
         tmp = path.with_suffix(".tmp")
         tmp.write_text(self.model_dump_json(indent=2), encoding="utf-8")
         tmp.replace(path)
-
-
-def edits_path(searcher: Searcher) -> Path:
-    return searcher.index.root / "themes.json"
 
 
 def _units(snap: Snapshot, filters: Filters) -> tuple[list[int], list[str]]:
@@ -213,15 +208,15 @@ CACHED_SCOPES = 32
 
 def _cache_key(searcher: Searcher, snap: Snapshot, filters: Filters, llm: ChatModel | None) -> tuple:
     scope = (*sorted(filters.active().items()), filters.documents)
-    return (str(searcher.index.root), snap.version, len(snap.ids), scope, llm.name if llm is not None else None)
+    return (str(searcher.paths.root), snap.version, len(snap.ids), scope, llm.name if llm is not None else None)
 
 
 def build_themes(searcher: Searcher, filters: Filters | None = None, *, apply_edits: bool = True, llm: ChatModel | None = None,
-                 on_progress=None) -> list[Theme]:
-    """Themes in scope, labelled with a phrase of the letters themselves; with an LLM each gets a case officer's
-    position title (the phrase stays as fallback). Computed once per (index version, scope, model) in this process;
-    officials' edits are applied on every call."""
-    snap = searcher.snapshot()
+                 on_progress=None, snap: Snapshot | None = None) -> list[Theme]:
+    """Themes in scope over ``snap`` (else the current snapshot), labelled with a phrase of the letters themselves;
+    with an LLM each gets a case officer's position title (the phrase stays as fallback). Computed once per (index
+    version, scope, model) in this process; officials' edits are applied on every call."""
+    snap = snap or searcher.snapshot()
     filters = filters or Filters()
     key = _cache_key(searcher, snap, filters, llm)
     with _cache_lock:
@@ -235,7 +230,7 @@ def build_themes(searcher: Searcher, filters: Filters | None = None, *, apply_ed
             while len(_cache) > CACHED_SCOPES:
                 _cache.popitem(last=False)
     themes = [t.model_copy(deep=True) for t in themes]  # callers may change their copy
-    return apply_theme_edits(themes, ThemeEdits.load(edits_path(searcher))) if apply_edits else themes
+    return apply_theme_edits(themes, ThemeEdits.load(searcher.paths.themes)) if apply_edits else themes
 
 
 def _compute_themes(searcher: Searcher, snap: Snapshot, filters: Filters, llm: ChatModel | None, on_progress) -> list[Theme]:
@@ -259,7 +254,7 @@ def _compute_themes(searcher: Searcher, snap: Snapshot, filters: Filters, llm: C
     if llm is not None:
         from answering.llm_tasks import theme_titles
 
-        cache = LLMCache.in_index(searcher.index.root)
+        cache = searcher.paths.llm_cache()
         titles = theme_titles(llm, [[s.quote.quote for s in t.senders] for t in themes], cache, on_progress)
         themes = [t.model_copy(update={"label": title}) if title else t for t, title in zip(themes, titles)]
     return themes
@@ -297,23 +292,43 @@ def _theme(snap: Snapshot, idx: list[int], texts: list[str], features: np.ndarra
     kept = [(p, float(c)) for p, c in zip(members, closeness) if c >= floor]
     per_doc: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for p, c in kept:
-        per_doc[str(snap.columns["doc_id"][snap.sentence_rows[idx[p]]])].append((p, c))
+        per_doc[snap.doc_id_of(snap.sentence_rows[idx[p]])].append((p, c))
     keywords = _keywords(weights, surface)
-    # A sentence often touches two themes and KMeans gives it to one: a letter outside the theme joins it with a
-    # sentence that uses JOIN_KEYWORDS of the theme's distinctive words (same beginning: "rekruttere" joins
-    # "rekruttering").
+    per_doc.update(_joined(snap, idx, texts, features, centroid, set(members), per_doc, keywords))
+    senders = _senders(snap, idx, texts, per_doc, weights)
+    if not senders:
+        return None
+    central = [texts[p] for p, _ in sorted(kept, key=lambda pc: -pc[1])]
+    label = (_phrase_label(central, _shared_weights(texts, per_doc, weights), names)
+             or " · ".join(k.capitalize() if i == 0 else k for i, k in enumerate(keywords))
+             or message("theme.untitled", "da"))
+    return Theme(theme_id=theme_id, label=label, keywords=keywords, size=len(kept), senders=senders)
+
+
+def _joined(snap: Snapshot, idx: list[int], texts: list[str], features: np.ndarray, centroid: np.ndarray,
+            inside: set[int], per_doc: dict[str, list[tuple[int, float]]],
+            keywords: list[str]) -> dict[str, list[tuple[int, float]]]:
+    """Letters outside the theme that join it, with their sentences (and closeness to the centre): a sentence often
+    touches two themes and KMeans gives it to one, so a letter joins with a sentence that uses JOIN_KEYWORDS of the
+    theme's distinctive words (same beginning: "rekruttere" joins "rekruttering")."""
     heads = [k[:PREFIX] for k in keywords if len(k) >= PREFIX]
-    if len(heads) >= JOIN_KEYWORDS:
-        inside = set(members)
-        joined: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for p, text in enumerate(texts):
-            doc_id = str(snap.columns["doc_id"][snap.sentence_rows[idx[p]]])
-            if p in inside or doc_id in per_doc:
-                continue
-            words = {w[:PREFIX] for w in content_words(text) if len(w) >= PREFIX}
-            if sum(h in words for h in heads) >= JOIN_KEYWORDS:
-                joined[doc_id].append((p, float(features[p] @ centroid)))
-        per_doc.update(joined)
+    joined: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    if len(heads) < JOIN_KEYWORDS:
+        return joined
+    for p, text in enumerate(texts):
+        doc_id = snap.doc_id_of(snap.sentence_rows[idx[p]])
+        if p in inside or doc_id in per_doc:
+            continue
+        words = {w[:PREFIX] for w in content_words(text) if len(w) >= PREFIX}
+        if sum(h in words for h in heads) >= JOIN_KEYWORDS:
+            joined[doc_id].append((p, float(features[p] @ centroid)))
+    return joined
+
+
+def _senders(snap: Snapshot, idx: list[int], texts: list[str], per_doc: dict[str, list[tuple[int, float]]],
+             weights: dict[str, float]) -> list[ThemeSender]:
+    """Each letter of the theme quoted with its sentence that fits it best (near the centre, and saying the theme's
+    own words), never another party's words it reports; most sentences first."""
     top = set(sorted((st for st in weights if weights[st] > 0), key=lambda st: -weights[st])[:TOP_STEMS])
 
     def fit(pc: tuple[int, float]) -> float:  # near the centre, and saying the theme's own words
@@ -332,21 +347,20 @@ def _theme(snap: Snapshot, idx: list[int], texts: list[str], features: np.ndarra
         quote = make_citation(0, passage, _BULLET.sub("", passage.text[a:b]).strip())
         senders.append(ThemeSender(doc_id=doc_id, sender=passage.sender, sender_type=passage.sender_type,
                                    count=len(scored), quote=quote))
-    if not senders:
-        return None
     senders.sort(key=lambda s: (-s.count, s.sender))
-    central = [texts[p] for p, _ in sorted(kept, key=lambda pc: -pc[1])]
-    # A word the theme's letters share names the theme; a word of one letter is that letter's idiom.
+    return senders
+
+
+def _shared_weights(texts: list[str], per_doc: dict[str, list[tuple[int, float]]],
+                    weights: dict[str, float]) -> dict[str, float]:
+    """The theme's stem weights for its label: a word the theme's letters share names the theme; a word of one
+    letter is that letter's idiom."""
     users: dict[str, set[str]] = defaultdict(set)
     for doc_id, scored in per_doc.items():
         for p, _ in scored:
             for stem in set(tokenize(texts[p])):
                 users[stem].add(doc_id)
-    shared = {stem: w * (0.5 + len(users.get(stem, ())) / len(per_doc)) for stem, w in weights.items()}
-    label = (_phrase_label(central, shared, names)
-             or " · ".join(k.capitalize() if i == 0 else k for i, k in enumerate(keywords))
-             or message("theme.untitled", "da"))
-    return Theme(theme_id=theme_id, label=label, keywords=keywords, size=len(kept), senders=senders)
+    return {stem: w * (0.5 + len(users.get(stem, ())) / len(per_doc)) for stem, w in weights.items()}
 
 
 def _phrase_label(sentences: list[str], weights: dict[str, float], names: frozenset[str]) -> str | None:
@@ -410,7 +424,7 @@ def apply_theme_edits(themes: list[Theme], edits: ThemeEdits) -> list[Theme]:
 
 def edit_themes(searcher: Searcher, *, rename: tuple[str, str] | None = None, merge: list[str] | None = None,
                 delete: str | None = None) -> ThemeEdits:
-    path = edits_path(searcher)
+    path = searcher.paths.themes
     edits = ThemeEdits.load(path)
     if rename:
         edits.rename[rename[0]] = rename[1]

@@ -62,7 +62,7 @@ def _session():
 
 def app_timings(runs: int) -> dict[str, float]:
     from core.settings import get_settings
-    from ui import casefile_page, resources, review_page
+    from ui import casefile_shared, resources, review_page
     from ui.review_page import P
 
     get_settings.cache_clear()
@@ -74,7 +74,7 @@ def app_timings(runs: int) -> dict[str, float]:
 
     sentence_markers.cache_clear()  # (the build above read the letters' stance: cold means nothing remembered)
     _token_set.cache_clear()
-    reports = Path(resources.settings().index) / "reports"
+    reports = resources.searcher().paths.reports
     shutil.rmtree(reports, ignore_errors=True)  # cold: no report of this index version and case file kept anywhere
     times["page, first open, nothing cached (cold: once per index version and case file)"] = _timed(lambda: _open(at))
     assert at.get("progress"), "no progress bar"
@@ -87,12 +87,12 @@ def app_timings(runs: int) -> dict[str, float]:
     print(f"  progress: {second.get('progress')[0].proto.text}; "
           f"items on the page: {sum(b.key.startswith(f'{P}accept_') for b in second.button)}")
     # a new process (no cache in memory) after the report was made once: read back from the index folder
-    casefile_page._report.clear()
+    casefile_shared.report_of.clear()
     review_page._recorded_report.clear()
     fresh = _session()
     times["page, first open in a new process (report kept by an earlier one)"] = _timed(lambda: _open(fresh))
     # the usual way there: the page "Høringen" (themes confirmed, the matrix shown), then "Gennemgang"
-    casefile_page._report.clear()
+    casefile_shared.report_of.clear()
     review_page._recorded_report.clear()
     third = _session()
     times["page Høringen first (not counted)"] = _timed(lambda: _open(third, "hoering"))

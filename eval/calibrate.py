@@ -85,10 +85,8 @@ def _mention_units(searcher, topics, key) -> list[Unit]:
             judge = searcher.judge(snap, searcher.read(question, filters, infer=False, language=lang))
             bm25 = snap.bm25.scores(list(dict.fromkeys(query_terms(strip_scope_words(question, filters) or question))))
             rows = np.flatnonzero(snap.mask(filters))
-            docs = snap.columns["doc_id"][rows]
-            for doc in dict.fromkeys(docs):
-                mine = rows[docs == doc]
-                source = key(snap.columns["source"][mine[0]])
+            for mine in snap.rows_by_document(rows).values():
+                source = key(snap.passage(int(mine[0])).source)
                 if source not in topic["mentions"]:
                     continue
                 lexical = lexical_rows(mine, bm25)

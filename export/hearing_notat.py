@@ -334,11 +334,10 @@ def build_hearing_notat(searcher, record, llm=None, on_progress=None) -> Hearing
     report = reviewed_for(hearing_report(searcher, record, llm=llm, snap=snap), searcher.settings)
     if llm is not None:
         from answering.llm_tasks import written_summaries
-        from index.llm_cache import LLMCache
 
         letters = [x for x in report.case.letters if x.outcome == "response"]
         texts = [(x.sender, snap.document_text(x.doc_id)) for x in letters]
-        written = written_summaries(llm, texts, LLMCache.in_index(searcher.index.root), on_progress)
+        written = written_summaries(llm, texts, searcher.paths.llm_cache(), on_progress)
         for letter, text in zip(letters, written):
             if text:
                 report.summaries[letter.doc_id] = text

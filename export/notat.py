@@ -12,7 +12,6 @@ from answering.chat_model import ChatModel
 from core.phrases import message
 from core.senders import sender_type_label
 from export.safe import clean_text, literal_cell
-from index.llm_cache import LLMCache
 from index.records import Filters
 from retrieval.search import Searcher
 from answering.summary import letter_summary
@@ -42,12 +41,6 @@ class Notat:
     themes: list[Theme]
 
 
-def extractive_summary(searcher: Searcher, doc_id: str) -> str:
-    """The letter's résumé in its own words (answering/summary.py ``letter_summary`` over the searcher's
-    snapshot)."""
-    return letter_summary(searcher.snapshot(), doc_id)
-
-
 def display_date(iso: str | None, language: str = LANGUAGE) -> str:
     """A date as an official writes it in a table ("19.09.2023"); "ikke angivet" when the letter gives none."""
     if not iso:
@@ -59,18 +52,19 @@ def display_date(iso: str | None, language: str = LANGUAGE) -> str:
 
 
 def build_notat(searcher: Searcher, filters: Filters | None = None, llm: ChatModel | None = None, on_progress=None) -> Notat:
-    """Résumés are extractive, or written by the LLM when one is given (falling back per respondent)."""
+    """The notat of the letters in scope, from one snapshot. Résumés are extractive (answering/summary.py), or
+    written by the LLM when one is given (falling back per respondent)."""
     filters = filters or Filters()
     snap = searcher.snapshot()
     in_scope = set(snap.doc_ids_in_scope(filters))
     records = [d for d in snap.manifest.documents.values() if d.doc_id in in_scope]
     records.sort(key=lambda d: (d.date or "9999", d.sender))
-    summaries = [extractive_summary(searcher, d.doc_id) for d in records]
+    summaries = [letter_summary(snap, d.doc_id) for d in records]
     if llm is not None:
         from answering.llm_tasks import written_summaries
 
-        texts = [(d.sender, searcher.index.store.document_text(d.doc_id) or "") for d in records]
-        written = written_summaries(llm, texts, LLMCache.in_index(searcher.index.root), on_progress)
+        texts = [(d.sender, snap.document_text(d.doc_id)) for d in records]
+        written = written_summaries(llm, texts, searcher.paths.llm_cache(), on_progress)
         summaries = [w or s for w, s in zip(written, summaries)]
     respondents = [
         Respondent(doc_id=d.doc_id, date=d.date or "", sender=d.sender or d.source,
@@ -79,7 +73,8 @@ def build_notat(searcher: Searcher, filters: Filters | None = None, llm: ChatMod
     ]
     hearings = sorted({d.hearing for d in records if d.hearing})
     title = message("notat.title_hearing", LANGUAGE, hearing=hearings[0]) if len(hearings) == 1 else message("notat.title", LANGUAGE)
-    return Notat(title=title, filters=filters, respondents=respondents, themes=build_themes(searcher, filters, llm=llm))
+    return Notat(title=title, filters=filters, respondents=respondents,
+                 themes=build_themes(searcher, filters, llm=llm, snap=snap))
 
 
 # Column widths of the response table (cm): a landscape A4 page with 2.54 cm margins has 24.6 cm. The narrow

@@ -1,4 +1,5 @@
-"""The index as one object: manifest (commit point), Chroma store, BM25, embedding cache and writer lock."""
+"""The index as one object: manifest (commit point), Chroma store, BM25, embedding cache and writer lock; and
+where its readers keep what they write beside it (``IndexPaths``: theme edits, kept reports, the LLM cache)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import os
 import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from index import waiting
 from index.bm25 import BM25Index
 from index.embedding import Embedder
 from index.embedding_cache import EmbeddingCache
+from index.llm_cache import LLMCache
 from index.manifest import Manifest
 from index.manifest_store import ChromaManifestStore, FileManifestStore
 from index.store import ChromaStore, collection_name
@@ -37,6 +40,28 @@ class IndexDamagedError(PhrasedError, RuntimeError):
         self.doc_ids: list[str] = self.params["doc_ids"]
 
 
+@dataclass(frozen=True)
+class IndexPaths:
+    """What the readers of an index keep in its folder (never the index itself): the officials' theme edits, the
+    hearing reports kept for the next process, and the cache of language-model outputs."""
+
+    root: Path
+
+    @property
+    def themes(self) -> Path:
+        """The officials' edits of the suggested themes (answering/themes.py ``ThemeEdits``)."""
+        return self.root / "themes.json"
+
+    @property
+    def reports(self) -> Path:
+        """The folder of hearing reports kept for the next process (answering/hearing_report.py)."""
+        return self.root / "reports"
+
+    def llm_cache(self) -> LLMCache:
+        """The cache of language-model outputs beside the index (index/llm_cache.py)."""
+        return LLMCache.in_index(self.root)
+
+
 class Index:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -44,6 +69,7 @@ class Index:
         self.root.mkdir(parents=True, exist_ok=True)
         self.manifest_path = self.root / "manifest.json"
         self.bm25_path = self.root / "bm25"
+        self.paths = IndexPaths(self.root)
 
     @cached_property
     def store(self) -> ChromaStore:

@@ -21,9 +21,10 @@ from index.index import Index, IndexDamagedError
 from index.manifest import Manifest
 from index.records import FILTER_FIELDS, METADATA_FIELDS, SCOPE_FIELDS, ChunkRecord, Filters, Passage, committed_fields
 from index.statements import reported_flags, says_something
+from index.store import StoredChunks
 
 SCOPES_REMEMBERED = 64
-COLUMNS = ("doc_id", *METADATA_FIELDS)  # per-row numpy columns of the records ("" for None)
+COLUMNS = ("doc_id", *METADATA_FIELDS)  # per-row numpy columns of the records ("" for None; index-internal)
 CODED = ("doc_id", *SCOPE_FIELDS)  # the columns a scope tests, as codes into their distinct values
 T = TypeVar("T")
 
@@ -40,7 +41,6 @@ class Snapshot:
     sentence_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     sentence_spans: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
     sentence_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), dtype=np.float32))
-    columns: dict[str, np.ndarray] = field(default_factory=dict)
     sentences_are_chunks: bool = False  # no sentence vectors in the index: each chunk is its own "sentence"
     # Given by the read cache: the documents in order of their first row and each row's position among them
     # (the columns are then made per document from the manifest, not per row from the records).
@@ -49,14 +49,16 @@ class Snapshot:
 
     def __post_init__(self) -> None:
         # Each filterable column as codes into its distinct values (in order of first row): a filter tests the
-        # few hundred distinct values, not every row, and picks the rows by code (docs/decisions/0005).
+        # few hundred distinct values, not every row, and picks the rows by code (docs/decisions/0005). The columns
+        # are this module's own: readers ask by document (doc_id_of, doc_ids_of, rows_of, rows_by_document).
+        self._columns: dict[str, np.ndarray] = {}
         self._codes: dict[str, tuple[np.ndarray, list[str]]] = {}
         if self.doc_codes is None:
             for name in COLUMNS:
-                self.columns[name] = np.array([getattr(r, name) or "" for r in self.records], dtype=object)
+                self._columns[name] = np.array([getattr(r, name) or "" for r in self.records], dtype=object)
             for name in CODED:
                 values: dict[str, int] = {}
-                codes = np.fromiter((values.setdefault(v, len(values)) for v in self.columns[name]), dtype=np.int64, count=len(self.ids))
+                codes = np.fromiter((values.setdefault(v, len(values)) for v in self._columns[name]), dtype=np.int64, count=len(self.ids))
                 self._codes[name] = (codes, list(values))
         else:
             self._columns_by_document(self.docs or [], self.doc_codes)
@@ -78,12 +80,12 @@ class Snapshot:
         documents = self.manifest.documents
         fields = attrgetter(*METADATA_FIELDS)
         per_field = list(zip(*(fields(documents[d]) for d in docs))) or [()] * len(METADATA_FIELDS)
-        self.columns["doc_id"] = np.array(docs, dtype=object)[doc_codes] if docs else np.zeros(0, dtype=object)
+        self._columns["doc_id"] = np.array(docs, dtype=object)[doc_codes] if docs else np.zeros(0, dtype=object)
         self._codes["doc_id"] = (doc_codes.astype(np.int64, copy=False), list(docs))
         for name, raw in zip(METADATA_FIELDS, per_field):
             # as a row read from Chroma gives it: "" for none (and a sender type always, "ukendt" when none)
             per_doc = [v or "ukendt" for v in raw] if name == "sender_type" else [v or "" for v in raw]
-            self.columns[name] = np.array(per_doc, dtype=object)[doc_codes] if docs else np.zeros(0, dtype=object)
+            self._columns[name] = np.array(per_doc, dtype=object)[doc_codes] if docs else np.zeros(0, dtype=object)
             if name in CODED:
                 values: dict[str, int] = {}
                 doc_value = np.fromiter((values.setdefault(v, len(values)) for v in per_doc), dtype=np.int64, count=len(per_doc))
@@ -200,6 +202,20 @@ class Snapshot:
         order = np.argsort(codes, kind="stable")
         bounds = np.searchsorted(codes[order], np.arange(len(values) + 1))
         return {values[c]: order[bounds[c]:bounds[c + 1]] for c in range(len(values))}
+
+    def doc_id_of(self, row: int) -> str:
+        """The document of chunk ``row``."""
+        return self._columns["doc_id"][row]
+
+    def doc_ids_of(self, rows: np.ndarray) -> np.ndarray:
+        """The documents of chunk ``rows``, one per row in their order (an array of doc_ids)."""
+        return self._columns["doc_id"][rows]
+
+    def rows_by_document(self, rows: np.ndarray) -> dict[str, np.ndarray]:
+        """Chunk ``rows`` grouped by document: the documents in order of their first row among ``rows``, each with
+        its rows in the given order."""
+        docs = self._columns["doc_id"][rows]
+        return {doc_id: rows[docs == doc_id] for doc_id in dict.fromkeys(docs)}
 
     def rows_of(self, doc_id: str) -> np.ndarray:
         """The chunk rows of document ``doc_id`` in the order of their text (none for an unknown document)."""
@@ -328,7 +344,27 @@ def refresh_read_cache(index: Index) -> None:
 
 
 def _from_store(index: Index, manifest: Manifest, previous: Snapshot | None, attempts: int) -> Snapshot:
-    """The snapshot read from Chroma (see ``load_snapshot``); ``manifest``: the committed one, just loaded."""
+    """The snapshot read from Chroma (see ``load_snapshot``); ``manifest``: the committed one, just loaded. Rows
+    of documents the previous snapshot holds unchanged are taken from it; only the others are read."""
+    manifest, reuse, fresh, stored = _read_fresh(index, manifest, previous, attempts)
+    ids, texts, records, vectors, kept = _merged_rows(manifest, previous, reuse, fresh, stored)
+    bm25 = index.load_bm25(manifest.version)
+    if bm25 is None or bm25.chunk_ids != ids:
+        bm25 = BM25Index.build(ids, texts, manifest.version)
+    sentences = _merged_sentences(index, previous, kept if reuse else None, fresh, ids)
+    if sentences is None:  # an index built without sentence vectors: chunks stand in for them
+        spans = np.array([(0, len(t)) for t in texts], dtype=np.int64).reshape(-1, 2)
+        return Snapshot(manifest.version, manifest, ids, texts, records, vectors, bm25,
+                        np.arange(len(ids), dtype=np.int64), spans, vectors, sentences_are_chunks=True)
+    return Snapshot(manifest.version, manifest, ids, texts, records, vectors, bm25, *sentences)
+
+
+def _read_fresh(index: Index, manifest: Manifest, previous: Snapshot | None,
+                attempts: int) -> tuple[Manifest, set[str], list[str], StoredChunks]:
+    """The chunks of the documents the previous snapshot does not hold, read from Chroma until they are exactly
+    what the committed manifest lists (a commit meanwhile: read again, against the new manifest). Returns that
+    manifest, the documents reused, the fresh ones and their stored chunks. Rows missing while the manifest
+    stayed the same: ``IndexDamagedError``."""
     for attempt in range(attempts):
         if attempt:
             manifest = index.manifest()
@@ -337,43 +373,45 @@ def _from_store(index: Index, manifest: Manifest, previous: Snapshot | None, att
         index.store.sync(manifest.version)  # another process may have written these documents' vectors
         stored = index.store.read_chunks(fresh)
         if len(stored.ids) == sum(manifest.documents[d].chunks for d in fresh):
-            break
+            return manifest, reuse, fresh, stored
         if index.version() == manifest.version:  # no commit meanwhile: the rows are not there
             short = _short_documents(manifest, fresh, stored.metadatas)
             if short:
                 raise index.damaged(manifest, short)
-    else:
-        raise RuntimeError("the index changed during every read attempt; try again")
+    raise RuntimeError("the index changed during every read attempt; try again")
+
+
+def _merged_rows(manifest: Manifest, previous: Snapshot | None, reuse: set[str], fresh: list[str],
+                 stored: StoredChunks) -> tuple[list[str], list[str], list[ChunkRecord], np.ndarray, np.ndarray]:
+    """The new snapshot's rows: the previous one's rows of the ``reuse``d documents (``kept``, returned too) and the
+    fresh ones (metadata the manifest's, vectors normalised), ordered by their documents' text (content hash), then
+    chunk id: an order that does not depend on where the letters lie on disk (a doc_id hashes the file's path too),
+    so themes and ties come out the same for the same letters in any folder."""
     committed = {d: committed_fields(manifest.documents[d]) for d in fresh}
     fresh_records = [ChunkRecord.from_chroma({**meta, **committed[meta["doc_id"]]}) for meta in stored.metadatas]
     dim = manifest.dim or (previous.vectors.shape[1] if previous is not None else 1)
     fresh_vectors = stored.embeddings.reshape(len(stored.ids), -1) if len(stored.ids) else np.zeros((0, dim), np.float32)
     norms = np.linalg.norm(fresh_vectors, axis=1, keepdims=True)
     fresh_vectors = fresh_vectors / np.where(norms == 0, 1, norms)
-
-    kept = np.flatnonzero([d in reuse for d in previous.columns["doc_id"]]) if reuse else np.zeros(0, np.int64)
+    kept = np.flatnonzero([d in reuse for d in previous._columns["doc_id"]]) if reuse else np.zeros(0, np.int64)
     all_ids = [previous.ids[r] for r in kept] + stored.ids
-    # Rows in the order of their documents' texts (content hash), then chunk id: an order that does not depend on
-    # where the letters lie on disk (a doc_id hashes the file's path too), so themes and ties come out the same
-    # for the same letters in any folder.
     keys = [(manifest.documents[cid.rsplit(":", 1)[0]].content_hash, cid) for cid in all_ids]
     order = np.array(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64) if keys else np.zeros(0, np.int64)
-    ids = [all_ids[i] for i in order]
     all_texts = [previous.texts[r] for r in kept] + stored.texts
     all_records = [previous.records[r] for r in kept] + fresh_records
-    texts = [all_texts[i] for i in order]
-    records = [all_records[i] for i in order]
     old_vectors = previous.vectors[kept] if reuse else np.zeros((0, dim), np.float32)
     vectors = np.vstack([old_vectors, fresh_vectors]).astype(np.float32, copy=False)[order]
+    return [all_ids[i] for i in order], [all_texts[i] for i in order], [all_records[i] for i in order], vectors, kept
+
+
+def _merged_sentences(index: Index, previous: Snapshot | None, kept: np.ndarray | None, fresh: list[str],
+                      ids: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The sentences of the new rows ``ids`` as (rows, spans, vectors): the previous snapshot's for its ``kept``
+    rows (renumbered; None: nothing reused), the store's for the ``fresh`` documents. None: there are none (an
+    index built without sentence vectors)."""
     row_of = {cid: i for i, cid in enumerate(ids)}
-
-    bm25 = index.load_bm25(manifest.version)
-    if bm25 is None or bm25.chunk_ids != ids:
-        bm25 = BM25Index.build(ids, texts, manifest.version)
-
-    # Sentences: the previous snapshot's for kept rows (renumbered), the store's for fresh documents.
     rows, spans, sentence_vectors = [], [], []
-    if reuse and not previous.sentences_are_chunks:
+    if kept is not None and not previous.sentences_are_chunks:
         new_row = np.full(len(previous.ids), -1, dtype=np.int64)
         new_row[kept] = [row_of[previous.ids[r]] for r in kept]
         mapped = new_row[previous.sentence_rows]
@@ -388,16 +426,9 @@ def _from_store(index: Index, manifest: Manifest, previous: Snapshot | None, att
             rows.append(np.array([row_of[sentences.chunk_ids[i]] for i in keep], dtype=np.int64))
             spans.append(np.array([sentences.spans[i] for i in keep], dtype=np.int64).reshape(-1, 2))
             sentence_vectors.append(sentences.embeddings[keep].astype(np.float32, copy=False))
-    if sum(len(r) for r in rows) == 0:  # an index built without sentence vectors: chunks stand in for them
-        return Snapshot(
-            manifest.version, manifest, ids, texts, records, vectors, bm25,
-            np.arange(len(ids), dtype=np.int64), np.array([(0, len(t)) for t in texts], dtype=np.int64).reshape(-1, 2),
-            vectors, sentences_are_chunks=True,
-        )
-    return Snapshot(
-        manifest.version, manifest, ids, texts, records, vectors, bm25,
-        np.concatenate(rows), np.vstack(spans), np.vstack(sentence_vectors),
-    )
+    if sum(len(r) for r in rows) == 0:
+        return None
+    return np.concatenate(rows), np.vstack(spans), np.vstack(sentence_vectors)
 
 
 class SnapshotCache:

@@ -81,16 +81,14 @@ def document_verdicts(searcher: Searcher, question: str | Query, filters: Filter
     judge = judge or searcher.judge(snap, query)
     result.band = band = band_for(searcher.embedder.name, language)
     bm25 = snap.bm25.scores(list(dict.fromkeys(query.terms)))
-    docs = snap.columns["doc_id"][rows]
-    for doc_id in dict.fromkeys(docs):
-        mine = rows[docs == doc_id]
+    for doc_id, mine in snap.rows_by_document(rows).items():
         evidence = judge.best(mine, lexical_rows(mine, bm25))
         passages = _passages(snap, judge, mine, evidence, bm25)
-        record = snap.manifest.documents.get(str(doc_id))
+        record = snap.manifest.documents.get(doc_id)
         probability = evidence.probability if evidence else 0.0
         result.verdicts.append(
             DocumentVerdict(
-                doc_id=str(doc_id), source=passages[0].source, sender=passages[0].sender,
+                doc_id=doc_id, source=passages[0].source, sender=passages[0].sender,
                 sender_type=passages[0].sender_type, municipality=passages[0].municipality,
                 date=record.date if record else None,
                 verdict=decide(probability, band) if evidence else "not_mentioned", probability=probability,

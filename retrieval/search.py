@@ -14,7 +14,7 @@ import numpy as np
 from core.settings import Settings
 from index.bm25 import tokenize
 from index.embedding import Embedder, embedder_for
-from index.index import Index
+from index.index import Index, IndexPaths
 from retrieval import background
 from retrieval.query import detect_language, infer_filters, query_terms
 from retrieval.question import Query, read_query
@@ -59,13 +59,14 @@ class SearchResult:
 
 
 class Searcher:
-    """Thread-safe: one per process, shared by the CLI, the app and evaluations."""
+    """Thread-safe: one per process, shared by the CLI, the app and evaluations. It reads its index only through
+    snapshots and never hands the index out: a reader gets a ``snapshot()`` and the index's ``paths``."""
 
     def __init__(self, settings: Settings, index: Index | None = None, embedder: Embedder | None = None) -> None:
         self.settings = settings
-        self.index = index or Index(settings)
+        self._index = index or Index(settings)
         self._embedder = embedder
-        self._snapshots = SnapshotCache(self.index)
+        self._snapshots = SnapshotCache(self._index)
         self._query_cache: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -81,6 +82,11 @@ class Searcher:
 
     def snapshot(self) -> Snapshot:
         return self._snapshots.get()
+
+    @property
+    def paths(self) -> IndexPaths:
+        """Where readers keep what they write beside the index (theme edits, kept reports, the LLM cache)."""
+        return self._index.paths
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:
@@ -213,7 +219,7 @@ class Searcher:
         per_doc: dict[str, int] = {}
         if diversify:
             for i in order:
-                doc = snap.columns["doc_id"][rows[i]]
+                doc = snap.doc_id_of(int(rows[i]))
                 if per_doc.get(doc, 0) < PER_DOC_FIRST_PASS:
                     chosen.append(int(i))
                     per_doc[doc] = per_doc.get(doc, 0) + 1

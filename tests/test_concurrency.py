@@ -85,7 +85,7 @@ with open(out, "a", encoding="utf-8") as log:
         seen = {"n": n}
         try:
             snap = searcher.snapshot()
-            per_doc = Counter(snap.columns["doc_id"])
+            per_doc = Counter(snap.doc_id_of(row) for row in range(len(snap.ids)))
             seen.update(version=snap.version, ids=len(snap.ids), manifest=sum(d.chunks for d in snap.manifest.documents.values()),
                         whole=per_doc == {d: r.chunks for d, r in snap.manifest.documents.items() if r.chunks})
             if n % 2:

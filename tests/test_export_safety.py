@@ -18,6 +18,7 @@ from export.answer import to_markdown
 from export.notat import Respondent, build_notat, to_docx, to_xlsx
 from export.safe import FORMULA_START, clean_text, literal_cell
 from hoering.cli import app
+from index.index import Index
 from ingest.corrections import set_metadata
 from ingest.pipeline import ingest
 from answering.schema import Answer, Citation
@@ -56,7 +57,7 @@ def hostile_index(tmp_path_factory, embedder):
     assert not report.failed, report.to_json()
     searcher = Searcher(settings, embedder=embedder)
     plain = next(d for d in searcher.snapshot().manifest.documents.values() if d.source.endswith("almindelig.txt"))
-    set_metadata(searcher.index, plain.doc_id, {"sender": CMD})
+    set_metadata(Index(settings), plain.doc_id, {"sender": CMD})
     return settings, Searcher(settings, embedder=embedder)
 
 

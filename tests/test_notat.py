@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from export.notat import COLUMNS, WIDTHS_CM, build_notat, display_date, to_docx, to_xlsx
 from hoering.cli import app
+from index.index import Index
 from retrieval.search import Searcher
 from answering.themes import build_themes, edit_themes
 
@@ -103,8 +104,9 @@ def _words(text: str) -> list[str]:
 
 def test_resumes_are_coherent_runs_of_the_letters_own_sentences(notat, searcher):
     """Each résumé is consecutive sentences of its letter, in order, from one passage; no administrative line."""
+    store = Index(searcher.settings).store
     for r in notat.respondents:
-        letter = " ".join(_words(searcher.index.store.document_text(r.doc_id)))
+        letter = " ".join(_words(store.document_text(r.doc_id)))
         assert r.summary and " ".join(_words(r.summary)) in letter, (r.sender, r.summary)
         assert not re.search(r"fremlagt for|venlig hilsen|takker for|@", r.summary), r.summary
         assert len(r.summary) <= 450

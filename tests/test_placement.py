@@ -47,8 +47,9 @@ def test_every_letter_on_every_theme(placements, sample_docs):
 def test_quotes_are_sentences_of_the_letter(placements, searcher):
     snap = searcher.snapshot()
     texts: dict[str, str] = {}
-    for row, doc_id in enumerate(snap.columns["doc_id"]):
-        texts[str(doc_id)] = texts.get(str(doc_id), "") + " " + snap.texts[row]
+    for row in range(len(snap.ids)):
+        doc_id = snap.doc_id_of(row)
+        texts[doc_id] = texts.get(doc_id, "") + " " + snap.texts[row]
     quoted = [p for p in placements if p.quote is not None]
     assert quoted
     for p in quoted:

@@ -29,8 +29,8 @@ def _same(a, b) -> None:
     assert np.array_equal(a.vectors, b.vectors) and np.array_equal(a.sentence_vectors, b.sentence_vectors)
     assert np.array_equal(a.sentence_rows, b.sentence_rows) and np.array_equal(a.sentence_spans, b.sentence_spans)
     assert np.array_equal(a.statements, b.statements) and a.senders == b.senders
-    for name in a.columns:
-        assert list(a.columns[name]) == list(b.columns[name]), name
+    for name in a._columns:
+        assert list(a._columns[name]) == list(b._columns[name]), name
     for name in a._codes:
         assert np.array_equal(a._codes[name][0], b._codes[name][0]) and a._codes[name][1] == b._codes[name][1], name
     assert a.bm25.chunk_ids == b.bm25.chunk_ids

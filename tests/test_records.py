@@ -149,4 +149,4 @@ def test_every_row_of_the_sample_index_round_trips_and_the_snapshot_holds_its_re
             chunk_id, record.doc_id, record.sender, record.sender_type, record.page, list(record.pages),
             record.start, record.end, record.ocr)
         assert passage.text == snap.texts[row] and (passage.score, passage.rank, passage.bm25) == (0.5, 3, 0.0)
-        assert snap.columns["municipality"][row] == (record.municipality or "")
+        assert snap._columns["municipality"][row] == (record.municipality or "")  # the snapshot's own column

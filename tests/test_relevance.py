@@ -88,8 +88,7 @@ def test_verdict_evidence_is_a_statement_of_the_document(searcher):
     filters = searcher.resolve_filters(question, None, True)
     judge = searcher.judge(snap, searcher.read(question, filters, infer=False, language="da"))
     rows = np.flatnonzero(snap.mask(filters))
-    for doc in dict.fromkeys(snap.columns["doc_id"][rows]):
-        mine = rows[snap.columns["doc_id"][rows] == doc]
+    for mine in snap.rows_by_document(rows).values():
         evidence = judge.best(mine)
         assert evidence is not None and evidence.row in set(mine.tolist())
         assert 0.0 <= evidence.probability <= 1.0 and len(evidence.features) == len(FEATURES)

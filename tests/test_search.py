@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index.index import Index
 from index.records import Filters
 from retrieval.search import Searcher
 
@@ -66,10 +67,18 @@ def test_a_question_naming_a_sender_without_a_filter_word_finds_that_letter(sear
     assert any("prisen på regionale specialiserede tilbud" in p.text for p in result.passages[:3])
 
 
+def test_the_searcher_hands_out_no_index_only_its_paths(searcher, sample_index):
+    """Readers get snapshots and the index's paths (theme edits, kept reports, the LLM cache), never the index."""
+    assert not hasattr(searcher, "index")
+    paths = searcher.paths
+    assert paths.root == Path(sample_index.index)
+    assert (paths.themes, paths.reports) == (paths.root / "themes.json", paths.root / "reports")
+
+
 def test_passage_offsets_point_into_the_stored_document(searcher):
     """start/end of a passage are its span in the cleaned document text kept in the index."""
     result = searcher.search("Hvad siger kommunerne om ventelister?")
-    store = searcher.index.store
+    store = Index(searcher.settings).store
     for p in result.passages[:3]:
         doc_text = store.document_text(p.doc_id)
         assert doc_text is not None

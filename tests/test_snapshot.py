@@ -53,7 +53,7 @@ def test_a_reload_reads_only_new_or_changed_documents_and_equals_a_full_load(sam
     _same(reloaded, load_snapshot(index, cached=False))
     _same(from_cache, reloaded)
     assert {r.sender for r in reloaded.records if r.doc_id == corrected} == {"Rettet afsender"}
-    assert gone not in set(reloaded.columns["doc_id"])
+    assert gone not in set(reloaded.doc_ids_of(np.arange(len(reloaded.ids))))
 
 
 def test_a_scope_is_computed_once_and_cannot_be_changed_by_a_caller(sample_index):
@@ -63,8 +63,22 @@ def test_a_scope_is_computed_once_and_cannot_be_changed_by_a_caller(sample_index
     first = snap.mask(Filters(sender_type="kommune"))
     assert snap.mask(Filters(sender_type="kommune", inferred=["sender_type"])) is first  # same scope, same rows
     assert not first.flags.writeable
-    expected = np.array([t == "kommune" for t in snap.columns["sender_type"]])
+    expected = np.array([t == "kommune" for t in snap._columns["sender_type"]])
     assert np.array_equal(first, expected)
     docs = snap.doc_ids_in_scope(Filters(sender_type="kommune"))
     docs.append("mutated by a caller")
-    assert snap.doc_ids_in_scope(Filters(sender_type="kommune")) == list(dict.fromkeys(snap.columns["doc_id"][expected]))
+    assert snap.doc_ids_in_scope(Filters(sender_type="kommune")) == list(dict.fromkeys(snap.doc_ids_of(expected)))
+
+
+def test_readers_ask_by_document_and_agree_with_the_rows(sample_index):
+    """doc_id_of, doc_ids_of, rows_by_document and rows_of: what readers outside index/ use instead of the columns."""
+    for snap in (load_snapshot(Index(sample_index)), load_snapshot(Index(sample_index), cached=False)):
+        rows = np.arange(len(snap.ids))
+        docs = [snap.passage(r).doc_id for r in rows]
+        assert [snap.doc_id_of(r) for r in rows] == docs and list(snap.doc_ids_of(rows)) == docs
+        some = rows[::-2]  # any rows, in any order: grouped in order of their first row, each in the given order
+        grouped = snap.rows_by_document(some)
+        assert list(grouped) == list(dict.fromkeys(docs[r] for r in some))
+        assert all(list(mine) == [r for r in some if docs[r] == doc] for doc, mine in grouped.items())
+        for doc in snap.manifest.documents:
+            assert sorted(snap.rows_of(doc).tolist()) == [r for r in rows if docs[r] == doc]

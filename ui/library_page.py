@@ -184,7 +184,7 @@ def _save(edits: list[Edit], documents: dict[str, DocumentSummary], lang: str) -
         if not fields:
             continue
         try:  # a document removed meanwhile is refused here ("no document"), never another one written
-            set_metadata(resources.searcher().index, edit.doc_id, fields, identity=identity)
+            set_metadata(resources.index(), edit.doc_id, fields, identity=identity)
         except CorrectionError as exc:
             notes.append(("error", escape_markdown(f"{edit.sender}: {exc.render(lang)}")))
             continue
@@ -255,7 +255,7 @@ def render() -> None:
     st.title(t(lang, "library_page"))
     st.caption(t(lang, "library_intro"))
     s = resources.settings()
-    documents = list_documents(s, resources.searcher().index)
+    documents = list_documents(s, resources.index())
     if hearing is not None:
         documents = [d for d in documents if hearing_key(d.hearing) == hearing]
     done = st.session_state.pop("lib_removed", None)
@@ -307,13 +307,13 @@ def _render_remove(documents: list[DocumentSummary], lang: str) -> None:
             st.session_state.lib_confirm = pick
             st.rerun()
         return
-    plan = preview_removal([pending], resources.settings(), index=resources.searcher().index)
+    plan = preview_removal([pending], resources.settings(), index=resources.index())
     st.warning(removal_question(plan, lang))
     yes, no = st.columns(2)
     if yes.button(t(lang, "remove_yes"), key="lib_remove_yes", type="primary", disabled=not writer):
         auth.require_writer()
         with waiting_shown(lang):
-            done = remove_planned([pending], resources.settings(), index=resources.searcher().index)
+            done = remove_planned([pending], resources.settings(), index=resources.index())
         st.session_state.pop("lib_confirm", None)
         st.session_state.lib_removed = "; ".join(_planned_label(d) for d in done.documents)
         st.session_state.pop("lib_remove_pick", None)

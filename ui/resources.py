@@ -1,5 +1,6 @@
-"""Process-wide resources, shared by all browser sessions (st.cache_resource): settings, searcher, chat model, and
-the background ingest of the sample letters when the app starts on an empty index."""
+"""Process-wide resources, shared by all browser sessions (st.cache_resource): settings, the index (which the
+writers use: upload, removal, metadata edits), the searcher that reads it, chat model, and the background ingest of
+the sample letters when the app starts on an empty index."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from answering.chat_model import ChatModel
 from answering.llm import create_chat_model
 from core.settings import Settings, get_settings
 from index.casefile_store import CaseFileStore
+from index.index import Index
 from retrieval.search import Searcher
 
 
@@ -21,8 +23,20 @@ def settings() -> Settings:
 
 
 @st.cache_resource(show_spinner=False)
-def _searcher(index: str, embedding: str, device: str, chroma_host: str | None) -> Searcher:
-    searcher = Searcher(settings())
+def _index(folder: str, embedding: str, device: str, chroma_host: str | None) -> Index:
+    return Index(settings())
+
+
+def index() -> Index:
+    """The one Index per index and model that the searcher reads: the writers (upload, removal, metadata edits,
+    the sample's ingest) write through it; readers read through ``searcher().snapshot()``."""
+    s = settings()
+    return _index(str(s.index), s.embedding, s.embedding_device, s.chroma_host)
+
+
+@st.cache_resource(show_spinner=False)
+def _searcher(folder: str, embedding: str, device: str, chroma_host: str | None) -> Searcher:
+    searcher = Searcher(settings(), index=_index(folder, embedding, device, chroma_host))
     # The page is interactive at once; the model and language detector load meanwhile.
     threading.Thread(target=searcher.warm_up, name="warm-up", daemon=True).start()
     return searcher
@@ -71,11 +85,12 @@ class SampleLoader:
     """Ingests the folder ``settings.sample`` (``make run``: data/sample) in a background thread when the app starts
     on an empty index: one file per ingest, so each letter is committed (and can be asked about) as soon as it is
     embedded, while the page is already usable. One loader per process (st.cache_resource) and one across processes
-    (a file lock beside the index); the embedder is the searcher's, so the model loads once."""
+    (a file lock beside the index); the index and the embedder are the searcher's, so the model loads once."""
 
-    def __init__(self, settings: Settings, searcher: Searcher) -> None:
+    def __init__(self, settings: Settings, searcher: Searcher, index: Index) -> None:
         self.settings = settings
         self.searcher = searcher
+        self.index = index
         self.done = 0
         self.total = 0
         self.error: str | None = None
@@ -94,7 +109,7 @@ class SampleLoader:
             if self._checked or folder is None or not Path(folder).is_dir():
                 return
             self._checked = True
-            if self.searcher.index.manifest().documents:
+            if self.index.manifest().documents:
                 return
             lock = FileLock(str(Path(self.settings.index) / ".sample-ingest.lock"))
             try:
@@ -114,7 +129,7 @@ class SampleLoader:
 
         try:
             for path in files:  # one commit per letter: the first ones are askable while the rest load
-                ingest([path], self.settings, embedder=self.searcher.embedder, index=self.searcher.index)
+                ingest([path], self.settings, embedder=self.searcher.embedder, index=self.index)
                 self.done += 1
         except Exception as exc:  # noqa: BLE001 - shown in the app; the page stays usable
             self.error = str(exc)
@@ -132,14 +147,14 @@ class SampleLoader:
         thread = self._thread
         if thread is None or not thread.is_alive():
             return None
-        documents = len(self.searcher.index.manifest().documents)
+        documents = len(self.index.manifest().documents)
         done = self.done if thread.name == "sample-ingest" else min(self.total, documents)
         return SampleProgress(done=done, total=self.total, askable=documents > 0)
 
 
 @st.cache_resource(show_spinner=False)
-def _sample_loader(index: str, sample: str | None) -> SampleLoader:
-    return SampleLoader(settings(), searcher())
+def _sample_loader(folder: str, sample: str | None) -> SampleLoader:
+    return SampleLoader(settings(), searcher(), index())
 
 
 def sample_progress() -> SampleProgress | None:

@@ -30,9 +30,10 @@ from core.casefile import HearingRecord, PartyLink, hearing_key
 from core.phrases import PHRASES, message
 from core.review import Decision, Identity, ItemKey
 from index.review_store import ReviewNotAllowed, ReviewStore
+from index.snapshot import Snapshot
 from ingest.corrections import CorrectionError, set_metadata
-from ui import casefile_page, resources, sidebar
-from ui.casefile_page import fingerprint, hearing_tag
+from ui import resources, sidebar
+from ui.casefile_shared import fingerprint, hearing_tag, report_of
 from ui.safe import escape_label, escape_markdown
 from ui.texts import t
 
@@ -67,11 +68,12 @@ def current_identity() -> Identity:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _recorded_report(index: str, version: int, hearing: str, stored: str, llm_name: str | None, db_url: str,
-                     embedder: str, _record: HearingRecord) -> HearingReport:
-    """The hearing's report, its machine decisions recorded in the review store once for this index version, case
-    file state and database. The report is the page "Høringen"'s (one computation for both pages: after the themes
-    are confirmed there, this page opens without placing a letter again). Held, not copied: never mutated."""
-    report = casefile_page._report(index, version, hearing, stored, llm_name, _record)
+                     embedder: str, _record: HearingRecord, _snap: Snapshot) -> HearingReport:
+    """The hearing's report over ``_snap``, its machine decisions recorded in the review store once for this index
+    version, case file state and database. The report is the page "Høringen"'s (ui/casefile_shared.py
+    ``report_of``: one computation for both pages; after the themes are confirmed there, this page opens without
+    placing a letter again). Held, not copied: never mutated."""
+    report = report_of(index, version, hearing, stored, llm_name, _record, _snap)
     record(ReviewStore(db_url), report, embedder)
     return report
 
@@ -160,8 +162,9 @@ def render() -> None:
     settings = resources.settings()
     llm = resources.chat_model()
     with st.spinner(t(lang, "review.working")):
-        report = _recorded_report(str(searcher.index.root), snap.version, hearing, fingerprint(case_record),
-                                  llm.name if llm is not None else None, store.url, settings.embedding, case_record)
+        report = _recorded_report(str(searcher.paths.root), snap.version, hearing, fingerprint(case_record),
+                                  llm.name if llm is not None else None, store.url, settings.embedding, case_record,
+                                  snap)
     st.header(escape_markdown(hearing or message("casefile.no_hearing", lang)))
     decisions = review_store().decisions(hearing)
     tag = hearing_tag(hearing)
@@ -297,7 +300,7 @@ def _render_actions(item: QueueItem, report: HearingReport, parties: list[str], 
         if key.kind == "metadata" and key.subject == "sender":  # accepting a guessed sender confirms it (its
             # "Tjek afsender" mark goes, as in the library, kept on re-ingest; the trail records her decision)
             def accept_item() -> None:
-                set_metadata(resources.searcher().index, key.doc_id, {"sender": item.decision.value}, identity=identity,
+                set_metadata(resources.index(), key.doc_id, {"sender": item.decision.value}, identity=identity,
                              why="sender_confirmed")
         else:
             def accept_item() -> None:
@@ -379,7 +382,7 @@ def _change(identity: Identity, item: QueueItem, value: object, report: HearingR
         def write_sender() -> None:
             # the correction and its review trail in one place (ingest/corrections.py: the gate first, then the
             # letter's metadata, then her decision with old → new in the history)
-            set_metadata(resources.searcher().index, key.doc_id, {"sender": sender}, identity=identity,
+            set_metadata(resources.index(), key.doc_id, {"sender": sender}, identity=identity,
                          why="sender_corrected")
 
         try:

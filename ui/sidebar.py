@@ -4,6 +4,7 @@ upload."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import streamlit as st
 
@@ -15,6 +16,7 @@ from ingest.uploads import UploadError, discard as discard_uploads, save_upload
 from answering.casefile import HearingSummary, hearings_in
 from core.casefile import hearing_key
 from core.phrases import message
+from core.settings import Settings
 from index.records import Filters
 from index.waiting import waiting_notice
 from ui import auth, resources
@@ -150,18 +152,7 @@ def render_upload(lang: str) -> None:
         _render_last_upload()
         return
     auth.require_writer()
-    paths, problems = [], []
-    limit = s.max_upload_mb * 1024 * 1024
-    for f in files:
-        # Streamlit lets files up to its own cap through (.streamlit/config.toml), so that one over this limit
-        # gets its line in the outcome list like any other failure, not Streamlit's English refusal.
-        if f.size > limit:
-            problems.append(t(lang, "too_big", name=f.name, mb=s.max_upload_mb))
-            continue
-        try:
-            paths.append(save_upload(f.name, f.getvalue(), s.uploads, limit))
-        except UploadError as exc:
-            problems.append(exc.render(lang))
+    paths, problems = _saved_uploads(files, s, lang)
     searcher = resources.searcher()
     lines: list[str] = []
     with st.sidebar.status(t(lang, "ingesting", n=len(paths)), expanded=True) as status:
@@ -179,7 +170,7 @@ def render_upload(lang: str) -> None:
             with waiting_notice(lambda: status.update(label=t(lang, "waiting_for_writer"))):
                 report = ingest([str(p) for p in paths], s, embedder=searcher.embedder, on_progress=on_progress) if paths else None
         finally:  # an upload the index does not list (its ingest failed) is not kept: its name may hold a CPR number
-            discard_uploads(paths, s.uploads, searcher.index.manifest().files if paths else {})
+            discard_uploads(paths, s.uploads, resources.index().manifest().files if paths else {})
         outcomes = report.outcomes if report else []
         for o in outcomes:
             label = t(lang, f"outcome_{o.status.value}") if o.status != Status.removed else o.status.value
@@ -198,6 +189,23 @@ def render_upload(lang: str) -> None:
     st.session_state.last_upload = {"label": t(lang, "ingest_done", **summary), "state": state, "lines": lines}
     st.session_state.upload_round = st.session_state.get("upload_round", 0) + 1
     st.rerun()
+
+
+def _saved_uploads(files, s: Settings, lang: str) -> tuple[list[Path], list[str]]:
+    """The uploaded files saved in the uploads folder (ingest/uploads.py), and a line for each that was not."""
+    paths, problems = [], []
+    limit = s.max_upload_mb * 1024 * 1024
+    for f in files:
+        # Streamlit lets files up to its own cap through (.streamlit/config.toml), so that one over this limit
+        # gets its line in the outcome list like any other failure, not Streamlit's English refusal.
+        if f.size > limit:
+            problems.append(t(lang, "too_big", name=f.name, mb=s.max_upload_mb))
+            continue
+        try:
+            paths.append(save_upload(f.name, f.getvalue(), s.uploads, limit))
+        except UploadError as exc:
+            problems.append(exc.render(lang))
+    return paths, problems
 
 
 def _render_last_upload() -> None:
