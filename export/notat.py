@@ -63,7 +63,7 @@ def build_notat(searcher: Searcher, filters: Filters | None = None, llm: ChatMod
     if llm is not None:
         from answering.llm_tasks import written_summaries
 
-        texts = [(d.sender, snap.document_text(d.doc_id)) for d in records]
+        texts = [(d.sender, searcher.document_text(d.doc_id)) for d in records]  # as stored: the résumés cached before
         written = written_summaries(llm, texts, searcher.paths.llm_cache(), on_progress)
         summaries = [w or s for w, s in zip(written, summaries)]
     respondents = [

@@ -171,6 +171,11 @@ class Index:
         return IndexDamagedError("missing_rows", language=self.settings.language, doc_ids=doc_ids, index=self.root,
                                  missing=len(doc_ids), total=len(manifest.documents), command=command)
 
+    def document_text(self, doc_id: str) -> str:
+        """A letter's cleaned text exactly as stored ("" for an id the index does not hold). A document's id
+        hashes its text, so this text is the same in every snapshot that holds the id."""
+        return self.store.document_text(doc_id) or ""
+
     def manifest(self) -> Manifest:
         return self.manifests.load()
 

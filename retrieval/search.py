@@ -88,6 +88,12 @@ class Searcher:
         """Where readers keep what they write beside the index (theme edits, kept reports, the LLM cache)."""
         return self._index.paths
 
+    def document_text(self, doc_id: str) -> str:
+        """A letter's text exactly as stored, for the whole-letter view and an LLM's résumé (``Index.document_text``:
+        the same in every snapshot that holds the id; ``Snapshot.document_text`` puts it together from the chunks,
+        with line breaks where the chunker left white space out)."""
+        return self._index.document_text(doc_id)
+
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:
             cached = self._query_cache.get(text)

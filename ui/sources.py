@@ -77,7 +77,7 @@ def render_sources(answer: Answer, lang: str, key: str) -> None:
                 st.html(highlighted_html(c.quote, 0, len(c.quote)))
             col1, col2 = st.columns(2)
             if col1.toggle(t(lang, "open_document"), key=f"{key}_doc_{c.n}"):
-                text = resources.searcher().snapshot().document_text(c.doc_id)
+                text = resources.searcher().document_text(c.doc_id)
                 # Opens scrolled to the highlighted quote (our own script; the letter's text is escaped).
                 st.html(document_html(text, c.start, c.end, f"doc-{key}-{c.n}"), unsafe_allow_javascript=True)
             original = c.source.split("#", 1)[0]
