@@ -62,10 +62,15 @@ def build(name: str, work: Path = corpora.WORK, embedder=None):
     """Settings of the set's index, ingested (incrementally) in the evaluation's work folder."""
     if name == "sample":
         return corpora.build("sample", work, embedder=embedder)
+    from index.index import Index
     from ingest.pipeline import ingest
+    from ingest.removal import remove
 
     settings = corpora.settings_for("placement-corpus", work)
-    ingest(sorted(CORPUS_FILES.glob("*.txt")), settings, embedder=embedder)  # the letters, not the folder's README
+    ingest(sorted(CORPUS_FILES.glob("*.txt")), settings, embedder=embedder)  # the agenda items, not the README
+    stray = [d.doc_id for d in Index(settings).manifest().documents.values() if not d.source.endswith(".txt")]
+    if stray:  # an index built before, when the folder's README.md was read as a letter
+        remove(stray, settings)
     return settings
 
 
