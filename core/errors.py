@@ -77,7 +77,7 @@ def explain(exc: BaseException, settings=None, language: str | None = None) -> s
             problems = [f"HOERING_{'_'.join(map(str, e['loc'])).upper()}={e.get('input')!r}: {e['msg']}" for e in err.errors()]
             return message("settings_invalid", language, error="; ".join(problems) or text)
         if name in ("IndexDamagedError", "StoreDamagedError") and isinstance(err, PhrasedError):  # names the fix
-            return err.render(language)  # rows lost (index/index.py), chroma.sqlite3 damaged (index/store.py)
+            return err.render(language)  # rows lost (index/index.py), chroma.sqlite3 damaged (index/chroma_files.py)
         if _is_damaged_database(err) and settings is not None and not settings.chroma_host:
             return message("chroma_damaged", language, path=f"{index}/chroma/chroma.sqlite3", index=index,
                            detail=" ".join(text.split())[:120] or name)
