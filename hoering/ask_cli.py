@@ -58,6 +58,14 @@ def _read_queries(path: Path, settings: Settings) -> list[str]:
     fail(message("queries_unreadable", language, path=path, reason=reason), 2)
 
 
+def _one_of(text: Optional[str], queries: Optional[Path], usage: str) -> None:
+    """Exactly one of a text and ``--queries``: a usage error (``usage``, exit 2) is told before anything heavy is
+    imported."""
+    if (text is None) == (queries is None):
+        err.print(phrase(usage))
+        raise typer.Exit(2)
+
+
 @guarded
 @with_filter_options
 def search(
@@ -69,9 +77,7 @@ def search(
     index: Optional[Path] = IndexOption,
     as_json: bool = JsonOption,
 ) -> None:
-    if (query is None) == (queries is None):  # a usage error is told before anything heavy is imported
-        err.print(phrase("search_or_queries"))
-        raise typer.Exit(2)
+    _one_of(query, queries, "search_or_queries")
     from retrieval.search import Searcher
 
     settings = settings_for(index)
@@ -106,9 +112,7 @@ def ask(
     index: Optional[Path] = IndexOption,
     as_json: bool = JsonOption,
 ) -> None:
-    if (question is None) == (queries is None):  # a usage error is told before anything heavy is imported
-        err.print(phrase("question_or_queries"))
-        raise typer.Exit(2)
+    _one_of(question, queries, "question_or_queries")
     from answering.ask import MODES
     from answering.llm import create_chat_model
     from retrieval.search import Searcher
