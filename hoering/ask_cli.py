@@ -15,8 +15,7 @@ from rich.table import Table
 
 from core.phrases import message
 from hoering.guard import guarded, settings_for
-from hoering.options import (DateFromOpt, DateToOpt, HearingOpt, IndexOption, JsonOption, MunicipalityOpt, NoInferOpt,
-                             SenderOpt, SenderTypeOpt, checked_filters)
+from hoering.options import FilterValues, IndexOption, JsonOption, NoInferOpt, checked_filters, with_filter_options
 from hoering.output import err, fail, phrase, print_json, safe, say
 
 if TYPE_CHECKING:  # the commands import what they use when they run (a fast start for --help and usage errors)
@@ -59,28 +58,30 @@ def _read_queries(path: Path, settings: Settings) -> list[str]:
     fail(message("queries_unreadable", language, path=path, reason=reason), 2)
 
 
+def _one_of(text: Optional[str], queries: Optional[Path], usage: str) -> None:
+    """Exactly one of a text and ``--queries``: a usage error (``usage``, exit 2) is told before anything heavy is
+    imported."""
+    if (text is None) == (queries is None):
+        err.print(phrase(usage))
+        raise typer.Exit(2)
+
+
 @guarded
+@with_filter_options
 def search(
     query: Optional[str] = typer.Argument(None, help=phrase("search_query")),
     k: int = typer.Option(5, "--k", min=1, max=100),
-    sender: Optional[str] = SenderOpt,
-    sender_type: Optional[str] = SenderTypeOpt,
-    municipality: Optional[str] = MunicipalityOpt,
-    hearing: Optional[str] = HearingOpt,
-    date_from: Optional[str] = DateFromOpt,
-    date_to: Optional[str] = DateToOpt,
+    filter_values: FilterValues = FilterValues(),
     queries: Optional[Path] = typer.Option(None, "--queries", help=phrase("search_queries")),
     no_infer: bool = NoInferOpt,
     index: Optional[Path] = IndexOption,
     as_json: bool = JsonOption,
 ) -> None:
-    if (query is None) == (queries is None):  # a usage error is told before anything heavy is imported
-        err.print(phrase("search_or_queries"))
-        raise typer.Exit(2)
+    _one_of(query, queries, "search_or_queries")
     from retrieval.search import Searcher
 
     settings = settings_for(index)
-    filters = checked_filters(settings, sender, sender_type, municipality, hearing, date_from, date_to)
+    filters = checked_filters(settings, filter_values)
     texts = _read_queries(queries, settings) if queries else [query]
     for text in texts:
         _check_question(text, settings)
@@ -102,22 +103,16 @@ def search(
 
 
 @guarded
+@with_filter_options
 def ask(
     question: Optional[str] = typer.Argument(None, help=phrase("ask_question")),
-    sender: Optional[str] = SenderOpt,
-    sender_type: Optional[str] = SenderTypeOpt,
-    municipality: Optional[str] = MunicipalityOpt,
-    hearing: Optional[str] = HearingOpt,
-    date_from: Optional[str] = DateFromOpt,
-    date_to: Optional[str] = DateToOpt,
+    filter_values: FilterValues = FilterValues(),
     mode: str = typer.Option("answer", "--mode", help=phrase("ask_mode")),
     queries: Optional[Path] = typer.Option(None, "--queries", help=phrase("ask_queries")),
     index: Optional[Path] = IndexOption,
     as_json: bool = JsonOption,
 ) -> None:
-    if (question is None) == (queries is None):  # a usage error is told before anything heavy is imported
-        err.print(phrase("question_or_queries"))
-        raise typer.Exit(2)
+    _one_of(question, queries, "question_or_queries")
     from answering.ask import MODES
     from answering.llm import create_chat_model
     from retrieval.search import Searcher
@@ -129,7 +124,7 @@ def ask(
     texts = _read_queries(queries, settings) if queries else [question]
     for text in texts:
         _check_question(text, settings)
-    filters = checked_filters(settings, sender, sender_type, municipality, hearing, date_from, date_to)
+    filters = checked_filters(settings, filter_values)
     searcher = Searcher(settings)
     llm = create_chat_model(settings)
     if queries:  # one process, every question in order, each exactly the shape of `ask --json`

@@ -12,8 +12,7 @@ import typer
 from core.errors import explain
 from core.phrases import message
 from hoering.guard import guarded, settings_for
-from hoering.options import (DateFromOpt, DateToOpt, HearingOpt, IndexOption, MunicipalityOpt, SenderOpt,
-                             SenderTypeOpt, checked_filters)
+from hoering.options import FilterValues, IndexOption, checked_filters, with_filter_options
 from hoering.output import err, fail, phrase, say
 
 if TYPE_CHECKING:
@@ -24,15 +23,11 @@ export_app = typer.Typer(help=phrase("export_help"))
 
 @export_app.command("notat", help=phrase("notat_help"))
 @guarded
+@with_filter_options
 def export_notat(
     fmt: str = typer.Option("docx", "--format", help=phrase("format_option")),
     out: Optional[Path] = typer.Option(None, "--out", help=phrase("out_option")),
-    sender: Optional[str] = SenderOpt,
-    sender_type: Optional[str] = SenderTypeOpt,
-    municipality: Optional[str] = MunicipalityOpt,
-    hearing: Optional[str] = HearingOpt,
-    date_from: Optional[str] = DateFromOpt,
-    date_to: Optional[str] = DateToOpt,
+    filter_values: FilterValues = FilterValues(),
     index: Optional[Path] = IndexOption,
 ) -> None:
     from export.notat import build_notat, to_docx, to_xlsx
@@ -44,9 +39,9 @@ def export_notat(
     from answering.llm import create_chat_model
 
     settings = settings_for(index)
-    filters = checked_filters(settings, sender, sender_type, municipality, hearing, date_from, date_to)
+    filters = checked_filters(settings, filter_values)
     searcher = Searcher(settings)
-    report = _hearing_report(searcher, settings, hearing, filters)
+    report = _hearing_report(searcher, settings, filter_values.hearing, filters)
     target = out or Path(f"hoeringsnotat.{fmt}")
     if report is not None:  # one hearing: its case file, as an official signs it
         from export import hearing_notat

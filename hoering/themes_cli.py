@@ -14,8 +14,7 @@ from rich.console import Console
 from core.phrases import message
 from hoering.guard import guarded, require_writer, settings_for
 from hoering.hearings import case_context, hearing_named, shown_hearing
-from hoering.options import (DateFromOpt, DateToOpt, HearingOpt, IndexOption, JsonOption, MunicipalityOpt, SenderOpt,
-                             SenderTypeOpt, checked_filters)
+from hoering.options import FilterValues, HearingOpt, IndexOption, JsonOption, checked_filters, with_filter_options
 from hoering.output import err, fail, phrase, print_json, say, settings_language
 
 themes_app = typer.Typer(help=phrase("themes_help"))
@@ -23,14 +22,10 @@ themes_app = typer.Typer(help=phrase("themes_help"))
 
 @themes_app.callback(invoke_without_command=True, help=phrase("themes_list_help"))
 @guarded
+@with_filter_options
 def themes(
     ctx: typer.Context,
-    sender: Optional[str] = SenderOpt,
-    sender_type: Optional[str] = SenderTypeOpt,
-    municipality: Optional[str] = MunicipalityOpt,
-    hearing: Optional[str] = HearingOpt,
-    date_from: Optional[str] = DateFromOpt,
-    date_to: Optional[str] = DateToOpt,
+    filter_values: FilterValues = FilterValues(),
     index: Optional[Path] = IndexOption,
     as_json: bool = JsonOption,
 ) -> None:
@@ -43,7 +38,7 @@ def themes(
     from answering.llm import create_chat_model
 
     settings = settings_for(index)
-    filters = checked_filters(settings, sender, sender_type, municipality, hearing, date_from, date_to)
+    filters = checked_filters(settings, filter_values)
     found = build_themes(Searcher(settings), filters, llm=create_chat_model(settings))
     if as_json:
         print_json(themes_json(found))
