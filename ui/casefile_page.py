@@ -25,10 +25,10 @@ from core.casefile import HearingRecord
 from core.phrases import message, readable_date
 from core.senders import SENDER_TYPES, sender_type_label
 from export.hearing_notat import build_hearing_notat, crosstab, to_docx, to_xlsx
-from ui import resources, sidebar
+from ui import resources
 from ui.casefile_parties import render_letters, render_list, render_parties
-from ui.casefile_shared import (NO_REMARKS, NOTAT, P, case_of, fingerprint, hearing_tag, report_of, sender_name,
-                                table_cell)
+from ui.casefile_shared import (NO_REMARKS, NOTAT, P, case_of, fingerprint, hearing_tag, page_head, report_of,
+                                sender_name, table_cell)
 from ui.casefile_themes import render_matrix, render_themes
 from ui.safe import escape_markdown
 from ui.texts import t
@@ -47,13 +47,8 @@ def _slug(hearing: str) -> str:
 
 
 def render() -> None:
-    lang = sidebar.render_language()
-    hearing = sidebar.render_hearing(lang, required=True)
-    sidebar.render_status(lang)
-    st.title(t(lang, "casefile_page"))
-    st.caption(t(lang, "casefile_intro"))
+    lang, hearing = page_head("casefile_page", "casefile_intro")
     if hearing is None:
-        st.info(t(lang, "cf.no_hearings"))
         return
     store = resources.casefile_store()
     record = store.hearing(hearing)

@@ -18,6 +18,7 @@ from export.safe import literal_cell
 from index.snapshot import Snapshot
 from ui import resources, sidebar
 from ui.library_page import file_name
+from ui.texts import t
 
 P = sidebar.CASEFILE_PREFIX  # every session key of this page begins so: dropped on a change of hearing
 SAID = f"{P}said"  # what the last action did, shown after the rerun that follows it: (hearing, kind, text)
@@ -71,6 +72,22 @@ def show_said(hearing: str, where: str) -> None:
     if last and last[0] == hearing and last[1].startswith(where):
         st.session_state.pop(SAID)
         getattr(st, last[1].split(":", 1)[1])(last[2])
+
+
+# --- the head of a page of one hearing -------------------------------------------------------------------------
+
+
+def page_head(title: str, intro: str) -> tuple[str, str | None]:
+    """The language, the hearing chosen in the sidebar (None when the index has none: said so here), the status,
+    the page's title and its introduction (phrase keys ``title``, ``intro``)."""
+    lang = sidebar.render_language()
+    hearing = sidebar.render_hearing(lang, required=True)
+    sidebar.render_status(lang)
+    st.title(t(lang, title))
+    st.caption(t(lang, intro))
+    if hearing is None:
+        st.info(t(lang, "cf.no_hearings"))
+    return lang, hearing
 
 
 # --- how letters and cells are shown -------------------------------------------------------------------------------

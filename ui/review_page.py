@@ -33,12 +33,11 @@ from index.review_store import ReviewNotAllowed, ReviewStore
 from index.snapshot import Snapshot
 from ingest.corrections import CorrectionError, set_metadata
 from ui import resources, sidebar
-from ui.casefile_shared import fingerprint, hearing_tag, report_of
+from ui.casefile_shared import fingerprint, hearing_tag, page_head, report_of, said, show_said
 from ui.safe import escape_label, escape_markdown
 from ui.texts import t
 
 P = f"{sidebar.CASEFILE_PREFIX}rv_"  # every session key of this page: dropped on a change of hearing
-SAID = f"{P}said"  # what the last action did, shown after the rerun that follows it: (hearing, kind, text)
 NO_PARTY = "\x00none"  # the option "ingen part" of a party control
 ALL = "\x00all"  # the filters' "alle"
 PAGE_SIZE = 20
@@ -131,28 +130,12 @@ def item_key(action: str, key: ItemKey) -> str:
     return f"{P}{action}_{hearing_tag(key.hearing)}_{key.kind}_{key.doc_id}_{subject}"
 
 
-def _said(hearing: str, kind: str, text: str) -> None:
-    st.session_state[SAID] = (hearing, kind, text)
-
-
-def _show_said(hearing: str) -> None:
-    said = st.session_state.get(SAID)
-    if said and said[0] == hearing:
-        st.session_state.pop(SAID)
-        getattr(st, said[1])(said[2])
-
-
 # --- the page ------------------------------------------------------------------------------------------------------
 
 
 def render() -> None:
-    lang = sidebar.render_language()
-    hearing = sidebar.render_hearing(lang, required=True)
-    sidebar.render_status(lang)
-    st.title(t(lang, "review.page"))
-    st.caption(t(lang, "review.intro"))
+    lang, hearing = page_head("review.page", "review.intro")
     if hearing is None:
-        st.info(t(lang, "cf.no_hearings"))
         return
     identity = current_identity()
     store = resources.casefile_store()
@@ -178,7 +161,7 @@ def render() -> None:
         st.info(t(lang, "review.reader", name=escape_markdown(identity.name)))
     if not report.confirmed:
         st.caption(t(lang, "review.no_themes"))
-    _show_said(hearing)
+    show_said(hearing, "review")
     items = _render_filters(queue.items, tag, show_all, lang)
     if not queue.items:
         st.success(t(lang, "review.done") if queue.total else t(lang, "review.nothing"))
@@ -335,11 +318,11 @@ def _act(identity: Identity, write, item: QueueItem, text: str, lang: str) -> No
     try:
         write()
     except ReviewNotAllowed as exc:
-        _said(item.decision.key.hearing, "error", escape_markdown(exc.render(lang)))
+        said(item.decision.key.hearing, "review:error", escape_markdown(exc.render(lang)))
     except KeyError:  # the item is gone (its letter removed meanwhile): nothing written
-        _said(item.decision.key.hearing, "warning", t(lang, "review.gone"))
+        said(item.decision.key.hearing, "review:warning", t(lang, "review.gone"))
     else:
-        _said(item.decision.key.hearing, "success", text)
+        said(item.decision.key.hearing, "review:success", text)
     st.session_state.pop(item_key("value", item.decision.key), None)
     st.rerun()
 
@@ -353,7 +336,7 @@ def _change(identity: Identity, item: QueueItem, value: object, report: HearingR
     what = item.sender or key.doc_id
     if key.kind == "verdict":
         if value not in VERDICT_CHOICES:
-            _said(hearing, "warning", t(lang, "review.choose_first"))
+            said(hearing, "review:warning", t(lang, "review.choose_first"))
             st.rerun()
         shown = escape_markdown(_value(item, str(value), lang))
         _act(identity, lambda: review_store().decide(identity, key, str(value)), item,
@@ -362,7 +345,7 @@ def _change(identity: Identity, item: QueueItem, value: object, report: HearingR
         listed = {p.name for p in resources.casefile_store().hearing(hearing).parties}
         doc = resources.searcher().snapshot().manifest.documents.get(key.doc_id)
         if doc is None or hearing_key(doc.hearing) != hearing or not (value == NO_PARTY or value in listed):
-            _said(hearing, "warning", t(lang, "review.gone"))  # the letter or the party is gone: nothing written
+            said(hearing, "review:warning", t(lang, "review.gone"))  # the letter or the party is gone: nothing written
             st.session_state.pop(item_key("value", key), None)
             st.rerun()
         party = None if value == NO_PARTY else str(value)
@@ -376,7 +359,7 @@ def _change(identity: Identity, item: QueueItem, value: object, report: HearingR
     if key.kind == "metadata":
         sender = " ".join(str(value or "").split())
         if not sender:
-            _said(hearing, "warning", t(lang, "review.choose_first"))
+            said(hearing, "review:warning", t(lang, "review.choose_first"))
             st.rerun()
 
         def write_sender() -> None:
@@ -389,5 +372,5 @@ def _change(identity: Identity, item: QueueItem, value: object, report: HearingR
             _act(identity, write_sender, item, t(lang, "review.changed", sender=escape_markdown(what),
                                                  value=escape_markdown(sender)), lang)
         except CorrectionError as exc:
-            _said(hearing, "error", escape_markdown(exc.render(lang)))
+            said(hearing, "review:error", escape_markdown(exc.render(lang)))
             st.rerun()
