@@ -82,13 +82,18 @@ def start(app_env, hearing_index, tmp_path, monkeypatch):  # noqa: F811
     monkeypatch.setenv("HOERING_REVIEW_DB_URL", f"sqlite:///{tmp_path / 'casefile.sqlite'}")
 
     def run(list_text: str | None = None) -> AppTest:
-        at = app_env(hearing_index.index)
-        prepare(list_text=list_text)
-        at.session_state["hearing_choice"] = HEARING
-        _open_page(at, "gennemgang")
-        return at
+        return _review_page(app_env, hearing_index, list_text)
 
     return run
+
+
+def _review_page(app_env, settings, list_text: str | None = None) -> AppTest:
+    """The review page of HEARING on the index of ``settings`` (the case file prepared, with ``list_text``)."""
+    at = app_env(settings.index)
+    prepare(list_text=list_text)
+    at.session_state["hearing_choice"] = HEARING
+    _open_page(at, "gennemgang")
+    return at
 
 
 def _accept_buttons(at: AppTest) -> dict[str, object]:
@@ -253,23 +258,15 @@ def test_the_page_speaks_english(start):
 
 
 @pytest.fixture
-def writable_hearing_index(tmp_path, embedder, sample_index):
-    """Settings of a new, writable index of the sample letters and the sample hearing's letters (a sender is
-    corrected in it)."""
+def writable_hearing_index(hearing_index, tmp_path):  # noqa: F811
+    """Settings of a writable copy of ``hearing_index`` (the sample letters and the sample hearing's letters; a
+    sender is corrected in it)."""
     import shutil
 
-    from ingest.pipeline import ingest
-    from tests.conftest import SAMPLE_DIR, settings_for
-    from tests.test_app import _seed_embedding_cache
+    from tests.conftest import settings_for
 
-    corpus = tmp_path / "corpus"
-    shutil.copytree(SAMPLE_DIR, corpus / "sample")
-    shutil.copytree(LIST_DIR / "letters", corpus / "letters")
-    settings = settings_for(tmp_path / "index")
-    _seed_embedding_cache(sample_index.index, settings.index)
-    report = ingest([str(corpus)], settings, embedder=embedder)
-    assert not report.failed, report.to_json()
-    return settings
+    shutil.copytree(hearing_index.index, tmp_path / "index")
+    return settings_for(tmp_path / "index")
 
 
 def test_a_corrected_sender_is_written_to_that_letter_only(app_env, writable_hearing_index, tmp_path,  # noqa: F811
@@ -277,10 +274,7 @@ def test_a_corrected_sender_is_written_to_that_letter_only(app_env, writable_hea
     from index.index import Index
 
     monkeypatch.setenv("HOERING_REVIEW_DB_URL", f"sqlite:///{tmp_path / 'casefile.sqlite'}")
-    at = app_env(writable_hearing_index.index)
-    prepare()
-    at.session_state["hearing_choice"] = HEARING
-    _open_page(at, "gennemgang")
+    at = _review_page(app_env, writable_hearing_index)
     documents = Index(writable_hearing_index).manifest().documents
     guessed = [d for d in documents.values() if d.needs_review and d.hearing == HEARING]
     assert guessed, "the sample hearing has no guessed sender"
@@ -331,10 +325,7 @@ def test_accepting_a_guessed_sender_confirms_it_for_that_letter_only(app_env, wr
     from index.index import Index
 
     monkeypatch.setenv("HOERING_REVIEW_DB_URL", f"sqlite:///{tmp_path / 'casefile.sqlite'}")
-    at = app_env(writable_hearing_index.index)
-    prepare()
-    at.session_state["hearing_choice"] = HEARING
-    _open_page(at, "gennemgang")
+    at = _review_page(app_env, writable_hearing_index)
     documents = Index(writable_hearing_index).manifest().documents
     doc = next(d for d in documents.values() if d.needs_review and d.hearing == HEARING)
     key = ItemKey(HEARING, "metadata", doc.doc_id, "sender")
