@@ -275,7 +275,6 @@ def _render_item(item: QueueItem, report: HearingReport, parties: list[str], ide
 
 def _render_actions(item: QueueItem, report: HearingReport, parties: list[str], identity: Identity, lang: str) -> None:
     key = item.decision.key
-    hearing = key.hearing
     what = item.sender or key.doc_id
     accept, flag, choice, change = st.columns([2, 3, 5, 2], vertical_alignment="bottom")
     if item.decision.state != "reviewed" and accept.button(t(lang, "review.accept"), key=item_key("accept", key),
