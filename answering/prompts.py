@@ -26,6 +26,7 @@ def template(name: str) -> str:
     return (PROMPTS / f"{name}.txt").read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=None)
 def placeholders(name: str) -> frozenset[str]:
     """The ``{fields}`` of template ``name`` ("{{" and "}}" are literal braces, no field)."""
     return frozenset(field for _, field, _, _ in Formatter().parse(template(name)) if field is not None)

@@ -60,7 +60,8 @@ class SearchResult:
 
 class Searcher:
     """Thread-safe: one per process, shared by the CLI, the app and evaluations. It reads its index only through
-    snapshots and never hands the index out: a reader gets a ``snapshot()`` and the index's ``paths``."""
+    snapshots and never hands the index out: a reader gets a ``snapshot()``, the index's ``paths`` and a letter's
+    stored text (``document_text``)."""
 
     def __init__(self, settings: Settings, index: Index | None = None, embedder: Embedder | None = None) -> None:
         self.settings = settings
